@@ -1,0 +1,78 @@
+import { z } from "zod";
+
+export const CHANNELS = ["email", "sms", "whatsapp", "push"] as const;
+export const channelSchema = z.enum(CHANNELS);
+export type Channel = z.infer<typeof channelSchema>;
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM, 24-hour");
+
+const tierSchema = z.object({ name: z.string().min(1).max(40), minPoints: z.number().int().min(0) });
+
+/** Every per-shop rule with its SPEC.md default; a shop row stores only what it overrides. */
+export const shopSettingsSchema = z
+  .object({
+    timeZone: z.string().min(1).default("UTC"),
+    defaultCountry: z.string().length(2).default("US"),
+    currency: z.string().length(3).default("USD"),
+    lifecycle: z
+      .object({
+        engagedWindowDays: z.number().int().min(1).max(3650).default(14),
+        engagementLookbackDays: z.number().int().min(1).max(3650).default(30),
+        engagedMinVisits: z.number().int().min(1).max(1000).default(3),
+        atRiskDays: z.number().int().min(1).max(3650).default(30),
+        churnedDays: z.number().int().min(1).max(3650).default(90),
+      })
+      .refine((l) => l.churnedDays > l.atRiskDays, "churnedDays must be longer than atRiskDays")
+      .default({ engagedWindowDays: 14, engagementLookbackDays: 30, engagedMinVisits: 3, atRiskDays: 30, churnedDays: 90 }),
+    identityLimits: z
+      .object({
+        maxShopifyIds: z.number().int().min(1).max(1).default(1),
+        maxEmails: z.number().int().min(1).max(50).default(5),
+        maxPhones: z.number().int().min(1).max(50).default(3),
+      })
+      .default({ maxShopifyIds: 1, maxEmails: 5, maxPhones: 3 }),
+    undoWindowDays: z.number().int().min(0).max(90).default(7),
+    junkIdentifiers: z
+      .array(z.string().min(1).max(200))
+      .max(500)
+      .default(["n/a", "na", "none", "null", "unknown", "test@test.com", "noemail@", "no@email.com", "0000000000", "1234567890"]),
+    caps: z
+      .object({
+        globalDaily: z.number().int().min(0).max(100).default(3),
+        email: z.number().int().min(0).max(100).default(5),
+        sms: z.number().int().min(0).max(100).default(1),
+        whatsapp: z.number().int().min(0).max(100).default(2),
+        push: z.number().int().min(0).max(100).default(3),
+      })
+      .default({ globalDaily: 3, email: 5, sms: 1, whatsapp: 2, push: 3 }),
+    fatigueThreshold: z.number().min(0).max(1).default(0.7),
+    quietHours: z
+      .object({ start: hhmm.default("21:00"), end: hhmm.default("09:00") })
+      .default({ start: "21:00", end: "09:00" }),
+    loyalty: z
+      .object({
+        pointsPerUnit: z.number().min(0).max(1000).default(1),
+        tiers: z
+          .array(tierSchema)
+          .min(1)
+          .default([
+            { name: "Bronze", minPoints: 0 },
+            { name: "Silver", minPoints: 500 },
+            { name: "Gold", minPoints: 1500 },
+          ]),
+      })
+      .default({
+        pointsPerUnit: 1,
+        tiers: [
+          { name: "Bronze", minPoints: 0 },
+          { name: "Silver", minPoints: 500 },
+          { name: "Gold", minPoints: 1500 },
+        ],
+      }),
+  })
+  .strict();
+
+export type ShopSettings = z.output<typeof shopSettingsSchema>;
+export type ShopSettingsInput = z.input<typeof shopSettingsSchema>;
+
+export const defaultShopSettings = (): ShopSettings => shopSettingsSchema.parse({});
