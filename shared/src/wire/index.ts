@@ -1,0 +1,4 @@
+export * from "./common";
+export * from "./profile";
+export * from "./consent";
+export * from "./pos";

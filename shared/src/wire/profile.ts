@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { channelSchema } from "../settings";
+
+export const lifecycleStageSchema = z.enum(["new", "engaged", "converted", "loyal", "at_risk", "churned"]);
+export const churnBandSchema = z.enum(["healthy", "drifting", "at_risk", "likely_lost"]);
+
+export const identifierViewSchema = z.object({
+  kind: z.enum(["shopify", "email", "marketplace", "phone", "device"]),
+  value: z.string(),
+  source: z.string(),
+  linkedAt: z.string(),
+});
+
+export const loyaltyViewSchema = z.object({
+  points: z.number(),
+  tier: z.string(),
+  nextTier: z.string().nullable(),
+  pointsToNextTier: z.number().nullable(),
+  progress: z.number(),
+});
+
+export const consentChannelViewSchema = z.object({ granted: z.boolean(), since: z.string().nullable() });
+
+/** The register's view of one customer: `GET /api/pos/customers/:shopifyCustomerId`. */
+export const posCustomerViewSchema = z.object({
+  profileId: z.string(),
+  shopifyCustomerId: z.string().nullable(),
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  emails: z.array(z.string()),
+  phones: z.array(z.string()),
+  lifecycleStage: lifecycleStageSchema,
+  orderCount: z.number(),
+  lifetimeSpend: z.number(),
+  posSpend: z.number(),
+  onlineSpend: z.number(),
+  currency: z.string(),
+  churnRisk: z.number().nullable(),
+  churnBand: churnBandSchema.nullable(),
+  lastVisitAt: z.string().nullable(),
+  lastOrderAt: z.string().nullable(),
+  loyalty: loyaltyViewSchema,
+  consent: z.record(channelSchema, consentChannelViewSchema),
+  openDuplicates: z.number(),
+  asOf: z.string(),
+});
+export type PosCustomerView = z.infer<typeof posCustomerViewSchema>;
