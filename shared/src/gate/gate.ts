@@ -1,0 +1,154 @@
+import type { Channel, ShopSettings } from "../settings";
+import type { ConsentState } from "../consent/ledger";
+import {
+  ALLOWED_REASON,
+  QUIET_HOURS_REASON,
+  channelCapReason,
+  fatigueReason,
+  globalCapReason,
+  noConsentReason,
+  type GateStep,
+} from "./reasons";
+
+export interface SentMessage {
+  channel: Channel;
+  at: Date;
+}
+
+export interface GateInput {
+  channel: Channel;
+  at: Date;
+  consent: ConsentState;
+  globallyUnsubscribed: boolean;
+  /** Messages actually sent (not blocked), covering at least the 7 days before `at`. */
+  sent: readonly SentMessage[];
+  customerTimeZone: string | null;
+  settings: Pick<ShopSettings, "caps" | "fatigueThreshold" | "quietHours" | "timeZone">;
+}
+
+export type GateDecision = { allowed: true; reason: "ok" } | { allowed: false; reason: string; step: GateStep };
+
+export const FATIGUE_WINDOW_MS = 7 * 24 * 60 * 60_000;
+/** Ten messages in a week is full fatigue. */
+export const FATIGUE_FULL_AT = 10;
+export const QUIET_HOURS_EXEMPT: readonly Channel[] = ["email"];
+
+/** The four steps in order; the first failure is the decision. */
+export function checkGate(input: GateInput): GateDecision {
+  const { channel, at, settings } = input;
+  if (Number.isNaN(at.getTime())) throw new RangeError("send time is not a valid date");
+  const now = at.getTime();
+  const sentSoFar = input.sent.filter((m) => m.at.getTime() <= now);
+
+  if (input.globallyUnsubscribed || !input.consent[channel].granted) {
+    return blocked("consent", noConsentReason(channel));
+  }
+
+  const zone = gateTimeZone(input.customerTimeZone, settings.timeZone);
+  const today = localDayKey(at, zone);
+  const sentToday = sentSoFar.filter((m) => localDayKey(m.at, zone) === today);
+  if (sentToday.length >= settings.caps.globalDaily) {
+    return blocked("caps", globalCapReason(sentToday.length, settings.caps.globalDaily));
+  }
+  const onChannelToday = sentToday.filter((m) => m.channel === channel).length;
+  if (onChannelToday >= settings.caps[channel]) {
+    return blocked("caps", channelCapReason(channel, onChannelToday, settings.caps[channel]));
+  }
+
+  const fatigue = fatigueScore(sentSoFar, at);
+  if (fatigue >= settings.fatigueThreshold) {
+    return blocked("fatigue", fatigueReason(fatigue));
+  }
+
+  if (!QUIET_HOURS_EXEMPT.includes(channel) && isQuietHour(at, zone, settings.quietHours)) {
+    return blocked("quiet_hours", QUIET_HOURS_REASON);
+  }
+
+  return { allowed: true, reason: ALLOWED_REASON };
+}
+
+function blocked(step: GateStep, reason: string): GateDecision {
+  return { allowed: false, reason, step };
+}
+
+/** Messages in the rolling 7 days (at - 7d, at] across channels, divided by 10, capped at 1. */
+export function fatigueScore(sent: readonly SentMessage[], at: Date): number {
+  const end = at.getTime();
+  const start = end - FATIGUE_WINDOW_MS;
+  let count = 0;
+  for (const m of sent) {
+    const t = m.at.getTime();
+    if (t > start && t <= end) count++;
+  }
+  return Math.min(1, count / FATIGUE_FULL_AT);
+}
+
+/** The customer's zone when it is known and valid, else the shop's. */
+export function gateTimeZone(customerTimeZone: string | null, shopTimeZone: string): string {
+  return customerTimeZone !== null && isValidTimeZone(customerTimeZone) ? customerTimeZone : shopTimeZone;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar date at `at` in `timeZone`, as "YYYY-MM-DD". */
+export function localDayKey(at: Date, timeZone: string): string {
+  const { year, month, day } = localParts(at, timeZone);
+  return `${year}-${month}-${day}`;
+}
+
+/**
+ * Whether `at` falls in the quiet window [start, end) on the local wall clock of `timeZone`.
+ * A window whose start is after its end wraps midnight (21:00-09:00); start equal to end means
+ * no quiet hours at all.
+ */
+export function isQuietHour(at: Date, timeZone: string, quiet: { start: string; end: string }): boolean {
+  const { hour, minute } = localParts(at, timeZone);
+  const now = Number(hour) * 60 + Number(minute);
+  const start = minutesOfDay(quiet.start);
+  const end = minutesOfDay(quiet.end);
+  if (start === end) return false;
+  return start < end ? now >= start && now < end : now >= start || now < end;
+}
+
+function minutesOfDay(hhmm: string): number {
+  const match = /^(\d{2}):(\d{2})$/.exec(hhmm);
+  if (!match) throw new RangeError(`quiet hours time "${hhmm}" is not HH:MM`);
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
+// Building a DateTimeFormat is far slower than using one; an audience run asks the same few zones
+// millions of times. The cache holds no state that changes an answer.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+function localParts(at: Date, timeZone: string): { year: string; month: string; day: string; hour: string; minute: string } {
+  if (Number.isNaN(at.getTime())) throw new RangeError("time is not a valid date");
+  const parts = { year: "", month: "", day: "", hour: "", minute: "" };
+  for (const part of formatterFor(timeZone).formatToParts(at)) {
+    if (part.type in parts) parts[part.type as keyof typeof parts] = part.value;
+  }
+  return parts;
+}
