@@ -13,7 +13,9 @@ const shopify = join(here, "node_modules/.bin/shopify");
 const run = spawnSync(shopify, ["app", "build", "--path", repoRoot, "--skip-dependencies-installation"], {
   cwd: here,
   stdio: "inherit",
-  env: { ...process.env, SHOPIFY_CLI_NO_ANALYTICS: "1", SHOPIFY_CLI_NO_UPDATE_CHECK: "1" },
+  // The CLI bakes NODE_ENV into the bundle; under a test runner it is "test" and React ships its
+  // development build (twice the size), so build what `shopify app deploy` ships.
+  env: { ...process.env, NODE_ENV: "production", SHOPIFY_CLI_NO_ANALYTICS: "1", SHOPIFY_CLI_NO_UPDATE_CHECK: "1" },
 });
 if (run.status !== 0) {
   console.error(`shopify app build failed (exit ${run.status ?? run.signal})`);
