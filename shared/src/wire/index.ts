@@ -2,3 +2,5 @@ export * from "./common";
 export * from "./profile";
 export * from "./consent";
 export * from "./pos";
+export * from "./webhooks";
+export * from "./sync";

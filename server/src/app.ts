@@ -1,0 +1,45 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HttpError } from "./http/errors";
+import type { AppDeps, AppEnv } from "./http/context";
+import { deviceAuth } from "./middleware/device-auth";
+import { onError } from "./middleware/errors";
+import { requestLog } from "./middleware/request-log";
+import { sessionAuth } from "./middleware/session-auth";
+import { profileRoutes } from "./routes/profiles";
+import { webhookAdminRoutes } from "./routes/webhook-admin";
+import { webhookRoutes } from "./routes/webhooks";
+
+export const BODY_LIMITS = { webhook: 1024 * 1024, api: 256 * 1024, sync: 8 * 1024 * 1024 } as const;
+
+const tooLarge = (limit: number) => () => {
+  throw new HttpError(413, "body_too_large", `request body is larger than ${Math.round(limit / 1024)} KiB`);
+};
+const limit = (maxSize: number) => bodyLimit({ maxSize, onError: tooLarge(maxSize) });
+
+/** The whole HTTP surface, in one readable list: middleware first, then routes. */
+export function buildApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.notFound((c) => c.json({ error: "not_found", message: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  app.use("*", async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use("*", requestLog);
+
+  app.get("/healthz", (c) => c.json({ ok: true, database: deps.db.kind }));
+
+  app.use("/webhooks/*", limit(BODY_LIMITS.webhook));
+  app.route("/webhooks", webhookRoutes);
+
+  const syncLimit = limit(BODY_LIMITS.sync);
+  const apiLimit = limit(BODY_LIMITS.api);
+  app.use("/api/*", (c, next) => (c.req.path === "/api/sync/push" ? syncLimit(c, next) : apiLimit(c, next)));
+  app.use("/api/sync/*", async (c, next) => (c.req.path === "/api/sync/pair" ? next() : deviceAuth(c, next)));
+  app.use("/api/*", async (c, next) => (c.req.path.startsWith("/api/sync/") ? next() : sessionAuth(c, next)));
+
+  app.route("/api/profiles", profileRoutes);
+  app.route("/api/webhooks", webhookAdminRoutes);
+  return app;
+}

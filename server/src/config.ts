@@ -1,0 +1,47 @@
+import { z } from "zod";
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// URL (leave it unset for embedded PGlite)")
+    .optional(),
+  SHOPIFY_API_KEY: z.string().min(1).optional(),
+  SHOPIFY_API_SECRET: z.string().min(1).optional(),
+  C360_DATA_DIR: z.string().min(1).default(".data"),
+  C360_PUBLIC_URL: z.string().url().optional(),
+});
+
+export interface Config {
+  port: number;
+  databaseUrl: string | undefined;
+  apiKey: string | undefined;
+  apiSecret: string;
+  dataDir: string;
+  publicUrl: string;
+  devSecret: boolean;
+}
+
+/** Only for `--demo` runs: a well-known secret so the printed dev session token works out of the box. */
+export const DEV_API_SECRET = "c360-dev-secret-do-not-use-in-production";
+
+/** Reads the environment once at start. Throws one readable line per problem. */
+export function loadConfig(env: NodeJS.ProcessEnv, opts: { demo: boolean }): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  }
+  const e = parsed.data;
+  if (!e.SHOPIFY_API_SECRET && !opts.demo) {
+    throw new Error("SHOPIFY_API_SECRET is not set: the server cannot verify session tokens or webhooks without it");
+  }
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    apiKey: e.SHOPIFY_API_KEY,
+    apiSecret: e.SHOPIFY_API_SECRET ?? DEV_API_SECRET,
+    dataDir: e.C360_DATA_DIR,
+    publicUrl: e.C360_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    devSecret: !e.SHOPIFY_API_SECRET,
+  };
+}

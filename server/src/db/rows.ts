@@ -1,0 +1,9 @@
+import type { SQL } from "drizzle-orm";
+import type { Queryable } from "./client";
+
+/** Runs raw SQL and returns its rows on either driver (postgres-js answers an array, PGlite `{ rows }`). */
+export async function queryRows<T = Record<string, unknown>>(q: Queryable, statement: SQL): Promise<T[]> {
+  const result = (await q.execute(statement)) as unknown;
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

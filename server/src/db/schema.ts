@@ -1,0 +1,435 @@
+/**
+ * The data model of Customer 360. Every primary and unique key leads with `shop_id`, and no query
+ * joins across shops, so the tables can be distributed by `shop_id` (Citus) for any number of shops.
+ * Money is numeric(14,2) read as a JS number; times are timestamptz.
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  real,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const money = (name: string) => numeric(name, { precision: 14, scale: 2, mode: "number" });
+
+export const shops = pgTable("shops", {
+  shopId: text("shop_id").primaryKey(),
+  /** Only what the merchant overrode; defaults live in shared/settings. */
+  settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
+  installedAt: ts("installed_at").notNull().defaultNow(),
+  uninstalledAt: ts("uninstalled_at"),
+  /** Bumped inside every write transaction that changes a profile; orders the sync change feed. */
+  changeVersion: bigint("change_version", { mode: "number" }).notNull().default(0),
+  /** Change-feed cursors below this were pruned: such a device must re-download. */
+  changesPrunedBefore: bigint("changes_pruned_before", { mode: "number" }).notNull().default(0),
+  consentSeq: bigint("consent_seq", { mode: "number" }).notNull().default(0),
+  consentHeadHash: text("consent_head_hash"),
+  /** The shop's quintile cut points for RFM frequency and monetary, refreshed by the whole-shop recompute. */
+  rfmBreaks: jsonb("rfm_breaks").$type<{ frequency: number[]; monetary: number[] }>(),
+});
+
+export const profiles = pgTable(
+  "profiles",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    status: text("status", { enum: ["active", "merged", "erased"] }).notNull().default("active"),
+    mergedInto: text("merged_into"),
+    firstName: text("first_name"),
+    lastName: text("last_name"),
+    birthday: text("birthday"),
+    postcode: text("postcode"),
+    address1: text("address1"),
+    timeZone: text("time_zone"),
+    note: text("note"),
+    /** Per-field times of the last write, for last-writer-wins by the time the customer acted. */
+    fieldTimes: jsonb("field_times").$type<Record<string, string>>().notNull().default({}),
+    orderCount: integer("order_count").notNull().default(0),
+    lifetimeSpend: money("lifetime_spend").notNull().default(0),
+    posSpend: money("pos_spend").notNull().default(0),
+    onlineSpend: money("online_spend").notNull().default(0),
+    firstOrderAt: ts("first_order_at"),
+    lastOrderAt: ts("last_order_at"),
+    preferredLocationId: text("preferred_location_id"),
+    visitCount: integer("visit_count").notNull().default(0),
+    lastVisitAt: ts("last_visit_at"),
+    firstSeenAt: ts("first_seen_at").notNull(),
+    lastActivityAt: ts("last_activity_at"),
+    lifecycleStage: text("lifecycle_stage").notNull().default("new"),
+    rfmR: smallint("rfm_r"),
+    rfmF: smallint("rfm_f"),
+    rfmM: smallint("rfm_m"),
+    churnRisk: real("churn_risk"),
+    ltvPredicted90d: money("ltv_predicted_90d"),
+    nextOrderAt: ts("next_order_at"),
+    engagementScore: real("engagement_score"),
+    loyaltyPoints: integer("loyalty_points").notNull().default(0),
+    loyaltyTier: text("loyalty_tier"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.id] }),
+    index("profiles_shop_stage").on(t.shopId, t.lifecycleStage),
+    index("profiles_shop_name").on(t.shopId, sql`lower(${t.lastName})`, sql`lower(${t.firstName})`),
+  ],
+);
+
+/** An identifier belongs to at most one profile: the unique key is the identifier itself. */
+export const identifiers = pgTable(
+  "identifiers",
+  {
+    shopId: text("shop_id").notNull(),
+    kind: text("kind", { enum: ["shopify", "email", "marketplace", "phone", "device"] }).notNull(),
+    value: text("value").notNull(),
+    profileId: text("profile_id").notNull(),
+    source: text("source").notNull(),
+    eventId: text("event_id"),
+    linkedAt: ts("linked_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.kind, t.value] }), index("identifiers_profile").on(t.shopId, t.profileId)],
+);
+
+/** Every event that carried identifiers, with what it carried: explains links and re-attributes on undo. */
+export const identityEvents = pgTable(
+  "identity_events",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    source: text("source").notNull(),
+    identifiers: jsonb("identifiers").$type<{ kind: string; value: string }[]>().notNull(),
+    profileId: text("profile_id").notNull(),
+    at: ts("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("identity_events_profile").on(t.shopId, t.profileId)],
+);
+
+export const orders = pgTable(
+  "orders",
+  {
+    shopId: text("shop_id").notNull(),
+    orderId: text("order_id").notNull(),
+    profileId: text("profile_id"),
+    shopifyCustomerId: text("shopify_customer_id"),
+    email: text("email"),
+    phone: text("phone"),
+    total: money("total").notNull(),
+    currency: text("currency").notNull(),
+    sourceName: text("source_name"),
+    locationId: text("location_id"),
+    placedAt: ts("placed_at").notNull(),
+    cancelledAt: ts("cancelled_at"),
+    /** Shopify's updated_at: an older copy of the order never overwrites a newer one. */
+    shopifyUpdatedAt: ts("shopify_updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.orderId] }), index("orders_profile").on(t.shopId, t.profileId, t.placedAt)],
+);
+
+export const orderLines = pgTable(
+  "order_lines",
+  {
+    shopId: text("shop_id").notNull(),
+    orderId: text("order_id").notNull(),
+    lineId: text("line_id").notNull(),
+    productId: text("product_id"),
+    variantId: text("variant_id"),
+    title: text("title").notNull(),
+    quantity: integer("quantity").notNull(),
+    price: money("price").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.orderId, t.lineId] })],
+);
+
+export const refunds = pgTable(
+  "refunds",
+  {
+    shopId: text("shop_id").notNull(),
+    refundId: text("refund_id").notNull(),
+    orderId: text("order_id").notNull(),
+    amount: money("amount").notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.refundId] }), index("refunds_order").on(t.shopId, t.orderId)],
+);
+
+export const visits = pgTable(
+  "visits",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    profileId: text("profile_id").notNull(),
+    source: text("source", { enum: ["pos", "companion", "online"] }).notNull(),
+    locationId: text("location_id"),
+    staffId: text("staff_id"),
+    deviceId: text("device_id"),
+    at: ts("at").notNull(),
+    receivedAt: ts("received_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("visits_profile").on(t.shopId, t.profileId, t.at)],
+);
+
+export const consentTexts = pgTable(
+  "consent_texts",
+  {
+    shopId: text("shop_id").notNull(),
+    channel: text("channel").notNull(),
+    locale: text("locale").notNull(),
+    version: integer("version").notNull(),
+    text: text("text").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.channel, t.locale, t.version] })],
+);
+
+/** Append-only; `hash` chains each row to the shop's previous row (tamper evidence). */
+export const consents = pgTable(
+  "consents",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    profileId: text("profile_id").notNull(),
+    channel: text("channel").notNull(),
+    action: text("action", { enum: ["granted", "revoked"] }).notNull(),
+    textVersion: integer("text_version"),
+    text: text("text"),
+    locale: text("locale"),
+    actedAt: ts("acted_at").notNull(),
+    deviceTime: ts("device_time").notNull(),
+    receivedAt: ts("received_at").notNull(),
+    clamped: boolean("clamped").notNull().default(false),
+    source: text("source").notNull(),
+    locationId: text("location_id"),
+    deviceId: text("device_id"),
+    staffId: text("staff_id"),
+    jurisdiction: text("jurisdiction"),
+    prevHash: text("prev_hash"),
+    hash: text("hash").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.id] }),
+    uniqueIndex("consents_shop_seq").on(t.shopId, t.seq),
+    index("consents_profile").on(t.shopId, t.profileId),
+  ],
+);
+
+/** Append-only points ledger. `entryKey` makes each earn, clawback or adjustment idempotent. */
+export const loyaltyLedger = pgTable(
+  "loyalty_ledger",
+  {
+    shopId: text("shop_id").notNull(),
+    entryKey: text("entry_key").notNull(),
+    profileId: text("profile_id").notNull(),
+    kind: text("kind", { enum: ["earn", "clawback", "adjust"] }).notNull(),
+    points: integer("points").notNull(),
+    orderId: text("order_id"),
+    reason: text("reason"),
+    staffId: text("staff_id"),
+    at: ts("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.entryKey] }), index("loyalty_profile").on(t.shopId, t.profileId, t.at)],
+);
+
+export const messages = pgTable(
+  "messages",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    profileId: text("profile_id").notNull(),
+    channel: text("channel").notNull(),
+    kind: text("kind").notNull(),
+    status: text("status", { enum: ["sent", "blocked"] }).notNull(),
+    reason: text("reason").notNull(),
+    at: ts("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("messages_profile").on(t.shopId, t.profileId, t.at)],
+);
+
+export const merges = pgTable(
+  "merges",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    survivorId: text("survivor_id").notNull(),
+    mergedId: text("merged_id").notNull(),
+    evidence: jsonb("evidence").$type<{ kind: string; value: string }[]>().notNull(),
+    eventId: text("event_id"),
+    reason: text("reason").notNull(),
+    auto: boolean("auto").notNull(),
+    decidedBy: text("decided_by"),
+    /** Both profiles and their identifiers exactly as they were before the merge. */
+    snapshot: jsonb("snapshot").$type<Record<string, unknown>>().notNull(),
+    createdAt: ts("created_at").notNull(),
+    undoneAt: ts("undone_at"),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("merges_survivor").on(t.shopId, t.survivorId)],
+);
+
+export const mergeCandidates = pgTable(
+  "merge_candidates",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    profileId: text("profile_id").notNull(),
+    otherProfileId: text("other_profile_id").notNull(),
+    kind: text("kind", { enum: ["conflict", "probabilistic"] }).notNull(),
+    reason: text("reason").notNull(),
+    evidence: jsonb("evidence").$type<unknown>().notNull(),
+    score: real("score"),
+    status: text("status", { enum: ["open", "merged", "dismissed"] }).notNull().default("open"),
+    createdAt: ts("created_at").notNull(),
+    decidedAt: ts("decided_at"),
+    decidedBy: text("decided_by"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.id] }),
+    uniqueIndex("merge_candidates_pair").on(t.shopId, t.profileId, t.otherProfileId),
+    index("merge_candidates_open").on(t.shopId, t.status),
+  ],
+);
+
+/** A webhook delivery, stored before it is answered. Deduplicated by Shopify's event (or webhook) ID. */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    shopId: text("shop_id").notNull(),
+    deliveryId: text("delivery_id").notNull(),
+    topic: text("topic").notNull(),
+    webhookId: text("webhook_id"),
+    payload: jsonb("payload").notNull(),
+    receivedAt: ts("received_at").notNull().defaultNow(),
+    status: text("status", { enum: ["queued", "processed", "dead"] }).notNull().default("queued"),
+    processedAt: ts("processed_at"),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.deliveryId] }), index("webhook_deliveries_status").on(t.shopId, t.status)],
+);
+
+/**
+ * The job queue. Workers claim with FOR UPDATE SKIP LOCKED, so any number of server instances share it;
+ * identical on PostgreSQL and PGlite.
+ */
+export const jobs = pgTable(
+  "jobs",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    kind: text("kind").notNull(),
+    ref: text("ref").notNull(),
+    runAt: ts("run_at").notNull().defaultNow(),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull().default(8),
+    lockedUntil: ts("locked_until"),
+    lastError: text("last_error"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.id] }), uniqueIndex("jobs_kind_ref").on(t.shopId, t.kind, t.ref), index("jobs_due").on(t.runAt)],
+);
+
+export const deadLetters = pgTable(
+  "dead_letters",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    kind: text("kind").notNull(),
+    ref: text("ref").notNull(),
+    attempts: integer("attempts").notNull(),
+    lastError: text("last_error").notNull(),
+    failedAt: ts("failed_at").notNull(),
+    retriedAt: ts("retried_at"),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.id] })],
+);
+
+export const devices = pgTable(
+  "devices",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    locationId: text("location_id"),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: ts("created_at").notNull(),
+    lastSyncAt: ts("last_sync_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.id] })],
+);
+
+export const pairingCodes = pgTable(
+  "pairing_codes",
+  {
+    shopId: text("shop_id").notNull(),
+    code: text("code").notNull(),
+    locationId: text("location_id"),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+    createdBy: text("created_by"),
+  },
+  // The code is typed on a tablet that does not know its shop yet: looked up by code alone (rare, indexed).
+  (t) => [primaryKey({ columns: [t.shopId, t.code] }), index("pairing_codes_code").on(t.code)],
+);
+
+export const syncClients = pgTable(
+  "sync_clients",
+  {
+    shopId: text("shop_id").notNull(),
+    clientId: text("client_id").notNull(),
+    deviceId: text("device_id").notNull(),
+    lastSeq: bigint("last_seq", { mode: "number" }).notNull().default(0),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.clientId] })],
+);
+
+/** Every mutation a device pushed, applied or rejected, so a re-push changes nothing. */
+export const syncMutations = pgTable(
+  "sync_mutations",
+  {
+    shopId: text("shop_id").notNull(),
+    mutationId: text("mutation_id").notNull(),
+    clientId: text("client_id").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    name: text("name").notNull(),
+    status: text("status", { enum: ["applied", "rejected"] }).notNull(),
+    reason: text("reason"),
+    appliedAt: ts("applied_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.mutationId] }), index("sync_mutations_client").on(t.shopId, t.clientId, t.seq)],
+);
+
+/** The change feed devices pull: the latest version per profile, or its tombstone. */
+export const profileChanges = pgTable(
+  "profile_changes",
+  {
+    shopId: text("shop_id").notNull(),
+    profileId: text("profile_id").notNull(),
+    version: bigint("version", { mode: "number" }).notNull(),
+    kind: text("kind", { enum: ["upsert", "tombstone"] }).notNull(),
+    changedAt: ts("changed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.profileId] }), uniqueIndex("profile_changes_version").on(t.shopId, t.version)],
+);
+
+/** GDPR data requests: the export document kept for the merchant to download. */
+export const dataRequests = pgTable(
+  "data_requests",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    profileId: text("profile_id"),
+    document: jsonb("document").notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.id] })],
+);

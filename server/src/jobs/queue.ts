@@ -1,0 +1,171 @@
+import { sql } from "drizzle-orm";
+import type { Db, Tx } from "../db/client";
+import { queryRows } from "../db/rows";
+
+export interface Job {
+  shop_id: string;
+  id: string;
+  kind: string;
+  ref: string;
+  attempts: number;
+  max_attempts: number;
+}
+
+export type JobHandler = (tx: Tx, job: Job) => Promise<void>;
+
+export interface QueueOptions {
+  handlers: Record<string, JobHandler>;
+  /** How long a claimed job is hidden from other workers; a crashed worker's job reappears after it. */
+  lockSeconds?: number;
+  batchSize?: number;
+  idleMs?: number;
+  backoff?: (attempt: number) => number;
+  log?: (event: Record<string, unknown>) => void;
+}
+
+/** Exponential backoff with a ceiling: 1 s, 2 s, 4 s … up to 10 min. */
+export const defaultBackoff = (attempt: number) => Math.min(600_000, 1000 * 2 ** Math.max(0, attempt - 1));
+
+/**
+ * A Postgres-backed job queue that behaves the same on PostgreSQL and PGlite. A job's effect and its
+ * removal commit in one transaction, so a job is done exactly once even if the process dies mid-way.
+ */
+export class JobQueue {
+  private running = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: QueueOptions,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Tells an idle worker there is work now instead of at its next poll. */
+  kick(): void {
+    this.wake?.();
+  }
+
+  /** Works through every due job; returns how many ran. Tests call this to drain deterministically. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.runBatch();
+      if (n === 0) return total;
+      total += n;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let n = 0;
+      try {
+        n = await this.runBatch();
+      } catch (error) {
+        this.opts.log?.({ level: "error", msg: "job queue poll failed", error: (error as Error).message });
+      }
+      if (n === 0 && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.opts.idleMs ?? 250);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = null;
+      }
+    }
+  }
+
+  private async runBatch(): Promise<number> {
+    const lock = this.opts.lockSeconds ?? 30;
+    const claimed = await queryRows<Job>(
+      this.db,
+      sql`UPDATE jobs SET locked_until = now() + make_interval(secs => ${lock}), attempts = attempts + 1
+          WHERE (shop_id, id) IN (
+            SELECT shop_id, id FROM jobs
+            WHERE run_at <= now() AND (locked_until IS NULL OR locked_until < now())
+            ORDER BY run_at LIMIT ${this.opts.batchSize ?? 50}
+            FOR UPDATE SKIP LOCKED)
+          RETURNING shop_id, id, kind, ref, attempts, max_attempts`,
+    );
+    for (const job of claimed) await this.runOne(job);
+    return claimed.length;
+  }
+
+  private async runOne(job: Job): Promise<void> {
+    const handler = this.opts.handlers[job.kind];
+    try {
+      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+      await this.db.transaction(async (tx) => {
+        await handler(tx, job);
+        await tx.execute(sql`DELETE FROM jobs WHERE shop_id = ${job.shop_id} AND id = ${job.id}`);
+      });
+    } catch (error) {
+      await this.fail(job, error as Error);
+    }
+  }
+
+  private async fail(job: Job, error: Error): Promise<void> {
+    const message = describeFailure(error).slice(0, 2000);
+    this.opts.log?.({ level: "warn", msg: "job failed", shop: job.shop_id, kind: job.kind, ref: job.ref, attempt: job.attempts, error: message });
+    if (job.attempts >= job.max_attempts) {
+      await this.db.transaction(async (tx) => {
+        await tx.execute(sql`DELETE FROM jobs WHERE shop_id = ${job.shop_id} AND id = ${job.id}`);
+        await tx.execute(sql`INSERT INTO dead_letters (shop_id, id, kind, ref, attempts, last_error, failed_at)
+          VALUES (${job.shop_id}, ${job.id}, ${job.kind}, ${job.ref}, ${job.attempts}, ${message}, now())
+          ON CONFLICT (shop_id, id) DO UPDATE SET attempts = excluded.attempts, last_error = excluded.last_error,
+            failed_at = excluded.failed_at, retried_at = NULL`);
+        if (job.kind === "webhook") {
+          await tx.execute(sql`UPDATE webhook_deliveries SET status = 'dead' WHERE shop_id = ${job.shop_id} AND delivery_id = ${job.ref}`);
+        }
+      });
+      return;
+    }
+    const delayMs = (this.opts.backoff ?? defaultBackoff)(job.attempts);
+    await this.db.execute(sql`UPDATE jobs SET run_at = now() + make_interval(secs => ${delayMs / 1000}), locked_until = NULL,
+      last_error = ${message} WHERE shop_id = ${job.shop_id} AND id = ${job.id}`);
+  }
+}
+
+/** Puts a job on the queue unless the same (kind, ref) is already waiting. */
+export async function enqueueJob(q: Db | Tx, job: { shopId: string; kind: string; ref: string; runAt?: Date; maxAttempts?: number }) {
+  await q.execute(sql`INSERT INTO jobs (shop_id, id, kind, ref, run_at, max_attempts)
+    VALUES (${job.shopId}, ${crypto.randomUUID()}, ${job.kind}, ${job.ref}, ${job.runAt ?? new Date()}, ${job.maxAttempts ?? 8})
+    ON CONFLICT (shop_id, kind, ref) DO NOTHING`);
+}
+
+/** Re-runs a dead letter: back on the queue with a fresh attempt budget. */
+export async function retryDeadLetter(db: Db, shopId: string, id: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [dead] = await queryRows<{ kind: string; ref: string }>(
+      tx,
+      sql`UPDATE dead_letters SET retried_at = now() WHERE shop_id = ${shopId} AND id = ${id} AND retried_at IS NULL RETURNING kind, ref`,
+    );
+    if (!dead) return false;
+    await enqueueJob(tx, { shopId, kind: dead.kind, ref: dead.ref });
+    if (dead.kind === "webhook") {
+      await tx.execute(sql`UPDATE webhook_deliveries SET status = 'queued' WHERE shop_id = ${shopId} AND delivery_id = ${dead.ref}`);
+    }
+    return true;
+  });
+}
+
+/** A readable reason for the dead-letter list: zod issues as "path: message", driver errors with their cause. */
+function describeFailure(error: Error): string {
+  const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+  if (Array.isArray(issues)) return `invalid payload: ${issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`;
+  const cause = (error as { cause?: Error }).cause;
+  return cause?.message ? `${cause.message} (${error.message.split("\n")[0]})` : error.message;
+}

@@ -1,0 +1,51 @@
+import { serve } from "@hono/node-server";
+import { signSessionToken } from "./auth/session-token";
+import { loadConfig } from "./config";
+import { DatabaseUnavailableError } from "./db/client";
+import { jsonLogger } from "./http/logger";
+import { createRuntime } from "./runtime";
+import { DEMO_SHOP, seedDemoShop } from "./seed/demo";
+
+/** `tsx src/main.ts [--demo]`: with --demo, embedded PGlite, a seeded demo shop and a printed dev token. */
+async function main() {
+  const demo = process.argv.includes("--demo");
+  let config;
+  try {
+    config = loadConfig(process.env, { demo });
+  } catch (error) {
+    console.error(`configuration error: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  const log = jsonLogger();
+  let runtime;
+  try {
+    runtime = await createRuntime(config, { log });
+  } catch (error) {
+    const reason = error instanceof DatabaseUnavailableError ? error.message : `cannot open the database: ${(error as Error).message}`;
+    console.error(reason);
+    process.exit(1);
+  }
+  if (demo) {
+    const seeded = await seedDemoShop(runtime.db.db, { customers: 500 });
+    if (seeded) console.log(`seeded ${DEMO_SHOP} with ${seeded.customers} customers and ${seeded.orders} orders`);
+  }
+  const server = serve({ fetch: runtime.app.fetch, port: config.port });
+  const url = `http://localhost:${config.port}`;
+  console.log(`Customer 360 is running at ${url} (database: ${runtime.db.kind})`);
+  if (demo) {
+    const token = await signSessionToken({ shopId: DEMO_SHOP, secret: config.apiSecret, apiKey: config.apiKey, ttlSeconds: 7 * 86_400, staffId: "demo-staff" });
+    console.log(`  admin:      ${url}/admin/`);
+    console.log(`  companion:  ${url}/companion/`);
+    console.log(`  dev session token for ${DEMO_SHOP} (valid 7 days):\n${token}`);
+    console.log(`  try: curl -H "Authorization: Bearer <token>" "${url}/api/profiles?query=sarah"`);
+  }
+  const shutdown = async () => {
+    server.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+void main();

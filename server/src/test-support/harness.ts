@@ -1,0 +1,97 @@
+import { signSessionToken } from "../auth/session-token";
+import { signWebhook } from "../auth/webhook-hmac";
+import type { Config } from "../config";
+import { jsonLogger, silentLogger } from "../http/logger";
+import { createRuntime, type Runtime } from "../runtime";
+import { openTestDatabase, type TestDbKind } from "./database";
+
+export const TEST_SECRET = "test-app-secret";
+export const TEST_API_KEY = "test-api-key";
+export const SHOP_A = "shop-a.myshopify.com";
+export const SHOP_B = "shop-b.myshopify.com";
+
+export interface TestClock {
+  (): Date;
+  set(at: Date | string): void;
+  advanceDays(days: number): void;
+}
+
+export function testClock(start: Date | string = "2026-11-25T12:00:00Z"): TestClock {
+  let now = new Date(start);
+  const clock = (() => new Date(now)) as TestClock;
+  clock.set = (at) => void (now = new Date(at));
+  clock.advanceDays = (days) => void (now = new Date(now.getTime() + days * 86_400_000));
+  return clock;
+}
+
+/** Test code reads response bodies loosely; assertions check their shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TestResponse = Omit<Response, "json"> & { json(): Promise<any> };
+
+export interface TestServer {
+  runtime: Runtime;
+  clock: TestClock;
+  config: Config;
+  /** A session token for the shop, minted as Shopify would. */
+  token(shopId?: string, opts?: { staffId?: string }): Promise<string>;
+  /** Calls the app in-process with JSON and a session token (pass `token: null` to send none). */
+  api(method: string, path: string, opts?: { body?: unknown; token?: string | null; shop?: string; headers?: Record<string, string> }): Promise<TestResponse>;
+  /** Sends a signed webhook as Shopify does. */
+  webhook(topic: string, payload: unknown, opts?: { shop?: string; eventId?: string; secret?: string; hmac?: string | null }): Promise<TestResponse>;
+  /** Runs every queued job now. */
+  drain(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(opts: { kind?: TestDbKind; clock?: TestClock } = {}): Promise<TestServer> {
+  const clock = opts.clock ?? testClock();
+  const database = await openTestDatabase(opts.kind);
+  const config: Config = {
+    port: 0,
+    databaseUrl: database.url,
+    apiKey: TEST_API_KEY,
+    apiSecret: TEST_SECRET,
+    dataDir: "",
+    publicUrl: "http://localhost",
+    devSecret: false,
+  };
+  const runtime = await createRuntime(config, { log: process.env.C360_TEST_LOG ? jsonLogger() : silentLogger, clock, database, startWorkers: false, queueLockSeconds: 1 });
+  const token = (shopId = SHOP_A, o: { staffId?: string } = {}) =>
+    signSessionToken({ shopId, secret: TEST_SECRET, apiKey: TEST_API_KEY, staffId: o.staffId ?? "staff-1" });
+  let eventCounter = 0;
+  return {
+    runtime,
+    clock,
+    config,
+    token,
+    async api(method, path, o = {}) {
+      const headers: Record<string, string> = { ...(o.headers ?? {}) };
+      const tok = o.token === undefined ? await token(o.shop ?? SHOP_A) : o.token;
+      if (tok) headers.authorization = `Bearer ${tok}`;
+      let body: string | undefined;
+      if (o.body !== undefined) {
+        headers["content-type"] = "application/json";
+        body = typeof o.body === "string" ? o.body : JSON.stringify(o.body);
+      }
+      return runtime.app.request(path, { method, headers, body });
+    },
+    async webhook(topic, payload, o = {}) {
+      const body = typeof payload === "string" ? payload : JSON.stringify(payload);
+      const headers: Record<string, string> = {
+        "content-type": "application/json",
+        "x-shopify-topic": topic,
+        "x-shopify-shop-domain": o.shop ?? SHOP_A,
+        "x-shopify-event-id": o.eventId ?? `evt-${Date.now()}-${++eventCounter}`,
+        "x-shopify-webhook-id": `wh-${eventCounter}`,
+      };
+      const hmac = o.hmac === undefined ? signWebhook(body, o.secret ?? TEST_SECRET) : o.hmac;
+      if (hmac !== null) headers["x-shopify-hmac-sha256"] = hmac;
+      return runtime.app.request("/webhooks/shopify", { method: "POST", headers, body });
+    },
+    drain: () => runtime.queue.drain(),
+    close: () => runtime.close(),
+  };
+}
+
+/** Runs a suite on both PGlite and PostgreSQL when the project is set to (see vitest.config.ts). */
+export const dbLabel = () => process.env.C360_TEST_DB ?? "pglite";
