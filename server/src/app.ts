@@ -4,6 +4,7 @@ import { HttpError } from "./http/errors";
 import type { AppDeps, AppEnv } from "./http/context";
 import { deviceAuth } from "./middleware/device-auth";
 import { onError } from "./middleware/errors";
+import { mountStaticSite, SITES } from "./http/static-site";
 import { requestLog } from "./middleware/request-log";
 import { sessionAuth } from "./middleware/session-auth";
 import { profileRoutes } from "./routes/profiles";
@@ -29,6 +30,8 @@ export function buildApp(deps: AppDeps) {
   app.use("*", requestLog);
 
   app.get("/healthz", (c) => c.json({ ok: true, database: deps.db.kind }));
+  app.get("/", (c) => c.redirect("/admin/"));
+  for (const site of SITES) mountStaticSite(app, site);
 
   app.use("/webhooks/*", limit(BODY_LIMITS.webhook));
   app.route("/webhooks", webhookRoutes);

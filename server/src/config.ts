@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
 const envSchema = z.object({
@@ -8,7 +9,7 @@ const envSchema = z.object({
     .optional(),
   SHOPIFY_API_KEY: z.string().min(1).optional(),
   SHOPIFY_API_SECRET: z.string().min(1).optional(),
-  C360_DATA_DIR: z.string().min(1).default(".data"),
+  C360_DATA_DIR: z.string().min(1).default(fileURLToPath(new URL("../../.data", import.meta.url))),
   C360_PUBLIC_URL: z.string().url().optional(),
 });
 

@@ -26,8 +26,8 @@ const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url))
 
 export class DatabaseUnavailableError extends Error {}
 
-/** A postgres:// URL means PostgreSQL; otherwise embedded PGlite in `dataDir` (or in memory). */
-export async function openDatabase(opts: { url?: string | undefined; dataDir?: string | undefined; max?: number }): Promise<Database> {
+/** A postgres:// URL means PostgreSQL; otherwise embedded PGlite in `dataDir` (or in memory, or `pglite` when given). */
+export async function openDatabase(opts: { url?: string | undefined; dataDir?: string | undefined; max?: number; pglite?: PGlite }): Promise<Database> {
   if (opts.url) {
     const client = postgres(opts.url, {
       max: opts.max ?? 10,
@@ -48,7 +48,7 @@ export async function openDatabase(opts: { url?: string | undefined; dataDir?: s
     return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
   }
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const client = opts.dataDir ? new PGlite(opts.dataDir) : new PGlite();
+  const client = opts.pglite ?? (opts.dataDir ? new PGlite(opts.dataDir) : new PGlite());
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   await migratePglite(drizzlePglite(client), { migrationsFolder });

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { loadConfig } from "../config";
 import { openDatabase } from "../db/client";
 import { DEMO_SHOP, seedShop } from "./demo";
 
@@ -11,7 +12,7 @@ if (!Number.isInteger(customers) || customers < 1) {
   console.error("--customers must be a positive whole number");
   process.exit(2);
 }
-const db = await openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.DATABASE_URL ? undefined : `${process.env.C360_DATA_DIR ?? "../.data"}/pglite` });
+const db = await openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.DATABASE_URL ? undefined : `${loadConfig(process.env, { demo: true }).dataDir}/pglite` });
 const started = performance.now();
 const result = await seedShop(db.db, {
   shopId: values.shop,

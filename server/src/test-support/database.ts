@@ -1,3 +1,4 @@
+import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
 import { openDatabase, type Database } from "../db/client";
 
@@ -11,7 +12,7 @@ const adminUrl = () => process.env.TEST_DATABASE_URL ?? "postgres://postgres@127
  * server that is dropped again on close.
  */
 export async function openTestDatabase(kind: TestDbKind = testDbKind(), opts: { max?: number } = {}): Promise<Database & { url?: string }> {
-  if (kind === "pglite") return openDatabase({});
+  if (kind === "pglite") return openDatabase({ pglite: (await (await (migratedTemplate ??= migratedPglite())).clone()) as PGlite });
   const name = `c360_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE ${name}`);
@@ -29,4 +30,12 @@ export async function openTestDatabase(kind: TestDbKind = testDbKind(), opts: { 
       await cleanup.end();
     },
   };
+}
+
+/** Booting and migrating PGlite takes a second or two; each test gets a clone of one migrated instance instead. */
+let migratedTemplate: Promise<PGlite> | undefined;
+async function migratedPglite(): Promise<PGlite> {
+  const template = new PGlite();
+  await openDatabase({ pglite: template });
+  return template;
 }

@@ -1,0 +1,34 @@
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { serveStatic } from "@hono/node-server/serve-static";
+import type { Hono } from "hono";
+import type { AppEnv } from "./context";
+
+/** The built front ends, served by the same server: `pos-companion/dist` at /companion/, `admin/dist` at /admin/. */
+export const SITES = [
+  { mount: "/companion", dist: fileURLToPath(new URL("../../../pos-companion/dist", import.meta.url)), name: "companion" },
+  { mount: "/admin", dist: fileURLToPath(new URL("../../../admin/dist", import.meta.url)), name: "admin" },
+] as const;
+
+/** Static files with a single-page-app fallback to index.html; a clear 503 when the site was not built. */
+export function mountStaticSite(app: Hono<AppEnv>, site: { mount: string; dist: string; name: string }) {
+  app.get(site.mount, (c) => c.redirect(`${site.mount}/`));
+  if (existsSync(site.dist)) app.use(
+    `${site.mount}/*`,
+    serveStatic({
+      root: site.dist,
+      rewriteRequestPath: (path) => path.slice(site.mount.length) || "/",
+      onFound: (path, c) => {
+        // The service worker and the HTML shell must be revalidated; hashed assets can be cached for good.
+        c.header("Cache-Control", /\/assets\//.test(path) ? "public, max-age=31536000, immutable" : "no-cache");
+      },
+    }),
+  );
+  app.get(`${site.mount}/*`, (c) => {
+    const index = `${site.dist}/index.html`;
+    if (!existsSync(index)) {
+      return c.json({ error: "not_built", message: `the ${site.name} has not been built; run the product start command` }, 503);
+    }
+    return c.html(readFileSync(index, "utf8"), 200, { "Cache-Control": "no-cache" });
+  });
+}
