@@ -1,0 +1,273 @@
+import type { PairResponse, PullResponse, PushResult } from "@c360/shared/wire/sync";
+import { fetchConsentTexts, pairDevice, pullChanges, pushMutations, type ServerTransport, SyncHttpError } from "./api";
+import { type CompanionDb, type LocalCustomer, searchTerms, withReopen } from "./db";
+import { clientIdOf } from "./outbox";
+
+export type PairedDevice = PairResponse & { deviceName: string; pairedAt: string };
+
+export interface SyncStatusRow {
+  lastSyncAt: string | null;
+  lastError: { code: string; message: string; at: string } | null;
+  nextAttemptAt: string | null;
+  failures: number;
+}
+
+export interface SyncEngineDeps {
+  db: CompanionDb;
+  transport: ServerTransport;
+  now: () => Date;
+  uuid: () => string;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  pushBatchSize?: number;
+  pullLimit?: number;
+  /** Attempts within one sync before giving up until the next trigger; the wait between grows. */
+  attempts?: number;
+  backoff?: { baseMs: number; maxMs: number };
+}
+
+export interface SyncReport {
+  ran: boolean;
+  pushed: number;
+  rejected: number;
+  pulled: number;
+  resets: number;
+  gaps: number;
+  error: SyncHttpError | null;
+}
+
+const DEVICE = "device";
+const CURSOR = "pullCursor";
+const STATUS = "syncStatus";
+const MAX_GAP_RESENDS = 3;
+const MAX_RESETS = 2;
+
+/** Exponential with jitter (half to full), capped: many tablets coming back online do not stampede. */
+export function backoffDelay(failures: number, random: () => number, opts = { baseMs: 1_000, maxMs: 5 * 60_000 }): number {
+  const exp = Math.min(opts.maxMs, opts.baseMs * 2 ** Math.max(0, failures - 1));
+  return Math.round(exp * (0.5 + random() / 2));
+}
+
+export async function readDevice(db: CompanionDb): Promise<PairedDevice | null> {
+  return ((await withReopen(db, () => db.meta.get(DEVICE)))?.value as PairedDevice | undefined) ?? null;
+}
+
+export async function readSyncStatus(db: CompanionDb): Promise<SyncStatusRow> {
+  const row = (await db.meta.get(STATUS))?.value as SyncStatusRow | undefined;
+  return row ?? { lastSyncAt: null, lastError: null, nextAttemptAt: null, failures: 0 };
+}
+
+export async function pair(deps: Pick<SyncEngineDeps, "db" | "transport" | "now">, code: string, deviceName: string): Promise<PairedDevice> {
+  const res = await pairDevice(deps.transport, { code: code.trim().toUpperCase(), deviceName });
+  const device: PairedDevice = { ...res, deviceName, pairedAt: deps.now().toISOString() };
+  await deps.db.transaction("rw", deps.db.meta, async () => {
+    await deps.db.meta.put({ key: DEVICE, value: device });
+    // A newly paired device starts its change feed from the beginning of this shop's profiles.
+    await deps.db.meta.put({ key: CURSOR, value: 0 });
+  });
+  return device;
+}
+
+/**
+ * Moves the outbox to the server and the server's profiles to the cache. Framework-free: TanStack
+ * Query decides when it runs; this decides what a run does and how long to wait after a failure.
+ */
+export class SyncEngine {
+  private inFlight: Promise<SyncReport> | null = null;
+  constructor(private readonly deps: SyncEngineDeps) {}
+
+  /** Runs now if `force` (Sync now, back online) or the backoff wait is over; joins a run in progress. */
+  sync(opts: { force?: boolean } = {}): Promise<SyncReport> {
+    this.inFlight ??= this.run(opts.force ?? false).finally(() => (this.inFlight = null));
+    return this.inFlight;
+  }
+
+  private async run(force: boolean): Promise<SyncReport> {
+    const { db, now } = this.deps;
+    const report: SyncReport = { ran: false, pushed: 0, rejected: 0, pulled: 0, resets: 0, gaps: 0, error: null };
+    const device = await readDevice(db);
+    if (!device) return report;
+    const status = await readSyncStatus(db);
+    if (!force && status.nextAttemptAt && now() < new Date(status.nextAttemptAt)) return report;
+    report.ran = true;
+    const clientId = await clientIdOf(db, this.deps);
+    const attempts = this.deps.attempts ?? 3;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.pushAll(device.token, clientId, report);
+        await this.pullAll(device.token, clientId, report);
+        await this.refreshConsentTexts(device.token);
+        await this.saveStatus({ lastSyncAt: now().toISOString(), lastError: null, nextAttemptAt: null, failures: 0 });
+        return report;
+      } catch (error) {
+        const failure = error instanceof SyncHttpError ? error : new SyncHttpError("sync_failed", (error as Error).message, true, null);
+        report.error = failure;
+        const failures = (await readSyncStatus(db)).failures + 1;
+        const wait = backoffDelay(failures, this.deps.random, this.deps.backoff);
+        if (failure.retryable && attempt < attempts) {
+          await this.saveStatus({ ...(await readSyncStatus(db)), failures, lastError: this.describe(failure) });
+          await this.deps.sleep(wait);
+          continue;
+        }
+        await this.saveStatus({
+          ...(await readSyncStatus(db)),
+          failures,
+          lastError: this.describe(failure),
+          nextAttemptAt: new Date(now().getTime() + wait).toISOString(),
+        });
+        return report;
+      }
+    }
+  }
+
+  private describe(e: SyncHttpError) {
+    return { code: e.code, message: e.message, at: this.deps.now().toISOString() };
+  }
+
+  private saveStatus(status: SyncStatusRow) {
+    return withReopen(this.deps.db, () => this.deps.db.meta.put({ key: STATUS, value: status }));
+  }
+
+  private async pushAll(token: string, clientId: string, report: SyncReport) {
+    const { db } = this.deps;
+    const batchSize = this.deps.pushBatchSize ?? 500;
+    for (;;) {
+      const rows = await withReopen(db, () => db.outbox.orderBy("seq").limit(batchSize).toArray());
+      if (rows.length === 0) return;
+      const mutations = rows.map(({ seq, id, name, args, createdAt }) => ({ seq, id, name, args, createdAt }));
+      const outcome = await pushMutations(this.deps.transport, token, { clientId, mutations });
+      if (outcome.kind === "gap") {
+        if (++report.gaps > MAX_GAP_RESENDS) throw new SyncHttpError("seq_gap", `The server keeps expecting change #${outcome.expectedSeq}; will try again later.`, true, 409);
+        await this.resolveGap(outcome.expectedSeq);
+        continue;
+      }
+      await this.acknowledge(outcome.result, rows.map((r) => r.seq));
+      report.pushed += outcome.result.applied.length + outcome.result.skipped.length;
+      report.rejected += outcome.result.rejected.length;
+    }
+  }
+
+  /**
+   * A 409 names the next seq the server expects. Below it, the server already has our changes (an
+   * earlier answer was lost): drop them. Above what we hold, the server lost some: renumber what is
+   * still queued from the expected seq so the order is kept and nothing is skipped.
+   */
+  private async resolveGap(expectedSeq: number) {
+    const { db } = this.deps;
+    await withReopen(db, () =>
+      db.transaction("rw", [db.outbox, db.meta], async () => {
+        await db.outbox.where("seq").below(expectedSeq).delete();
+        const rows = await db.outbox.orderBy("seq").toArray();
+        if (rows.length === 0 || rows[0]!.seq === expectedSeq) return;
+        await db.outbox.clear();
+        await db.outbox.bulkAdd(rows.map((r, i) => ({ ...r, seq: expectedSeq + i })));
+        await db.meta.put({ key: "nextSeq", value: expectedSeq + rows.length });
+      }),
+    );
+  }
+
+  /** One transaction: acknowledged rows leave the outbox, refused ones move to `rejected`, new profile IDs are stored. */
+  private async acknowledge(result: PushResult, sentSeqs: number[]) {
+    const { db, now } = this.deps;
+    await withReopen(db, () =>
+      db.transaction("rw", [db.outbox, db.rejected, db.customers], async () => {
+        for (const r of result.rejected) {
+          const row = await db.outbox.where("id").equals(r.id).first();
+          await db.rejected.put({ id: r.id, seq: r.seq, name: row?.name ?? "change", reason: r.reason, customerKey: row?.customerKey ?? null, rejectedAt: now().toISOString() });
+        }
+        const done = new Set([...result.applied, ...result.skipped, ...result.rejected.map((r) => r.id)]);
+        await db.outbox.where("id").anyOf([...done]).delete();
+        // Everything up to the server's lastSeq is settled, even rows an answer did not list.
+        await db.outbox.where("seq").belowOrEqual(Math.min(result.lastSeq, Math.max(...sentSeqs))).delete();
+        for (const [localId, profileId] of Object.entries(result.profiles)) {
+          await db.customers.where("localId").equals(localId).modify({ profileId });
+        }
+      }),
+    );
+  }
+
+  private async pullAll(token: string, clientId: string, report: SyncReport) {
+    const { db } = this.deps;
+    const limit = this.deps.pullLimit ?? 500;
+    for (;;) {
+      const cursor = ((await withReopen(db, () => db.meta.get(CURSOR)))?.value as number | undefined) ?? 0;
+      const page = await pullChanges(this.deps.transport, token, { cursor, limit, clientId });
+      if (page.reset) {
+        if (++report.resets > MAX_RESETS) throw new SyncHttpError("reset_loop", page.message, true, null);
+        await this.resetCache(page.cursor);
+        continue;
+      }
+      await this.applyPage(page);
+      report.pulled += page.changes.length;
+      if (!page.hasMore) return;
+    }
+  }
+
+  /** The server cannot continue our feed: drop the cache but keep customers with unsynced changes, and download again. */
+  private async resetCache(cursor: number) {
+    const { db } = this.deps;
+    await withReopen(db, () =>
+      db.transaction("rw", [db.customers, db.outbox, db.meta], async () => {
+        const pendingKeys = new Set((await db.outbox.toArray()).map((r) => r.customerKey));
+        await db.customers.filter((c) => !pendingKeys.has(c.id)).delete();
+        await db.meta.put({ key: CURSOR, value: cursor });
+      }),
+    );
+  }
+
+  private async applyPage(page: Extract<PullResponse, { cursor: number; changes: unknown }>) {
+    const { db, now } = this.deps;
+    await withReopen(db, () =>
+      db.transaction("rw", [db.customers, db.outbox, db.meta], async () => {
+        const pendingKeys = new Set((await db.outbox.toArray()).map((r) => r.customerKey));
+        for (const change of page.changes) {
+          if (change.kind === "tombstone") {
+            const gone = await db.customers.where("profileId").equals(change.profileId).toArray();
+            for (const c of gone) {
+              if (pendingKeys.has(c.id)) await db.customers.update(c.id, { profileId: change.mergedInto });
+              else await db.customers.delete(c.id);
+            }
+            continue;
+          }
+          const p = change.profile;
+          const existing = (await db.customers.where("profileId").equals(p.profileId).first()) ?? (await db.customers.get(p.profileId));
+          const pending = existing ? pendingKeys.has(existing.id) : false;
+          const next: LocalCustomer = {
+            id: existing?.id ?? p.profileId,
+            localId: existing?.localId ?? null,
+            profileId: p.profileId,
+            firstName: p.firstName,
+            lastName: p.lastName,
+            emails: p.emails,
+            phones: p.phones,
+            birthday: existing?.birthday ?? null,
+            tier: p.tier,
+            points: p.points,
+            lifecycleStage: p.lifecycleStage,
+            // Until our own changes about this customer reach the server, what staff recorded here wins.
+            consent: pending && existing ? { ...p.consent, ...existing.consent } : p.consent,
+            terms: [],
+            updatedAt: now().toISOString(),
+          };
+          next.terms = searchTerms(next);
+          await db.customers.put(next);
+        }
+        // The feed also says how far the server has applied our pushes: a lost push answer settles here.
+        await db.outbox.where("seq").belowOrEqual(page.lastSeq).delete();
+        await db.meta.put({ key: CURSOR, value: page.cursor });
+      }),
+    );
+  }
+
+  private async refreshConsentTexts(token: string) {
+    const texts = await fetchConsentTexts(this.deps.transport, token);
+    if (!texts) return;
+    const { db } = this.deps;
+    await withReopen(db, () =>
+      db.transaction("rw", db.consentTexts, async () => {
+        await db.consentTexts.clear();
+        await db.consentTexts.bulkPut(texts.map((t) => ({ ...t, key: `${t.channel}:${t.locale}` })));
+      }),
+    );
+  }
+}
