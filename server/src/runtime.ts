@@ -4,12 +4,15 @@ import { openDatabase, type Database } from "./db/client";
 import type { Logger } from "./http/logger";
 import { webhookJobHandler } from "./jobs/process-webhook";
 import { JobQueue, type JobHandler } from "./jobs/queue";
+import { RECOMPUTE_SHOP, recomputeShopJobHandler, scheduleNightlyRecompute } from "./jobs/recompute-shop";
 import { complianceHandlers } from "./services/gdpr";
 
 export interface Runtime {
   db: Database;
   queue: JobQueue;
   app: ReturnType<typeof buildApp>;
+  /** Schedules the nightly whole-shop recompute of every shop (idempotent per shop and date); runs on a timer with the workers. */
+  scheduleNightly(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -22,15 +25,27 @@ export async function createRuntime(
   const clock = opts.clock ?? (() => new Date());
   const handlers: Record<string, JobHandler> = {
     webhook: webhookJobHandler(clock, complianceHandlers(clock)),
+    [RECOMPUTE_SHOP]: recomputeShopJobHandler(clock),
   };
   const queue = new JobQueue(db.db, { handlers, log: opts.log, lockSeconds: opts.queueLockSeconds ?? 30 });
   const app = buildApp({ db, config, queue, clock, log: opts.log });
-  if (opts.startWorkers !== false) queue.start();
+  const scheduleNightly = () => scheduleNightlyRecompute(db.db, clock());
+  let scheduler: ReturnType<typeof setInterval> | null = null;
+  if (opts.startWorkers !== false) {
+    queue.start();
+    // The timer only puts jobs on the shared queue; the work itself runs on whichever instance claims it.
+    const tick = () => void scheduleNightly().catch((error: Error) => opts.log({ level: "error", msg: "nightly scheduling failed", error: error.message }));
+    tick();
+    scheduler = setInterval(tick, 15 * 60_000);
+    scheduler.unref?.();
+  }
   return {
     db,
     queue,
     app,
+    scheduleNightly,
     async close() {
+      if (scheduler) clearInterval(scheduler);
       await queue.stop();
       await db.close();
     },

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { queryRows } from "../db/rows";
 import { notFound, parseOr400 } from "../http/errors";
 import type { AppEnv } from "../http/context";
+import { explainProfile } from "../services/identify";
 import { findProfileRow, fullProfileView, profileIdByIdentifier, type ProfileRow } from "../services/profile-view";
 import { loadShop } from "../services/shop";
 
@@ -24,6 +25,18 @@ export const profileRoutes = new Hono<AppEnv>()
     const row = profileId ? await findProfileRow(db.db, shop.shopId, profileId) : null;
     if (!row) throw notFound(`customer ${c.req.param("id")}`);
     return c.json(await fullProfileView(db.db, shop.shopId, row, shop.settings, clock()));
+  })
+  .get("/:id/explain", async (c) => {
+    const { db } = c.var.deps;
+    const shop = await loadShop(db.db, c.var.shopId);
+    const row = await findProfileRow(db.db, shop.shopId, c.req.param("id"));
+    if (!row) throw notFound(`profile ${c.req.param("id")}`);
+    if (row.status === "merged" && row.merged_into) {
+      return c.json({ profileId: row.id, mergedInto: row.merged_into, message: "this profile was merged; follow mergedInto" }, 301, {
+        Location: `/api/profiles/${row.merged_into}/explain`,
+      });
+    }
+    return c.json(await explainProfile(db.db, shop, row.id));
   })
   .get("/:id", async (c) => {
     const { db, clock } = c.var.deps;

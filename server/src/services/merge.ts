@@ -107,6 +107,10 @@ export async function undoMerge(q: Queryable, shop: ShopContext, mergeId: string
   }
   await reattributeEventsSince(q, shopId, survivorId, restoredId, snap);
   await q.execute(sql`UPDATE merges SET undone_at = ${now} WHERE shop_id = ${shopId} AND id = ${mergeId}`);
+  // The pair's duplicate suggestion comes back with them, as it was before the merge decided it.
+  await q.execute(sql`UPDATE merge_candidates SET status = 'open', decided_at = NULL, decided_by = NULL
+    WHERE shop_id = ${shopId} AND status = 'merged'
+      AND ((profile_id = ${survivorId} AND other_profile_id = ${restoredId}) OR (profile_id = ${restoredId} AND other_profile_id = ${survivorId}))`);
   await recomputeProfile(q, shopId, survivorId, shop.settings, now);
   await recomputeProfile(q, shopId, restoredId, shop.settings, now);
   return { survivorId, restoredId };

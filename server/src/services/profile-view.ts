@@ -145,7 +145,8 @@ export async function fullProfileView(q: Queryable, shopId: string, row: Profile
         UNION ALL (SELECT 'visit', id, at, concat('visit (', source, ')') FROM visits WHERE shop_id = ${shopId} AND profile_id = ${row.id})
         UNION ALL (SELECT 'consent', id, acted_at, concat(channel, ' ', action) FROM consents WHERE shop_id = ${shopId} AND profile_id = ${row.id})
         UNION ALL (SELECT 'message', id, at, concat(channel, ' ', kind, ' ', status, ' (', reason, ')') FROM messages WHERE shop_id = ${shopId} AND profile_id = ${row.id})
-        UNION ALL (SELECT 'merge', id, created_at, reason FROM merges WHERE shop_id = ${shopId} AND (survivor_id = ${row.id} OR merged_id = ${row.id}))
+        UNION ALL (SELECT 'merge', id, created_at, reason FROM merges
+                   WHERE shop_id = ${shopId} AND undone_at IS NULL AND (survivor_id = ${row.id} OR merged_id = ${row.id}))
         ORDER BY at DESC LIMIT 50`,
   );
   return {

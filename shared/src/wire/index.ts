@@ -4,3 +4,4 @@ export * from "./consent";
 export * from "./pos";
 export * from "./webhooks";
 export * from "./sync";
+export * from "./identity";
