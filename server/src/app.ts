@@ -7,7 +7,10 @@ import { onError } from "./middleware/errors";
 import { mountStaticSite, SITES } from "./http/static-site";
 import { requestLog } from "./middleware/request-log";
 import { sessionAuth } from "./middleware/session-auth";
+import { enrichmentRoutes } from "./routes/enrichment";
+import { identityRoutes } from "./routes/identity";
 import { profileRoutes } from "./routes/profiles";
+import { settingsRoutes } from "./routes/settings";
 import { webhookAdminRoutes } from "./routes/webhook-admin";
 import { webhookRoutes } from "./routes/webhooks";
 
@@ -43,6 +46,9 @@ export function buildApp(deps: AppDeps) {
   app.use("/api/*", async (c, next) => (c.req.path.startsWith("/api/sync/") ? next() : sessionAuth(c, next)));
 
   app.route("/api/profiles", profileRoutes);
+  app.route("/api", identityRoutes);
+  app.route("/api/settings", settingsRoutes);
+  app.route("/api/enrichment", enrichmentRoutes);
   app.route("/api/webhooks", webhookAdminRoutes);
   return app;
 }
