@@ -48,6 +48,14 @@ export function backoffDelay(failures: number, random: () => number, opts = { ba
   return Math.round(exp * (0.5 + random() / 2));
 }
 
+function asSyncError(error: unknown): SyncHttpError {
+  if (error instanceof SyncHttpError) return error;
+  if ((error as Error | null)?.name === "ZodError") {
+    return new SyncHttpError("bad_response", "The server's answer was not understood; changes stay on this tablet. Reload the app to update it.", true, null);
+  }
+  return new SyncHttpError("sync_failed", `Sync failed: ${(error as Error | null)?.message ?? String(error)}`, true, null);
+}
+
 export async function readDevice(db: CompanionDb): Promise<PairedDevice | null> {
   return ((await withReopen(db, () => db.meta.get(DEVICE)))?.value as PairedDevice | undefined) ?? null;
 }
@@ -98,9 +106,10 @@ export class SyncEngine {
         await this.pullAll(device.token, clientId, report);
         await this.refreshConsentTexts(device.token);
         await this.saveStatus({ lastSyncAt: now().toISOString(), lastError: null, nextAttemptAt: null, failures: 0 });
+        report.error = null;
         return report;
       } catch (error) {
-        const failure = error instanceof SyncHttpError ? error : new SyncHttpError("sync_failed", (error as Error).message, true, null);
+        const failure = asSyncError(error);
         report.error = failure;
         const failures = (await readSyncStatus(db)).failures + 1;
         const wait = backoffDelay(failures, this.deps.random, this.deps.backoff);
@@ -141,7 +150,10 @@ export class SyncEngine {
         await this.resolveGap(outcome.expectedSeq);
         continue;
       }
+      const sent = db.outbox.where("seq").belowOrEqual(rows[rows.length - 1]!.seq);
       await this.acknowledge(outcome.result, rows.map((r) => r.seq));
+      // A server that settles nothing would have us resend the same batch forever.
+      if ((await sent.count()) >= rows.length) throw new SyncHttpError("no_progress", "The server did not accept any queued change; will try again later.", true, null);
       report.pushed += outcome.result.applied.length + outcome.result.skipped.length;
       report.rejected += outcome.result.rejected.length;
     }
@@ -184,6 +196,14 @@ export class SyncEngine {
         }
       }),
     );
+  }
+
+  /** Refreshes the offline cache only, e.g. when staff open a search on a newly paired tablet. */
+  async pullNow(): Promise<SyncReport> {
+    const report: SyncReport = { ran: true, pushed: 0, rejected: 0, pulled: 0, resets: 0, gaps: 0, error: null };
+    const device = await readDevice(this.deps.db);
+    if (device) await this.pullAll(device.token, await clientIdOf(this.deps.db, this.deps), report);
+    return report;
   }
 
   private async pullAll(token: string, clientId: string, report: SyncReport) {
