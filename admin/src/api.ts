@@ -1,0 +1,261 @@
+import { currentToken } from "./session";
+import { searchParams, type SettingsLike } from "./view-model";
+
+/** Every server call of the admin: same origin, JSON, `Authorization: Bearer <session token>`. */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<{ data: T; response: Response }> {
+  const token = await currentToken();
+  if (!token) throw new ApiError(401, "no_token", "No session token yet: paste one above, or open the admin from Shopify.");
+  const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    throw new ApiError(response.status, "not_json", `The server answered ${response.status} with something that is not JSON.`);
+  }
+  if (!response.ok) {
+    const err = (data ?? {}) as { error?: string; message?: string };
+    throw new ApiError(response.status, err.error ?? "http_error", err.message ?? `The server answered ${response.status}.`);
+  }
+  return { data: data as T, response };
+}
+
+const get = async <T>(path: string) => (await call<T>("GET", path)).data;
+const send = async <T>(method: string, path: string, body?: unknown) => (await call<T>(method, path, body)).data;
+const id = encodeURIComponent;
+
+// ----- Customers -------------------------------------------------------------------------------------------
+
+export interface ProfileSummary {
+  profileId: string;
+  firstName: string | null;
+  lastName: string | null;
+  lifecycleStage: string;
+  tier: string | null;
+  points: number;
+  lifetimeSpend: number;
+  orderCount: number;
+  lastActivityAt: string | null;
+}
+export interface ProfileSearch {
+  query?: string;
+  stage?: string;
+  channelMix?: string;
+  limit?: number;
+  offset?: number;
+}
+export const searchProfiles = (f: ProfileSearch) =>
+  get<{ total: number; limit: number; offset: number; profiles: ProfileSummary[] }>(`/api/profiles${searchParams(f)}`);
+
+export interface Identifier {
+  kind: string;
+  value: string;
+  source: string;
+  linkedAt: string;
+}
+export interface FullProfile {
+  profileId: string;
+  status: string;
+  firstName: string | null;
+  lastName: string | null;
+  emails: string[];
+  phones: string[];
+  shopifyCustomerId: string | null;
+  lifecycleStage: string;
+  currency: string;
+  churnRisk: number | null;
+  churnBand: string | null;
+  loyalty: { points: number; tier: string; nextTier: string | null; pointsToNextTier: number | null; progress: number };
+  consent: Record<string, { granted: boolean; since: string | null }>;
+  openDuplicates: number;
+  birthday: string | null;
+  postcode: string | null;
+  identifiers: Identifier[];
+  aggregates: {
+    orderCount: number;
+    lifetimeSpend: number;
+    averageOrderValue: number;
+    posSpend: number;
+    onlineSpend: number;
+    firstOrderAt: string | null;
+    lastOrderAt: string | null;
+    preferredLocationId: string | null;
+    visitCount: number;
+  };
+  rfm: { r: number; f: number | null; m: number | null } | null;
+  ltv: { historical: number; predicted90d: number };
+  nextOrderAt: string | null;
+  engagementScore: number | null;
+  firstSeenAt: string | null;
+  lastActivityAt: string | null;
+  timeline: { kind: string; id: string; at: string | null; summary: string }[];
+}
+
+/**
+ * A merged profile answers 301 {mergedInto}; the browser follows it on its own (same origin keeps the
+ * header), so `mergedInto` is set when the profile we got is not the one we asked for.
+ */
+export async function getProfile(profileId: string): Promise<{ profile: FullProfile; mergedInto: string | null }> {
+  const { data } = await call<FullProfile | { mergedInto: string }>("GET", `/api/profiles/${id(profileId)}`);
+  if ("mergedInto" in data && !("profileId" in data && "identifiers" in data)) {
+    const next = await get<FullProfile>(`/api/profiles/${id(data.mergedInto)}`);
+    return { profile: next, mergedInto: data.mergedInto };
+  }
+  const profile = data as FullProfile;
+  return { profile, mergedInto: profile.profileId !== profileId ? profile.profileId : null };
+}
+
+export interface Explanation {
+  profileId: string;
+  explanation: string[];
+  merges: { mergeId: string; at: string; auto: boolean; reason: string; decidedBy: string | null }[];
+}
+export const explainProfile = (profileId: string) => get<Explanation>(`/api/profiles/${id(profileId)}/explain`);
+
+export interface ConsentRow {
+  id?: string;
+  channel: string;
+  action: string;
+  actedAt?: string;
+  receivedAt?: string;
+  source?: string | null;
+  text?: string | null;
+  textVersion?: string | number | null;
+  [key: string]: unknown;
+}
+export const profileConsents = (profileId: string) =>
+  get<{ profileId: string; current: Record<string, { granted: boolean; since: string | null }>; history: ConsentRow[] }>(
+    `/api/profiles/${id(profileId)}/consents`,
+  );
+
+// ----- Duplicates and merges -------------------------------------------------------------------------------
+
+export interface DuplicatePerson {
+  profileId: string;
+  status: string;
+  firstName: string | null;
+  lastName: string | null;
+  orderCount: number;
+  identifiers: { kind: string; value: string }[];
+}
+export interface Duplicate {
+  id: string;
+  kind: string;
+  reason: string;
+  score: number | null;
+  createdAt: string | null;
+  profiles: [DuplicatePerson | null, DuplicatePerson | null];
+}
+export const listDuplicates = (offset = 0, limit = 25) => get<{ total: number; duplicates: Duplicate[] }>(`/api/duplicates?limit=${limit}&offset=${offset}`);
+export const mergeDuplicate = (duplicateId: string) =>
+  send<{ mergeId: string; survivorId: string; mergedId: string; undoableUntil: string }>("POST", `/api/duplicates/${id(duplicateId)}/merge`, {});
+export const dismissDuplicate = (duplicateId: string) => send<{ id: string; status: string }>("POST", `/api/duplicates/${id(duplicateId)}/dismiss`);
+
+export interface MergeRecord {
+  id: string;
+  survivorId: string;
+  mergedId: string;
+  reason: string;
+  auto: boolean;
+  decidedBy: string | null;
+  createdAt: string | null;
+  undoneAt: string | null;
+  undoableUntil: string;
+  undoable: boolean;
+}
+export const listMerges = (profileId?: string) =>
+  get<{ merges: MergeRecord[] }>(`/api/merges?limit=50${profileId ? `&profileId=${id(profileId)}` : ""}`);
+export const undoMerge = (mergeId: string) => send<Record<string, unknown>>("POST", `/api/merges/${id(mergeId)}/undo`);
+
+// ----- GDPR ------------------------------------------------------------------------------------------------
+
+export const gdprPreview = (profileId: string) => get<Record<string, unknown>>(`/api/gdpr/profiles/${id(profileId)}/preview`);
+export const gdprErase = (profileId: string) => send<Record<string, unknown>>("POST", `/api/gdpr/profiles/${id(profileId)}/erase`, {});
+export const gdprInventory = () => get<Record<string, unknown>>(`/api/gdpr/inventory`);
+/** The export document as a file the merchant can save. */
+export async function gdprExportBlob(profileId: string): Promise<Blob> {
+  const data = await get<unknown>(`/api/gdpr/profiles/${id(profileId)}/export`);
+  return new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
+}
+
+// ----- Settings and consent texts --------------------------------------------------------------------------
+
+export type Settings = SettingsLike & { currency: string } & Record<string, unknown>;
+export type SettingsEffects = { restaged?: number; stageChanged?: number; appliesToNewEvents?: string[] };
+export const getSettings = () => get<{ settings: Settings; overrides: Record<string, unknown> }>(`/api/settings`);
+export const putSettings = (patch: Record<string, unknown>) =>
+  send<{ settings: Settings; overrides: Record<string, unknown>; effects: SettingsEffects }>("PUT", `/api/settings`, patch);
+
+export interface ConsentText {
+  channel: string;
+  locale: string;
+  text: string;
+  version?: string | number;
+  [key: string]: unknown;
+}
+export const listConsentTexts = () => get<{ texts: ConsentText[] }>(`/api/consent-texts`);
+export const publishConsentText = (t: { channel: string; locale: string; text: string }) => send<{ text: ConsentText }>("POST", `/api/consent-texts`, t);
+
+// ----- Devices ---------------------------------------------------------------------------------------------
+
+export interface Device {
+  deviceId: string;
+  name: string;
+  locationId: string | null;
+  createdAt: string | null;
+  lastSyncAt: string | null;
+  revokedAt: string | null;
+  status: "active" | "revoked";
+  lastSeq: number;
+  rejectedMutations: number;
+}
+export const createPairingCode = (locationId?: string) =>
+  send<{ code: string; expiresAt: string; locationId: string | null }>("POST", `/api/devices/pairing-codes`, locationId ? { locationId } : {});
+export const listDevices = () => get<{ devices: Device[] }>(`/api/devices`);
+export const revokeDevice = (deviceId: string) => send<{ deviceId: string; revokedAt: string }>("DELETE", `/api/devices/${id(deviceId)}`);
+
+// ----- Webhooks --------------------------------------------------------------------------------------------
+
+export const webhookHealth = () => get<Record<string, number>>(`/api/webhooks/health`);
+export interface DeadLetter {
+  id: string;
+  kind: string;
+  deliveryId: string;
+  topic: string | null;
+  attempts: number;
+  lastError: string;
+  failedAt: string;
+}
+export const deadLetters = () => get<{ deadLetters: DeadLetter[] }>(`/api/webhooks/dead`);
+export const retryDeadLetter = (deadId: string) => send<{ ok: boolean }>("POST", `/api/webhooks/dead/${id(deadId)}/retry`);
+
+// ----- Dashboard -------------------------------------------------------------------------------------------
+
+/** `GET /api/dashboard` when the server has it; null on 404 so the page can assemble counts itself. */
+export async function getDashboard(): Promise<Record<string, unknown> | null> {
+  try {
+    return await get<Record<string, unknown>>(`/api/dashboard`);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
+}
+
+/** Counts per filter value from the search endpoint's `total` (limit=1), for charts without a dashboard route. */
+export async function countBy(field: "stage" | "channelMix", values: readonly string[]): Promise<Record<string, number>> {
+  const totals = await Promise.all(values.map((v) => searchProfiles({ [field]: v, limit: 1 }).then((r) => r.total)));
+  return Object.fromEntries(values.map((v, i) => [v, totals[i] ?? 0]));
+}

@@ -1,0 +1,87 @@
+import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Page, Text, TextField } from "@shopify/polaris";
+import QRCode from "qrcode";
+import { useEffect, useState } from "react";
+import { createPairingCode, listDevices, revokeDevice } from "../api";
+import { ErrorBanner, Notice, useAction, useLoad } from "../ui";
+import { expiresIn, formatDate } from "../view-model";
+
+function PairingCode({ code, expiresAt }: { code: string; expiresAt: string }) {
+  const [svg, setSvg] = useState<string>("");
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    // The companion's pairing screen scans this: the code alone, so any URL the tablet uses still works.
+    QRCode.toString(code, { type: "svg", margin: 1, width: 180 }).then(setSvg, () => setSvg(""));
+    const t = setInterval(() => setNow(new Date()), 1000);
+    return () => clearInterval(t);
+  }, [code]);
+  return (
+    <InlineStack gap="400" blockAlign="center">
+      <div data-testid="pairing-qr" style={{ width: 180, height: 180 }} dangerouslySetInnerHTML={{ __html: svg }} />
+      <BlockStack gap="100">
+        <Text as="p" variant="heading2xl">
+          <span data-testid="pairing-code" style={{ letterSpacing: "0.2em", fontFamily: "monospace" }}>
+            {code}
+          </span>
+        </Text>
+        <Text as="p" tone="subdued">
+          Enter or scan this on the tablet; {expiresIn(expiresAt, now)}.
+        </Text>
+      </BlockStack>
+    </InlineStack>
+  );
+}
+
+/** Companion tablets: one-time pairing codes, the paired devices, and revocation. */
+export function DevicesPage() {
+  const devices = useLoad(() => listDevices(), []);
+  const [locationId, setLocationId] = useState("");
+  const [pairing, setPairing] = useState<{ code: string; expiresAt: string } | null>(null);
+  const action = useAction();
+  return (
+    <Page title="Devices" subtitle="Companion tablets paired to this shop">
+      <BlockStack gap="400">
+        <ErrorBanner error={action.error ?? devices.error} />
+        <Notice text={action.notice} />
+        <Card>
+          <BlockStack gap="300">
+            <Text as="h2" variant="headingMd">
+              Pair a tablet
+            </Text>
+            <InlineStack gap="200" blockAlign="end">
+              <TextField label="Location ID (optional)" value={locationId} onChange={setLocationId} autoComplete="off" />
+              <Button variant="primary" loading={action.pending} onClick={() => action.run(() => createPairingCode(locationId.trim() || undefined), (r) => void setPairing(r))}>
+                Create pairing code
+              </Button>
+            </InlineStack>
+            {pairing ? <PairingCode code={pairing.code} expiresAt={pairing.expiresAt} /> : null}
+            <Button onClick={devices.reload} variant="plain">
+              Refresh device list
+            </Button>
+          </BlockStack>
+        </Card>
+        <Card>
+          <div data-testid="devices">
+            <DataTable
+              columnContentTypes={["text", "text", "text", "text", "numeric", "text"]}
+              headings={["Device", "Location", "Paired", "Last sync", "Rejected changes", ""]}
+              rows={(devices.data?.devices ?? []).map((d) => [
+                d.name,
+                d.locationId ?? "any",
+                formatDate(d.createdAt, "UTC", true),
+                formatDate(d.lastSyncAt, "UTC", true),
+                d.rejectedMutations,
+                d.status === "revoked" ? (
+                  <Badge tone="critical">revoked</Badge>
+                ) : (
+                  <Button tone="critical" size="slim" onClick={() => action.run(() => revokeDevice(d.deviceId), () => (devices.reload(), `${d.name} can no longer sync.`))}>
+                    Revoke
+                  </Button>
+                ),
+              ])}
+            />
+          </div>
+        </Card>
+      </BlockStack>
+    </Page>
+  );
+}

@@ -1,0 +1,50 @@
+import { BlockStack, Button, Card, DataTable, Page, Text } from "@shopify/polaris";
+import { deadLetters, retryDeadLetter, webhookHealth } from "../api";
+import { BarChart, ErrorBanner, Loading, Notice, useAction, useLoad } from "../ui";
+import { formatDate, humanize } from "../view-model";
+
+/** Delivery health by status, and the dead letters that exhausted their retries, each re-runnable. */
+export function WebhooksPage() {
+  const health = useLoad(() => webhookHealth(), []);
+  const dead = useLoad(() => deadLetters(), []);
+  const action = useAction();
+  return (
+    <Page title="Webhooks" subtitle="Shopify deliveries and what failed">
+      <BlockStack gap="400">
+        <ErrorBanner error={health.error ?? dead.error ?? action.error} />
+        <Notice text={action.notice} />
+        <Card>
+          <BlockStack gap="200">
+            <Text as="h2" variant="headingMd">
+              Deliveries by status
+            </Text>
+            <Loading loading={health.loading}>
+              {health.data && Object.keys(health.data).length === 0 ? <Text as="p" tone="subdued">No deliveries yet.</Text> : null}
+              <BarChart testId="webhook-health" entries={Object.entries(health.data ?? {}).map(([k, v]) => ({ key: k, label: humanize(k), value: v }))} />
+            </Loading>
+          </BlockStack>
+        </Card>
+        <Card>
+          <BlockStack gap="200">
+            <Text as="h2" variant="headingMd">
+              Dead letters
+            </Text>
+            <DataTable
+              columnContentTypes={["text", "text", "numeric", "text", "text"]}
+              headings={["Failed", "Topic", "Attempts", "Last error", ""]}
+              rows={(dead.data?.deadLetters ?? []).map((d) => [
+                formatDate(d.failedAt, "UTC", true),
+                d.topic ?? d.kind,
+                d.attempts,
+                d.lastError,
+                <Button size="slim" onClick={() => action.run(() => retryDeadLetter(d.id), () => (dead.reload(), health.reload(), "Queued again."))}>
+                  Retry
+                </Button>,
+              ])}
+            />
+          </BlockStack>
+        </Card>
+      </BlockStack>
+    </Page>
+  );
+}

@@ -1,0 +1,251 @@
+/**
+ * The admin's formatting and form rules, free of React and fetch so they are tested alone. Business rules
+ * (lifecycle, tiers, the gate) stay in @c360/shared and the server; this file only shapes what they answer.
+ */
+
+export const LIFECYCLE_STAGES = ["new", "engaged", "converted", "loyal", "at_risk", "churned"] as const;
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+export const CHANNEL_MIXES = ["online_only", "in_store_only", "omnichannel"] as const;
+export type ChannelMix = (typeof CHANNEL_MIXES)[number];
+
+const STAGE_WORDS: Record<LifecycleStage, string> = {
+  new: "New",
+  engaged: "Engaged",
+  converted: "Converted",
+  loyal: "Loyal",
+  at_risk: "At risk",
+  churned: "Churned",
+};
+export const stageLabel = (stage: string) => STAGE_WORDS[stage as LifecycleStage] ?? stage;
+
+const MIX_WORDS: Record<ChannelMix, string> = { online_only: "Online only", in_store_only: "In store only", omnichannel: "Omnichannel" };
+export const channelMixLabel = (mix: string) => MIX_WORDS[mix as ChannelMix] ?? mix;
+
+/** Polaris Badge tones by stage: the merchant's eye goes to at-risk and churned first. */
+export function stageTone(stage: string): "success" | "info" | "attention" | "critical" | undefined {
+  if (stage === "loyal" || stage === "converted") return "success";
+  if (stage === "at_risk") return "attention";
+  if (stage === "churned") return "critical";
+  if (stage === "engaged") return "info";
+  return undefined;
+}
+
+export function formatMoney(amount: number, currency = "USD", locale = "en-US"): string {
+  try {
+    return new Intl.NumberFormat(locale, { style: "currency", currency }).format(amount);
+  } catch {
+    return `${amount.toFixed(2)} ${currency}`;
+  }
+}
+
+/** A date as a merchant reads it, in the shop's time zone; "—" when there is none. */
+export function formatDate(iso: string | null | undefined, timeZone = "UTC", withTime = false): string {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "—";
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    ...(withTime ? { hour: "2-digit", minute: "2-digit" } : {}),
+  }).format(d);
+}
+
+export function fullName(p: { firstName?: string | null; lastName?: string | null }, fallback = "Unnamed customer"): string {
+  const name = [p.firstName, p.lastName].filter((s) => s && s.trim()).join(" ");
+  return name || fallback;
+}
+
+export const churnBandLabel = (band: string | null | undefined) =>
+  band == null ? "Not scored yet" : ({ healthy: "Healthy", drifting: "Drifting", at_risk: "At risk", likely_lost: "Likely lost" } as Record<string, string>)[band] ?? band;
+
+export const percent = (x: number | null | undefined, digits = 0) => (x == null ? "—" : `${(x * 100).toFixed(digits)}%`);
+
+/** Paging for a list answered as {total, limit, offset}. */
+export function pageInfo(total: number, limit: number, offset: number) {
+  const from = total === 0 ? 0 : offset + 1;
+  const to = Math.min(offset + limit, total);
+  return {
+    label: total === 0 ? "No customers" : `${from}–${to} of ${total}`,
+    hasPrevious: offset > 0,
+    hasNext: offset + limit < total,
+    previousOffset: Math.max(0, offset - limit),
+    nextOffset: offset + limit,
+  };
+}
+
+/** The query string of a customer search; empty filters are left out so the server applies its defaults. */
+export function searchParams(f: { query?: string; stage?: string; channelMix?: string; limit?: number; offset?: number }): string {
+  const p = new URLSearchParams();
+  if (f.query?.trim()) p.set("query", f.query.trim());
+  if (f.stage) p.set("stage", f.stage);
+  if (f.channelMix) p.set("channelMix", f.channelMix);
+  if (f.limit != null) p.set("limit", String(f.limit));
+  if (f.offset) p.set("offset", String(f.offset));
+  const s = p.toString();
+  return s ? `?${s}` : "";
+}
+
+export interface Bar {
+  key: string;
+  label: string;
+  value: number;
+  /** 0-100, of the largest bar, so the longest bar fills the row. */
+  width: number;
+  /** 0-100, of the total. */
+  share: number;
+}
+
+export function bars(entries: { key: string; label: string; value: number }[]): Bar[] {
+  const max = Math.max(0, ...entries.map((e) => e.value));
+  const total = entries.reduce((s, e) => s + e.value, 0);
+  return entries.map((e) => ({
+    ...e,
+    width: max === 0 ? 0 : Math.round((e.value / max) * 1000) / 10,
+    share: total === 0 ? 0 : Math.round((e.value / total) * 1000) / 10,
+  }));
+}
+
+/** What a settings change did, in sentences (the server answers with `effects`). */
+export function describeSettingsEffects(effects: { restaged?: number; stageChanged?: number; appliesToNewEvents?: string[] } | undefined): string[] {
+  if (!effects) return [];
+  const out: string[] = [];
+  if (effects.restaged != null) {
+    out.push(`Re-staged ${effects.restaged} ${effects.restaged === 1 ? "profile" : "profiles"}; ${effects.stageChanged ?? 0} changed lifecycle stage.`);
+  }
+  if (effects.appliesToNewEvents?.length) out.push(`Applies to new events from now on: ${effects.appliesToNewEvents.join(", ")}.`);
+  return out.length ? out : ["Saved. Nothing needed recomputing."];
+}
+
+/** Erasure is irreversible: the merchant types this word before the button is enabled. */
+export const ERASE_WORD = "ERASE";
+export const eraseConfirmed = (typed: string) => typed.trim() === ERASE_WORD;
+
+/** Flattens a counts document (any nesting) into labelled rows, e.g. {consents: 3, links: {email: 2}}. */
+export function countRows(value: unknown, prefix = ""): { label: string; value: string }[] {
+  if (value == null || typeof value !== "object") return prefix ? [{ label: prefix, value: String(value ?? "—") }] : [];
+  if (Array.isArray(value)) return prefix ? [{ label: prefix, value: String(value.length) }] : [];
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => {
+    const label = prefix ? `${prefix} › ${humanize(k)}` : humanize(k);
+    return v != null && typeof v === "object" && !Array.isArray(v) ? countRows(v, label) : [{ label, value: Array.isArray(v) ? String(v.length) : String(v ?? "—") }];
+  });
+}
+
+export const humanize = (key: string) =>
+  key
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .replace(/_/g, " ")
+    .replace(/^./, (c) => c.toUpperCase());
+
+/** Where the browser went when it followed a merged profile's 301: the profile id at the end of the URL. */
+export function mergedTarget(requestedId: string, answeredId: string | undefined): string | null {
+  return answeredId && answeredId !== requestedId ? answeredId : null;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Settings form: every field is a string while typed; the patch holds only sections that changed.
+
+export interface SettingsLike {
+  timeZone: string;
+  defaultCountry: string;
+  lifecycle: { engagedWindowDays: number; engagementLookbackDays: number; engagedMinVisits: number; atRiskDays: number; churnedDays: number };
+  identityLimits: { maxShopifyIds: number; maxEmails: number; maxPhones: number };
+  undoWindowDays: number;
+  junkIdentifiers: string[];
+  caps: { globalDaily: number; email: number; sms: number; whatsapp: number; push: number };
+  fatigueThreshold: number;
+  quietHours: { start: string; end: string };
+  loyalty: { pointsPerUnit: number; tiers: { name: string; minPoints: number }[] };
+}
+
+export const SETTINGS_NUMBER_FIELDS = [
+  ["lifecycle.engagedWindowDays", "New: first seen within (days)"],
+  ["lifecycle.engagementLookbackDays", "Engaged: look back (days)"],
+  ["lifecycle.engagedMinVisits", "Engaged: at least visits"],
+  ["lifecycle.atRiskDays", "At risk after (days without activity)"],
+  ["lifecycle.churnedDays", "Churned after (days without activity)"],
+  ["caps.globalDaily", "Daily cap, all channels"],
+  ["caps.email", "Daily cap, email"],
+  ["caps.sms", "Daily cap, SMS"],
+  ["caps.whatsapp", "Daily cap, WhatsApp"],
+  ["caps.push", "Daily cap, push"],
+  ["fatigueThreshold", "Fatigue threshold (0-1)"],
+  ["loyalty.pointsPerUnit", "Loyalty points per currency unit"],
+  ["identityLimits.maxEmails", "Most emails per customer"],
+  ["identityLimits.maxPhones", "Most phones per customer"],
+  ["undoWindowDays", "Merge undo window (days)"],
+] as const;
+export type SettingsNumberField = (typeof SETTINGS_NUMBER_FIELDS)[number][0];
+export type SettingsForm = Record<SettingsNumberField | "timeZone" | "defaultCountry" | "quietStart" | "quietEnd" | "tiers" | "junkIdentifiers", string>;
+
+function getPath(obj: unknown, path: string): unknown {
+  return path.split(".").reduce<unknown>((o, k) => (o != null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), obj);
+}
+
+export function settingsForm(s: SettingsLike): SettingsForm {
+  const numbers = Object.fromEntries(SETTINGS_NUMBER_FIELDS.map(([path]) => [path, String(getPath(s, path) ?? "")]));
+  return {
+    ...(numbers as Record<SettingsNumberField, string>),
+    timeZone: s.timeZone,
+    defaultCountry: s.defaultCountry,
+    quietStart: s.quietHours.start,
+    quietEnd: s.quietHours.end,
+    tiers: s.loyalty.tiers.map((t) => `${t.name}: ${t.minPoints}`).join("\n"),
+    junkIdentifiers: s.junkIdentifiers.join("\n"),
+  };
+}
+
+export function parseTiers(text: string): { tiers: { name: string; minPoints: number }[]; error: string | null } {
+  const tiers: { name: string; minPoints: number }[] = [];
+  for (const line of text.split("\n").map((l) => l.trim()).filter(Boolean)) {
+    const m = /^(.+?)\s*:\s*(\d+)$/.exec(line);
+    if (!m) return { tiers, error: `"${line}" is not "Name: points"` };
+    tiers.push({ name: m[1]!, minPoints: Number(m[2]) });
+  }
+  if (tiers.length === 0) return { tiers, error: "at least one tier is needed" };
+  return { tiers: tiers.sort((a, b) => a.minPoints - b.minPoints), error: null };
+}
+
+/**
+ * The PUT body for a settings form: only the sections that differ from the current settings (the server
+ * merges a partial patch), or the field errors to show instead.
+ */
+export function settingsPatch(current: SettingsLike, form: SettingsForm): { patch: Record<string, unknown>; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const next = structuredClone(current) as unknown as Record<string, Record<string, unknown> | unknown>;
+  for (const [path] of SETTINGS_NUMBER_FIELDS) {
+    const raw = form[path].trim();
+    const n = Number(raw);
+    if (raw === "" || !Number.isFinite(n)) {
+      errors[path] = "enter a number";
+      continue;
+    }
+    const [section, key] = path.split(".") as [string, string | undefined];
+    if (key) (next[section] as Record<string, unknown>)[key] = n;
+    else next[section] = n;
+  }
+  next.timeZone = form.timeZone.trim();
+  next.defaultCountry = form.defaultCountry.trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(next.defaultCountry as string)) errors.defaultCountry = "two letters, e.g. US";
+  for (const k of ["quietStart", "quietEnd"] as const) if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(form[k].trim())) errors[k] = "use HH:MM, 24-hour";
+  next.quietHours = { start: form.quietStart.trim(), end: form.quietEnd.trim() };
+  const tiers = parseTiers(form.tiers);
+  if (tiers.error) errors.tiers = tiers.error;
+  (next.loyalty as Record<string, unknown>).tiers = tiers.tiers;
+  next.junkIdentifiers = [...new Set(form.junkIdentifiers.split("\n").map((l) => l.trim()).filter(Boolean))];
+  const patch: Record<string, unknown> = {};
+  for (const key of Object.keys(next)) {
+    if (JSON.stringify(next[key]) !== JSON.stringify((current as unknown as Record<string, unknown>)[key])) patch[key] = next[key];
+  }
+  return { patch, errors };
+}
+
+/** Devices: a pairing code stays usable until it expires. */
+export function expiresIn(expiresAt: string, now: Date): string {
+  const ms = new Date(expiresAt).getTime() - now.getTime();
+  if (ms <= 0) return "expired";
+  const min = Math.floor(ms / 60_000);
+  const sec = Math.floor((ms % 60_000) / 1000);
+  return min > 0 ? `expires in ${min} min ${sec} s` : `expires in ${sec} s`;
+}
