@@ -1,0 +1,52 @@
+import { useLiveQuery } from "dexie-react-hooks";
+import { useEffect, useState } from "react";
+import { SyncStatus } from "./components/SyncStatus";
+import { CustomerDetail } from "./screens/CustomerDetail";
+import { FindCustomer } from "./screens/FindCustomer";
+import { NewCustomer } from "./screens/NewCustomer";
+import { PairScreen } from "./screens/PairScreen";
+import { readDevice } from "./sync";
+import { useServices, useSyncDriver } from "./use-sync";
+
+type View = { screen: "find" } | { screen: "new" } | { screen: "customer"; id: string };
+
+export function App() {
+  const { db } = useServices();
+  // `undefined` while IndexedDB opens, `null` when this tablet was never paired.
+  const device = useLiveQuery(() => readDevice(db), [db]);
+  const [view, setView] = useState<View>({ screen: "find" });
+  useSyncDriver(!!device);
+  useEffect(() => {
+    if (device !== undefined) document.body.dataset.ready = "true";
+  }, [device]);
+
+  if (device === undefined) return <p className="loading">Opening…</p>;
+  if (device === null) return <PairScreen />;
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div>
+          <h1>Customer 360</h1>
+          <p className="where">
+            {device.shop}
+            {device.location ? ` · ${device.location}` : ""}
+          </p>
+        </div>
+        <SyncStatus />
+      </header>
+      <nav className="tabs" aria-label="Screens">
+        <button type="button" aria-current={view.screen === "find" ? "page" : undefined} onClick={() => setView({ screen: "find" })}>
+          Find customer
+        </button>
+        <button type="button" aria-current={view.screen === "new" ? "page" : undefined} onClick={() => setView({ screen: "new" })}>
+          New customer
+        </button>
+      </nav>
+      <main className="content">
+        {view.screen === "find" && <FindCustomer onOpen={(id) => setView({ screen: "customer", id })} />}
+        {view.screen === "new" && <NewCustomer onSaved={(id) => setView({ screen: "customer", id })} onOpen={(id) => setView({ screen: "customer", id })} />}
+        {view.screen === "customer" && <CustomerDetail id={view.id} locationId={device.location} onBack={() => setView({ screen: "find" })} />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import type { ConsentText } from "@c360/shared/consent/texts";
+import type { Channel } from "@c360/shared/settings";
+import { useState } from "react";
+import type { LocalCustomer } from "../db";
+import { recordConsent } from "../outbox";
+import { useServices, useSyncSoon } from "../use-sync";
+
+const CHANNEL_NAMES: Record<Channel, string> = { email: "Email", sms: "SMS", whatsapp: "WhatsApp", push: "Push" };
+
+/** One channel: the shop's exact text, the customer's tick, then staff confirm. Revocation is the same, reversed. */
+export function ConsentPanel({ customer, channel, text }: { customer: LocalCustomer; channel: Channel; text: ConsentText }) {
+  const { db, changeDeps } = useServices();
+  const syncSoon = useSyncSoon();
+  const granted = customer.consent[channel] === true;
+  const [open, setOpen] = useState(false);
+  const [agreed, setAgreed] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const name = CHANNEL_NAMES[channel];
+  const action = granted ? "revoked" : "granted";
+  const panelId = `consent-${channel}`;
+
+  const confirm = async () => {
+    await recordConsent(db, changeDeps, customer, { channel, action, text: text.text, textVersion: text.version, locale: text.locale });
+    setMessage(action === "granted" ? `${name} consent saved on this tablet.` : `${name} consent revoked on this tablet.`);
+    setOpen(false);
+    setAgreed(false);
+    syncSoon();
+  };
+
+  return (
+    <li className="consent">
+      <div className="consent-head">
+        <span className="channel">{name}</span>
+        <span className={granted ? "state granted" : "state"}>{granted ? "Opted in" : "Not opted in"}</span>
+        <button type="button" className="secondary" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
+          {granted ? `Revoke ${name} consent` : `Capture ${name} consent`}
+        </button>
+      </div>
+      {open && (
+        <div id={panelId} className="consent-body">
+          <p className="hint">
+            {granted ? "Read this to the customer and confirm they no longer agree:" : "Show this text to the customer:"} (version {text.version}, {text.locale})
+          </p>
+          <blockquote lang={text.locale}>{text.text}</blockquote>
+          <label className="check">
+            <input type="checkbox" checked={agreed} onChange={(e) => setAgreed(e.target.checked)} />
+            {granted ? `The customer asks to stop ${name} messages` : "The customer has read this and agrees"}
+          </label>
+          <button type="button" disabled={!agreed} onClick={() => void confirm()}>
+            {granted ? `Confirm ${name} revocation` : `Confirm ${name} consent`}
+          </button>
+        </div>
+      )}
+      {message && (
+        <p className="saved" role="status">
+          {message}
+        </p>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,76 @@
+import { CHANNELS } from "@c360/shared/settings";
+import { useLiveQuery } from "dexie-react-hooks";
+import { useState } from "react";
+import { ConsentPanel } from "../components/ConsentPanel";
+import { consentTextsFor } from "../consent-texts";
+import { displayName } from "../db";
+import { logVisit } from "../outbox";
+import { useServices, useSyncSoon, useSyncState } from "../use-sync";
+
+export function CustomerDetail({ id, locationId, onBack }: { id: string; locationId: string | null; onBack: () => void }) {
+  const { db, changeDeps } = useServices();
+  const syncSoon = useSyncSoon();
+  const customer = useLiveQuery(() => db.customers.get(id), [db, id]);
+  const texts = useLiveQuery(() => consentTextsFor(db), [db]);
+  const { pendingCustomers, rejected } = useSyncState();
+  const [visitMessage, setVisitMessage] = useState<string | null>(null);
+
+  if (customer === undefined || !texts) return <p>Loading customer…</p>;
+  const refused = rejected.filter((r) => r.customerKey === customer.id);
+  const visit = async () => {
+    await logVisit(db, changeDeps, customer, { locationId });
+    setVisitMessage(`Visit logged at ${new Date().toLocaleTimeString(undefined, { timeStyle: "short" })}.`);
+    syncSoon();
+  };
+
+  return (
+    <section aria-labelledby="customer-title" className="customer">
+      <button type="button" className="link" onClick={onBack}>
+        ← Back to search
+      </button>
+      <h2 id="customer-title">{displayName(customer)}</h2>
+      {pendingCustomers.has(customer.id) ? <p className="badge">Not synced yet — saved on this tablet</p> : <p className="badge ok">Synced</p>}
+      <dl className="facts">
+        {customer.emails.length > 0 && (
+          <>
+            <dt>Email</dt>
+            <dd>{customer.emails.join(", ")}</dd>
+          </>
+        )}
+        {customer.phones.length > 0 && (
+          <>
+            <dt>Phone</dt>
+            <dd>{customer.phones.join(", ")}</dd>
+          </>
+        )}
+        {customer.birthday && (
+          <>
+            <dt>Birthday</dt>
+            <dd>{customer.birthday}</dd>
+          </>
+        )}
+        <dt>Loyalty</dt>
+        <dd>
+          {customer.tier ?? "No tier"} · {customer.points} points
+        </dd>
+        <dt>Stage</dt>
+        <dd>{customer.lifecycleStage}</dd>
+      </dl>
+      {refused.map((r) => (
+        <p key={r.id} className="error" role="alert">
+          The server refused a {r.name} change: {r.reason}
+        </p>
+      ))}
+      <button type="button" onClick={() => void visit()}>
+        Log visit
+      </button>
+      {visitMessage && <p role="status">{visitMessage}</p>}
+      <h3>Marketing consent</h3>
+      <ul className="consents">
+        {CHANNELS.map((channel) => (
+          <ConsentPanel key={channel} customer={customer} channel={channel} text={texts[channel]} />
+        ))}
+      </ul>
+    </section>
+  );
+}
