@@ -182,8 +182,10 @@ export const undoMerge = (mergeId: string) => send<Record<string, unknown>>("POS
 
 // ----- GDPR ------------------------------------------------------------------------------------------------
 
-export const gdprPreview = (profileId: string) => get<Record<string, unknown>>(`/api/gdpr/profiles/${id(profileId)}/preview`);
-export const gdprErase = (profileId: string) => send<Record<string, unknown>>("POST", `/api/gdpr/profiles/${id(profileId)}/erase`, {});
+/** Rows each erasure step would change, by step name. */
+export const gdprPreview = (profileId: string) => get<{ profileId: string; willChange: Record<string, number> }>(`/api/gdpr/profiles/${id(profileId)}/preview`);
+export const gdprErase = (profileId: string) =>
+  send<{ erased: boolean; profileId: string; changed: Record<string, number> }>("POST", `/api/gdpr/profiles/${id(profileId)}/erase`, {});
 export const gdprInventory = () => get<Record<string, unknown>>(`/api/gdpr/inventory`);
 /** The export document as a file the merchant can save. */
 export async function gdprExportBlob(profileId: string): Promise<Blob> {

@@ -33,7 +33,9 @@ function CustomerErasure({ profileId }: { profileId: string }) {
   const preview = useLoad(() => gdprPreview(profileId), [profileId]);
   const [typed, setTyped] = useState("");
   const action = useAction();
+  const [erased, setErased] = useState(false);
   const name = profile.data ? fullName(profile.data.profile) : profileId;
+  const counts = preview.data?.willChange ?? null;
   const download = () =>
     action.run(async () => {
       const blob = await gdprExportBlob(profileId);
@@ -62,7 +64,7 @@ function CustomerErasure({ profileId }: { profileId: string }) {
         <ErrorBanner error={preview.error} title="Could not preview the erasure" />
         <Loading loading={preview.loading}>
           <div data-testid="erase-preview">
-            <DataTable columnContentTypes={["text", "numeric"]} headings={["Rows", "Count"]} rows={countRows(preview.data).map((r) => [r.label, r.value])} />
+            <DataTable columnContentTypes={["text", "numeric"]} headings={["Rows", "Count"]} rows={countRows(counts).map((r) => [r.label, r.value])} />
           </div>
         </Loading>
         <Text as="p">
@@ -73,14 +75,14 @@ function CustomerErasure({ profileId }: { profileId: string }) {
           <Button
             tone="critical"
             variant="primary"
-            disabled={!eraseConfirmed(typed) || !preview.data}
+            disabled={!eraseConfirmed(typed) || !preview.data || erased}
             loading={action.pending}
             onClick={() =>
-              action.run(() => gdprErase(profileId), () => {
+              action.run(() => gdprErase(profileId), (r) => {
                 setTyped("");
-                preview.reload();
-                profile.reload();
-                return "Customer erased.";
+                setErased(true);
+                const changed = Object.values(r.changed).reduce((a, b) => a + b, 0);
+                return `Customer erased: ${changed} rows changed. An anonymous row keeps the shop's totals.`;
               })
             }
           >

@@ -1,0 +1,189 @@
+/**
+ * The merchant admin end to end: the real server in-process on a seeded shop, the built admin served from
+ * admin/dist, driven in Debian's Chromium. Each step saves a screenshot under test-results/admin/.
+ * Build the admin first (the root test command builds every package before testing).
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { SHOP_A, startTestServer, type TestServer } from "@c360/server/test-support/harness";
+import { seedShop } from "@c360/server/seed/demo";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const SHOTS = fileURLToPath(new URL("../test-results/admin/", import.meta.url));
+const ADMIN_DIST = fileURLToPath(new URL("../../admin/dist/index.html", import.meta.url));
+
+/** A minimal Node adapter for the Hono app (the tests package does not depend on @hono/node-server). */
+function listen(fetch: (request: Request) => Response | Promise<Response>): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (v != null) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+      const hasBody = req.method !== "GET" && req.method !== "HEAD" && chunks.length > 0;
+      const response = await fetch(new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body: hasBody ? Buffer.concat(chunks) : undefined }));
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    } catch (error) {
+      res.writeHead(500, { "content-type": "text/plain" });
+      res.end(String(error));
+    }
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+let t: TestServer;
+let server: Server;
+let browser: Browser;
+let page: Page;
+let base = "";
+let token = "";
+let people: { liz: string; elizabeth: string; candidateId: string };
+
+const shot = (name: string) => page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+const api = async (method: string, path: string, body?: unknown) => t.api(method, path, body === undefined ? {} : { body });
+/** Whether a route exists at all (404 `not_found` from the router means another engineer has not landed it). */
+const routeExists = async (method: string, path: string) => {
+  const res = await api(method, path);
+  if (res.status !== 404) return true;
+  const body = await res.json().catch(() => ({}));
+  return !String(body.message ?? "").startsWith("no route for");
+};
+const openAdmin = async (path: string) => {
+  await page.goto(`${base}/admin${path}${path.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}`);
+};
+const stageCounts = async () =>
+  Object.fromEntries(
+    await page.locator("[data-testid=stage-distribution] [data-bar]").evaluateAll((els) => els.map((e) => [e.getAttribute("data-bar"), Number(e.getAttribute("data-value"))])),
+  ) as Record<string, number>;
+
+describe("merchant admin in a browser", { timeout: 120_000 }, () => {
+  beforeAll(async () => {
+    if (!existsSync(ADMIN_DIST)) throw new Error("admin/dist is missing: run `pnpm --filter @c360/admin build` first");
+    mkdirSync(SHOTS, { recursive: true });
+    t = await startTestServer();
+    await seedShop(t.runtime.db.db, { shopId: SHOP_A, customers: 40, seed: 7, now: t.clock() });
+
+    // Two people a scan finds alike (same surname and postcode): a probabilistic duplicate for a person to decide.
+    const identify = async (email: string) => (await (await api("POST", "/api/identify", { identifiers: { email } })).json()).profileId as string;
+    const liz = await identify("liz@home.net");
+    t.clock.advanceDays(0.01);
+    const elizabeth = await identify("elizabeth.novak@work.com");
+    // Names and postcode arrive from a source the test does not need; ids are server-made, safe to inline.
+    const name = (id: string, first: string) => `UPDATE profiles SET first_name = '${first}', last_name = 'Novak', postcode = '10001' WHERE id = '${id.replace(/'/g, "")}'`;
+    await t.runtime.db.db.execute(name(liz, "Liz"));
+    await t.runtime.db.db.execute(name(elizabeth, "Elizabeth"));
+    await api("POST", "/api/enrichment/recompute");
+    const dupes = (await (await api("GET", "/api/duplicates?limit=100")).json()).duplicates as { id: string; profiles: { profileId: string }[] }[];
+    const candidate = dupes.find((d) => d.profiles.some((p) => p?.profileId === liz) && d.profiles.some((p) => p?.profileId === elizabeth));
+    if (!candidate) throw new Error("the lookalike scan did not propose Liz and Elizabeth Novak");
+    people = { liz, elizabeth, candidateId: candidate.id };
+
+    server = await listen(t.runtime.app.fetch);
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    token = await t.token();
+    browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => (server ? server.close(r) : r(null)));
+    await t?.close();
+  });
+
+  it("finds a customer and opens the 360 page", async () => {
+    await openAdmin("/customers");
+    await expect.poll(() => page.getByTestId("paging-label").textContent()).toMatch(/of \d+/);
+    await page.getByLabel("Search").fill("novak");
+    await expect.poll(() => page.getByTestId("customer-row").allTextContents()).toEqual(expect.arrayContaining(["Liz Novak", "Elizabeth Novak"]));
+    await shot("01-customers-search");
+
+    await page.getByTestId("customer-row").filter({ hasText: "Liz Novak" }).click();
+    await page.waitForURL(`**/admin/customers/${people.liz}`);
+    await expect.poll(() => page.getByTestId("identifiers").textContent()).toContain("liz@home.net");
+    await expect.poll(() => page.getByTestId("explanation").textContent()).toMatch(/\S/);
+    await shot("02-customer-360");
+  });
+
+  it("merges a duplicate and undoes the merge", async () => {
+    await openAdmin("/duplicates");
+    const card = page.locator(`[data-testid=duplicate][data-id="${people.candidateId}"]`);
+    await card.waitFor();
+    await shot("03-duplicates");
+    await card.getByRole("button", { name: "Merge" }).click();
+    await expect.poll(() => page.getByTestId("notice").textContent()).toMatch(/Merged\. You can undo this until/);
+    await expect.poll(() => card.count()).toBe(0);
+
+    const merges = (await (await api("GET", "/api/merges?limit=100")).json()).merges as { id: string; survivorId: string; mergedId: string }[];
+    const merge = merges.find((m) => [m.survivorId, m.mergedId].sort().join() === [people.liz, people.elizabeth].sort().join());
+    expect(merge).toBeDefined();
+    const profile = (await (await api("GET", `/api/profiles/${merge!.survivorId}`)).json()) as { emails: string[] };
+    expect(profile.emails.sort()).toEqual(["elizabeth.novak@work.com", "liz@home.net"]);
+    await shot("04-merged");
+
+    await page.locator(`[data-testid=merge][data-id="${merge!.id}"]`).getByRole("button", { name: "Undo" }).click();
+    await expect.poll(() => page.getByTestId("notice").textContent()).toMatch(/Merge undone/);
+    for (const id of [people.liz, people.elizabeth]) expect((await api("GET", `/api/profiles/${id}`)).status).toBe(200);
+    await shot("05-merge-undone");
+  });
+
+  it("erases a customer after previewing what will change", async (ctx) => {
+    if (!(await routeExists("GET", `/api/gdpr/profiles/${people.elizabeth}/preview`))) ctx.skip();
+    await openAdmin(`/gdpr/${people.elizabeth}`);
+    await expect.poll(() => page.getByTestId("erase-preview").textContent()).toMatch(/\d/);
+    const erase = page.getByRole("button", { name: "Erase customer" });
+    expect(await erase.isDisabled()).toBe(true);
+    await shot("06-gdpr-preview");
+    await page.getByLabel("Type ERASE to confirm").fill("ERASE");
+    await erase.click();
+    await expect.poll(() => page.getByTestId("notice").textContent()).toMatch(/Customer erased/);
+    const after = (await (await api("GET", `/api/profiles/${people.elizabeth}`)).json()) as { emails?: string[]; firstName?: string | null };
+    expect(after.emails ?? []).toEqual([]);
+    expect(after.firstName ?? null).toBeNull();
+    await shot("07-gdpr-erased");
+  });
+
+  it("changes a lifecycle window and sees the stage counts move", async () => {
+    await openAdmin("/settings");
+    await expect.poll(async () => Object.values(await stageCounts()).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    const before = await stageCounts();
+    await shot("08-settings-before");
+    // A furniture shop: a customer is at risk only after two years and churned after five.
+    await page.getByLabel("Churned after (days without activity)").fill("1825");
+    await page.getByLabel("At risk after (days without activity)").fill("730");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect.poll(() => page.getByTestId("notice").textContent()).toMatch(/Re-staged \d+ profiles; \d+ changed lifecycle stage/);
+    await expect.poll(stageCounts).not.toEqual(before);
+    const after = await stageCounts();
+    expect((after.at_risk ?? 0) + (after.churned ?? 0)).toBeLessThan((before.at_risk ?? 0) + (before.churned ?? 0));
+    await shot("09-settings-after");
+  });
+
+  it("creates a pairing code and pairs a device through the API", async (ctx) => {
+    if (!(await routeExists("GET", "/api/devices"))) ctx.skip();
+    await openAdmin("/devices");
+    await page.getByRole("button", { name: "Create pairing code" }).click();
+    const code = (await page.getByTestId("pairing-code").textContent({ timeout: 10_000 }))!.trim();
+    expect(code).toMatch(/^[A-Z0-9]{6,10}$/);
+    expect(await page.locator("[data-testid=pairing-qr] svg").count()).toBe(1);
+    await shot("10-pairing-code");
+
+    const paired = await fetch(`${base}/api/sync/pair`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code, deviceName: "Market stall tablet" }),
+    });
+    expect(paired.status).toBe(201);
+    expect(await paired.json()).toMatchObject({ deviceId: expect.any(String), token: expect.any(String) });
+    await page.getByRole("button", { name: "Refresh device list" }).click();
+    await expect.poll(() => page.getByTestId("devices").textContent()).toContain("Market stall tablet");
+    await shot("11-device-paired");
+  });
+});
