@@ -53,12 +53,16 @@ export async function pairDevice(t: ServerTransport, body: { code: string; devic
   return pairResponseSchema.parse(await res.json());
 }
 
-export type PushOutcome = { kind: "ok"; result: PushResult } | { kind: "gap"; expectedSeq: number };
+/** On a gap the server may still have applied the run before it; that part comes back as `result`. */
+export type PushOutcome = { kind: "ok"; result: PushResult } | { kind: "gap"; expectedSeq: number; result: PushResult | null };
 
 export async function pushMutations(t: ServerTransport, token: string, body: { clientId: string; mutations: Mutation[] }): Promise<PushOutcome> {
   const res = await call(t, "/api/sync/push", { method: "POST", body: JSON.stringify(body), token });
   const json = await res.json();
-  if (res.status === 409) return { kind: "gap", expectedSeq: pushGapSchema.parse(json).expectedSeq };
+  if (res.status === 409) {
+    const partial = pushResultSchema.safeParse(json);
+    return { kind: "gap", expectedSeq: pushGapSchema.parse(json).expectedSeq, result: partial.success ? partial.data : null };
+  }
   return { kind: "ok", result: pushResultSchema.parse(json) };
 }
 

@@ -147,6 +147,7 @@ export class SyncEngine {
       const outcome = await pushMutations(this.deps.transport, token, { clientId, mutations });
       if (outcome.kind === "gap") {
         if (++report.gaps > MAX_GAP_RESENDS) throw new SyncHttpError("seq_gap", `The server keeps expecting change #${outcome.expectedSeq}; will try again later.`, true, 409);
+        if (outcome.result) await this.acknowledge(outcome.result, rows.map((r) => r.seq));
         await this.resolveGap(outcome.expectedSeq);
         continue;
       }
@@ -250,7 +251,10 @@ export class SyncEngine {
             continue;
           }
           const p = change.profile;
-          const existing = (await db.customers.where("profileId").equals(p.profileId).first()) ?? (await db.customers.get(p.profileId));
+          const existing =
+            (await db.customers.where("profileId").equals(p.profileId).first()) ??
+            (await db.customers.get(p.profileId)) ??
+            (await this.unmappedCapture(p.emails, p.phones));
           const pending = existing ? pendingKeys.has(existing.id) : false;
           const next: LocalCustomer = {
             id: existing?.id ?? p.profileId,
@@ -277,6 +281,17 @@ export class SyncEngine {
         await db.meta.put({ key: CURSOR, value: page.cursor });
       }),
     );
+  }
+
+  /**
+   * A capture whose push answer was lost is "skipped" on resend, and a skip carries no profile ID. The
+   * pulled profile holding the same email or phone is that customer: adopt it instead of listing them twice.
+   */
+  private async unmappedCapture(emails: string[], phones: string[]): Promise<LocalCustomer | undefined> {
+    const keys = [...emails, ...phones.map((p) => p.replace(/\D/g, ""))];
+    if (keys.length === 0) return undefined;
+    const candidates = await this.deps.db.customers.where("terms").anyOf(keys).toArray();
+    return candidates.find((c) => c.localId && !c.profileId && (c.emails.some((e) => emails.includes(e)) || c.phones.some((p) => phones.includes(p))));
   }
 
   private async refreshConsentTexts(token: string) {
