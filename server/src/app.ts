@@ -9,7 +9,10 @@ import { requestLog } from "./middleware/request-log";
 import { sessionAuth } from "./middleware/session-auth";
 import { enrichmentRoutes } from "./routes/enrichment";
 import { identityRoutes } from "./routes/identity";
+import { deviceRoutes } from "./routes/devices";
+import { posRoutes } from "./routes/pos";
 import { profileRoutes } from "./routes/profiles";
+import { syncRoutes } from "./routes/sync";
 import { settingsRoutes } from "./routes/settings";
 import { webhookAdminRoutes } from "./routes/webhook-admin";
 import { webhookRoutes } from "./routes/webhooks";
@@ -46,6 +49,9 @@ export function buildApp(deps: AppDeps) {
   app.use("/api/*", async (c, next) => (c.req.path.startsWith("/api/sync/") ? next() : sessionAuth(c, next)));
 
   app.route("/api/profiles", profileRoutes);
+  app.route("/api/devices", deviceRoutes);
+  app.route("/api/sync", syncRoutes);
+  app.route("/api/pos", posRoutes);
   app.route("/api", identityRoutes);
   app.route("/api/settings", settingsRoutes);
   app.route("/api/enrichment", enrichmentRoutes);

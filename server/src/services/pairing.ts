@@ -1,0 +1,115 @@
+import { randomInt, randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { mintDeviceToken } from "../auth/device-token";
+import type { Database } from "../db/client";
+import { queryRows } from "../db/rows";
+import { HttpError, notFound } from "../http/errors";
+import { ensureShop } from "./shop";
+
+/** No 0/O, 1/I/L, 5/S or 8/B: a clerk reads the code off one screen and types it on another. */
+export const PAIRING_ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679";
+export const PAIRING_CODE_LENGTH = 8;
+export const PAIRING_CODE_TTL_MS = 10 * 60_000;
+
+export function newPairingCode(pick: (n: number) => number = randomInt): string {
+  let code = "";
+  for (let i = 0; i < PAIRING_CODE_LENGTH; i++) code += PAIRING_ALPHABET[pick(PAIRING_ALPHABET.length)];
+  return code;
+}
+
+export async function createPairingCode(
+  database: Database,
+  input: { shopId: string; locationId: string | null; staffId: string | null },
+  now: Date,
+): Promise<{ code: string; expiresAt: string; locationId: string | null }> {
+  await ensureShop(database.db, input.shopId);
+  const expiresAt = new Date(now.getTime() + PAIRING_CODE_TTL_MS);
+  // Codes are looked up without a shop, so a clash with any live code is re-drawn (26^8: practically never).
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const code = newPairingCode();
+    const inserted = await queryRows<{ code: string }>(
+      database.db,
+      sql`INSERT INTO pairing_codes (shop_id, code, location_id, expires_at, created_by)
+          SELECT ${input.shopId}, ${code}, ${input.locationId}, ${expiresAt}, ${input.staffId}
+          WHERE NOT EXISTS (SELECT 1 FROM pairing_codes WHERE code = ${code})
+          RETURNING code`,
+    );
+    if (inserted.length) return { code, expiresAt: expiresAt.toISOString(), locationId: input.locationId };
+  }
+  throw new HttpError(503, "pairing_code_unavailable", "could not draw a fresh pairing code; try again");
+}
+
+/**
+ * Trades a one-time code for a device token. The code is claimed with a conditional UPDATE, so two
+ * tablets racing with the same code cannot both pair; only the token's hash is stored.
+ */
+export async function pairDevice(
+  database: Database,
+  input: { code: string; deviceName: string },
+  now: Date,
+): Promise<{ deviceId: string; token: string; shop: string; location: string | null }> {
+  return database.db.transaction(async (tx) => {
+    const [row] = await queryRows<{ shop_id: string; location_id: string | null; expires_at: Date | string; used_at: unknown }>(
+      tx,
+      sql`SELECT shop_id, location_id, expires_at, used_at FROM pairing_codes WHERE code = ${input.code} FOR UPDATE`,
+    );
+    if (!row) throw new HttpError(401, "invalid_pairing_code", "this pairing code does not exist; create a new one in the admin under Devices");
+    if (row.used_at) throw new HttpError(410, "pairing_code_used", "this pairing code was already used; each code pairs one tablet, so create a new one in the admin");
+    if (new Date(row.expires_at).getTime() <= now.getTime()) {
+      throw new HttpError(410, "pairing_code_expired", "this pairing code expired (codes last 10 minutes); create a new one in the admin");
+    }
+    const claimed = await queryRows<{ code: string }>(
+      tx,
+      sql`UPDATE pairing_codes SET used_at = ${now} WHERE shop_id = ${row.shop_id} AND code = ${input.code} AND used_at IS NULL RETURNING code`,
+    );
+    if (!claimed.length) throw new HttpError(410, "pairing_code_used", "this pairing code was already used; create a new one in the admin");
+    const deviceId = randomUUID();
+    const { token, tokenHash } = mintDeviceToken(row.shop_id, deviceId);
+    await tx.execute(sql`INSERT INTO devices (shop_id, id, name, location_id, token_hash, created_at)
+      VALUES (${row.shop_id}, ${deviceId}, ${input.deviceName}, ${row.location_id}, ${tokenHash}, ${now})`);
+    return { deviceId, token, shop: row.shop_id, location: row.location_id };
+  });
+}
+
+export async function listDevices(database: Database, shopId: string) {
+  const rows = await queryRows<{
+    id: string;
+    name: string;
+    location_id: string | null;
+    created_at: Date | string;
+    last_sync_at: Date | string | null;
+    revoked_at: Date | string | null;
+    last_seq: string | number | null;
+    rejected: string | number;
+  }>(
+    database.db,
+    sql`SELECT d.id, d.name, d.location_id, d.created_at, d.last_sync_at, d.revoked_at,
+               (SELECT max(c.last_seq) FROM sync_clients c WHERE c.shop_id = d.shop_id AND c.device_id = d.id) AS last_seq,
+               (SELECT count(*) FROM sync_mutations m
+                  WHERE m.shop_id = d.shop_id AND m.status = 'rejected'
+                    AND m.client_id IN (SELECT c.client_id FROM sync_clients c WHERE c.shop_id = d.shop_id AND c.device_id = d.id)) AS rejected
+        FROM devices d WHERE d.shop_id = ${shopId} ORDER BY d.created_at, d.id`,
+  );
+  const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString());
+  return rows.map((r) => ({
+    deviceId: r.id,
+    name: r.name,
+    locationId: r.location_id,
+    createdAt: iso(r.created_at),
+    lastSyncAt: iso(r.last_sync_at),
+    revokedAt: iso(r.revoked_at),
+    status: r.revoked_at ? ("revoked" as const) : ("active" as const),
+    lastSeq: Number(r.last_seq ?? 0),
+    rejectedMutations: Number(r.rejected),
+  }));
+}
+
+/** Revoked at once: the device-token middleware refuses the next request. */
+export async function revokeDevice(database: Database, shopId: string, deviceId: string, now: Date) {
+  const rows = await queryRows<{ revoked_at: Date | string }>(
+    database.db,
+    sql`UPDATE devices SET revoked_at = coalesce(revoked_at, ${now}) WHERE shop_id = ${shopId} AND id = ${deviceId} RETURNING revoked_at`,
+  );
+  if (!rows[0]) throw notFound(`device ${deviceId}`);
+  return { deviceId, revokedAt: new Date(rows[0].revoked_at).toISOString() };
+}
