@@ -5,6 +5,8 @@ import { SyncEngine } from "./sync";
 /** The one database and engine of this tab; screens reach them through `useServices`. */
 export function createServices(origin: string = window.location.origin) {
   const db = new CompanionDb();
+  // iPadOS closes IndexedDB under a backgrounded tab; reopen at once so live queries keep answering.
+  db.on("close", () => void db.open().catch(() => undefined));
   const transport = { baseUrl: origin, fetch: (input: string, init?: RequestInit) => fetch(input, init) };
   const engine = new SyncEngine({
     db,

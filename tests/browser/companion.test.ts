@@ -92,6 +92,16 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     await t?.close();
   });
 
+  it("serves an installable manifest with icons", async () => {
+    const res = await fetch(`http://localhost:${port}/companion/manifest.webmanifest`);
+    expect(res.headers.get("content-type")).toContain("application/manifest+json");
+    const manifest = (await res.json()) as { start_url: string; scope: string; display: string; icons: { sizes: string; purpose?: string }[] };
+    expect(manifest).toMatchObject({ start_url: "/companion/", scope: "/companion/", display: "standalone" });
+    expect(manifest.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(["192x192", "512x512"]));
+    expect(manifest.icons.some((i) => i.purpose === "maskable")).toBe(true);
+    for (const icon of ["icon-192.png", "icon-512.png"]) expect((await fetch(`http://localhost:${port}/companion/icons/${icon}`)).headers.get("content-type")).toBe("image/png");
+  });
+
   it("pairs with a code from the admin and downloads the shop's customers", async () => {
     const created = await t.api("POST", "/api/devices/pairing-codes", { body: { locationId: "Market stall" } });
     expect(created.status).toBe(201);
