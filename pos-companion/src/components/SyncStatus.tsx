@@ -14,7 +14,7 @@ export function SyncStatus() {
           {pendingText}
         </strong>
         <span>{status?.lastSyncAt ? `Last synced ${time(status.lastSyncAt)}` : "Not synced yet"}</span>
-        {status?.lastError && pendingCount > 0 && <span className="warn">{status.lastError.message}</span>}
+        {status?.lastError && <span className="warn">{status.lastError.message}</span>}
         {rejected.length > 0 && (
           <span className="error">
             {rejected.length} {rejected.length === 1 ? "change was" : "changes were"} refused: {rejected[0]!.reason}
