@@ -9,6 +9,8 @@ export interface Job {
   ref: string;
   attempts: number;
   max_attempts: number;
+  /** Claim order: when the job became due, then when it was created. */
+  seq: number;
 }
 
 export type JobHandler = (tx: Tx, job: Job) => Promise<void>;
@@ -98,23 +100,40 @@ export class JobQueue {
             WHERE run_at <= now() AND (locked_until IS NULL OR locked_until < now())
             ORDER BY run_at LIMIT ${this.opts.batchSize ?? 50}
             FOR UPDATE SKIP LOCKED)
-          RETURNING shop_id, id, kind, ref, attempts, max_attempts`,
+          RETURNING shop_id, id, kind, ref, attempts, max_attempts, extract(epoch FROM run_at) * 1000 + extract(epoch FROM created_at) / 1e6 AS seq`,
     );
-    for (const job of claimed) await this.runOne(job);
+    const byShop = new Map<string, Job[]>();
+    for (const job of claimed.sort((a, b) => a.seq - b.seq)) byShop.set(job.shop_id, [...(byShop.get(job.shop_id) ?? []), job]);
+    for (const jobs of byShop.values()) await this.runShopBatch(jobs);
     return claimed.length;
   }
 
-  private async runOne(job: Job): Promise<void> {
-    const handler = this.opts.handlers[job.kind];
+  /**
+   * One transaction per shop and batch, one savepoint per job: a commit (and its fsync) is shared by many
+   * jobs, and a job that throws rolls back alone and is retried later.
+   */
+  private async runShopBatch(jobs: Job[]): Promise<void> {
+    const failures = new Map<Job, Error>();
     try {
-      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       await this.db.transaction(async (tx) => {
-        await handler(tx, job);
-        await tx.execute(sql`DELETE FROM jobs WHERE shop_id = ${job.shop_id} AND id = ${job.id}`);
+        for (const job of jobs) {
+          const handler = this.opts.handlers[job.kind];
+          try {
+            if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+            await tx.transaction(async (savepoint) => {
+              await handler(savepoint as unknown as Tx, job);
+              await savepoint.execute(sql`DELETE FROM jobs WHERE shop_id = ${job.shop_id} AND id = ${job.id}`);
+            });
+          } catch (error) {
+            failures.set(job, error as Error);
+          }
+        }
       });
     } catch (error) {
-      await this.fail(job, error as Error);
+      // The batch did not commit (connection lost, serialisation failure): every job in it is retried.
+      for (const job of jobs) if (!failures.has(job)) failures.set(job, error as Error);
     }
+    for (const [job, error] of failures) await this.fail(job, error);
   }
 
   private async fail(job: Job, error: Error): Promise<void> {
