@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { DEFAULT_RATE_LIMITS, type RateLimits } from "./middleware/rate-limit";
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -11,6 +12,8 @@ const envSchema = z.object({
   SHOPIFY_API_SECRET: z.string().min(1).optional(),
   C360_DATA_DIR: z.string().min(1).default(fileURLToPath(new URL("../../.data", import.meta.url))),
   C360_PUBLIC_URL: z.string().url().optional(),
+  C360_RATE_LIMIT_SHOP: z.coerce.number().int().min(1).optional(),
+  C360_RATE_LIMIT_DEVICE: z.coerce.number().int().min(1).optional(),
 });
 
 export interface Config {
@@ -21,6 +24,8 @@ export interface Config {
   dataDir: string;
   publicUrl: string;
   devSecret: boolean;
+  /** Requests per 10 s per shop and per device; defaults in middleware/rate-limit.ts. */
+  rateLimits?: RateLimits;
 }
 
 /** Only for `--demo` runs: a well-known secret so the printed dev session token works out of the box. */
@@ -44,5 +49,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { demo: boolean }): Con
     dataDir: e.C360_DATA_DIR,
     publicUrl: e.C360_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     devSecret: !e.SHOPIFY_API_SECRET,
+    rateLimits: {
+      ...DEFAULT_RATE_LIMITS,
+      ...(e.C360_RATE_LIMIT_SHOP ? { perShop: e.C360_RATE_LIMIT_SHOP } : {}),
+      ...(e.C360_RATE_LIMIT_DEVICE ? { perDevice: e.C360_RATE_LIMIT_DEVICE } : {}),
+    },
   };
 }

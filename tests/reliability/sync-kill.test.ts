@@ -1,75 +1,22 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
-import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  adminUrl,
+  freePort,
+  postgres,
+  sleep,
+  startServerProcess,
+  stopServerProcess as kill,
+  type ServerProcess as Server,
+  type Sql,
+} from "../support/server-process";
 
 /**
  * The server is killed with SIGKILL in the middle of a large push, restarted, and the device pushes
  * everything again: every mutation must be applied exactly once.
  */
-const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-
-/** The `postgres` driver the server itself uses, loaded from @c360/server so this package needs no copy of it. */
-interface Sql {
-  <T = Record<string, number>>(strings: TemplateStringsArray, ...values: unknown[]): Promise<T[]>;
-  unsafe(query: string): Promise<unknown>;
-  end(opts?: { timeout?: number }): Promise<void>;
-}
-const postgres = createRequire(`${repoRoot}server/package.json`)("postgres") as (url: string, opts: Record<string, unknown>) => Sql;
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const SHOP = "kill-test.myshopify.com";
 const CUSTOMERS = 2500;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  output: string[];
-}
-
-async function startServer(databaseUrl: string, port: number): Promise<Server> {
-  // Its own process group, so SIGKILL reaches npx, tsx and the node process it runs.
-  const child = spawn("npx", ["tsx", "server/src/main.ts"], {
-    cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: databaseUrl, SHOPIFY_API_SECRET: "kill-test-secret", PORT: String(port), NODE_ENV: "production" },
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output: string[] = [];
-  child.stdout!.on("data", (b: Buffer) => output.push(b.toString()));
-  child.stderr!.on("data", (b: Buffer) => output.push(b.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${output.join("")}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { child, url, output };
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`server did not start within 60 s: ${output.join("")}`);
-}
-
-async function kill(server: Server, signal: NodeJS.Signals) {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
-  const exited = new Promise((r) => server.child.once("exit", r));
-  process.kill(-server.child.pid!, signal);
-  await exited;
-}
+const startServer = (databaseUrl: string, port: number) => startServerProcess({ DATABASE_URL: databaseUrl, SHOPIFY_API_SECRET: "kill-test-secret" }, port);
 
 describe("sync push survives SIGKILL mid-batch (PostgreSQL)", () => {
   const dbName = `c360_kill_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;

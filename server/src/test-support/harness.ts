@@ -1,6 +1,7 @@
 import { signSessionToken } from "../auth/session-token";
 import { signWebhook } from "../auth/webhook-hmac";
 import type { Config } from "../config";
+import type { RateLimits } from "../middleware/rate-limit";
 import { jsonLogger, silentLogger } from "../http/logger";
 import { createRuntime, type Runtime } from "../runtime";
 import { openTestDatabase, type TestDbKind } from "./database";
@@ -43,7 +44,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(opts: { kind?: TestDbKind; clock?: TestClock } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { kind?: TestDbKind; clock?: TestClock; rateLimits?: RateLimits } = {}): Promise<TestServer> {
   const clock = opts.clock ?? testClock();
   const database = await openTestDatabase(opts.kind);
   const config: Config = {
@@ -54,6 +55,7 @@ export async function startTestServer(opts: { kind?: TestDbKind; clock?: TestClo
     dataDir: "",
     publicUrl: "http://localhost",
     devSecret: false,
+    rateLimits: opts.rateLimits,
   };
   const runtime = await createRuntime(config, { log: process.env.C360_TEST_LOG ? jsonLogger() : silentLogger, clock, database, startWorkers: false, queueLockSeconds: 1 });
   const token = (shopId = SHOP_A, o: { staffId?: string } = {}) =>
