@@ -12,6 +12,7 @@ const envSchema = z.object({
   SHOPIFY_API_SECRET: z.string().min(1).optional(),
   C360_DATA_DIR: z.string().min(1).default(fileURLToPath(new URL("../../.data", import.meta.url))),
   C360_PUBLIC_URL: z.string().url().optional(),
+  C360_QUEUE_LOCK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   C360_RATE_LIMIT_SHOP: z.coerce.number().int().min(1).optional(),
   C360_RATE_LIMIT_DEVICE: z.coerce.number().int().min(1).optional(),
 });
@@ -24,6 +25,8 @@ export interface Config {
   dataDir: string;
   publicUrl: string;
   devSecret: boolean;
+  /** How long a claimed job stays hidden from other workers; a crashed worker's jobs reappear after it. */
+  queueLockSeconds?: number;
   /** Requests per 10 s per shop and per device; defaults in middleware/rate-limit.ts. */
   rateLimits?: RateLimits;
 }
@@ -49,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { demo: boolean }): Con
     dataDir: e.C360_DATA_DIR,
     publicUrl: e.C360_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     devSecret: !e.SHOPIFY_API_SECRET,
+    queueLockSeconds: e.C360_QUEUE_LOCK_SECONDS,
     rateLimits: {
       ...DEFAULT_RATE_LIMITS,
       ...(e.C360_RATE_LIMIT_SHOP ? { perShop: e.C360_RATE_LIMIT_SHOP } : {}),

@@ -27,7 +27,7 @@ export async function createRuntime(
     webhook: webhookJobHandler(clock, complianceHandlers(clock)),
     [RECOMPUTE_SHOP]: recomputeShopJobHandler(clock),
   };
-  const queue = new JobQueue(db.db, { handlers, log: opts.log, lockSeconds: opts.queueLockSeconds ?? 30 });
+  const queue = new JobQueue(db.db, { handlers, log: opts.log, lockSeconds: opts.queueLockSeconds ?? config.queueLockSeconds ?? 30 });
   const app = buildApp({ db, config, queue, clock, log: opts.log });
   const scheduleNightly = () => scheduleNightlyRecompute(db.db, clock());
   let scheduler: ReturnType<typeof setInterval> | null = null;

@@ -433,3 +433,18 @@ export const dataRequests = pgTable(
   },
   (t) => [primaryKey({ columns: [t.shopId, t.id] })],
 );
+
+/**
+ * Agency access: a shop grants a Shopify user (the `sub` of their session token) its dashboard figures.
+ * The roll-up reads each granted shop on its own; no query spans shops.
+ */
+export const agencyGrants = pgTable(
+  "agency_grants",
+  {
+    shopId: text("shop_id").notNull(),
+    userId: text("user_id").notNull(),
+    grantedBy: text("granted_by"),
+    grantedAt: ts("granted_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.userId] }), index("agency_grants_user").on(t.userId)],
+);

@@ -1,0 +1,98 @@
+import { CHANNELS, LIFECYCLE_STAGES, type ShopSettings } from "@c360/shared";
+import { sql } from "drizzle-orm";
+import type { Queryable } from "../db/client";
+import { queryRows } from "../db/rows";
+
+export interface ShopDashboard {
+  shopId: string;
+  asOf: string;
+  profiles: number;
+  lifecycle: Record<(typeof LIFECYCLE_STAGES)[number], number>;
+  channelMix: { online_only: number; in_store_only: number; omnichannel: number; no_orders: number };
+  fatigue: { under_0_3: number; "0_3_to_0_5": number; "0_5_to_0_7": number; blocked_0_7_plus: number; threshold: number; shareAtOrAboveThreshold: number };
+  coverage: { profiles: number; withEmail: number; withPhone: number; emailConsent: number; smsConsent: number; whatsappConsent: number; pushConsent: number };
+}
+
+/**
+ * The dashboard figures of one shop, each from one set-based query over that shop's rows only. Fatigue
+ * counts messages sent in the rolling 7 days (the gate's rule: sent / 10, capped at 1).
+ */
+export async function shopDashboard(q: Queryable, shopId: string, settings: ShopSettings, now: Date): Promise<ShopDashboard> {
+  const weekAgo = new Date(now.getTime() - 7 * 86_400_000);
+  const threshold = settings.fatigueThreshold;
+  const [counts] = await queryRows<Record<string, string | number>>(
+    q,
+    sql`SELECT count(*) AS profiles,
+          ${sql.join(
+            LIFECYCLE_STAGES.map((s) => sql`count(*) FILTER (WHERE lifecycle_stage = ${s}) AS ${sql.identifier(`stage_${s}`)}`),
+            sql`, `,
+          )},
+          count(*) FILTER (WHERE online_spend > 0 AND pos_spend = 0) AS online_only,
+          count(*) FILTER (WHERE pos_spend > 0 AND online_spend = 0) AS in_store_only,
+          count(*) FILTER (WHERE pos_spend > 0 AND online_spend > 0) AS omnichannel,
+          count(*) FILTER (WHERE order_count = 0) AS no_orders
+        FROM profiles WHERE shop_id = ${shopId} AND status = 'active'`,
+  );
+  const [fatigue] = await queryRows<Record<string, string | number>>(
+    q,
+    sql`WITH f AS (
+          SELECT least(1.0, count(*) / 10.0) AS score FROM messages
+          WHERE shop_id = ${shopId} AND status = 'sent' AND at > ${weekAgo} AND at <= ${now} GROUP BY profile_id)
+        SELECT count(*) FILTER (WHERE score >= 0.3 AND score < 0.5) AS f35,
+               count(*) FILTER (WHERE score >= 0.5 AND score < 0.7) AS f57,
+               count(*) FILTER (WHERE score >= 0.7) AS f7,
+               count(*) FILTER (WHERE score >= ${threshold}) AS at_threshold
+        FROM f`,
+  );
+  const [identity] = await queryRows<{ with_email: string | number; with_phone: string | number }>(
+    q,
+    sql`SELECT count(DISTINCT profile_id) FILTER (WHERE kind = 'email') AS with_email,
+               count(DISTINCT profile_id) FILTER (WHERE kind = 'phone') AS with_phone
+        FROM identifiers WHERE shop_id = ${shopId}`,
+  );
+  // Current consent per profile and channel: the latest row for that channel or a global unsubscribe,
+  // revocation first on a tie (the ledger's ordering rule).
+  const consent = await queryRows<{ channel: string; granted: string | number }>(
+    q,
+    sql`WITH latest AS (
+          SELECT DISTINCT ON (c.profile_id, ch.channel) ch.channel, c.action
+          FROM consents c
+          JOIN (VALUES ${sql.join(CHANNELS.map((ch) => sql`(${ch})`), sql`, `)}) AS ch(channel) ON c.channel IN (ch.channel, 'all')
+          WHERE c.shop_id = ${shopId}
+          ORDER BY c.profile_id, ch.channel, c.acted_at DESC, (c.action = 'revoked') DESC, c.received_at DESC, c.id DESC)
+        SELECT channel, count(*) FILTER (WHERE action = 'granted') AS granted FROM latest GROUP BY channel`,
+  );
+  const n = (v: string | number | undefined) => Number(v ?? 0);
+  const profiles = n(counts?.profiles);
+  const granted = (ch: string) => n(consent.find((c) => c.channel === ch)?.granted);
+  const fatigued = n(fatigue?.f35) + n(fatigue?.f57) + n(fatigue?.f7);
+  return {
+    shopId,
+    asOf: now.toISOString(),
+    profiles,
+    lifecycle: Object.fromEntries(LIFECYCLE_STAGES.map((s) => [s, n(counts?.[`stage_${s}`])])) as ShopDashboard["lifecycle"],
+    channelMix: {
+      online_only: n(counts?.online_only),
+      in_store_only: n(counts?.in_store_only),
+      omnichannel: n(counts?.omnichannel),
+      no_orders: n(counts?.no_orders),
+    },
+    fatigue: {
+      under_0_3: Math.max(0, profiles - fatigued),
+      "0_3_to_0_5": n(fatigue?.f35),
+      "0_5_to_0_7": n(fatigue?.f57),
+      blocked_0_7_plus: n(fatigue?.f7),
+      threshold,
+      shareAtOrAboveThreshold: profiles ? n(fatigue?.at_threshold) / profiles : 0,
+    },
+    coverage: {
+      profiles,
+      withEmail: n(identity?.with_email),
+      withPhone: n(identity?.with_phone),
+      emailConsent: granted("email"),
+      smsConsent: granted("sms"),
+      whatsappConsent: granted("whatsapp"),
+      pushConsent: granted("push"),
+    },
+  };
+}
