@@ -18,6 +18,12 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
   }
   const message = (error as Error).message ?? String(error);
   const deps = c.var.deps;
+  const sqlState = postgresErrorCode(error);
+  if (sqlState?.startsWith("22")) {
+    // Class 22 is "data exception": a value from the request the database cannot hold (a NUL byte, a
+    // number out of range, a malformed date). The transaction was rolled back; the caller must fix it.
+    return c.json({ error: "invalid_value", message: `a value in the request cannot be stored (${dataExceptionReason(sqlState)})` }, 400);
+  }
   if (error instanceof DatabaseUnavailableError || CONNECTION_ERRORS.test(message) || CONNECTION_ERRORS.test(String((error as { code?: unknown }).code))) {
     deps?.log({ level: "warn", msg: "database unavailable", requestId: c.var.requestId, error: message });
     c.header("Retry-After", "2");
@@ -26,3 +32,29 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
   deps?.log({ level: "error", msg: "unhandled error", requestId: c.var.requestId, path: c.req.path, error: message, stack: (error as Error).stack });
   return c.json({ error: "internal", message: "something went wrong on our side; the request was not applied" }, 500);
 };
+
+/** The SQLSTATE of a driver error, from postgres-js or PGlite, possibly wrapped by drizzle as `cause`. */
+function postgresErrorCode(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  }
+  return undefined;
+}
+
+function dataExceptionReason(code: string): string {
+  switch (code) {
+    case "22021":
+      return "text with a NUL byte or invalid encoding";
+    case "22001":
+      return "text too long";
+    case "22003":
+      return "number out of range";
+    case "22007":
+    case "22008":
+      return "invalid date or time";
+    case "22P02":
+      return "malformed value";
+    default:
+      return `SQLSTATE ${code}`;
+  }
+}
