@@ -2,7 +2,7 @@ import { signSessionToken } from "../auth/session-token";
 import { signWebhook } from "../auth/webhook-hmac";
 import type { Config } from "../config";
 import type { RateLimits } from "../middleware/rate-limit";
-import { jsonLogger, silentLogger } from "../http/logger";
+import { jsonLogger, silentLogger, type Logger } from "../http/logger";
 import { createRuntime, type Runtime } from "../runtime";
 import { openTestDatabase, type TestDbKind } from "./database";
 
@@ -44,7 +44,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(opts: { kind?: TestDbKind; clock?: TestClock; rateLimits?: RateLimits } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { kind?: TestDbKind; clock?: TestClock; rateLimits?: RateLimits; log?: Logger } = {},
+): Promise<TestServer> {
   const clock = opts.clock ?? testClock();
   const database = await openTestDatabase(opts.kind);
   const config: Config = {
@@ -57,7 +59,7 @@ export async function startTestServer(opts: { kind?: TestDbKind; clock?: TestClo
     devSecret: false,
     rateLimits: opts.rateLimits,
   };
-  const runtime = await createRuntime(config, { log: process.env.C360_TEST_LOG ? jsonLogger() : silentLogger, clock, database, startWorkers: false, queueLockSeconds: 1 });
+  const runtime = await createRuntime(config, { log: opts.log ?? (process.env.C360_TEST_LOG ? jsonLogger() : silentLogger), clock, database, startWorkers: false, queueLockSeconds: 1 });
   const token = (shopId = SHOP_A, o: { staffId?: string } = {}) =>
     signSessionToken({ shopId, secret: TEST_SECRET, apiKey: TEST_API_KEY, staffId: o.staffId ?? "staff-1" });
   let eventCounter = 0;
