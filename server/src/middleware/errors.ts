@@ -24,7 +24,7 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
     // number out of range, a malformed date). The transaction was rolled back; the caller must fix it.
     return c.json({ error: "invalid_value", message: `a value in the request cannot be stored (${dataExceptionReason(sqlState)})` }, 400);
   }
-  if (error instanceof DatabaseUnavailableError || CONNECTION_ERRORS.test(message) || CONNECTION_ERRORS.test(String((error as { code?: unknown }).code))) {
+  if (error instanceof DatabaseUnavailableError || isConnectionFailure(error)) {
     deps?.log({ level: "warn", msg: "database unavailable", requestId: c.var.requestId, error: message });
     c.header("Retry-After", "2");
     return c.json({ error: "database_unavailable", message: "the database is not reachable right now; retry shortly" }, 503);
@@ -57,4 +57,12 @@ function dataExceptionReason(code: string): string {
     default:
       return `SQLSTATE ${code}`;
   }
+}
+
+/** A lost or refused database connection anywhere in the cause chain (drizzle wraps driver errors). */
+function isConnectionFailure(error: unknown): boolean {
+  for (let e = error as { message?: unknown; code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (CONNECTION_ERRORS.test(String(e.message ?? "")) || CONNECTION_ERRORS.test(String(e.code ?? ""))) return true;
+  }
+  return false;
 }
