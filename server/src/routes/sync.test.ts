@@ -125,6 +125,8 @@ describe(`sync push (${dbLabel()})`, () => {
     expect(results[2].skipped).toHaveLength(3);
     const profileId = results[0].profiles[localId];
     expect(profileId).toBeTruthy();
+    // A device that lost the first answer still learns which profile its customer became.
+    expect(results[2].profiles[localId]).toBe(profileId);
     expect(await count(t, sql`SELECT count(*) AS n FROM profiles`)).toBe(1);
     expect(await count(t, sql`SELECT count(*) AS n FROM consents`)).toBe(1);
     expect(await count(t, sql`SELECT count(*) AS n FROM visits`)).toBe(1);

@@ -90,8 +90,15 @@ export async function pushMutations(
     const result: PushResult = { lastSeq, applied: [], skipped: [], rejected: [], profiles: {} };
 
     const fresh: IncomingMutation[] = [];
+    // A re-sent capture (its first answer was lost) still tells the device which profile it became.
+    const skippedLocalIds = new Set<string>();
+    const skip = (m: IncomingMutation) => {
+      result.skipped.push(m.id);
+      const localId = m.name === "customer.capture" ? (m.args as { localId?: unknown } | null)?.localId : undefined;
+      if (typeof localId === "string") skippedLocalIds.add(localId);
+    };
     for (const m of sorted) {
-      if (m.seq <= lastSeq || fresh.at(-1)?.seq === m.seq) result.skipped.push(m.id);
+      if (m.seq <= lastSeq || fresh.at(-1)?.seq === m.seq) skip(m);
       else fresh.push(m);
     }
     // Only the run that continues the sequence is applied; whatever follows a hole waits for a resend.
@@ -114,7 +121,7 @@ export async function pushMutations(
     const rows: { id: string; seq: number; name: string; status: "applied" | "rejected"; reason: string | null }[] = [];
     for (const m of run) {
       if (recorded.has(m.id)) {
-        result.skipped.push(m.id);
+        skip(m);
         continue;
       }
       recorded.add(m.id);
@@ -157,8 +164,9 @@ export async function pushMutations(
     for (const id of toRecompute) await recomputeProfile(tx, device.shopId, id, shop.settings, now);
     for (const id of await live(state.changed)) if (!toRecompute.has(id)) await recordProfileChange(tx, device.shopId, id, "upsert");
 
-    if (state.localIds.size) {
-      const keys = [...state.localIds].map((l) => localIdentifier(l).value);
+    const localIds = new Set([...state.localIds, ...skippedLocalIds]);
+    if (localIds.size) {
+      const keys = [...localIds].map((l) => localIdentifier(l).value);
       const mapped = await queryRows<{ value: string; profile_id: string }>(
         tx,
         sql`SELECT value, profile_id FROM identifiers WHERE shop_id = ${device.shopId} AND kind = 'device' AND value = ANY(${sqlTextArray(keys)})`,
