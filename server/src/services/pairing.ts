@@ -4,6 +4,7 @@ import { mintDeviceToken } from "../auth/device-token";
 import type { Database } from "../db/client";
 import { queryRows } from "../db/rows";
 import { HttpError, notFound } from "../http/errors";
+import { loadShop } from "./shop";
 import { ensureShop } from "./shop";
 
 /** No 0/O, 1/I/L, 5/S or 8/B: a clerk reads the code off one screen and types it on another. */
@@ -47,7 +48,7 @@ export async function pairDevice(
   database: Database,
   input: { code: string; deviceName: string },
   now: Date,
-): Promise<{ deviceId: string; token: string; shop: string; location: string | null }> {
+): Promise<{ deviceId: string; token: string; shop: string; location: string | null; defaultCountry: string; timeZone: string }> {
   return database.db.transaction(async (tx) => {
     const [row] = await queryRows<{ shop_id: string; location_id: string | null; expires_at: Date | string; used_at: unknown }>(
       tx,
@@ -67,7 +68,9 @@ export async function pairDevice(
     const { token, tokenHash } = mintDeviceToken(row.shop_id, deviceId);
     await tx.execute(sql`INSERT INTO devices (shop_id, id, name, location_id, token_hash, created_at)
       VALUES (${row.shop_id}, ${deviceId}, ${input.deviceName}, ${row.location_id}, ${tokenHash}, ${now})`);
-    return { deviceId, token, shop: row.shop_id, location: row.location_id };
+    // The tablet reads national phone numbers and shows times the way the shop does.
+    const { settings } = await loadShop(tx, row.shop_id);
+    return { deviceId, token, shop: row.shop_id, location: row.location_id, defaultCountry: settings.defaultCountry, timeZone: settings.timeZone };
   });
 }
 

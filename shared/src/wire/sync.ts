@@ -7,7 +7,15 @@ export const pairRequestSchema = z.object({
   code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{6,10}$/, "pairing code is 6 to 10 letters or digits"),
   deviceName: z.string().trim().min(1).max(80),
 });
-export const pairResponseSchema = z.object({ deviceId: z.string(), token: z.string(), shop: z.string(), location: z.string().nullable() });
+export const pairResponseSchema = z.object({
+  deviceId: z.string(),
+  token: z.string(),
+  shop: z.string(),
+  location: z.string().nullable(),
+  /** The shop's country for national phone numbers, and its time zone. */
+  defaultCountry: z.string().length(2).optional(),
+  timeZone: z.string().optional(),
+});
 export type PairResponse = z.infer<typeof pairResponseSchema>;
 
 /** `POST /api/devices/pairing-codes` (session token). */
