@@ -1,5 +1,6 @@
 import { Banner, BlockStack, Button, Frame, InlineStack, Navigation, Page, TextField } from "@shopify/polaris";
 import { useEffect, useState, type ReactNode } from "react";
+import { AgencyPage } from "./pages/Agency";
 import { Customer360Page } from "./pages/Customer360";
 import { CustomersPage } from "./pages/Customers";
 import { DashboardPage } from "./pages/Dashboard";
@@ -19,6 +20,7 @@ const NAV: { label: string; route: Route }[] = [
   { label: "Settings", route: { page: "settings" } },
   { label: "Devices", route: { page: "devices" } },
   { label: "Webhooks", route: { page: "webhooks" } },
+  { label: "Agency", route: { page: "agency" } },
 ];
 
 function useRoute(): Route {
@@ -50,6 +52,8 @@ function pageFor(route: Route): ReactNode {
       return <DevicesPage />;
     case "webhooks":
       return <WebhooksPage />;
+    case "agency":
+      return <AgencyPage />;
     case "not_found":
       return (
         <Page title="Page not found">

@@ -1,4 +1,5 @@
 import { currentToken } from "./session";
+import type { AgencyRollup, ShopDashboard } from "./dashboard-view";
 import { searchParams, type SettingsLike } from "./view-model";
 
 /** Every server call of the admin: same origin, JSON, `Authorization: Bearer <session token>`. */
@@ -244,20 +245,12 @@ export interface DeadLetter {
 export const deadLetters = () => get<{ deadLetters: DeadLetter[] }>(`/api/webhooks/dead`);
 export const retryDeadLetter = (deadId: string) => send<{ ok: boolean }>("POST", `/api/webhooks/dead/${id(deadId)}/retry`);
 
-// ----- Dashboard -------------------------------------------------------------------------------------------
+// ----- Dashboard and agency roll-up -----------------------------------------------------------------------
 
-/** `GET /api/dashboard` when the server has it; null on 404 so the page can assemble counts itself. */
-export async function getDashboard(): Promise<Record<string, unknown> | null> {
-  try {
-    return await get<Record<string, unknown>>(`/api/dashboard`);
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return null;
-    throw e;
-  }
-}
-
-/** Counts per filter value from the search endpoint's `total` (limit=1), for charts without a dashboard route. */
-export async function countBy(field: "stage" | "channelMix", values: readonly string[]): Promise<Record<string, number>> {
-  const totals = await Promise.all(values.map((v) => searchProfiles({ [field]: v, limit: 1 }).then((r) => r.total)));
-  return Object.fromEntries(values.map((v, i) => [v, totals[i] ?? 0]));
-}
+/** Every figure of the dashboard in one request: lifecycle, POS vs online mix, fatigue posture and coverage. */
+export const getDashboard = () => get<ShopDashboard>(`/api/dashboard`);
+/** The same figures for every shop that granted the signed-in Shopify user, this shop first among them. */
+export const getAgencyRollup = () => get<AgencyRollup>(`/api/agency/rollup`);
+/** This shop lets a Shopify user (an agency) see its dashboard figures in their roll-up. */
+export const grantAgencyUser = (userId: string) => send<{ shopId: string; userId: string }>("POST", `/api/agency/grants`, { userId: userId.trim() });
+export const revokeAgencyUser = (userId: string) => send<null>("DELETE", `/api/agency/grants/${id(userId.trim())}`);

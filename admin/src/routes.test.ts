@@ -7,6 +7,7 @@ describe("routes", () => {
     expect(parseRoute("/admin/")).toEqual({ page: "dashboard" });
     expect(parseRoute("/admin")).toEqual({ page: "dashboard" });
     expect(parseRoute("/admin/customers")).toEqual({ page: "customers" });
+    expect(parseRoute("/admin/agency")).toEqual({ page: "agency" });
     expect(parseRoute("/admin/customers/p%201")).toEqual({ page: "customer", profileId: "p 1" });
     expect(parseRoute("/admin/gdpr", "?profile=x")).toEqual({ page: "gdpr", profileId: "x" });
     expect(parseRoute("/admin/settings/extra")).toEqual({ page: "not_found", path: "/admin/settings/extra" });
@@ -22,6 +23,7 @@ describe("routes", () => {
       { page: "settings" },
       { page: "devices" },
       { page: "webhooks" },
+      { page: "agency" },
     ];
     for (const r of all) expect(parseRoute(routePath(r))).toEqual(r);
   });

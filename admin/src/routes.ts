@@ -8,6 +8,7 @@ export type Route =
   | { page: "settings" }
   | { page: "devices" }
   | { page: "webhooks" }
+  | { page: "agency" }
   | { page: "not_found"; path: string };
 
 export const BASE = "/admin";
@@ -19,8 +20,8 @@ export function parseRoute(pathname: string, search = ""): Route {
   if (!first) return { page: "dashboard" };
   if (first === "customers" && second) return { page: "customer", profileId: second };
   if (first === "gdpr") return { page: "gdpr", profileId: second ?? new URLSearchParams(search).get("profile") };
-  if (parts.length === 1 && ["customers", "duplicates", "settings", "devices", "webhooks"].includes(first)) {
-    return { page: first as "customers" | "duplicates" | "settings" | "devices" | "webhooks" };
+  if (parts.length === 1 && ["customers", "duplicates", "settings", "devices", "webhooks", "agency"].includes(first)) {
+    return { page: first as "customers" | "duplicates" | "settings" | "devices" | "webhooks" | "agency" };
   }
   return { page: "not_found", path: pathname };
 }

@@ -1,21 +1,24 @@
 import { useEffect } from "react";
-import { countBy } from "./api";
+import { getDashboard } from "./api";
+import { lifecycleEntries } from "./dashboard-view";
 import { BarChart, ErrorBanner, Loading, useLoad } from "./ui";
-import { LIFECYCLE_STAGES, stageLabel } from "./view-model";
 
-/** How many active customers are in each lifecycle stage; `version` reloads it after a change. */
+/** How many active customers are in each lifecycle stage, as a chart; the dashboard passes its figures in. */
+export function LifecycleChart({ lifecycle }: { lifecycle: Parameters<typeof lifecycleEntries>[0]["lifecycle"] }) {
+  return <BarChart testId="stage-distribution" entries={lifecycleEntries({ lifecycle })} />;
+}
+
+/** The lifecycle chart loading its own figures (Settings); `version` reloads it after a change. */
 export function StageDistribution({ version = 0 }: { version?: number }) {
-  const counts = useLoad(() => countBy("stage", LIFECYCLE_STAGES), []);
-  const { reload } = counts;
+  const dashboard = useLoad(() => getDashboard(), []);
+  const { reload } = dashboard;
   useEffect(() => {
     if (version > 0) reload();
   }, [version, reload]);
   return (
     <>
-      <ErrorBanner error={counts.error} />
-      <Loading loading={counts.loading && !counts.data}>
-        <BarChart testId="stage-distribution" entries={LIFECYCLE_STAGES.map((s) => ({ key: s, label: stageLabel(s), value: counts.data?.[s] ?? 0 }))} />
-      </Loading>
+      <ErrorBanner error={dashboard.error} />
+      <Loading loading={dashboard.loading && !dashboard.data}>{dashboard.data ? <LifecycleChart lifecycle={dashboard.data.lifecycle} /> : null}</Loading>
     </>
   );
 }

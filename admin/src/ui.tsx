@@ -92,11 +92,11 @@ export function Loading({ loading, children }: { loading: boolean; children?: Re
 }
 
 /** A horizontal bar chart in plain CSS: label, bar, value and share. */
-export function BarChart({ entries, testId }: { entries: { key: string; label: string; value: number }[]; testId?: string }) {
+export function BarChart({ entries, testId, of }: { entries: { key: string; label: string; value: number }[]; testId?: string; of?: number }) {
   return (
     <div data-testid={testId}>
       <BlockStack gap="150">
-        {bars(entries).map((b) => (
+        {bars(entries, of).map((b) => (
           <div key={b.key} data-bar={b.key} data-value={b.value} style={{ display: "grid", gridTemplateColumns: "9rem 1fr 6rem", gap: 8, alignItems: "center" }}>
             <Text as="span">{b.label}</Text>
             <div style={{ background: "var(--p-color-bg-surface-secondary, #f1f1f1)", borderRadius: 4, height: 14 }}>
@@ -108,6 +108,19 @@ export function BarChart({ entries, testId }: { entries: { key: string; label: s
           </div>
         ))}
       </BlockStack>
+    </div>
+  );
+}
+
+const SEGMENT_COLOURS = ["#5c6ac4", "#47c1bf", "#50b83c", "#007ace", "#eec200", "#de3618"];
+
+/** One row of shares as a single stacked bar (a shop's lifecycle mix in a table cell). */
+export function StackedBar({ parts, label }: { parts: { key: string; label: string; share: number }[]; label: string }) {
+  return (
+    <div role="img" aria-label={label} title={label} style={{ display: "flex", width: 160, height: 10, borderRadius: 4, overflow: "hidden", background: "#f1f1f1" }}>
+      {parts.map((p, i) => (
+        <div key={p.key} data-segment={p.key} data-share={p.share} style={{ width: `${p.share}%`, background: SEGMENT_COLOURS[i % SEGMENT_COLOURS.length] }} />
+      ))}
     </div>
   );
 }

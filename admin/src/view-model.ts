@@ -6,6 +6,8 @@
 export const LIFECYCLE_STAGES = ["new", "engaged", "converted", "loyal", "at_risk", "churned"] as const;
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 export const CHANNEL_MIXES = ["online_only", "in_store_only", "omnichannel"] as const;
+/** The dashboard's mix adds customers with no order yet, so the bars add up to every profile. */
+export const DASHBOARD_CHANNEL_MIXES = [...CHANNEL_MIXES, "no_orders"] as const;
 export type ChannelMix = (typeof CHANNEL_MIXES)[number];
 
 const STAGE_WORDS: Record<LifecycleStage, string> = {
@@ -18,8 +20,8 @@ const STAGE_WORDS: Record<LifecycleStage, string> = {
 };
 export const stageLabel = (stage: string) => STAGE_WORDS[stage as LifecycleStage] ?? stage;
 
-const MIX_WORDS: Record<ChannelMix, string> = { online_only: "Online only", in_store_only: "In store only", omnichannel: "Omnichannel" };
-export const channelMixLabel = (mix: string) => MIX_WORDS[mix as ChannelMix] ?? mix;
+const MIX_WORDS: Record<ChannelMix | "no_orders", string> = { online_only: "Online only", in_store_only: "In store only", omnichannel: "Omnichannel", no_orders: "No orders yet" };
+export const channelMixLabel = (mix: string) => MIX_WORDS[mix as ChannelMix | "no_orders"] ?? mix;
 
 /** Polaris Badge tones by stage: the merchant's eye goes to at-risk and churned first. */
 export function stageTone(stage: string): "success" | "info" | "attention" | "critical" | undefined {
@@ -97,9 +99,13 @@ export interface Bar {
   share: number;
 }
 
-export function bars(entries: { key: string; label: string; value: number }[]): Bar[] {
-  const max = Math.max(0, ...entries.map((e) => e.value));
-  const total = entries.reduce((s, e) => s + e.value, 0);
+/**
+ * Bars of a chart. With `of` (e.g. every profile, for coverage where one customer counts in several
+ * bars) both width and share are of that whole; without it, width is of the longest bar and share of the sum.
+ */
+export function bars(entries: { key: string; label: string; value: number }[], of?: number): Bar[] {
+  const max = of ?? Math.max(0, ...entries.map((e) => e.value));
+  const total = of ?? entries.reduce((s, e) => s + e.value, 0);
   return entries.map((e) => ({
     ...e,
     width: max === 0 ? 0 : Math.round((e.value / max) * 1000) / 10,

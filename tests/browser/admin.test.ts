@@ -7,8 +7,9 @@ import { existsSync, mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { SHOP_A, startTestServer, type TestServer } from "@c360/server/test-support/harness";
+import { SHOP_A, SHOP_B, startTestServer, type TestServer } from "@c360/server/test-support/harness";
 import { seedShop } from "@c360/server/seed/demo";
+import { sql } from "drizzle-orm";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -52,8 +53,8 @@ const routeExists = async (method: string, path: string) => {
   const body = await res.json().catch(() => ({}));
   return !String(body.message ?? "").startsWith("no route for");
 };
-const openAdmin = async (path: string) => {
-  await page.goto(`${base}/admin${path}${path.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}`);
+const openAdmin = async (path: string, as = token) => {
+  await page.goto(`${base}/admin${path}${path.includes("?") ? "&" : "?"}token=${encodeURIComponent(as)}`);
 };
 const stageCounts = async () =>
   Object.fromEntries(
@@ -172,7 +173,8 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     await page.getByRole("button", { name: "Create pairing code" }).click();
     const code = (await page.getByTestId("pairing-code").textContent({ timeout: 10_000 }))!.trim();
     expect(code).toMatch(/^[A-Z0-9]{6,10}$/);
-    expect(await page.locator("[data-testid=pairing-qr] svg").count()).toBe(1);
+    // The QR code is drawn asynchronously after the code appears.
+    await expect.poll(() => page.locator("[data-testid=pairing-qr] svg").count()).toBe(1);
     await shot("10-pairing-code");
 
     const paired = await fetch(`${base}/api/sync/pair`, {
@@ -185,5 +187,69 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     await page.getByRole("button", { name: "Refresh device list" }).click();
     await expect.poll(() => page.getByTestId("devices").textContent()).toContain("Market stall tablet");
     await shot("11-device-paired");
+  });
+
+  it("shows the dashboard's four charts from one request", async () => {
+    const calls: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith("/api/")) calls.push(path);
+    };
+    page.on("request", onRequest);
+    await openAdmin("/", await t.token());
+    const d = (await (await api("GET", "/api/dashboard")).json()) as { profiles: number };
+    await expect.poll(async () => Object.values(await stageCounts()).reduce((a, b) => a + b, 0)).toBe(d.profiles);
+    for (const chart of ["channel-mix", "fatigue", "coverage"]) expect(await page.locator(`[data-testid=${chart}] [data-bar]`).count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId("fatigue-share").textContent()).toMatch(/% of customers are at or above the fatigue threshold/);
+    page.off("request", onRequest);
+    expect(calls).toEqual(["/api/dashboard"]);
+    await shot("12-dashboard");
+  });
+
+  it("grants an agency user from a second shop and shows both shops side by side, flagging fatigue", async () => {
+    const agency = "agency-user-42";
+    // Shop B: its own customers, nearly all messaged 8 times this week (fatigue 0.8, above the 0.7 threshold).
+    await seedShop(t.runtime.db.db, { shopId: SHOP_B, customers: 12, seed: 11, now: t.clock() });
+    const profiles = (await t.runtime.db.db.execute(sql`SELECT id FROM profiles WHERE shop_id = ${SHOP_B} AND status = 'active' ORDER BY id`)) as unknown as
+      | { rows: { id: string }[] }
+      | { id: string }[];
+    const ids = (Array.isArray(profiles) ? profiles : profiles.rows).map((r) => r.id);
+    const now = t.clock().getTime();
+    for (const profileId of ids.slice(0, Math.ceil(ids.length * 0.75))) {
+      for (let i = 0; i < 8; i++) {
+        await t.runtime.db.db.execute(sql`INSERT INTO messages (shop_id, id, profile_id, channel, kind, status, reason, at)
+          VALUES (${SHOP_B}, ${crypto.randomUUID()}, ${profileId}, 'email', 'promo', 'sent', 'ok', ${new Date(now - (i + 1) * 3_600_000)})`);
+      }
+    }
+
+    // Shop B's staff grant the agency's Shopify user from the Agency page.
+    await openAdmin("/agency", await t.token(SHOP_B, { staffId: "owner-b" }));
+    await page.getByLabel("Agency user ID (Shopify user)").fill(agency);
+    await page.getByRole("button", { name: "Grant access" }).click();
+    await expect.poll(() => page.getByTestId("notice").textContent()).toContain(`User ${agency} can now see this shop's figures`);
+    await shot("13-agency-granted");
+
+    // The same Shopify user signed in on shop A: shop A (the token's own) and shop B, side by side.
+    await openAdmin("/agency", await t.token(SHOP_A, { staffId: agency }));
+    const shops = page.getByTestId("agency-shop");
+    await expect.poll(() => shops.evaluateAll((els) => els.map((e) => e.getAttribute("data-shop")))).toEqual([SHOP_A, SHOP_B]);
+    const row = (shop: string) => page.locator("tr", { has: page.locator(`[data-shop="${shop}"]`) });
+    // Polaris reads the tone out to screen readers ("Critical") before the badge text.
+    expect(await row(SHOP_B).getByTestId("fatigue-flag").textContent()).toMatch(/fatigue$/);
+    expect(await row(SHOP_A).getByTestId("fatigue-flag").count()).toBe(0);
+    expect(Number(await row(SHOP_B).getByTestId("fatigue-share").getAttribute("data-share"))).toBeGreaterThan(60);
+    // Each row holds that shop's own count, never a sum of both.
+    const counts = await page.locator("tr").filter({ has: page.getByTestId("agency-shop") }).evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll("td, th")[1]?.textContent));
+    const bAlone = (await (await t.api("GET", "/api/dashboard", { shop: SHOP_B })).json()) as { profiles: number };
+    expect(counts[1]).toBe(String(bAlone.profiles));
+    await shot("14-agency-rollup");
+
+    // Shop B takes the access back: the agency sees only shop A again.
+    await openAdmin("/agency", await t.token(SHOP_B, { staffId: "owner-b" }));
+    await page.getByLabel("Agency user ID (Shopify user)").fill(agency);
+    await page.getByRole("button", { name: "Revoke access" }).click();
+    await expect.poll(() => page.getByTestId("notice").textContent()).toContain("no longer sees");
+    const after = (await (await t.api("GET", "/api/agency/rollup", { token: await t.token(SHOP_A, { staffId: agency }) })).json()) as { shops: { shopId: string }[] };
+    expect(after.shops.map((s) => s.shopId)).toEqual([SHOP_A]);
   });
 });

@@ -1,80 +1,56 @@
 import { BlockStack, Card, InlineGrid, Page, Text } from "@shopify/polaris";
-import { countBy, getDashboard, getSettings, gdprInventory } from "../api";
-import { StageDistribution } from "../stage-distribution";
-import { BarChart, Loading, useLoad } from "../ui";
-import { CHANNEL_MIXES, channelMixLabel, countRows, humanize } from "../view-model";
+import type { ReactNode } from "react";
+import { getDashboard } from "../api";
+import { channelMixEntries, coverageEntries, fatigueEntries, fatigueSummary } from "../dashboard-view";
+import { LifecycleChart } from "../stage-distribution";
+import { BarChart, ErrorBanner, Loading, useLoad } from "../ui";
+import { formatDate } from "../view-model";
 
-/**
- * The shop at a glance. Lifecycle and channel mix come from the search endpoint's totals; fatigue
- * posture and coverage come from `GET /api/dashboard` when the server has it, else what exists.
- */
+function ChartCard({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingMd">
+          {title}
+        </Text>
+        {children}
+      </BlockStack>
+    </Card>
+  );
+}
+
+/** The shop at a glance, from one `GET /api/dashboard`: lifecycle, fatigue posture, coverage, in store vs online. */
 export function DashboardPage() {
   const dashboard = useLoad(() => getDashboard(), []);
-  const mix = useLoad(() => countBy("channelMix", CHANNEL_MIXES), []);
-  const inventory = useLoad(() => gdprInventory().catch(() => null), []);
-  const settings = useLoad(() => getSettings(), []);
-  const fatigue = (dashboard.data?.fatigue ?? null) as Record<string, number> | null;
-  const coverage = (dashboard.data?.coverage ?? inventory.data ?? null) as Record<string, unknown> | null;
-  const s = settings.data?.settings;
+  const d = dashboard.data;
   return (
-    <Page title="Customer 360" subtitle="Your customers, online and in store">
-      <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-        <Card>
-          <BlockStack gap="200">
-            <Text as="h2" variant="headingMd">
-              Lifecycle
-            </Text>
-            <StageDistribution />
-          </BlockStack>
-        </Card>
-        <Card>
-          <BlockStack gap="200">
-            <Text as="h2" variant="headingMd">
-              In store vs online
-            </Text>
-            <Loading loading={mix.loading}>
-              <BarChart testId="channel-mix" entries={CHANNEL_MIXES.map((m) => ({ key: m, label: channelMixLabel(m), value: mix.data?.[m] ?? 0 }))} />
-            </Loading>
-          </BlockStack>
-        </Card>
-        <Card>
-          <BlockStack gap="200">
-            <Text as="h2" variant="headingMd">
-              Fatigue posture
-            </Text>
-            {fatigue ? (
-              <BarChart entries={Object.entries(fatigue).map(([k, v]) => ({ key: k, label: humanize(k), value: Number(v) }))} />
-            ) : (
-              <Text as="p" tone="subdued">
-                {s
-                  ? `Messages are blocked at fatigue ${s.fatigueThreshold.toFixed(2)}, after ${s.caps.globalDaily} a day across channels, and in quiet hours ${s.quietHours.start}–${s.quietHours.end}.`
-                  : "Loading the shop's rules…"}{" "}
-                A per-customer fatigue distribution needs the dashboard endpoint.
-              </Text>
-            )}
-          </BlockStack>
-        </Card>
-        <Card>
-          <BlockStack gap="200">
-            <Text as="h2" variant="headingMd">
-              Coverage
-            </Text>
-            {coverage ? (
-              <BlockStack gap="100">
-                {countRows(coverage).map((r) => (
-                  <Text as="p" key={r.label}>
-                    {r.label}: <b>{r.value}</b>
-                  </Text>
-                ))}
-              </BlockStack>
-            ) : (
-              <Text as="p" tone="subdued">
-                Contactability coverage needs the dashboard or GDPR inventory endpoint.
-              </Text>
-            )}
-          </BlockStack>
-        </Card>
-      </InlineGrid>
+    <Page title="Customer 360" subtitle={d ? `${d.profiles} customers, online and in store · as of ${formatDate(d.asOf, "UTC", true)}` : "Your customers, online and in store"}>
+      <BlockStack gap="400">
+        <ErrorBanner error={dashboard.error} title="The dashboard could not be loaded" />
+        <Loading loading={dashboard.loading && !d}>
+          {d ? (
+            <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+              <ChartCard title="Lifecycle">
+                <LifecycleChart lifecycle={d.lifecycle} />
+              </ChartCard>
+              <ChartCard title="In store vs online">
+                <BarChart testId="channel-mix" entries={channelMixEntries(d)} />
+              </ChartCard>
+              <ChartCard title="Fatigue posture">
+                <Text as="p" tone={d.fatigue.shareAtOrAboveThreshold > 0 ? "critical" : "subdued"}>
+                  <span data-testid="fatigue-share" data-share={d.fatigue.shareAtOrAboveThreshold}>
+                    {fatigueSummary(d)}
+                  </span>
+                </Text>
+                <BarChart testId="fatigue" entries={fatigueEntries(d)} />
+              </ChartCard>
+              <ChartCard title="Coverage (share of all customers)">
+                <BarChart testId="coverage" entries={coverageEntries(d)} of={d.profiles} />
+              </ChartCard>
+            </InlineGrid>
+          ) : null}
+        </Loading>
+      </BlockStack>
     </Page>
   );
 }

@@ -1,0 +1,121 @@
+/**
+ * The dashboard and the agency roll-up as the merchant reads them: chart bars and table cells from the
+ * figures `GET /api/dashboard` and `GET /api/agency/rollup` answer. Pure, so the shaping is tested alone;
+ * the figures and the flag rule are the server's.
+ */
+import { DASHBOARD_CHANNEL_MIXES, LIFECYCLE_STAGES, channelMixLabel, percent, stageLabel } from "./view-model";
+
+export interface ShopDashboard {
+  shopId: string;
+  asOf: string;
+  profiles: number;
+  lifecycle: Record<(typeof LIFECYCLE_STAGES)[number], number>;
+  channelMix: { online_only: number; in_store_only: number; omnichannel: number; no_orders: number };
+  fatigue: { under_0_3: number; "0_3_to_0_5": number; "0_5_to_0_7": number; blocked_0_7_plus: number; threshold: number; shareAtOrAboveThreshold: number };
+  coverage: { profiles: number; withEmail: number; withPhone: number; emailConsent: number; smsConsent: number; whatsappConsent: number; pushConsent: number };
+}
+
+export interface AgencyRollup {
+  userId: string;
+  asOf: string;
+  /** A shop is flagged when more than this share of its customers is at or above the fatigue threshold. */
+  flagShare: number;
+  shops: (ShopDashboard & { fatigueFlag?: boolean })[];
+}
+
+export interface ChartEntry {
+  key: string;
+  label: string;
+  value: number;
+}
+
+export const lifecycleEntries = (d: Pick<ShopDashboard, "lifecycle">): ChartEntry[] =>
+  LIFECYCLE_STAGES.map((s) => ({ key: s, label: stageLabel(s), value: d.lifecycle[s] ?? 0 }));
+
+export const channelMixEntries = (d: Pick<ShopDashboard, "channelMix">): ChartEntry[] =>
+  DASHBOARD_CHANNEL_MIXES.map((m) => ({ key: m, label: channelMixLabel(m), value: d.channelMix[m] ?? 0 }));
+
+const FATIGUE_BANDS = [
+  ["under_0_3", "Under 0.3"],
+  ["0_3_to_0_5", "0.3 to 0.5"],
+  ["0_5_to_0_7", "0.5 to 0.7"],
+  ["blocked_0_7_plus", "0.7 and above"],
+] as const;
+
+export const fatigueEntries = (d: Pick<ShopDashboard, "fatigue">): ChartEntry[] => FATIGUE_BANDS.map(([key, label]) => ({ key, label, value: d.fatigue[key] ?? 0 }));
+
+/** One sentence under the fatigue chart: the share the gate would block right now. */
+export function fatigueSummary(d: Pick<ShopDashboard, "fatigue">): string {
+  return `${percent(d.fatigue.shareAtOrAboveThreshold)} of customers are at or above the fatigue threshold (${d.fatigue.threshold.toFixed(2)}): the send gate blocks marketing to them this week.`;
+}
+
+const COVERAGE = [
+  ["withEmail", "Has an email"],
+  ["withPhone", "Has a phone"],
+  ["emailConsent", "Email opt-in"],
+  ["smsConsent", "SMS opt-in"],
+  ["whatsappConsent", "WhatsApp opt-in"],
+  ["pushConsent", "Push opt-in"],
+] as const;
+
+/** Each bar is a share of every profile (one customer counts in several bars), so chart it with `of: profiles`. */
+export const coverageEntries = (d: Pick<ShopDashboard, "coverage">): ChartEntry[] => COVERAGE.map(([key, label]) => ({ key, label, value: d.coverage[key] ?? 0 }));
+
+/** `part` of `whole` as a rounded percentage; 0 of nothing is 0, not NaN. */
+export const shareOf = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : 0);
+
+export interface RollupRow {
+  shopId: string;
+  profiles: number;
+  /** Percent of profiles per lifecycle stage, every stage in order. */
+  lifecycle: { stage: string; label: string; share: number }[];
+  fatigueShare: number;
+  fatigueText: string;
+  flagged: boolean;
+  coverage: { key: string; label: string; share: number }[];
+  channelMix: { key: string; label: string; share: number }[];
+}
+
+/** One table row per shop, each from that shop's own figures only. */
+export function rollupRows(rollup: Pick<AgencyRollup, "flagShare" | "shops">): RollupRow[] {
+  return rollup.shops.map((shop) => {
+    const n = shop.profiles;
+    const fatigueShare = Math.round(shop.fatigue.shareAtOrAboveThreshold * 1000) / 10;
+    return {
+      shopId: shop.shopId,
+      profiles: n,
+      lifecycle: lifecycleEntries(shop).map((e) => ({ stage: e.key, label: e.label, share: shareOf(e.value, n) })),
+      fatigueShare,
+      fatigueText: `${fatigueShare}% at or above ${shop.fatigue.threshold.toFixed(2)}`,
+      // The server decides the flag; an answer without it is judged by the same rule it states (strictly more than).
+      flagged: shop.fatigueFlag ?? shop.fatigue.shareAtOrAboveThreshold > rollup.flagShare,
+      coverage: [
+        { key: "withEmail", label: "Email", share: shareOf(shop.coverage.withEmail, n) },
+        { key: "withPhone", label: "Phone", share: shareOf(shop.coverage.withPhone, n) },
+        { key: "emailConsent", label: "Email opt-in", share: shareOf(shop.coverage.emailConsent, n) },
+        { key: "smsConsent", label: "SMS opt-in", share: shareOf(shop.coverage.smsConsent, n) },
+      ],
+      channelMix: [
+        { key: "in_store_only", label: "In store", share: shareOf(shop.channelMix.in_store_only, n) },
+        { key: "online_only", label: "Online", share: shareOf(shop.channelMix.online_only, n) },
+        { key: "omnichannel", label: "Both", share: shareOf(shop.channelMix.omnichannel, n) },
+      ],
+    };
+  });
+}
+
+/** "Loyal 40% · At risk 10%": the parts worth reading, largest first, zero shares left out. */
+export const shareList = (parts: { label: string; share: number }[]) =>
+  parts
+    .filter((p) => p.share > 0)
+    .sort((a, b) => b.share - a.share)
+    .map((p) => `${p.label} ${p.share}%`)
+    .join(" · ") || "—";
+
+/** What the grant form accepts as a Shopify user ID: trimmed, non-empty, at most 100 characters (the server's limit). */
+export function agencyUserError(userId: string): string | null {
+  const v = userId.trim();
+  if (!v) return "enter the Shopify user ID of the agency staff member";
+  if (v.length > 100) return "a user ID is at most 100 characters";
+  return null;
+}

@@ -1,0 +1,126 @@
+import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Page, Text, TextField } from "@shopify/polaris";
+import { useState } from "react";
+import { getAgencyRollup, grantAgencyUser, revokeAgencyUser } from "../api";
+import { agencyUserError, rollupRows, shareList, type RollupRow } from "../dashboard-view";
+import { ErrorBanner, Loading, Notice, StackedBar, useAction, useLoad } from "../ui";
+import { formatDate, percent } from "../view-model";
+
+function rowCells(r: RollupRow) {
+  return [
+    <span data-testid="agency-shop" data-shop={r.shopId} data-flagged={r.flagged}>
+      {r.shopId}
+    </span>,
+    r.profiles,
+    <BlockStack gap="100">
+      <StackedBar parts={r.lifecycle.map((l) => ({ key: l.stage, label: l.label, share: l.share }))} label={`Lifecycle: ${shareList(r.lifecycle)}`} />
+      <Text as="span" variant="bodySm">
+        {shareList(r.lifecycle)}
+      </Text>
+    </BlockStack>,
+    <InlineStack gap="200" blockAlign="center" wrap={false}>
+      <Text as="span" numeric>
+        <span data-testid="fatigue-share" data-share={r.fatigueShare}>
+          {r.fatigueText}
+        </span>
+      </Text>
+      {r.flagged ? (
+        <span data-testid="fatigue-flag">
+          <Badge tone="critical">fatigue</Badge>
+        </span>
+      ) : null}
+    </InlineStack>,
+    <ShareLines parts={r.coverage} />,
+    <ShareLines parts={r.channelMix} />,
+  ];
+}
+
+/** One short line per share, so six columns fit a laptop screen. */
+function ShareLines({ parts }: { parts: { key: string; label: string; share: number }[] }) {
+  return (
+    <BlockStack gap="0">
+      {parts.map((p) => (
+        <Text as="span" variant="bodySm" key={p.key}>
+          {p.label} {p.share}%
+        </Text>
+      ))}
+    </BlockStack>
+  );
+}
+
+/** This shop lets an agency's Shopify user see its figures in their roll-up, or stops it. */
+function GrantForm({ onChanged }: { onChanged: () => void }) {
+  const [userId, setUserId] = useState("");
+  const [fieldError, setFieldError] = useState<string | null>(null);
+  const action = useAction();
+  const act = (kind: "grant" | "revoke") => {
+    const error = agencyUserError(userId);
+    setFieldError(error);
+    if (error) return;
+    const who = userId.trim();
+    void action.run(
+      () => (kind === "grant" ? grantAgencyUser(who) : revokeAgencyUser(who)),
+      () => {
+        onChanged();
+        return kind === "grant" ? `User ${who} can now see this shop's figures in their agency roll-up.` : `User ${who} no longer sees this shop's figures.`;
+      },
+    );
+  };
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          Share this shop with an agency
+        </Text>
+        <Text as="p" tone="subdued">
+          The user sees this shop's dashboard figures (counts and shares, never a customer) beside the other shops that granted them.
+        </Text>
+        <ErrorBanner error={action.error} title="Access was not changed" />
+        <Notice text={action.notice} />
+        <InlineStack gap="200" blockAlign="end">
+          <div style={{ minWidth: 280 }}>
+            <TextField label="Agency user ID (Shopify user)" value={userId} onChange={setUserId} error={fieldError ?? undefined} autoComplete="off" />
+          </div>
+          <Button variant="primary" loading={action.pending} onClick={() => act("grant")}>
+            Grant access
+          </Button>
+          <Button tone="critical" disabled={action.pending} onClick={() => act("revoke")}>
+            Revoke access
+          </Button>
+        </InlineStack>
+      </BlockStack>
+    </Card>
+  );
+}
+
+/** The signed-in user's shops side by side, each from its own figures, flagging fatigue above the agency threshold. */
+export function AgencyPage() {
+  const rollup = useLoad(() => getAgencyRollup(), []);
+  const r = rollup.data;
+  const rows = r ? rollupRows(r) : [];
+  return (
+    <Page title="Agency roll-up" subtitle={r ? `Shops shared with user ${r.userId} · as of ${formatDate(r.asOf, "UTC", true)}` : "Every shop shared with you, side by side"}>
+      <BlockStack gap="400">
+        <ErrorBanner error={rollup.error} title="The roll-up could not be loaded" />
+        <Card>
+          <BlockStack gap="200">
+            <Loading loading={rollup.loading && !r}>
+              <div data-testid="agency-rollup">
+                <DataTable
+                  columnContentTypes={["text", "numeric", "text", "text", "text", "text"]}
+                  headings={["Shop", "Customers", "Lifecycle mix", "Fatigue", "Coverage", "In store vs online"]}
+                  rows={rows.map(rowCells)}
+                />
+              </div>
+            </Loading>
+            {r ? (
+              <Text as="p" tone="subdued">
+                A shop is flagged when more than {percent(r.flagShare)} of its customers are at or above its fatigue threshold.
+              </Text>
+            ) : null}
+          </BlockStack>
+        </Card>
+        <GrantForm onChanged={rollup.reload} />
+      </BlockStack>
+    </Page>
+  );
+}
