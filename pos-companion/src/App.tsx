@@ -1,5 +1,6 @@
 import { useLiveQuery } from "dexie-react-hooks";
 import { useEffect, useState } from "react";
+import { phoneCountry } from "./capture-form";
 import { SyncStatus } from "./components/SyncStatus";
 import { CustomerDetail } from "./screens/CustomerDetail";
 import { FindCustomer } from "./screens/FindCustomer";
@@ -44,7 +45,7 @@ export function App() {
       </nav>
       <main className="content">
         {view.screen === "find" && <FindCustomer onOpen={(id) => setView({ screen: "customer", id })} />}
-        {view.screen === "new" && <NewCustomer onSaved={(id) => setView({ screen: "customer", id })} onOpen={(id) => setView({ screen: "customer", id })} />}
+        {view.screen === "new" && <NewCustomer defaultCountry={phoneCountry(device, navigator.language)} onSaved={(id) => setView({ screen: "customer", id })} onOpen={(id) => setView({ screen: "customer", id })} />}
         {view.screen === "customer" && <CustomerDetail id={view.id} locationId={device.location} onBack={() => setView({ screen: "find" })} />}
       </main>
     </div>

@@ -12,6 +12,19 @@ export interface CaptureFields {
 
 export type FieldErrors = Partial<Record<keyof CaptureFields, string>>;
 
+/** The tablet's own region from its language tag ("en-GB" → "GB"); only a guess, the shop may be elsewhere. */
+export function localeCountry(language: string | undefined): string {
+  return /-([A-Z]{2})\b/.exec(language ?? "")?.[1] ?? "US";
+}
+
+/**
+ * The country national phone numbers are read in: the shop's, as the pairing answered it, so the tablet
+ * normalises as the server does. Tablets paired before the answer carried it fall back to their own region.
+ */
+export function phoneCountry(device: { defaultCountry?: string | undefined } | null | undefined, language: string | undefined): string {
+  return device?.defaultCountry?.toUpperCase() || localeCountry(language);
+}
+
 /** The same normalisation the server applies, so what staff see saved is what the server will match on. */
 export function validateCapture(fields: CaptureFields, ctx: { defaultCountry: string; today: string }): { input: CaptureInput; errors: FieldErrors } {
   const errors: FieldErrors = {};

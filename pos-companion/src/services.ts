@@ -29,9 +29,3 @@ export async function requestPersistentStorage(): Promise<boolean> {
     return false;
   }
 }
-
-/** The shop's country is not in the pairing answer yet; the tablet's region is the best local guess for national phone numbers. */
-export function defaultCountry(): string {
-  const region = /-([A-Z]{2})\b/.exec(navigator.language ?? "")?.[1];
-  return region ?? "US";
-}

@@ -1,12 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { phoneCountry, validateCapture } from "./capture-form";
+import { consentTextsFor } from "./consent-texts";
 import { captureCustomer, clientIdOf, logVisit, recordConsent } from "./outbox";
-import { backoffDelay, pair, readSyncStatus, SyncEngine } from "./sync";
+import { backoffDelay, pair, readDevice, readSyncStatus, SyncEngine } from "./sync";
 import { FakeSyncServer } from "./test-support/fake-server";
 import { freshDb, sequentialUuids } from "./test-support/setup";
 
-async function setup(opts: { attempts?: number; pushBatchSize?: number } = {}) {
+async function setup(opts: { attempts?: number; pushBatchSize?: number; pairExtras?: Record<string, unknown> } = {}) {
+  const { pairExtras, ...engineOpts } = opts;
   const db = freshDb();
   const server = new FakeSyncServer();
+  server.pairExtras = pairExtras ?? {};
   let now = new Date("2026-11-25T10:00:00Z");
   const sleeps: number[] = [];
   const deps = {
@@ -16,7 +20,7 @@ async function setup(opts: { attempts?: number; pushBatchSize?: number } = {}) {
     uuid: sequentialUuids(),
     sleep: async (ms: number) => void sleeps.push(ms),
     random: () => 1,
-    ...opts,
+    ...engineOpts,
   };
   await pair(deps, "abc123", "Front tablet");
   return { db, server, deps, sleeps, engine: new SyncEngine(deps), advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
@@ -140,5 +144,49 @@ describe("sync engine", () => {
     expect(server.applied).toHaveLength(2000);
     expect(server.calls.filter((x) => x.endsWith("/push"))).toHaveLength(4);
     expect(await db.outbox.count()).toBe(0);
+  });
+});
+
+describe("pairing carries the shop's country and time zone", () => {
+  it("stores them and reads national phone numbers in the shop's country, not the tablet's", async () => {
+    const { db } = await setup({ pairExtras: { defaultCountry: "GB", timeZone: "Europe/London" } });
+    const device = await readDevice(db);
+    expect(device).toMatchObject({ defaultCountry: "GB", timeZone: "Europe/London" });
+    // A US-English tablet in a London shop: 07911 123456 is a British mobile.
+    const country = phoneCountry(device, "en-US");
+    expect(country).toBe("GB");
+    const fields = { firstName: "", lastName: "", email: "", phone: "07911 123456", birthday: "" };
+    expect(validateCapture(fields, { defaultCountry: country, today: "2026-11-25" }).input.phone).toBe("+447911123456");
+  });
+
+  it("falls back to the tablet's region only for a pairing made before the server sent a country", async () => {
+    const { db } = await setup();
+    const device = await readDevice(db);
+    expect(device?.defaultCountry).toBeUndefined();
+    expect(phoneCountry(device, "fr-FR")).toBe("FR");
+    expect(phoneCountry(device, "en")).toBe("US");
+    expect(phoneCountry({ defaultCountry: "de" }, "fr-FR")).toBe("DE");
+  });
+});
+
+describe("the shop's consent texts", () => {
+  it("keeps the defaults, with no error, while the server has no consent-texts route", async () => {
+    const { db, engine } = await setup();
+    const report = await engine.sync();
+    expect(report.error).toBeNull();
+    expect((await readSyncStatus(db)).lastError).toBeNull();
+    expect((await consentTextsFor(db)).sms).toMatchObject({ version: 1, text: expect.stringContaining("Reply STOP") });
+  });
+
+  it("caches the shop's published text at sync and keeps it when a later answer is 404", async () => {
+    const { db, server, engine } = await setup();
+    const sms = { channel: "sms" as const, locale: "en", version: 2, text: "Texts from Corner Shop, 2 a month. Reply STOP to end." };
+    server.consentTexts = [sms];
+    await engine.sync();
+    expect((await consentTextsFor(db)).sms).toEqual(sms);
+    expect((await consentTextsFor(db)).email.version).toBe(1); // channels the shop did not publish keep the default
+    server.consentTexts = null;
+    expect((await engine.sync({ force: true })).error).toBeNull();
+    expect((await consentTextsFor(db)).sms).toEqual(sms);
   });
 });

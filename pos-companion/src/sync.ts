@@ -3,6 +3,10 @@ import { fetchConsentTexts, pairDevice, pullChanges, pushMutations, type ServerT
 import { type CompanionDb, type LocalCustomer, searchTerms, withReopen } from "./db";
 import { clientIdOf } from "./outbox";
 
+/**
+ * What the tablet keeps of its pairing. `defaultCountry` and `timeZone` are the shop's, absent on tablets
+ * paired before the server sent them (the stored row is never rewritten, so readers must fall back).
+ */
 export type PairedDevice = PairResponse & { deviceName: string; pairedAt: string };
 
 export interface SyncStatusRow {

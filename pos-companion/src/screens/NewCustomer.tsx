@@ -3,7 +3,6 @@ import { type FormEvent, useId, useState } from "react";
 import { type CaptureFields, type FieldErrors, findDuplicates, validateCapture } from "../capture-form";
 import { displayName } from "../db";
 import { captureCustomer } from "../outbox";
-import { defaultCountry } from "../services";
 import { useServices, useSyncSoon } from "../use-sync";
 
 const EMPTY: CaptureFields = { firstName: "", lastName: "", email: "", phone: "", birthday: "" };
@@ -15,7 +14,8 @@ const FIELDS: { key: keyof CaptureFields; label: string; type: string; autoCompl
   { key: "birthday", label: "Birthday (optional)", type: "date", autoComplete: "off" },
 ];
 
-export function NewCustomer({ onSaved, onOpen }: { onSaved: (id: string) => void; onOpen: (id: string) => void }) {
+/** `defaultCountry`: the shop's, for national phone numbers (see `phoneCountry`). */
+export function NewCustomer({ defaultCountry, onSaved, onOpen }: { defaultCountry: string; onSaved: (id: string) => void; onOpen: (id: string) => void }) {
   const { db, changeDeps } = useServices();
   const syncSoon = useSyncSoon();
   const formId = useId();
@@ -24,7 +24,7 @@ export function NewCustomer({ onSaved, onOpen }: { onSaved: (id: string) => void
   const [saveAnyway, setSaveAnyway] = useState(false);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
-  const ctx = { defaultCountry: defaultCountry(), today: changeDeps.now().toISOString().slice(0, 10) };
+  const ctx = { defaultCountry, today: changeDeps.now().toISOString().slice(0, 10) };
   const { input } = validateCapture(fields, ctx);
   const duplicates = useLiveQuery(() => findDuplicates(db, input), [db, input.email, input.phone], []);
 

@@ -1,4 +1,5 @@
 import type { ProfileSummary } from "@c360/shared/wire/sync";
+import type { ConsentText } from "@c360/shared/consent/texts";
 import type { ServerTransport } from "../api";
 
 interface Applied {
@@ -23,6 +24,10 @@ export class FakeSyncServer {
   /** Answer a resend of already-applied seqs with 409 instead of skipping them. */
   gapOnStale = false;
   calls: string[] = [];
+  /** Added to the pairing answer, e.g. the shop's `defaultCountry` and `timeZone`. */
+  pairExtras: Record<string, unknown> = {};
+  /** The shop's published consent texts; `null` answers 404, as a server without the route does. */
+  consentTexts: ConsentText[] | null = null;
   private profileCounter = 0;
   private localToProfile = new Map<string, string>();
 
@@ -37,9 +42,10 @@ export class FakeSyncServer {
       this.failNext--;
       throw new TypeError("Failed to fetch");
     }
-    if (url.pathname === "/api/sync/pair") return json({ deviceId: "dev-1", token: "tok", shop: "shop-a.myshopify.com", location: "Market stall" });
+    if (url.pathname === "/api/sync/pair") return json({ deviceId: "dev-1", token: "tok", shop: "shop-a.myshopify.com", location: "Market stall", ...this.pairExtras });
     if (url.pathname === "/api/sync/push") return this.push(JSON.parse(String(init.body)));
     if (url.pathname === "/api/sync/pull") return this.pull(url.searchParams);
+    if (url.pathname === "/api/sync/consent-texts" && this.consentTexts) return json({ texts: this.consentTexts });
     return json({ error: "not_found", message: "no route" }, 404);
   }
 
