@@ -7,6 +7,7 @@ import { onError } from "./middleware/errors";
 import { mountStaticSite, SITES } from "./http/static-site";
 import { requestLog } from "./middleware/request-log";
 import { sessionAuth } from "./middleware/session-auth";
+import { consentRoutes } from "./routes/consents";
 import { enrichmentRoutes } from "./routes/enrichment";
 import { identityRoutes } from "./routes/identity";
 import { deviceRoutes } from "./routes/devices";
@@ -55,6 +56,7 @@ export function buildApp(deps: AppDeps) {
   app.route("/api", identityRoutes);
   app.route("/api/settings", settingsRoutes);
   app.route("/api/enrichment", enrichmentRoutes);
+  app.route("/api", consentRoutes);
   app.route("/api/webhooks", webhookAdminRoutes);
   return app;
 }
