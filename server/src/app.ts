@@ -8,6 +8,7 @@ import { mountStaticSite, SITES } from "./http/static-site";
 import { requestLog } from "./middleware/request-log";
 import { sessionAuth } from "./middleware/session-auth";
 import { consentRoutes } from "./routes/consents";
+import { gateRoutes } from "./routes/gate";
 import { enrichmentRoutes } from "./routes/enrichment";
 import { identityRoutes } from "./routes/identity";
 import { deviceRoutes } from "./routes/devices";
@@ -57,6 +58,7 @@ export function buildApp(deps: AppDeps) {
   app.route("/api/settings", settingsRoutes);
   app.route("/api/enrichment", enrichmentRoutes);
   app.route("/api", consentRoutes);
+  app.route("/api", gateRoutes);
   app.route("/api/webhooks", webhookAdminRoutes);
   return app;
 }

@@ -5,3 +5,4 @@ export * from "./pos";
 export * from "./webhooks";
 export * from "./sync";
 export * from "./identity";
+export * from "./gate";

@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { channelSchema } from "../settings";
+import { isoDate } from "./common";
+
+const profileId = z.string().min(1).max(64);
+
+/** `POST /api/gate/check`: would a message to this customer on this channel be sent at `at` (default now)? */
+export const gateCheckSchema = z.object({ profileId, channel: channelSchema, at: isoDate.optional() });
+
+/** `POST /api/messages`: decide and log one message; the decision is the message log row. */
+export const messageSendSchema = z.object({
+  profileId,
+  channel: channelSchema,
+  kind: z.string().trim().min(1).max(100),
+  at: isoDate.optional(),
+});
+
+/** `POST /api/gate/audience`: the gate over a list of customers or the whole shop, with allowed ids paged. */
+export const gateAudienceSchema = z
+  .object({
+    profileIds: z.array(profileId).min(1).max(100_000).optional(),
+    all: z.literal(true).optional(),
+    channel: channelSchema,
+    at: isoDate.optional(),
+    limit: z.number().int().min(0).max(10_000).default(1000),
+    offset: z.number().int().min(0).default(0),
+  })
+  .refine((a) => (a.profileIds ? !a.all : a.all), "give either profileIds or all: true");
+export type GateAudienceRequest = z.infer<typeof gateAudienceSchema>;
