@@ -9,6 +9,7 @@ import { requestLog } from "./middleware/request-log";
 import { sessionAuth } from "./middleware/session-auth";
 import { consentRoutes } from "./routes/consents";
 import { gateRoutes } from "./routes/gate";
+import { gdprRoutes } from "./routes/gdpr";
 import { enrichmentRoutes } from "./routes/enrichment";
 import { identityRoutes } from "./routes/identity";
 import { deviceRoutes } from "./routes/devices";
@@ -59,6 +60,7 @@ export function buildApp(deps: AppDeps) {
   app.route("/api/enrichment", enrichmentRoutes);
   app.route("/api", consentRoutes);
   app.route("/api", gateRoutes);
+  app.route("/api/gdpr", gdprRoutes);
   app.route("/api/webhooks", webhookAdminRoutes);
   return app;
 }
