@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HttpError } from "./http/errors";
 import type { AppDeps, AppEnv } from "./http/context";
@@ -6,6 +6,7 @@ import { deviceAuth } from "./middleware/device-auth";
 import { onError } from "./middleware/errors";
 import { mountStaticSite, SITES } from "./http/static-site";
 import { requestLog } from "./middleware/request-log";
+import { DEFAULT_RATE_LIMITS, rateLimit } from "./middleware/rate-limit";
 import { sessionAuth } from "./middleware/session-auth";
 import { consentRoutes } from "./routes/consents";
 import { gateRoutes } from "./routes/gate";
@@ -19,6 +20,13 @@ import { syncRoutes } from "./routes/sync";
 import { settingsRoutes } from "./routes/settings";
 import { webhookAdminRoutes } from "./routes/webhook-admin";
 import { webhookRoutes } from "./routes/webhooks";
+import { dashboardRoutes } from "./routes/dashboard";
+
+/** Runs a middleware inside another's `next`, keeping the response it may answer with (e.g. a 429). */
+async function thenRespond(c: Context<AppEnv>, result: Promise<Response | void>): Promise<void> {
+  const response = await result;
+  if (response) c.res = response;
+}
 
 export const BODY_LIMITS = { webhook: 1024 * 1024, api: 256 * 1024, sync: 8 * 1024 * 1024 } as const;
 
@@ -48,8 +56,10 @@ export function buildApp(deps: AppDeps) {
   const syncLimit = limit(BODY_LIMITS.sync);
   const apiLimit = limit(BODY_LIMITS.api);
   app.use("/api/*", (c, next) => (c.req.path === "/api/sync/push" ? syncLimit(c, next) : apiLimit(c, next)));
-  app.use("/api/sync/*", async (c, next) => (c.req.path === "/api/sync/pair" ? next() : deviceAuth(c, next)));
-  app.use("/api/*", async (c, next) => (c.req.path.startsWith("/api/sync/") ? next() : sessionAuth(c, next)));
+  const perDevice = rateLimit("device", deps.config.rateLimits ?? DEFAULT_RATE_LIMITS);
+  const perShop = rateLimit("shop", deps.config.rateLimits ?? DEFAULT_RATE_LIMITS);
+  app.use("/api/sync/*", async (c, next) => (c.req.path === "/api/sync/pair" ? next() : deviceAuth(c, () => thenRespond(c, perDevice(c, next)))));
+  app.use("/api/*", async (c, next) => (c.req.path.startsWith("/api/sync/") ? next() : sessionAuth(c, () => thenRespond(c, perShop(c, next)))));
 
   app.route("/api/profiles", profileRoutes);
   app.route("/api/devices", deviceRoutes);
@@ -62,5 +72,6 @@ export function buildApp(deps: AppDeps) {
   app.route("/api", gateRoutes);
   app.route("/api/gdpr", gdprRoutes);
   app.route("/api/webhooks", webhookAdminRoutes);
+  app.route("/api", dashboardRoutes);
   return app;
 }

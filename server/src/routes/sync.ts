@@ -1,5 +1,6 @@
 import { mutationSchema, pairRequestSchema, pullQuerySchema, pushRequestSchema } from "@c360/shared";
 import { Hono } from "hono";
+import { currentConsentTexts } from "../services/consent-texts";
 import { z } from "zod";
 import { parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
@@ -34,6 +35,11 @@ export const syncRoutes = new Hono<AppEnv>()
       return c.json({ error: "seq_gap" as const, message: outcome.message, expectedSeq: outcome.expectedSeq, ...outcome.result }, 409);
     }
     return c.json(outcome.result);
+  })
+  /** The shop's current consent texts for the tablet to show word for word, offline too. */
+  .get("/consent-texts", async (c) => {
+    const { db, clock } = c.var.deps;
+    return c.json({ texts: await currentConsentTexts(db.db, c.var.shopId, clock()) });
   })
   .get("/pull", async (c) => {
     const query = parseOr400(pullQuerySchema, c.req.query(), "query string");
