@@ -3,25 +3,10 @@
  * figures `GET /api/dashboard` and `GET /api/agency/rollup` answer. Pure, so the shaping is tested alone;
  * the figures and the flag rule are the server's.
  */
+import type { AgencyRollup, ShopDashboard } from "@c360/shared/wire/dashboard";
 import { DASHBOARD_CHANNEL_MIXES, LIFECYCLE_STAGES, channelMixLabel, percent, stageLabel } from "./view-model";
 
-export interface ShopDashboard {
-  shopId: string;
-  asOf: string;
-  profiles: number;
-  lifecycle: Record<(typeof LIFECYCLE_STAGES)[number], number>;
-  channelMix: { online_only: number; in_store_only: number; omnichannel: number; no_orders: number };
-  fatigue: { under_0_3: number; "0_3_to_0_5": number; "0_5_to_0_7": number; blocked_0_7_plus: number; threshold: number; shareAtOrAboveThreshold: number };
-  coverage: { profiles: number; withEmail: number; withPhone: number; emailConsent: number; smsConsent: number; whatsappConsent: number; pushConsent: number };
-}
-
-export interface AgencyRollup {
-  userId: string;
-  asOf: string;
-  /** A shop is flagged when more than this share of its customers is at or above the fatigue threshold. */
-  flagShare: number;
-  shops: (ShopDashboard & { fatigueFlag?: boolean })[];
-}
+export type { AgencyRollup, ShopDashboard };
 
 export interface ChartEntry {
   key: string;

@@ -1,17 +1,7 @@
-import { CHANNELS, LIFECYCLE_STAGES, type ShopSettings } from "@c360/shared";
+import { CHANNELS, LIFECYCLE_STAGES, type ShopDashboard, type ShopSettings } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
-
-export interface ShopDashboard {
-  shopId: string;
-  asOf: string;
-  profiles: number;
-  lifecycle: Record<(typeof LIFECYCLE_STAGES)[number], number>;
-  channelMix: { online_only: number; in_store_only: number; omnichannel: number; no_orders: number };
-  fatigue: { under_0_3: number; "0_3_to_0_5": number; "0_5_to_0_7": number; blocked_0_7_plus: number; threshold: number; shareAtOrAboveThreshold: number };
-  coverage: { profiles: number; withEmail: number; withPhone: number; emailConsent: number; smsConsent: number; whatsappConsent: number; pushConsent: number };
-}
 
 /**
  * The dashboard figures of one shop, each from one set-based query over that shop's rows only. Fatigue

@@ -6,3 +6,4 @@ export * from "./webhooks";
 export * from "./sync";
 export * from "./identity";
 export * from "./gate";
+export * from "./dashboard";
