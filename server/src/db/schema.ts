@@ -295,6 +295,7 @@ export const mergeCandidates = pgTable(
   (t) => [
     primaryKey({ columns: [t.shopId, t.id] }),
     uniqueIndex("merge_candidates_pair").on(t.shopId, t.profileId, t.otherProfileId),
+    index("merge_candidates_other").on(t.shopId, t.otherProfileId),
     index("merge_candidates_open").on(t.shopId, t.status),
   ],
 );

@@ -4,6 +4,8 @@ import { HttpError } from "../http/errors";
 import type { AppEnv } from "../http/context";
 import { ensureShop } from "../services/shop";
 
+const knownShops = new WeakMap<object, Set<string>>();
+
 /** Every /api/* call carries a Shopify session token; the shop and staff member come only from it. */
 export const sessionAuth = createMiddleware<AppEnv>(async (c, next) => {
   const { config, db } = c.var.deps;
@@ -18,6 +20,12 @@ export const sessionAuth = createMiddleware<AppEnv>(async (c, next) => {
     if (error instanceof AuthError) throw new HttpError(401, error.code, error.message);
     throw error;
   }
-  await ensureShop(db.db, c.var.shopId);
+  // A shop is created on its first verified contact; after that, no write on the read path.
+  const known = knownShops.get(db) ?? new Set<string>();
+  knownShops.set(db, known);
+  if (!known.has(c.var.shopId)) {
+    await ensureShop(db.db, c.var.shopId);
+    known.add(c.var.shopId);
+  }
   await next();
 });

@@ -14,7 +14,8 @@ import type { Database, Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
 import { HttpError, notFound, parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
-import { findProfileRow, posCustomerView, profileIdByIdentifier } from "../services/profile-view";
+import { findProfileRow, profileIdByIdentifier } from "../services/profile-view";
+import { registerView } from "../services/register-view";
 import { loadShop } from "../services/shop";
 import { logVisit } from "../services/visits";
 
@@ -81,11 +82,10 @@ const hintsQuerySchema = z.object({
 export const posRoutes = new Hono<AppEnv>()
   .get("/customers/:shopifyCustomerId", async (c) => {
     const { db, clock } = c.var.deps;
-    const shop = await loadShop(db.db, c.var.shopId);
     const raw = c.req.param("shopifyCustomerId");
-    const row = await profileOfShopifyCustomer(db.db, shop.shopId, raw);
-    if (!row) throw notFound(`customer ${raw}`);
-    return c.json(await posCustomerView(db.db, shop.shopId, row, shop.settings, clock()));
+    const view = await registerView(db.db, c.var.shopId, raw, clock());
+    if (!view) throw notFound(`customer ${raw}`);
+    return c.json(view);
   })
   .post("/visits", async (c) => {
     const body = parseOr400(posVisitSchema, await readJson(c));

@@ -35,9 +35,11 @@ export async function ingestOrder(q: Queryable, shop: ShopContext, order: Webhoo
   );
   if (written.length > 0) {
     await q.execute(sql`DELETE FROM order_lines WHERE shop_id = ${shopId} AND order_id = ${order.id}`);
-    for (const line of order.line_items) {
-      await q.execute(sql`INSERT INTO order_lines (shop_id, order_id, line_id, product_id, variant_id, title, quantity, price)
-        VALUES (${shopId}, ${order.id}, ${line.id}, ${line.product_id}, ${line.variant_id}, ${line.title}, ${line.quantity}, ${line.price})`);
+    if (order.line_items.length > 0) {
+      await q.execute(sql`INSERT INTO order_lines (shop_id, order_id, line_id, product_id, variant_id, title, quantity, price) VALUES ${sql.join(
+        order.line_items.map((l) => sql`(${shopId}, ${order.id}, ${l.id}, ${l.product_id}, ${l.variant_id}, ${l.title}, ${l.quantity}, ${l.price})`),
+        sql`, `,
+      )} ON CONFLICT DO NOTHING`);
     }
   }
 

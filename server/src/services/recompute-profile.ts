@@ -28,6 +28,7 @@ interface Facts {
   last_event_at: Date | string | null;
   first_seen_at: Date | string;
   rfm_breaks: { frequency: number[]; monetary: number[] } | string | null;
+  ledger: unknown;
 }
 
 const toDate = (v: Date | string | null | undefined): Date | null => (v == null ? null : v instanceof Date ? v : new Date(v));
@@ -63,7 +64,9 @@ export async function recomputeProfile(q: Queryable, shopId: string, profileId: 
                       AND e.source IN ('identify', 'capture') AND e.at > ${lookbackStart}) AS visits_in_lookback,
                (SELECT max(at) FROM identity_events e WHERE e.shop_id = ${shopId} AND e.profile_id = ${profileId}) AS last_event_at,
                p.first_seen_at,
-               (SELECT rfm_breaks FROM shops WHERE shop_id = ${shopId}) AS rfm_breaks
+               (SELECT rfm_breaks FROM shops WHERE shop_id = ${shopId}) AS rfm_breaks,
+               (SELECT json_agg(json_build_object('kind', l.kind, 'points', l.points, 'at', l.at))
+                  FROM loyalty_ledger l WHERE l.shop_id = ${shopId} AND l.profile_id = ${profileId}) AS ledger
         FROM profiles p WHERE p.shop_id = ${shopId} AND p.id = ${profileId}`,
   );
   if (!facts) return;
@@ -96,10 +99,7 @@ export async function recomputeProfile(q: Queryable, shopId: string, profileId: 
   const ltv = lifetimeValue({ lifetimeSpend, orderDates, firstOrderAt: toDate(facts.first_order_at) }, now);
   const nextOrderAt = predictNextOrder(orderDates);
 
-  const ledger = await queryRows<{ kind: "earn" | "clawback" | "adjust"; points: number; at: Date | string }>(
-    q,
-    sql`SELECT kind, points, at FROM loyalty_ledger WHERE shop_id = ${shopId} AND profile_id = ${profileId}`,
-  );
+  const ledger = parseJson<{ kind: "earn" | "clawback" | "adjust"; points: number; at: string }[]>(facts.ledger, []);
   const balance = ledger.reduce((sum, e) => sum + Number(e.points), 0);
   const tier = tierFor(
     rollingYearPoints(

@@ -111,11 +111,11 @@ export async function loadOwners(q: Queryable, shopId: string, seen: Identifier[
 
 
 async function attachIdentifiers(q: Queryable, shopId: string, profileId: string, attach: Identifier[], event: IdentityEvent) {
-  for (const i of attach) {
-    await q.execute(sql`INSERT INTO identifiers (shop_id, kind, value, profile_id, source, event_id, linked_at)
-      VALUES (${shopId}, ${i.kind}, ${i.value}, ${profileId}, ${event.source}, ${event.id}, ${event.at})
-      ON CONFLICT (shop_id, kind, value) DO NOTHING`);
-  }
+  if (attach.length === 0) return;
+  await q.execute(sql`INSERT INTO identifiers (shop_id, kind, value, profile_id, source, event_id, linked_at) VALUES ${sql.join(
+    attach.map((i) => sql`(${shopId}, ${i.kind}, ${i.value}, ${profileId}, ${event.source}, ${event.id}, ${event.at})`),
+    sql`, `,
+  )} ON CONFLICT (shop_id, kind, value) DO NOTHING`);
 }
 
 /** Names fill gaps only; a clerk's or the customer's later edit goes through the field rules. */

@@ -34,19 +34,10 @@ export function parseStoredSettings(stored: unknown): ShopSettings {
   return parsed.success ? parsed.data : shopSettingsSchema.parse({});
 }
 
-/** Next change-feed version of the shop, taken inside the caller's transaction. */
-export async function nextChangeVersion(q: Queryable, shopId: string): Promise<number> {
-  const [row] = await queryRows<{ v: string | number }>(
-    q,
-    sql`UPDATE shops SET change_version = change_version + 1 WHERE shop_id = ${shopId} RETURNING change_version AS v`,
-  );
-  return Number(row!.v);
-}
-
-/** Records that a profile changed (or is gone) so devices pull it. */
+/** Records that a profile changed (or is gone) so devices pull it; one statement, version taken under the shop row lock. */
 export async function recordProfileChange(q: Queryable, shopId: string, profileId: string, kind: "upsert" | "tombstone"): Promise<void> {
-  const version = await nextChangeVersion(q, shopId);
-  await q.execute(sql`INSERT INTO profile_changes (shop_id, profile_id, version, kind, changed_at)
-    VALUES (${shopId}, ${profileId}, ${version}, ${kind}, now())
+  await q.execute(sql`WITH v AS (UPDATE shops SET change_version = change_version + 1 WHERE shop_id = ${shopId} RETURNING change_version)
+    INSERT INTO profile_changes (shop_id, profile_id, version, kind, changed_at)
+    SELECT ${shopId}, ${profileId}, v.change_version, ${kind}, now() FROM v
     ON CONFLICT (shop_id, profile_id) DO UPDATE SET version = excluded.version, kind = excluded.kind, changed_at = excluded.changed_at`);
 }

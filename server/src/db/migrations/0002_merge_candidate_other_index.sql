@@ -1,0 +1,1 @@
+CREATE INDEX "merge_candidates_other" ON "merge_candidates" USING btree ("shop_id","other_profile_id");

@@ -1,0 +1,75 @@
+import { churnBand as churnBandOf, currentConsentState, normalizeShopifyCustomerId, type ConsentEntry } from "@c360/shared";
+import { sql } from "drizzle-orm";
+import type { Queryable } from "../db/client";
+import { queryRows } from "../db/rows";
+import { HttpError } from "../http/errors";
+import { consentView, loyaltyView, type ProfileRow } from "./profile-view";
+import { parseStoredSettings } from "./shop";
+
+interface RegisterRow extends ProfileRow {
+  shop_settings: unknown;
+  ids: { kind: string; value: string }[] | string | null;
+  consent_rows: { id: string; channel: string; action: "granted" | "revoked"; acted_at: string; received_at: string }[] | string | null;
+  open_duplicates: string | number;
+}
+
+const parsed = <T>(v: T | string | null): T | null => (typeof v === "string" ? (JSON.parse(v) as T) : v);
+const iso = (d: Date | string | null | undefined) => (d == null ? null : new Date(d).toISOString());
+
+/**
+ * The register's view of a customer (`GET /api/pos/customers/:id`) in one round trip: the profile found
+ * through the Shopify-ID primary key, with its identifiers, consent rows, open duplicates and the shop's
+ * settings gathered by indexed sub-selects. This is the path every checkout waits on.
+ */
+export async function registerView(q: Queryable, shopId: string, rawCustomerId: string, now: Date) {
+  const shopifyId = normalizeShopifyCustomerId(rawCustomerId);
+  if (!shopifyId) throw new HttpError(400, "invalid_customer", `"${rawCustomerId}" is not a Shopify customer ID`);
+  const [row] = await queryRows<RegisterRow>(
+    q,
+    sql`SELECT p.*, s.settings AS shop_settings,
+          (SELECT json_agg(json_build_object('kind', i.kind, 'value', i.value) ORDER BY i.linked_at, i.kind, i.value)
+             FROM identifiers i WHERE i.shop_id = p.shop_id AND i.profile_id = p.id) AS ids,
+          (SELECT json_agg(json_build_object('id', c.id, 'channel', c.channel, 'action', c.action, 'acted_at', c.acted_at, 'received_at', c.received_at))
+             FROM consents c WHERE c.shop_id = p.shop_id AND c.profile_id = p.id) AS consent_rows,
+          (SELECT count(*) FROM merge_candidates m WHERE m.shop_id = p.shop_id AND m.status = 'open' AND m.profile_id = p.id)
+            + (SELECT count(*) FROM merge_candidates m WHERE m.shop_id = p.shop_id AND m.status = 'open' AND m.other_profile_id = p.id) AS open_duplicates
+        FROM identifiers x
+        JOIN profiles p ON p.shop_id = x.shop_id AND p.id = x.profile_id
+        JOIN shops s ON s.shop_id = x.shop_id
+        WHERE x.shop_id = ${shopId} AND x.kind = 'shopify' AND x.value = ${shopifyId}`,
+  );
+  if (!row) return null;
+  const settings = parseStoredSettings(row.shop_settings);
+  const ids = parsed(row.ids) ?? [];
+  const consentEntries: ConsentEntry[] = (parsed(row.consent_rows) ?? []).map((c) => ({
+    id: c.id,
+    channel: c.channel as ConsentEntry["channel"],
+    action: c.action,
+    actedAt: new Date(c.acted_at),
+    receivedAt: new Date(c.received_at),
+  }));
+  const churn = row.churn_risk;
+  return {
+    profileId: row.id,
+    shopifyCustomerId: shopifyId,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    emails: ids.filter((i) => i.kind === "email").map((i) => i.value),
+    phones: ids.filter((i) => i.kind === "phone").map((i) => i.value),
+    lifecycleStage: row.lifecycle_stage,
+    orderCount: row.order_count,
+    lifetimeSpend: Number(row.lifetime_spend ?? 0),
+    posSpend: Number(row.pos_spend ?? 0),
+    onlineSpend: Number(row.online_spend ?? 0),
+    currency: settings.currency,
+    churnRisk: churn,
+    churnBand: churn == null ? null : churnBandOf(churn),
+    lastVisitAt: iso(row.last_visit_at),
+    lastOrderAt: iso(row.last_order_at),
+    loyalty: loyaltyView(row, settings),
+    consent: consentView(currentConsentState(consentEntries)),
+    openDuplicates: Number(row.open_duplicates),
+    asOf: now.toISOString(),
+  };
+}
+
