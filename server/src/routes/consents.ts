@@ -37,8 +37,9 @@ export const consentRoutes = new Hono<AppEnv>()
       return recordConsents(tx, shop, captures, { source: null, deviceId: null, locationId: null, staffId: c.var.staffId, receivedAt: clock() });
     });
     const status = results.some((r) => r.status === "recorded") ? 201 : 200;
+    // Always `consents` (what the POS extension and batch callers read); a single capture also gets its own row.
     if ("consents" in body) return c.json({ consents: results }, status);
-    return c.json({ status: results[0]!.status, consent: results[0]!.row }, status);
+    return c.json({ status: results[0]!.status, consent: results[0]!.row, consents: results }, status);
   })
   .get("/consents/verify", async (c) => {
     const { db } = c.var.deps;

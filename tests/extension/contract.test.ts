@@ -1,0 +1,86 @@
+import { hintsResponseSchema, posCustomerViewSchema } from "@c360/shared";
+import { signSessionToken } from "@c360/server/auth/session-token";
+import { SHOP_A, startTestServer, TEST_API_KEY, TEST_SECRET, type TestServer } from "@c360/server/test-support/harness";
+import { customerPayload, orderPayload } from "@c360/server/test-support/payloads";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServerClient, ServerCallError } from "../../extensions/customer-360/src/api";
+
+/**
+ * The POS extension's own request code against the real server, in process, with real session tokens:
+ * what the register sends is what the server accepts, and what the server answers is what the register
+ * expects (checked with the shared wire schemas).
+ */
+const APP_URL = "https://c360.example.app";
+
+describe("POS extension ↔ server contract", () => {
+  let t: TestServer;
+  let token: string | undefined;
+  const client = () =>
+    createServerClient({
+      appUrl: APP_URL,
+      getSessionToken: async () => token,
+      fetch: () => ((url: string | URL | Request, init?: RequestInit) => t.runtime.app.request(String(url).replace(APP_URL, ""), init)) as typeof fetch,
+      timeoutMs: 10_000,
+    });
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    await t.webhook("customers/create", customerPayload({ id: 8080, email: "register@mailbox.org", firstName: "Ines", lastName: "Costa" }));
+    await t.webhook("orders/create", orderPayload({ id: 91, customerId: 8080, email: "register@mailbox.org", total: "59.00", source: "pos", lines: [{ id: 1, productId: 9001, title: "Linen Shirt", price: "59.00" }] }));
+    await t.webhook("orders/create", orderPayload({ id: 92, customerId: 8081, email: "other@mailbox.org", total: "138.00", lines: [{ id: 2, productId: 9001, title: "Linen Shirt", price: "59.00" }, { id: 3, productId: 9002, title: "Chino Trousers", price: "79.00" }] }));
+    await t.webhook("orders/create", orderPayload({ id: 93, customerId: 8082, email: "third@mailbox.org", total: "138.00", lines: [{ id: 4, productId: 9001, title: "Linen Shirt", price: "59.00" }, { id: 5, productId: 9002, title: "Chino Trousers", price: "79.00" }] }));
+    await t.webhook("orders/create", orderPayload({ id: 94, customerId: 8083, email: "fourth@mailbox.org", total: "18.00", lines: [{ id: 6, productId: 9003, title: "Wool Socks", price: "18.00" }] }));
+    await t.drain();
+    token = await signSessionToken({ shopId: SHOP_A, secret: TEST_SECRET, apiKey: TEST_API_KEY, staffId: "staff-9" });
+  });
+  afterAll(async () => t.close());
+
+  it("reads the register view in the shape the extension renders", async () => {
+    const view = await client().customerView("8080");
+    expect(posCustomerViewSchema.parse(view)).toMatchObject({ firstName: "Ines", orderCount: 1, posSpend: 59, loyalty: { points: 59, tier: "Bronze", nextTier: "Silver" } });
+    // The extension may hold a GraphQL ID; the server takes both.
+    expect((await client().customerView("gid://shopify/Customer/8080")).profileId).toBe(view.profileId);
+  });
+
+  it("captures consent with the exact text and version the server published", async () => {
+    const texts = await client().consentTexts();
+    const sms = texts.find((x) => x.channel === "sms" && x.locale === "en")!;
+    await client().postConsent({
+      id: crypto.randomUUID(),
+      shopifyCustomerId: "8080",
+      channel: "sms",
+      action: "granted",
+      textVersion: sms.version,
+      text: sms.text,
+      locale: "en",
+      actedAt: new Date().toISOString(),
+      source: "pos",
+      staffId: "staff-9",
+    });
+    expect((await client().customerView("8080")).consent.sms.granted).toBe(true);
+    await expect(
+      client().postConsent({ id: crypto.randomUUID(), shopifyCustomerId: "8080", channel: "email", action: "granted", textVersion: 1, text: "Something else", locale: "en", actedAt: new Date().toISOString(), source: "pos" }),
+    ).rejects.toMatchObject({ kind: "rejected", status: 422 });
+  });
+
+  it("logs a visit once however often the register sends it", async () => {
+    const visit = { id: crypto.randomUUID(), shopifyCustomerId: "8080", locationId: "7001", at: new Date().toISOString() };
+    await client().postVisit(visit);
+    await client().postVisit(visit);
+    const profile = await (await t.api("GET", "/api/profiles/by-shopify-customer/8080")).json();
+    expect(profile.aggregates.visitCount).toBe(1);
+  });
+
+  it("gets upsell hints the extension can show", async () => {
+    const hints = await client().checkoutHints({ shopifyCustomerId: "8080", productIds: ["9001"] });
+    expect(hintsResponseSchema.parse({ hints }).hints.some((h) => h.kind === "co_purchase" && h.productId === "9002")).toBe(true);
+  });
+
+  it("turns server refusals into errors the extension understands", async () => {
+    await expect(client().customerView("999999")).rejects.toMatchObject({ kind: "rejected", status: 404 });
+    token = await signSessionToken({ shopId: SHOP_A, secret: TEST_SECRET, apiKey: TEST_API_KEY, now: new Date(Date.now() - 3_600_000) });
+    const refused = await client().customerView("8080").catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ServerCallError);
+    expect(refused).toMatchObject({ kind: "rejected", status: 401, code: "token_expired" });
+  });
+});
