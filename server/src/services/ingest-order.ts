@@ -1,4 +1,4 @@
-import { normalizeIdentifiers, pointsForOrder, type WebhookOrder, type WebhookRefund, refundAmount } from "@c360/shared";
+import { normalizeIdentifiers, pointsDueForOrder, type WebhookOrder, type WebhookRefund, refundAmount } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
@@ -99,8 +99,7 @@ async function reconcileOrderPoints(q: Queryable, shop: ShopContext, orderId: st
         FROM orders o WHERE o.shop_id = ${shopId} AND o.order_id = ${orderId}`,
   );
   if (!row?.profile_id) return;
-  const net = Math.max(0, Number(row.total) - Number(row.refunded));
-  const due = row.cancelled ? 0 : pointsForOrder(net, settings.loyalty.pointsPerUnit);
+  const due = pointsDueForOrder({ total: Number(row.total), refunded: Number(row.refunded), cancelled: row.cancelled }, settings.loyalty.pointsPerUnit);
   const delta = due - Number(row.given);
   if (delta === 0) return;
   const n = Number(row.entries);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { balance, clawbackForRefund, pointsForOrder, rollingYearPoints, validateAdjustment, type LoyaltyEntry } from "./points";
+import { balance, clawbackForRefund, pointsDueForOrder, pointsForOrder, rollingYearPoints, validateAdjustment, type LoyaltyEntry } from "./points";
 
 const DAY = 86_400_000;
 const now = new Date("2025-06-30T12:00:00Z");
@@ -101,5 +101,14 @@ describe("balance / rollingYearPoints", () => {
         expect(p).toBeLessThanOrEqual(entries.reduce((a, e) => a + Math.max(0, e.points), 0));
       }),
     );
+  });
+});
+
+describe("pointsDueForOrder", () => {
+  it("is the points for what the customer kept, and nothing once cancelled", () => {
+    expect(pointsDueForOrder({ total: 120, refunded: 30, cancelled: false }, 1)).toBe(90);
+    expect(pointsDueForOrder({ total: 120, refunded: 150, cancelled: false }, 1)).toBe(0);
+    expect(pointsDueForOrder({ total: 120, refunded: 0, cancelled: true }, 1)).toBe(0);
+    expect(pointsDueForOrder({ total: 19.99, refunded: 0, cancelled: false }, 100)).toBe(1999);
   });
 });

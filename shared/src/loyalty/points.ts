@@ -25,6 +25,16 @@ export function pointsForOrder(amount: number, pointsPerUnit: number): number {
  * Points taken back for a refund, as a negative number (0 for nothing). Rounded down like earning, so
  * several partial refunds of one order never claw back more than the order earned.
  */
+/**
+ * What an order should hold in points right now: nothing once cancelled, otherwise the points for what
+ * the customer kept (total less refunds). The ledger appends the difference to what it already gave, so
+ * the balance converges whatever order the order, its edits, refunds and cancel arrive in.
+ */
+export function pointsDueForOrder(order: { total: number; refunded: number; cancelled: boolean }, pointsPerUnit: number): number {
+  if (order.cancelled) return 0;
+  return pointsForOrder(Math.max(0, order.total - order.refunded), pointsPerUnit);
+}
+
 export function clawbackForRefund(refundAmount: number, pointsPerUnit: number): number {
   const points = pointsForOrder(refundAmount, pointsPerUnit);
   return points === 0 ? 0 : -points;
