@@ -8,12 +8,12 @@ import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
 import { signSessionToken } from "@c360/server/auth/session-token";
-import { signWebhook } from "@c360/server/auth/webhook-hmac";
 import type { Config } from "@c360/server/config";
 import { openDatabase } from "@c360/server/db/client";
 import { queryRows } from "@c360/server/db/rows";
 import { silentLogger } from "@c360/server/http/logger";
 import { createRuntime } from "@c360/server/runtime";
+import { shopifyDelivery } from "@c360/server/seed/delivery";
 import { generateShop } from "@c360/server/seed/generate";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
@@ -79,20 +79,9 @@ try {
   const insertBase = await load(5000, 20, async (i) => {
     await raw`INSERT INTO bench_scratch (id, payload) VALUES (${i}, ${sample}::jsonb)`;
   });
-  const bodies = shop.events.map((e) => JSON.stringify(e.payload));
+  const deliveries = shop.events.map((e) => shopifyDelivery(e, SHOP, SECRET));
   const intake = await load(shop.events.length, 20, async (i) => {
-    const event = shop.events[i]!;
-    const res = await fetch(`${base}/webhooks/shopify`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-shopify-topic": event.topic,
-        "x-shopify-shop-domain": SHOP,
-        "x-shopify-event-id": event.id,
-        "x-shopify-hmac-sha256": signWebhook(bodies[i]!, SECRET),
-      },
-      body: bodies[i],
-    });
+    const res = await fetch(`${base}/webhooks/shopify`, deliveries[i]);
     if (res.status !== 200) throw new Error(`webhook intake answered ${res.status}: ${await res.text()}`);
     await res.arrayBuffer();
   });

@@ -1,4 +1,4 @@
-import { signWebhook } from "@c360/server/auth/webhook-hmac";
+import { shopifyDelivery } from "@c360/server/seed/delivery";
 import { signSessionToken } from "@c360/server/auth/session-token";
 import type { Config } from "@c360/server/config";
 import { silentLogger } from "@c360/server/http/logger";
@@ -40,15 +40,7 @@ describe("database outage (PostgreSQL behind a proxy that is cut)", () => {
     await drop?.();
   });
 
-  const deliver = (i: number) => {
-    const e = events[i]!;
-    const body = JSON.stringify(e.payload);
-    return runtime.app.request("/webhooks/shopify", {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-shopify-topic": e.topic, "x-shopify-shop-domain": SHOP, "x-shopify-event-id": e.id, "x-shopify-hmac-sha256": signWebhook(body, SECRET) },
-      body,
-    });
-  };
+  const deliver = (i: number) => runtime.app.request("/webhooks/shopify", shopifyDelivery(events[i]!, SHOP, SECRET));
 
   it("answers 503 with Retry-After while the database is away and recovers without a restart", async () => {
     for (let i = 0; i < 10; i++) expect((await deliver(i)).status).toBe(200);

@@ -1,4 +1,4 @@
-import { signWebhook } from "@c360/server/auth/webhook-hmac";
+import { shopifyDelivery } from "@c360/server/seed/delivery";
 import { openDatabase } from "@c360/server/db/client";
 import { seedShop } from "@c360/server/seed/demo";
 import { generateShop } from "@c360/server/seed/generate";
@@ -48,25 +48,13 @@ describe("webhook flood under SIGKILL (PostgreSQL)", () => {
     let sent = 0;
     let duplicatesAnswered = 0;
     const send = async (i: number): Promise<boolean> => {
-      const event = events[i]!;
-      const body = JSON.stringify(event.payload);
       sent++;
       try {
-        const res = await fetch(`${server.url}/webhooks/shopify`, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "x-shopify-topic": event.topic,
-            "x-shopify-shop-domain": SHOP,
-            "x-shopify-event-id": event.id,
-            "x-shopify-hmac-sha256": signWebhook(body, SECRET),
-          },
-          body,
-        });
+        const res = await fetch(`${server.url}/webhooks/shopify`, shopifyDelivery(events[i]!, SHOP, SECRET));
         if (res.status !== 200) return false;
         const answer = (await res.json()) as { duplicate: boolean };
         if (answer.duplicate) duplicatesAnswered++;
-        acknowledged.add(event.id);
+        acknowledged.add(events[i]!.id);
         return true;
       } catch {
         return false; // connection refused or reset: Shopify will retry
