@@ -19,7 +19,7 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { bundleSizes } from "./bundles";
 import { fillShop } from "./fill";
-import { fmt, load, timed } from "./measure";
+import { fmt, load, loadAtRate, timed } from "./measure";
 
 /**
  * `webhooks`: customers replayed as signed webhooks through the real intake and processing (the write
@@ -137,11 +137,15 @@ try {
     await raw`SELECT * FROM profiles WHERE shop_id = ${SHOP} AND id = ${ids[i % ids.length]!.profile_id}`;
   });
   const posPath = (await fetch(`${base}/api/pos/customers/${ids[0]!.value}`, { headers: auth })).status === 404 ? "/api/profiles/by-shopify-customer/" : "/api/pos/customers/";
-  const lookup = await load(3000, 10, async (i) => {
+  const lookupOnce = async (i: number) => {
     const res = await fetch(`${base}${posPath}${ids[i % ids.length]!.value}`, { headers: auth });
     if (res.status !== 200) throw new Error(`register lookup answered ${res.status}`);
     await res.arrayBuffer();
-  });
+  };
+  await load(500, 10, lookupOnce); // warm-up: JIT, connection pool, caches; not measured
+  // The target's own load: 500 requests a second for 6 s, open loop; then as fast as 10 clients go.
+  const atTarget = await loadAtRate(3000, 500, lookupOnce);
+  const lookup = await load(3000, 10, lookupOnce);
   const plan = await raw.unsafe(
     `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT p.* FROM identifiers x JOIN profiles p ON p.shop_id = x.shop_id AND p.id = x.profile_id
      WHERE x.shop_id = $1 AND x.kind = 'shopify' AND x.value = $2`,
@@ -150,11 +154,13 @@ try {
   explainNotes.push(`Register lookup, the profile by Shopify ID (the view adds indexed sub-selects of identifiers, consents and candidates):\n\n\`\`\`\n${plan.map((r) => Object.values(r)[0]).join("\n")}\n\`\`\``);
   rows.push({
     what: `register lookup (${posPath}:id)`,
-    figure: `p50 ${fmt(lookup.p50, 1)} ms, p99 ${fmt(lookup.p99, 1)} ms, ${fmt(lookup.perSecond)} req/s`,
+    figure: `at 500 req/s: p50 ${fmt(atTarget.p50, 1)} ms, p99 ${fmt(atTarget.p99, 1)} ms; flat out (10 clients): ${fmt(lookup.perSecond)} req/s, p99 ${fmt(lookup.p99, 1)} ms`,
     baseline: `PK SELECT p99 ${fmt(pkBase.p99, 1)} ms, ${fmt(pkBase.perSecond)} /s`,
     ratio: fmt(lookup.perSecond / pkBase.perSecond, 2),
     target: "p99 <= 20 ms at 500 req/s; >= 50% of baseline",
-    note: lookup.p99 <= 20 && lookup.perSecond / pkBase.perSecond >= 0.5 ? "met" : "missed: the query is index-only (plan below); the time is HTTP, JWT and JSON in one Node process that also runs the load",
+    note:
+      (atTarget.p99 <= 20 ? "p99 at 500 req/s met" : "p99 at 500 req/s missed") +
+      (lookup.perSecond / pkBase.perSecond >= 0.5 ? "; throughput met" : "; throughput missed: the query is index-only (plan below); the time is HTTP, JWT and JSON in one Node process that also runs the load"),
   });
 
   // --- whole-shop enrichment vs one full-table UPDATE ---

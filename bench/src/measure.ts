@@ -34,3 +34,22 @@ export async function load(total: number, concurrency: number, call: (i: number)
 }
 
 export const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "n/a");
+
+/**
+ * An open-loop load: call i is due at start + i / rate, whether or not earlier calls have answered, and
+ * its latency counts from when it was due (so a stall shows up in the percentiles instead of hiding).
+ */
+export async function loadAtRate(total: number, perSecond: number, call: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  const start = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(call(i).then(() => void latencies.push(performance.now() - due)));
+  }
+  await Promise.all(inFlight);
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), achieved: (total / (performance.now() - start)) * 1000 };
+}
