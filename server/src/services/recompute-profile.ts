@@ -11,10 +11,12 @@ import {
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
-import { recordProfileChange } from "./shop";
+import { recordProfileChanges } from "./shop";
+import { sqlTextArray } from "./sql-arrays";
 
 interface Facts {
-  order_count: string | number;
+  id: string;
+  order_count: string | number | null;
   lifetime: string | number | null;
   pos: string | number | null;
   online: string | number | null;
@@ -22,9 +24,9 @@ interface Facts {
   last_order_at: Date | string | null;
   order_dates: string[] | string | null;
   preferred_location_id: string | null;
-  visit_count: string | number;
+  visit_count: string | number | null;
   last_visit_at: Date | string | null;
-  visits_in_lookback: string | number;
+  visits_in_lookback: string | number | null;
   last_event_at: Date | string | null;
   first_seen_at: Date | string;
   rfm_breaks: { frequency: number[]; monetary: number[] } | string | null;
@@ -35,43 +37,81 @@ const toDate = (v: Date | string | null | undefined): Date | null => (v == null 
 const latest = (...dates: (Date | null)[]): Date | null =>
   dates.reduce<Date | null>((a, d) => (d && (!a || d > a) ? d : a), null);
 
-/**
- * Recomputes one profile from its events: order aggregates (net of refunds, cancelled orders left out),
- * visits, lifecycle, RFM, churn, LTV, next order and loyalty. Derived from source rows every time, so
- * the result never depends on the order events arrived in.
- */
+/** Recomputes one profile; see {@link recomputeProfiles}. */
 export async function recomputeProfile(q: Queryable, shopId: string, profileId: string, settings: ShopSettings, now: Date): Promise<void> {
-  const lookbackStart = new Date(now.getTime() - settings.lifecycle.engagementLookbackDays * 86_400_000);
-  const [facts] = await queryRows<Facts>(
-    q,
-    sql`WITH o AS (
-          SELECT o.order_id, o.source_name, o.location_id, o.placed_at,
-                 o.total - coalesce((SELECT sum(r.amount) FROM refunds r WHERE r.shop_id = o.shop_id AND r.order_id = o.order_id), 0) AS net
-          FROM orders o WHERE o.shop_id = ${shopId} AND o.profile_id = ${profileId} AND o.cancelled_at IS NULL),
-        v AS (SELECT at FROM visits WHERE shop_id = ${shopId} AND profile_id = ${profileId})
-        SELECT (SELECT count(*) FROM o) AS order_count,
-               (SELECT sum(net) FROM o) AS lifetime,
-               (SELECT sum(net) FROM o WHERE source_name = 'pos') AS pos,
-               (SELECT sum(net) FROM o WHERE source_name IS DISTINCT FROM 'pos') AS online,
-               (SELECT min(placed_at) FROM o) AS first_order_at,
-               (SELECT max(placed_at) FROM o) AS last_order_at,
-               (SELECT json_agg(placed_at ORDER BY placed_at) FROM o) AS order_dates,
-               (SELECT mode() WITHIN GROUP (ORDER BY location_id) FROM o WHERE location_id IS NOT NULL) AS preferred_location_id,
-               (SELECT count(*) FROM v) AS visit_count,
-               (SELECT max(at) FROM v) AS last_visit_at,
-               (SELECT count(*) FROM v WHERE at > ${lookbackStart})
-                 + (SELECT count(*) FROM identity_events e WHERE e.shop_id = ${shopId} AND e.profile_id = ${profileId}
-                      AND e.source IN ('identify', 'capture') AND e.at > ${lookbackStart}) AS visits_in_lookback,
-               (SELECT max(at) FROM identity_events e WHERE e.shop_id = ${shopId} AND e.profile_id = ${profileId}) AS last_event_at,
-               p.first_seen_at,
-               (SELECT rfm_breaks FROM shops WHERE shop_id = ${shopId}) AS rfm_breaks,
-               (SELECT json_agg(json_build_object('kind', l.kind, 'points', l.points, 'at', l.at))
-                  FROM loyalty_ledger l WHERE l.shop_id = ${shopId} AND l.profile_id = ${profileId}) AS ledger
-        FROM profiles p WHERE p.shop_id = ${shopId} AND p.id = ${profileId}`,
-  );
-  if (!facts) return;
+  await recomputeProfiles(q, shopId, [profileId], settings, now);
+}
 
-  const orderCount = Number(facts.order_count);
+/**
+ * Recomputes profiles from their events: order aggregates (net of refunds, cancelled orders left out),
+ * visits, lifecycle, RFM, churn, LTV, next order and loyalty. Derived from source rows every time, so
+ * the result never depends on the order events arrived in. Any number of profiles costs three
+ * statements: one read of their facts, one UPDATE and one change-feed write.
+ */
+export async function recomputeProfiles(q: Queryable, shopId: string, profileIds: readonly string[], settings: ShopSettings, now: Date): Promise<void> {
+  const ids = [...new Set(profileIds)];
+  if (ids.length === 0) return;
+  const lookbackStart = new Date(now.getTime() - settings.lifecycle.engagementLookbackDays * 86_400_000);
+  const facts = await queryRows<Facts>(
+    q,
+    sql`WITH ids AS (SELECT unnest(${sqlTextArray(ids)}) AS id),
+        o AS (
+          SELECT o.profile_id, o.source_name, o.location_id, o.placed_at,
+                 o.total - coalesce((SELECT sum(r.amount) FROM refunds r WHERE r.shop_id = o.shop_id AND r.order_id = o.order_id), 0) AS net
+          FROM orders o WHERE o.shop_id = ${shopId} AND o.profile_id IN (SELECT id FROM ids) AND o.cancelled_at IS NULL),
+        oa AS (
+          SELECT profile_id, count(*) AS order_count, sum(net) AS lifetime,
+                 sum(net) FILTER (WHERE source_name = 'pos') AS pos,
+                 sum(net) FILTER (WHERE source_name IS DISTINCT FROM 'pos') AS online,
+                 min(placed_at) AS first_order_at, max(placed_at) AS last_order_at,
+                 json_agg(placed_at ORDER BY placed_at) AS order_dates,
+                 mode() WITHIN GROUP (ORDER BY location_id) FILTER (WHERE location_id IS NOT NULL) AS preferred_location_id
+          FROM o GROUP BY profile_id),
+        va AS (
+          SELECT profile_id, count(*) AS visit_count, max(at) AS last_visit_at, count(*) FILTER (WHERE at > ${lookbackStart}) AS recent
+          FROM visits WHERE shop_id = ${shopId} AND profile_id IN (SELECT id FROM ids) GROUP BY profile_id),
+        ea AS (
+          SELECT profile_id, max(at) AS last_event_at,
+                 count(*) FILTER (WHERE source IN ('identify', 'capture') AND at > ${lookbackStart}) AS recent
+          FROM identity_events WHERE shop_id = ${shopId} AND profile_id IN (SELECT id FROM ids) GROUP BY profile_id),
+        la AS (
+          SELECT profile_id, json_agg(json_build_object('kind', kind, 'points', points, 'at', at)) AS ledger
+          FROM loyalty_ledger WHERE shop_id = ${shopId} AND profile_id IN (SELECT id FROM ids) GROUP BY profile_id)
+        SELECT p.id, oa.order_count, oa.lifetime, oa.pos, oa.online, oa.first_order_at, oa.last_order_at, oa.order_dates,
+               oa.preferred_location_id, va.visit_count, va.last_visit_at,
+               coalesce(va.recent, 0) + coalesce(ea.recent, 0) AS visits_in_lookback, ea.last_event_at, p.first_seen_at,
+               (SELECT rfm_breaks FROM shops WHERE shop_id = ${shopId}) AS rfm_breaks, la.ledger
+        FROM profiles p
+        LEFT JOIN oa ON oa.profile_id = p.id LEFT JOIN va ON va.profile_id = p.id
+        LEFT JOIN ea ON ea.profile_id = p.id LEFT JOIN la ON la.profile_id = p.id
+        WHERE p.shop_id = ${shopId} AND p.id IN (SELECT id FROM ids)`,
+  );
+  if (facts.length === 0) return;
+  const rows = facts.map((f) => aggregatesFromFacts(f, settings, now));
+  await q.execute(sql`UPDATE profiles p SET
+      order_count = x.order_count, lifetime_spend = x.lifetime_spend, pos_spend = x.pos_spend, online_spend = x.online_spend,
+      first_order_at = x.first_order_at, last_order_at = x.last_order_at, preferred_location_id = x.preferred_location_id,
+      visit_count = x.visit_count, last_visit_at = x.last_visit_at, last_activity_at = x.last_activity_at,
+      lifecycle_stage = x.lifecycle_stage, rfm_r = x.rfm_r, rfm_f = x.rfm_f, rfm_m = x.rfm_m, churn_risk = x.churn_risk,
+      ltv_predicted_90d = x.ltv_predicted_90d, next_order_at = x.next_order_at,
+      loyalty_points = x.loyalty_points, loyalty_tier = x.loyalty_tier, updated_at = ${now}
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
+      id text, order_count integer, lifetime_spend numeric, pos_spend numeric, online_spend numeric,
+      first_order_at timestamptz, last_order_at timestamptz, preferred_location_id text, visit_count integer,
+      last_visit_at timestamptz, last_activity_at timestamptz, lifecycle_stage text, rfm_r smallint, rfm_f smallint,
+      rfm_m smallint, churn_risk real, ltv_predicted_90d numeric, next_order_at timestamptz, loyalty_points integer, loyalty_tier text)
+    WHERE p.shop_id = ${shopId} AND p.id = x.id`);
+  await recordProfileChanges(
+    q,
+    shopId,
+    rows.map((r) => r.id),
+    "upsert",
+  );
+}
+
+/** One profile's stored aggregates from its facts, by the shared rules. */
+function aggregatesFromFacts(facts: Facts, settings: ShopSettings, now: Date) {
+  const orderCount = Number(facts.order_count ?? 0);
   const lifetimeSpend = round2(Number(facts.lifetime ?? 0));
   const orderDates = parseJson<string[]>(facts.order_dates, []).map((d) => new Date(d));
   const lastOrderAt = toDate(facts.last_order_at);
@@ -80,7 +120,7 @@ export async function recomputeProfile(q: Queryable, shopId: string, profileId: 
   const firstSeenAt = toDate(facts.first_seen_at)!;
 
   const stage = lifecycleStage(
-    { firstSeenAt, lastActivityAt, orderCount, visitsInLookback: Number(facts.visits_in_lookback) },
+    { firstSeenAt, lastActivityAt, orderCount, visitsInLookback: Number(facts.visits_in_lookback ?? 0) },
     settings.lifecycle,
     now,
   ).stage;
@@ -97,10 +137,8 @@ export async function recomputeProfile(q: Queryable, shopId: string, profileId: 
         )
       : null;
   const ltv = lifetimeValue({ lifetimeSpend, orderDates, firstOrderAt: toDate(facts.first_order_at) }, now);
-  const nextOrderAt = predictNextOrder(orderDates);
 
   const ledger = parseJson<{ kind: "earn" | "clawback" | "adjust"; points: number; at: string }[]>(facts.ledger, []);
-  const balance = ledger.reduce((sum, e) => sum + Number(e.points), 0);
   const tier = tierFor(
     rollingYearPoints(
       ledger.map((e) => ({ kind: e.kind, points: Number(e.points), at: toDate(e.at)! })),
@@ -109,19 +147,28 @@ export async function recomputeProfile(q: Queryable, shopId: string, profileId: 
     settings.loyalty.tiers,
   ).tier;
 
-  await q.execute(sql`UPDATE profiles SET
-      order_count = ${orderCount}, lifetime_spend = ${lifetimeSpend},
-      pos_spend = ${round2(Number(facts.pos ?? 0))}, online_spend = ${round2(Number(facts.online ?? 0))},
-      first_order_at = ${toDate(facts.first_order_at)}, last_order_at = ${lastOrderAt},
-      preferred_location_id = ${facts.preferred_location_id},
-      visit_count = ${Number(facts.visit_count)}, last_visit_at = ${lastVisitAt}, last_activity_at = ${lastActivityAt},
-      lifecycle_stage = ${stage},
-      rfm_r = ${rfm?.r ?? null}, rfm_f = ${rfm?.f ?? null}, rfm_m = ${rfm?.m ?? null},
-      churn_risk = ${rfm ? churnRisk(rfm) : null},
-      ltv_predicted_90d = ${ltv.predicted90d}, next_order_at = ${nextOrderAt},
-      loyalty_points = ${balance}, loyalty_tier = ${tier}, updated_at = ${now}
-    WHERE shop_id = ${shopId} AND id = ${profileId}`);
-  await recordProfileChange(q, shopId, profileId, "upsert");
+  return {
+    id: facts.id,
+    order_count: orderCount,
+    lifetime_spend: lifetimeSpend,
+    pos_spend: round2(Number(facts.pos ?? 0)),
+    online_spend: round2(Number(facts.online ?? 0)),
+    first_order_at: toDate(facts.first_order_at)?.toISOString() ?? null,
+    last_order_at: lastOrderAt?.toISOString() ?? null,
+    preferred_location_id: facts.preferred_location_id,
+    visit_count: Number(facts.visit_count ?? 0),
+    last_visit_at: lastVisitAt?.toISOString() ?? null,
+    last_activity_at: lastActivityAt?.toISOString() ?? null,
+    lifecycle_stage: stage,
+    rfm_r: rfm?.r ?? null,
+    rfm_f: rfm?.f ?? null,
+    rfm_m: rfm?.m ?? null,
+    churn_risk: rfm ? churnRisk(rfm) : null,
+    ltv_predicted_90d: ltv.predicted90d,
+    next_order_at: predictNextOrder(orderDates)?.toISOString() ?? null,
+    loyalty_points: ledger.reduce((sum, e) => sum + Number(e.points), 0),
+    loyalty_tier: tier,
+  };
 }
 
 /** jsonb arrives parsed from PGlite and as text or parsed from postgres-js, depending on the query path. */

@@ -2,6 +2,7 @@ import { shopSettingsSchema, type ShopSettings } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
+import { sqlTextArray } from "./sql-arrays";
 
 export interface ShopContext {
   shopId: string;
@@ -34,10 +35,22 @@ export function parseStoredSettings(stored: unknown): ShopSettings {
   return parsed.success ? parsed.data : shopSettingsSchema.parse({});
 }
 
-/** Records that a profile changed (or is gone) so devices pull it; one statement, version taken under the shop row lock. */
+/** Records that a profile changed (or is gone) so devices pull it; see {@link recordProfileChanges}. */
 export async function recordProfileChange(q: Queryable, shopId: string, profileId: string, kind: "upsert" | "tombstone"): Promise<void> {
-  await q.execute(sql`WITH v AS (UPDATE shops SET change_version = change_version + 1 WHERE shop_id = ${shopId} RETURNING change_version)
+  await recordProfileChanges(q, shopId, [profileId], kind);
+}
+
+/**
+ * Records that profiles changed (or are gone) so devices pull them: one statement for any number, each
+ * profile a fresh version from `shops.change_version`, taken under the shop row lock.
+ */
+export async function recordProfileChanges(q: Queryable, shopId: string, profileIds: readonly string[], kind: "upsert" | "tombstone"): Promise<void> {
+  const ids = [...new Set(profileIds)];
+  if (ids.length === 0) return;
+  await q.execute(sql`WITH ids AS (SELECT id, ord FROM unnest(${sqlTextArray(ids)}) WITH ORDINALITY AS t(id, ord)),
+      v AS (UPDATE shops SET change_version = change_version + ${ids.length} WHERE shop_id = ${shopId}
+            RETURNING change_version - ${ids.length} AS base)
     INSERT INTO profile_changes (shop_id, profile_id, version, kind, changed_at)
-    SELECT ${shopId}, ${profileId}, v.change_version, ${kind}, now() FROM v
+    SELECT ${shopId}, ids.id, v.base + ids.ord, ${kind}, now() FROM ids CROSS JOIN v
     ON CONFLICT (shop_id, profile_id) DO UPDATE SET version = excluded.version, kind = excluded.kind, changed_at = excluded.changed_at`);
 }
