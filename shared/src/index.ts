@@ -20,6 +20,7 @@ export * from "./hints/hints";
 export * from "./identity/normalize";
 export * from "./identity/resolve";
 export * from "./identity/graph";
+export * from "./identity/batch";
 export * from "./identity/fuzzy";
 export * from "./identity/explain";
 export * from "./identity/wording";
