@@ -7,3 +7,4 @@ export * from "./sync";
 export * from "./identity";
 export * from "./gate";
 export * from "./dashboard";
+export * from "./customer-record";
