@@ -2,7 +2,7 @@ import { buildApp } from "./app";
 import type { Config } from "./config";
 import { openDatabase, type Database } from "./db/client";
 import type { Logger } from "./http/logger";
-import { webhookJobHandler } from "./jobs/process-webhook";
+import { webhookBatchHandler, webhookJobHandler } from "./jobs/process-webhook";
 import { JobQueue, type JobHandler } from "./jobs/queue";
 import { RECOMPUTE_SHOP, recomputeShopJobHandler, scheduleNightlyRecompute } from "./jobs/recompute-shop";
 import { complianceHandlers } from "./services/gdpr";
@@ -19,7 +19,7 @@ export interface Runtime {
 /** Opens the database, wires the queue and builds the app; the same for `main`, tests and benchmarks. */
 export async function createRuntime(
   config: Config,
-  opts: { log: Logger; clock?: () => Date; database?: Database; startWorkers?: boolean; queueLockSeconds?: number },
+  opts: { log: Logger; clock?: () => Date; database?: Database; startWorkers?: boolean; queueLockSeconds?: number; queueBatchSize?: number },
 ): Promise<Runtime> {
   const db = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite` }));
   const clock = opts.clock ?? (() => new Date());
@@ -27,7 +27,8 @@ export async function createRuntime(
     webhook: webhookJobHandler(clock, complianceHandlers(clock)),
     [RECOMPUTE_SHOP]: recomputeShopJobHandler(clock),
   };
-  const queue = new JobQueue(db.db, { handlers, log: opts.log, lockSeconds: opts.queueLockSeconds ?? config.queueLockSeconds ?? 30 });
+  const batchHandlers = { webhook: webhookBatchHandler(clock, complianceHandlers(clock)) };
+  const queue = new JobQueue(db.db, { handlers, batchHandlers, log: opts.log, lockSeconds: opts.queueLockSeconds ?? config.queueLockSeconds ?? 30, batchSize: opts.queueBatchSize });
   const app = buildApp({ db, config, queue, clock, log: opts.log });
   const scheduleNightly = () => scheduleNightlyRecompute(db.db, clock());
   let scheduler: ReturnType<typeof setInterval> | null = null;

@@ -2,20 +2,29 @@ import type { WebhookTopic } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client";
 import { queryRows } from "../db/rows";
-import { ingestEvent } from "../services/ingest-event";
+import { ingestBatch, parseDataEvent, type DataEvent } from "../services/ingest-batch";
 import { loadShop } from "../services/shop";
+import { sqlTextArray } from "../services/sql-arrays";
 import type { ComplianceHandlers } from "../services/compliance";
-import type { Job } from "./queue";
+import type { BatchJobHandler, Job, JobHandler } from "./queue";
+
+interface StoredDelivery {
+  delivery_id: string;
+  topic: WebhookTopic;
+  payload: unknown;
+}
+
+const payloadOf = (d: StoredDelivery): unknown => (typeof d.payload === "string" ? JSON.parse(d.payload) : d.payload);
 
 /** Processes one stored webhook delivery inside the job's transaction. */
-export function webhookJobHandler(clock: () => Date, compliance: ComplianceHandlers) {
+export function webhookJobHandler(clock: () => Date, compliance: ComplianceHandlers): JobHandler {
   return async (tx: Tx, job: Job): Promise<void> => {
-    const [delivery] = await queryRows<{ topic: WebhookTopic; payload: unknown }>(
+    const [delivery] = await queryRows<StoredDelivery>(
       tx,
-      sql`SELECT topic, payload FROM webhook_deliveries WHERE shop_id = ${job.shop_id} AND delivery_id = ${job.ref} FOR UPDATE`,
+      sql`SELECT delivery_id, topic, payload FROM webhook_deliveries WHERE shop_id = ${job.shop_id} AND delivery_id = ${job.ref} FOR UPDATE`,
     );
     if (!delivery) return;
-    const payload = typeof delivery.payload === "string" ? JSON.parse(delivery.payload) : delivery.payload;
+    const payload = payloadOf(delivery);
     const now = clock();
     const shop = await loadShop(tx, job.shop_id, { lock: true });
     switch (delivery.topic) {
@@ -31,10 +40,55 @@ export function webhookJobHandler(clock: () => Date, compliance: ComplianceHandl
       case "shop/redact":
         await compliance.shopRedact(tx, shop, payload, now);
         break;
-      default:
-        await ingestEvent(tx, shop, delivery.topic, payload, now);
+      default: {
+        const event = parseDataEvent(delivery.topic, payload);
+        if (event) await ingestBatch(tx, shop, [event], now);
+      }
     }
-    await tx.execute(sql`UPDATE webhook_deliveries SET status = 'processed', processed_at = ${now}
-      WHERE shop_id = ${job.shop_id} AND delivery_id = ${job.ref}`);
+    await markProcessed(tx, job.shop_id, [job.ref], now);
   };
+}
+
+/**
+ * Processes one shop's claimed deliveries together: consecutive data deliveries (customers, orders,
+ * refunds) are ingested as one set-based batch; the rare others (compliance, uninstall) run one at a time
+ * in their place. A payload that does not parse throws, and the queue retries the jobs one by one.
+ */
+export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHandlers): BatchJobHandler {
+  const one = webhookJobHandler(clock, compliance);
+  return async (tx: Tx, jobs: Job[]): Promise<void> => {
+    const shopId = jobs[0]!.shop_id;
+    const refs = jobs.map((j) => j.ref);
+    const rows = await queryRows<StoredDelivery>(
+      tx,
+      sql`SELECT delivery_id, topic, payload FROM webhook_deliveries WHERE shop_id = ${shopId} AND delivery_id = ANY(${sqlTextArray(refs)}) FOR UPDATE`,
+    );
+    const byRef = new Map(rows.map((r) => [r.delivery_id, r]));
+    const now = clock();
+    let shop = await loadShop(tx, shopId, { lock: true });
+    let pending: DataEvent[] = [];
+    const flush = async () => {
+      if (pending.length > 0) await ingestBatch(tx, shop, pending, now);
+      pending = [];
+    };
+    for (const job of jobs) {
+      const delivery = byRef.get(job.ref);
+      if (!delivery) continue;
+      const event = parseDataEvent(delivery.topic, payloadOf(delivery));
+      if (event) {
+        pending.push(event);
+      } else {
+        await flush();
+        await one(tx, job);
+        shop = await loadShop(tx, shopId); // a compliance job may have changed the shop
+      }
+    }
+    await flush();
+    await markProcessed(tx, shopId, refs, now);
+  };
+}
+
+async function markProcessed(tx: Tx, shopId: string, refs: string[], now: Date) {
+  await tx.execute(sql`UPDATE webhook_deliveries SET status = 'processed', processed_at = ${now}
+    WHERE shop_id = ${shopId} AND delivery_id = ANY(${sqlTextArray(refs)})`);
 }

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client";
 import { queryRows } from "../db/rows";
+import { sqlTextArray } from "../services/sql-arrays";
 
 export interface Job {
   shop_id: string;
@@ -14,9 +15,13 @@ export interface Job {
 }
 
 export type JobHandler = (tx: Tx, job: Job) => Promise<void>;
+/** Runs several jobs of one kind and one shop together, set-based; all or nothing. */
+export type BatchJobHandler = (tx: Tx, jobs: Job[]) => Promise<void>;
 
 export interface QueueOptions {
   handlers: Record<string, JobHandler>;
+  /** Kinds that can also run many jobs at once; when a batch fails, its jobs run one by one instead. */
+  batchHandlers?: Record<string, BatchJobHandler>;
   /** How long a claimed job is hidden from other workers; a crashed worker's job reappears after it. */
   lockSeconds?: number;
   batchSize?: number;
@@ -108,11 +113,40 @@ export class JobQueue {
     return claimed.length;
   }
 
-  /**
-   * One transaction per shop and batch, one savepoint per job: a commit (and its fsync) is shared by many
-   * jobs, and a job that throws rolls back alone and is retried later.
-   */
+  /** A shop's claimed jobs in claim order: runs of one kind that can be batched go together. */
   private async runShopBatch(jobs: Job[]): Promise<void> {
+    const runs: Job[][] = [];
+    for (const job of jobs) {
+      const last = runs.at(-1);
+      if (last && last[0]!.kind === job.kind) last.push(job);
+      else runs.push([job]);
+    }
+    for (const run of runs) {
+      const batch = this.opts.batchHandlers?.[run[0]!.kind];
+      if (batch && run.length > 1 && (await this.runAsOne(batch, run))) continue;
+      await this.runOneByOne(run);
+    }
+  }
+
+  /** All jobs in one transaction; false (and nothing written) if it failed, so they can run one by one. */
+  private async runAsOne(batch: BatchJobHandler, jobs: Job[]): Promise<boolean> {
+    try {
+      await this.db.transaction(async (tx) => {
+        await batch(tx, jobs);
+        await tx.execute(sql`DELETE FROM jobs WHERE shop_id = ${jobs[0]!.shop_id} AND id = ANY(${sqlTextArray(jobs.map((j) => j.id))})`);
+      });
+      return true;
+    } catch (error) {
+      this.opts.log?.({ level: "warn", msg: "job batch failed; running its jobs one by one", shop: jobs[0]!.shop_id, jobs: jobs.length, error: (error as Error).message });
+      return false;
+    }
+  }
+
+  /**
+   * One transaction for the run, one savepoint per job: a commit (and its fsync) is shared by many jobs,
+   * and a job that throws rolls back alone and is retried later.
+   */
+  private async runOneByOne(jobs: Job[]): Promise<void> {
     const failures = new Map<Job, Error>();
     try {
       await this.db.transaction(async (tx) => {

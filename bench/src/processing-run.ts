@@ -1,0 +1,48 @@
+/**
+ * `npx tsx src/processing-run.ts --customers 2000 [--batch 50]`: webhook processing alone. Stores a
+ * generated shop's signed deliveries through the real intake (in-process, no sockets), then times the
+ * queue draining them on a fresh PostgreSQL database and checks nothing was lost or doubled.
+ */
+import { parseArgs } from "node:util";
+import type { Config } from "@c360/server/config";
+import { openDatabase } from "@c360/server/db/client";
+import { silentLogger } from "@c360/server/http/logger";
+import { createRuntime } from "@c360/server/runtime";
+import { shopifyDelivery } from "@c360/server/seed/delivery";
+import { generateShop } from "@c360/server/seed/generate";
+import postgres from "postgres";
+import { fmt, timed } from "./measure";
+
+const { values } = parseArgs({ options: { customers: { type: "string", default: "2000" }, batch: { type: "string" } } });
+const SHOP = "processing-shop.myshopify.com";
+const SECRET = "bench-secret";
+const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const dbName = `c360_processing_${Date.now().toString(36)}`;
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`CREATE DATABASE ${dbName}`);
+const url = new URL(adminUrl);
+url.pathname = `/${dbName}`;
+const database = await openDatabase({ url: url.toString(), max: 10 });
+const config: Config = { port: 0, databaseUrl: url.toString(), apiKey: undefined, apiSecret: SECRET, dataDir: "", publicUrl: "", devSecret: false, rateLimits: { perShop: 1e9, perDevice: 1e9, windowMs: 10_000 } };
+const runtime = await createRuntime(config, { log: silentLogger, database, startWorkers: false, ...(values.batch ? { queueBatchSize: Number(values.batch) } : {}) });
+try {
+  const shop = generateShop({ customers: Number(values.customers), seed: 7 });
+  for (const event of shop.events) {
+    const res = await runtime.app.request("/webhooks/shopify", shopifyDelivery(event, SHOP, SECRET));
+    if (res.status !== 200) throw new Error(`intake answered ${res.status}`);
+  }
+  const run = await timed(() => runtime.queue.drain());
+  const sql = postgres(url.toString(), { max: 1, onnotice: () => {} });
+  const [c] = await sql`SELECT (SELECT count(*) FROM orders)::int AS orders,
+    (SELECT count(*) FROM webhook_deliveries WHERE status = 'processed')::int AS processed,
+    (SELECT count(*) FROM jobs)::int AS left, (SELECT count(*) FROM dead_letters)::int AS dead`;
+  await sql.end();
+  console.log(
+    `${shop.events.length} events (${shop.orders} orders) in ${fmt(run.ms / 1000, 2)} s: ${fmt((shop.events.length / run.ms) * 1000)} events/s, ` +
+      `${fmt((c!.orders / run.ms) * 1000)} orders/s; processed ${c!.processed}, orders stored ${c!.orders}, jobs left ${c!.left}, dead ${c!.dead}`,
+  );
+} finally {
+  await runtime.close();
+  await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+  await admin.end();
+}
