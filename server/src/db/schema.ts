@@ -238,7 +238,12 @@ export const loyaltyLedger = pgTable(
     staffId: text("staff_id"),
     at: ts("at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.entryKey] }), index("loyalty_profile").on(t.shopId, t.profileId, t.at)],
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.entryKey] }),
+    index("loyalty_profile").on(t.shopId, t.profileId, t.at),
+    // Reconciling an order's points reads what the ledger already gave that order.
+    index("loyalty_order").on(t.shopId, t.orderId),
+  ],
 );
 
 export const messages = pgTable(

@@ -1,0 +1,1 @@
+CREATE INDEX "loyalty_order" ON "loyalty_ledger" USING btree ("shop_id","order_id");
