@@ -29,9 +29,9 @@ describe("resolveIdentityBatch", () => {
       byEvent,
     );
     expect(result.events).toEqual([
-      { eventId: "c1", profileId: "p-c1", decision: "create", replay: false },
-      { eventId: "c2", profileId: "p-c1", decision: "link", replay: false },
-      { eventId: "c3", profileId: "p-c3", decision: "create", replay: false },
+      { eventId: "c1", profileId: "p-c1", resolvedProfileId: "p-c1", decision: "create", replay: false },
+      { eventId: "c2", profileId: "p-c1", resolvedProfileId: "p-c1", decision: "link", replay: false },
+      { eventId: "c3", profileId: "p-c3", resolvedProfileId: "p-c3", decision: "create", replay: false },
     ]);
     expect(result.created.map((c) => [c.profileId, c.firstSeenAt, c.mergedInto])).toEqual([
       ["p-c1", day(1), null],
@@ -65,14 +65,17 @@ describe("resolveIdentityBatch", () => {
       [older],
       byEvent,
     );
-    expect(result.events.map((e) => [e.eventId, e.profileId, e.decision])).toEqual([
-      ["e1", "old", "create"],
-      ["e2", "old", "merge"],
+    expect(result.events.map((e) => [e.eventId, e.profileId, e.resolvedProfileId, e.decision])).toEqual([
+      ["e1", "old", "p-e1", "create"],
+      ["e2", "old", "old", "merge"],
     ]);
     expect(result.created).toEqual([{ profileId: "p-e1", createdAt: day(5), firstSeenAt: day(5), eventId: "e1", mergedInto: "old" }]);
     expect(result.merges).toMatchObject([{ eventId: "e2", survivorId: "old", mergedIds: ["p-e1"] }]);
     expect([...result.survivorOf]).toEqual([["p-e1", "old"]]);
-    expect(result.attached.every((a) => a.profileId === "old")).toBe(true);
+    expect(result.attached.map((a) => [a.profileId, a.resolvedProfileId])).toEqual([
+      ["old", "p-e1"],
+      ["old", "p-e1"],
+    ]);
     expect(result.profiles).toEqual([{ profileId: "old", createdAt: day(1), identifiers: [email("a@x.com"), phone("+14155550001"), device("d1")] }]);
   });
 
@@ -88,7 +91,7 @@ describe("resolveIdentityBatch", () => {
 
   it("treats an event repeated inside the batch as a replay", () => {
     const result = resolveIdentityBatch([event("e1", 1, email("a@x.com")), event("e1", 1, email("a@x.com"), phone("+14155550001"))], [], byEvent);
-    expect(result.events[1]).toEqual({ eventId: "e1", profileId: "p-e1", decision: "link", replay: true });
+    expect(result.events[1]).toEqual({ eventId: "e1", profileId: "p-e1", resolvedProfileId: "p-e1", decision: "link", replay: true });
     expect(result.attached).toHaveLength(1);
   });
 

@@ -46,6 +46,8 @@ export interface BatchAttachment {
   identifier: Identifier;
   /** The profile that finally holds it, after every merge of the batch. */
   profileId: string;
+  /** The profile the event attached it to, before later merges of the batch. */
+  resolvedProfileId: string;
   eventId: string;
   at: Date;
   source?: string;
@@ -69,6 +71,8 @@ export interface BatchEventOutcome {
   eventId: string;
   /** The profile the event finally belongs to. */
   profileId: string;
+  /** The profile it was resolved to when it arrived, before later merges of the batch. */
+  resolvedProfileId: string;
   decision: ResolutionDecision["kind"];
   /** The event repeats an earlier one of the batch and changed nothing. */
   replay: boolean;
@@ -133,7 +137,7 @@ export function resolveIdentityBatch(
     for (const identifier of identifiers) {
       target.identifiers.push(identifier);
       ownerOf.set(identifierKey(identifier), target);
-      attached.push({ identifier, profileId: target.profileId, eventId: event.id, at: event.at, source: event.source });
+      attached.push({ identifier, profileId: target.profileId, resolvedProfileId: target.profileId, eventId: event.id, at: event.at, source: event.source });
     }
     target.changed = true;
   };
@@ -141,7 +145,7 @@ export function resolveIdentityBatch(
   for (const event of events) {
     const earlier = profileOfEvent.get(event.id);
     if (earlier !== undefined) {
-      outcomes.push({ eventId: event.id, profileId: earlier, decision: "link", replay: true });
+      outcomes.push({ eventId: event.id, profileId: earlier, resolvedProfileId: earlier, decision: "link", replay: true });
       continue;
     }
     const seen = uniqueIdentifiers(event.identifiers);
@@ -193,7 +197,7 @@ export function resolveIdentityBatch(
       }
     }
     profileOfEvent.set(event.id, profileId);
-    outcomes.push({ eventId: event.id, profileId, decision: decision.kind, replay: false });
+    outcomes.push({ eventId: event.id, profileId, resolvedProfileId: profileId, decision: decision.kind, replay: false });
   }
 
   for (const c of created) {

@@ -1,0 +1,96 @@
+import { identifierKey, type BatchIdentityEvent, type Identifier, type OwnedProfile } from "@c360/shared";
+import { sql } from "drizzle-orm";
+import { bulkInsert } from "../db/bulk-insert";
+import type { Queryable } from "../db/client";
+import { queryRows } from "../db/rows";
+
+/** The profile fields a customer record fills (Shopify's values win) and a merge combines. */
+export interface ProfileDetails {
+  firstName: string | null;
+  lastName: string | null;
+  postcode: string | null;
+  address1: string | null;
+  firstSeenAt: Date;
+}
+
+export interface ExistingOwner {
+  profile: OwnedProfile;
+  details: ProfileDetails;
+}
+
+export interface BackfillState {
+  /** Events of the batch the shop has already recorded: a re-run skips them. */
+  recordedEventIds: Set<string>;
+  /** Profiles that own any identifier of the batch, with all their identifiers. */
+  owners: ExistingOwner[];
+}
+
+/**
+ * What the shop already knows about a batch, in two set-based lookups through temporary tables (a
+ * first install, with nothing stored yet, skips them).
+ */
+export async function loadBackfillState(q: Queryable, shopId: string, events: readonly BatchIdentityEvent[]): Promise<BackfillState> {
+  const [stored] = await queryRows<{ events: boolean; identifiers: boolean }>(
+    q,
+    sql`SELECT EXISTS (SELECT 1 FROM identity_events WHERE shop_id = ${shopId}) AS events,
+               EXISTS (SELECT 1 FROM identifiers WHERE shop_id = ${shopId}) AS identifiers`,
+  );
+  return {
+    recordedEventIds: stored?.events ? await recordedEvents(q, shopId, events) : new Set(),
+    owners: stored?.identifiers ? await existingOwners(q, shopId, events) : [],
+  };
+}
+
+async function recordedEvents(q: Queryable, shopId: string, events: readonly BatchIdentityEvent[]): Promise<Set<string>> {
+  await q.execute(sql`DROP TABLE IF EXISTS backfill_event_ids`);
+  await q.execute(sql`CREATE TEMP TABLE backfill_event_ids (id text NOT NULL) ON COMMIT DROP`);
+  await bulkInsert(q, "backfill_event_ids", [{ name: "id", type: "text" }], events.map((e) => [e.id]));
+  await q.execute(sql`ANALYZE backfill_event_ids`);
+  const rows = await queryRows<{ id: string }>(
+    q,
+    sql`SELECT b.id FROM backfill_event_ids b JOIN identity_events e ON e.shop_id = ${shopId} AND e.id = b.id`,
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+async function existingOwners(q: Queryable, shopId: string, events: readonly BatchIdentityEvent[]): Promise<ExistingOwner[]> {
+  const keys = new Map<string, Identifier>();
+  for (const e of events) for (const i of e.identifiers) keys.set(identifierKey(i), i);
+  await q.execute(sql`DROP TABLE IF EXISTS backfill_keys`);
+  await q.execute(sql`CREATE TEMP TABLE backfill_keys (kind text NOT NULL, value text NOT NULL) ON COMMIT DROP`);
+  await bulkInsert(q, "backfill_keys", [{ name: "kind", type: "text" }, { name: "value", type: "text" }], [...keys.values()].map((i) => [i.kind, i.value]));
+  await q.execute(sql`ANALYZE backfill_keys`);
+  const rows = await queryRows<{
+    id: string;
+    created_at: Date | string;
+    first_seen_at: Date | string;
+    first_name: string | null;
+    last_name: string | null;
+    postcode: string | null;
+    address1: string | null;
+    kind: Identifier["kind"];
+    value: string;
+  }>(
+    q,
+    sql`WITH owner AS (
+          SELECT DISTINCT i.profile_id FROM backfill_keys k
+          JOIN identifiers i ON i.shop_id = ${shopId} AND i.kind = k.kind AND i.value = k.value)
+        SELECT p.id, p.created_at, p.first_seen_at, p.first_name, p.last_name, p.postcode, p.address1, i.kind, i.value
+        FROM owner o
+        JOIN profiles p ON p.shop_id = ${shopId} AND p.id = o.profile_id
+        JOIN identifiers i ON i.shop_id = ${shopId} AND i.profile_id = o.profile_id`,
+  );
+  const owners = new Map<string, ExistingOwner>();
+  for (const r of rows) {
+    let owner = owners.get(r.id);
+    if (!owner) {
+      owner = {
+        profile: { profileId: r.id, createdAt: new Date(r.created_at), identifiers: [] },
+        details: { firstName: r.first_name, lastName: r.last_name, postcode: r.postcode, address1: r.address1, firstSeenAt: new Date(r.first_seen_at) },
+      };
+      owners.set(r.id, owner);
+    }
+    owner.profile.identifiers.push({ kind: r.kind, value: r.value });
+  }
+  return [...owners.values()];
+}
