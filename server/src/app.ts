@@ -28,7 +28,8 @@ async function thenRespond(c: Context<AppEnv>, result: Promise<Response | void>)
   if (response) c.res = response;
 }
 
-export const BODY_LIMITS = { webhook: 1024 * 1024, api: 256 * 1024, sync: 8 * 1024 * 1024 } as const;
+/** A customer backfill takes a shop's export in parts of ~40,000 customers; larger exports go through the CLI. */
+export const BODY_LIMITS = { webhook: 1024 * 1024, api: 256 * 1024, sync: 8 * 1024 * 1024, backfill: 16 * 1024 * 1024 } as const;
 
 const tooLarge = (limit: number) => () => {
   throw new HttpError(413, "body_too_large", `request body is larger than ${Math.round(limit / 1024)} KiB`);
@@ -55,7 +56,9 @@ export function buildApp(deps: AppDeps) {
 
   const syncLimit = limit(BODY_LIMITS.sync);
   const apiLimit = limit(BODY_LIMITS.api);
-  app.use("/api/*", (c, next) => (c.req.path === "/api/sync/push" ? syncLimit(c, next) : apiLimit(c, next)));
+  const backfillLimit = limit(BODY_LIMITS.backfill);
+  const bodyLimitFor = (path: string) => (path === "/api/sync/push" ? syncLimit : path === "/api/identity/backfill" ? backfillLimit : apiLimit);
+  app.use("/api/*", (c, next) => bodyLimitFor(c.req.path)(c, next));
   const perDevice = rateLimit("device", deps.config.rateLimits ?? DEFAULT_RATE_LIMITS);
   const perShop = rateLimit("shop", deps.config.rateLimits ?? DEFAULT_RATE_LIMITS);
   app.use("/api/sync/*", async (c, next) => (c.req.path === "/api/sync/pair" ? next() : deviceAuth(c, () => thenRespond(c, perDevice(c, next)))));

@@ -1,9 +1,11 @@
 import { identifyRequestSchema } from "@c360/shared";
 import { Hono } from "hono";
 import { z } from "zod";
-import { parseOr400, readJson } from "../http/errors";
+import { HttpError, parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
+import { CustomerExportError, parseCustomerExport } from "../services/customer-export";
 import { dismissCandidate, listDuplicates, listMerges, mergeCandidate } from "../services/duplicates";
+import { backfillCustomers } from "../services/identity-backfill";
 import { identify } from "../services/identify";
 import { undoMerge } from "../services/merge";
 import { loadShop } from "../services/shop";
@@ -19,6 +21,17 @@ const mergeBody = z.object({ note: z.string().trim().max(500).optional() }).stri
 /** Optional JSON body: absent is `{}`. */
 const optionalJson = async (c: Parameters<typeof readJson>[0]) => ((await c.req.text()) ? readJson(c) : {});
 
+/** A shop's existing customers: NDJSON or a JSON array of Shopify customer records, all read before anything is written. */
+function readCustomerExport(body: string) {
+  if (body.trim() === "") throw new HttpError(400, "invalid_customer", "request body is empty; send Shopify customer records as NDJSON or a JSON array");
+  try {
+    return parseCustomerExport(body);
+  } catch (error) {
+    if (error instanceof CustomerExportError) throw new HttpError(400, "invalid_customer", error.message);
+    throw error;
+  }
+}
+
 /** Identity resolution for people and sources: link what was seen together, review duplicates, undo merges. */
 export const identityRoutes = new Hono<AppEnv>()
   .post("/identify", async (c) => {
@@ -29,6 +42,15 @@ export const identityRoutes = new Hono<AppEnv>()
       return identify(tx, shop, body, clock());
     });
     return c.json({ profileId: result.profileId, decision: result.decision, mergedAway: result.mergedAway });
+  })
+  .post("/identity/backfill", async (c) => {
+    const { db, clock } = c.var.deps;
+    const customers = readCustomerExport(await c.req.text());
+    const counts = await db.db.transaction(async (tx) => {
+      const shop = await loadShop(tx, c.var.shopId, { lock: true });
+      return backfillCustomers(tx, shop, customers, clock());
+    });
+    return c.json(counts);
   })
   .get("/duplicates", async (c) => {
     const { db } = c.var.deps;
