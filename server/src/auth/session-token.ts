@@ -1,3 +1,4 @@
+import type { webcrypto } from "node:crypto";
 import { errors, jwtVerify, SignJWT } from "jose";
 
 export interface SessionClaims {
@@ -17,14 +18,45 @@ export class AuthError extends Error {
 
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
+/** Seconds of clock skew allowed on `exp` and `nbf`, both ways. */
+export const CLOCK_TOLERANCE_SECONDS = 10;
+
+/** Verified claims plus the token's validity window (seconds since the epoch), for caching it until it expires. */
+export interface VerifiedSessionToken {
+  claims: SessionClaims;
+  nbf: number;
+  exp: number;
+}
+
+// One imported HMAC key per secret: importing it per call cost as much as the verification itself.
+const keys = new Map<string, Promise<webcrypto.CryptoKey>>();
+function hmacKey(secret: string): Promise<webcrypto.CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    if (keys.size >= 16) keys.clear();
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 /** Verifies a Shopify session token (HS256, signed with the app secret) and reads the shop from `dest`. */
-export async function verifySessionToken(token: string, opts: { secret: string; apiKey?: string | undefined }): Promise<SessionClaims> {
+export async function verifySessionToken(token: string, opts: { secret: string; apiKey?: string | undefined; now?: Date }): Promise<SessionClaims> {
+  return (await verifySessionTokenWindow(token, opts)).claims;
+}
+
+/** {@link verifySessionToken}, also answering the token's `nbf` and `exp`. */
+export async function verifySessionTokenWindow(
+  token: string,
+  opts: { secret: string; apiKey?: string | undefined; now?: Date },
+): Promise<VerifiedSessionToken> {
   let payload;
   try {
-    ({ payload } = await jwtVerify(token, new TextEncoder().encode(opts.secret), {
+    ({ payload } = await jwtVerify(token, await hmacKey(opts.secret), {
       algorithms: ["HS256"],
-      clockTolerance: 10,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
       ...(opts.apiKey ? { audience: opts.apiKey } : {}),
+      ...(opts.now ? { currentDate: opts.now } : {}),
     }));
   } catch (error) {
     throw new AuthError(tokenErrorCode(error), tokenErrorMessage(error));
@@ -40,7 +72,11 @@ export async function verifySessionToken(token: string, opts: { secret: string; 
     /* reported below */
   }
   if (!SHOP_DOMAIN.test(host)) throw new AuthError("invalid_token", "session token dest is not a https://{shop}.myshopify.com URL");
-  return { shopId: host, staffId: typeof payload.sub === "string" && payload.sub ? payload.sub : null };
+  return {
+    claims: { shopId: host, staffId: typeof payload.sub === "string" && payload.sub ? payload.sub : null },
+    nbf: payload.nbf,
+    exp: payload.exp,
+  };
 }
 
 function tokenErrorCode(error: unknown): string {

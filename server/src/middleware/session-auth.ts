@@ -1,19 +1,31 @@
 import { createMiddleware } from "hono/factory";
-import { AuthError, verifySessionToken } from "../auth/session-token";
+import { AuthError } from "../auth/session-token";
+import { cachedSessionTokenVerifier, type SessionTokenVerifier } from "../auth/session-token-cache";
+import type { Config } from "../config";
 import { HttpError } from "../http/errors";
 import type { AppEnv } from "../http/context";
 import { ensureShop } from "../services/shop";
 
 const knownShops = new WeakMap<object, Set<string>>();
+const verifiers = new WeakMap<Config, { secret: string; apiKey: string | undefined; verifier: SessionTokenVerifier }>();
+
+/** One token cache per app secret and audience (a changed config gets a fresh one). */
+function verifierFor(config: Config): SessionTokenVerifier {
+  const held = verifiers.get(config);
+  if (held && held.secret === config.apiSecret && held.apiKey === config.apiKey) return held.verifier;
+  const verifier = cachedSessionTokenVerifier({ secret: config.apiSecret, apiKey: config.apiKey });
+  verifiers.set(config, { secret: config.apiSecret, apiKey: config.apiKey, verifier });
+  return verifier;
+}
 
 /** Every /api/* call carries a Shopify session token; the shop and staff member come only from it. */
 export const sessionAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const { config, db } = c.var.deps;
+  const { config, db } = c.get("deps");
   const header = c.req.header("authorization") ?? "";
   const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
   if (!token) throw new HttpError(401, "missing_token", "send the Shopify session token as Authorization: Bearer <token>");
   try {
-    const claims = await verifySessionToken(token, { secret: config.apiSecret, apiKey: config.apiKey });
+    const claims = await verifierFor(config).verify(token);
     c.set("shopId", claims.shopId);
     c.set("staffId", claims.staffId);
   } catch (error) {
@@ -21,11 +33,12 @@ export const sessionAuth = createMiddleware<AppEnv>(async (c, next) => {
     throw error;
   }
   // A shop is created on its first verified contact; after that, no write on the read path.
-  const known = knownShops.get(db) ?? new Set<string>();
-  knownShops.set(db, known);
-  if (!known.has(c.var.shopId)) {
-    await ensureShop(db.db, c.var.shopId);
-    known.add(c.var.shopId);
+  const shopId = c.get("shopId");
+  let known = knownShops.get(db);
+  if (!known) knownShops.set(db, (known = new Set<string>()));
+  if (!known.has(shopId)) {
+    await ensureShop(db.db, shopId);
+    known.add(shopId);
   }
   await next();
 });
