@@ -23,7 +23,7 @@ export function rateLimit(kind: "shop" | "device", limits: RateLimits): Middlewa
     windowMs: limits.windowMs,
     limit: kind === "shop" ? limits.perShop : limits.perDevice,
     standardHeaders: "draft-6",
-    keyGenerator: (c) => (kind === "shop" ? `shop:${c.var.shopId}` : `device:${c.var.shopId}:${c.var.deviceId}`),
+    keyGenerator: (c) => (kind === "shop" ? `shop:${c.get("shopId")}` : `device:${c.get("shopId")}:${c.get("deviceId")}`),
     handler: (c) =>
       c.json(
         {

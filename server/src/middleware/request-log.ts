@@ -6,9 +6,13 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const requestId = c.req.header("x-request-id")?.slice(0, 64) || crypto.randomUUID();
   c.set("requestId", requestId);
   const started = performance.now();
-  await next();
+  // Set before the response exists, so c.json and friends build it in; setting it afterwards made
+  // @hono/node-server turn its light response into a full Fetch Response (a stream) on every request.
   c.header("X-Request-Id", requestId);
-  c.var.deps.log({
+  await next();
+  if (!c.res.headers.has("x-request-id")) c.header("X-Request-Id", requestId); // a handler's own Response
+  // c.get, not c.var: c.var copies every variable into a new object on each access.
+  c.get("deps").log({
     level: c.res.status >= 500 ? "error" : "info",
     msg: "request",
     requestId,
@@ -16,6 +20,6 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
     path: c.req.path,
     status: c.res.status,
     ms: Math.round((performance.now() - started) * 10) / 10,
-    shop: c.var.shopId,
+    shop: c.get("shopId"),
   });
 });
