@@ -81,9 +81,9 @@ const hintsQuerySchema = z.object({
 /** What the POS extension calls (session token): the register view, visits, checkout hints. */
 export const posRoutes = new Hono<AppEnv>()
   .get("/customers/:shopifyCustomerId", async (c) => {
-    const { db, clock } = c.var.deps;
+    const { db, clock } = c.get("deps");
     const raw = c.req.param("shopifyCustomerId");
-    const view = await registerView(db.db, c.var.shopId, raw, clock());
+    const view = await registerView(db, c.get("shopId"), raw, clock());
     if (!view) throw notFound(`customer ${raw}`);
     return c.json(view);
   })

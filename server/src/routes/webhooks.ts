@@ -11,7 +11,7 @@ import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { z } from "zod";
 import { isValidWebhookHmac } from "../auth/webhook-hmac";
-import { queryRows } from "../db/rows";
+import { preparedRows } from "../db/prepared";
 import { HttpError, parseOr400 } from "../http/errors";
 import type { AppEnv } from "../http/context";
 
@@ -45,19 +45,21 @@ export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
   if (!SHOP_DOMAIN.test(shopId)) throw new HttpError(400, "bad_shop", "X-Shopify-Shop-Domain must be a {shop}.myshopify.com domain");
   const deliveryId = c.req.header("x-shopify-event-id") || c.req.header("x-shopify-webhook-id");
   if (!deliveryId || deliveryId.length > 200) throw new HttpError(400, "missing_id", "X-Shopify-Event-Id or X-Shopify-Webhook-Id is required");
+  const text = new TextDecoder().decode(raw);
   let body: unknown;
   try {
-    body = JSON.parse(new TextDecoder().decode(raw));
+    body = JSON.parse(text);
   } catch {
     throw new HttpError(400, "invalid_json", "webhook body is not valid JSON");
   }
   parseOr400(payloadSchemas[topic], body, `${topic} payload`);
-
-  const inserted = await queryRows<{ id: string }>(
-    db.db,
+  // The body is stored as Shopify sent it (PostgreSQL reads the same JSON into jsonb); a fixed-text,
+  // prepared statement, so each connection plans it once.
+  const inserted = await preparedRows<{ id: string }>(
+    db,
     sql`WITH s AS (INSERT INTO shops (shop_id) VALUES (${shopId}) ON CONFLICT (shop_id) DO NOTHING),
          d AS (INSERT INTO webhook_deliveries (shop_id, delivery_id, topic, webhook_id, payload)
-               VALUES (${shopId}, ${deliveryId}, ${topic}, ${c.req.header("x-shopify-webhook-id") ?? null}, ${JSON.stringify(body)}::jsonb)
+               VALUES (${shopId}, ${deliveryId}, ${topic}, ${c.req.header("x-shopify-webhook-id") ?? null}, ${text}::jsonb)
                ON CONFLICT (shop_id, delivery_id) DO NOTHING RETURNING delivery_id)
         INSERT INTO jobs (shop_id, id, kind, ref) SELECT ${shopId}, ${crypto.randomUUID()}, 'webhook', delivery_id FROM d
         ON CONFLICT (shop_id, kind, ref) DO NOTHING RETURNING id`,

@@ -1,45 +1,63 @@
-import { churnBand as churnBandOf, currentConsentState, normalizeShopifyCustomerId, type ConsentEntry } from "@c360/shared";
-import { sql } from "drizzle-orm";
-import type { Queryable } from "../db/client";
-import { queryRows } from "../db/rows";
+import { churnBand as churnBandOf, currentConsentState, normalizeShopifyCustomerId, type ConsentEntry, type ShopSettings } from "@c360/shared";
+import { sql, type SQL } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { preparedRows } from "../db/prepared";
 import { HttpError } from "../http/errors";
 import { consentView, loyaltyView, type ProfileRow } from "./profile-view";
 import { parseStoredSettings } from "./shop";
 
 interface RegisterRow extends ProfileRow {
-  shop_settings: unknown;
+  /** The shop's settings as stored JSON text: the key of {@link settingsOf}'s cache. */
+  shop_settings: string | null;
   ids: { kind: string; value: string }[] | string | null;
   consent_rows: { id: string; channel: string; action: "granted" | "revoked"; acted_at: string; received_at: string }[] | string | null;
   open_duplicates: string | number;
 }
 
+// Settings change rarely and every lookup of a shop carries the same text; parsing it (zod, defaults)
+// was a visible share of a lookup. Keyed by the exact text, so an edit is seen on the next lookup.
+const parsedSettings = new Map<string, ShopSettings>();
+function settingsOf(text: string | null): ShopSettings {
+  const key = text ?? "";
+  let settings = parsedSettings.get(key);
+  if (!settings) {
+    if (parsedSettings.size >= 256) parsedSettings.clear();
+    settings = parseStoredSettings(text);
+    parsedSettings.set(key, settings);
+  }
+  return settings;
+}
+
 const parsed = <T>(v: T | string | null): T | null => (typeof v === "string" ? (JSON.parse(v) as T) : v);
 const iso = (d: Date | string | null | undefined) => (d == null ? null : new Date(d).toISOString());
+
+/** The one statement behind the register view; exported so the bench can EXPLAIN exactly what runs. */
+export function registerViewQuery(shopId: string, shopifyId: string): SQL {
+  return sql`SELECT p.*, s.settings::text AS shop_settings,
+      (SELECT json_agg(json_build_object('kind', i.kind, 'value', i.value) ORDER BY i.linked_at, i.kind, i.value)
+         FROM identifiers i WHERE i.shop_id = p.shop_id AND i.profile_id = p.id) AS ids,
+      (SELECT json_agg(json_build_object('id', c.id, 'channel', c.channel, 'action', c.action, 'acted_at', c.acted_at, 'received_at', c.received_at))
+         FROM consents c WHERE c.shop_id = p.shop_id AND c.profile_id = p.id) AS consent_rows,
+      (SELECT count(*) FROM merge_candidates m WHERE m.shop_id = p.shop_id AND m.status = 'open' AND m.profile_id = p.id)
+         + (SELECT count(*) FROM merge_candidates m WHERE m.shop_id = p.shop_id AND m.status = 'open' AND m.other_profile_id = p.id) AS open_duplicates
+    FROM identifiers x
+    JOIN profiles p ON p.shop_id = x.shop_id AND p.id = x.profile_id
+    JOIN shops s ON s.shop_id = x.shop_id
+    WHERE x.shop_id = ${shopId} AND x.kind = 'shopify' AND x.value = ${shopifyId}`;
+}
 
 /**
  * The register's view of a customer (`GET /api/pos/customers/:id`) in one round trip: the profile found
  * through the Shopify-ID primary key, with its identifiers, consent rows, open duplicates and the shop's
- * settings gathered by indexed sub-selects. This is the path every checkout waits on.
+ * settings gathered by indexed sub-selects, prepared once per connection. This is the path every checkout
+ * waits on.
  */
-export async function registerView(q: Queryable, shopId: string, rawCustomerId: string, now: Date) {
+export async function registerView(database: Database, shopId: string, rawCustomerId: string, now: Date) {
   const shopifyId = normalizeShopifyCustomerId(rawCustomerId);
   if (!shopifyId) throw new HttpError(400, "invalid_customer", `"${rawCustomerId}" is not a Shopify customer ID`);
-  const [row] = await queryRows<RegisterRow>(
-    q,
-    sql`SELECT p.*, s.settings AS shop_settings,
-          (SELECT json_agg(json_build_object('kind', i.kind, 'value', i.value) ORDER BY i.linked_at, i.kind, i.value)
-             FROM identifiers i WHERE i.shop_id = p.shop_id AND i.profile_id = p.id) AS ids,
-          (SELECT json_agg(json_build_object('id', c.id, 'channel', c.channel, 'action', c.action, 'acted_at', c.acted_at, 'received_at', c.received_at))
-             FROM consents c WHERE c.shop_id = p.shop_id AND c.profile_id = p.id) AS consent_rows,
-          (SELECT count(*) FROM merge_candidates m WHERE m.shop_id = p.shop_id AND m.status = 'open' AND m.profile_id = p.id)
-            + (SELECT count(*) FROM merge_candidates m WHERE m.shop_id = p.shop_id AND m.status = 'open' AND m.other_profile_id = p.id) AS open_duplicates
-        FROM identifiers x
-        JOIN profiles p ON p.shop_id = x.shop_id AND p.id = x.profile_id
-        JOIN shops s ON s.shop_id = x.shop_id
-        WHERE x.shop_id = ${shopId} AND x.kind = 'shopify' AND x.value = ${shopifyId}`,
-  );
+  const [row] = await preparedRows<RegisterRow>(database, registerViewQuery(shopId, shopifyId));
   if (!row) return null;
-  const settings = parseStoredSettings(row.shop_settings);
+  const settings = settingsOf(row.shop_settings);
   const ids = parsed(row.ids) ?? [];
   const consentEntries: ConsentEntry[] = (parsed(row.consent_rows) ?? []).map((c) => ({
     id: c.id,
