@@ -6,6 +6,7 @@ import { HttpError } from "../http/errors";
 import { recomputeProfile } from "./recompute-profile";
 import { resolveEventIdentity } from "./resolve-identity";
 import type { ShopContext } from "./shop";
+import { sqlTextArray } from "./sql-arrays";
 
 export interface VisitInput {
   /** Client-generated; a second call with the same ID changes nothing. */
@@ -79,4 +80,23 @@ export async function liveProfileId(q: Queryable, shopId: string, profileId: str
     return survivor?.status === "active" ? survivor.id : null;
   }
   return row.id;
+}
+
+/** {@link liveProfileId} for many profiles in one statement: each known, live one maps to its live profile. */
+export async function liveProfileIds(q: Queryable, shopId: string, profileIds: Iterable<string>): Promise<Map<string, string>> {
+  const ids = [...new Set(profileIds)];
+  const live = new Map<string, string>();
+  if (ids.length === 0) return live;
+  const rows = await queryRows<{ id: string; status: string; merged_into: string | null; survivor_status: string | null }>(
+    q,
+    sql`SELECT p.id, p.status, p.merged_into, s.status AS survivor_status
+        FROM profiles p LEFT JOIN profiles s ON s.shop_id = p.shop_id AND s.id = p.merged_into
+        WHERE p.shop_id = ${shopId} AND p.id = ANY(${sqlTextArray(ids)})`,
+  );
+  for (const r of rows) {
+    if (r.status === "erased") continue;
+    if (r.status !== "merged") live.set(r.id, r.id);
+    else if (r.merged_into && r.survivor_status === "active") live.set(r.id, r.merged_into);
+  }
+  return live;
 }
