@@ -1,0 +1,94 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { queryRows } from "@c360/server/db/rows";
+import { registerViewQuery } from "@c360/server/services/register-view";
+import { sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import { watchBackgroundWork } from "../background";
+import { planBuffers } from "../buffers";
+import type { Bench } from "../context";
+import { cpuDuring } from "../cpu";
+import type { HttpRequest } from "../load/jobs";
+import { fmt } from "../measure";
+
+/** Clients in flight for the flat-out run and for its baselines. */
+const CONCURRENCY = 10;
+/** Customers the load cycles through; a further 100 are only looked at afterwards, as cold ones. */
+const HOT = 1000;
+
+/**
+ * Register lookup over HTTP from the load process: open loop at the target's 500 req/s (after a warm-up),
+ * then flat out with 10 connections; beside it, a primary-key SELECT of one profile through the same
+ * driver (postgres.js) from the same process with 10 callers. Also reports where the time goes (CPU per
+ * call of each process, the route's statement alone) and what could make the tail (the server's and the
+ * load process's event-loop stalls, shared-buffer misses, autovacuum and checkpoints during the run).
+ */
+export async function measureLookup(b: Bench) {
+  // Customers spread over the whole shop, not just the first pages of the index.
+  const all = await queryRows<{ value: string; profile_id: string }>(
+    b.runtime.db.db,
+    sql`SELECT value, profile_id FROM identifiers WHERE shop_id = ${b.shopId} AND kind = 'shopify' ORDER BY md5(value) LIMIT ${HOT + 100}`,
+  );
+  const ids = all.slice(0, HOT);
+  const cold = all.slice(HOT);
+  const viewQuery = (shopifyId: string) => new PgDialect().sqlToQuery(registerViewQuery(b.shopId, shopifyId));
+  const us = (ms: number | undefined, calls: number) => fmt(((ms ?? NaN) / calls) * 1000);
+
+  const pkBase = await b.load.run({
+    kind: "sql",
+    databaseUrl: b.databaseUrl,
+    concurrency: CONCURRENCY,
+    amount: 10_000,
+    statement: "SELECT * FROM profiles WHERE shop_id = $1 AND id = $2",
+    params: ids.map((r) => [b.shopId, r.profile_id]),
+  });
+  // The route's own statement through the same driver and process: separates the database's share from HTTP's.
+  const statementAlone = await b.load.run({
+    kind: "sql",
+    databaseUrl: b.databaseUrl,
+    concurrency: CONCURRENCY,
+    amount: 10_000,
+    statement: viewQuery("").sql,
+    params: ids.map((r) => viewQuery(r.value).params as string[]),
+  });
+  const requests: HttpRequest[] = ids.map((r) => ({ method: "GET", path: `/api/pos/customers/${r.value}`, headers: b.auth }));
+  await b.load.run({ kind: "http", url: b.base, connections: CONCURRENCY, amount: 2000, requests }); // warm-up: JIT, pool, caches
+
+  const serverLag = monitorEventLoopDelay({ resolution: 1 }); // this process is the server's
+  const background = await watchBackgroundWork(b.raw);
+  serverLag.enable();
+  const atTarget = await b.load.run({ kind: "http-rate", url: b.base, perSecond: 500, amount: 3000, requests });
+  serverLag.disable();
+  const during = await background.stop();
+  const hotBuffers = await planBuffers(b.raw, ids.slice(0, 100).map((r) => viewQuery(r.value)));
+  const coldBuffers = await planBuffers(b.raw, cold.map((r) => viewQuery(r.value)));
+
+  const measured = await cpuDuring(b.raw, () => b.load.run({ kind: "http", url: b.base, connections: CONCURRENCY, amount: 10_000, requests }));
+  const flatOut = measured.value;
+
+  const one = viewQuery(ids[7 % ids.length]!.value);
+  const plan = await b.raw.unsafe(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${one.sql}`, one.params as string[]);
+  b.plans.push(
+    `Register lookup, the statement \`GET /api/pos/customers/:id\` runs (one round trip, prepared once per connection):\n\n\`\`\`\n${plan.map((r) => Object.values(r)[0]).join("\n")}\n\`\`\`\n\n` +
+      `During the 500 req/s run: the server's event-loop delay p99 ${fmt(serverLag.percentile(99) / 1e6, 1)} ms (max ${fmt(serverLag.max / 1e6, 1)} ms), ` +
+      `the load process's ${fmt(atTarget.generatorLagP99, 1)} ms; autovacuum on this database: ${during.autovacuum.length ? during.autovacuum.join(", ") : "none"}; ` +
+      `checkpoints on the server: ${during.checkpoints}. Right after it, the statement for 100 of the customers being looked up touched ` +
+      `${fmt(hotBuffers.hitPerStatement, 1)} shared-buffer blocks and read ${fmt(hotBuffers.readPerStatement, 2)} (hit ratio ${fmt(hotBuffers.hitRatio * 100, 1)} %); ` +
+      `for 100 customers not looked up before, ${fmt(coldBuffers.hitPerStatement, 1)} hits and ${fmt(coldBuffers.readPerStatement, 2)} reads (${fmt(coldBuffers.hitRatio * 100, 1)} %).\n\n` +
+      `Where a lookup's time goes, flat out with ${CONCURRENCY} connections, as CPU per call (µs; from /proc and process.cpuUsage, so other work on the ` +
+      `machine inflates it far less than it does rates): over HTTP, server ${us(measured.nodeMs, flatOut.requests)} + PostgreSQL ${us(measured.postgresMs, flatOut.requests)} ` +
+      `+ load process ${us(flatOut.loadCpuMs, flatOut.requests)}; the route's statement alone, PostgreSQL ${us(statementAlone.postgresCpuMs, statementAlone.requests)} ` +
+      `+ driver ${us(statementAlone.loadCpuMs, statementAlone.requests)} (${fmt(statementAlone.perSecond)} /s); the PK SELECT baseline, PostgreSQL ` +
+      `${us(pkBase.postgresCpuMs, pkBase.requests)} + driver ${us(pkBase.loadCpuMs, pkBase.requests)}.`,
+  );
+  const ratio = flatOut.perSecond / pkBase.perSecond;
+  b.rows.push({
+    what: "register lookup (/api/pos/customers/:id)",
+    figure:
+      `at 500 req/s: p50 ${fmt(atTarget.p50, 1)} ms, p99 ${fmt(atTarget.p99, 1)} ms; ` +
+      `flat out (${CONCURRENCY} connections): ${fmt(flatOut.perSecond)} req/s, p99 ${fmt(flatOut.p99, 1)} ms`,
+    baseline: `PK SELECT (${CONCURRENCY} callers): ${fmt(pkBase.perSecond)} /s, p99 ${fmt(pkBase.p99, 1)} ms`,
+    ratio: fmt(ratio, 2),
+    target: "p99 <= 20 ms at 500 req/s; >= 50% of baseline",
+    note: `p99 at 500 req/s ${atTarget.p99 <= 20 ? "met" : "missed"}; throughput ${ratio >= 0.5 ? "met" : "missed"} (CPU per call below)`,
+  });
+}
