@@ -13,13 +13,15 @@ import { generateShop } from "@c360/server/seed/generate";
 import postgres from "postgres";
 import { fmt, timed } from "./measure";
 
-const { values } = parseArgs({ options: { customers: { type: "string", default: "2000" }, batch: { type: "string" } } });
+const { values } = parseArgs({ options: { customers: { type: "string", default: "2000" }, batch: { type: "string" }, "log-statements": { type: "boolean" }, keep: { type: "boolean" } } });
 const SHOP = "processing-shop.myshopify.com";
 const SECRET = "bench-secret";
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const dbName = `c360_processing_${Date.now().toString(36)}`;
 const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
 await admin.unsafe(`CREATE DATABASE ${dbName}`);
+// Every statement with its duration in the server log, to see where processing time goes.
+if (values["log-statements"]) await admin.unsafe(`ALTER DATABASE ${dbName} SET log_min_duration_statement = 0`);
 const url = new URL(adminUrl);
 url.pathname = `/${dbName}`;
 const database = await openDatabase({ url: url.toString(), max: 10 });
@@ -43,6 +45,7 @@ try {
   );
 } finally {
   await runtime.close();
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+  if (values.keep) console.log(`kept database ${dbName}`);
+  else await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
   await admin.end();
 }

@@ -14,7 +14,8 @@ import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
 import { recomputeProfiles } from "./recompute-profile";
-import { resolveEventIdentity, type IdentityEvent } from "./resolve-identity";
+import type { IdentityEvent } from "./resolve-identity";
+import { resolveIdentitiesInBatch, type BatchedIdentityEvent } from "./resolve-identity-batch";
 import type { ShopContext } from "./shop";
 import { sqlTextArray } from "./sql-arrays";
 
@@ -43,8 +44,8 @@ export function parseDataEvent(topic: WebhookTopic, payload: unknown): DataEvent
 
 /**
  * Ingests data events in arrival order with the same outcome as one at a time, but set-based: identity
- * is resolved per event (its decisions depend on the ones before), then orders, lines, refunds and
- * loyalty are written with one statement each and every touched profile is recomputed once.
+ * is decided in memory in arrival order (each decision depends on the ones before), then orders, lines,
+ * refunds and loyalty are written with one statement each and every touched profile is recomputed once.
  * The caller holds the shop lock (`loadShop(..., { lock: true })`).
  */
 export async function ingestBatch(q: Queryable, shop: ShopContext, events: readonly DataEvent[], now: Date): Promise<void> {
@@ -85,9 +86,16 @@ const orderIdentity = (order: WebhookOrder, shop: ShopContext): IdentityEvent =>
   };
 };
 
-const customerIdentity = (customer: WebhookCustomer, shop: ShopContext, now: Date): IdentityEvent => {
+/** Shopify's own customer record is the authority for the names and address it carries. */
+const customerIdentity = (customer: WebhookCustomer, shop: ShopContext, now: Date): BatchedIdentityEvent => {
   const at = customer.updated_at ?? customer.created_at ?? now;
   return {
+    authoritative: {
+      firstName: customer.first_name,
+      lastName: customer.last_name,
+      postcode: customer.default_address?.zip ?? null,
+      address1: customer.default_address?.address1 ?? null,
+    },
     id: `customer:${customer.id}:${at.toISOString()}`,
     source: "customer",
     identifiers: normalizeIdentifiers(
@@ -99,33 +107,25 @@ const customerIdentity = (customer: WebhookCustomer, shop: ShopContext, now: Dat
 };
 
 /**
- * Identity decisions depend on every decision before them, so events resolve one after another. Returns
- * the profile each order's latest event resolved to, the profiles customer records landed on, and which
- * profiles were merged into which.
+ * Resolves the orders' and customer records' identities in arrival order (set-based, see
+ * resolveIdentitiesInBatch). Returns the profile each order's latest event resolved to, the profiles
+ * customer records landed on, and which profiles were merged into which.
  */
 async function resolveInOrder(q: Queryable, shop: ShopContext, events: readonly DataEvent[], now: Date) {
+  const identityEvents: { event: BatchedIdentityEvent; orderId: string | null }[] = events.flatMap((e): { event: BatchedIdentityEvent; orderId: string | null }[] => {
+    if (e.kind === "order") return [{ event: orderIdentity(e.order, shop), orderId: e.order.id }];
+    if (e.kind === "customer") return [{ event: customerIdentity(e.customer, shop, now), orderId: null }];
+    return [];
+  });
+  const { profileOf, survivorOf } = await resolveIdentitiesInBatch(q, shop, identityEvents.map((x) => x.event), now);
   const orderProfile = new Map<string, string>();
   const customerProfiles: string[] = [];
-  const survivorOf = new Map<string, string>();
-  for (const e of events) {
-    if (e.kind === "refund") continue;
-    const identity = e.kind === "order" ? orderIdentity(e.order, shop) : customerIdentity(e.customer, shop, now);
-    const resolution = await resolveEventIdentity(q, shop, identity, now);
-    if (!resolution) continue;
-    for (const merged of resolution.mergedAway) survivorOf.set(merged, resolution.profileId);
-    if (e.kind === "order") {
-      orderProfile.set(e.order.id, resolution.profileId);
-    } else {
-      // Shopify's own customer record is the authority for the names and address it carries.
-      const { customer } = e;
-      await q.execute(sql`UPDATE profiles SET
-          first_name = coalesce(${customer.first_name}, first_name), last_name = coalesce(${customer.last_name}, last_name),
-          postcode = coalesce(${customer.default_address?.zip ?? null}, postcode),
-          address1 = coalesce(${customer.default_address?.address1 ?? null}, address1)
-        WHERE shop_id = ${shop.shopId} AND id = ${resolution.profileId}`);
-      customerProfiles.push(resolution.profileId);
-    }
-  }
+  identityEvents.forEach(({ orderId }, i) => {
+    const profileId = profileOf[i];
+    if (!profileId) return;
+    if (orderId) orderProfile.set(orderId, profileId);
+    else customerProfiles.push(profileId);
+  });
   return { orderProfile, customerProfiles, survivorOf };
 }
 

@@ -54,37 +54,33 @@ export async function recomputeProfiles(q: Queryable, shopId: string, profileIds
   const lookbackStart = new Date(now.getTime() - settings.lifecycle.engagementLookbackDays * 86_400_000);
   const facts = await queryRows<Facts>(
     q,
-    sql`WITH ids AS (SELECT unnest(${sqlTextArray(ids)}) AS id),
-        o AS (
-          SELECT o.profile_id, o.source_name, o.location_id, o.placed_at,
-                 o.total - coalesce((SELECT sum(r.amount) FROM refunds r WHERE r.shop_id = o.shop_id AND r.order_id = o.order_id), 0) AS net
-          FROM orders o WHERE o.shop_id = ${shopId} AND o.profile_id IN (SELECT id FROM ids) AND o.cancelled_at IS NULL),
-        oa AS (
-          SELECT profile_id, count(*) AS order_count, sum(net) AS lifetime,
+    // Per profile, LATERAL index lookups: the planner cannot see how few profiles a batch names, and
+    // grouping shop-wide scans costs far more than a handful of index probes each.
+    sql`SELECT p.id, oa.order_count, oa.lifetime, oa.pos, oa.online, oa.first_order_at, oa.last_order_at, oa.order_dates,
+               oa.preferred_location_id, va.visit_count, va.last_visit_at,
+               va.recent + ea.recent AS visits_in_lookback, ea.last_event_at, p.first_seen_at,
+               (SELECT rfm_breaks FROM shops WHERE shop_id = ${shopId}) AS rfm_breaks, la.ledger
+        FROM unnest(${sqlTextArray(ids)}) AS ids(id)
+        JOIN profiles p ON p.shop_id = ${shopId} AND p.id = ids.id
+        CROSS JOIN LATERAL (
+          SELECT count(*) AS order_count, sum(net) AS lifetime,
                  sum(net) FILTER (WHERE source_name = 'pos') AS pos,
                  sum(net) FILTER (WHERE source_name IS DISTINCT FROM 'pos') AS online,
                  min(placed_at) AS first_order_at, max(placed_at) AS last_order_at,
                  json_agg(placed_at ORDER BY placed_at) AS order_dates,
                  mode() WITHIN GROUP (ORDER BY location_id) FILTER (WHERE location_id IS NOT NULL) AS preferred_location_id
-          FROM o GROUP BY profile_id),
-        va AS (
-          SELECT profile_id, count(*) AS visit_count, max(at) AS last_visit_at, count(*) FILTER (WHERE at > ${lookbackStart}) AS recent
-          FROM visits WHERE shop_id = ${shopId} AND profile_id IN (SELECT id FROM ids) GROUP BY profile_id),
-        ea AS (
-          SELECT profile_id, max(at) AS last_event_at,
-                 count(*) FILTER (WHERE source IN ('identify', 'capture') AND at > ${lookbackStart}) AS recent
-          FROM identity_events WHERE shop_id = ${shopId} AND profile_id IN (SELECT id FROM ids) GROUP BY profile_id),
-        la AS (
-          SELECT profile_id, json_agg(json_build_object('kind', kind, 'points', points, 'at', at)) AS ledger
-          FROM loyalty_ledger WHERE shop_id = ${shopId} AND profile_id IN (SELECT id FROM ids) GROUP BY profile_id)
-        SELECT p.id, oa.order_count, oa.lifetime, oa.pos, oa.online, oa.first_order_at, oa.last_order_at, oa.order_dates,
-               oa.preferred_location_id, va.visit_count, va.last_visit_at,
-               coalesce(va.recent, 0) + coalesce(ea.recent, 0) AS visits_in_lookback, ea.last_event_at, p.first_seen_at,
-               (SELECT rfm_breaks FROM shops WHERE shop_id = ${shopId}) AS rfm_breaks, la.ledger
-        FROM profiles p
-        LEFT JOIN oa ON oa.profile_id = p.id LEFT JOIN va ON va.profile_id = p.id
-        LEFT JOIN ea ON ea.profile_id = p.id LEFT JOIN la ON la.profile_id = p.id
-        WHERE p.shop_id = ${shopId} AND p.id IN (SELECT id FROM ids)`,
+          FROM (SELECT o.source_name, o.location_id, o.placed_at,
+                       o.total - coalesce((SELECT sum(r.amount) FROM refunds r WHERE r.shop_id = o.shop_id AND r.order_id = o.order_id), 0) AS net
+                FROM orders o WHERE o.shop_id = ${shopId} AND o.profile_id = p.id AND o.cancelled_at IS NULL) o) oa
+        CROSS JOIN LATERAL (
+          SELECT count(*) AS visit_count, max(at) AS last_visit_at, count(*) FILTER (WHERE at > ${lookbackStart}) AS recent
+          FROM visits v WHERE v.shop_id = ${shopId} AND v.profile_id = p.id) va
+        CROSS JOIN LATERAL (
+          SELECT max(at) AS last_event_at, count(*) FILTER (WHERE source IN ('identify', 'capture') AND at > ${lookbackStart}) AS recent
+          FROM identity_events e WHERE e.shop_id = ${shopId} AND e.profile_id = p.id) ea
+        CROSS JOIN LATERAL (
+          SELECT json_agg(json_build_object('kind', kind, 'points', points, 'at', at)) AS ledger
+          FROM loyalty_ledger l WHERE l.shop_id = ${shopId} AND l.profile_id = p.id) la`,
   );
   if (facts.length === 0) return;
   const rows = facts.map((f) => aggregatesFromFacts(f, settings, now));

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
 import { mergeProfiles } from "./merge";
+import { sqlTextArray } from "./sql-arrays";
 import type { ShopContext } from "./shop";
 
 export interface IdentityEvent {
@@ -85,17 +86,14 @@ export async function resolveEventIdentity(q: Queryable, shop: ShopContext, even
 
 export async function loadOwners(q: Queryable, shopId: string, seen: Identifier[]): Promise<OwnedProfile[]> {
   if (seen.length === 0) return [];
-  // Row-value IN keeps the lookup on the (shop_id, kind, value) primary key.
-  const keys = sql.join(
-    seen.map((i) => sql`(${i.kind}, ${i.value})`),
-    sql`, `,
-  );
+  // Each seen identifier is one probe of the (shop_id, kind, value) primary key, however many a batch sees.
   const rows = await queryRows<{ profile_id: string; created_at: Date | string; kind: Identifier["kind"]; value: string }>(
     q,
     sql`SELECT i.profile_id, p.created_at, i.kind, i.value
         FROM identifiers i JOIN profiles p ON p.shop_id = i.shop_id AND p.id = i.profile_id
         WHERE i.shop_id = ${shopId} AND i.profile_id IN (
-          SELECT profile_id FROM identifiers WHERE shop_id = ${shopId} AND (kind, value) IN (${keys}))`,
+          SELECT x.profile_id FROM unnest(${sqlTextArray(seen.map((i) => i.kind))}, ${sqlTextArray(seen.map((i) => i.value))}) AS s(kind, value)
+          JOIN identifiers x ON x.shop_id = ${shopId} AND x.kind = s.kind AND x.value = s.value)`,
   );
   const byProfile = new Map<string, OwnedProfile>();
   for (const r of rows) {

@@ -45,7 +45,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  opts: { kind?: TestDbKind; clock?: TestClock; rateLimits?: RateLimits; log?: Logger } = {},
+  opts: { kind?: TestDbKind; clock?: TestClock; rateLimits?: RateLimits; log?: Logger; queueBatchSize?: number } = {},
 ): Promise<TestServer> {
   const clock = opts.clock ?? testClock();
   const database = await openTestDatabase(opts.kind);
@@ -59,7 +59,7 @@ export async function startTestServer(
     devSecret: false,
     rateLimits: opts.rateLimits,
   };
-  const runtime = await createRuntime(config, { log: opts.log ?? (process.env.C360_TEST_LOG ? jsonLogger() : silentLogger), clock, database, startWorkers: false, queueLockSeconds: 1 });
+  const runtime = await createRuntime(config, { log: opts.log ?? (process.env.C360_TEST_LOG ? jsonLogger() : silentLogger), clock, database, startWorkers: false, queueLockSeconds: 1, queueBatchSize: opts.queueBatchSize });
   const token = (shopId = SHOP_A, o: { staffId?: string } = {}) =>
     signSessionToken({ shopId, secret: TEST_SECRET, apiKey: TEST_API_KEY, staffId: o.staffId ?? "staff-1" });
   let eventCounter = 0;
