@@ -137,9 +137,15 @@ export async function pushMutations(
     await recomputeProfiles(tx, device.shopId, [...toRecompute], shop.settings, now);
     await recordProfileChanges(tx, device.shopId, [...liveOf(state.changed)].filter((id) => !toRecompute.has(id)), "upsert");
 
-    const localIds = new Set([...state.localIds, ...skippedLocalIds]);
-    if (localIds.size) {
-      const keys = [...localIds].map((l) => localIdentifier(l).value);
+    // Which profile each local ID became: the workspace still mirrors those it read; the rest are read.
+    const unread: string[] = [];
+    for (const localId of new Set([...state.localIds, ...skippedLocalIds])) {
+      const local = localIdentifier(localId);
+      if (!work.isCovered([local])) unread.push(localId);
+      else if (work.ownerOf(local)) result.profiles[localId] = work.ownerOf(local)!;
+    }
+    if (unread.length) {
+      const keys = unread.map((l) => localIdentifier(l).value);
       const mapped = await queryRows<{ value: string; profile_id: string }>(
         tx,
         sql`SELECT value, profile_id FROM identifiers WHERE shop_id = ${device.shopId} AND kind = 'device' AND value = ANY(${sqlTextArray(keys)})`,
