@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openTestDatabase, testDbKind } from "../test-support/database";
-import { bulkInsert, postgresClientOf, type BulkColumn } from "./bulk-insert";
+import fc from "fast-check";
+import { bulkInsert, isoTimestamp, postgresClientOf, type BulkColumn } from "./bulk-insert";
 import type { Database } from "./client";
 import { queryRows } from "./rows";
 
@@ -51,5 +52,17 @@ describe(`bulkInsert (${testDbKind()})`, () => {
     await database.db.transaction((tx) => bulkInsert(tx, "bulk_probe", columns, [[7, "ok", new Date(), null]]));
     const [after] = await queryRows<{ n: number | string }>(database.db, sql`SELECT count(*) AS n FROM bulk_probe`);
     expect(Number(after!.n)).toBe(1);
+  });
+});
+
+describe("isoTimestamp", () => {
+  it("writes exactly what Date#toISOString writes", () => {
+    fc.assert(
+      fc.property(fc.date({ noInvalidDate: true }), (date) => {
+        expect(isoTimestamp(date)).toBe(date.toISOString());
+      }),
+      { numRuns: 5_000 },
+    );
+    for (const t of [0, 86_399_999, 86_400_000, 253_402_300_799_999, -1]) expect(isoTimestamp(new Date(t))).toBe(new Date(t).toISOString());
   });
 });

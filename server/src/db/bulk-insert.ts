@@ -8,6 +8,8 @@ import type { Queryable } from "./client";
 export interface BulkColumn {
   name: string;
   type: "text" | "timestamptz" | "jsonb" | "bigint" | "integer" | "real" | "numeric";
+  /** Values the caller made (IDs, codes) that never hold a tab, newline, carriage return or backslash: COPY skips the escape check. */
+  plain?: boolean;
 }
 
 /** The postgres-js connection under a drizzle database or transaction; null on PGlite. */
@@ -35,10 +37,14 @@ async function copyIn(client: postgres.Sql, table: string, columns: readonly Bul
   let failed: Error | null = null;
   stream.on("error", (error) => void (failed ??= error));
   const finished = once(stream, "finish");
+  const plain = columns.map((c) => c.plain === true);
   let count = 0;
   let buffer = "";
   for (const row of rows) {
-    for (let i = 0; i < row.length; i++) buffer += (i === 0 ? "" : "\t") + copyText(row[i]);
+    for (let i = 0; i < row.length; i++) {
+      const value = row[i];
+      buffer += (i === 0 ? "" : "\t") + (plain[i] && typeof value === "string" ? value : copyText(value));
+    }
     buffer += "\n";
     count++;
     if (buffer.length >= COPY_BUFFER_CHARS) {
@@ -57,11 +63,42 @@ async function copyIn(client: postgres.Sql, table: string, columns: readonly Bul
 
 /** COPY's text format: `\N` is NULL; backslash, tab, newline and carriage return are escaped. */
 function copyText(value: unknown): string {
+  if (typeof value === "string") return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPED, (c) => COPY_ESCAPES[c]!) : value;
   if (value === null || value === undefined) return "\\N";
-  const text = value instanceof Date ? value.toISOString() : typeof value === "object" ? JSON.stringify(value) : String(value);
-  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : text;
+  if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return String(value);
+  if (value instanceof Date) return isoTimestamp(value);
+  return copyText(JSON.stringify(value));
 }
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+const ESCAPED = /[\\\t\n\r]/g;
 const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
+const DAY_MS = 86_400_000;
+const dayPrefixes = new Map<number, string>();
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => pad(n, 2));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => pad(n, 3));
+
+/** `Date#toISOString`, several times faster: a million rows carry a few million timestamps. */
+export function isoTimestamp(date: Date): string {
+  const t = date.getTime();
+  if (!(t >= 0 && t < 253_402_300_800_000)) return date.toISOString(); // before 1970 or after 9999
+  const day = Math.floor(t / DAY_MS);
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    prefix = date.toISOString().slice(0, 11);
+    if (dayPrefixes.size > 100_000) dayPrefixes.clear();
+    dayPrefixes.set(day, prefix);
+  }
+  let rest = t - day * DAY_MS;
+  const ms = rest % 1000;
+  rest = (rest - ms) / 1000;
+  const seconds = rest % 60;
+  rest = (rest - seconds) / 60;
+  const minutes = rest % 60;
+  const hours = (rest - minutes) / 60;
+  return `${prefix}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[ms]}Z`;
+}
 
 async function insertInChunks(q: Queryable, table: string, columns: readonly BulkColumn[], rows: Iterable<readonly unknown[]>): Promise<number> {
   const names = sql.raw(columns.map((c) => quoteIdent(c.name)).join(", "));

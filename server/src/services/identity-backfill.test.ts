@@ -184,4 +184,18 @@ describe(`identity backfill (${dbLabel()})`, () => {
     expect(walker).toMatchObject({ profile: "email:walkin@home.net shopify:601", first_name: "Wendy", order_count: 1, lifecycle_stage: "converted" });
     expect(state.active.find((p) => p.profile.includes("tom@home.net"))).toMatchObject({ first_name: "Tom", last_name: "Stone" });
   });
+
+  it("normalises a chunk again under the lock when the shop's junk list changed while it was read ahead", async () => {
+    const t = await server();
+    const db = t.runtime.db;
+    const customers = async function* () {
+      yield record(customerPayload({ id: 1, email: "ann@shop.io" }));
+      // Chunk 2 has been read ahead with the old settings by now; the merchant adds the till's domain to the junk list.
+      await db.db.execute(sql`UPDATE shops SET settings = ${JSON.stringify({ junkIdentifiers: ["@shop.io"] })}::jsonb WHERE shop_id = ${SHOP_A}`);
+      yield record(customerPayload({ id: 2, email: "bo@shop.io" }));
+    };
+    expect(await runIdentityBackfill(db, SHOP_A, customers(), { clock: t.clock, chunkSize: 1 })).toMatchObject({ customers: 2, profilesCreated: 2, identifiersAttached: 3 });
+    const emails = await queryRows<{ value: string }>(db.db, sql`SELECT value FROM identifiers WHERE kind = 'email'`);
+    expect(emails.map((e) => e.value)).toEqual(["ann@shop.io"]);
+  });
 });

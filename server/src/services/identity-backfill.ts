@@ -54,29 +54,37 @@ export function customerEvent(customer: CustomerRecord, settings: ShopSettings, 
   };
 }
 
+/** The identity events of a list of customer records, in order (records without a usable identifier drop out). */
+export function customerEvents(customers: Iterable<CustomerRecord>, settings: ShopSettings, now: Date): CustomerEvent[] {
+  const events: CustomerEvent[] = [];
+  for (const customer of customers) {
+    const event = customerEvent(customer, settings, now);
+    if (event) events.push(event);
+  }
+  return events;
+}
+
 /**
  * Backfills a shop's existing customers inside the caller's transaction (shop lock held), giving the
  * profiles replaying them one by one through the webhook path would: resolution by the shared batch rule
  * in memory, then set-based writes. Customers already recorded (same ID and updated_at) change nothing.
  */
 export async function backfillCustomers(q: Queryable, shop: ShopContext, customers: readonly CustomerRecord[], now: Date): Promise<BackfillCounts> {
-  const events: CustomerEvent[] = [];
-  for (const customer of customers) {
-    const event = customerEvent(customer, shop.settings, now);
-    if (event) events.push(event);
-  }
-  const counts = { ...emptyCounts(), customers: customers.length };
+  return backfillEvents(q, shop, customerEvents(customers, shop.settings, now), customers.length, now);
+}
+
+async function backfillEvents(q: Queryable, shop: ShopContext, events: CustomerEvent[], customers: number, now: Date): Promise<BackfillCounts> {
+  const counts = { ...emptyCounts(), customers };
   if (events.length === 0) return counts;
 
   const state = await loadBackfillState(q, shop.shopId, events);
-  const fresh = events.filter((e) => !state.recordedEventIds.has(e.id));
+  const fresh = state.recordedEventIds.size > 0 ? events.filter((e) => !state.recordedEventIds.has(e.id)) : events;
   if (fresh.length === 0) return counts;
-  const nextId = orderedProfileIds(now);
   const resolution: BatchResolution = resolveIdentityBatch(
     fresh,
     state.owners.map((o) => o.profile),
     // Created "now", as the per-event path stamps them, so profiles that already existed stay the survivors.
-    { limits: shop.settings.identityLimits, newProfileId: nextId, createdAt: () => now },
+    { limits: shop.settings.identityLimits, newProfileId: orderedProfileIds(now), createdAt: () => now },
   );
   const { profilesWritten, candidates } = await writeBackfill(q, shop, { events: fresh, resolution, owners: state.owners, now });
   return {
@@ -90,9 +98,19 @@ export async function backfillCustomers(q: Queryable, shop: ShopContext, custome
 
 export const BACKFILL_CHUNK = 250_000;
 
+interface PreparedChunk {
+  records: CustomerRecord[];
+  events: CustomerEvent[];
+  settings: ShopSettings;
+  now: Date;
+}
+
 /**
  * Backfills from a stream of records in chunks, each its own transaction under the shop lock: webhooks
  * wait at most one chunk, memory stays bounded, and a run that stops part-way can simply be run again.
+ * The next chunk is read and normalised while the current one is written (the writes mostly wait on
+ * PostgreSQL), with the settings as read before the lock; a chunk whose shop changed them meanwhile is
+ * normalised again under the lock.
  */
 export async function runIdentityBackfill(
   database: Database,
@@ -100,24 +118,46 @@ export async function runIdentityBackfill(
   customers: Iterable<CustomerRecord> | AsyncIterable<CustomerRecord>,
   opts: { clock: () => Date; chunkSize?: number; onChunk?: (total: BackfillCounts) => void },
 ): Promise<BackfillCounts> {
-  const total = emptyCounts();
   const size = opts.chunkSize ?? BACKFILL_CHUNK;
-  let chunk: CustomerRecord[] = [];
-  const flush = async () => {
-    if (chunk.length === 0) return;
-    const records = chunk;
-    chunk = [];
-    const counts = await database.db.transaction(async (tx) => {
+  const source = Symbol.asyncIterator in customers ? customers[Symbol.asyncIterator]() : customers[Symbol.iterator]();
+  const prepare = async (): Promise<PreparedChunk | null> => {
+    const { settings } = await loadShop(database.db, shopId);
+    const now = opts.clock();
+    const records: CustomerRecord[] = [];
+    const events: CustomerEvent[] = [];
+    for (;;) {
+      const step = await source.next();
+      if (step.done) break;
+      records.push(step.value);
+      const event = customerEvent(step.value, settings, now);
+      if (event) events.push(event);
+      if (records.length >= size) break;
+      // Let the chunk being written keep its COPY streams fed.
+      if (records.length % 1_000 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return records.length > 0 ? { records, events, settings, now } : null;
+  };
+  const write = (chunk: PreparedChunk) =>
+    database.db.transaction(async (tx) => {
       const shop = await loadShop(tx, shopId, { lock: true });
-      return backfillCustomers(tx, shop, records, opts.clock());
+      const sameRules =
+        shop.settings.defaultCountry === chunk.settings.defaultCountry &&
+        JSON.stringify(shop.settings.junkIdentifiers) === JSON.stringify(chunk.settings.junkIdentifiers);
+      const events = sameRules ? chunk.events : customerEvents(chunk.records, shop.settings, chunk.now);
+      const customers = chunk.records.length;
+      chunk.records = chunk.events = []; // let them go before the writes: at a full chunk that is much of the heap
+      return backfillEvents(tx, shop, events, customers, chunk.now);
     });
+
+  const total = emptyCounts();
+  let next = prepare();
+  next.catch(() => {}); // awaited below; a failure must not surface as unhandled while a chunk is written
+  for (let chunk = await next; chunk; chunk = await next) {
+    next = prepare();
+    next.catch(() => {});
+    const counts = await write(chunk);
     for (const key of Object.keys(total) as (keyof BackfillCounts)[]) total[key] += counts[key];
     opts.onChunk?.({ ...total });
-  };
-  for await (const customer of customers) {
-    chunk.push(customer);
-    if (chunk.length >= size) await flush();
   }
-  await flush();
   return total;
 }

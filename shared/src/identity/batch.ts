@@ -91,7 +91,7 @@ export interface BatchResolution {
   events: BatchEventOutcome[];
   /** Every profile (given or created) that a merge of the batch took away, with the profile it finally belongs to. */
   survivorOf: ReadonlyMap<string, string>;
-  /** Every living profile the batch created or changed, with all its identifiers. */
+  /** Every living profile the batch created or changed, with all its identifiers (read-only). */
   profiles: OwnedProfile[];
 }
 
@@ -220,9 +220,8 @@ export function resolveIdentityBatch(
     candidates.push({ ...c, profileId, otherProfileId });
   }
 
+  // The live objects themselves: a million copies would cost more than the resolution.
   const touched: OwnedProfile[] = [];
-  for (const p of profiles.values()) {
-    if (p.changed) touched.push({ profileId: p.profileId, createdAt: p.createdAt, identifiers: p.identifiers });
-  }
+  for (const p of profiles.values()) if (p.changed) touched.push(p);
   return { created, attached, merges, candidates, events: outcomes, survivorOf, profiles: touched };
 }

@@ -40,7 +40,18 @@ export function uniqueIdentifiers(identifiers: readonly Identifier[]): Identifie
 }
 
 const clean = (raw: string | null | undefined): string => (typeof raw === "string" ? raw.trim() : "");
-const junkSet = (junk: readonly string[]): Set<string> => new Set(junk.map((j) => j.trim().toLowerCase()).filter(Boolean));
+// A shop's junk list is one settings array read for every identifier of a backfill: prepared once per array.
+const preparedJunk = new WeakMap<readonly string[], { entries: Set<string>; digits: Set<string> }>();
+function prepareJunk(junk: readonly string[]) {
+  let prepared = preparedJunk.get(junk);
+  if (!prepared) {
+    const entries = new Set(junk.map((j) => j.trim().toLowerCase()).filter(Boolean));
+    prepared = { entries, digits: new Set([...entries].map(digitsOf).filter((d) => d.length >= 5)) };
+    preparedJunk.set(junk, prepared);
+  }
+  return prepared;
+}
+const junkSet = (junk: readonly string[]): Set<string> => prepareJunk(junk).entries;
 
 // Deliberately strict enough to refuse clerk typos like "sarah@gmail" or "sarah gmail.com",
 // loose enough for plus-addressing and subdomains.
@@ -82,9 +93,8 @@ export function normalizePhone(
   const phone = clean(raw);
   const digits = digitsOf(phone);
   if (digits.length < 5) return null;
-  const junkEntries = junkSet(junk);
   // "0000000000" in the shop's list also catches "000-000-0000" and "+1 000 000 0000".
-  const junkDigits = new Set([...junkEntries].map(digitsOf).filter((d) => d.length >= 5));
+  const { entries: junkEntries, digits: junkDigits } = prepareJunk(junk);
   if (junkEntries.has(phone.toLowerCase()) || junkDigits.has(digits)) return null;
   let parsed;
   try {
