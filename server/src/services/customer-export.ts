@@ -1,3 +1,5 @@
+import { createReadStream } from "node:fs";
+import { createInterface } from "node:readline";
 import { readCustomerRecord, type CustomerRecord } from "@c360/shared";
 
 /** A record of a customer export that cannot be read, with the line (or array position) that holds it. */
@@ -52,4 +54,12 @@ export async function* readCustomerLines(lines: AsyncIterable<string>): AsyncGen
     n++;
     if (line.trim() !== "") yield readCustomerLine(line, n);
   }
+}
+
+/**
+ * The lines of an export file. The iterator is taken at once: readline drops the lines it reads before
+ * anyone iterates, and a backfill opens its first transaction before it asks for the first record.
+ */
+export function exportFileLines(path: string): AsyncIterable<string> {
+  return createInterface({ input: createReadStream(path), crlfDelay: Infinity })[Symbol.asyncIterator]();
 }
