@@ -1,14 +1,14 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { queryRows } from "../db/rows";
-import { ingestEvent } from "../services/ingest-event";
+import { ingestBatch, parseDataEvent } from "../services/ingest-batch";
 import { loadShop } from "../services/shop";
 import { generateShop } from "./generate";
 
 export const DEMO_SHOP = "demo-c360.myshopify.com";
 
 /**
- * Writes a generated shop through the same services the webhook worker uses, in batches of events per
+ * Writes a generated shop through the same batch ingest the webhook worker uses, a batch of events per
  * transaction. Skips a shop that already has profiles; returns null then.
  */
 export async function seedShop(
@@ -24,7 +24,8 @@ export async function seedShop(
   for (let i = 0; i < shop.events.length; i += batch) {
     await db.transaction(async (tx) => {
       const ctx = await loadShop(tx, shopId, { lock: true });
-      for (const event of shop.events.slice(i, i + batch)) await ingestEvent(tx, ctx, event.topic, event.payload, now);
+      const events = shop.events.slice(i, i + batch).flatMap((e) => parseDataEvent(e.topic, e.payload) ?? []);
+      await ingestBatch(tx, ctx, events, now);
     });
     opts.onProgress?.(Math.min(i + batch, shop.events.length), shop.events.length);
   }
