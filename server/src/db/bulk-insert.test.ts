@@ -42,6 +42,14 @@ describe(`bulkInsert (${testDbKind()})`, () => {
     ]);
   });
 
+  it("writes a value larger than its buffer", async () => {
+    const huge = "é".repeat(300_000);
+    await database.db.transaction((tx) => bulkInsert(tx, "bulk_probe", columns, [[1, "small", null, null], [2, huge, null, { huge }], [3, "after", null, null]]));
+    const back = await queryRows<{ id: number; label: string }>(database.db, sql`SELECT id, label FROM bulk_probe ORDER BY id`);
+    expect(back.map((r) => [r.id, r.label.length])).toEqual([[1, 5], [2, 300_000], [3, 5]]);
+    expect(back[1]!.label).toBe(huge);
+  });
+
   it("fails the transaction on a bad row and leaves nothing behind", async () => {
     const rows = [[1, "a", new Date(), null], [2, "b", new Date(), null], [1, "again", new Date(), null]];
     const failure = await database.db.transaction((tx) => bulkInsert(tx, "bulk_probe", columns, rows)).catch((error: Error) => error);

@@ -19,7 +19,7 @@ export function postgresClientOf(q: Queryable): postgres.Sql | null {
 }
 
 const PGLITE_ROWS_PER_STATEMENT = 2_000;
-const COPY_BUFFER_CHARS = 1 << 18;
+const COPY_BUFFER_BYTES = 1 << 18;
 
 /**
  * Inserts many rows in the caller's transaction: COPY on PostgreSQL (the fastest way in), multi-row
@@ -38,23 +38,33 @@ async function copyIn(client: postgres.Sql, table: string, columns: readonly Bul
   stream.on("error", (error) => void (failed ??= error));
   const finished = once(stream, "finish");
   const plain = columns.map((c) => c.plain === true);
+  // Values are encoded straight into a buffer: building one long string and encoding it later cost more
+  // than PostgreSQL's side of the COPY.
+  let buffer = Buffer.allocUnsafe(COPY_BUFFER_BYTES);
+  let used = 0;
+  const send = async () => {
+    if (failed) throw failed;
+    const full = stream.write(buffer.subarray(0, used));
+    buffer = Buffer.allocUnsafe(COPY_BUFFER_BYTES);
+    used = 0;
+    if (!full) await Promise.race([once(stream, "drain"), finished]);
+  };
   let count = 0;
-  let buffer = "";
   for (const row of rows) {
     for (let i = 0; i < row.length; i++) {
       const value = row[i];
-      buffer += (i === 0 ? "" : "\t") + (plain[i] && typeof value === "string" ? value : copyText(value));
+      const text = plain[i] && typeof value === "string" ? value : copyText(value);
+      // 3 bytes per UTF-16 unit at most, plus the separator
+      if (used + text.length * 3 + 1 > buffer.length) {
+        if (used > 0) await send();
+        if (text.length * 3 + 1 > buffer.length) buffer = Buffer.allocUnsafe(text.length * 3 + 1);
+      }
+      used += buffer.write(text, used);
+      buffer[used++] = i === row.length - 1 ? 10 : 9; // newline ends the row, tab separates values
     }
-    buffer += "\n";
     count++;
-    if (buffer.length >= COPY_BUFFER_CHARS) {
-      if (failed) throw failed;
-      if (!stream.write(buffer)) await Promise.race([once(stream, "drain"), finished]);
-      buffer = "";
-    }
   }
-  if (failed) throw failed;
-  if (buffer) stream.write(buffer);
+  if (used > 0) await send();
   stream.end();
   await finished;
   if (failed) throw failed;
