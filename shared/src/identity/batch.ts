@@ -23,7 +23,7 @@ export interface BatchIdentityEvent {
 
 export interface BatchOptions {
   limits: IdentityLimits;
-  /** The ID for a profile an event creates; injected so the rule stays pure. */
+  /** The ID for a profile an event creates; injected so the rule stays pure. Must be fresh: a given owner's ID is refused, and repeats are not looked for. */
   newProfileId: (event: BatchIdentityEvent) => string;
   /**
    * When a created profile counts as created, which decides merge survivors (the oldest survives). The
@@ -96,8 +96,8 @@ export interface BatchResolution {
 }
 
 interface LiveProfile extends OwnedProfile {
-  created: BatchCreatedProfile | null;
   changed: boolean;
+  alive: boolean;
 }
 
 export function resolveIdentityBatch(
@@ -105,16 +105,20 @@ export function resolveIdentityBatch(
   initialOwners: readonly OwnedProfile[],
   options: BatchOptions,
 ): BatchResolution {
-  const profiles = new Map<string, LiveProfile>();
+  // Profiles are reached through the identifiers they own (and the owners handed to each decision), so
+  // the only map of profiles is the small one of given owners, for refusing a taken ID.
+  const given = new Map<string, LiveProfile>();
+  const live: LiveProfile[] = [];
   const ownerOf = new Map<string, LiveProfile>();
   for (const p of initialOwners) {
-    const live: LiveProfile = { profileId: p.profileId, createdAt: p.createdAt, identifiers: [...p.identifiers], created: null, changed: false };
-    profiles.set(p.profileId, live);
+    const owner: LiveProfile = { profileId: p.profileId, createdAt: p.createdAt, identifiers: [...p.identifiers], changed: false, alive: true };
+    given.set(p.profileId, owner);
+    live.push(owner);
     // As in resolveIdentity: should the caller's data disagree, the oldest claim wins.
-    for (const i of live.identifiers) {
+    for (const i of owner.identifiers) {
       const key = identifierKey(i);
       const held = ownerOf.get(key);
-      if (!held || live.createdAt < held.createdAt || (+live.createdAt === +held.createdAt && live.profileId < held.profileId)) ownerOf.set(key, live);
+      if (!held || owner.createdAt < held.createdAt || (+owner.createdAt === +held.createdAt && owner.profileId < held.profileId)) ownerOf.set(key, owner);
     }
   }
 
@@ -133,10 +137,11 @@ export function resolveIdentityBatch(
   const outcomes: BatchEventOutcome[] = [];
   const profileOfEvent = new Map<string, string>();
 
-  const attach = (target: LiveProfile, identifiers: readonly Identifier[], event: BatchIdentityEvent) => {
+  const attach = (target: LiveProfile, identifiers: readonly Identifier[], event: BatchIdentityEvent, seen: readonly Identifier[], keys: readonly string[]) => {
     for (const identifier of identifiers) {
       target.identifiers.push(identifier);
-      ownerOf.set(identifierKey(identifier), target);
+      const n = seen.indexOf(identifier);
+      ownerOf.set(n >= 0 ? keys[n]! : identifierKey(identifier), target);
       attached.push({ identifier, profileId: target.profileId, resolvedProfileId: target.profileId, eventId: event.id, at: event.at, source: event.source });
     }
     target.changed = true;
@@ -149,48 +154,48 @@ export function resolveIdentityBatch(
       continue;
     }
     const seen = uniqueIdentifiers(event.identifiers);
+    const keys = seen.map(identifierKey);
     const owners: LiveProfile[] = [];
-    for (const i of seen) {
-      const owner = ownerOf.get(identifierKey(i));
+    for (const key of keys) {
+      const owner = ownerOf.get(key);
       if (owner && !owners.includes(owner)) owners.push(owner);
     }
     const decision = resolveIdentity({ seen, owners, limits: options.limits });
+    const owned = (id: string) => owners.find((o) => o.profileId === id)!;
 
     let profileId: string;
     switch (decision.kind) {
       case "create": {
         profileId = options.newProfileId(event);
-        if (profiles.has(profileId) || mergedInto.has(profileId)) {
-          throw new IdentityGraphError("PROFILE_ID_TAKEN", `Profile ${profileId} already exists; pass a fresh profile ID.`);
-        }
+        if (given.has(profileId)) throw new IdentityGraphError("PROFILE_ID_TAKEN", `Profile ${profileId} already exists; pass a fresh profile ID.`);
         const record: BatchCreatedProfile = { profileId, createdAt: options.createdAt?.(event) ?? event.at, firstSeenAt: event.at, eventId: event.id, mergedInto: null };
-        const profile: LiveProfile = { profileId, createdAt: record.createdAt, identifiers: [], created: record, changed: true };
-        profiles.set(profileId, profile);
+        const profile: LiveProfile = { profileId, createdAt: record.createdAt, identifiers: [], changed: true, alive: true };
+        live.push(profile);
         created.push(record);
-        attach(profile, decision.attach, event);
+        attach(profile, decision.attach, event, seen, keys);
         for (const c of decision.candidates) proposals.push({ ...c, profileId, eventId: event.id });
         break;
       }
       case "link":
       case "candidate": {
         profileId = decision.profileId;
-        attach(profiles.get(profileId)!, decision.attach, event);
+        attach(owned(profileId), decision.attach, event, seen, keys);
         if (decision.kind === "candidate") for (const c of decision.candidates) proposals.push({ ...c, eventId: event.id });
         break;
       }
       case "merge": {
         profileId = decision.survivorId;
-        const survivor = profiles.get(profileId)!;
+        const survivor = owned(profileId);
         for (const id of decision.mergedIds) {
-          const merged = profiles.get(id)!;
+          const merged = owned(id);
           for (const i of merged.identifiers) {
             survivor.identifiers.push(i);
             ownerOf.set(identifierKey(i), survivor);
           }
-          profiles.delete(id);
+          merged.alive = false;
           mergedInto.set(id, profileId);
         }
-        attach(survivor, decision.attach, event);
+        attach(survivor, decision.attach, event, seen, keys);
         merges.push({ eventId: event.id, at: event.at, survivorId: profileId, mergedIds: decision.mergedIds, evidence: decision.evidence, reason: decision.reason });
         for (const c of decision.candidates) proposals.push({ ...c, eventId: event.id });
         break;
@@ -221,7 +226,6 @@ export function resolveIdentityBatch(
   }
 
   // The live objects themselves: a million copies would cost more than the resolution.
-  const touched: OwnedProfile[] = [];
-  for (const p of profiles.values()) if (p.changed) touched.push(p);
+  const touched: OwnedProfile[] = live.filter((p) => p.alive && p.changed);
   return { created, attached, merges, candidates, events: outcomes, survivorOf, profiles: touched };
 }
