@@ -18,10 +18,10 @@ export interface ExistingOwner {
   details: ProfileDetails;
 }
 
-export interface BackfillState {
-  /** Events of the batch the shop has already recorded: a re-run skips them. */
-  recordedEventIds: Set<string>;
-  /** Profiles that own any identifier of the batch, with all their identifiers. */
+export interface BackfillState<E extends BatchIdentityEvent> {
+  /** The events of the batch the shop has not recorded yet, in order: a re-run skips the others. */
+  fresh: E[];
+  /** Profiles that own any identifier of the fresh events, with all their identifiers. */
   owners: ExistingOwner[];
 }
 
@@ -29,16 +29,15 @@ export interface BackfillState {
  * What the shop already knows about a batch, in two set-based lookups through temporary tables (a
  * first install, with nothing stored yet, skips them).
  */
-export async function loadBackfillState(q: Queryable, shopId: string, events: readonly BatchIdentityEvent[]): Promise<BackfillState> {
+export async function loadBackfillState<E extends BatchIdentityEvent>(q: Queryable, shopId: string, events: E[]): Promise<BackfillState<E>> {
   const [stored] = await queryRows<{ events: boolean; identifiers: boolean }>(
     q,
     sql`SELECT EXISTS (SELECT 1 FROM identity_events WHERE shop_id = ${shopId}) AS events,
                EXISTS (SELECT 1 FROM identifiers WHERE shop_id = ${shopId}) AS identifiers`,
   );
-  return {
-    recordedEventIds: stored?.events ? await recordedEvents(q, shopId, events) : new Set(),
-    owners: stored?.identifiers ? await existingOwners(q, shopId, events) : [],
-  };
+  const recorded = stored?.events ? await recordedEvents(q, shopId, events) : new Set<string>();
+  const fresh = recorded.size > 0 ? events.filter((e) => !recorded.has(e.id)) : events;
+  return { fresh, owners: stored?.identifiers && fresh.length > 0 ? await existingOwners(q, shopId, fresh) : [] };
 }
 
 async function recordedEvents(q: Queryable, shopId: string, events: readonly BatchIdentityEvent[]): Promise<Set<string>> {

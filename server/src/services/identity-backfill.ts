@@ -78,7 +78,7 @@ async function backfillEvents(q: Queryable, shop: ShopContext, events: CustomerE
   if (events.length === 0) return counts;
 
   const state = await loadBackfillState(q, shop.shopId, events);
-  const fresh = state.recordedEventIds.size > 0 ? events.filter((e) => !state.recordedEventIds.has(e.id)) : events;
+  const { fresh } = state;
   if (fresh.length === 0) return counts;
   const resolution: BatchResolution = resolveIdentityBatch(
     fresh,
