@@ -55,13 +55,14 @@ export async function recomputeProfiles(q: Queryable, shopId: string, profileIds
   const facts = await queryRows<Facts>(
     q,
     // The named IDs drive every lookup (LATERAL, so no plan can start from the shop's whole profile table,
-    // as one did on stale statistics): a handful of index probes per profile, however large the shop.
+    // as one did on stale statistics; LIMIT 1 keeps the planner from flattening the primary-key lookup into a
+    // hash join over the shop): a handful of index probes per profile, however large the shop.
     sql`SELECT p.id, oa.order_count, oa.lifetime, oa.pos, oa.online, oa.first_order_at, oa.last_order_at, oa.order_dates,
                oa.preferred_location_id, va.visit_count, va.last_visit_at,
                va.recent + ea.recent AS visits_in_lookback, ea.last_event_at, p.first_seen_at,
                (SELECT rfm_breaks FROM shops WHERE shop_id = ${shopId}) AS rfm_breaks, la.ledger
         FROM unnest(${sqlTextArray(ids)}) AS ids(id)
-        CROSS JOIN LATERAL (SELECT id, first_seen_at FROM profiles WHERE shop_id = ${shopId} AND id = ids.id) p
+        CROSS JOIN LATERAL (SELECT id, first_seen_at FROM profiles WHERE shop_id = ${shopId} AND id = ids.id LIMIT 1) p
         CROSS JOIN LATERAL (
           SELECT count(*) AS order_count, sum(net) AS lifetime,
                  sum(net) FILTER (WHERE source_name = 'pos') AS pos,
