@@ -6,6 +6,7 @@ import {
   type CustomerRecord,
   type ShopSettings,
 } from "@c360/shared";
+import { isoTimestamp } from "../db/bulk-insert";
 import type { Database, Queryable } from "../db/client";
 import { loadBackfillState, type ProfileDetails } from "./backfill-state";
 import { writeBackfill } from "./backfill-writes";
@@ -41,7 +42,7 @@ export function customerEvent(customer: CustomerRecord, settings: ShopSettings, 
   const stamped = customer.updated_at ?? customer.created_at;
   return {
     // The webhook's event ID, so a backfill after (or before) the webhooks records each version once.
-    id: `customer:${customer.id}:${stamped ? stamped.toISOString() : "undated"}`,
+    id: `customer:${customer.id}:${stamped ? isoTimestamp(stamped) : "undated"}`,
     source: "customer",
     identifiers,
     at: stamped ?? now,
