@@ -23,6 +23,7 @@ import type { Bench } from "./context";
 import { fillShop } from "./fill";
 import { LoadProcess } from "./load/process";
 import { fmt, timed } from "./measure";
+import { measureBackfillRow } from "./rows/backfill";
 import { measureIntake } from "./rows/intake";
 import { measureLookup } from "./rows/lookup";
 import { measureProcessing } from "./rows/processing";
@@ -40,7 +41,7 @@ const SCALES = {
   medium: { webhooks: 2_000, profiles: 100_000 },
   full: { webhooks: 2_000, profiles: 1_000_000 },
 } as const;
-const GROUPS = ["intake", "processing", "lookup", "whole-shop", "sync", "unsubscribe"] as const;
+const GROUPS = ["intake", "processing", "lookup", "whole-shop", "sync", "unsubscribe", "backfill"] as const;
 const { values } = parseArgs({
   options: { scale: { type: "string", default: "small" }, customers: { type: "string" }, profiles: { type: "string" }, only: { type: "string" } },
 });
@@ -103,6 +104,7 @@ try {
     const [someone] = await b.raw<{ id: string }[]>`SELECT id FROM profiles WHERE shop_id = ${SHOP} ORDER BY md5(id) LIMIT 1`;
     await measureUnsubscribe(b, someone!.id);
   }
+  if (only.has("backfill")) await measureBackfillRow(b);
 } finally {
   b.load.close();
   server.close();
