@@ -1,4 +1,5 @@
-import type { GateDecision } from "./gate";
+import type { Channel, ShopSettings } from "../settings";
+import { decideGate, isQuietHour, type GateDecision, type GateFacts } from "./gate";
 
 export {
   channelCapReason,
@@ -27,4 +28,37 @@ export function summarizeDecisions(decisions: readonly { profileId: string; deci
     }
   }
   return summary;
+}
+
+/** Customers of an audience who share the same gate facts, counted together (the zone is the one the gate uses). */
+export interface AudienceGroup extends Omit<GateFacts, "quietHour"> {
+  zone: string;
+  count: number;
+}
+
+/**
+ * The gate over an audience counted in groups: each group decided once by `decideGate`, blocked counts
+ * per exact reason, and the groups whose customers may be sent to.
+ */
+export function decideAudienceGroups(
+  groups: readonly AudienceGroup[],
+  input: { channel: Channel; at: Date; settings: Pick<ShopSettings, "caps" | "fatigueThreshold" | "quietHours"> },
+): { allowed: number; blocked: Record<string, number>; allowedGroups: AudienceGroup[] } {
+  const quiet = new Map<string, boolean>();
+  const quietIn = (zone: string) => {
+    if (!quiet.has(zone)) quiet.set(zone, isQuietHour(input.at, zone, input.settings.quietHours));
+    return quiet.get(zone)!;
+  };
+  const result = { allowed: 0, blocked: {} as Record<string, number>, allowedGroups: [] as AudienceGroup[] };
+  for (const group of groups) {
+    if (group.count === 0) continue;
+    const decision = decideGate(input.channel, { ...group, quietHour: quietIn(group.zone) }, input.settings);
+    if (decision.allowed) {
+      result.allowed += group.count;
+      result.allowedGroups.push(group);
+    } else {
+      result.blocked[decision.reason] = (result.blocked[decision.reason] ?? 0) + group.count;
+    }
+  }
+  return result;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { CHANNELS, defaultShopSettings, type Channel } from "../settings";
 import { currentConsentState, neverConsented, type ConsentState } from "../consent/ledger";
-import { checkGate, fatigueScore, isQuietHour, localDayKey, type GateInput, type SentMessage } from "./gate";
+import { checkGate, decideGate, fatigueScore, isQuietHour, localDayKey, localDayStart, type GateInput, type SentMessage } from "./gate";
 
 const t = (iso: string) => new Date(iso);
 const H = 60 * 60_000;
@@ -253,5 +253,53 @@ describe("isQuietHour", () => {
     expect(isQuietHour(t("2026-03-10T13:00:00Z"), "UTC", { start: "12:00", end: "14:00" })).toBe(true);
     expect(isQuietHour(t("2026-03-10T14:00:00Z"), "UTC", { start: "12:00", end: "14:00" })).toBe(false);
     expect(isQuietHour(t("2026-03-10T03:00:00Z"), "UTC", { start: "00:00", end: "00:00" })).toBe(false);
+  });
+});
+
+describe("decideGate", () => {
+  const settings = defaultShopSettings();
+  const facts = { consentGranted: true, sentToday: 0, sentTodayOnChannel: 0, sentInWindow: 0, quietHour: false };
+
+  it("takes the steps in order, first failure wins", () => {
+    expect(decideGate("sms", facts, settings)).toEqual({ allowed: true, reason: "ok" });
+    expect(decideGate("sms", { ...facts, quietHour: true }, settings)).toMatchObject({ reason: "quiet_hours" });
+    expect(decideGate("email", { ...facts, quietHour: true }, settings)).toEqual({ allowed: true, reason: "ok" });
+    expect(decideGate("sms", { ...facts, sentInWindow: 7, quietHour: true }, settings)).toMatchObject({ reason: "fatigue:0.70" });
+    expect(decideGate("sms", { ...facts, sentTodayOnChannel: 1, sentToday: 1, sentInWindow: 9 }, settings)).toMatchObject({ reason: "channel_cap_reached:sms:1/1" });
+    expect(decideGate("sms", { ...facts, sentToday: 4, sentTodayOnChannel: 2 }, settings)).toMatchObject({ reason: "global_cap_reached:4/3" });
+    expect(decideGate("sms", { ...facts, sentInWindow: 25 }, settings)).toMatchObject({ reason: "fatigue:1.00" });
+  });
+
+  it("without consent the other facts do not matter", () => {
+    const busy = { consentGranted: false, sentToday: 9, sentTodayOnChannel: 9, sentInWindow: 30, quietHour: true };
+    expect(decideGate("push", busy, settings)).toEqual({ allowed: false, reason: "no_consent:push", step: "consent" });
+    expect(decideGate("push", { ...facts, consentGranted: false }, settings)).toEqual(decideGate("push", busy, settings));
+  });
+});
+
+describe("localDayStart", () => {
+  it("is local midnight on ordinary days and across DST changes", () => {
+    expect(localDayStart(t("2026-03-10T12:00:00Z"), "UTC")).toEqual(t("2026-03-10T00:00:00Z"));
+    expect(localDayStart(t("2026-03-10T12:00:00Z"), "Asia/Tokyo")).toEqual(t("2026-03-09T15:00:00Z"));
+    // Berlin's 23-hour day (2026-03-29) starts at 00:00 CET; the next at 00:00 CEST.
+    expect(localDayStart(t("2026-03-29T20:00:00Z"), "Europe/Berlin")).toEqual(t("2026-03-28T23:00:00Z"));
+    expect(localDayStart(t("2026-03-30T08:00:00Z"), "Europe/Berlin")).toEqual(t("2026-03-29T22:00:00Z"));
+    // New York's 25-hour day (2026-11-01) starts at 00:00 EDT.
+    expect(localDayStart(t("2026-11-02T03:00:00Z"), "America/New_York")).toEqual(t("2026-11-01T04:00:00Z"));
+    expect(localDayStart(t("2026-03-10T00:00:00Z"), "UTC")).toEqual(t("2026-03-10T00:00:00Z"));
+  });
+
+  it("is the first instant with the same local date, in any zone (the day the per-customer gate counts)", () => {
+    const zones = ["UTC", "Europe/Berlin", "America/New_York", "America/Santiago", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Kiritimati", "America/St_Johns"];
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2028, 0, 1) }), (zone, ms) => {
+        const at = new Date(ms);
+        const start = localDayStart(at, zone);
+        expect(start.getTime()).toBeLessThanOrEqual(ms);
+        expect(localDayKey(start, zone)).toBe(localDayKey(at, zone));
+        expect(localDayKey(new Date(start.getTime() - 1), zone)).not.toBe(localDayKey(at, zone));
+      }),
+      { numRuns: 400 },
+    );
   });
 });

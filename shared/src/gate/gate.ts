@@ -28,51 +28,73 @@ export interface GateInput {
 
 export type GateDecision = { allowed: true; reason: "ok" } | { allowed: false; reason: string; step: GateStep };
 
-export const FATIGUE_WINDOW_MS = 7 * 24 * 60 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
+export const FATIGUE_WINDOW_MS = 7 * DAY_MS;
 /** Ten messages in a week is full fatigue. */
 export const FATIGUE_FULL_AT = 10;
 export const QUIET_HOURS_EXEMPT: readonly Channel[] = ["email"];
 
-/** The four steps in order; the first failure is the decision. */
+/**
+ * What the gate's steps read about one customer at `at`, however it was gathered: from this customer's
+ * ledger and messages (`checkGate`) or counted set-based for a whole audience.
+ */
+export interface GateFacts {
+  consentGranted: boolean;
+  /** Messages sent on the customer's local calendar day of `at`, up to `at`. */
+  sentToday: number;
+  sentTodayOnChannel: number;
+  /** Messages sent in the rolling 7 days (at - 7d, at]. */
+  sentInWindow: number;
+  /** Whether `at` falls in the shop's quiet hours on the customer's wall clock. */
+  quietHour: boolean;
+}
+
+/** The four steps in order; the first failure is the decision. Once consent fails the other facts are not read. */
+export function decideGate(channel: Channel, facts: GateFacts, settings: Pick<ShopSettings, "caps" | "fatigueThreshold">): GateDecision {
+  if (!facts.consentGranted) return blocked("consent", noConsentReason(channel));
+  if (facts.sentToday >= settings.caps.globalDaily) {
+    return blocked("caps", globalCapReason(facts.sentToday, settings.caps.globalDaily));
+  }
+  if (facts.sentTodayOnChannel >= settings.caps[channel]) {
+    return blocked("caps", channelCapReason(channel, facts.sentTodayOnChannel, settings.caps[channel]));
+  }
+  const fatigue = Math.min(1, facts.sentInWindow / FATIGUE_FULL_AT);
+  if (fatigue >= settings.fatigueThreshold) return blocked("fatigue", fatigueReason(fatigue));
+  if (!QUIET_HOURS_EXEMPT.includes(channel) && facts.quietHour) return blocked("quiet_hours", QUIET_HOURS_REASON);
+  return { allowed: true, reason: ALLOWED_REASON };
+}
+
+/** The gate for one customer from their consent state and sent messages. */
 export function checkGate(input: GateInput): GateDecision {
   const { channel, at, settings } = input;
   if (Number.isNaN(at.getTime())) throw new RangeError("send time is not a valid date");
+  if (input.globallyUnsubscribed || !input.consent[channel].granted) {
+    return decideGate(channel, { consentGranted: false, sentToday: 0, sentTodayOnChannel: 0, sentInWindow: 0, quietHour: false }, settings);
+  }
   const now = at.getTime();
   const sentSoFar = input.sent.filter((m) => m.at.getTime() <= now);
-
-  if (input.globallyUnsubscribed || !input.consent[channel].granted) {
-    return blocked("consent", noConsentReason(channel));
-  }
-
   const zone = gateTimeZone(input.customerTimeZone, settings.timeZone);
   const today = localDayKey(at, zone);
   const sentToday = sentSoFar.filter((m) => localDayKey(m.at, zone) === today);
-  if (sentToday.length >= settings.caps.globalDaily) {
-    return blocked("caps", globalCapReason(sentToday.length, settings.caps.globalDaily));
-  }
-  const onChannelToday = sentToday.filter((m) => m.channel === channel).length;
-  if (onChannelToday >= settings.caps[channel]) {
-    return blocked("caps", channelCapReason(channel, onChannelToday, settings.caps[channel]));
-  }
-
-  const fatigue = fatigueScore(sentSoFar, at);
-  if (fatigue >= settings.fatigueThreshold) {
-    return blocked("fatigue", fatigueReason(fatigue));
-  }
-
-  if (!QUIET_HOURS_EXEMPT.includes(channel) && isQuietHour(at, zone, settings.quietHours)) {
-    return blocked("quiet_hours", QUIET_HOURS_REASON);
-  }
-
-  return { allowed: true, reason: ALLOWED_REASON };
+  return decideGate(
+    channel,
+    {
+      consentGranted: true,
+      sentToday: sentToday.length,
+      sentTodayOnChannel: sentToday.filter((m) => m.channel === channel).length,
+      sentInWindow: sentInWindow(sentSoFar, at),
+      quietHour: isQuietHour(at, zone, settings.quietHours),
+    },
+    settings,
+  );
 }
 
 function blocked(step: GateStep, reason: string): GateDecision {
   return { allowed: false, reason, step };
 }
 
-/** Messages in the rolling 7 days (at - 7d, at] across channels, divided by 10, capped at 1. */
-export function fatigueScore(sent: readonly SentMessage[], at: Date): number {
+/** Messages in the rolling 7 days (at - 7d, at] across channels. */
+function sentInWindow(sent: readonly SentMessage[], at: Date): number {
   const end = at.getTime();
   const start = end - FATIGUE_WINDOW_MS;
   let count = 0;
@@ -80,7 +102,12 @@ export function fatigueScore(sent: readonly SentMessage[], at: Date): number {
     const t = m.at.getTime();
     if (t > start && t <= end) count++;
   }
-  return Math.min(1, count / FATIGUE_FULL_AT);
+  return count;
+}
+
+/** Messages in the rolling 7 days (at - 7d, at] across channels, divided by 10, capped at 1. */
+export function fatigueScore(sent: readonly SentMessage[], at: Date): number {
+  return Math.min(1, sentInWindow(sent, at) / FATIGUE_FULL_AT);
 }
 
 /** The customer's zone when it is known and valid, else the shop's. */
@@ -101,6 +128,24 @@ export function isValidTimeZone(timeZone: string): boolean {
 export function localDayKey(at: Date, timeZone: string): string {
   const { year, month, day } = localParts(at, timeZone);
   return `${year}-${month}-${day}`;
+}
+
+/**
+ * The first instant of the local calendar day that contains `at` in `timeZone`: a message sent in
+ * [start, at] is "today" for the caps. Found by bisection on `localDayKey`, so it is the same day the
+ * per-customer gate uses, also on days that begin at 01:00 because the clocks jumped at midnight.
+ */
+export function localDayStart(at: Date, timeZone: string): Date {
+  const today = localDayKey(at, timeZone);
+  // Two days back is always an earlier local date, even across a skipped day (Samoa, 2011-12-30).
+  let before = at.getTime() - 2 * DAY_MS;
+  let within = at.getTime();
+  while (within - before > 1) {
+    const mid = Math.floor((before + within) / 2);
+    if (localDayKey(new Date(mid), timeZone) === today) within = mid;
+    else before = mid;
+  }
+  return new Date(within);
 }
 
 /**

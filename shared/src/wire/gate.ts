@@ -27,3 +27,22 @@ export const gateAudienceSchema = z
   })
   .refine((a) => (a.profileIds ? !a.all : a.all), "give either profileIds or all: true");
 export type GateAudienceRequest = z.infer<typeof gateAudienceSchema>;
+
+/**
+ * The answer to `POST /api/gate/audience`: every customer of the audience counted (allowed, or blocked
+ * per exact reason as the message log would write it) and one page of the allowed ids, in input order
+ * for a list and by id for the whole shop. A million decisions answer in one small document; the ids
+ * are paged with `limit`/`offset`.
+ */
+export const gateAudienceResponseSchema = z.object({
+  channel: channelSchema,
+  at: z.string(),
+  total: z.number().int().min(0),
+  allowed: z.number().int().min(0),
+  blocked: z.record(z.string(), z.number().int().min(0)),
+  allowedIds: z.array(profileId),
+  limit: z.number().int().min(0),
+  offset: z.number().int().min(0),
+  unknownIds: z.array(profileId),
+});
+export type GateAudienceResponse = z.infer<typeof gateAudienceResponseSchema>;
