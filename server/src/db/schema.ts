@@ -76,6 +76,15 @@ export const profiles = pgTable(
     engagementScore: real("engagement_score"),
     loyaltyPoints: integer("loyalty_points").notNull().default(0),
     loyaltyTier: text("loyalty_tier"),
+    /**
+     * Whether the customer's consent ledger grants each channel now (shared `currentConsentState`),
+     * kept in the transaction of every ledger append, merge, undo and erasure, so a whole-shop
+     * audience reads it with a scan instead of a ledger lookup per customer.
+     */
+    consentEmail: boolean("consent_email").notNull().default(false),
+    consentSms: boolean("consent_sms").notNull().default(false),
+    consentWhatsapp: boolean("consent_whatsapp").notNull().default(false),
+    consentPush: boolean("consent_push").notNull().default(false),
     createdAt: ts("created_at").notNull().defaultNow(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
@@ -258,7 +267,12 @@ export const messages = pgTable(
     reason: text("reason").notNull(),
     at: ts("at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("messages_profile").on(t.shopId, t.profileId, t.at)],
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.id] }),
+    index("messages_profile").on(t.shopId, t.profileId, t.at),
+    // The audience gate reads only the last seven days of a shop's messages.
+    index("messages_shop_at").on(t.shopId, t.at),
+  ],
 );
 
 export const merges = pgTable(

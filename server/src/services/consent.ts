@@ -13,6 +13,7 @@ import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
 import { HttpError, notFound } from "../http/errors";
+import { refreshConsentFlags } from "./consent-flags";
 import { publishedConsentTexts } from "./consent-texts";
 import { recordProfileChange, type ShopContext } from "./shop";
 
@@ -132,7 +133,10 @@ interface NewConsentRow extends ConsentLedgerRow {
   deviceTime: Date;
 }
 
-/** Appends one row to the shop's chain. The caller holds the shop row lock, so seq and prev hash cannot race. */
+/**
+ * Appends one row to the shop's chain and brings the profile's consent flags up to date with it. The
+ * caller holds the shop row lock, so seq and prev hash cannot race.
+ */
 export async function appendConsentRow(q: Queryable, shopId: string, row: NewConsentRow): Promise<StoredConsentRow> {
   const [head] = await queryRows<{ consent_seq: number | string; consent_head_hash: string | null }>(
     q,
@@ -152,6 +156,7 @@ export async function appendConsentRow(q: Queryable, shopId: string, row: NewCon
         RETURNING *`,
   );
   await q.execute(sql`UPDATE shops SET consent_seq = ${seq}, consent_head_hash = ${hash} WHERE shop_id = ${shopId}`);
+  await refreshConsentFlags(q, shopId, [row.profileId]);
   return stored!;
 }
 

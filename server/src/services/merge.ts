@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
 import { HttpError, notFound } from "../http/errors";
+import { NO_CONSENT_FLAGS, refreshConsentFlags } from "./consent-flags";
 import { recomputeProfile } from "./recompute-profile";
 import { sqlTextArray } from "./sql-arrays";
 import { recordProfileChange, type ShopContext } from "./shop";
@@ -61,6 +62,8 @@ export async function mergeProfiles(
   await q.execute(sql`INSERT INTO merges (shop_id, id, survivor_id, merged_id, evidence, event_id, reason, auto, decided_by, snapshot, created_at)
     VALUES (${shopId}, ${id}, ${m.survivorId}, ${m.mergedId}, ${JSON.stringify(m.evidence)}::jsonb, ${m.eventId}, ${m.reason},
             ${m.auto}, ${m.decidedBy}, ${JSON.stringify(snapshot)}::jsonb, ${m.now})`);
+  // The merged profile's consents are the survivor's now.
+  await refreshConsentFlags(q, shopId, [m.survivorId, m.mergedId]);
   await recomputeProfile(q, shopId, m.survivorId, shop.settings, m.now);
   await recordProfileChange(q, shopId, m.mergedId, "tombstone");
   return id;
@@ -93,7 +96,7 @@ export async function undoMerge(q: Queryable, shop: ShopContext, mergeId: string
 
   for (const row of [snap.survivor, snap.merged]) {
     await q.execute(sql`DELETE FROM profiles WHERE shop_id = ${shopId} AND id = ${row.id as string}`);
-    await q.execute(sql`INSERT INTO profiles SELECT * FROM jsonb_populate_record(NULL::profiles, ${JSON.stringify(row)}::jsonb)`);
+    await q.execute(sql`INSERT INTO profiles SELECT * FROM jsonb_populate_record(NULL::profiles, ${JSON.stringify({ ...NO_CONSENT_FLAGS, ...row })}::jsonb)`);
   }
   for (const row of snap.mergedIdentifiers) {
     await q.execute(sql`UPDATE identifiers SET profile_id = ${restoredId}
@@ -111,6 +114,8 @@ export async function undoMerge(q: Queryable, shop: ShopContext, mergeId: string
   await q.execute(sql`UPDATE merge_candidates SET status = 'open', decided_at = NULL, decided_by = NULL
     WHERE shop_id = ${shopId} AND status = 'merged'
       AND ((profile_id = ${survivorId} AND other_profile_id = ${restoredId}) OR (profile_id = ${restoredId} AND other_profile_id = ${survivorId}))`);
+  // Consents given since the merge stay with the survivor; the snapshot's flags are from merge time.
+  await refreshConsentFlags(q, shopId, [survivorId, restoredId]);
   await recomputeProfile(q, shopId, survivorId, shop.settings, now);
   await recomputeProfile(q, shopId, restoredId, shop.settings, now);
   return { survivorId, restoredId };
