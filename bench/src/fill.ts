@@ -10,14 +10,17 @@ export async function fillShop(sql: postgres.Sql, shopId: string, opts: { from: 
   const { from, total, now } = opts;
   if (total <= from) return 0;
   await sql`INSERT INTO profiles (shop_id, id, first_name, last_name, first_seen_at, created_at, updated_at, order_count,
-              lifetime_spend, pos_spend, online_spend, first_order_at, last_order_at, last_activity_at, loyalty_points, time_zone)
+              lifetime_spend, pos_spend, online_spend, first_order_at, last_order_at, last_activity_at, loyalty_points, time_zone,
+              consent_email, consent_sms)
     SELECT ${shopId}, 'fill-' || g, 'First' || (g % 503), 'Last' || (g % 997),
            ${now}::timestamptz - ((g % 700) * interval '1 day'), ${now}, ${now}, g % 7,
            (g % 7) * 42.5, CASE WHEN g % 2 = 0 THEN (g % 7) * 42.5 ELSE 0 END, CASE WHEN g % 2 = 1 THEN (g % 7) * 42.5 ELSE 0 END,
            CASE WHEN g % 7 > 0 THEN ${now}::timestamptz - ((g % 700) * interval '1 day') END,
            CASE WHEN g % 7 > 0 THEN ${now}::timestamptz - ((g % 300) * interval '1 day') END,
            ${now}::timestamptz - ((g % 300) * interval '1 day'), (g % 7) * 42,
-           CASE WHEN g % 5 = 0 THEN 'Europe/Berlin' END
+           CASE WHEN g % 5 = 0 THEN 'Europe/Berlin' END,
+           -- the flags the consent service keeps with each ledger append: the grants inserted below
+           g % 3 = 0, g % 3 = 0
     FROM generate_series(${from + 1}::int, ${total}::int) g`;
   await sql`INSERT INTO identifiers (shop_id, kind, value, profile_id, source, linked_at)
     SELECT ${shopId}, 'shopify', (2000000000 + g)::text, 'fill-' || g, 'fill', ${now} FROM generate_series(${from + 1}::int, ${total}::int) g

@@ -1,8 +1,10 @@
 import { gateAudienceSchema, gateCheckSchema, messageSendSchema } from "@c360/shared";
 import { Hono } from "hono";
+import { withWholeSetPlanning } from "../db/whole-set";
 import type { AppEnv } from "../http/context";
 import { parseOr400, readJson } from "../http/errors";
-import { audienceDecision, gateDecision, sendMessage } from "../services/gate";
+import { audienceDecision } from "../services/audience";
+import { gateDecision, sendMessage } from "../services/gate";
 import { loadShop } from "../services/shop";
 
 /** The send gate: one check, one logged message, or a whole audience; mounted at /api. */
@@ -26,13 +28,21 @@ export const gateRoutes = new Hono<AppEnv>()
   .post("/gate/audience", async (c) => {
     const input = parseOr400(gateAudienceSchema, await readJson(c));
     const { db, clock } = c.var.deps;
-    const shop = await loadShop(db.db, c.var.shopId);
-    const result = await audienceDecision(db.db, shop, {
-      channel: input.channel,
-      at: input.at ?? clock(),
-      profileIds: input.profileIds ?? null,
-      limit: input.limit,
-      offset: input.offset,
-    });
+    // One snapshot for the counts and the page.
+    const result = await db.db.transaction(
+      async (tx) => {
+        const shop = await loadShop(tx, c.var.shopId);
+        return withWholeSetPlanning(tx, () =>
+          audienceDecision(tx, shop, {
+            channel: input.channel,
+            at: input.at ?? clock(),
+            profileIds: input.profileIds ?? null,
+            limit: input.limit,
+            offset: input.offset,
+          }),
+        );
+      },
+      { isolationLevel: "repeatable read", accessMode: "read only" },
+    );
     return c.json(result);
   });

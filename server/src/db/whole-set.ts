@@ -1,0 +1,21 @@
+import { sql } from "drizzle-orm";
+import type { Queryable } from "./client";
+import { queryRows } from "./rows";
+
+/**
+ * Runs statements that join whole sets (a shop's profiles with its messages, its change feed) with the
+ * planner kept to hash joins and enough memory to hash in RAM, then restores the transaction's own
+ * settings. A nested loop, which the planner picks for tables without fresh statistics (PGlite never has
+ * any), would rescan one side per row of the other: quadratic at a million profiles.
+ */
+export async function withWholeSetPlanning<T>(q: Queryable, fn: () => Promise<T>): Promise<T> {
+  const [before] = await queryRows<{ work_mem: string; enable_nestloop: string }>(
+    q,
+    sql`SELECT current_setting('work_mem') AS work_mem, current_setting('enable_nestloop') AS enable_nestloop,
+               set_config('work_mem', '64MB', true), set_config('enable_nestloop', 'off', true)`,
+  );
+  const result = await fn();
+  // Not in a finally: after a failed statement the transaction only accepts a rollback.
+  await q.execute(sql`SELECT set_config('work_mem', ${before!.work_mem}, true), set_config('enable_nestloop', ${before!.enable_nestloop}, true)`);
+  return result;
+}
