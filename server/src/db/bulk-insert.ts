@@ -19,7 +19,7 @@ export function postgresClientOf(q: Queryable): postgres.Sql | null {
 }
 
 const PGLITE_ROWS_PER_STATEMENT = 2_000;
-const COPY_BUFFER_BYTES = 1 << 18;
+const COPY_BUFFER_CHARS = 1 << 18;
 
 /**
  * Inserts many rows in the caller's transaction: COPY on PostgreSQL (the fastest way in), multi-row
@@ -38,33 +38,32 @@ async function copyIn(client: postgres.Sql, table: string, columns: readonly Bul
   stream.on("error", (error) => void (failed ??= error));
   const finished = once(stream, "finish");
   const plain = columns.map((c) => c.plain === true);
-  // Values are encoded straight into a buffer: building one long string and encoding it later cost more
-  // than PostgreSQL's side of the COPY.
-  let buffer = Buffer.allocUnsafe(COPY_BUFFER_BYTES);
-  let used = 0;
+  // Rows are joined from flat strings and sent a few hundred KB at a time: a string grown value by value,
+  // or a buffer written value by value, cost more than PostgreSQL's side of the COPY.
+  const values: string[] = new Array(columns.length);
+  let lines: string[] = [];
+  let size = 0;
   const send = async () => {
     if (failed) throw failed;
-    const full = stream.write(buffer.subarray(0, used));
-    buffer = Buffer.allocUnsafe(COPY_BUFFER_BYTES);
-    used = 0;
+    lines.push("");
+    const full = stream.write(lines.join("\n"));
+    lines = [];
+    size = 0;
     if (!full) await Promise.race([once(stream, "drain"), finished]);
   };
   let count = 0;
   for (const row of rows) {
-    for (let i = 0; i < row.length; i++) {
+    for (let i = 0; i < values.length; i++) {
       const value = row[i];
-      const text = plain[i] && typeof value === "string" ? value : copyText(value);
-      // 3 bytes per UTF-16 unit at most, plus the separator
-      if (used + text.length * 3 + 1 > buffer.length) {
-        if (used > 0) await send();
-        if (text.length * 3 + 1 > buffer.length) buffer = Buffer.allocUnsafe(text.length * 3 + 1);
-      }
-      used += buffer.write(text, used);
-      buffer[used++] = i === row.length - 1 ? 10 : 9; // newline ends the row, tab separates values
+      values[i] = plain[i] && typeof value === "string" ? value : copyText(value);
     }
+    const line = values.join("\t");
+    lines.push(line);
+    size += line.length;
     count++;
+    if (size >= COPY_BUFFER_CHARS) await send();
   }
-  if (used > 0) await send();
+  if (lines.length > 0) await send();
   stream.end();
   await finished;
   if (failed) throw failed;

@@ -153,11 +153,10 @@ function foldDetails(input: { events: readonly CustomerEvent[]; resolution: Batc
       if (m.firstSeenAt < d.firstSeenAt) d.firstSeenAt = m.firstSeenAt;
       if (m.lastEventAt && (!d.lastEventAt || m.lastEventAt > d.lastEventAt)) d.lastEventAt = m.lastEventAt;
     }
-    const given = event.details;
-    d.firstName = given.firstName ?? d.firstName;
-    d.lastName = given.lastName ?? d.lastName;
-    d.postcode = given.postcode ?? d.postcode;
-    d.address1 = given.address1 ?? d.address1;
+    d.firstName = event.firstName ?? d.firstName;
+    d.lastName = event.lastName ?? d.lastName;
+    d.postcode = event.postcode ?? d.postcode;
+    d.address1 = event.address1 ?? d.address1;
     if (!outcome.replay && (!d.lastEventAt || event.at > d.lastEventAt)) d.lastEventAt = event.at;
   }
   return details;

@@ -25,34 +25,52 @@ export interface BackfillCounts {
   candidates: number;
 }
 
-/** A Shopify customer as an identity event, with the details Shopify is the authority for. */
-export interface CustomerEvent extends BatchIdentityEvent {
-  details: Omit<ProfileDetails, "firstSeenAt">;
+/**
+ * A Shopify customer as an identity event, with the details Shopify is the authority for and the raw
+ * email and phone (normalised again should the shop's rules change while a chunk waits for the lock).
+ * Flat, because a chunk holds a quarter of a million of them.
+ */
+export interface CustomerEvent extends BatchIdentityEvent, Omit<ProfileDetails, "firstSeenAt"> {
+  customerId: string;
+  rawEmail: string | null;
+  rawPhone: string | null;
 }
 
 export const emptyCounts = (): BackfillCounts => ({ customers: 0, profilesCreated: 0, identifiersAttached: 0, merged: 0, candidates: 0 });
 
 /** The identity event a customers/create or customers/update webhook makes of this record; null when it carries no usable identifier. */
 export function customerEvent(customer: CustomerRecord, settings: ShopSettings, now: Date): CustomerEvent | null {
-  const identifiers = normalizeIdentifiers(
-    { shopifyCustomerId: customer.id, email: customer.email, phone: customer.phone },
-    { defaultCountry: settings.defaultCountry, junk: settings.junkIdentifiers },
-  );
-  if (identifiers.length === 0) return null;
+  const event = identifyCustomer(customer, settings, now);
+  return event.identifiers.length > 0 ? event : null;
+}
+
+function identifyCustomer(customer: CustomerRecord, settings: ShopSettings, now: Date): CustomerEvent {
   const stamped = customer.updated_at ?? customer.created_at;
-  return {
-    // The webhook's event ID, so a backfill after (or before) the webhooks records each version once.
-    id: `customer:${customer.id}:${stamped ? isoTimestamp(stamped) : "undated"}`,
-    source: "customer",
-    identifiers,
-    at: stamped ?? now,
-    details: {
+  return normalized(
+    {
+      // The webhook's event ID, so a backfill after (or before) the webhooks records each version once.
+      id: `customer:${customer.id}:${stamped ? isoTimestamp(stamped) : "undated"}`,
+      source: "customer",
+      identifiers: [],
+      at: stamped ?? now,
       firstName: customer.first_name,
       lastName: customer.last_name,
       postcode: customer.default_address?.zip ?? null,
       address1: customer.default_address?.address1 ?? null,
+      customerId: customer.id,
+      rawEmail: customer.email,
+      rawPhone: customer.phone,
     },
-  };
+    settings,
+  );
+}
+
+function normalized(event: CustomerEvent, settings: ShopSettings): CustomerEvent {
+  event.identifiers = normalizeIdentifiers(
+    { shopifyCustomerId: event.customerId, email: event.rawEmail, phone: event.rawPhone },
+    { defaultCountry: settings.defaultCountry, junk: settings.junkIdentifiers },
+  );
+  return event;
 }
 
 /** The identity events of a list of customer records, in order (records without a usable identifier drop out). */
@@ -100,7 +118,8 @@ async function backfillEvents(q: Queryable, shop: ShopContext, events: CustomerE
 export const BACKFILL_CHUNK = 250_000;
 
 interface PreparedChunk {
-  records: CustomerRecord[];
+  customers: number;
+  /** Every customer's event, usable identifiers or not: the rules under the lock decide. */
   events: CustomerEvent[];
   settings: ShopSettings;
   now: Date;
@@ -124,19 +143,18 @@ export async function runIdentityBackfill(
   const prepare = async (): Promise<PreparedChunk | null> => {
     const { settings } = await loadShop(database.db, shopId);
     const now = opts.clock();
-    const records: CustomerRecord[] = [];
     const events: CustomerEvent[] = [];
+    let customers = 0;
     for (;;) {
       const step = await source.next();
       if (step.done) break;
-      records.push(step.value);
-      const event = customerEvent(step.value, settings, now);
-      if (event) events.push(event);
-      if (records.length >= size) break;
+      customers++;
+      events.push(identifyCustomer(step.value, settings, now));
+      if (customers >= size) break;
       // Let the chunk being written keep its COPY streams fed.
-      if (records.length % 1_000 === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (customers % 1_000 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    return records.length > 0 ? { records, events, settings, now } : null;
+    return customers > 0 ? { customers, events, settings, now } : null;
   };
   const write = (chunk: PreparedChunk) =>
     database.db.transaction(async (tx) => {
@@ -144,10 +162,8 @@ export async function runIdentityBackfill(
       const sameRules =
         shop.settings.defaultCountry === chunk.settings.defaultCountry &&
         JSON.stringify(shop.settings.junkIdentifiers) === JSON.stringify(chunk.settings.junkIdentifiers);
-      const events = sameRules ? chunk.events : customerEvents(chunk.records, shop.settings, chunk.now);
-      const customers = chunk.records.length;
-      chunk.records = chunk.events = []; // let them go before the writes: at a full chunk that is much of the heap
-      return backfillEvents(tx, shop, events, customers, chunk.now);
+      const events = (sameRules ? chunk.events : chunk.events.map((e) => normalized(e, shop.settings))).filter((e) => e.identifiers.length > 0);
+      return backfillEvents(tx, shop, events, chunk.customers, chunk.now);
     });
 
   const total = emptyCounts();
