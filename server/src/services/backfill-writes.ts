@@ -52,7 +52,6 @@ export async function writeBackfill(
     return at;
   };
 
-  const nodeCpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
   const details = foldDetails(input);
   const created = resolution.created.filter((c) => !inMemory.has(c.profileId));
   // Profiles a stored merge or a link touched are recomputed from their rows once everything is written.
@@ -71,10 +70,14 @@ export async function writeBackfill(
     [text("shop_id"), code("id"), text("first_name"), text("last_name"), text("postcode"), text("address1"), time("first_seen_at"), time("last_activity_at"),
       code("lifecycle_stage"), { name: "ltv_predicted_90d", type: "numeric" }, time("next_order_at"), text("loyalty_tier"), time("created_at"), time("updated_at")],
     (function* () {
-      for (const c of created) {
-        const d = details.get(c.profileId)!;
+      // In creation order, as `created` lists them: each creating event, or the fold of a profile touched again.
+      for (let n = 0; n < events.length; n++) {
+        const outcome = resolution.events[n]!;
+        if (outcome.replay || outcome.decision !== "create" || inMemory.has(outcome.resolvedProfileId)) continue;
+        const e = events[n]!;
+        const d = details.get(outcome.resolvedProfileId) ?? { firstName: e.firstName, lastName: e.lastName, postcode: e.postcode, address1: e.address1, firstSeenAt: e.at, lastEventAt: e.at };
         const stage = lifecycleStage({ firstSeenAt: d.firstSeenAt, lastActivityAt: d.lastEventAt, orderCount: 0, visitsInLookback: 0 }, settings.lifecycle, now).stage;
-        yield [shopId, c.profileId, d.firstName, d.lastName, d.postcode, d.address1, d.firstSeenAt, d.lastEventAt, stage, noOrders.ltv, noOrders.nextOrderAt, noOrders.tier, now, now];
+        yield [shopId, outcome.resolvedProfileId, d.firstName, d.lastName, d.postcode, d.address1, d.firstSeenAt, d.lastEventAt, stage, noOrders.ltv, noOrders.nextOrderAt, noOrders.tier, now, now];
       }
     })(),
   );
@@ -129,9 +132,14 @@ export async function writeBackfill(
 /**
  * Each profile's names, address and first-seen time as the per-event path leaves them: a customer record
  * overwrites what it carries, a merge keeps the survivor's values and fills its gaps from the merged one.
+ * Only for profiles that existed or that more than one event of the batch touched: the others are just
+ * their creating event, and a million-entry map of them would cost more than the rest of the fold.
  */
 function foldDetails(input: { events: readonly CustomerEvent[]; resolution: BatchResolution; owners: readonly ExistingOwner[] }): Map<string, Folded> {
   const { events, resolution } = input;
+  const touchedAgain = new Set<string>();
+  for (const o of resolution.events) if (o.replay || o.decision !== "create") touchedAgain.add(o.resolvedProfileId);
+  for (const m of resolution.merges) for (const id of [m.survivorId, ...m.mergedIds]) touchedAgain.add(id);
   const details = new Map<string, Folded>();
   for (const o of input.owners) details.set(o.profile.profileId, { ...o.details, lastEventAt: null });
   const mergeBy = new Map(resolution.merges.map((m) => [m.eventId, m]));
@@ -139,6 +147,7 @@ function foldDetails(input: { events: readonly CustomerEvent[]; resolution: Batc
     const event = events[n]!;
     const outcome = resolution.events[n]!;
     const target = outcome.resolvedProfileId;
+    if (!touchedAgain.has(target) && !details.has(target)) continue;
     if (!outcome.replay && outcome.decision === "create") {
       details.set(target, { firstName: null, lastName: null, postcode: null, address1: null, firstSeenAt: event.at, lastEventAt: null });
     }
