@@ -30,7 +30,7 @@ export async function measureProcessing(b: Bench, shop: GeneratedShop): Promise<
     target: ">= 1,500 orders/s",
     note:
       (ordersPerSecond >= 1500 ? "met" : "missed") +
-      ": a shop's claimed deliveries (50 per batch) are one set-based transaction: identity decided in memory by the shared batch rule, ~20 statements per batch",
+      ": a shop's claimed deliveries (up to 500 per poll) are one set-based transaction: identity decided in memory by the shared batch rule, ~25 statements per batch",
   });
   if (lost !== 0 || Number(counts!.orders) !== shop.orders) throw new Error(`processing lost events: ${JSON.stringify(counts)}`);
   return Number(counts!.profiles);
