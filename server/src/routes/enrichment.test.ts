@@ -188,6 +188,31 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
     expect((await recompute()).changed).toBe(0);
   });
 
+  it("gives each changed profile one new feed version, whether its feed row existed or not, and writes nothing when nothing changed", async () => {
+    const db = t.runtime.db.db;
+    // Two customers through webhooks (feed rows exist) and three rows written directly (none yet).
+    for (const id of [1, 2]) await t.webhook("orders/create", orderPayload({ id, customerId: id, createdAt: ago(200) }));
+    await t.drain();
+    for (const id of ["raw-1", "raw-2", "raw-3"]) {
+      await db.execute(sql`INSERT INTO profiles (shop_id, id, first_seen_at, last_activity_at) VALUES (${SHOP_A}, ${id}, ${ago(400)}, ${ago(400)})`);
+    }
+    await db.execute(sql`UPDATE profiles SET lifecycle_stage = 'loyal' WHERE shop_id = ${SHOP_A}`);
+    const feed = () =>
+      queryRows<{ profile_id: string; version: string }>(db, sql`SELECT profile_id, version FROM profile_changes WHERE shop_id = ${SHOP_A} ORDER BY version`);
+    const before = await feed();
+    expect(before.map((r) => r.profile_id)).not.toContain("raw-1");
+    const [{ v }] = (await queryRows<{ v: string }>(db, sql`SELECT change_version AS v FROM shops WHERE shop_id = ${SHOP_A}`)) as [{ v: string }];
+
+    expect(await recompute()).toMatchObject({ profiles: 5, changed: 5 });
+    const after = await feed();
+    expect(after).toHaveLength(5);
+    expect(after.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5].map((k) => Number(v) + k));
+    expect(after.map((r) => r.profile_id).sort()).toEqual([...before.map((r) => r.profile_id), "raw-1", "raw-2", "raw-3"].sort());
+
+    expect(await recompute()).toMatchObject({ profiles: 5, changed: 0 });
+    expect(await feed()).toEqual(after);
+  });
+
   it("schedules the nightly recompute once per shop and date, and runs it on the queue", async () => {
     await t.api("GET", "/api/settings"); // the shop exists after its first verified contact
     await t.webhook("orders/create", orderPayload({ id: 1, customerId: 1 }));

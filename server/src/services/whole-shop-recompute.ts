@@ -1,5 +1,6 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../db/client";
+import { withWholeSetPlanning } from "../db/whole-set";
 import { queryRows } from "../db/rows";
 import { scanProbableDuplicates } from "./probabilistic-scan";
 import type { ShopContext } from "./shop";
@@ -31,52 +32,55 @@ export async function refreshRfmBreaks(q: Queryable, shopId: string): Promise<Rf
   return typeof breaks === "string" ? JSON.parse(breaks) : breaks;
 }
 
+/** The shop's stored RFM cut points (the last whole-shop pass's). */
+async function storedRfmBreaks(q: Queryable, shopId: string): Promise<RfmBreaks> {
+  const [row] = await queryRows<{ breaks: RfmBreaks | string | null }>(q, sql`SELECT rfm_breaks AS breaks FROM shops WHERE shop_id = ${shopId}`);
+  const breaks = row?.breaks ?? { frequency: [], monetary: [] };
+  return typeof breaks === "string" ? JSON.parse(breaks) : breaks;
+}
+
+/** Shared `quintileScore` in SQL with the cut points as constants: 1 + the number of breaks the value is strictly above. */
+const quintileSql = (value: SQL, breaks: readonly number[]) =>
+  sql`(1${sql.join(breaks.map((b) => sql` + (${value} > ${b}::float8)::int`), sql``)})`;
+
 /**
  * Re-stages every active profile of the shop in one statement: lifecycle stage, RFM and churn risk,
  * exactly as shared `lifecycleStage`, `rfmScores` and `churnRisk` compute them for one profile (the
- * test holds the two side by side). Profiles whose values change get a change-feed version each,
- * taken from `shops.change_version` in the same statement, so devices pull them.
+ * test holds the two side by side). Only profiles whose values change are written, and only they get a
+ * change-feed version each, taken from `shops.change_version` in the same statement, so devices pull
+ * them. `breaks` defaults to the shop's stored cut points.
  */
-export async function restageShop(q: Queryable, shop: ShopContext, now: Date): Promise<{ profiles: number; changed: number }> {
+export async function restageShop(q: Queryable, shop: ShopContext, now: Date, breaks?: RfmBreaks): Promise<{ profiles: number; changed: number }> {
   const { shopId } = shop;
   const l = shop.settings.lifecycle;
+  const cuts = breaks ?? (await storedRfmBreaks(q, shopId));
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
   // "No activity for more than N days" is strict, so the cut is a timestamp: quiet since before now − N days.
   // Recency "within 30 days" counts whole days, so ≤ 30 whole days means later than now − 31 days.
-  const [row] = await queryRows<{ profiles: string | number; changed: string | number }>(
-    q,
-    sql`WITH b AS (
-          SELECT ARRAY(SELECT x::float8 FROM jsonb_array_elements_text(coalesce(rfm_breaks -> 'frequency', '[]'::jsonb)) x) AS f,
-                 ARRAY(SELECT x::float8 FROM jsonb_array_elements_text(coalesce(rfm_breaks -> 'monetary', '[]'::jsonb)) x) AS m
-          FROM shops WHERE shop_id = ${shopId}),
-        v AS (
+  const statement = sql`
+        WITH v AS (
           SELECT profile_id, count(*) AS n FROM (
             SELECT profile_id FROM visits WHERE shop_id = ${shopId} AND at > ${before(l.engagementLookbackDays)}
             UNION ALL
             SELECT profile_id FROM identity_events WHERE shop_id = ${shopId} AND source IN ('identify', 'capture')
               AND at > ${before(l.engagementLookbackDays)}) e
           GROUP BY profile_id),
-        f AS (
-          SELECT p.id, p.order_count, p.last_order_at, coalesce(p.last_activity_at, p.first_seen_at) AS last_active,
-                 CASE WHEN p.order_count > 0 THEN p.lifetime_spend::float8 / p.order_count END AS aov,
-                 coalesce(v.n, 0) AS visits
+        scored AS (
+          SELECT p.id,
+            CASE WHEN coalesce(p.last_activity_at, p.first_seen_at) < ${before(l.churnedDays)} THEN 'churned'
+                 WHEN p.order_count > 0 AND coalesce(p.last_activity_at, p.first_seen_at) < ${before(l.atRiskDays)} THEN 'at_risk'
+                 WHEN p.order_count >= 2 THEN 'loyal'
+                 WHEN p.order_count = 1 THEN 'converted'
+                 WHEN coalesce(v.n, 0) >= ${l.engagedMinVisits} THEN 'engaged'
+                 ELSE 'new' END AS stage,
+            CASE WHEN p.order_count > 0 THEN
+              CASE WHEN p.last_order_at > ${before(31)} THEN 5 WHEN p.last_order_at > ${before(61)} THEN 4
+                   WHEN p.last_order_at > ${before(121)} THEN 3 WHEN p.last_order_at > ${before(241)} THEN 2 ELSE 1 END
+            END AS r,
+            CASE WHEN p.order_count > 0 THEN ${quintileSql(sql`p.order_count::float8`, cuts.frequency)} END AS fq,
+            CASE WHEN p.order_count > 0 THEN ${quintileSql(sql`(p.lifetime_spend::float8 / p.order_count)`, cuts.monetary)} END AS m
           FROM profiles p LEFT JOIN v ON v.profile_id = p.id
           WHERE p.shop_id = ${shopId} AND p.status = 'active'),
-        scored AS (
-          SELECT f.id,
-            CASE WHEN f.last_active < ${before(l.churnedDays)} THEN 'churned'
-                 WHEN f.order_count > 0 AND f.last_active < ${before(l.atRiskDays)} THEN 'at_risk'
-                 WHEN f.order_count >= 2 THEN 'loyal'
-                 WHEN f.order_count = 1 THEN 'converted'
-                 WHEN f.visits >= ${l.engagedMinVisits} THEN 'engaged'
-                 ELSE 'new' END AS stage,
-            CASE WHEN f.order_count > 0 THEN
-              CASE WHEN f.last_order_at > ${before(31)} THEN 5 WHEN f.last_order_at > ${before(61)} THEN 4
-                   WHEN f.last_order_at > ${before(121)} THEN 3 WHEN f.last_order_at > ${before(241)} THEN 2 ELSE 1 END
-            END AS r,
-            CASE WHEN f.order_count > 0 THEN 1 + (SELECT count(*) FROM unnest(b.f) x WHERE f.order_count > x)::int END AS fq,
-            CASE WHEN f.order_count > 0 THEN 1 + (SELECT count(*) FROM unnest(b.m) x WHERE f.aov > x)::int END AS m
-          FROM f CROSS JOIN b),
         next AS (
           SELECT id, stage, r, fq, m,
                  (round((60 * (5 - r) + 25 * (5 - fq) + 15 * (5 - m)) * 2.5) / 1000)::real AS churn
@@ -87,25 +91,34 @@ export async function restageShop(q: Queryable, shop: ShopContext, now: Date): P
           WHERE p.shop_id = ${shopId} AND p.id = n.id
             AND (p.lifecycle_stage, p.rfm_r::int, p.rfm_f::int, p.rfm_m::int, p.churn_risk) IS DISTINCT FROM (n.stage, n.r, n.fq, n.m, n.churn)
           RETURNING p.id),
+        counted AS (SELECT count(*) AS n FROM changed),
         bump AS (
-          UPDATE shops SET change_version = change_version + (SELECT count(*) FROM changed)
+          UPDATE shops SET change_version = change_version + (SELECT n FROM counted)
           WHERE shop_id = ${shopId}
-          RETURNING change_version - (SELECT count(*) FROM changed) AS base),
-        feed AS (
+          RETURNING change_version - (SELECT n FROM counted) AS base),
+        numbered AS (SELECT c.id, bump.base + row_number() OVER (ORDER BY c.id) AS version FROM changed c CROSS JOIN bump),
+        -- Under the shop lock no one else writes this shop's feed, so a profile's row is either there to
+        -- move or missing, and a plain insert costs less than an upsert for a shop seen for the first time.
+        moved AS (
+          UPDATE profile_changes pc SET version = n.version, kind = 'upsert', changed_at = ${now}
+          FROM numbered n WHERE pc.shop_id = ${shopId} AND pc.profile_id = n.id
+          RETURNING 1),
+        added AS (
           INSERT INTO profile_changes (shop_id, profile_id, version, kind, changed_at)
-          SELECT ${shopId}, c.id, bump.base + row_number() OVER (ORDER BY c.id), 'upsert', ${now} FROM changed c CROSS JOIN bump
-          ON CONFLICT (shop_id, profile_id) DO UPDATE SET version = excluded.version, kind = excluded.kind, changed_at = excluded.changed_at
+          SELECT ${shopId}, n.id, n.version, 'upsert', ${now} FROM numbered n
+          WHERE NOT EXISTS (SELECT 1 FROM profile_changes pc WHERE pc.shop_id = ${shopId} AND pc.profile_id = n.id)
           RETURNING 1)
-        SELECT (SELECT count(*) FROM next) AS profiles, (SELECT count(*) FROM changed) AS changed`,
-  );
+        SELECT (SELECT count(*) FROM profiles WHERE shop_id = ${shopId} AND status = 'active') AS profiles, (SELECT n FROM counted) AS changed`;
+  const [row] = await withWholeSetPlanning(q, () => queryRows<{ profiles: string | number; changed: string | number }>(q, statement));
   return { profiles: Number(row?.profiles ?? 0), changed: Number(row?.changed ?? 0) };
 }
 
 /** The nightly (or on-demand) whole-shop pass: fresh RFM breaks, every profile re-staged, duplicates scanned. */
 export async function recomputeShop(q: Queryable, shop: ShopContext, now: Date) {
   const started = performance.now();
-  const breaks = await refreshRfmBreaks(q, shop.shopId);
-  const { profiles, changed } = await restageShop(q, shop, now);
+  // The percentile cuts sort the shop's order counts and values: in memory, not on disk.
+  const breaks = await withWholeSetPlanning(q, () => refreshRfmBreaks(q, shop.shopId));
+  const { profiles, changed } = await restageShop(q, shop, now, breaks);
   const candidates = await scanProbableDuplicates(q, shop.shopId, now);
   return { profiles, changed, rfmBreaks: breaks, newCandidates: candidates, ms: Math.round(performance.now() - started) };
 }
