@@ -4,18 +4,22 @@ import { queryRows } from "./rows";
 
 /**
  * Runs statements that join whole sets (a shop's profiles with its messages, its change feed) with the
- * planner kept to hash joins and enough memory to hash in RAM, then restores the transaction's own
- * settings. A nested loop, which the planner picks for tables without fresh statistics (PGlite never has
- * any), would rescan one side per row of the other: quadratic at a million profiles.
+ * planner kept to hash joins, enough memory to hash and sort in RAM, and no parallel workers, then
+ * restores the transaction's own settings. A nested loop, which the planner picks for tables without
+ * fresh statistics (PGlite never has any), would rescan one side per row of the other: quadratic at a
+ * million profiles. Parallel workers would each build their own copy of a hashed aggregate.
  */
 export async function withWholeSetPlanning<T>(q: Queryable, fn: () => Promise<T>): Promise<T> {
-  const [before] = await queryRows<{ work_mem: string; enable_nestloop: string }>(
+  const [before] = await queryRows<{ work_mem: string; enable_nestloop: string; workers: string }>(
     q,
     sql`SELECT current_setting('work_mem') AS work_mem, current_setting('enable_nestloop') AS enable_nestloop,
-               set_config('work_mem', '64MB', true), set_config('enable_nestloop', 'off', true)`,
+               current_setting('max_parallel_workers_per_gather') AS workers,
+               set_config('work_mem', '64MB', true), set_config('enable_nestloop', 'off', true),
+               set_config('max_parallel_workers_per_gather', '0', true)`,
   );
   const result = await fn();
   // Not in a finally: after a failed statement the transaction only accepts a rollback.
-  await q.execute(sql`SELECT set_config('work_mem', ${before!.work_mem}, true), set_config('enable_nestloop', ${before!.enable_nestloop}, true)`);
+  await q.execute(sql`SELECT set_config('work_mem', ${before!.work_mem}, true), set_config('enable_nestloop', ${before!.enable_nestloop}, true),
+                             set_config('max_parallel_workers_per_gather', ${before!.workers}, true)`);
   return result;
 }

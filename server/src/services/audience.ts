@@ -57,30 +57,40 @@ export async function audienceDecision(
   const dayOfZone = zones.map((z) => dayStarts.indexOf(localDayStart(at, z).getTime()) + 1);
 
   const sinceDay = (start: number, extra: SQL = sql`true`) => sql`count(*) FILTER (WHERE m.at >= ${new Date(start)} AND ${extra})::int`;
+  // Per customer: sent in the window, and sent since each distinct local midnight (overall and on the channel).
+  const counts = {
+    week: sql`count(*)::int`,
+    today: sql`ARRAY[${sql.join(dayStarts.map((d) => sinceDay(d)), sql`, `)}]`,
+    todayOnChannel: sql`ARRAY[${sql.join(dayStarts.map((d) => sinceDay(d, sql`m.channel = ${channel}`)), sql`, `)}]`,
+  };
+  const window = sql`m.shop_id = ${shopId} AND m.status = 'sent' AND m.at > ${new Date(at.getTime() - FATIGUE_WINDOW_MS)} AND m.at <= ${at}`;
+  const audience = sql`
+    SELECT z.*, (ARRAY[${sql.join(dayOfZone.map((d) => sql`${d}::int`), sql`, `)}])[z.zone + 1] AS day
+    FROM (SELECT t.*, coalesce(array_position(${jsonTextArray(customerZones)}, t.time_zone), 0) AS zone FROM (${target}) t) z`;
   const facts = sql`
-    s AS (
-      SELECT m.profile_id, count(*)::int AS week,
-             ARRAY[${sql.join(dayStarts.map((d) => sinceDay(d)), sql`, `)}] AS today,
-             ARRAY[${sql.join(dayStarts.map((d) => sinceDay(d, sql`m.channel = ${channel}`)), sql`, `)}] AS today_ch
+    SELECT x.id, x.ord, x.zone, x.granted, coalesce(s.week, 0) AS week,
+           coalesce(s.today[x.day], 0) AS today, coalesce(s.today_ch[x.day], 0) AS today_ch
+    FROM (${audience}) x
+    LEFT JOIN (
+      SELECT m.profile_id, ${counts.week} AS week, ${counts.today} AS today, ${counts.todayOnChannel} AS today_ch
       FROM messages m
-      WHERE m.shop_id = ${shopId} AND m.status = 'sent' AND m.at > ${new Date(at.getTime() - FATIGUE_WINDOW_MS)} AND m.at <= ${at}
-        ${ids ? sql`AND m.profile_id IN (SELECT jsonb_array_elements_text(${jsonText(ids)}))` : sql``}
-      GROUP BY m.profile_id),
-    f AS (
-      SELECT x.id, x.ord, x.zone, x.granted, coalesce(s.week, 0) AS week,
-             coalesce(s.today[x.day], 0) AS today, coalesce(s.today_ch[x.day], 0) AS today_ch
-      FROM (SELECT z.*, (ARRAY[${sql.join(dayOfZone.map((d) => sql`${d}::int`), sql`, `)}])[z.zone + 1] AS day
-            FROM (SELECT t.*, coalesce(array_position(${jsonTextArray(customerZones)}, t.time_zone), 0) AS zone FROM (${target}) t) z) x
-      LEFT JOIN s ON s.profile_id = x.id)`;
+      WHERE ${window} ${ids ? sql`AND m.profile_id IN (SELECT jsonb_array_elements_text(${jsonText(ids)}))` : sql``}
+      GROUP BY m.profile_id
+    ) s ON s.profile_id = x.id`;
   const page = input.offset + input.limit;
-  // A customer without consent is never allowed (the gate's first step), so candidates come from the granted.
+  // A customer without consent is never allowed (the gate's first step), so candidates come from the
+  // granted, first in page order, with their messages looked up one by one: a page's worth, not the shop's.
   const candidates = 2 * page;
   const rows = await queryRows<FactsRow>(
     q,
-    sql`WITH ${facts}
-        SELECT zone, granted, week, today, today_ch, count(*) AS n, NULL AS id FROM f GROUP BY 1, 2, 3, 4, 5
+    sql`SELECT zone, granted, week, today, today_ch, count(*) AS n, NULL AS id FROM (${facts}) f GROUP BY 1, 2, 3, 4, 5
         UNION ALL
-        (SELECT zone, granted, week, today, today_ch, NULL, id FROM f WHERE granted ORDER BY ord, id COLLATE "C" LIMIT ${candidates})`,
+        SELECT c.zone, c.granted, m.week, m.today, m.today_ch, NULL, c.id
+        FROM (SELECT * FROM (${audience}) x WHERE x.granted ORDER BY x.ord, x.id COLLATE "C" LIMIT ${candidates}) c
+        CROSS JOIN LATERAL (
+          SELECT ${counts.week} AS week, (${counts.today})[c.day] AS today, (${counts.todayOnChannel})[c.day] AS today_ch
+          FROM messages m WHERE ${window} AND m.profile_id = c.id
+        ) m`,
   );
 
   const groupOf = (r: FactsRow, count: number): AudienceGroup => ({
@@ -106,8 +116,7 @@ export async function audienceDecision(
     const keys = groupRows.filter((r) => decide([groupOf(r, 1)]).allowed === 1).map((r) => sql`(${r.zone}::int, ${r.granted}::boolean, ${r.week}::int, ${r.today}::int, ${r.today_ch}::int)`);
     const paged = await queryRows<{ id: string }>(
       q,
-      sql`WITH ${facts}
-          SELECT id FROM f WHERE (zone, granted, week, today, today_ch) IN (${sql.join(keys, sql`, `)})
+      sql`SELECT id FROM (${facts}) f WHERE (zone, granted, week, today, today_ch) IN (${sql.join(keys, sql`, `)})
           ORDER BY ord, id COLLATE "C" LIMIT ${input.limit} OFFSET ${input.offset}`,
     );
     allowedIds = paged.map((r) => r.id);
