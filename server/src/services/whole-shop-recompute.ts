@@ -57,6 +57,36 @@ export async function restageShop(q: Queryable, shop: ShopContext, now: Date, br
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
   // "No activity for more than N days" is strict, so the cut is a timestamp: quiet since before now − N days.
   // Recency "within 30 days" counts whole days, so ≤ 30 whole days means later than now − 31 days.
+  // The new values from the profile row and its visits in the lookback, as SQL over `p`.
+  const values = (visits: SQL) => {
+    const r = sql`CASE WHEN p.order_count > 0 THEN
+        CASE WHEN p.last_order_at > ${before(31)} THEN 5 WHEN p.last_order_at > ${before(61)} THEN 4
+             WHEN p.last_order_at > ${before(121)} THEN 3 WHEN p.last_order_at > ${before(241)} THEN 2 ELSE 1 END END`;
+    const fq = sql`CASE WHEN p.order_count > 0 THEN ${quintileSql(sql`p.order_count::float8`, cuts.frequency)} END`;
+    const m = sql`CASE WHEN p.order_count > 0 THEN ${quintileSql(sql`(p.lifetime_spend::float8 / p.order_count)`, cuts.monetary)} END`;
+    return {
+      stage: sql`CASE WHEN coalesce(p.last_activity_at, p.first_seen_at) < ${before(l.churnedDays)} THEN 'churned'
+        WHEN p.order_count > 0 AND coalesce(p.last_activity_at, p.first_seen_at) < ${before(l.atRiskDays)} THEN 'at_risk'
+        WHEN p.order_count >= 2 THEN 'loyal'
+        WHEN p.order_count = 1 THEN 'converted'
+        WHEN ${visits} >= ${l.engagedMinVisits} THEN 'engaged'
+        ELSE 'new' END`,
+      r,
+      fq,
+      m,
+      churn: sql`(round((60 * (5 - ${r}) + 25 * (5 - ${fq}) + 15 * (5 - ${m})) * 2.5) / 1000)::real`,
+    };
+  };
+  // Each active profile is written by one of the two updates, and only when a value changes. Splitting
+  // by "has visits" spares a join of the whole shop with itself: most rows need only their own columns.
+  const restage = (visits: SQL, from: SQL, which: SQL) => {
+    const n = values(visits);
+    return sql`UPDATE profiles p SET lifecycle_stage = ${n.stage}, rfm_r = ${n.r}, rfm_f = ${n.fq}, rfm_m = ${n.m}, churn_risk = ${n.churn}, updated_at = ${now}
+      ${from}
+      WHERE p.shop_id = ${shopId} AND p.status = 'active' AND ${which}
+        AND (p.lifecycle_stage, p.rfm_r::int, p.rfm_f::int, p.rfm_m::int, p.churn_risk) IS DISTINCT FROM (${n.stage}, ${n.r}, ${n.fq}, ${n.m}, ${n.churn})
+      RETURNING p.id`;
+  };
   const statement = sql`
         WITH v AS (
           SELECT profile_id, count(*) AS n FROM (
@@ -65,32 +95,9 @@ export async function restageShop(q: Queryable, shop: ShopContext, now: Date, br
             SELECT profile_id FROM identity_events WHERE shop_id = ${shopId} AND source IN ('identify', 'capture')
               AND at > ${before(l.engagementLookbackDays)}) e
           GROUP BY profile_id),
-        scored AS (
-          SELECT p.id,
-            CASE WHEN coalesce(p.last_activity_at, p.first_seen_at) < ${before(l.churnedDays)} THEN 'churned'
-                 WHEN p.order_count > 0 AND coalesce(p.last_activity_at, p.first_seen_at) < ${before(l.atRiskDays)} THEN 'at_risk'
-                 WHEN p.order_count >= 2 THEN 'loyal'
-                 WHEN p.order_count = 1 THEN 'converted'
-                 WHEN coalesce(v.n, 0) >= ${l.engagedMinVisits} THEN 'engaged'
-                 ELSE 'new' END AS stage,
-            CASE WHEN p.order_count > 0 THEN
-              CASE WHEN p.last_order_at > ${before(31)} THEN 5 WHEN p.last_order_at > ${before(61)} THEN 4
-                   WHEN p.last_order_at > ${before(121)} THEN 3 WHEN p.last_order_at > ${before(241)} THEN 2 ELSE 1 END
-            END AS r,
-            CASE WHEN p.order_count > 0 THEN ${quintileSql(sql`p.order_count::float8`, cuts.frequency)} END AS fq,
-            CASE WHEN p.order_count > 0 THEN ${quintileSql(sql`(p.lifetime_spend::float8 / p.order_count)`, cuts.monetary)} END AS m
-          FROM profiles p LEFT JOIN v ON v.profile_id = p.id
-          WHERE p.shop_id = ${shopId} AND p.status = 'active'),
-        next AS (
-          SELECT id, stage, r, fq, m,
-                 (round((60 * (5 - r) + 25 * (5 - fq) + 15 * (5 - m)) * 2.5) / 1000)::real AS churn
-          FROM scored),
-        changed AS (
-          UPDATE profiles p SET lifecycle_stage = n.stage, rfm_r = n.r, rfm_f = n.fq, rfm_m = n.m, churn_risk = n.churn, updated_at = ${now}
-          FROM next n
-          WHERE p.shop_id = ${shopId} AND p.id = n.id
-            AND (p.lifecycle_stage, p.rfm_r::int, p.rfm_f::int, p.rfm_m::int, p.churn_risk) IS DISTINCT FROM (n.stage, n.r, n.fq, n.m, n.churn)
-          RETURNING p.id),
+        unvisited AS (${restage(sql`0`, sql``, sql`NOT EXISTS (SELECT 1 FROM v WHERE v.profile_id = p.id)`)}),
+        visited AS (${restage(sql`v.n`, sql`FROM v`, sql`p.id = v.profile_id`)}),
+        changed AS (SELECT id FROM unvisited UNION ALL SELECT id FROM visited),
         counted AS (SELECT count(*) AS n FROM changed),
         bump AS (
           UPDATE shops SET change_version = change_version + (SELECT n FROM counted)
