@@ -30,6 +30,7 @@ import { measureProcessing } from "./rows/processing";
 import { measureSync } from "./rows/sync";
 import { measureUnsubscribe } from "./rows/unsubscribe";
 import { measureWholeShop } from "./rows/whole-shop";
+import { createFreshDatabase } from "./fresh-database";
 
 /**
  * `webhooks`: customers replayed as signed webhooks through the real intake and processing (the write
@@ -56,12 +57,8 @@ const totalProfiles = Math.max(customers, values.profiles ? Number(values.profil
 const SHOP = "bench-shop.myshopify.com";
 const SECRET = "bench-secret";
 
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const dbName = `c360_bench_${Date.now().toString(36)}`;
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`CREATE DATABASE ${dbName}`);
-const url = new URL(adminUrl);
-url.pathname = `/${dbName}`;
+const fresh = await createFreshDatabase("c360_bench");
+const url = new URL(fresh.url);
 
 const database = await openDatabase({ url: url.toString(), max: 20 });
 // The bench measures capacity, so the per-shop guard against runaway clients is lifted for this run.
@@ -110,8 +107,7 @@ try {
   server.close();
   await b.raw.end();
   await runtime.close();
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-  await admin.end();
+  await fresh.drop();
 }
 
 const header = "| what | figure | baseline (same run, same database) | ratio | target on 2 cores | note |\n|---|---|---|---|---|---|";

@@ -12,18 +12,15 @@ import { shopifyDelivery } from "@c360/server/seed/delivery";
 import { generateShop } from "@c360/server/seed/generate";
 import postgres from "postgres";
 import { fmt, timed } from "./measure";
+import { createFreshDatabase } from "./fresh-database";
 
 const { values } = parseArgs({ options: { customers: { type: "string", default: "2000" }, batch: { type: "string" }, "log-statements": { type: "boolean" }, keep: { type: "boolean" } } });
 const SHOP = "processing-shop.myshopify.com";
 const SECRET = "bench-secret";
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const dbName = `c360_processing_${Date.now().toString(36)}`;
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`CREATE DATABASE ${dbName}`);
+const fresh = await createFreshDatabase("c360_processing");
 // Every statement with its duration in the server log, to see where processing time goes.
-if (values["log-statements"]) await admin.unsafe(`ALTER DATABASE ${dbName} SET log_min_duration_statement = 0`);
-const url = new URL(adminUrl);
-url.pathname = `/${dbName}`;
+if (values["log-statements"]) await fresh.admin.unsafe(`ALTER DATABASE ${fresh.name} SET log_min_duration_statement = 0`);
+const url = new URL(fresh.url);
 const database = await openDatabase({ url: url.toString(), max: 10 });
 const config: Config = { port: 0, databaseUrl: url.toString(), apiKey: undefined, apiSecret: SECRET, dataDir: "", publicUrl: "", devSecret: false, rateLimits: { perShop: 1e9, perDevice: 1e9, windowMs: 10_000 } };
 const runtime = await createRuntime(config, { log: silentLogger, database, startWorkers: false, ...(values.batch ? { queueBatchSize: Number(values.batch) } : {}) });
@@ -45,7 +42,5 @@ try {
   );
 } finally {
   await runtime.close();
-  if (values.keep) console.log(`kept database ${dbName}`);
-  else await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-  await admin.end();
+  await fresh.drop({ keep: values.keep });
 }

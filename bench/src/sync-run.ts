@@ -18,6 +18,7 @@ import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { fillShop } from "./fill";
 import { fmt, timed } from "./measure";
+import { createFreshDatabase } from "./fresh-database";
 
 const { values } = parseArgs({
   options: {
@@ -33,12 +34,8 @@ const batch = Number(values.batch);
 const profiles = Number(values.profiles);
 const SHOP = "bench-shop.myshopify.com";
 
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const dbName = `c360_syncrun_${Date.now().toString(36)}`;
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`CREATE DATABASE ${dbName}`);
-const url = new URL(adminUrl);
-url.pathname = `/${dbName}`;
+const fresh = await createFreshDatabase("c360_syncrun");
+const url = new URL(fresh.url);
 
 const opened = await openDatabase({ url: url.toString(), max: 20 });
 const statements = new Map<string, { n: number; ms: number }>();
@@ -103,8 +100,7 @@ try {
   server.close();
   await raw.end();
   await runtime.close();
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-  await admin.end();
+  await fresh.drop();
 }
 
 /** Per customer a capture, an email consent in the shop's default wording, a visit and a note. */
