@@ -15,7 +15,6 @@ import type { ShopContext } from "./shop";
 
 interface FactsRow {
   zone: number;
-  granted: boolean;
   week: number;
   today: number;
   today_ch: number;
@@ -25,13 +24,19 @@ interface FactsRow {
 
 const jsonText = (values: readonly string[]) => sql`${JSON.stringify(values)}::jsonb`;
 
+/** A text[] from one JSON parameter, however many values (bind parameters stop at 65,535). */
+const jsonTextArray = (values: readonly string[]) => sql`ARRAY(SELECT jsonb_array_elements_text(${jsonText(values)}))`;
+
 /**
  * The send gate over a list of customers or the whole shop, decided by the shared `decideAudienceGroups`
  * from facts counted set-based: consent from the profile's flags (kept with the ledger), today's and the
  * week's sent messages from one pass over the last seven days of messages, quiet hours per time zone.
- * One statement scans the audience once and answers both the counts per group of equal facts and the
- * first candidates for the page of allowed ids; only when those candidates are not enough (many granted
- * customers blocked by caps, fatigue or quiet hours) does a second statement fetch the page.
+ *
+ * Consent is the gate's first step, so a customer without it is blocked whatever else is true: the
+ * first statement counts those per zone and finds the zones of the granted. The second reads only the
+ * granted, once, for both the counts per group of equal facts and the first candidates for the page of
+ * allowed ids; only when those candidates are not enough (granted customers ahead blocked by caps,
+ * fatigue or quiet hours) does a third statement fetch the page.
  */
 export async function audienceDecision(
   q: Queryable,
@@ -41,16 +46,19 @@ export async function audienceDecision(
   const { shopId, settings } = shop;
   const { channel, at } = input;
   const ids = input.profileIds ? [...new Set(input.profileIds)] : null;
-  const granted = sql.identifier(CONSENT_FLAG_COLUMN[channel]);
+  const flag = sql.identifier(CONSENT_FLAG_COLUMN[channel]);
   const target: SQL = ids
-    ? sql`SELECT p.id, t.ord, p.time_zone, p.${granted} AS granted
+    ? sql`SELECT p.id, t.ord, p.time_zone, p.${flag} AS granted
           FROM jsonb_array_elements_text(${jsonText(ids)}) WITH ORDINALITY AS t(id, ord)
           JOIN profiles p ON p.shop_id = ${shopId} AND p.id = t.id AND p.status = 'active'`
-    : sql`SELECT p.id, 0::bigint AS ord, p.time_zone, p.${granted} AS granted FROM profiles p WHERE p.shop_id = ${shopId} AND p.status = 'active'`;
+    : sql`SELECT p.id, 0::bigint AS ord, p.time_zone, p.${flag} AS granted FROM profiles p WHERE p.shop_id = ${shopId} AND p.status = 'active'`;
 
+  const byZone = await queryRows<{ time_zone: string | null; granted: boolean; n: string | number }>(
+    q,
+    sql`SELECT time_zone, granted, count(*) AS n FROM (${target}) t GROUP BY 1, 2`,
+  );
   // Zones the shared rule accepts are the customer's; any other falls back to the shop's, as in gateTimeZone.
-  const zoneRows = await queryRows<{ time_zone: string }>(q, sql`SELECT DISTINCT x.time_zone FROM (${target}) x WHERE x.time_zone IS NOT NULL`);
-  const customerZones = zoneRows.map((z) => z.time_zone).filter(isValidTimeZone);
+  const customerZones = [...new Set(byZone.filter((z) => z.granted && z.time_zone !== null).map((z) => z.time_zone!))].filter(isValidTimeZone);
   const zones = [settings.timeZone, ...customerZones];
   // "Today" for the caps is [local midnight, at]; zones on the same offset share one count.
   const dayStarts = [...new Set(zones.map((z) => localDayStart(at, z).getTime()))].sort((a, b) => a - b);
@@ -64,59 +72,62 @@ export async function audienceDecision(
     todayOnChannel: sql`ARRAY[${sql.join(dayStarts.map((d) => sinceDay(d, sql`m.channel = ${channel}`)), sql`, `)}]`,
   };
   const window = sql`m.shop_id = ${shopId} AND m.status = 'sent' AND m.at > ${new Date(at.getTime() - FATIGUE_WINDOW_MS)} AND m.at <= ${at}`;
-  const audience = sql`
-    SELECT z.*, (ARRAY[${sql.join(dayOfZone.map((d) => sql`${d}::int`), sql`, `)}])[z.zone + 1] AS day
-    FROM (SELECT t.*, coalesce(array_position(${jsonTextArray(customerZones)}, t.time_zone), 0) AS zone FROM (${target}) t) z`;
-  const facts = sql`
-    SELECT x.id, x.ord, x.zone, x.granted, coalesce(s.week, 0) AS week,
-           coalesce(s.today[x.day], 0) AS today, coalesce(s.today_ch[x.day], 0) AS today_ch
-    FROM (${audience}) x
+  const grantedAudience = sql`
+    SELECT z.id, z.ord, z.zone, (ARRAY[${sql.join(dayOfZone.map((d) => sql`${d}::int`), sql`, `)}])[z.zone + 1] AS day
+    FROM (SELECT t.id, t.ord, coalesce(array_position(${jsonTextArray(customerZones)}, t.time_zone), 0) AS zone
+          FROM (${target}) t WHERE t.granted) z`;
+  const facts = (granted: SQL) => sql`
+    SELECT g.id, g.ord, g.zone, coalesce(s.week, 0) AS week, coalesce(s.today[g.day], 0) AS today, coalesce(s.today_ch[g.day], 0) AS today_ch
+    FROM ${granted} g
     LEFT JOIN (
       SELECT m.profile_id, ${counts.week} AS week, ${counts.today} AS today, ${counts.todayOnChannel} AS today_ch
       FROM messages m
       WHERE ${window} ${ids ? sql`AND m.profile_id IN (SELECT jsonb_array_elements_text(${jsonText(ids)}))` : sql``}
       GROUP BY m.profile_id
-    ) s ON s.profile_id = x.id`;
+    ) s ON s.profile_id = g.id`;
   const page = input.offset + input.limit;
-  // A customer without consent is never allowed (the gate's first step), so candidates come from the
-  // granted, first in page order, with their messages looked up one by one: a page's worth, not the shop's.
+  // Candidates for the page: the first granted in page order, their messages looked up one by one.
   const candidates = 2 * page;
   const rows = await queryRows<FactsRow>(
     q,
-    sql`SELECT zone, granted, week, today, today_ch, count(*) AS n, NULL AS id FROM (${facts}) f GROUP BY 1, 2, 3, 4, 5
+    sql`WITH g AS MATERIALIZED (${grantedAudience})
+        SELECT zone, week, today, today_ch, count(*) AS n, NULL AS id FROM (${facts(sql`g`)}) f GROUP BY 1, 2, 3, 4
         UNION ALL
-        SELECT c.zone, c.granted, m.week, m.today, m.today_ch, NULL, c.id
-        FROM (SELECT * FROM (${audience}) x WHERE x.granted ORDER BY x.ord, x.id COLLATE "C" LIMIT ${candidates}) c
+        SELECT c.zone, m.week, m.today, m.today_ch, NULL, c.id
+        FROM (SELECT * FROM g ORDER BY g.ord, g.id COLLATE "C" LIMIT ${candidates}) c
         CROSS JOIN LATERAL (
           SELECT ${counts.week} AS week, (${counts.today})[c.day] AS today, (${counts.todayOnChannel})[c.day] AS today_ch
           FROM messages m WHERE ${window} AND m.profile_id = c.id
         ) m`,
   );
 
-  const groupOf = (r: FactsRow, count: number): AudienceGroup => ({
+  const grantedGroup = (r: FactsRow, count: number): AudienceGroup => ({
     zone: zones[r.zone]!,
-    consentGranted: r.granted,
+    consentGranted: true,
     sentToday: Number(r.today),
     sentTodayOnChannel: Number(r.today_ch),
     sentInWindow: Number(r.week),
     count,
   });
+  const withoutConsent = byZone.filter((z) => !z.granted).reduce((n, z) => n + Number(z.n), 0);
   const decide = (groups: AudienceGroup[]) => decideAudienceGroups(groups, { channel, at, settings });
   const groupRows = rows.filter((r) => r.id === null);
-  const summary = decide(groupRows.map((r) => groupOf(r, Number(r.n))));
-  const candidateRows = rows.filter((r) => r.id !== null);
-  const allowedCandidates = candidateRows.filter((r) => decide([groupOf(r, 1)]).allowed === 1).map((r) => r.id!);
+  const summary = decide([
+    // Blocked at the first step: the other facts are not read, so they are not counted.
+    { zone: settings.timeZone, consentGranted: false, sentToday: 0, sentTodayOnChannel: 0, sentInWindow: 0, count: withoutConsent },
+    ...groupRows.map((r) => grantedGroup(r, Number(r.n))),
+  ]);
+  const isAllowed = (r: FactsRow) => decide([grantedGroup(r, 1)]).allowed === 1;
+  const allowedCandidates = rows.filter((r) => r.id !== null && isAllowed(r)).map((r) => r.id!);
 
   let allowedIds: string[];
-  const candidatesCover =
-    allowedCandidates.length >= Math.min(page, summary.allowed) && summary.allowedGroups.every((g) => g.consentGranted);
-  if (candidatesCover) {
+  if (allowedCandidates.length >= Math.min(page, summary.allowed)) {
     allowedIds = allowedCandidates.slice(input.offset, page);
   } else {
-    const keys = groupRows.filter((r) => decide([groupOf(r, 1)]).allowed === 1).map((r) => sql`(${r.zone}::int, ${r.granted}::boolean, ${r.week}::int, ${r.today}::int, ${r.today_ch}::int)`);
+    const keys = groupRows.filter(isAllowed).map((r) => sql`(${r.zone}::int, ${r.week}::int, ${r.today}::int, ${r.today_ch}::int)`);
     const paged = await queryRows<{ id: string }>(
       q,
-      sql`SELECT id FROM (${facts}) f WHERE (zone, granted, week, today, today_ch) IN (${sql.join(keys, sql`, `)})
+      sql`SELECT id FROM (${facts(sql`(${grantedAudience})`)}) f WHERE (zone, week, today, today_ch) IN (${sql.join(keys, sql`, `)})
           ORDER BY ord, id COLLATE "C" LIMIT ${input.limit} OFFSET ${input.offset}`,
     );
     allowedIds = paged.map((r) => r.id);
@@ -134,7 +145,7 @@ export async function audienceDecision(
   return {
     channel,
     at: at.toISOString(),
-    total: groupRows.reduce((n, r) => n + Number(r.n), 0),
+    total: byZone.reduce((n, z) => n + Number(z.n), 0),
     allowed: summary.allowed,
     blocked: summary.blocked,
     allowedIds,
@@ -142,9 +153,4 @@ export async function audienceDecision(
     offset: input.offset,
     unknownIds,
   };
-}
-
-/** A text[] from one JSON parameter, however many values (bind parameters stop at 65,535). */
-function jsonTextArray(values: readonly string[]): SQL {
-  return sql`ARRAY(SELECT jsonb_array_elements_text(${jsonText(values)}))`;
 }
