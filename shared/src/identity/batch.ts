@@ -1,4 +1,4 @@
-import { IdentityGraphError } from "./graph";
+import { IdentityGraphError, type GraphMerge } from "./graph";
 import { identifierKey, uniqueIdentifiers, type Identifier } from "./normalize";
 import {
   resolveIdentity,
@@ -53,15 +53,8 @@ export interface BatchAttachment {
   source?: string;
 }
 
-export interface BatchMerge {
-  eventId: string;
-  at: Date;
-  /** Profile IDs as they were when the event merged them. */
-  survivorId: string;
-  mergedIds: string[];
-  evidence: Identifier[];
-  reason: string;
-}
+/** A merge as the graph records it, without the snapshots undo needs; profile IDs as they were when the event merged them. */
+export type BatchMerge = Pick<GraphMerge, "eventId" | "at" | "survivorId" | "mergedIds" | "evidence" | "reason">;
 
 export interface BatchCandidate extends MergeCandidateProposal {
   eventId: string;
