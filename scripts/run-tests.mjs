@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ensureChromium } from "./ensure-chromium.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const workspace = readFileSync(join(root, "pnpm-workspace.yaml"), "utf8");
@@ -18,6 +19,9 @@ const packages = dirs.filter((d) => {
   const file = join(root, d, "package.json");
   return existsSync(file) && JSON.parse(readFileSync(file, "utf8")).scripts?.test;
 });
+
+// Before any suite runs, so a missing browser is one clear line rather than a failure minutes in.
+if (!ensureChromium()) process.exit(1);
 
 const out = mkdtempSync(join(tmpdir(), "c360-tests-"));
 let passed = 0;

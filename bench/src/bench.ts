@@ -44,7 +44,7 @@ const SCALES = {
 } as const;
 const GROUPS = ["intake", "processing", "lookup", "whole-shop", "sync", "unsubscribe", "backfill"] as const;
 const { values } = parseArgs({
-  options: { scale: { type: "string", default: "small" }, customers: { type: "string" }, profiles: { type: "string" }, only: { type: "string" } },
+  options: { scale: { type: "string", default: "small" }, customers: { type: "string" }, profiles: { type: "string" }, only: { type: "string" }, record: { type: "boolean", default: false } },
 });
 const scale = values.scale as keyof typeof SCALES;
 if (!(scale in SCALES)) throw new Error(`--scale must be one of ${Object.keys(SCALES).join(", ")}`);
@@ -118,9 +118,12 @@ if (values.only) {
   console.log("a partial run (--only): BENCHMARKS.md left as it was");
 } else {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  const command = `npx -y pnpm@10.34.9 bench --scale ${scale}${values.customers ? ` --customers ${customers}` : ""}${values.profiles ? ` --profiles ${totalProfiles}` : ""}`;
+  const command = `npx -y pnpm@10.34.9 bench --record --scale ${scale}${values.customers ? ` --customers ${customers}` : ""}${values.profiles ? ` --profiles ${totalProfiles}` : ""}`;
+  // A run writes its table to an ignored file; BENCHMARKS.md changes only when a run is recorded on purpose
+  // (`--record`), so CI and everyday runs leave the checkout clean.
+  const target = values.record ? "../../BENCHMARKS.md" : "../../bench-results.md";
   writeFileSync(
-    new URL("../../BENCHMARKS.md", import.meta.url),
+    new URL(target, import.meta.url),
     `# Benchmarks\n\nCommand: \`${command}\`  \nDate: ${new Date().toISOString()}  \nMachine: ${machine}  \n` +
       `Database: PostgreSQL (fresh database per run). The server runs in the bench's Node process; the load and the baselines ` +
       `beside it come from a separate Node process (autocannon for closed loops, an open-loop client for fixed rates), so the ` +
@@ -130,5 +133,5 @@ if (values.only) {
       `- companion offline cold start (reload with no network to a usable screen) and the time to save a capture to IndexedDB are measured by \`tests/browser/companion.test.ts\` and printed as \`companion timings (ms)\` in the test output.\n\n` +
       readFileSync(new URL("../ANALYSIS.md", import.meta.url), "utf8"),
   );
-  console.log("written to BENCHMARKS.md");
+  console.log(`written to ${target.slice(6)}${values.record ? "" : " (pass --record to update BENCHMARKS.md)"}`);
 }

@@ -63,7 +63,7 @@ export function buildApp(deps: AppDeps) {
 
   app.get("/healthz", (c) => c.json({ ok: true, database: deps.db.kind }));
   app.get("/", (c) => c.redirect("/admin/"));
-  for (const site of SITES) mountStaticSite(app, site);
+  for (const site of deps.config.sites ?? SITES) mountStaticSite(app, site);
 
   app.use("/webhooks/*", limit(BODY_LIMITS.webhook));
   app.route("/webhooks", webhookRoutes);

@@ -1,3 +1,4 @@
+import type { StaticSite } from "./http/static-site";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "./middleware/rate-limit";
@@ -29,6 +30,8 @@ export interface Config {
   queueLockSeconds?: number;
   /** Requests per 10 s per shop and per device; defaults in middleware/rate-limit.ts. */
   rateLimits?: RateLimits;
+  /** The built front ends to serve; defaults to `SITES` (tests can serve pages they own instead). */
+  sites?: readonly StaticSite[];
 }
 
 /** Only for `--demo` runs: a well-known secret so the printed dev session token works out of the box. */

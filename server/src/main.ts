@@ -33,7 +33,7 @@ async function main() {
   const url = `http://localhost:${config.port}`;
   console.log(`Customer 360 is running at ${url} (database: ${runtime.db.kind})`);
   if (demo) {
-    const token = await signSessionToken({ shopId: DEMO_SHOP, secret: config.apiSecret, apiKey: config.apiKey, ttlSeconds: 7 * 86_400, staffId: "demo-staff" });
+    const token = await signSessionToken({ shopId: DEMO_SHOP, secret: config.apiSecret, apiKey: config.apiKey, ttlSeconds: 7 * 86_400, staffId: "demo-staff", now: new Date() });
     console.log(`  admin:      ${url}/admin/`);
     console.log(`  companion:  ${url}/companion/`);
     console.log(`  dev session token for ${DEMO_SHOP} (valid 7 days):\n${token}`);

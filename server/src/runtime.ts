@@ -28,7 +28,7 @@ export async function createRuntime(
     [RECOMPUTE_SHOP]: recomputeShopJobHandler(clock),
   };
   const batchHandlers = { webhook: webhookBatchHandler(clock, complianceHandlers(clock)) };
-  const queue = new JobQueue(db.db, { handlers, batchHandlers, log: opts.log, lockSeconds: opts.queueLockSeconds ?? config.queueLockSeconds ?? 30, batchSize: opts.queueBatchSize });
+  const queue = new JobQueue(db.db, { clock, handlers, batchHandlers, log: opts.log, lockSeconds: opts.queueLockSeconds ?? config.queueLockSeconds ?? 30, batchSize: opts.queueBatchSize });
   const app = buildApp({ db, config, queue, clock, log: opts.log });
   const scheduleNightly = () => scheduleNightlyRecompute(db.db, clock());
   let scheduler: ReturnType<typeof setInterval> | null = null;

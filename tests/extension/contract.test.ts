@@ -31,7 +31,7 @@ describe("POS extension ↔ server contract", () => {
     await t.webhook("orders/create", orderPayload({ id: 93, customerId: 8082, email: "third@mailbox.org", total: "138.00", lines: [{ id: 4, productId: 9001, title: "Linen Shirt", price: "59.00" }, { id: 5, productId: 9002, title: "Chino Trousers", price: "79.00" }] }));
     await t.webhook("orders/create", orderPayload({ id: 94, customerId: 8083, email: "fourth@mailbox.org", total: "18.00", lines: [{ id: 6, productId: 9003, title: "Wool Socks", price: "18.00" }] }));
     await t.drain();
-    token = await signSessionToken({ shopId: SHOP_A, secret: TEST_SECRET, apiKey: TEST_API_KEY, staffId: "staff-9" });
+    token = await signSessionToken({ shopId: SHOP_A, secret: TEST_SECRET, apiKey: TEST_API_KEY, staffId: "staff-9", now: t.clock() });
   });
   afterAll(async () => t.close());
 
@@ -53,18 +53,18 @@ describe("POS extension ↔ server contract", () => {
       textVersion: sms.version,
       text: sms.text,
       locale: "en",
-      actedAt: new Date().toISOString(),
+      actedAt: t.clock().toISOString(),
       source: "pos",
       staffId: "staff-9",
     });
     expect((await client().customerView("8080")).consent.sms.granted).toBe(true);
     await expect(
-      client().postConsent({ id: crypto.randomUUID(), shopifyCustomerId: "8080", channel: "email", action: "granted", textVersion: 1, text: "Something else", locale: "en", actedAt: new Date().toISOString(), source: "pos" }),
+      client().postConsent({ id: crypto.randomUUID(), shopifyCustomerId: "8080", channel: "email", action: "granted", textVersion: 1, text: "Something else", locale: "en", actedAt: t.clock().toISOString(), source: "pos" }),
     ).rejects.toMatchObject({ kind: "rejected", status: 422 });
   });
 
   it("logs a visit once however often the register sends it", async () => {
-    const visit = { id: crypto.randomUUID(), shopifyCustomerId: "8080", locationId: "7001", at: new Date().toISOString() };
+    const visit = { id: crypto.randomUUID(), shopifyCustomerId: "8080", locationId: "7001", at: t.clock().toISOString() };
     await client().postVisit(visit);
     await client().postVisit(visit);
     const profile = await (await t.api("GET", "/api/profiles/by-shopify-customer/8080")).json();
@@ -78,7 +78,7 @@ describe("POS extension ↔ server contract", () => {
 
   it("turns server refusals into errors the extension understands", async () => {
     await expect(client().customerView("999999")).rejects.toMatchObject({ kind: "rejected", status: 404 });
-    token = await signSessionToken({ shopId: SHOP_A, secret: TEST_SECRET, apiKey: TEST_API_KEY, now: new Date(Date.now() - 3_600_000) });
+    token = await signSessionToken({ shopId: SHOP_A, secret: TEST_SECRET, apiKey: TEST_API_KEY, now: new Date(t.clock().getTime() - 3_600_000) });
     const refused = await client().customerView("8080").catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ServerCallError);
     expect(refused).toMatchObject({ kind: "rejected", status: 401, code: "token_expired" });

@@ -1,7 +1,7 @@
 import { CLOCK_TOLERANCE_SECONDS, verifySessionTokenWindow, type SessionClaims, type VerifiedSessionToken } from "./session-token";
 
 export interface SessionTokenVerifier {
-  verify(token: string, now?: Date): Promise<SessionClaims>;
+  verify(token: string, now: Date): Promise<SessionClaims>;
   /** Tokens held now; never more than `maxEntries`. */
   readonly size: number;
   /** Verifications answered from the cache (for tests and diagnostics). */
@@ -24,7 +24,7 @@ export function cachedSessionTokenVerifier(opts: { secret: string; apiKey?: stri
   const withinWindow = (v: VerifiedSessionToken, nowSeconds: number) =>
     v.nbf <= nowSeconds + CLOCK_TOLERANCE_SECONDS && v.exp > nowSeconds - CLOCK_TOLERANCE_SECONDS;
   return {
-    async verify(token, now = new Date()) {
+    async verify(token, now) {
       const nowSeconds = Math.floor(now.getTime() / 1000);
       const cached = verified.get(token);
       if (cached) {

@@ -41,14 +41,14 @@ function hmacKey(secret: string): Promise<webcrypto.CryptoKey> {
 }
 
 /** Verifies a Shopify session token (HS256, signed with the app secret) and reads the shop from `dest`. */
-export async function verifySessionToken(token: string, opts: { secret: string; apiKey?: string | undefined; now?: Date }): Promise<SessionClaims> {
+export async function verifySessionToken(token: string, opts: { secret: string; apiKey?: string | undefined; now: Date }): Promise<SessionClaims> {
   return (await verifySessionTokenWindow(token, opts)).claims;
 }
 
 /** {@link verifySessionToken}, also answering the token's `nbf` and `exp`. */
 export async function verifySessionTokenWindow(
   token: string,
-  opts: { secret: string; apiKey?: string | undefined; now?: Date },
+  opts: { secret: string; apiKey?: string | undefined; now: Date },
 ): Promise<VerifiedSessionToken> {
   let payload;
   try {
@@ -56,7 +56,7 @@ export async function verifySessionTokenWindow(
       algorithms: ["HS256"],
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
       ...(opts.apiKey ? { audience: opts.apiKey } : {}),
-      ...(opts.now ? { currentDate: opts.now } : {}),
+      currentDate: opts.now,
     }));
   } catch (error) {
     throw new AuthError(tokenErrorCode(error), tokenErrorMessage(error));
@@ -102,10 +102,10 @@ export async function signSessionToken(opts: {
   secret: string;
   apiKey?: string | undefined;
   staffId?: string;
-  now?: Date;
+  now: Date;
   ttlSeconds?: number;
 }): Promise<string> {
-  const now = Math.floor((opts.now ?? new Date()).getTime() / 1000);
+  const now = Math.floor(opts.now.getTime() / 1000);
   return new SignJWT({ dest: `https://${opts.shopId}`, iss: `https://${opts.shopId}/admin` })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setAudience(opts.apiKey ?? "c360-dev")

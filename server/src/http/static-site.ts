@@ -10,8 +10,14 @@ export const SITES = [
   { mount: "/admin", dist: fileURLToPath(new URL("../../../admin/dist", import.meta.url)), name: "admin" },
 ] as const;
 
+export interface StaticSite {
+  mount: string;
+  dist: string;
+  name: string;
+}
+
 /** Static files with a single-page-app fallback to index.html; a clear 503 when the site was not built. */
-export function mountStaticSite(app: Hono<AppEnv>, site: { mount: string; dist: string; name: string }) {
+export function mountStaticSite(app: Hono<AppEnv>, site: StaticSite) {
   app.get(site.mount, (c) => c.redirect(`${site.mount}/`));
   if (existsSync(site.dist)) app.use(
     `${site.mount}/*`,

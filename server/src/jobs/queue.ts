@@ -19,6 +19,8 @@ export type JobHandler = (tx: Tx, job: Job) => Promise<void>;
 export type BatchJobHandler = (tx: Tx, jobs: Job[]) => Promise<void>;
 
 export interface QueueOptions {
+  /** The runtime's clock: it decides when a job is due, how long a claim holds and when a retry runs. */
+  clock: () => Date;
   handlers: Record<string, JobHandler>;
   /** Kinds that can also run many jobs at once; when a batch fails, its jobs run one by one instead. */
   batchHandlers?: Record<string, BatchJobHandler>;
@@ -103,13 +105,14 @@ export class JobQueue {
   }
 
   private async runBatch(): Promise<number> {
-    const lock = this.opts.lockSeconds ?? 30;
+    const lockedUntil = new Date(this.opts.clock().getTime() + (this.opts.lockSeconds ?? 30) * 1000);
+    const now = this.opts.clock();
     const claimed = await queryRows<Job>(
       this.db,
-      sql`UPDATE jobs SET locked_until = now() + make_interval(secs => ${lock}), attempts = attempts + 1
+      sql`UPDATE jobs SET locked_until = ${lockedUntil}, attempts = attempts + 1
           WHERE (shop_id, id) IN (
             SELECT shop_id, id FROM jobs
-            WHERE run_at <= now() AND (locked_until IS NULL OR locked_until < now())
+            WHERE run_at <= ${now} AND (locked_until IS NULL OR locked_until < ${now})
             ORDER BY run_at LIMIT ${this.opts.batchSize ?? DEFAULT_BATCH_SIZE}
             FOR UPDATE SKIP LOCKED)
           RETURNING shop_id, id, kind, ref, attempts, max_attempts, extract(epoch FROM run_at) * 1000 + extract(epoch FROM created_at) / 1e6 AS seq`,
@@ -179,12 +182,13 @@ export class JobQueue {
 
   private async fail(job: Job, error: Error): Promise<void> {
     const message = describeFailure(error).slice(0, 2000);
+    const now = this.opts.clock();
     this.opts.log?.({ level: "warn", msg: "job failed", shop: job.shop_id, kind: job.kind, ref: job.ref, attempt: job.attempts, error: message });
     if (job.attempts >= job.max_attempts) {
       await this.db.transaction(async (tx) => {
         await tx.execute(sql`DELETE FROM jobs WHERE shop_id = ${job.shop_id} AND id = ${job.id}`);
         await tx.execute(sql`INSERT INTO dead_letters (shop_id, id, kind, ref, attempts, last_error, failed_at)
-          VALUES (${job.shop_id}, ${job.id}, ${job.kind}, ${job.ref}, ${job.attempts}, ${message}, now())
+          VALUES (${job.shop_id}, ${job.id}, ${job.kind}, ${job.ref}, ${job.attempts}, ${message}, ${now})
           ON CONFLICT (shop_id, id) DO UPDATE SET attempts = excluded.attempts, last_error = excluded.last_error,
             failed_at = excluded.failed_at, retried_at = NULL`);
         if (job.kind === "webhook") {
@@ -194,27 +198,28 @@ export class JobQueue {
       return;
     }
     const delayMs = (this.opts.backoff ?? defaultBackoff)(job.attempts);
-    await this.db.execute(sql`UPDATE jobs SET run_at = now() + make_interval(secs => ${delayMs / 1000}), locked_until = NULL,
+    const runAt = new Date(now.getTime() + delayMs);
+    await this.db.execute(sql`UPDATE jobs SET run_at = ${runAt}, locked_until = NULL,
       last_error = ${message} WHERE shop_id = ${job.shop_id} AND id = ${job.id}`);
   }
 }
 
-/** Puts a job on the queue unless the same (kind, ref) is already waiting. */
-export async function enqueueJob(q: Db | Tx, job: { shopId: string; kind: string; ref: string; runAt?: Date; maxAttempts?: number }) {
+/** Puts a job on the queue unless the same (kind, ref) is already waiting; it is due at `runAt` (the runtime's clock). */
+export async function enqueueJob(q: Db | Tx, job: { shopId: string; kind: string; ref: string; runAt: Date; maxAttempts?: number }) {
   await q.execute(sql`INSERT INTO jobs (shop_id, id, kind, ref, run_at, max_attempts)
-    VALUES (${job.shopId}, ${crypto.randomUUID()}, ${job.kind}, ${job.ref}, ${job.runAt ?? new Date()}, ${job.maxAttempts ?? 8})
+    VALUES (${job.shopId}, ${crypto.randomUUID()}, ${job.kind}, ${job.ref}, ${job.runAt}, ${job.maxAttempts ?? 8})
     ON CONFLICT (shop_id, kind, ref) DO NOTHING`);
 }
 
 /** Re-runs a dead letter: back on the queue with a fresh attempt budget. */
-export async function retryDeadLetter(db: Db, shopId: string, id: string): Promise<boolean> {
+export async function retryDeadLetter(db: Db, shopId: string, id: string, now: Date): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [dead] = await queryRows<{ kind: string; ref: string }>(
       tx,
-      sql`UPDATE dead_letters SET retried_at = now() WHERE shop_id = ${shopId} AND id = ${id} AND retried_at IS NULL RETURNING kind, ref`,
+      sql`UPDATE dead_letters SET retried_at = ${now} WHERE shop_id = ${shopId} AND id = ${id} AND retried_at IS NULL RETURNING kind, ref`,
     );
     if (!dead) return false;
-    await enqueueJob(tx, { shopId, kind: dead.kind, ref: dead.ref });
+    await enqueueJob(tx, { shopId, kind: dead.kind, ref: dead.ref, runAt: now });
     if (dead.kind === "webhook") {
       await tx.execute(sql`UPDATE webhook_deliveries SET status = 'queued' WHERE shop_id = ${shopId} AND delivery_id = ${dead.ref}`);
     }

@@ -20,12 +20,12 @@ function verifierFor(config: Config): SessionTokenVerifier {
 
 /** Every /api/* call carries a Shopify session token; the shop and staff member come only from it. */
 export const sessionAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const { config, db } = c.get("deps");
+  const { config, db, clock } = c.get("deps");
   const header = c.req.header("authorization") ?? "";
   const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
   if (!token) throw new HttpError(401, "missing_token", "send the Shopify session token as Authorization: Bearer <token>");
   try {
-    const claims = await verifierFor(config).verify(token);
+    const claims = await verifierFor(config).verify(token, clock());
     c.set("shopId", claims.shopId);
     c.set("staffId", claims.staffId);
   } catch (error) {

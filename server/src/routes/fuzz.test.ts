@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -49,7 +52,14 @@ describe(`fuzzing every route (${dbLabel()})`, () => {
   let t: TestServer;
   let deviceToken = "";
   beforeAll(async () => {
-    t = await startTestServer();
+    // Pages this test owns, so it never depends on whether the front ends were built before it.
+    const pages = mkdtempSync(join(tmpdir(), "c360-fuzz-sites-"));
+    const sites = ["companion", "admin"].map((name) => {
+      mkdirSync(join(pages, name));
+      writeFileSync(join(pages, name, "index.html"), `<!doctype html><title>${name}</title>`);
+      return { mount: `/${name}`, dist: join(pages, name), name };
+    });
+    t = await startTestServer({ sites });
     await t.webhook("customers/create", customerPayload({ id: 9100, email: "fuzz@mailbox.org" }));
     await t.drain();
     const code = await (await t.api("POST", "/api/devices/pairing-codes", { body: {} })).json();

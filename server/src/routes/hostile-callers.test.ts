@@ -9,7 +9,11 @@ import { dbLabel, SHOP_A, startTestServer, TEST_API_KEY, TEST_SECRET, type TestS
 import { customerPayload, orderPayload } from "../test-support/payloads";
 
 const b64 = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
-const now = () => Math.floor(Date.now() / 1000);
+
+// Token times are relative to the server's clock, which decides their validity (set once the server runs).
+let now = (): number => {
+  throw new Error("the test server is not running yet");
+};
 const claims = (over: Record<string, unknown> = {}) => ({ dest: `https://${SHOP_A}`, aud: TEST_API_KEY, sub: "1", iat: now(), nbf: now(), exp: now() + 60, ...over });
 /** A token signed by hand: any header, HMAC with any key, so algorithm-confusion attacks can be built. */
 const handSigned = (header: Record<string, unknown>, payload: Record<string, unknown>, key: string, hash = "sha256") => {
@@ -22,6 +26,7 @@ describe(`hostile callers (${dbLabel()})`, () => {
   const logLines: string[] = [];
   beforeAll(async () => {
     t = await startTestServer({ log: jsonLogger((line) => logLines.push(line)) });
+    now = () => Math.floor(t.clock().getTime() / 1000);
     await t.webhook("customers/create", customerPayload({ id: 3131, email: "target@mailbox.org" }));
     await t.drain();
   });
@@ -29,13 +34,13 @@ describe(`hostile callers (${dbLabel()})`, () => {
 
   it("accepts none of the session-token attacks", async () => {
     const attacks: Record<string, string> = {
-      "signed with another secret": await signSessionToken({ shopId: SHOP_A, secret: "attacker-secret", apiKey: TEST_API_KEY }),
-      expired: await signSessionToken({ shopId: SHOP_A, secret: TEST_SECRET, apiKey: TEST_API_KEY, now: new Date(Date.now() - 120_000) }),
+      "signed with another secret": await signSessionToken({ shopId: SHOP_A, secret: "attacker-secret", apiKey: TEST_API_KEY, now: t.clock() }),
+      expired: await signSessionToken({ shopId: SHOP_A, secret: TEST_SECRET, apiKey: TEST_API_KEY, now: new Date(t.clock().getTime() - 120_000) }),
       "not yet valid": handSigned({ alg: "HS256", typ: "JWT" }, claims({ nbf: now() + 120, exp: now() + 180 }), TEST_SECRET),
       "alg none": `${b64({ alg: "none", typ: "JWT" })}.${b64(claims())}.`,
       "RS256 header, HMAC with the secret as key": handSigned({ alg: "RS256", typ: "JWT" }, claims(), TEST_SECRET),
       "HS512 with the secret": handSigned({ alg: "HS512", typ: "JWT" }, claims(), TEST_SECRET, "sha512"),
-      "wrong audience": await signSessionToken({ shopId: SHOP_A, secret: TEST_SECRET, apiKey: "another-app" }),
+      "wrong audience": await signSessionToken({ shopId: SHOP_A, secret: TEST_SECRET, apiKey: "another-app", now: t.clock() }),
       "dest not a shop": handSigned({ alg: "HS256", typ: "JWT" }, claims({ dest: "https://evil.example.com" }), TEST_SECRET),
       "no exp": handSigned({ alg: "HS256", typ: "JWT" }, claims({ exp: undefined }), TEST_SECRET),
       "payload swapped after signing": (() => {

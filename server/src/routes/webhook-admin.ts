@@ -27,8 +27,8 @@ export const webhookAdminRoutes = new Hono<AppEnv>()
     });
   })
   .post("/dead/:id/retry", async (c) => {
-    const { db, queue } = c.var.deps;
-    const ok = await retryDeadLetter(db.db, c.var.shopId, c.req.param("id"));
+    const { db, queue, clock } = c.var.deps;
+    const ok = await retryDeadLetter(db.db, c.var.shopId, c.req.param("id"), clock());
     if (!ok) throw notFound(`dead letter ${c.req.param("id")}`);
     queue.kick();
     return c.json({ ok: true, requeued: c.req.param("id") }, 202);

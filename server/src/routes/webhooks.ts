@@ -35,7 +35,7 @@ const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
  * the delivery and its job in one statement and answer. Processing happens on the job queue.
  */
 export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
-  const { db, config, queue } = c.var.deps;
+  const { db, config, queue, clock } = c.var.deps;
   const raw = new Uint8Array(await c.req.arrayBuffer());
   if (!isValidWebhookHmac(raw, c.req.header("x-shopify-hmac-sha256"), config.apiSecret)) {
     throw new HttpError(401, "bad_hmac", "webhook signature (X-Shopify-Hmac-Sha256) is missing or does not match the app secret");
@@ -61,7 +61,7 @@ export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
          d AS (INSERT INTO webhook_deliveries (shop_id, delivery_id, topic, webhook_id, payload)
                VALUES (${shopId}, ${deliveryId}, ${topic}, ${c.req.header("x-shopify-webhook-id") ?? null}, ${text}::jsonb)
                ON CONFLICT (shop_id, delivery_id) DO NOTHING RETURNING delivery_id)
-        INSERT INTO jobs (shop_id, id, kind, ref) SELECT ${shopId}, ${crypto.randomUUID()}, 'webhook', delivery_id FROM d
+        INSERT INTO jobs (shop_id, id, kind, ref, run_at) SELECT ${shopId}, ${crypto.randomUUID()}, 'webhook', delivery_id, ${clock()} FROM d
         ON CONFLICT (shop_id, kind, ref) DO NOTHING RETURNING id`,
   );
   if (inserted.length > 0) queue.kick();

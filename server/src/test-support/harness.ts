@@ -45,7 +45,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  opts: { kind?: TestDbKind; clock?: TestClock; rateLimits?: RateLimits; log?: Logger; queueBatchSize?: number } = {},
+  opts: { kind?: TestDbKind; clock?: TestClock; rateLimits?: RateLimits; log?: Logger; queueBatchSize?: number; sites?: Config["sites"] } = {},
 ): Promise<TestServer> {
   const clock = opts.clock ?? testClock();
   const database = await openTestDatabase(opts.kind);
@@ -58,10 +58,11 @@ export async function startTestServer(
     publicUrl: "http://localhost",
     devSecret: false,
     rateLimits: opts.rateLimits,
+    sites: opts.sites,
   };
   const runtime = await createRuntime(config, { log: opts.log ?? (process.env.C360_TEST_LOG ? jsonLogger() : silentLogger), clock, database, startWorkers: false, queueLockSeconds: 1, queueBatchSize: opts.queueBatchSize });
   const token = (shopId = SHOP_A, o: { staffId?: string } = {}) =>
-    signSessionToken({ shopId, secret: TEST_SECRET, apiKey: TEST_API_KEY, staffId: o.staffId ?? "staff-1" });
+    signSessionToken({ shopId, secret: TEST_SECRET, apiKey: TEST_API_KEY, staffId: o.staffId ?? "staff-1", now: clock() });
   let eventCounter = 0;
   return {
     runtime,
