@@ -67,7 +67,7 @@ const config: Config = { port: 0, databaseUrl: url.toString(), apiKey: undefined
 const runtime = await createRuntime(config, { log: silentLogger, database, startWorkers: false });
 const server = serve({ fetch: runtime.app.fetch, port: 0 });
 await new Promise((r) => server.once("listening", r));
-const token = await signSessionToken({ shopId: SHOP, secret: SECRET, ttlSeconds: 3600 });
+const token = await signSessionToken({ shopId: SHOP, secret: SECRET, ttlSeconds: 3600, now: new Date() });
 const b: Bench = {
   shopId: SHOP,
   secret: SECRET,

@@ -50,7 +50,7 @@ describe("database outage (PostgreSQL behind a proxy that is cut)", () => {
     expect(during.status).toBe(503);
     expect(during.headers.get("retry-after")).toBeTruthy();
     expect(await during.json()).toMatchObject({ error: "database_unavailable" });
-    const token = await signSessionToken({ shopId: SHOP, secret: SECRET });
+    const token = await signSessionToken({ shopId: SHOP, secret: SECRET, now: new Date() }); // the server process runs on the real clock
     const api = await runtime.app.request("/api/profiles?query=a", { headers: { authorization: `Bearer ${token}` } });
     expect(api.status).toBe(503);
 
@@ -76,7 +76,7 @@ describe("database outage (PostgreSQL behind a proxy that is cut)", () => {
   });
 
   it("leaves nothing half-written when the connection drops in the middle of a sync push", async () => {
-    const token = await signSessionToken({ shopId: SHOP, secret: SECRET });
+    const token = await signSessionToken({ shopId: SHOP, secret: SECRET, now: new Date() }); // the server process runs on the real clock
     const codeRes = await runtime.app.request("/api/devices/pairing-codes", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: "{}" });
     const { code } = (await codeRes.json()) as { code: string };
     const paired = (await (await runtime.app.request("/api/sync/pair", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code, deviceName: "outage tablet" }) })).json()) as { token: string };
