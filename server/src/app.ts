@@ -5,6 +5,7 @@ import type { AppDeps, AppEnv } from "./http/context";
 import { deviceAuth } from "./middleware/device-auth";
 import { onError } from "./middleware/errors";
 import { mountStaticSite, SITES } from "./http/static-site";
+import { registerCors, REGISTER_ROUTES } from "./middleware/register-cors";
 import { requestLog } from "./middleware/request-log";
 import { DEFAULT_RATE_LIMITS, rateLimit } from "./middleware/rate-limit";
 import { sessionAuth } from "./middleware/session-auth";
@@ -72,6 +73,8 @@ export function buildApp(deps: AppDeps) {
   const apiLimit = limit(BODY_LIMITS.api);
   const backfillLimit = limit(BODY_LIMITS.backfill);
   const bodyLimitFor = (path: string) => (path === "/api/sync/push" ? syncLimit : path === "/api/identity/backfill" ? backfillLimit : apiLimit);
+  // Before authentication: a browser's preflight from the register carries no token.
+  for (const route of REGISTER_ROUTES) app.use(route, registerCors);
   app.use("/api/*", (c, next) => bodyLimitFor(c.req.path)(c, next));
   const perDevice = rateLimit("device", deps.config.rateLimits ?? DEFAULT_RATE_LIMITS);
   const perShop = rateLimit("shop", deps.config.rateLimits ?? DEFAULT_RATE_LIMITS);
