@@ -132,9 +132,10 @@ describe(`webhook intake (${dbLabel()})`, () => {
     await t.runtime.db.db.execute(sql`INSERT INTO shops (shop_id) VALUES (${SHOP_A}) ON CONFLICT DO NOTHING`);
     await t.runtime.db.db.execute(sql`INSERT INTO webhook_deliveries (shop_id, delivery_id, topic, payload)
       VALUES (${SHOP_A}, 'poison', 'orders/create', '{"id": 1}'::jsonb)`);
-    await t.runtime.db.db.execute(sql`INSERT INTO jobs (shop_id, id, kind, ref, max_attempts) VALUES (${SHOP_A}, 'job-poison', 'webhook', 'poison', 2)`);
+    await t.runtime.db.db.execute(sql`INSERT INTO jobs (shop_id, id, kind, ref, max_attempts, run_at)
+      VALUES (${SHOP_A}, 'job-poison', 'webhook', 'poison', 2, ${t.clock().toISOString()})`);
     await t.drain();
-    await new Promise((r) => setTimeout(r, 1100)); // first backoff is one second
+    t.clock.set(new Date(t.clock().getTime() + 1100)); // the first backoff is one second, on the runtime's clock
     await t.drain();
     const dead = await (await t.api("GET", "/api/webhooks/dead")).json();
     expect(dead.deadLetters).toHaveLength(1);
