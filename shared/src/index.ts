@@ -13,6 +13,7 @@ export * from "./profile/next-order";
 export * from "./profile/ltv";
 export * from "./profile/engagement";
 export * from "./loyalty/points";
+export * from "./money/currency";
 export * from "./loyalty/tiers";
 export * from "./hints/co-purchase";
 export * from "./hints/replenishment";

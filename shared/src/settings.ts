@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { currencyCodeSchema } from "./wire/money";
 
 export const CHANNELS = ["email", "sms", "whatsapp", "push"] as const;
 export const channelSchema = z.enum(CHANNELS);
@@ -13,7 +14,8 @@ export const shopSettingsSchema = z
   .object({
     timeZone: z.string().min(1).default("UTC"),
     defaultCountry: z.string().length(2).default("US"),
-    currency: z.string().length(3).default("USD"),
+    /** The shop's currency: spend, points and discounts are all counted in it. */
+    currency: currencyCodeSchema.default("USD"),
     lifecycle: z
       .object({
         engagedWindowDays: z.number().int().min(1).max(3650).default(14),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { balance, clawbackForRefund, pointsDueForOrder, pointsForOrder, rollingYearPoints, validateAdjustment, type LoyaltyEntry } from "./points";
+import { balance, clawbackForRefund, pointsDueForOrder, pointsDueForOrderInMinorUnits, pointsForOrder, rollingYearPoints, validateAdjustment, type LoyaltyEntry } from "./points";
 
 const DAY = 86_400_000;
 const now = new Date("2025-06-30T12:00:00Z");
@@ -110,5 +110,26 @@ describe("pointsDueForOrder", () => {
     expect(pointsDueForOrder({ total: 120, refunded: 150, cancelled: false }, 1)).toBe(0);
     expect(pointsDueForOrder({ total: 120, refunded: 0, cancelled: true }, 1)).toBe(0);
     expect(pointsDueForOrder({ total: 19.99, refunded: 0, cancelled: false }, 100)).toBe(1999);
+  });
+});
+
+describe("pointsDueForOrderInMinorUnits", () => {
+  const due = (o: Partial<{ totalMinor: number; refundedMinor: number; cancelled: boolean; currency: string }>, shop = "USD") =>
+    pointsDueForOrderInMinorUnits({ totalMinor: 0, refundedMinor: 0, cancelled: false, currency: shop, ...o }, shop, 1);
+
+  it("earns per 1.00 of the shop's currency, whatever its minor units", () => {
+    expect(due({ totalMinor: 1999 })).toBe(19);
+    expect(due({ totalMinor: 2_500_000_000, currency: "VND" }, "VND")).toBe(2_500_000_000);
+    expect(due({ totalMinor: 10_999, currency: "KWD" }, "KWD")).toBe(10);
+  });
+
+  it("keeps what the customer kept and gives nothing once cancelled", () => {
+    expect(due({ totalMinor: 10_000, refundedMinor: 2_550 })).toBe(74);
+    expect(due({ totalMinor: 10_000, refundedMinor: 20_000 })).toBe(0);
+    expect(due({ totalMinor: 10_000, cancelled: true })).toBe(0);
+  });
+
+  it("never counts another currency at face value", () => {
+    expect(due({ totalMinor: 10_000, currency: "EUR" })).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { toMajorUnits } from "../money/currency";
 import { DAY_MS } from "../profile/days";
 
 /** One row of the append-only points ledger (SPEC "Loyalty"). */
@@ -33,6 +34,20 @@ export function pointsForOrder(amount: number, pointsPerUnit: number): number {
 export function pointsDueForOrder(order: { total: number; refunded: number; cancelled: boolean }, pointsPerUnit: number): number {
   if (order.cancelled) return 0;
   return pointsForOrder(Math.max(0, order.total - order.refunded), pointsPerUnit);
+}
+
+/**
+ * `pointsDueForOrder` for an order kept in minor units (SPEC: points follow the shop's currency, per 1.00
+ * of it). An order whose money is not in the shop's currency earns nothing rather than its face value.
+ */
+export function pointsDueForOrderInMinorUnits(
+  order: { totalMinor: number; refundedMinor: number; cancelled: boolean; currency: string },
+  shopCurrency: string,
+  pointsPerUnit: number,
+): number {
+  if (order.currency !== shopCurrency) return 0;
+  const kept = Math.max(0, order.totalMinor - order.refundedMinor);
+  return pointsDueForOrder({ total: toMajorUnits(kept, shopCurrency), refunded: 0, cancelled: order.cancelled }, pointsPerUnit);
 }
 
 export function clawbackForRefund(refundAmount: number, pointsPerUnit: number): number {

@@ -3,6 +3,7 @@ export * from "./profile";
 export * from "./consent";
 export * from "./pos";
 export * from "./webhooks";
+export * from "./money";
 export * from "./sync";
 export * from "./identity";
 export * from "./gate";

@@ -1,8 +1,10 @@
 import { z } from "zod";
+import { toMinorUnits } from "../money/currency";
+import { currencyCodeSchema, decimalAmountSchema, minorUnitsOrIssue, moneySetSchema, type Money } from "./money";
 
 /** Shopify sends IDs as numbers; we keep them as strings. */
 const shopifyId = z.union([z.number().int(), z.string().regex(/^\d+$/, "must be a numeric ID")]).transform(String);
-const amount = z.union([z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal amount"), z.number()]).transform(Number);
+const amount = decimalAmountSchema;
 const when = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 const maybe = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? null);
 
@@ -43,7 +45,10 @@ export const webhookOrderSchema = z
     email: maybe(z.string()),
     phone: maybe(z.string()),
     total_price: amount,
-    currency: z.string().length(3),
+    /** The shop's currency: REST `total_price` is in it; `total_price_set` says so explicitly. */
+    currency: currencyCodeSchema,
+    total_price_set: maybe(moneySetSchema),
+    presentment_currency: maybe(currencyCodeSchema),
     source_name: maybe(z.string()),
     location_id: maybe(shopifyId),
     created_at: when,
@@ -65,25 +70,67 @@ export const webhookOrderSchema = z
       )
       .default([]),
   })
-  .loose();
+  .loose()
+  .transform((order, ctx) => ({ ...order, ...orderMoney(order, ctx) }));
 export type WebhookOrder = z.infer<typeof webhookOrderSchema>;
+
+/**
+ * The order's money in minor units: `total` in the shop's currency (Shopify's `shop_money`, which is what
+ * spend and points count), `presentment` in the currency the customer paid in, kept beside, and each line's
+ * price in the shop's currency. Amounts with more decimals than their currency has are refused here.
+ */
+function orderMoney(
+  order: {
+    total_price: string | number;
+    currency: string;
+    total_price_set: z.infer<typeof moneySetSchema> | null;
+    line_items: { price: string | number }[];
+  },
+  ctx: z.RefinementCtx,
+): { total: Money; presentment: Money | null; line_prices: number[] } {
+  const shop = order.total_price_set?.shop_money;
+  const currency = shop?.currency_code ?? order.currency;
+  const totalPath = shop ? ["total_price_set", "shop_money", "amount"] : ["total_price"];
+  const total = minorUnitsOrIssue(shop?.amount ?? order.total_price, currency, totalPath, ctx) ?? 0;
+  const paid = order.total_price_set?.presentment_money;
+  const presentmentMinor = paid
+    ? minorUnitsOrIssue(paid.amount, paid.currency_code, ["total_price_set", "presentment_money", "amount"], ctx)
+    : null;
+  const line_prices = order.line_items.map(
+    (line, i) => minorUnitsOrIssue(line.price, currency, ["line_items", i, "price"], ctx) ?? 0,
+  );
+  return {
+    total: { minor: total, currency },
+    presentment: paid && presentmentMinor !== null ? { minor: presentmentMinor, currency: paid.currency_code } : null,
+    line_prices,
+  };
+}
 
 export const webhookRefundSchema = z
   .object({
     id: shopifyId,
     order_id: shopifyId,
     created_at: when,
-    transactions: z.array(z.object({ amount, kind: z.string(), status: maybe(z.string()) }).loose()).default([]),
+    transactions: z
+      .array(z.object({ amount, kind: z.string(), status: maybe(z.string()), currency: maybe(currencyCodeSchema) }).loose())
+      .default([]),
   })
   .loose();
 export type WebhookRefund = z.infer<typeof webhookRefundSchema>;
 
-/** Money actually returned: successful refund transactions. */
-export function refundAmount(refund: WebhookRefund): number {
-  const cents = refund.transactions
+/**
+ * Money actually returned, in minor units of the shop's currency: successful refund transactions in that
+ * currency (a transaction without a currency is in it). A transaction in another currency is not added at
+ * face value; amounts the currency cannot hold were refused at parse, so they only count here as 0.
+ */
+export function refundMinorUnits(refund: WebhookRefund, shopCurrency: string): number {
+  return refund.transactions
     .filter((t) => t.kind === "refund" && (t.status ?? "success") === "success")
-    .reduce((sum, t) => sum + Math.round(t.amount * 100), 0);
-  return cents / 100;
+    .filter((t) => (t.currency ?? shopCurrency) === shopCurrency)
+    .reduce((sum, t) => {
+      const result = toMinorUnits(t.amount, shopCurrency);
+      return result.ok ? sum + result.minor : sum;
+    }, 0);
 }
 
 export const webhookCustomerRedactSchema = z
