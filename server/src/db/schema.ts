@@ -1,7 +1,9 @@
 /**
  * The data model of Customer 360. Every primary and unique key leads with `shop_id`, and no query
  * joins across shops, so the tables can be distributed by `shop_id` (Citus) for any number of shops.
- * Money is numeric(14,2) read as a JS number; times are timestamptz.
+ * Money is bigint whole minor units of its currency (cents, dong), points are bigint; both are read as JS
+ * numbers, which stay exact up to 2^53 - 1 (shared `toMinorUnits` refuses any amount past that); times are
+ * timestamptz.
  */
 import { sql } from "drizzle-orm";
 import {
@@ -10,7 +12,6 @@ import {
   index,
   integer,
   jsonb,
-  numeric,
   pgTable,
   primaryKey,
   real,
@@ -21,7 +22,9 @@ import {
 } from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
-const money = (name: string) => numeric(name, { precision: 14, scale: 2, mode: "number" });
+/** Whole minor units of the shop's currency (ISO 4217 minor units: USD cents, VND dong, KWD fils). */
+const money = (name: string) => bigint(name, { mode: "number" });
+const points = (name: string) => bigint(name, { mode: "number" });
 
 export const shops = pgTable("shops", {
   shopId: text("shop_id").primaryKey(),
@@ -74,7 +77,7 @@ export const profiles = pgTable(
     ltvPredicted90d: money("ltv_predicted_90d"),
     nextOrderAt: ts("next_order_at"),
     engagementScore: real("engagement_score"),
-    loyaltyPoints: integer("loyalty_points").notNull().default(0),
+    loyaltyPoints: points("loyalty_points").notNull().default(0),
     loyaltyTier: text("loyalty_tier"),
     /**
      * Whether the customer's consent ledger grants each channel now (shared `currentConsentState`),
@@ -133,8 +136,12 @@ export const orders = pgTable(
     shopifyCustomerId: text("shopify_customer_id"),
     email: text("email"),
     phone: text("phone"),
+    /** Shopify's `shop_money`: what spend and points count. */
     total: money("total").notNull(),
     currency: text("currency").notNull(),
+    /** What the customer paid in their own currency (`presentment_money`), kept beside; never summed. */
+    presentmentTotal: money("presentment_total"),
+    presentmentCurrency: text("presentment_currency"),
     sourceName: text("source_name"),
     locationId: text("location_id"),
     placedAt: ts("placed_at").notNull(),
@@ -241,7 +248,7 @@ export const loyaltyLedger = pgTable(
     entryKey: text("entry_key").notNull(),
     profileId: text("profile_id").notNull(),
     kind: text("kind", { enum: ["earn", "clawback", "adjust"] }).notNull(),
-    points: integer("points").notNull(),
+    points: points("points").notNull(),
     orderId: text("order_id"),
     reason: text("reason"),
     staffId: text("staff_id"),
