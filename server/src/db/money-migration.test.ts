@@ -58,14 +58,15 @@ describe(`migration 0007: money in minor units (${dbLabel()})`, () => {
       ('jpy.myshopify.com', '2', '20', 'Tea', 1, 1500.00)`);
     await run(`INSERT INTO refunds (shop_id, refund_id, order_id, amount, created_at) VALUES
       ('usd.myshopify.com', '9', '1', 5.25, now()), ('jpy.myshopify.com', '8', '2', 500, now())`);
-    await run(`INSERT INTO profiles (shop_id, id, first_seen_at, lifetime_spend, pos_spend, online_spend, ltv_predicted_90d,
-                                     loyalty_points) VALUES
+    await run(`INSERT INTO profiles (shop_id, id, first_seen_at, lifetime_spend, pos_spend, online_spend,
+                                     ltv_predicted_90d, loyalty_points) VALUES
       ('usd.myshopify.com', 'p1', now(), 14.74, 0, 14.74, 3.33, 2147483647),
       ('jpy.myshopify.com', 'p2', now(), 1000.00, 1000.00, 0, NULL, 1000)`);
 
     for (const s of statements) await run(s);
 
-    const num = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v == null ? v : Number(v)]));
+    const num = (r: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v == null ? v : Number(v)]));
     expect((await rows<Record<string, unknown>>(`SELECT total FROM orders ORDER BY order_id`)).map(num)).toEqual([
       { total: 1999 },
       { total: 1500 },
@@ -83,13 +84,16 @@ describe(`migration 0007: money in minor units (${dbLabel()})`, () => {
       { lifetime_spend: 1474, pos_spend: 0, online_spend: 1474, ltv_predicted_90d: 333, loyalty_points: 2147483647 },
       { lifetime_spend: 1000, pos_spend: 1000, online_spend: 0, ltv_predicted_90d: null, loyalty_points: 1000 },
     ]);
-    const [breaks] = await rows<{ m: unknown }>(`SELECT rfm_breaks->'monetary' AS m FROM shops WHERE shop_id = 'usd.myshopify.com'`);
+    const [breaks] = await rows<{ m: unknown }>(
+      `SELECT rfm_breaks->'monetary' AS m FROM shops WHERE shop_id = 'usd.myshopify.com'`,
+    );
     const monetary = typeof breaks!.m === "string" ? JSON.parse(breaks!.m) : breaks!.m;
     expect((monetary as unknown[]).map(Number)).toEqual([1050, 2000, 3000, 4000]);
 
     // Past 32 bits now, and the helper function is gone again.
     await run(`UPDATE profiles SET loyalty_points = loyalty_points + 1 WHERE id = 'p1'`);
-    expect(Number((await rows<{ p: unknown }>(`SELECT loyalty_points AS p FROM profiles WHERE id = 'p1'`))[0]!.p)).toBe(2 ** 31);
+    const [p1] = await rows<{ p: unknown }>(`SELECT loyalty_points AS p FROM profiles WHERE id = 'p1'`);
+    expect(Number(p1!.p)).toBe(2 ** 31);
     expect(await rows(`SELECT 1 FROM pg_proc WHERE proname = 'c360_minor_units_0007'`)).toEqual([]);
   });
 });

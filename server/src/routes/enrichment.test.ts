@@ -107,7 +107,8 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
     expect(result.rfmBreaks.frequency).toEqual([1, 2, 3, 4.2]);
     // Spend is kept in cents, so the monetary cut points are too.
     [2800, 4600, 6400, 8200].forEach((b, i) => expect(result.rfmBreaks.monetary[i]).toBeCloseTo(b, 9));
-    expect(result.rfmBreaks.monetary).toEqual(quintileBreaks([1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000]));
+    const aovCents = [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000];
+    expect(result.rfmBreaks.monetary).toEqual(quintileBreaks(aovCents));
     const expected = [
       { r: 5, f: 1, m: 1, churn: 0.4 },
       { r: 5, f: 1, m: 1, churn: 0.4 },

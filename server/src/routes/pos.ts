@@ -126,7 +126,9 @@ export const posRoutes = new Hono<AppEnv>()
         now,
       ),
       // Without a known customer there is no balance to nudge about.
-      loyalty: row ? tierFor(wholeNumberOf(row.loyalty_points), shop.settings.loyalty.tiers) : { tier: "", nextTier: null, pointsToNextTier: null, progress: 1 },
+      loyalty: row
+        ? tierFor(wholeNumberOf(row.loyalty_points), shop.settings.loyalty.tiers)
+        : { tier: "", nextTier: null, pointsToNextTier: null, progress: 1 },
       productTitles: titles,
       now,
     });

@@ -235,7 +235,8 @@ async function writeRefunds(q: Queryable, shop: ShopContext, refunds: readonly W
     created_at: r.created_at,
   }));
   await q.execute(sql`INSERT INTO refunds (shop_id, refund_id, order_id, amount, created_at)
-    SELECT ${shopId}, x.* FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(refund_id text, order_id text, amount bigint, created_at timestamptz)
+    SELECT ${shopId}, x.* FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS x(refund_id text, order_id text, amount bigint, created_at timestamptz)
     ON CONFLICT (shop_id, refund_id) DO NOTHING`);
 }
 
@@ -247,7 +248,18 @@ async function writeRefunds(q: Queryable, shop: ShopContext, refunds: readonly W
 async function reconcileOrderPoints(q: Queryable, shop: ShopContext, orderIds: readonly string[], now: Date): Promise<string[]> {
   if (orderIds.length === 0) return [];
   const { shopId, settings } = shop;
-  const facts = await queryRows<{ order_id: string; profile_id: string; total: string | number; currency: string; cancelled: boolean; refunded: string | number; given: string | number; entries: string | number; placed_at: Date | string }>(
+  const facts = await queryRows<{
+    order_id: string;
+    profile_id: string;
+    /** Minor units of `currency`, like `refunded`. */
+    total: string | number;
+    currency: string;
+    cancelled: boolean;
+    refunded: string | number;
+    given: string | number;
+    entries: string | number;
+    placed_at: Date | string;
+  }>(
     q,
     sql`SELECT o.order_id, o.profile_id, o.total, o.currency, o.cancelled_at IS NOT NULL AS cancelled, o.placed_at,
                coalesce((SELECT sum(amount) FROM refunds r WHERE r.shop_id = o.shop_id AND r.order_id = o.order_id), 0) AS refunded,

@@ -57,7 +57,8 @@ export function wholeNumberOf(v: string | number | null | undefined): number {
 }
 
 /** A stored minor-unit amount in the shop's currency, in its main unit (1999 → 19.99 USD) for the API. */
-export const spendOf = (v: string | number | null | undefined, currency: string) => toMajorUnits(wholeNumberOf(v), currency);
+export const spendOf = (v: string | number | null | undefined, currency: string) =>
+  toMajorUnits(wholeNumberOf(v), currency);
 
 export async function findProfileRow(q: Queryable, shopId: string, profileId: string): Promise<ProfileRow | null> {
   const [row] = await queryRows<ProfileRow>(q, sql`SELECT * FROM profiles WHERE shop_id = ${shopId} AND id = ${profileId}`);
@@ -162,7 +163,9 @@ export async function fullProfileView(q: Queryable, shopId: string, row: Profile
   const timeline = await queryRows<{ kind: string; id: string; at: Date | string; summary: string }>(
     q,
     sql`(SELECT 'order' AS kind, order_id AS id, placed_at AS at,
-                concat(round(total::numeric / 10::numeric ^ ${digits}, ${digits})::text, ' ', currency, ' via ', coalesce(source_name, 'online'), CASE WHEN cancelled_at IS NOT NULL THEN ' (cancelled)' ELSE '' END) AS summary
+                concat(round(total::numeric / 10::numeric ^ ${digits}, ${digits})::text, ' ', currency,
+                       ' via ', coalesce(source_name, 'online'),
+                       CASE WHEN cancelled_at IS NOT NULL THEN ' (cancelled)' ELSE '' END) AS summary
            FROM orders WHERE shop_id = ${shopId} AND profile_id = ${row.id})
         UNION ALL (SELECT 'visit', id, at, concat('visit (', source, ')') FROM visits WHERE shop_id = ${shopId} AND profile_id = ${row.id})
         UNION ALL (SELECT 'consent', id, acted_at, concat(channel, ' ', action) FROM consents WHERE shop_id = ${shopId} AND profile_id = ${row.id})

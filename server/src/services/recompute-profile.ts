@@ -73,8 +73,10 @@ export async function recomputeProfiles(q: Queryable, shopId: string, profileIds
           FROM (SELECT o.source_name, o.location_id, o.placed_at,
                        -- spend is in the shop's currency only (another is never added at face value), and an
                        -- order refunded past its total counts 0, never a negative amount
-                       CASE WHEN o.currency = ${settings.currency} THEN greatest(0, o.total - coalesce((SELECT sum(r.amount)
-                         FROM refunds r WHERE r.shop_id = o.shop_id AND r.order_id = o.order_id), 0)) ELSE 0 END AS net
+                       CASE WHEN o.currency = ${settings.currency}
+                         THEN greatest(0, o.total - coalesce((SELECT sum(r.amount) FROM refunds r
+                           WHERE r.shop_id = o.shop_id AND r.order_id = o.order_id), 0))
+                         ELSE 0 END AS net
                 FROM orders o WHERE o.shop_id = ${shopId} AND o.profile_id = p.id AND o.cancelled_at IS NULL) o) oa
         CROSS JOIN LATERAL (
           SELECT count(*) AS visit_count, max(at) AS last_visit_at, count(*) FILTER (WHERE at > ${lookbackStart}) AS recent

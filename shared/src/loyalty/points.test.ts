@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { balance, clawbackForRefund, pointsDueForOrder, pointsDueForOrderInMinorUnits, pointsForOrder, rollingYearPoints, validateAdjustment, type LoyaltyEntry } from "./points";
+import {
+  balance,
+  clawbackForRefund,
+  pointsDueForOrder,
+  pointsDueForOrderInMinorUnits,
+  pointsForOrder,
+  rollingYearPoints,
+  validateAdjustment,
+  type LoyaltyEntry,
+} from "./points";
 
 const DAY = 86_400_000;
 const now = new Date("2025-06-30T12:00:00Z");
@@ -114,7 +123,8 @@ describe("pointsDueForOrder", () => {
 });
 
 describe("pointsDueForOrderInMinorUnits", () => {
-  const due = (o: Partial<{ totalMinor: number; refundedMinor: number; cancelled: boolean; currency: string }>, shop = "USD") =>
+  type Order = { totalMinor: number; refundedMinor: number; cancelled: boolean; currency: string };
+  const due = (o: Partial<Order>, shop = "USD") =>
     pointsDueForOrderInMinorUnits({ totalMinor: 0, refundedMinor: 0, cancelled: false, currency: shop, ...o }, shop, 1);
 
   it("earns per 1.00 of the shop's currency, whatever its minor units", () => {

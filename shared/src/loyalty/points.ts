@@ -47,7 +47,8 @@ export function pointsDueForOrderInMinorUnits(
 ): number {
   if (order.currency !== shopCurrency) return 0;
   const kept = Math.max(0, order.totalMinor - order.refundedMinor);
-  return pointsDueForOrder({ total: toMajorUnits(kept, shopCurrency), refunded: 0, cancelled: order.cancelled }, pointsPerUnit);
+  const total = toMajorUnits(kept, shopCurrency);
+  return pointsDueForOrder({ total, refunded: 0, cancelled: order.cancelled }, pointsPerUnit);
 }
 
 export function clawbackForRefund(refundAmount: number, pointsPerUnit: number): number {

@@ -38,8 +38,13 @@ describe("order money", () => {
   });
 
   it("refuses an unknown currency, naming the field", () => {
-    expect(issues(order({ currency: "XYZ" }))).toEqual(["currency: must be an ISO 4217 currency code such as USD, EUR or VND"]);
-    const set = { shop_money: { amount: "1.00", currency_code: "USD" }, presentment_money: { amount: "1", currency_code: "ABC" } };
+    expect(issues(order({ currency: "XYZ" }))).toEqual([
+      "currency: must be an ISO 4217 currency code such as USD, EUR or VND",
+    ]);
+    const set = {
+      shop_money: { amount: "1.00", currency_code: "USD" },
+      presentment_money: { amount: "1", currency_code: "ABC" },
+    };
     expect(issues(order({ total_price_set: set }))).toEqual([
       "total_price_set.presentment_money.currency_code: must be an ISO 4217 currency code such as USD, EUR or VND",
     ]);

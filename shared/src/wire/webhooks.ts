@@ -112,7 +112,9 @@ export const webhookRefundSchema = z
     order_id: shopifyId,
     created_at: when,
     transactions: z
-      .array(z.object({ amount, kind: z.string(), status: maybe(z.string()), currency: maybe(currencyCodeSchema) }).loose())
+      .array(
+        z.object({ amount, kind: z.string(), status: maybe(z.string()), currency: maybe(currencyCodeSchema) }).loose(),
+      )
       .default([]),
   })
   .loose();
