@@ -319,12 +319,17 @@ export const mergeCandidates = pgTable(
   ],
 );
 
-/** A webhook delivery, stored before it is answered. Deduplicated by Shopify's event (or webhook) ID. */
+/**
+ * A webhook delivery, stored before it is answered. Deduplicated by shop, topic and Shopify's event (or
+ * webhook) ID: `delivery_id` is `{topic}:{event id}`, since one Shopify event reaches several topics.
+ */
 export const webhookDeliveries = pgTable(
   "webhook_deliveries",
   {
     shopId: text("shop_id").notNull(),
     deliveryId: text("delivery_id").notNull(),
+    /** X-Shopify-Event-Id as sent (X-Shopify-Webhook-Id when Shopify sent no event id). */
+    eventId: text("event_id"),
     topic: text("topic").notNull(),
     webhookId: text("webhook_id"),
     payload: jsonb("payload").notNull(),

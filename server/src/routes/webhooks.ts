@@ -28,6 +28,9 @@ const payloadSchemas: Record<WebhookTopic, z.ZodType> = {
   "shop/redact": webhookShopRedactSchema,
 };
 
+/** The stored delivery's key: Shopify's event id within its topic (the shop is the other half of the key). */
+export const webhookDeliveryKey = (topic: WebhookTopic, eventId: string) => `${topic}:${eventId}`;
+
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
 /**
@@ -43,8 +46,10 @@ export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
   const topic = parseOr400(webhookTopicSchema, c.req.header("x-shopify-topic"), "X-Shopify-Topic");
   const shopId = c.req.header("x-shopify-shop-domain") ?? "";
   if (!SHOP_DOMAIN.test(shopId)) throw new HttpError(400, "bad_shop", "X-Shopify-Shop-Domain must be a {shop}.myshopify.com domain");
-  const deliveryId = c.req.header("x-shopify-event-id") || c.req.header("x-shopify-webhook-id");
-  if (!deliveryId || deliveryId.length > 200) throw new HttpError(400, "missing_id", "X-Shopify-Event-Id or X-Shopify-Webhook-Id is required");
+  const eventId = c.req.header("x-shopify-event-id") || c.req.header("x-shopify-webhook-id");
+  if (!eventId || eventId.length > 200) throw new HttpError(400, "missing_id", "X-Shopify-Event-Id or X-Shopify-Webhook-Id is required");
+  // One Shopify event fans out to several topics under the same event id: a delivery is its topic's copy.
+  const deliveryId = webhookDeliveryKey(topic, eventId);
   const text = new TextDecoder().decode(raw);
   let body: unknown;
   try {
@@ -58,8 +63,8 @@ export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
   const inserted = await preparedRows<{ id: string }>(
     db,
     sql`WITH s AS (INSERT INTO shops (shop_id) VALUES (${shopId}) ON CONFLICT (shop_id) DO NOTHING),
-         d AS (INSERT INTO webhook_deliveries (shop_id, delivery_id, topic, webhook_id, payload)
-               VALUES (${shopId}, ${deliveryId}, ${topic}, ${c.req.header("x-shopify-webhook-id") ?? null}, ${text}::jsonb)
+         d AS (INSERT INTO webhook_deliveries (shop_id, delivery_id, event_id, topic, webhook_id, payload)
+               VALUES (${shopId}, ${deliveryId}, ${eventId}, ${topic}, ${c.req.header("x-shopify-webhook-id") ?? null}, ${text}::jsonb)
                ON CONFLICT (shop_id, delivery_id) DO NOTHING RETURNING delivery_id)
         INSERT INTO jobs (shop_id, id, kind, ref, run_at) SELECT ${shopId}, ${crypto.randomUUID()}, 'webhook', delivery_id, ${clock()} FROM d
         ON CONFLICT (shop_id, kind, ref) DO NOTHING RETURNING id`,
