@@ -3,6 +3,13 @@ import { sql } from "drizzle-orm";
 import { queryRows } from "../db/rows";
 import { dbLabel, startTestServer, type TestServer } from "../test-support/harness";
 import { customerPayload, orderPayload } from "../test-support/payloads";
+import {
+  SAMPLE_CUSTOMER_ID,
+  SAMPLE_ORDER_CUSTOMER_ID,
+  SAMPLE_ORDER_ID,
+  sampleCustomerCreate,
+  sampleOrderCreate,
+} from "../test-support/shopify-samples";
 
 const count = async (t: TestServer, table: string) =>
   Number((await queryRows<{ n: string }>(t.runtime.db.db, sql`SELECT count(*) AS n FROM ${sql.identifier(table)}`))[0]!.n);
@@ -25,5 +32,29 @@ describe(`webhook contract with Shopify (${dbLabel()})`, () => {
     await t.drain();
     expect((await t.api("GET", "/api/profiles/by-shopify-customer/11")).status).toBe(200);
     expect((await t.api("GET", "/api/profiles/by-shopify-customer/12")).status).toBe(200);
+  });
+
+  it("reads Shopify's sample payloads with IDs above 2^53 without losing a digit", async () => {
+    expect(Number(SAMPLE_CUSTOMER_ID) > Number.MAX_SAFE_INTEGER).toBe(true);
+    expect((await t.webhook("customers/create", sampleCustomerCreate)).status).toBe(200);
+    expect((await t.webhook("orders/create", sampleOrderCreate)).status).toBe(200);
+    await t.drain();
+    const customer = await t.api("GET", `/api/profiles/by-shopify-customer/${SAMPLE_CUSTOMER_ID}`);
+    expect(customer.status).toBe(200);
+    expect((await customer.json()).firstName).toBe("Bob");
+    expect((await t.api("GET", `/api/profiles/by-shopify-customer/${SAMPLE_ORDER_CUSTOMER_ID}`)).status).toBe(200);
+    const ids = await queryRows<{ kind: string; value: string }>(t.runtime.db.db, sql`SELECT kind, value FROM identifiers WHERE kind = 'shopify' ORDER BY value`);
+    expect(ids.map((i) => i.value)).toEqual([SAMPLE_ORDER_CUSTOMER_ID, SAMPLE_CUSTOMER_ID]);
+    const orders = await queryRows<{ order_id: string }>(t.runtime.db.db, sql`SELECT order_id FROM orders`);
+    expect(orders.map((o) => o.order_id)).toEqual([SAMPLE_ORDER_ID]);
+  });
+
+  it("refuses a signed body nested 20,000 deep with 400 before it reaches the database", async () => {
+    const deep = `{"id":1,"note":${"[".repeat(20_000)}${"]".repeat(20_000)}}`;
+    const res = await t.webhook("customers/update", deep);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: "too_deep" });
+    expect(await count(t, "webhook_deliveries")).toBe(0);
+    expect(await count(t, "shops")).toBe(0);
   });
 });

@@ -5,6 +5,7 @@ import {
   webhookRefundSchema,
   webhookShopRedactSchema,
   webhookTopicSchema,
+  readWebhookJson,
   type WebhookTopic,
 } from "@c360/shared";
 import { sql } from "drizzle-orm";
@@ -50,15 +51,13 @@ export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
   if (!eventId || eventId.length > 200) throw new HttpError(400, "missing_id", "X-Shopify-Event-Id or X-Shopify-Webhook-Id is required");
   // One Shopify event fans out to several topics under the same event id: a delivery is its topic's copy.
   const deliveryId = webhookDeliveryKey(topic, eventId);
-  const text = new TextDecoder().decode(raw);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new HttpError(400, "invalid_json", "webhook body is not valid JSON");
-  }
+  // Read once, bounded: big IDs become strings (never rounded) and deep nesting is refused before
+  // JSON.parse or PostgreSQL's jsonb reader sees it. The rewritten text is what is stored.
+  const read = readWebhookJson(new TextDecoder().decode(raw));
+  if (!read.ok) throw new HttpError(400, read.error, read.message);
+  const { value: body, text } = read;
   parseOr400(payloadSchemas[topic], body, `${topic} payload`);
-  // The body is stored as Shopify sent it (PostgreSQL reads the same JSON into jsonb); a fixed-text,
+  // The body is stored as read (Shopify's JSON, big IDs as strings; PostgreSQL reads it into jsonb); a fixed-text,
   // prepared statement, so each connection plans it once.
   const inserted = await preparedRows<{ id: string }>(
     db,

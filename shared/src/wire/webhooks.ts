@@ -1,6 +1,9 @@
 import { z } from "zod";
 
-/** Shopify sends IDs as numbers; we keep them as strings. */
+/**
+ * Shopify sends IDs as JSON numbers, many above 2^53; `readWebhookJson` has already turned those into
+ * strings of the same digits, so only safe integers still arrive here as numbers. We keep them as strings.
+ */
 const shopifyId = z.union([z.number().int(), z.string().regex(/^\d+$/, "must be a numeric ID")]).transform(String);
 const amount = z.union([z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal amount"), z.number()]).transform(Number);
 const when = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
