@@ -6,6 +6,7 @@ import {
   webhookShopRedactSchema,
   webhookTopicSchema,
   readWebhookJson,
+  WEBHOOK_API_VERSION,
   type WebhookTopic,
 } from "@c360/shared";
 import { sql } from "drizzle-orm";
@@ -39,7 +40,7 @@ const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
  * the delivery and its job in one statement and answer. Processing happens on the job queue.
  */
 export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
-  const { db, config, queue, clock } = c.var.deps;
+  const { db, config, queue, clock, log } = c.var.deps;
   const raw = new Uint8Array(await c.req.arrayBuffer());
   if (!isValidWebhookHmac(raw, c.req.header("x-shopify-hmac-sha256"), config.apiSecret)) {
     throw new HttpError(401, "bad_hmac", "webhook signature (X-Shopify-Hmac-Sha256) is missing or does not match the app secret");
@@ -51,6 +52,12 @@ export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
   if (!eventId || eventId.length > 200) throw new HttpError(400, "missing_id", "X-Shopify-Event-Id or X-Shopify-Webhook-Id is required");
   // One Shopify event fans out to several topics under the same event id: a delivery is its topic's copy.
   const deliveryId = webhookDeliveryKey(topic, eventId);
+  // Shopify sends the payload in the version it was asked for; another version means the subscription
+  // and our schemas drifted apart (fields renamed or gone), which no single delivery would show.
+  const apiVersion = c.req.header("x-shopify-api-version") ?? null;
+  if (apiVersion !== WEBHOOK_API_VERSION) {
+    log({ level: "warn", msg: "webhook API version differs from the subscribed one", shopId, topic, apiVersion, subscribed: WEBHOOK_API_VERSION });
+  }
   // Read once, bounded: big IDs become strings (never rounded) and deep nesting is refused before
   // JSON.parse or PostgreSQL's jsonb reader sees it. The rewritten text is what is stored.
   const read = readWebhookJson(new TextDecoder().decode(raw));
