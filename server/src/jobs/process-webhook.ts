@@ -4,6 +4,7 @@ import type { Tx } from "../db/client";
 import { queryRows } from "../db/rows";
 import { ingestBatch, parseDataEvent, type DataEvent } from "../services/ingest-batch";
 import { loadShop } from "../services/shop";
+import { dropDeliveriesOfRedactedShop, isRedactedShop } from "../services/shop-tombstone";
 import { sqlTextArray } from "../services/sql-arrays";
 import type { ComplianceHandlers } from "../services/compliance";
 import type { BatchJobHandler, Job, JobHandler } from "./queue";
@@ -24,6 +25,7 @@ export function webhookJobHandler(clock: () => Date, compliance: ComplianceHandl
       sql`SELECT delivery_id, topic, payload FROM webhook_deliveries WHERE shop_id = ${job.shop_id} AND delivery_id = ${job.ref} FOR UPDATE`,
     );
     if (!delivery) return;
+    if (await isRedactedShop(tx, job.shop_id)) return dropDeliveriesOfRedactedShop(tx, job.shop_id, [job.ref]);
     const payload = payloadOf(delivery);
     const now = clock();
     const shop = await loadShop(tx, job.shop_id, { lock: true });
@@ -64,6 +66,8 @@ export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHan
       sql`SELECT delivery_id, topic, payload FROM webhook_deliveries WHERE shop_id = ${shopId} AND delivery_id = ANY(${sqlTextArray(refs)}) FOR UPDATE`,
     );
     const byRef = new Map(rows.map((r) => [r.delivery_id, r]));
+    // Stored while shop/redact ran (intake checked before the tombstone existed): nothing of them is kept.
+    if (await isRedactedShop(tx, shopId)) return dropDeliveriesOfRedactedShop(tx, shopId, refs);
     const now = clock();
     let shop = await loadShop(tx, shopId, { lock: true });
     let pending: DataEvent[] = [];
@@ -80,6 +84,9 @@ export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHan
       } else {
         await flush();
         await one(tx, job);
+        // After shop/redact the shop is gone: the batch's later deliveries are in its tombstone, and
+        // loading the shop again would re-create it.
+        if (delivery.topic === "shop/redact") return;
         shop = await loadShop(tx, shopId); // a compliance job may have changed the shop
       }
     }

@@ -1,4 +1,7 @@
 import {
+  acceptsDeliveryAfterRedact,
+  shopMismatch,
+  shopNamedByBody,
   webhookCustomerRedactSchema,
   webhookCustomerSchema,
   webhookOrderSchema,
@@ -16,6 +19,7 @@ import { isValidWebhookHmac } from "../auth/webhook-hmac";
 import { preparedRows } from "../db/prepared";
 import { HttpError, parseOr400 } from "../http/errors";
 import type { AppEnv } from "../http/context";
+import { pinShopifyShopId, shopAtIntake } from "../services/shop-tombstone";
 
 const payloadSchemas: Record<WebhookTopic, z.ZodType> = {
   "customers/create": webhookCustomerSchema,
@@ -32,6 +36,11 @@ const payloadSchemas: Record<WebhookTopic, z.ZodType> = {
 
 /** The stored delivery's key: Shopify's event id within its topic (the shop is the other half of the key). */
 export const webhookDeliveryKey = (topic: WebhookTopic, eventId: string) => `${topic}:${eventId}`;
+
+const triggeredAt = (header: string | undefined): Date | null => {
+  const at = header ? new Date(header) : null;
+  return at && !Number.isNaN(at.getTime()) ? at : null;
+};
 
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
@@ -64,6 +73,15 @@ export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
   if (!read.ok) throw new HttpError(400, read.error, read.message);
   const { value: body, text } = read;
   parseOr400(payloadSchemas[topic], body, `${topic} payload`);
+  // The header is not signed; a signed body naming another shop is a replay aimed at this one.
+  const named = shopNamedByBody(topic, body);
+  const known = await shopAtIntake(db.db, shopId, deliveryId);
+  const mismatch = shopMismatch(shopId, named, known.shopifyShopId);
+  if (mismatch) throw new HttpError(400, "shop_mismatch", mismatch);
+  if (known.redacted && !acceptsDeliveryAfterRedact(known.redacted, { ...known.redacted, triggeredAt: triggeredAt(c.req.header("x-shopify-triggered-at")) })) {
+    // Answered 200 so Shopify stops retrying; nothing of the redacted shop is stored.
+    return c.json({ ok: true, duplicate: known.redacted.deliveredBeforeRedact, ignored: "shop_redacted" });
+  }
   // The body is stored as read (Shopify's JSON, big IDs as strings; PostgreSQL reads it into jsonb); a fixed-text,
   // prepared statement, so each connection plans it once.
   const inserted = await preparedRows<{ id: string }>(
@@ -75,6 +93,7 @@ export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
         INSERT INTO jobs (shop_id, id, kind, ref, run_at) SELECT ${shopId}, ${crypto.randomUUID()}, 'webhook', delivery_id, ${clock()} FROM d
         ON CONFLICT (shop_id, kind, ref) DO NOTHING RETURNING id`,
   );
+  if (named.shopifyShopId && !known.shopifyShopId) await pinShopifyShopId(db.db, shopId, named.shopifyShopId);
   if (inserted.length > 0) queue.kick();
   return c.json({ ok: true, duplicate: inserted.length === 0 });
 });

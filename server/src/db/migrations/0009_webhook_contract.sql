@@ -7,3 +7,11 @@ UPDATE "jobs" j SET "ref" = w."topic" || ':' || w."delivery_id" FROM "webhook_de
 UPDATE "dead_letters" d SET "ref" = w."topic" || ':' || w."delivery_id" FROM "webhook_deliveries" w
   WHERE d."kind" = 'webhook' AND d."shop_id" = w."shop_id" AND d."ref" = w."delivery_id";--> statement-breakpoint
 UPDATE "webhook_deliveries" SET "delivery_id" = "topic" || ':' || "delivery_id";
+--> statement-breakpoint
+ALTER TABLE "shops" ADD COLUMN "shopify_shop_id" text;--> statement-breakpoint
+CREATE TABLE "redacted_shops" (
+	"shop_domain" text PRIMARY KEY NOT NULL,
+	"redacted_at" timestamp with time zone NOT NULL,
+	"reinstalled_at" timestamp with time zone,
+	"delivery_ids" text[] DEFAULT '{}'::text[] NOT NULL
+);
