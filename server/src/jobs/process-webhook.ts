@@ -3,7 +3,8 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client";
 import { queryRows } from "../db/rows";
 import { ingestBatch, parseDataEvent, type DataEvent } from "../services/ingest-batch";
-import { loadShop } from "../services/shop";
+import { loadShop, type ShopContext } from "../services/shop";
+import { recordShopifyConsentUpdate, recordShopifyCustomerConsents } from "../services/shopify-consent";
 import { dropDeliveriesOfRedactedShop, isRedactedShop } from "../services/shop-tombstone";
 import { sqlTextArray } from "../services/sql-arrays";
 import type { ComplianceHandlers } from "../services/compliance";
@@ -42,9 +43,13 @@ export function webhookJobHandler(clock: () => Date, compliance: ComplianceHandl
       case "shop/redact":
         await compliance.shopRedact(tx, shop, payload, now);
         break;
+      case "customers_email_marketing_consent/update":
+      case "customers_marketing_consent/update":
+        await recordShopifyConsentUpdate(tx, shop, delivery.topic, payload, now);
+        break;
       default: {
         const event = parseDataEvent(delivery.topic, payload);
-        if (event) await ingestBatch(tx, shop, [event], now);
+        if (event) await ingestWithConsent(tx, shop, [event], now);
       }
     }
     await markProcessed(tx, job.shop_id, [job.ref], now);
@@ -72,7 +77,7 @@ export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHan
     let shop = await loadShop(tx, shopId, { lock: true });
     let pending: DataEvent[] = [];
     const flush = async () => {
-      if (pending.length > 0) await ingestBatch(tx, shop, pending, now);
+      if (pending.length > 0) await ingestWithConsent(tx, shop, pending, now);
       pending = [];
     };
     for (const job of jobs) {
@@ -93,6 +98,12 @@ export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHan
     await flush();
     await markProcessed(tx, shopId, refs, now);
   };
+}
+
+/** Ingests data events, then reads Shopify's marketing consent off the customer records among them. */
+async function ingestWithConsent(tx: Tx, shop: ShopContext, events: DataEvent[], now: Date) {
+  await ingestBatch(tx, shop, events, now);
+  await recordShopifyCustomerConsents(tx, shop, events.flatMap((e) => (e.kind === "customer" ? [e.customer] : [])), now);
 }
 
 async function markProcessed(tx: Tx, shopId: string, refs: string[], now: Date) {

@@ -22,6 +22,8 @@ export const sampleCustomerCreate = `{
   "currency": "USD",
   "phone": null,
   "addresses": [],
+  "email_marketing_consent": null,
+  "sms_marketing_consent": null,
   "admin_graphql_api_id": "gid://shopify/Customer/706405506930370084",
   "default_address": {
     "id": 12321,

@@ -20,6 +20,8 @@ export const WEBHOOK_TOPICS = [
   "orders/cancelled",
   "refunds/create",
   "app/uninstalled",
+  "customers_email_marketing_consent/update",
+  "customers_marketing_consent/update",
   "customers/redact",
   "customers/data_request",
   "shop/redact",
@@ -28,6 +30,12 @@ export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
 export const webhookTopicSchema = z.enum(WEBHOOK_TOPICS);
 
 const addressSchema = z.object({ zip: maybe(z.string()), address1: maybe(z.string()), country_code: maybe(z.string()) }).loose();
+
+/** Shopify's marketing consent of one channel, as customer webhooks carry it. */
+export const shopifyMarketingConsentSchema = z
+  .object({ state: maybe(z.string()), opt_in_level: maybe(z.string()), consent_updated_at: maybe(when) })
+  .loose();
+export type ShopifyMarketingConsent = z.infer<typeof shopifyMarketingConsentSchema>;
 
 export const webhookCustomerSchema = z
   .object({
@@ -39,6 +47,8 @@ export const webhookCustomerSchema = z
     updated_at: maybe(when),
     created_at: maybe(when),
     default_address: maybe(addressSchema),
+    email_marketing_consent: maybe(shopifyMarketingConsentSchema),
+    sms_marketing_consent: maybe(shopifyMarketingConsentSchema),
   })
   .loose();
 export type WebhookCustomer = z.infer<typeof webhookCustomerSchema>;
@@ -97,3 +107,12 @@ export const webhookCustomerRedactSchema = z
   .loose();
 export const webhookDataRequestSchema = webhookCustomerRedactSchema;
 export const webhookShopRedactSchema = z.object({ shop_domain: z.string() }).loose();
+
+/** customers_email_marketing_consent/update */
+export const webhookEmailConsentSchema = z
+  .object({ customer_id: shopifyId, email_address: maybe(z.string()), email_marketing_consent: maybe(shopifyMarketingConsentSchema) })
+  .loose();
+/** customers_marketing_consent/update (SMS) */
+export const webhookSmsConsentSchema = z
+  .object({ id: shopifyId, phone: maybe(z.string()), sms_marketing_consent: maybe(shopifyMarketingConsentSchema) })
+  .loose();
