@@ -3,6 +3,7 @@ export * from "./wire";
 export * from "./consent/ledger";
 export * from "./consent/chain";
 export * from "./consent/texts";
+export * from "./consent/shopify";
 export * from "./gate/reasons";
 export * from "./gate/gate";
 export * from "./gate/audience";

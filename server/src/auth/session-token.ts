@@ -5,6 +5,8 @@ export interface SessionClaims {
   shopId: string;
   /** Staff member (Shopify user ID) from `sub`, when the token carries one. */
   staffId: string | null;
+  /** When Shopify issued the token (`nbf`, which Shopify sets to the issue time): tells a reinstall apart. */
+  issuedAt: Date;
 }
 
 export class AuthError extends Error {
@@ -73,7 +75,11 @@ export async function verifySessionTokenWindow(
   }
   if (!SHOP_DOMAIN.test(host)) throw new AuthError("invalid_token", "session token dest is not a https://{shop}.myshopify.com URL");
   return {
-    claims: { shopId: host, staffId: typeof payload.sub === "string" && payload.sub ? payload.sub : null },
+    claims: {
+      shopId: host,
+      staffId: typeof payload.sub === "string" && payload.sub ? payload.sub : null,
+      issuedAt: new Date(payload.nbf * 1000),
+    },
     nbf: payload.nbf,
     exp: payload.exp,
   };

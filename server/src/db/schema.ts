@@ -40,6 +40,8 @@ export const shops = pgTable("shops", {
   consentHeadHash: text("consent_head_hash"),
   /** The shop's quintile cut points for RFM frequency and monetary, refreshed by the whole-shop recompute. */
   rfmBreaks: jsonb("rfm_breaks").$type<{ frequency: number[]; monetary: number[] }>(),
+  /** Shopify's numeric shop ID, pinned by the first signed webhook body naming it (shop_id). */
+  shopifyShopId: text("shopify_shop_id"),
 });
 
 export const profiles = pgTable(
@@ -326,12 +328,17 @@ export const mergeCandidates = pgTable(
   ],
 );
 
-/** A webhook delivery, stored before it is answered. Deduplicated by Shopify's event (or webhook) ID. */
+/**
+ * A webhook delivery, stored before it is answered. Deduplicated by shop, topic and Shopify's event (or
+ * webhook) ID: `delivery_id` is `{topic}:{event id}`, since one Shopify event reaches several topics.
+ */
 export const webhookDeliveries = pgTable(
   "webhook_deliveries",
   {
     shopId: text("shop_id").notNull(),
     deliveryId: text("delivery_id").notNull(),
+    /** X-Shopify-Event-Id as sent (X-Shopify-Webhook-Id when Shopify sent no event id). */
+    eventId: text("event_id"),
     topic: text("topic").notNull(),
     webhookId: text("webhook_id"),
     payload: jsonb("payload").notNull(),
@@ -475,3 +482,16 @@ export const agencyGrants = pgTable(
   },
   (t) => [primaryKey({ columns: [t.shopId, t.userId] }), index("agency_grants_user").on(t.userId)],
 );
+
+/**
+ * What is left of a shop after shop/redact: keyed by domain (not `shop_id`, so the redaction that wipes
+ * every `shop_id` table keeps it). Shopify retries older deliveries after the redaction; the delivery ids
+ * and the redaction time keep them from bringing the shop's customers back, until a fresh install.
+ */
+export const redactedShops = pgTable("redacted_shops", {
+  shopDomain: text("shop_domain").primaryKey(),
+  redactedAt: ts("redacted_at").notNull(),
+  /** Set by the first session token issued after the redaction: the merchant installed the app again. */
+  reinstalledAt: ts("reinstalled_at"),
+  deliveryIds: text("delivery_ids").array().notNull().default(sql`'{}'::text[]`),
+});

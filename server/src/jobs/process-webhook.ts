@@ -3,7 +3,9 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client";
 import { queryRows } from "../db/rows";
 import { ingestBatch, parseDataEvent, type DataEvent } from "../services/ingest-batch";
-import { loadShop } from "../services/shop";
+import { loadShop, type ShopContext } from "../services/shop";
+import { recordShopifyConsentUpdate, recordShopifyCustomerConsents } from "../services/shopify-consent";
+import { dropDeliveriesOfRedactedShop, isRedactedShop } from "../services/shop-tombstone";
 import { sqlTextArray } from "../services/sql-arrays";
 import type { ComplianceHandlers } from "../services/compliance";
 import type { BatchJobHandler, Job, JobHandler } from "./queue";
@@ -24,6 +26,7 @@ export function webhookJobHandler(clock: () => Date, compliance: ComplianceHandl
       sql`SELECT delivery_id, topic, payload FROM webhook_deliveries WHERE shop_id = ${job.shop_id} AND delivery_id = ${job.ref} FOR UPDATE`,
     );
     if (!delivery) return;
+    if (await isRedactedShop(tx, job.shop_id)) return dropDeliveriesOfRedactedShop(tx, job.shop_id, [job.ref]);
     const payload = payloadOf(delivery);
     const now = clock();
     const shop = await loadShop(tx, job.shop_id, { lock: true });
@@ -40,9 +43,13 @@ export function webhookJobHandler(clock: () => Date, compliance: ComplianceHandl
       case "shop/redact":
         await compliance.shopRedact(tx, shop, payload, now);
         break;
+      case "customers_email_marketing_consent/update":
+      case "customers_marketing_consent/update":
+        await recordShopifyConsentUpdate(tx, shop, delivery.topic, payload, now);
+        break;
       default: {
         const event = parseDataEvent(delivery.topic, payload);
-        if (event) await ingestBatch(tx, shop, [event], now);
+        if (event) await ingestWithConsent(tx, shop, [event], now);
       }
     }
     await markProcessed(tx, job.shop_id, [job.ref], now);
@@ -64,11 +71,13 @@ export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHan
       sql`SELECT delivery_id, topic, payload FROM webhook_deliveries WHERE shop_id = ${shopId} AND delivery_id = ANY(${sqlTextArray(refs)}) FOR UPDATE`,
     );
     const byRef = new Map(rows.map((r) => [r.delivery_id, r]));
+    // Stored while shop/redact ran (intake checked before the tombstone existed): nothing of them is kept.
+    if (await isRedactedShop(tx, shopId)) return dropDeliveriesOfRedactedShop(tx, shopId, refs);
     const now = clock();
     let shop = await loadShop(tx, shopId, { lock: true });
     let pending: DataEvent[] = [];
     const flush = async () => {
-      if (pending.length > 0) await ingestBatch(tx, shop, pending, now);
+      if (pending.length > 0) await ingestWithConsent(tx, shop, pending, now);
       pending = [];
     };
     for (const job of jobs) {
@@ -80,12 +89,21 @@ export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHan
       } else {
         await flush();
         await one(tx, job);
+        // After shop/redact the shop is gone: the batch's later deliveries are in its tombstone, and
+        // loading the shop again would re-create it.
+        if (delivery.topic === "shop/redact") return;
         shop = await loadShop(tx, shopId); // a compliance job may have changed the shop
       }
     }
     await flush();
     await markProcessed(tx, shopId, refs, now);
   };
+}
+
+/** Ingests data events, then reads Shopify's marketing consent off the customer records among them. */
+async function ingestWithConsent(tx: Tx, shop: ShopContext, events: DataEvent[], now: Date) {
+  await ingestBatch(tx, shop, events, now);
+  await recordShopifyCustomerConsents(tx, shop, events.flatMap((e) => (e.kind === "customer" ? [e.customer] : [])), now);
 }
 
 async function markProcessed(tx: Tx, shopId: string, refs: string[], now: Date) {

@@ -8,6 +8,7 @@ import type { ComplianceHandlers } from "./compliance";
 import { ERASED_CONSENT_PROFILE } from "./consent";
 import { sqlTextArray } from "./sql-arrays";
 import { recordProfileChange, type ShopContext } from "./shop";
+import { tombstoneShop } from "./shop-tombstone";
 
 /** Who is being erased: the profile, the profiles merged into it earlier (same person), and what identified them. */
 interface Subject {
@@ -275,7 +276,9 @@ export function complianceHandlers(_clock: () => Date): ComplianceHandlers {
         : { exportedAt: now.toISOString(), shopId: shop.shopId, profileId: null, customer: { id: customer.id }, note: "no data is held about this customer" };
       await storeDataRequest(tx, shop.shopId, profileId, document, now);
     },
-    async shopRedact(tx, shop) {
+    async shopRedact(tx, shop, _payload, now) {
+      // The tombstone first: it keeps the shop's delivery ids that the redaction is about to delete.
+      await tombstoneShop(tx, shop.shopId, now);
       await redactShop(tx, shop.shopId);
     },
   };

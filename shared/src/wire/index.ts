@@ -9,3 +9,5 @@ export * from "./identity";
 export * from "./gate";
 export * from "./dashboard";
 export * from "./customer-record";
+export * from "./webhook-json";
+export * from "./webhook-shop";

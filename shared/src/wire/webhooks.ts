@@ -2,11 +2,17 @@ import { z } from "zod";
 import { toMinorUnits } from "../money/currency";
 import { currencyCodeSchema, decimalAmountSchema, minorUnitsOrIssue, moneySetSchema, type Money } from "./money";
 
-/** Shopify sends IDs as numbers; we keep them as strings. */
+/**
+ * Shopify sends IDs as JSON numbers, many above 2^53; `readWebhookJson` has already turned those into
+ * strings of the same digits, so only safe integers still arrive here as numbers. We keep them as strings.
+ */
 const shopifyId = z.union([z.number().int(), z.string().regex(/^\d+$/, "must be a numeric ID")]).transform(String);
 const amount = decimalAmountSchema;
 const when = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 const maybe = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? null);
+
+/** The webhook API version we subscribe with: `[webhooks] api_version` in shopify.app.toml (a test keeps them equal). */
+export const WEBHOOK_API_VERSION = "2025-07";
 
 export const WEBHOOK_TOPICS = [
   "customers/create",
@@ -16,6 +22,8 @@ export const WEBHOOK_TOPICS = [
   "orders/cancelled",
   "refunds/create",
   "app/uninstalled",
+  "customers_email_marketing_consent/update",
+  "customers_marketing_consent/update",
   "customers/redact",
   "customers/data_request",
   "shop/redact",
@@ -24,6 +32,12 @@ export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
 export const webhookTopicSchema = z.enum(WEBHOOK_TOPICS);
 
 const addressSchema = z.object({ zip: maybe(z.string()), address1: maybe(z.string()), country_code: maybe(z.string()) }).loose();
+
+/** Shopify's marketing consent of one channel, as customer webhooks carry it. */
+export const shopifyMarketingConsentSchema = z
+  .object({ state: maybe(z.string()), opt_in_level: maybe(z.string()), consent_updated_at: maybe(when) })
+  .loose();
+export type ShopifyMarketingConsent = z.infer<typeof shopifyMarketingConsentSchema>;
 
 export const webhookCustomerSchema = z
   .object({
@@ -35,6 +49,8 @@ export const webhookCustomerSchema = z
     updated_at: maybe(when),
     created_at: maybe(when),
     default_address: maybe(addressSchema),
+    email_marketing_consent: maybe(shopifyMarketingConsentSchema),
+    sms_marketing_consent: maybe(shopifyMarketingConsentSchema),
   })
   .loose();
 export type WebhookCustomer = z.infer<typeof webhookCustomerSchema>;
@@ -140,3 +156,12 @@ export const webhookCustomerRedactSchema = z
   .loose();
 export const webhookDataRequestSchema = webhookCustomerRedactSchema;
 export const webhookShopRedactSchema = z.object({ shop_domain: z.string() }).loose();
+
+/** customers_email_marketing_consent/update */
+export const webhookEmailConsentSchema = z
+  .object({ customer_id: shopifyId, email_address: maybe(z.string()), email_marketing_consent: maybe(shopifyMarketingConsentSchema) })
+  .loose();
+/** customers_marketing_consent/update (SMS) */
+export const webhookSmsConsentSchema = z
+  .object({ id: shopifyId, phone: maybe(z.string()), sms_marketing_consent: maybe(shopifyMarketingConsentSchema) })
+  .loose();
