@@ -1,4 +1,5 @@
 import {
+  storableJsonDocument,
   webhookCustomerRedactSchema,
   webhookCustomerSchema,
   webhookOrderSchema,
@@ -46,20 +47,22 @@ export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
   const deliveryId = c.req.header("x-shopify-event-id") || c.req.header("x-shopify-webhook-id");
   if (!deliveryId || deliveryId.length > 200) throw new HttpError(400, "missing_id", "X-Shopify-Event-Id or X-Shopify-Webhook-Id is required");
   const text = new TextDecoder().decode(raw);
-  let body: unknown;
+  let parsed: unknown;
   try {
-    body = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     throw new HttpError(400, "invalid_json", "webhook body is not valid JSON");
   }
-  parseOr400(payloadSchemas[topic], body, `${topic} payload`);
-  // The body is stored as Shopify sent it (PostgreSQL reads the same JSON into jsonb); a fixed-text,
+  // A \u0000 in a note is Shopify's to send and ours to drop: refusing it would lose the whole order.
+  const stored = storableJsonDocument(text, parsed);
+  parseOr400(payloadSchemas[topic], stored.value, `${topic} payload`);
+  // The body is stored as Shopify sent it, less any NUL (PostgreSQL reads the same JSON into jsonb); a fixed-text,
   // prepared statement, so each connection plans it once.
   const inserted = await preparedRows<{ id: string }>(
     db,
     sql`WITH s AS (INSERT INTO shops (shop_id) VALUES (${shopId}) ON CONFLICT (shop_id) DO NOTHING),
          d AS (INSERT INTO webhook_deliveries (shop_id, delivery_id, topic, webhook_id, payload)
-               VALUES (${shopId}, ${deliveryId}, ${topic}, ${c.req.header("x-shopify-webhook-id") ?? null}, ${text}::jsonb)
+               VALUES (${shopId}, ${deliveryId}, ${topic}, ${c.req.header("x-shopify-webhook-id") ?? null}, ${stored.text}::jsonb)
                ON CONFLICT (shop_id, delivery_id) DO NOTHING RETURNING delivery_id)
         INSERT INTO jobs (shop_id, id, kind, ref, run_at) SELECT ${shopId}, ${crypto.randomUUID()}, 'webhook', delivery_id, ${clock()} FROM d
         ON CONFLICT (shop_id, kind, ref) DO NOTHING RETURNING id`,

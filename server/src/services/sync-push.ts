@@ -1,4 +1,4 @@
-import type { PushResult } from "@c360/shared";
+import { storableText, type PushResult } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { queryRows } from "../db/rows";
@@ -109,9 +109,11 @@ export async function pushMutations(
         rows.push({ id: m.id, seq: m.seq, name: m.name, status: "applied", reason: null });
         result.applied.push(m.id);
       } catch (error) {
-        const reason = error instanceof Rejected ? error.message : error instanceof HttpError ? `${error.code}: ${error.message}` : null;
-        if (reason === null) throw error;
-        rows.push({ id: m.id, seq: m.seq, name: m.name.slice(0, 50), status: "rejected", reason });
+        const refusal = error instanceof Rejected ? error.message : error instanceof HttpError ? `${error.code}: ${error.message}` : null;
+        if (refusal === null) throw error;
+        // The name is the device's own text: one NUL in it must not fail the whole push's record.
+        const reason = storableText(refusal);
+        rows.push({ id: m.id, seq: m.seq, name: storableText(m.name).slice(0, 50), status: "rejected", reason });
         result.rejected.push({ id: m.id, seq: m.seq, reason });
       }
     }
