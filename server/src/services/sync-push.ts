@@ -95,6 +95,7 @@ export async function pushMutations(
       },
       replayedEvents,
       storedVisits,
+      fieldRejections: [],
     };
     const rows: { id: string; seq: number; name: string; status: "applied" | "rejected"; reason: string | null }[] = [];
     for (const [index, m] of run.entries()) {
@@ -105,8 +106,11 @@ export async function pushMutations(
       }
       recorded.add(m.id);
       try {
+        const refusedBefore = state.fieldRejections.length;
         await applyMutation(tx, state, m);
-        rows.push({ id: m.id, seq: m.seq, name: m.name, status: "applied", reason: null });
+        // An applied capture keeps the fields it could not store in its record: the admin sees them too.
+        const refused = state.fieldRejections.slice(refusedBefore).map((r) => r.reason);
+        rows.push({ id: m.id, seq: m.seq, name: m.name, status: "applied", reason: refused.length ? storableText(refused.join("; ")) : null });
         result.applied.push(m.id);
       } catch (error) {
         const refusal = error instanceof Rejected ? error.message : error instanceof HttpError ? `${error.code}: ${error.message}` : null;
@@ -118,6 +122,7 @@ export async function pushMutations(
       }
     }
     await work.flush(tx);
+    if (state.fieldRejections.length > 0) result.fieldRejections = state.fieldRejections;
 
     if (rows.length > 0) {
       await tx.execute(sql`INSERT INTO sync_mutations (shop_id, mutation_id, client_id, seq, name, status, reason, applied_at)
