@@ -41,6 +41,8 @@ export interface RejectedChange {
   reason: string;
   customerKey: string | null;
   rejectedAt: string;
+  /** Set when the change was applied but this one field was left off (an invalid email). */
+  field?: string;
 }
 
 export interface StoredConsentText {

@@ -52,6 +52,41 @@ describe("sync engine against the server", () => {
     expect(await count(sql`SELECT count(*) AS n FROM identifiers WHERE shop_id = ${SHOP} AND value = 'sarah.lopez@gmail.com'`)).toBe(1);
   }, 60_000);
 
+  it("an invalid email is shown on the customer as a field the server did not keep; nothing stays queued", async () => {
+    const { db, deps, engine } = await pairedTablet();
+    const c = await captureCustomer(db, deps, { ...sarah, email: "sarah@@gmail" });
+    const report = await engine.sync({ force: true });
+    expect(report).toMatchObject({ error: null, pushed: 1, rejected: 0 });
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.rejected.toArray()).toEqual([
+      expect.objectContaining({ customerKey: c.id, field: "email", name: "customer.capture", reason: expect.stringMatching(/^the email is not a valid email address/) }),
+    ]);
+    expect((await db.customers.get(c.id))!.profileId).toBeTruthy();
+  }, 60_000);
+
+  it("a change a server refuses with 400 for the whole batch is set aside; the changes around it arrive", async () => {
+    // Stands in for a server that fails a whole push on one bad row (as NUL did before issue #17).
+    const transport: ServerTransport = {
+      baseUrl: "http://localhost",
+      fetch: async (url, init) =>
+        String(init?.body ?? "").includes("Poison")
+          ? new Response(JSON.stringify({ error: "invalid_value", message: "a value cannot be stored" }), { status: 400 })
+          : t.runtime.app.request(url, init),
+    };
+    const { db, deps, engine } = await pairedTablet(transport);
+    const before = await captureCustomer(db, deps, { ...sarah, email: "first@gmail.com" });
+    const poison = await captureCustomer(db, deps, { ...sarah, firstName: "Poison", email: "poison@gmail.com" });
+    const after = await captureCustomer(db, deps, { ...sarah, email: "after@gmail.com", phone: "+14155550143" });
+    const report = await engine.sync({ force: true });
+    expect(report.error).toBeNull();
+    expect(report.rejected).toBe(1);
+    expect(await db.outbox.count()).toBe(0);
+    expect((await db.rejected.toArray()).map((r) => [r.customerKey, r.reason])).toEqual([[poison.id, "a value cannot be stored"]]);
+    expect((await db.customers.get(before.id))!.profileId).toBeTruthy();
+    expect((await db.customers.get(after.id))!.profileId).toBeTruthy();
+    expect(await count(sql`SELECT count(*) AS n FROM identifiers WHERE shop_id = ${SHOP} AND value IN ('first@gmail.com', 'after@gmail.com')`)).toBe(2);
+  }, 60_000);
+
   it("a lost push answer is resent and applied once", async () => {
     let lose = true;
     const transport: ServerTransport = {

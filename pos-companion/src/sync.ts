@@ -144,11 +144,27 @@ export class SyncEngine {
   private async pushAll(token: string, clientId: string, report: SyncReport) {
     const { db } = this.deps;
     const batchSize = this.deps.pushBatchSize ?? 500;
+    let size = batchSize;
     for (;;) {
-      const rows = await withReopen(db, () => db.outbox.orderBy("seq").limit(batchSize).toArray());
+      const rows = await withReopen(db, () => db.outbox.orderBy("seq").limit(size).toArray());
       if (rows.length === 0) return;
       const mutations = rows.map(({ seq, id, name, args, createdAt }) => ({ seq, id, name, args, createdAt }));
-      const outcome = await pushMutations(this.deps.transport, token, { clientId, mutations });
+      let outcome: Awaited<ReturnType<typeof pushMutations>>;
+      try {
+        outcome = await pushMutations(this.deps.transport, token, { clientId, mutations });
+      } catch (error) {
+        // A server that refuses a whole batch as bad input (an older one, one bad row) must not stall the
+        // queue: halve the batch until the one change it refuses is alone, set that one aside, go on.
+        if (!(error instanceof SyncHttpError) || error.status !== 400) throw error;
+        if (rows.length > 1) {
+          size = Math.ceil(rows.length / 2);
+          continue;
+        }
+        await this.refuseLocally(rows[0]!, error.message);
+        report.rejected++;
+        size = batchSize;
+        continue;
+      }
       if (outcome.kind === "gap") {
         if (++report.gaps > MAX_GAP_RESENDS) throw new SyncHttpError("seq_gap", `The server keeps expecting change #${outcome.expectedSeq}; will try again later.`, true, 409);
         if (outcome.result) await this.acknowledge(outcome.result, rows.map((r) => r.seq));
@@ -162,6 +178,17 @@ export class SyncEngine {
       report.pushed += outcome.result.applied.length + outcome.result.skipped.length;
       report.rejected += outcome.result.rejected.length;
     }
+  }
+
+  /** A change the server refused as a whole batch of one leaves the queue for `rejected`; a gap then renumbers the rest. */
+  private async refuseLocally(row: { id: string; seq: number; name: string; customerKey: string | null }, message: string) {
+    const { db, now } = this.deps;
+    await withReopen(db, () =>
+      db.transaction("rw", [db.outbox, db.rejected], async () => {
+        await db.rejected.put({ id: row.id, seq: row.seq, name: row.name, reason: message, customerKey: row.customerKey, rejectedAt: now().toISOString() });
+        await db.outbox.delete(row.seq);
+      }),
+    );
   }
 
   /**
@@ -183,7 +210,7 @@ export class SyncEngine {
     );
   }
 
-  /** One transaction: acknowledged rows leave the outbox, refused ones move to `rejected`, new profile IDs are stored. */
+  /** One transaction: acknowledged rows leave the outbox, refused ones (and refused fields) move to `rejected`, new profile IDs are stored. */
   private async acknowledge(result: PushResult, sentSeqs: number[]) {
     const { db, now } = this.deps;
     await withReopen(db, () =>
@@ -191,6 +218,18 @@ export class SyncEngine {
         for (const r of result.rejected) {
           const row = await db.outbox.where("id").equals(r.id).first();
           await db.rejected.put({ id: r.id, seq: r.seq, name: row?.name ?? "change", reason: r.reason, customerKey: row?.customerKey ?? null, rejectedAt: now().toISOString() });
+        }
+        for (const r of result.fieldRejections ?? []) {
+          const row = await db.outbox.where("id").equals(r.id).first();
+          await db.rejected.put({
+            id: `${r.id}:${r.field}`,
+            seq: r.seq,
+            name: row?.name ?? "change",
+            reason: r.reason,
+            customerKey: row?.customerKey ?? null,
+            rejectedAt: now().toISOString(),
+            field: r.field,
+          });
         }
         const done = new Set([...result.applied, ...result.skipped, ...result.rejected.map((r) => r.id)]);
         await db.outbox.where("id").anyOf([...done]).delete();

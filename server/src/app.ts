@@ -7,7 +7,7 @@ import { onError } from "./middleware/errors";
 import { mountStaticSite, SITES } from "./http/static-site";
 import { registerCors, REGISTER_ROUTES } from "./middleware/register-cors";
 import { requestLog } from "./middleware/request-log";
-import { DEFAULT_RATE_LIMITS, rateLimit } from "./middleware/rate-limit";
+import { DEFAULT_RATE_LIMITS, pairingRateLimit, rateLimit } from "./middleware/rate-limit";
 import { sessionAuth } from "./middleware/session-auth";
 import { consentRoutes } from "./routes/consents";
 import { gateRoutes } from "./routes/gate";
@@ -78,7 +78,9 @@ export function buildApp(deps: AppDeps) {
   app.use("/api/*", (c, next) => bodyLimitFor(c.req.path)(c, next));
   const perDevice = rateLimit("device", deps.config.rateLimits ?? DEFAULT_RATE_LIMITS);
   const perShop = rateLimit("shop", deps.config.rateLimits ?? DEFAULT_RATE_LIMITS);
-  app.use("/api/sync/*", async (c, next) => (c.req.path === "/api/sync/pair" ? next() : deviceAuth(c, () => thenRespond(c, perDevice(c, next)))));
+  // Pairing carries no token yet: it is limited by client address and overall instead.
+  const pairing = pairingRateLimit(deps.config.rateLimits ?? DEFAULT_RATE_LIMITS);
+  app.use("/api/sync/*", async (c, next) => (c.req.path === "/api/sync/pair" ? pairing(c, next) : deviceAuth(c, () => thenRespond(c, perDevice(c, next)))));
   app.use("/api/*", async (c, next) => (c.req.path.startsWith("/api/sync/") ? next() : sessionAuth(c, () => thenRespond(c, perShop(c, next)))));
 
   app.route("/api/profiles", profileRoutes);

@@ -20,6 +20,7 @@ export * from "./hints/co-purchase";
 export * from "./hints/replenishment";
 export * from "./hints/hints";
 export * from "./identity/normalize";
+export * from "./identity/refused-contacts";
 export * from "./identity/resolve";
 export * from "./identity/graph";
 export * from "./identity/batch";

@@ -58,7 +58,7 @@ export function CustomerDetail({ id, locationId, onBack }: { id: string; locatio
       </dl>
       {refused.map((r) => (
         <p key={r.id} className="error" role="alert">
-          The server refused a {r.name} change: {r.reason}
+          {r.field ? `Saved without the ${r.field}: ${r.reason}` : `The server refused a ${r.name} change: ${r.reason}`}
         </p>
       ))}
       <button type="button" onClick={() => void visit()}>

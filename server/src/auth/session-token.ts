@@ -74,6 +74,8 @@ export async function verifySessionTokenWindow(
     /* reported below */
   }
   if (!SHOP_DOMAIN.test(host)) throw new AuthError("invalid_token", "session token dest is not a https://{shop}.myshopify.com URL");
+  // Shopify issues a shop's tokens from that shop's admin; a token naming two shops speaks for neither.
+  if (hostOf(payload.iss) !== host) throw new AuthError("invalid_token", "session token iss and dest name different shops");
   return {
     claims: {
       shopId: host,
@@ -83,6 +85,15 @@ export async function verifySessionTokenWindow(
     nbf: payload.nbf,
     exp: payload.exp,
   };
+}
+
+function hostOf(url: unknown): string | null {
+  if (typeof url !== "string") return null;
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return null;
+  }
 }
 
 function tokenErrorCode(error: unknown): string {

@@ -409,9 +409,14 @@ export const pairingCodes = pgTable(
     expiresAt: ts("expires_at").notNull(),
     usedAt: ts("used_at"),
     createdBy: text("created_by"),
+    /** The code's first three characters: how a typed code is found; the rest is checked as its secret. */
+    lookup: text("lookup").generatedAlwaysAs(sql`left(code, 3)`),
+    /** Wrong codes typed that share this code's lookup; at PAIRING_MAX_FAILURES the code is locked. */
+    failedAttempts: integer("failed_attempts").notNull().default(0),
+    lockedAt: ts("locked_at"),
   },
-  // The code is typed on a tablet that does not know its shop yet: looked up by code alone (rare, indexed).
-  (t) => [primaryKey({ columns: [t.shopId, t.code] }), index("pairing_codes_code").on(t.code)],
+  // The code is typed on a tablet that does not know its shop yet: found by its lookup alone (one indexed read).
+  (t) => [primaryKey({ columns: [t.shopId, t.code] }), index("pairing_codes_lookup").on(t.lookup)],
 );
 
 export const syncClients = pgTable(

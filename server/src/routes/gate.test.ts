@@ -43,6 +43,19 @@ describe(`send gate (${dbLabel()})`, () => {
     expect(await check(t, sarah, "whatsapp", "2026-11-26T10:00:00Z")).toMatchObject({ allowed: true, reason: "ok" });
   });
 
+  it("step 2, caps count the whole local day: a 10:00 SMS decided after a 12:00 one meets the 1/day cap", async () => {
+    await grant(t, sarah, ["sms"]);
+    expect(await send(t, sarah, "sms", "2026-11-25T12:00:00Z")).toMatchObject({ status: "sent" });
+    expect(await check(t, sarah, "sms", "2026-11-25T10:00:00Z")).toMatchObject({ allowed: false, reason: "channel_cap_reached:sms:1/1" });
+    expect(await send(t, sarah, "sms", "2026-11-25T10:00:00Z")).toMatchObject({ status: "blocked", reason: "channel_cap_reached:sms:1/1" });
+    const audience = await (
+      await t.api("POST", "/api/gate/audience", { body: { profileIds: [sarah], channel: "sms", at: "2026-11-25T10:00:00Z" } })
+    ).json();
+    expect(audience).toMatchObject({ allowed: 0, blocked: { "channel_cap_reached:sms:1/1": 1 }, allowedIds: [] });
+    // The day before is another day: the later send does not count there.
+    expect(await check(t, sarah, "sms", "2026-11-24T15:00:00Z")).toMatchObject({ allowed: true, reason: "ok" });
+  });
+
   it("serialises concurrent sends for one customer: only the cap's worth go out", async () => {
     await grant(t, sarah, ["sms"]);
     const results = await Promise.all([1, 2, 3, 4].map(() => send(t, sarah, "sms")));

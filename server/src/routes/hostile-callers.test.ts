@@ -14,7 +14,7 @@ const b64 = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringi
 let now = (): number => {
   throw new Error("the test server is not running yet");
 };
-const claims = (over: Record<string, unknown> = {}) => ({ dest: `https://${SHOP_A}`, aud: TEST_API_KEY, sub: "1", iat: now(), nbf: now(), exp: now() + 60, ...over });
+const claims = (over: Record<string, unknown> = {}) => ({ iss: `https://${SHOP_A}/admin`, dest: `https://${SHOP_A}`, aud: TEST_API_KEY, sub: "1", iat: now(), nbf: now(), exp: now() + 60, ...over });
 /** A token signed by hand: any header, HMAC with any key, so algorithm-confusion attacks can be built. */
 const handSigned = (header: Record<string, unknown>, payload: Record<string, unknown>, key: string, hash = "sha256") => {
   const input = `${b64(header)}.${b64(payload)}`;
@@ -42,6 +42,8 @@ describe(`hostile callers (${dbLabel()})`, () => {
       "HS512 with the secret": handSigned({ alg: "HS512", typ: "JWT" }, claims(), TEST_SECRET, "sha512"),
       "wrong audience": await signSessionToken({ shopId: SHOP_A, secret: TEST_SECRET, apiKey: "another-app", now: t.clock() }),
       "dest not a shop": handSigned({ alg: "HS256", typ: "JWT" }, claims({ dest: "https://evil.example.com" }), TEST_SECRET),
+      "iss of another shop than dest": handSigned({ alg: "HS256", typ: "JWT" }, claims({ iss: "https://shop-b.myshopify.com/admin" }), TEST_SECRET),
+      "no iss": handSigned({ alg: "HS256", typ: "JWT" }, claims({ iss: undefined }), TEST_SECRET),
       "no exp": handSigned({ alg: "HS256", typ: "JWT" }, claims({ exp: undefined }), TEST_SECRET),
       "payload swapped after signing": (() => {
         const good = handSigned({ alg: "HS256", typ: "JWT" }, claims(), TEST_SECRET).split(".");
@@ -49,6 +51,9 @@ describe(`hostile callers (${dbLabel()})`, () => {
       })(),
       garbage: "not.a.token",
     };
+    // The control: the same hand-made token with matching claims is accepted, so a refusal below is the attack's.
+    const control = await t.api("GET", "/api/profiles/by-shopify-customer/3131", { token: handSigned({ alg: "HS256", typ: "JWT" }, claims(), TEST_SECRET) });
+    expect(control.status).toBe(200);
     let accepted = 0;
     for (const [name, token] of Object.entries(attacks)) {
       const res = await t.api("GET", "/api/profiles/by-shopify-customer/3131", { token });

@@ -2,6 +2,7 @@ import {
   acceptsDeliveryAfterRedact,
   shopMismatch,
   shopNamedByBody,
+  storableJsonDocument,
   webhookCustomerRedactSchema,
   webhookCustomerSchema,
   webhookEmailConsentSchema,
@@ -75,7 +76,8 @@ export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
   // JSON.parse or PostgreSQL's jsonb reader sees it. The rewritten text is what is stored.
   const read = readWebhookJson(new TextDecoder().decode(raw));
   if (!read.ok) throw new HttpError(400, read.error, read.message);
-  const { value: body, text } = read;
+  // A \u0000 in a note is Shopify's to send and ours to drop: refusing it would lose the whole order.
+  const { value: body, text } = storableJsonDocument(read.text, read.value);
   parseOr400(payloadSchemas[topic], body, `${topic} payload`);
   // The header is not signed; a signed body naming another shop is a replay aimed at this one.
   const named = shopNamedByBody(topic, body);
@@ -86,8 +88,8 @@ export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
     // Answered 200 so Shopify stops retrying; nothing of the redacted shop is stored.
     return c.json({ ok: true, duplicate: known.redacted.deliveredBeforeRedact, ignored: "shop_redacted" });
   }
-  // The body is stored as read (Shopify's JSON, big IDs as strings; PostgreSQL reads it into jsonb); a fixed-text,
-  // prepared statement, so each connection plans it once.
+  // The body is stored as read less any NUL (Shopify's JSON, big IDs as strings; PostgreSQL reads it into
+  // jsonb); a fixed-text, prepared statement, so each connection plans it once.
   const inserted = await preparedRows<{ id: string }>(
     db,
     sql`WITH s AS (INSERT INTO shops (shop_id) VALUES (${shopId}) ON CONFLICT (shop_id) DO NOTHING),

@@ -2,7 +2,7 @@ import {
   FATIGUE_WINDOW_MS,
   decideAudienceGroups,
   isValidTimeZone,
-  localDayStart,
+  localDayBounds,
   type AudienceGroup,
   type Channel,
   type GateAudienceResponse,
@@ -60,18 +60,23 @@ export async function audienceDecision(
   // Zones the shared rule accepts are the customer's; any other falls back to the shop's, as in gateTimeZone.
   const customerZones = [...new Set(byZone.filter((z) => z.granted && z.time_zone !== null).map((z) => z.time_zone!))].filter(isValidTimeZone);
   const zones = [settings.timeZone, ...customerZones];
-  // "Today" for the caps is [local midnight, at]; zones on the same offset share one count.
-  const dayStarts = [...new Set(zones.map((z) => localDayStart(at, z).getTime()))].sort((a, b) => a - b);
-  const dayOfZone = zones.map((z) => dayStarts.indexOf(localDayStart(at, z).getTime()) + 1);
+  // "Today" for the caps is the whole local day of `at`, [local midnight, next midnight); zones with the
+  // same day share one count.
+  const bounds = zones.map((z) => localDayBounds(at, z));
+  const dayKey = (d: { start: Date; end: Date }) => `${d.start.getTime()}/${d.end.getTime()}`;
+  const days = [...new Map(bounds.map((d) => [dayKey(d), d])).values()];
+  const dayOfZone = bounds.map((b) => days.findIndex((d) => dayKey(d) === dayKey(b)) + 1);
+  const lastDayEnd = new Date(Math.max(...days.map((d) => d.end.getTime())));
 
-  const sinceDay = (start: number, extra: SQL = sql`true`) => sql`count(*) FILTER (WHERE m.at >= ${new Date(start)} AND ${extra})::int`;
-  // Per customer: sent in the window, and sent since each distinct local midnight (overall and on the channel).
+  const onDay = (day: { start: Date; end: Date }, extra: SQL = sql`true`) =>
+    sql`count(*) FILTER (WHERE m.at >= ${day.start} AND m.at < ${day.end} AND ${extra})::int`;
+  // Per customer: sent in the window (at - 7d, at], and sent on each distinct local day (overall and on the channel).
   const counts = {
-    week: sql`count(*)::int`,
-    today: sql`ARRAY[${sql.join(dayStarts.map((d) => sinceDay(d)), sql`, `)}]`,
-    todayOnChannel: sql`ARRAY[${sql.join(dayStarts.map((d) => sinceDay(d, sql`m.channel = ${channel}`)), sql`, `)}]`,
+    week: sql`count(*) FILTER (WHERE m.at <= ${at})::int`,
+    today: sql`ARRAY[${sql.join(days.map((d) => onDay(d)), sql`, `)}]`,
+    todayOnChannel: sql`ARRAY[${sql.join(days.map((d) => onDay(d, sql`m.channel = ${channel}`)), sql`, `)}]`,
   };
-  const window = sql`m.shop_id = ${shopId} AND m.status = 'sent' AND m.at > ${new Date(at.getTime() - FATIGUE_WINDOW_MS)} AND m.at <= ${at}`;
+  const window = sql`m.shop_id = ${shopId} AND m.status = 'sent' AND m.at > ${new Date(at.getTime() - FATIGUE_WINDOW_MS)} AND m.at < ${lastDayEnd}`;
   const grantedAudience = sql`
     SELECT z.id, z.ord, z.zone, (ARRAY[${sql.join(dayOfZone.map((d) => sql`${d}::int`), sql`, `)}])[z.zone + 1] AS day
     FROM (SELECT t.id, t.ord, coalesce(array_position(${jsonTextArray(customerZones)}, t.time_zone), 0) AS zone

@@ -1,4 +1,4 @@
-import { checkGate, type Channel, type GateDecision } from "@c360/shared";
+import { checkGate, gateTimeZone, localDayBounds, type Channel, type GateDecision } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
@@ -19,7 +19,7 @@ async function gateProfile(q: Queryable, shopId: string, profileId: string, lock
   return { id: row.id, timeZone: row.time_zone };
 }
 
-/** The per-message gate: the shared rule fed with this customer's ledger and the sends of the last 7 days. */
+/** The per-message gate: the shared rule fed with this customer's ledger, the last 7 days' sends and the rest of today's. */
 export async function gateDecision(
   q: Queryable,
   shop: ShopContext,
@@ -28,10 +28,12 @@ export async function gateDecision(
 ): Promise<{ profileId: string; decision: GateDecision }> {
   const profile = await gateProfile(q, shop.shopId, input.profileId, opts.lock ?? false);
   const consent = await consentStateOf(q, shop.shopId, profile.id);
+  // The caps count the customer's whole local day, sends logged for later in it too.
+  const { end: dayEnd } = localDayBounds(input.at, gateTimeZone(profile.timeZone, shop.settings.timeZone));
   const sent = await queryRows<{ channel: Channel; at: Date | string }>(
     q,
     sql`SELECT channel, at FROM messages WHERE shop_id = ${shop.shopId} AND profile_id = ${profile.id} AND status = 'sent'
-        AND at > ${new Date(input.at.getTime() - WEEK_MS)} AND at <= ${input.at}`,
+        AND at > ${new Date(input.at.getTime() - WEEK_MS)} AND at < ${dayEnd}`,
   );
   const decision = checkGate({
     channel: input.channel,

@@ -2,6 +2,7 @@ import {
   effectiveActedAt,
   mutationArgsSchemas,
   normalizeIdentifiers,
+  refusedContactFields,
   resolveIdentity,
   type Identifier,
   type MutationName,
@@ -68,6 +69,8 @@ export interface PushState {
   replayedEvents: Set<string>;
   /** Visits of this push already stored, with their profile (logVisit changes nothing for those). */
   storedVisits: Map<string, string>;
+  /** Fields of applied mutations that were left off (an invalid email), answered to the device and recorded. */
+  fieldRejections: { id: string; seq: number; field: string; reason: string }[];
 }
 
 /**
@@ -248,6 +251,10 @@ async function captureCustomer(tx: Queryable, s: PushState, m: IncomingMutation,
   await writeFieldsLastWins(tx, s, profileId, { firstName: a.firstName, lastName: a.lastName, birthday: a.birthday, note: a.notes }, actedAt, m.id);
   s.recompute.add(profileId);
   s.localIds.add(a.localId);
+  const { settings } = s.shop;
+  for (const refused of refusedContactFields(a, { defaultCountry: settings.defaultCountry, junk: settings.junkIdentifiers })) {
+    s.fieldRejections.push({ id: m.id, seq: m.seq, ...refused });
+  }
 }
 
 /**

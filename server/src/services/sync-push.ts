@@ -1,4 +1,4 @@
-import type { PushResult } from "@c360/shared";
+import { storableText, type PushResult } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { queryRows } from "../db/rows";
@@ -95,6 +95,7 @@ export async function pushMutations(
       },
       replayedEvents,
       storedVisits,
+      fieldRejections: [],
     };
     const rows: { id: string; seq: number; name: string; status: "applied" | "rejected"; reason: string | null }[] = [];
     for (const [index, m] of run.entries()) {
@@ -105,17 +106,23 @@ export async function pushMutations(
       }
       recorded.add(m.id);
       try {
+        const refusedBefore = state.fieldRejections.length;
         await applyMutation(tx, state, m);
-        rows.push({ id: m.id, seq: m.seq, name: m.name, status: "applied", reason: null });
+        // An applied capture keeps the fields it could not store in its record: the admin sees them too.
+        const refused = state.fieldRejections.slice(refusedBefore).map((r) => r.reason);
+        rows.push({ id: m.id, seq: m.seq, name: m.name, status: "applied", reason: refused.length ? storableText(refused.join("; ")) : null });
         result.applied.push(m.id);
       } catch (error) {
-        const reason = error instanceof Rejected ? error.message : error instanceof HttpError ? `${error.code}: ${error.message}` : null;
-        if (reason === null) throw error;
-        rows.push({ id: m.id, seq: m.seq, name: m.name.slice(0, 50), status: "rejected", reason });
+        const refusal = error instanceof Rejected ? error.message : error instanceof HttpError ? `${error.code}: ${error.message}` : null;
+        if (refusal === null) throw error;
+        // The name is the device's own text: one NUL in it must not fail the whole push's record.
+        const reason = storableText(refusal);
+        rows.push({ id: m.id, seq: m.seq, name: storableText(m.name).slice(0, 50), status: "rejected", reason });
         result.rejected.push({ id: m.id, seq: m.seq, reason });
       }
     }
     await work.flush(tx);
+    if (state.fieldRejections.length > 0) result.fieldRejections = state.fieldRejections;
 
     if (rows.length > 0) {
       await tx.execute(sql`INSERT INTO sync_mutations (shop_id, mutation_id, client_id, seq, name, status, reason, applied_at)

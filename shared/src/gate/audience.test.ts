@@ -10,7 +10,7 @@ import {
   summarizeDecisions,
   type AudienceGroup,
 } from "./audience";
-import { checkGate, gateTimeZone, localDayStart, FATIGUE_WINDOW_MS, type GateDecision } from "./gate";
+import { checkGate, gateTimeZone, localDayBounds, FATIGUE_WINDOW_MS, type GateDecision } from "./gate";
 import { currentConsentState, neverConsented } from "../consent/ledger";
 import { CHANNELS, defaultShopSettings } from "../settings";
 
@@ -78,7 +78,7 @@ describe("decideAudienceGroups", () => {
     sent: fc.array(fc.record({ channel: fc.constantFrom(...CHANNELS), at: fc.integer({ min: -8 * 86_400_000, max: 2 * 86_400_000 }) }), { maxLength: 9 }),
   });
 
-  it("equals checkGate per customer when facts are counted set-based: today from localDayStart, the week as (at - 7d, at]", () => {
+  it("equals checkGate per customer when facts are counted set-based: today as the local day's bounds, the week as (at - 7d, at]", () => {
     fc.assert(
       fc.property(fc.array(customer, { maxLength: 25 }), fc.constantFrom(...CHANNELS), fc.integer({ min: 0, max: 2 * 86_400_000 }), (customers, channel, offset) => {
         const at = new Date(base + offset);
@@ -90,9 +90,10 @@ describe("decideAudienceGroups", () => {
         const groups = new Map<string, AudienceGroup>();
         for (const c of customers) {
           const zone = gateTimeZone(c.zone, settings.timeZone);
-          const start = localDayStart(at, zone).getTime();
-          const window = c.sent.map((m) => ({ channel: m.channel, t: base + m.at })).filter((m) => m.t > at.getTime() - FATIGUE_WINDOW_MS && m.t <= at.getTime());
-          const today = window.filter((m) => m.t >= start);
+          const { start, end } = localDayBounds(at, zone);
+          const all = c.sent.map((m) => ({ channel: m.channel, t: base + m.at }));
+          const window = all.filter((m) => m.t > at.getTime() - FATIGUE_WINDOW_MS && m.t <= at.getTime());
+          const today = all.filter((m) => m.t >= start.getTime() && m.t < end.getTime());
           const facts = {
             zone,
             consentGranted: c.granted.includes(channel),

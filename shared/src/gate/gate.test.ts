@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { CHANNELS, defaultShopSettings, type Channel } from "../settings";
 import { currentConsentState, neverConsented, type ConsentState } from "../consent/ledger";
-import { checkGate, decideGate, fatigueScore, isQuietHour, localDayKey, localDayStart, type GateInput, type SentMessage } from "./gate";
+import { checkGate, decideGate, fatigueScore, isQuietHour, localDayBounds, localDayKey, localDayStart, type GateInput, type SentMessage } from "./gate";
 
 const t = (iso: string) => new Date(iso);
 const H = 60 * 60_000;
@@ -156,6 +156,19 @@ describe("checkGate: time zones", () => {
     });
   });
 
+  it("counts the whole local day for the caps: a 10:00 send decided after a 12:00 one meets the 1/day sms cap", () => {
+    const noon = sent("sms", "2026-03-10T19:00:00Z"); // 12:00 in Los Angeles
+    const tenAm = t("2026-03-10T17:00:00Z"); // 10:00 the same LA day
+    expect(checkGate(input({ at: tenAm, sent: [noon], customerTimeZone: "America/Los_Angeles" }))).toMatchObject({
+      reason: "channel_cap_reached:sms:1/1",
+    });
+    // A send the next local day is a new day's.
+    expect(checkGate(input({ at: t("2026-03-11T17:00:00Z"), sent: [noon], customerTimeZone: "America/Los_Angeles" }))).toEqual({
+      allowed: true,
+      reason: "ok",
+    });
+  });
+
   it("counts caps on the shop's local day when the customer's zone is unknown or not a real zone", () => {
     const settings = { ...defaultShopSettings(), timeZone: "Asia/Tokyo", quietHours: { start: "00:00", end: "00:00" } };
     const before = sent("sms", "2026-03-10T14:30:00Z"); // 23:30 in Tokyo
@@ -300,6 +313,31 @@ describe("localDayStart", () => {
         expect(localDayKey(new Date(start.getTime() - 1), zone)).not.toBe(localDayKey(at, zone));
       }),
       { numRuns: 400 },
+    );
+  });
+});
+
+describe("localDayBounds", () => {
+  it("is [local midnight, next local midnight), 23 and 25 hours long on DST days", () => {
+    expect(localDayBounds(t("2026-03-10T12:00:00Z"), "UTC")).toEqual({ start: t("2026-03-10T00:00:00Z"), end: t("2026-03-11T00:00:00Z") });
+    expect(localDayBounds(t("2026-03-29T20:00:00Z"), "Europe/Berlin")).toEqual({ start: t("2026-03-28T23:00:00Z"), end: t("2026-03-29T22:00:00Z") });
+    expect(localDayBounds(t("2026-11-01T12:00:00Z"), "America/New_York")).toEqual({ start: t("2026-11-01T04:00:00Z"), end: t("2026-11-02T05:00:00Z") });
+    // Samoa skipped 2011-12-30: the 29th ends where the 31st begins.
+    expect(localDayBounds(t("2011-12-29T12:00:00Z"), "Pacific/Apia").end).toEqual(t("2011-12-30T10:00:00Z"));
+  });
+
+  it("holds exactly the instants with the local date of `at`, in any zone", () => {
+    const zones = ["UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Pacific/Kiritimati", "America/St_Johns"];
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2028, 0, 1) }), (zone, ms) => {
+        const at = new Date(ms);
+        const { start, end } = localDayBounds(at, zone);
+        expect(start.getTime()).toBeLessThanOrEqual(ms);
+        expect(end.getTime()).toBeGreaterThan(ms);
+        expect(localDayKey(new Date(end.getTime() - 1), zone)).toBe(localDayKey(at, zone));
+        expect(localDayKey(end, zone)).not.toBe(localDayKey(at, zone));
+      }),
+      { numRuns: 300 },
     );
   });
 });

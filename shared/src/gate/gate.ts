@@ -20,7 +20,7 @@ export interface GateInput {
   at: Date;
   consent: ConsentState;
   globallyUnsubscribed: boolean;
-  /** Messages actually sent (not blocked), covering at least the 7 days before `at`. */
+  /** Messages actually sent (not blocked), covering at least the 7 days before `at` and the rest of its local day. */
   sent: readonly SentMessage[];
   customerTimeZone: string | null;
   settings: Pick<ShopSettings, "caps" | "fatigueThreshold" | "quietHours" | "timeZone">;
@@ -40,7 +40,10 @@ export const QUIET_HOURS_EXEMPT: readonly Channel[] = ["email"];
  */
 export interface GateFacts {
   consentGranted: boolean;
-  /** Messages sent on the customer's local calendar day of `at`, up to `at`. */
+  /**
+   * Messages sent on the customer's whole local calendar day of `at`, later ones included: a send decided
+   * for 10:00 after one for 12:00 of the same day still meets the day's cap.
+   */
   sentToday: number;
   sentTodayOnChannel: number;
   /** Messages sent in the rolling 7 days (at - 7d, at]. */
@@ -71,18 +74,16 @@ export function checkGate(input: GateInput): GateDecision {
   if (input.globallyUnsubscribed || !input.consent[channel].granted) {
     return decideGate(channel, { consentGranted: false, sentToday: 0, sentTodayOnChannel: 0, sentInWindow: 0, quietHour: false }, settings);
   }
-  const now = at.getTime();
-  const sentSoFar = input.sent.filter((m) => m.at.getTime() <= now);
   const zone = gateTimeZone(input.customerTimeZone, settings.timeZone);
   const today = localDayKey(at, zone);
-  const sentToday = sentSoFar.filter((m) => localDayKey(m.at, zone) === today);
+  const sentToday = input.sent.filter((m) => localDayKey(m.at, zone) === today);
   return decideGate(
     channel,
     {
       consentGranted: true,
       sentToday: sentToday.length,
       sentTodayOnChannel: sentToday.filter((m) => m.channel === channel).length,
-      sentInWindow: sentInWindow(sentSoFar, at),
+      sentInWindow: sentInWindow(input.sent, at),
       quietHour: isQuietHour(at, zone, settings.quietHours),
     },
     settings,
@@ -132,7 +133,7 @@ export function localDayKey(at: Date, timeZone: string): string {
 
 /**
  * The first instant of the local calendar day that contains `at` in `timeZone`: a message sent in
- * [start, at] is "today" for the caps. Found by bisection on `localDayKey`, so it is the same day the
+ * [start, end) of {@link localDayBounds} is "today" for the caps. Found by bisection on `localDayKey`, so it is the same day the
  * per-customer gate uses, also on days that begin at 01:00 because the clocks jumped at midnight.
  */
 export function localDayStart(at: Date, timeZone: string): Date {
@@ -146,6 +147,23 @@ export function localDayStart(at: Date, timeZone: string): Date {
     else before = mid;
   }
   return new Date(within);
+}
+
+/**
+ * The local calendar day that contains `at` in `timeZone`, as [start, end): what the daily caps count.
+ * The end is the next day's first instant, so 23- and 25-hour days and skipped days come out right.
+ */
+export function localDayBounds(at: Date, timeZone: string): { start: Date; end: Date } {
+  const today = localDayKey(at, timeZone);
+  // Two days on is always a later local date, even across a skipped day.
+  let within = at.getTime();
+  let after = within + 2 * DAY_MS;
+  while (after - within > 1) {
+    const mid = Math.floor((within + after) / 2);
+    if (localDayKey(new Date(mid), timeZone) === today) within = mid;
+    else after = mid;
+  }
+  return { start: localDayStart(at, timeZone), end: new Date(after) };
 }
 
 /**

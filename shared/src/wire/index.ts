@@ -1,4 +1,5 @@
 export * from "./common";
+export * from "./text";
 export * from "./profile";
 export * from "./consent";
 export * from "./pos";

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { channelSchema } from "../settings";
-import { clientId, isoDate, shortText } from "./common";
+import { clientId, isoDate, shortText, storableString } from "./common";
 
 /** `POST /api/sync/pair`: a tablet trades a one-time code from the admin for its own device token. */
 export const pairRequestSchema = z.object({
   code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{6,10}$/, "pairing code is 6 to 10 letters or digits"),
-  deviceName: z.string().trim().min(1).max(80),
+  deviceName: storableString().trim().min(1).max(80),
 });
 export const pairResponseSchema = z.object({
   deviceId: z.string(),
@@ -29,7 +29,7 @@ export const mutationArgsSchemas = {
   "customer.capture": z.object({
     /** The device's local ID for the person; later mutations about them refer to it. */
     localId: z.uuid(),
-    profileId: z.string().max(64).nullable().optional(),
+    profileId: storableString().max(64).nullable().optional(),
     firstName: optionalText(100),
     lastName: optionalText(100),
     email: optionalText(320),
@@ -39,25 +39,25 @@ export const mutationArgsSchemas = {
   }),
   "consent.record": z.object({
     localId: z.uuid().optional(),
-    profileId: z.string().max(64).nullable().optional(),
+    profileId: storableString().max(64).nullable().optional(),
     channel: channelSchema,
     action: z.enum(["granted", "revoked"]),
     textVersion: z.number().int().min(1),
-    text: z.string().min(1).max(5000),
-    locale: z.string().min(2).max(10).default("en"),
+    text: storableString().min(1).max(5000),
+    locale: storableString().min(2).max(10).default("en"),
     staffId: optionalText(100),
     jurisdiction: optionalText(20),
   }),
   "visit.log": z.object({
     localId: z.uuid().optional(),
-    profileId: z.string().max(64).nullable().optional(),
-    shopifyCustomerId: z.string().max(64).nullable().optional(),
+    profileId: storableString().max(64).nullable().optional(),
+    shopifyCustomerId: storableString().max(64).nullable().optional(),
     locationId: optionalText(100),
     staffId: optionalText(100),
     at: isoDate,
   }),
-  "profile.note": z.object({ localId: z.uuid().optional(), profileId: z.string().max(64).nullable().optional(), note: z.string().min(1).max(2000) }),
-  unsubscribe: z.object({ localId: z.uuid().optional(), profileId: z.string().max(64).nullable().optional(), email: optionalText(320), phone: optionalText(40) }),
+  "profile.note": z.object({ localId: z.uuid().optional(), profileId: storableString().max(64).nullable().optional(), note: storableString().min(1).max(2000) }),
+  unsubscribe: z.object({ localId: z.uuid().optional(), profileId: storableString().max(64).nullable().optional(), email: optionalText(320), phone: optionalText(40) }),
 } as const;
 export type MutationName = keyof typeof mutationArgsSchemas;
 export const MUTATION_NAMES = Object.keys(mutationArgsSchemas) as MutationName[];
@@ -83,6 +83,8 @@ export const pushResultSchema = z.object({
   rejected: z.array(z.object({ id: z.string(), seq: z.number(), reason: z.string() })),
   /** Server profile IDs for device-local customer IDs, so the device can re-key its rows. */
   profiles: z.record(z.string(), z.string()),
+  /** Fields of applied mutations that were not kept (an invalid email), for the tablet to show; absent from older servers. */
+  fieldRejections: z.array(z.object({ id: z.string(), seq: z.number(), field: z.string(), reason: z.string() })).optional(),
 });
 export type PushResult = z.infer<typeof pushResultSchema>;
 /** 409 body on a gap: the device must resend from `expectedSeq`. */
