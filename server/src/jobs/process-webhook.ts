@@ -42,7 +42,7 @@ export function webhookJobHandler(clock: () => Date, compliance: ComplianceHandl
         break;
       default: {
         const event = parseDataEvent(delivery.topic, payload);
-        if (event) await ingestBatch(tx, shop, [event], now);
+        if (event && (await ingestBatch(tx, shop, [event], now)).heldBack.length > 0) await redactPayloads(tx, job.shop_id, [job.ref]);
       }
     }
     await markProcessed(tx, job.shop_id, [job.ref], now);
@@ -67,9 +67,14 @@ export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHan
     const now = clock();
     let shop = await loadShop(tx, shopId, { lock: true });
     let pending: DataEvent[] = [];
+    let pendingRefs: string[] = [];
     const flush = async () => {
-      if (pending.length > 0) await ingestBatch(tx, shop, pending, now);
+      if (pending.length > 0) {
+        const { heldBack } = await ingestBatch(tx, shop, pending, now);
+        await redactPayloads(tx, shopId, heldBack.map((i) => pendingRefs[i]!));
+      }
       pending = [];
+      pendingRefs = [];
     };
     for (const job of jobs) {
       const delivery = byRef.get(job.ref);
@@ -77,6 +82,7 @@ export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHan
       const event = parseDataEvent(delivery.topic, payloadOf(delivery));
       if (event) {
         pending.push(event);
+        pendingRefs.push(job.ref);
       } else {
         await flush();
         await one(tx, job);
@@ -86,6 +92,13 @@ export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHan
     await flush();
     await markProcessed(tx, shopId, refs, now);
   };
+}
+
+/** A delivery that named an erased customer keeps its row (a redelivery stays a duplicate) but not its data. */
+async function redactPayloads(tx: Tx, shopId: string, refs: string[]) {
+  if (refs.length === 0) return;
+  await tx.execute(sql`UPDATE webhook_deliveries SET payload = '{"redacted":true}'::jsonb
+    WHERE shop_id = ${shopId} AND delivery_id = ANY(${sqlTextArray(refs)})`);
 }
 
 async function markProcessed(tx: Tx, shopId: string, refs: string[], now: Date) {
