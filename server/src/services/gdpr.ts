@@ -209,6 +209,9 @@ export async function exportProfile(q: Queryable, shopId: string, profileId: str
     ),
     loyalty: await section(sql`SELECT to_jsonb(l) AS doc FROM loyalty_ledger l WHERE l.shop_id = ${shopId} AND l.profile_id = ANY(${ids}) ORDER BY l.at, l.entry_key`),
     identityEvents: await section(sql`SELECT to_jsonb(e) AS doc FROM identity_events e WHERE e.shop_id = ${shopId} AND e.profile_id = ANY(${ids}) ORDER BY e.at, e.id`),
+    fieldHistory: await section(
+      sql`SELECT to_jsonb(h) AS doc FROM field_history h WHERE h.shop_id = ${shopId} AND h.profile_id = ANY(${ids}) ORDER BY h.acted_at, h.mutation_id, h.field`,
+    ),
   };
 }
 
