@@ -500,3 +500,59 @@ export const redactedShops = pgTable("redacted_shops", {
   reinstalledAt: ts("reinstalled_at"),
   deliveryIds: text("delivery_ids").array().notNull().default(sql`'{}'::text[]`),
 });
+
+/**
+ * The shop's key for the erasure register: identifiers are kept only as HMAC-SHA256 under it, so the
+ * register cannot be read back into emails or phones, and a hash means nothing in another shop.
+ */
+export const erasureKeys = pgTable("erasure_keys", {
+  shopId: text("shop_id").primaryKey(),
+  secret: text("secret").notNull(),
+  createdAt: ts("created_at").notNull(),
+});
+
+/**
+ * What was erased, as keyed hashes of `kind:value` (email, phone, Shopify customer, device, order), with
+ * the latest erase time: anything made before it that names one of them is stored without it.
+ */
+export const erasureRegister = pgTable(
+  "erasure_register",
+  {
+    shopId: text("shop_id").notNull(),
+    hash: text("hash").notNull(),
+    kind: text("kind").notNull(),
+    erasedAt: ts("erased_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.hash] })],
+);
+
+/** How many late events, captures and backfill rows named an erased customer and were kept out, per source. */
+export const erasureHeldBack = pgTable(
+  "erasure_held_back",
+  {
+    shopId: text("shop_id").notNull(),
+    source: text("source", { enum: ["webhook", "capture", "backfill"] }).notNull(),
+    count: bigint("count", { mode: "number" }).notNull(),
+    lastAt: ts("last_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.source] })],
+);
+
+/**
+ * Values a later write replaced or an older write lost (last write wins), kept so a clerk's edit can be
+ * traced; here rather than in the log, because an erase reaches this table and cannot reach a log.
+ */
+export const fieldHistory = pgTable(
+  "field_history",
+  {
+    shopId: text("shop_id").notNull(),
+    mutationId: text("mutation_id").notNull(),
+    field: text("field").notNull(),
+    outcome: text("outcome", { enum: ["overwritten", "ignored"] }).notNull(),
+    profileId: text("profile_id").notNull(),
+    value: text("value").notNull(),
+    valueAt: ts("value_at"),
+    actedAt: ts("acted_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.mutationId, t.field] }), index("field_history_profile").on(t.shopId, t.profileId)],
+);

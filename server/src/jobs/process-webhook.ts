@@ -49,7 +49,9 @@ export function webhookJobHandler(clock: () => Date, compliance: ComplianceHandl
         break;
       default: {
         const event = parseDataEvent(delivery.topic, payload);
-        if (event) await ingestWithConsent(tx, shop, [event], now);
+        if (event && (await ingestWithConsent(tx, shop, [event], now)).heldBack.length > 0) {
+          await redactPayloads(tx, job.shop_id, [job.ref]);
+        }
       }
     }
     await markProcessed(tx, job.shop_id, [job.ref], now);
@@ -76,9 +78,14 @@ export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHan
     const now = clock();
     let shop = await loadShop(tx, shopId, { lock: true });
     let pending: DataEvent[] = [];
+    let pendingRefs: string[] = [];
     const flush = async () => {
-      if (pending.length > 0) await ingestWithConsent(tx, shop, pending, now);
+      if (pending.length > 0) {
+        const { heldBack } = await ingestWithConsent(tx, shop, pending, now);
+        await redactPayloads(tx, shopId, heldBack.map((i) => pendingRefs[i]!));
+      }
       pending = [];
+      pendingRefs = [];
     };
     for (const job of jobs) {
       const delivery = byRef.get(job.ref);
@@ -86,6 +93,7 @@ export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHan
       const event = parseDataEvent(delivery.topic, payloadOf(delivery));
       if (event) {
         pending.push(event);
+        pendingRefs.push(job.ref);
       } else {
         await flush();
         await one(tx, job);
@@ -100,10 +108,23 @@ export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHan
   };
 }
 
-/** Ingests data events, then reads Shopify's marketing consent off the customer records among them. */
+/**
+ * Ingests data events, then reads Shopify's marketing consent off the customer records among them; a record held
+ * back because it names an erased customer gives no consent either.
+ */
 async function ingestWithConsent(tx: Tx, shop: ShopContext, events: DataEvent[], now: Date) {
-  await ingestBatch(tx, shop, events, now);
-  await recordShopifyCustomerConsents(tx, shop, events.flatMap((e) => (e.kind === "customer" ? [e.customer] : [])), now);
+  const result = await ingestBatch(tx, shop, events, now);
+  const heldBack = new Set(result.heldBack);
+  const customers = events.flatMap((e, i) => (e.kind === "customer" && !heldBack.has(i) ? [e.customer] : []));
+  await recordShopifyCustomerConsents(tx, shop, customers, now);
+  return result;
+}
+
+/** A delivery that named an erased customer keeps its row (a redelivery stays a duplicate) but not its data. */
+async function redactPayloads(tx: Tx, shopId: string, refs: string[]) {
+  if (refs.length === 0) return;
+  await tx.execute(sql`UPDATE webhook_deliveries SET payload = '{"redacted":true}'::jsonb
+    WHERE shop_id = ${shopId} AND delivery_id = ANY(${sqlTextArray(refs)})`);
 }
 
 async function markProcessed(tx: Tx, shopId: string, refs: string[], now: Date) {

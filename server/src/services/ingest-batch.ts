@@ -13,6 +13,7 @@ import {
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
+import { countHeldBack, registerErasure, screenArrivals, type Arrival } from "./erasure-register";
 import { recomputeProfiles } from "./recompute-profile";
 import type { IdentityEvent } from "./resolve-identity";
 import { resolveIdentitiesInBatch, type BatchedIdentityEvent } from "./resolve-identity-batch";
@@ -46,10 +47,12 @@ export function parseDataEvent(topic: WebhookTopic, payload: unknown): DataEvent
  * Ingests data events in arrival order with the same outcome as one at a time, but set-based: identity
  * is decided in memory in arrival order (each decision depends on the ones before), then orders, lines,
  * refunds and loyalty are written with one statement each and every touched profile is recomputed once.
- * The caller holds the shop lock (`loadShop(..., { lock: true })`).
+ * The caller holds the shop lock (`loadShop(..., { lock: true })`). Returns the positions of the events
+ * that named an erased customer and were stored anonymised or dropped (their payloads are redacted).
  */
-export async function ingestBatch(q: Queryable, shop: ShopContext, events: readonly DataEvent[], now: Date): Promise<void> {
+export async function ingestBatch(q: Queryable, shop: ShopContext, given: readonly DataEvent[], now: Date): Promise<{ heldBack: number[] }> {
   const { shopId } = shop;
+  const { events, heldBack } = await holdBackErased(q, shop, given, now);
   const orders = events.flatMap((e) => (e.kind === "order" ? [e.order] : []));
   const refunds = events.flatMap((e) => (e.kind === "refund" ? [e.refund] : []));
 
@@ -70,6 +73,35 @@ export async function ingestBatch(q: Queryable, shop: ShopContext, events: reado
   const orderIds = [...new Set([...orders.map((o) => o.id), ...refunds.map((r) => r.order_id)])];
   for (const p of await reconcileOrderPoints(q, shop, orderIds, now)) touched.add(p);
   await recomputeProfiles(q, shopId, [...touched], shop.settings, now);
+  return { heldBack };
+}
+
+/**
+ * Erased means erased (shared erasureVerdict): an order made before the erase of anyone it names is
+ * stored without its contact details and linked to no one new, and its ID joins the register so its
+ * later updates stay anonymous; such a customer record is dropped. Each one is counted for the merchant.
+ */
+async function holdBackErased(q: Queryable, shop: ShopContext, events: readonly DataEvent[], now: Date) {
+  const arrivals = events.map((e): Arrival => {
+    if (e.kind === "order") {
+      return { interaction: "order", madeAt: e.order.created_at, names: [...orderIdentity(e.order, shop).identifiers, { kind: "order", value: e.order.id }] };
+    }
+    if (e.kind === "refund") return { interaction: "order", madeAt: now, names: [] }; // names no one
+    const { at, identifiers } = customerIdentity(e.customer, shop, now);
+    return { interaction: "customer", madeAt: at, names: identifiers };
+  });
+  const verdicts = await screenArrivals(q, shop.shopId, arrivals);
+  const heldBack = verdicts.flatMap((v, i) => (v.keep ? [] : [i]));
+  if (heldBack.length === 0) return { events, heldBack };
+  const kept = events.flatMap((e, i): DataEvent[] => {
+    if (verdicts[i]!.keep) return [e];
+    if (e.kind !== "order") return [];
+    return [{ kind: "order", order: { ...e.order, email: null, phone: null, customer: null } }];
+  });
+  const orderIds = heldBack.flatMap((i) => events[i]!).flatMap((e) => (e.kind === "order" ? [{ kind: "order" as const, value: e.order.id }] : []));
+  await registerErasure(q, shop.shopId, orderIds, now);
+  await countHeldBack(q, shop.shopId, "webhook", heldBack.length, now);
+  return { events: kept, heldBack };
 }
 
 const orderIdentity = (order: WebhookOrder, shop: ShopContext): IdentityEvent => {

@@ -152,7 +152,12 @@ export function refundMinorUnits(refund: WebhookRefund, shopCurrency: string): n
 }
 
 export const webhookCustomerRedactSchema = z
-  .object({ shop_domain: z.string(), customer: z.object({ id: shopifyId, email: maybe(z.string()), phone: maybe(z.string()) }).loose() })
+  .object({
+    shop_domain: z.string(),
+    customer: z.object({ id: shopifyId, email: maybe(z.string()), phone: maybe(z.string()) }).loose(),
+    /** The customer's orders Shopify asks to redact; kept in the erasure register so late updates stay anonymous. */
+    orders_to_redact: z.array(shopifyId).default([]),
+  })
   .loose();
 export const webhookDataRequestSchema = webhookCustomerRedactSchema;
 export const webhookShopRedactSchema = z.object({ shop_domain: z.string() }).loose();
