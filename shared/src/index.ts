@@ -24,3 +24,4 @@ export * from "./identity/batch";
 export * from "./identity/fuzzy";
 export * from "./identity/explain";
 export * from "./identity/wording";
+export * from "./loyalty/redemption";

@@ -14,6 +14,7 @@ import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
 import { recomputeProfiles } from "./recompute-profile";
+import { settleOrderRedemptions } from "./redemption";
 import type { IdentityEvent } from "./resolve-identity";
 import { resolveIdentitiesInBatch, type BatchedIdentityEvent } from "./resolve-identity-batch";
 import type { ShopContext } from "./shop";
@@ -69,6 +70,7 @@ export async function ingestBatch(q: Queryable, shop: ShopContext, events: reado
 
   const orderIds = [...new Set([...orders.map((o) => o.id), ...refunds.map((r) => r.order_id)])];
   for (const p of await reconcileOrderPoints(q, shop, orderIds, now)) touched.add(p);
+  for (const p of await settleOrderRedemptions(q, shopId, orders, orderIds, now)) touched.add(p);
   await recomputeProfiles(q, shopId, [...touched], shop.settings, now);
 }
 
