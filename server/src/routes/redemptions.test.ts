@@ -10,23 +10,35 @@ describe(`points redemption at the register (${dbLabel()})`, () => {
   beforeEach(async () => {
     t = await startTestServer();
     // Customer 11 earns 1000 points (1 point per 1.00 by default).
-    await t.webhook("orders/create", orderPayload({ id: 1, customerId: 11, email: "sarah@mailbox.org", total: "1000.00" }));
+    await t.webhook(
+      "orders/create",
+      orderPayload({ id: 1, customerId: 11, email: "sarah@mailbox.org", total: "1000.00" }),
+    );
     await t.drain();
   });
   afterEach(async () => t.close());
 
   const hold = (redemptionId: string, points: number, extra: Record<string, unknown> = {}) =>
     t.api("POST", "/api/pos/redemptions", { body: { redemptionId, shopifyCustomerId: "11", points, ...extra } });
-  const pointsOf11 = async () => (await (await t.api("GET", "/api/pos/customers/11")).json()).loyalty.points as number;
+  const pointsOf11 = async () =>
+    (await (await t.api("GET", "/api/pos/customers/11")).json()).loyalty.points as number;
   const ledgerOf = (redemptionId: string) =>
     queryRows<{ entry_key: string; kind: string; points: number; reason: string }>(
       t.runtime.db.db,
-      sql`SELECT entry_key, kind, points, reason FROM loyalty_ledger WHERE entry_key LIKE ${`redemption:${redemptionId}:%`} ORDER BY at, entry_key`,
+      sql`SELECT entry_key, kind, points, reason FROM loyalty_ledger
+          WHERE entry_key LIKE ${`redemption:${redemptionId}:%`} ORDER BY at, entry_key`,
     );
   /** The register's sale, as the order webhook brings it: 50.00 less the points discount, carrying the redemption. */
   const saleWebhook = (orderId: number, redemptionId: string, total = "45.00") =>
     t.webhook("orders/create", {
-      ...orderPayload({ id: orderId, customerId: 11, email: "sarah@mailbox.org", total, source: "pos", createdAt: "2026-11-25T12:00:00Z" }),
+      ...orderPayload({
+        id: orderId,
+        customerId: 11,
+        email: "sarah@mailbox.org",
+        total,
+        source: "pos",
+        createdAt: "2026-11-25T12:00:00Z",
+      }),
       note_attributes: [{ name: REDEMPTION_CART_PROPERTY, value: redemptionId }],
     });
 
@@ -45,20 +57,27 @@ describe(`points redemption at the register (${dbLabel()})`, () => {
       availablePoints: 500,
     });
     expect(await pointsOf11()).toBe(500);
-    expect(await ledgerOf(id)).toMatchObject([{ kind: "redeem_hold", points: -500, reason: "held for a 5.00 USD cart discount" }]);
+    expect(await ledgerOf(id)).toMatchObject([
+      { kind: "redeem_hold", points: -500, reason: "held for a 5.00 USD cart discount" },
+    ]);
   });
 
   it("spends once: the register's transaction-complete, then the order webhook", async () => {
     const id = crypto.randomUUID();
     await hold(id, 500);
-    const done = await t.api("POST", `/api/pos/redemptions/${id}/complete`, { body: { orderId: "gid://shopify/Order/5001" } });
+    const done = await t.api("POST", `/api/pos/redemptions/${id}/complete`, {
+      body: { orderId: "gid://shopify/Order/5001" },
+    });
     expect(done.status).toBe(200);
     expect(await done.json()).toMatchObject({ state: "spent", orderId: "5001", availablePoints: 500 });
     await saleWebhook(5001, id);
     await t.drain();
     const again = await t.api("POST", `/api/pos/redemptions/${id}/complete`, { body: { orderId: 5001 } });
     expect(await again.json()).toMatchObject({ state: "spent", orderId: "5001" });
-    expect((await ledgerOf(id)).map((e) => [e.kind, e.points])).toEqual([["redeem_hold", -500], ["redeem_spend", 0]]);
+    expect((await ledgerOf(id)).map((e) => [e.kind, e.points])).toEqual([
+      ["redeem_hold", -500],
+      ["redeem_spend", 0],
+    ]);
     // 1000 earned, 500 redeemed, 45 earned on the sale itself.
     expect(await pointsOf11()).toBe(545);
     const other = await t.api("POST", `/api/pos/redemptions/${id}/complete`, { body: { orderId: 6001 } });
@@ -71,7 +90,10 @@ describe(`points redemption at the register (${dbLabel()})`, () => {
     await hold(id, 300);
     await saleWebhook(5002, id);
     await t.drain();
-    expect(await (await t.api("GET", `/api/pos/redemptions/${id}`)).json()).toMatchObject({ state: "spent", orderId: "5002" });
+    expect(await (await t.api("GET", `/api/pos/redemptions/${id}`)).json()).toMatchObject({
+      state: "spent",
+      orderId: "5002",
+    });
     const done = await t.api("POST", `/api/pos/redemptions/${id}/complete`, { body: { orderId: "5002" } });
     expect(done.status).toBe(200);
     expect((await ledgerOf(id)).map((e) => e.kind)).toEqual(["redeem_hold", "redeem_spend"]);
@@ -93,7 +115,10 @@ describe(`points redemption at the register (${dbLabel()})`, () => {
     // An order still carrying it (a discount removed after the property was set) does not spend it either.
     await saleWebhook(7001, id, "50.00");
     await t.drain();
-    expect((await ledgerOf(id)).map((e) => [e.kind, e.points])).toEqual([["redeem_hold", -400], ["redeem_release", 400]]);
+    expect((await ledgerOf(id)).map((e) => [e.kind, e.points])).toEqual([
+      ["redeem_hold", -400],
+      ["redeem_release", 400],
+    ]);
     expect(await pointsOf11()).toBe(1050);
   });
 
@@ -113,12 +138,19 @@ describe(`points redemption at the register (${dbLabel()})`, () => {
   it("refuses more than available, below the minimum, more than the cart, with a reason (422)", async () => {
     const tooMany = await hold(crypto.randomUUID(), 1001);
     expect(tooMany.status).toBe(422);
-    expect(await tooMany.json()).toEqual({ error: "not_enough_points", message: "The customer has 1000 points available, fewer than 1001." });
+    expect(await tooMany.json()).toEqual({
+      error: "not_enough_points",
+      message: "The customer has 1000 points available, fewer than 1001.",
+    });
     expect((await (await hold(crypto.randomUUID(), 50)).json()).error).toBe("below_minimum");
     expect((await (await hold(crypto.randomUUID(), 500, { cartTotal: "4.99" })).json()).error).toBe("more_than_cart");
-    const stranger = await t.api("POST", "/api/pos/redemptions", { body: { redemptionId: crypto.randomUUID(), shopifyCustomerId: "999", points: 100 } });
+    const stranger = await t.api("POST", "/api/pos/redemptions", {
+      body: { redemptionId: crypto.randomUUID(), shopifyCustomerId: "999", points: 100 },
+    });
     expect(stranger.status).toBe(422);
-    const bad = await t.api("POST", "/api/pos/redemptions", { body: { redemptionId: "x", shopifyCustomerId: "11", points: 1.5 } });
+    const bad = await t.api("POST", "/api/pos/redemptions", {
+      body: { redemptionId: "x", shopifyCustomerId: "11", points: 1.5 },
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).message).toMatch(/redemptionId.*points: must be a whole number of points/);
     const [n] = await queryRows<{ n: string | number }>(t.runtime.db.db, sql`SELECT count(*) AS n FROM redemptions`);
@@ -133,15 +165,30 @@ describe(`points redemption at the register (${dbLabel()})`, () => {
     await saleWebhook(5003, id);
     await t.drain();
     t.clock.set("2026-11-25T13:00:00Z");
-    await t.webhook("refunds/create", refundPayload({ id: 91, orderId: 5003, amount: "22.50", createdAt: "2026-11-25T13:00:00Z" }));
+    await t.webhook(
+      "refunds/create",
+      refundPayload({ id: 91, orderId: 5003, amount: "22.50", createdAt: "2026-11-25T13:00:00Z" }),
+    );
     await t.drain();
-    expect(await (await t.api("GET", `/api/pos/redemptions/${id}`)).json()).toMatchObject({ state: "spent", returnedPoints: 250 });
+    expect(await (await t.api("GET", `/api/pos/redemptions/${id}`)).json()).toMatchObject({
+      state: "spent",
+      returnedPoints: 250,
+    });
     // The same refund delivered again changes nothing.
-    await t.webhook("refunds/create", refundPayload({ id: 91, orderId: 5003, amount: "22.50", createdAt: "2026-11-25T13:00:00Z" }));
+    await t.webhook(
+      "refunds/create",
+      refundPayload({ id: 91, orderId: 5003, amount: "22.50", createdAt: "2026-11-25T13:00:00Z" }),
+    );
     t.clock.set("2026-11-25T14:00:00Z");
-    await t.webhook("refunds/create", refundPayload({ id: 92, orderId: 5003, amount: "22.50", createdAt: "2026-11-25T14:00:00Z" }));
+    await t.webhook(
+      "refunds/create",
+      refundPayload({ id: 92, orderId: 5003, amount: "22.50", createdAt: "2026-11-25T14:00:00Z" }),
+    );
     await t.drain();
-    expect(await (await t.api("GET", `/api/pos/redemptions/${id}`)).json()).toMatchObject({ state: "clawed_back", returnedPoints: 500 });
+    expect(await (await t.api("GET", `/api/pos/redemptions/${id}`)).json()).toMatchObject({
+      state: "clawed_back",
+      returnedPoints: 500,
+    });
     expect((await ledgerOf(id)).map((e) => [e.kind, e.points])).toEqual([
       ["redeem_hold", -500],
       ["redeem_spend", 0],
@@ -168,7 +215,9 @@ describe(`points redemption at the register (${dbLabel()})`, () => {
     const bad = await t.api("PUT", "/api/settings", { body: { loyalty: { redemption: { pointsPerUnit: 0 } } } });
     expect(bad.status).toBe(400);
     expect((await bad.json()).message).toContain("loyalty.redemption.pointsPerUnit");
-    expect((await t.api("PUT", "/api/settings", { body: { loyalty: { redemption: { pointsPerUnit: 50 } } } })).status).toBe(200);
+    expect(
+      (await t.api("PUT", "/api/settings", { body: { loyalty: { redemption: { pointsPerUnit: 50 } } } })).status,
+    ).toBe(200);
     expect((await (await hold(crypto.randomUUID(), 500)).json()).discount.amount).toBe("10.00");
   });
 

@@ -49,7 +49,10 @@ const asRedemption = (row: RedemptionRow): Redemption => ({
 });
 
 async function findRedemption(q: Queryable, shopId: string, id: string): Promise<RedemptionRow | null> {
-  const [row] = await queryRows<RedemptionRow>(q, sql`SELECT * FROM redemptions WHERE shop_id = ${shopId} AND id = ${id} FOR UPDATE`);
+  const [row] = await queryRows<RedemptionRow>(
+    q,
+    sql`SELECT * FROM redemptions WHERE shop_id = ${shopId} AND id = ${id} FOR UPDATE`,
+  );
   return row ?? null;
 }
 
@@ -57,7 +60,8 @@ async function findRedemption(q: Queryable, shopId: string, id: string): Promise
 async function availablePoints(q: Queryable, shopId: string, profileId: string): Promise<number> {
   const [row] = await queryRows<{ points: string | number | null }>(
     q,
-    sql`SELECT coalesce(sum(points), 0) AS points FROM loyalty_ledger WHERE shop_id = ${shopId} AND profile_id = ${profileId}`,
+    sql`SELECT coalesce(sum(points), 0) AS points FROM loyalty_ledger
+        WHERE shop_id = ${shopId} AND profile_id = ${profileId}`,
   );
   return Number(row?.points ?? 0);
 }
@@ -92,24 +96,46 @@ const STEP_REASON: Record<LedgerStep["kind"], (row: RedemptionRow) => string> = 
  * Applies one event to a redemption: the new state and, when something changed, its ledger entry keyed
  * by the redemption and step, so a repeated call can never write it twice. Returns the row as it is now.
  */
-async function apply(q: Queryable, shopId: string, row: RedemptionRow, event: RedemptionEvent, now: Date, staffId: string | null) {
+async function apply(
+  q: Queryable,
+  shopId: string,
+  row: RedemptionRow,
+  event: RedemptionEvent,
+  now: Date,
+  staffId: string | null,
+) {
   const t = redemptionTransition(asRedemption(row), event);
   if (!t.ok) return { refused: t, row };
   if (!t.changed) return { refused: null, row, changed: false };
-  const next: RedemptionRow = { ...row, state: t.redemption.state, order_id: t.redemption.orderId, returned_points: t.redemption.returnedPoints };
+  const next: RedemptionRow = {
+    ...row,
+    state: t.redemption.state,
+    order_id: t.redemption.orderId,
+    returned_points: t.redemption.returnedPoints,
+  };
   await q.execute(sql`UPDATE redemptions SET state = ${next.state}, order_id = ${next.order_id},
       returned_points = ${t.redemption.returnedPoints}, updated_at = ${now}
     WHERE shop_id = ${shopId} AND id = ${row.id}`);
   // A return is keyed by the running total it brings the redemption to, which only grows.
-  const key = `redemption:${row.id}:${t.step.kind.replace("redeem_", "")}${t.step.kind === "redeem_return" ? `:${t.redemption.returnedPoints}` : ""}`;
+  const step = t.step.kind.replace("redeem_", "");
+  const key = `redemption:${row.id}:${step}${t.step.kind === "redeem_return" ? `:${t.redemption.returnedPoints}` : ""}`;
   await writeLedger(q, shopId, next, key, t.step, now, staffId);
   return { refused: null, row: next, changed: true };
 }
 
-async function writeLedger(q: Queryable, shopId: string, row: RedemptionRow, key: string, step: LedgerStep, now: Date, staffId: string | null) {
+async function writeLedger(
+  q: Queryable,
+  shopId: string,
+  row: RedemptionRow,
+  key: string,
+  step: LedgerStep,
+  now: Date,
+  staffId: string | null,
+) {
   // order_id stays empty: the order's own points are reconciled from the entries that name it.
   await q.execute(sql`INSERT INTO loyalty_ledger (shop_id, entry_key, profile_id, kind, points, reason, staff_id, at)
-    VALUES (${shopId}, ${key}, ${row.profile_id}, ${step.kind}, ${step.points}, ${STEP_REASON[step.kind](row)}, ${staffId}, ${now})
+    VALUES (${shopId}, ${key}, ${row.profile_id}, ${step.kind}, ${step.points}, ${STEP_REASON[step.kind](row)},
+            ${staffId}, ${now})
     ON CONFLICT (shop_id, entry_key) DO NOTHING`);
 }
 
@@ -117,14 +143,29 @@ async function writeLedger(q: Queryable, shopId: string, row: RedemptionRow, key
  * Holds points for a cart discount. The same redemption id again answers what it already did (whatever
  * became of it since); the same id for another customer or amount is refused as a client mistake.
  */
-export async function holdRedemption(q: Queryable, shop: ShopContext, hold: RedemptionHold, now: Date, staffId: string | null) {
+export async function holdRedemption(
+  q: Queryable,
+  shop: ShopContext,
+  hold: RedemptionHold,
+  now: Date,
+  staffId: string | null,
+) {
   const { shopId, settings } = shop;
   const customerId = normalizeShopifyCustomerId(hold.shopifyCustomerId);
-  if (!customerId) throw new HttpError(400, "invalid_customer", `shopifyCustomerId: "${hold.shopifyCustomerId}" is not a Shopify customer ID`);
+  if (!customerId)
+    throw new HttpError(
+      400,
+      "invalid_customer",
+      `shopifyCustomerId: "${hold.shopifyCustomerId}" is not a Shopify customer ID`,
+    );
   const existing = await findRedemption(q, shopId, hold.redemptionId);
   if (existing) {
     if (existing.shopify_customer_id !== customerId || Number(existing.requested_points) !== hold.points) {
-      throw new HttpError(409, "redemption_id_reused", `redemption ${hold.redemptionId} was used for another customer or amount; use a new id`);
+      throw new HttpError(
+        409,
+        "redemption_id_reused",
+        `redemption ${hold.redemptionId} was used for another customer or amount; use a new id`,
+      );
     }
     return { created: false, view: await viewOf(q, shopId, existing) };
   }
@@ -151,16 +192,31 @@ export async function holdRedemption(q: Queryable, shop: ShopContext, hold: Rede
     order_id: null,
     returned_points: 0,
   };
-  await q.execute(sql`INSERT INTO redemptions (shop_id, id, profile_id, shopify_customer_id, requested_points, points, amount_minor,
+  await q.execute(sql`INSERT INTO redemptions (shop_id, id, profile_id, shopify_customer_id, requested_points, points,
+                                               amount_minor,
                                                currency, state, staff_id, held_at, updated_at)
-    VALUES (${shopId}, ${row.id}, ${row.profile_id}, ${customerId}, ${hold.points}, ${quote.points}, ${quote.amountMinor},
+    VALUES (${shopId}, ${row.id}, ${row.profile_id}, ${customerId}, ${hold.points}, ${quote.points},
+            ${quote.amountMinor},
             ${currency}, 'held', ${staffId}, ${now}, ${now})`);
-  await writeLedger(q, shopId, row, `redemption:${row.id}:hold`, { kind: "redeem_hold", points: -quote.points }, now, staffId);
+  await writeLedger(
+    q,
+    shopId,
+    row,
+    `redemption:${row.id}:hold`,
+    { kind: "redeem_hold", points: -quote.points },
+    now,
+    staffId,
+  );
   await recomputeProfiles(q, shopId, [row.profile_id], settings, now);
   return { created: true, view: await viewOf(q, shopId, row) };
 }
 
-const REFUSAL_STATUS = { already_spent: 409, already_released: 409, spent_on_other_order: 409, not_spent: 409 } as const;
+const REFUSAL_STATUS = {
+  already_spent: 409,
+  already_released: 409,
+  spent_on_other_order: 409,
+  not_spent: 409,
+} as const;
 
 /** Release (cart cleared, discount removed) or spend (transaction completed) from the register. */
 export async function settleFromRegister(
@@ -174,7 +230,8 @@ export async function settleFromRegister(
   const row = await findRedemption(q, shop.shopId, id);
   if (!row) throw notFound(`redemption ${id}`);
   const result = await apply(q, shop.shopId, row, event, now, staffId);
-  if (result.refused) throw new HttpError(REFUSAL_STATUS[result.refused.code], result.refused.code, result.refused.message);
+  if (result.refused)
+    throw new HttpError(REFUSAL_STATUS[result.refused.code], result.refused.code, result.refused.message);
   const touched = result.changed ? [row.profile_id] : [];
   // The order may have been refunded before the register reported the sale.
   if (event.kind === "spend") touched.push(...(await returnForRefundedOrders(q, shop.shopId, [event.orderId], now)));
@@ -200,7 +257,13 @@ export const redemptionIdOf = (order: WebhookOrder): string | null => {
  * ledger changed; the caller recomputes them. A refusal (a released redemption) is left as it is: the
  * register removed that discount, so the order did not use those points.
  */
-export async function settleOrderRedemptions(q: Queryable, shopId: string, orders: readonly WebhookOrder[], orderIds: readonly string[], now: Date) {
+export async function settleOrderRedemptions(
+  q: Queryable,
+  shopId: string,
+  orders: readonly WebhookOrder[],
+  orderIds: readonly string[],
+  now: Date,
+) {
   const touched: string[] = [];
   for (const order of orders) {
     const id = redemptionIdOf(order);
@@ -214,12 +277,20 @@ export async function settleOrderRedemptions(q: Queryable, shopId: string, order
 }
 
 /** Returns, for each spent redemption of these orders, the points its order's refunds or cancel call for. */
-async function returnForRefundedOrders(q: Queryable, shopId: string, orderIds: readonly string[], now: Date): Promise<string[]> {
+async function returnForRefundedOrders(
+  q: Queryable,
+  shopId: string,
+  orderIds: readonly string[],
+  now: Date,
+): Promise<string[]> {
   if (orderIds.length === 0) return [];
-  const rows = await queryRows<RedemptionRow & { total: string | number; refunded: string | number; cancelled: boolean }>(
+  const rows = await queryRows<
+    RedemptionRow & { total: string | number; refunded: string | number; cancelled: boolean }
+  >(
     q,
     sql`SELECT r.*, o.total, o.cancelled_at IS NOT NULL AS cancelled,
-               coalesce((SELECT sum(amount) FROM refunds f WHERE f.shop_id = o.shop_id AND f.order_id = o.order_id), 0) AS refunded
+               coalesce((SELECT sum(amount) FROM refunds f
+                         WHERE f.shop_id = o.shop_id AND f.order_id = o.order_id), 0) AS refunded
         FROM redemptions r JOIN orders o ON o.shop_id = r.shop_id AND o.order_id = r.order_id
         WHERE r.shop_id = ${shopId} AND r.order_id = ANY(${sqlTextArray([...orderIds])}) AND r.state = 'spent'
         ORDER BY r.id FOR UPDATE OF r`,

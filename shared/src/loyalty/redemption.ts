@@ -91,20 +91,36 @@ export function quoteRedemption(input: {
     return { ok: false, code: "points_invalid", message: "Enter a whole number of points to redeem, more than 0." };
   }
   if (asked < rate.minimumPoints) {
-    return { ok: false, code: "below_minimum", message: `This shop redeems at least ${plural(rate.minimumPoints)} at a time.` };
+    return {
+      ok: false,
+      code: "below_minimum",
+      message: `This shop redeems at least ${plural(rate.minimumPoints)} at a time.`,
+    };
   }
   if (asked > availablePoints) {
     const have = Math.max(0, availablePoints);
-    return { ok: false, code: "not_enough_points", message: `The customer has ${plural(have)} available, fewer than ${asked}.` };
+    return {
+      ok: false,
+      code: "not_enough_points",
+      message: `The customer has ${plural(have)} available, fewer than ${asked}.`,
+    };
   }
   const scale = 10 ** currencyMinorDigits(currency);
   const amountMinor = Math.floor((asked * scale) / rate.pointsPerUnit + 1e-9);
   if (amountMinor <= 0) {
-    return { ok: false, code: "too_few_points_for_any_discount", message: `${plural(asked)} is not enough for any discount.` };
+    return {
+      ok: false,
+      code: "too_few_points_for_any_discount",
+      message: `${plural(asked)} is not enough for any discount.`,
+    };
   }
   if (input.cartTotalMinor != null && amountMinor > input.cartTotalMinor) {
     const total = minorToDecimal(input.cartTotalMinor, currency);
-    return { ok: false, code: "more_than_cart", message: `A ${minorToDecimal(amountMinor, currency)} discount is more than the cart's ${total}.` };
+    return {
+      ok: false,
+      code: "more_than_cart",
+      message: `A ${minorToDecimal(amountMinor, currency)} discount is more than the cart's ${total}.`,
+    };
   }
   const points = Math.ceil((amountMinor * rate.pointsPerUnit) / scale - 1e-9);
   return { ok: true, points: Math.min(points, asked), amountMinor };
@@ -116,7 +132,10 @@ export function quoteRedemption(input: {
  * them once the order is cancelled or refunded in full. Like `pointsDueForOrder`, this is the total due
  * now, and the ledger appends the difference to what it already returned.
  */
-export function pointsReturnedForOrder(points: number, order: { total: number; refunded: number; cancelled: boolean }): number {
+export function pointsReturnedForOrder(
+  points: number,
+  order: { total: number; refunded: number; cancelled: boolean },
+): number {
   if (order.cancelled || order.refunded >= order.total) return points;
   if (order.refunded <= 0 || order.total <= 0) return 0;
   return Math.min(points, Math.floor((points * order.refunded) / order.total + 1e-9));
@@ -154,20 +173,42 @@ export function redemptionTransition(r: Redemption, event: RedemptionEvent): Red
   switch (event.kind) {
     case "spend":
       if (r.state === "held") {
-        return { ok: true, changed: true, redemption: { ...r, state: "spent", orderId: event.orderId }, step: { kind: "redeem_spend", points: 0 } };
+        return {
+          ok: true,
+          changed: true,
+          redemption: { ...r, state: "spent", orderId: event.orderId },
+          step: { kind: "redeem_spend", points: 0 },
+        };
       }
       if (r.state === "released") {
-        return { ok: false, code: "already_released", message: "These points were released from the cart; apply them again to redeem." };
+        return {
+          ok: false,
+          code: "already_released",
+          message: "These points were released from the cart; apply them again to redeem.",
+        };
       }
       return r.orderId === event.orderId
         ? same
-        : { ok: false, code: "spent_on_other_order", message: `These points were already spent on order ${r.orderId}.` };
+        : {
+            ok: false,
+            code: "spent_on_other_order",
+            message: `These points were already spent on order ${r.orderId}.`,
+          };
     case "release":
       if (r.state === "held") {
-        return { ok: true, changed: true, redemption: { ...r, state: "released" }, step: { kind: "redeem_release", points: r.points } };
+        return {
+          ok: true,
+          changed: true,
+          redemption: { ...r, state: "released" },
+          step: { kind: "redeem_release", points: r.points },
+        };
       }
       if (r.state === "released") return same;
-      return { ok: false, code: "already_spent", message: "These points were spent on a completed sale; refund the order to return them." };
+      return {
+        ok: false,
+        code: "already_spent",
+        message: "These points were spent on a completed sale; refund the order to return them.",
+      };
     case "refund": {
       if (r.state !== "spent" && r.state !== "clawed_back") {
         return { ok: false, code: "not_spent", message: "Only points spent on an order come back with its refund." };

@@ -13,7 +13,10 @@ export const redemptionHoldSchema = z.object({
   shopifyCustomerId: z.string().min(1).max(64),
   points: z.number().int("must be a whole number of points").positive("must be more than 0").max(1_000_000_000),
   /** The cart's total before this discount, so a discount never exceeds it. */
-  cartTotal: z.string().regex(/^\d+(\.\d+)?$/, "must be a decimal amount like 12.50").optional(),
+  cartTotal: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, "must be a decimal amount like 12.50")
+    .optional(),
 });
 export type RedemptionHold = z.infer<typeof redemptionHoldSchema>;
 
