@@ -77,7 +77,7 @@ describe("POS extension redemption ↔ server contract", () => {
     expect(winner.cart).toEqual({ discount: null, properties: {} });
   });
 
-  it("spends once: transaction-complete from the register, then the order webhook with the cart property", async () => {
+  it("spends once: transaction-complete, then the order webhook carrying the cart property", async () => {
     const reg = register(t);
     const applied = await reg.redemptions.apply({ shopifyCustomerId: "4242", points: 300, cartTotal: "50.00" });
     if (!applied.ok) throw new Error(applied.message);

@@ -268,7 +268,6 @@ export const redemptions = pgTable(
     shopId: text("shop_id").notNull(),
     id: text("id").notNull(),
     profileId: text("profile_id").notNull(),
-    shopifyCustomerId: text("shopify_customer_id").notNull(),
     requestedPoints: bigint("requested_points", { mode: "number" }).notNull(),
     points: bigint("points", { mode: "number" }).notNull(),
     amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),

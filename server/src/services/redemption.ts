@@ -31,7 +31,6 @@ import { sqlTextArray } from "./sql-arrays";
 interface RedemptionRow {
   id: string;
   profile_id: string;
-  shopify_customer_id: string;
   requested_points: number | string;
   points: number | string;
   amount_minor: number | string;
@@ -158,9 +157,11 @@ export async function holdRedemption(
       "invalid_customer",
       `shopifyCustomerId: "${hold.shopifyCustomerId}" is not a Shopify customer ID`,
     );
+  const profileId = await profileIdByIdentifier(q, shopId, "shopify", customerId);
   const existing = await findRedemption(q, shopId, hold.redemptionId);
   if (existing) {
-    if (existing.shopify_customer_id !== customerId || Number(existing.requested_points) !== hold.points) {
+    // Compared by profile, not Shopify ID: the row keeps no identifier a customer's erasure would have to find.
+    if (existing.profile_id !== profileId || Number(existing.requested_points) !== hold.points) {
       throw new HttpError(
         409,
         "redemption_id_reused",
@@ -171,7 +172,6 @@ export async function holdRedemption(
   }
   const currency = settings.currency;
   const cartTotalMinor = hold.cartTotal === undefined ? null : decimalToMinor(hold.cartTotal, currency);
-  const profileId = await profileIdByIdentifier(q, shopId, "shopify", customerId);
   const quote = quoteRedemption({
     requestedPoints: hold.points,
     availablePoints: profileId ? await availablePoints(q, shopId, profileId) : 0,
@@ -183,7 +183,6 @@ export async function holdRedemption(
   const row: RedemptionRow = {
     id: hold.redemptionId,
     profile_id: profileId!,
-    shopify_customer_id: customerId,
     requested_points: hold.points,
     points: quote.points,
     amount_minor: quote.amountMinor,
@@ -192,12 +191,10 @@ export async function holdRedemption(
     order_id: null,
     returned_points: 0,
   };
-  await q.execute(sql`INSERT INTO redemptions (shop_id, id, profile_id, shopify_customer_id, requested_points, points,
-                                               amount_minor,
-                                               currency, state, staff_id, held_at, updated_at)
-    VALUES (${shopId}, ${row.id}, ${row.profile_id}, ${customerId}, ${hold.points}, ${quote.points},
-            ${quote.amountMinor},
-            ${currency}, 'held', ${staffId}, ${now}, ${now})`);
+  await q.execute(sql`INSERT INTO redemptions (shop_id, id, profile_id, requested_points, points, amount_minor, currency,
+                                               state, staff_id, held_at, updated_at)
+    VALUES (${shopId}, ${row.id}, ${row.profile_id}, ${hold.points}, ${quote.points}, ${quote.amountMinor}, ${currency},
+            'held', ${staffId}, ${now}, ${now})`);
   await writeLedger(
     q,
     shopId,

@@ -2,7 +2,6 @@ CREATE TABLE "redemptions" (
 	"shop_id" text NOT NULL,
 	"id" text NOT NULL,
 	"profile_id" text NOT NULL,
-	"shopify_customer_id" text NOT NULL,
 	"requested_points" bigint NOT NULL,
 	"points" bigint NOT NULL,
 	"amount_minor" bigint NOT NULL,
