@@ -29,3 +29,4 @@ export * from "./identity/fuzzy";
 export * from "./identity/explain";
 export * from "./identity/erasure";
 export * from "./identity/wording";
+export * from "./loyalty/redemption";

@@ -62,6 +62,13 @@ export const shopSettingsSchema = z
             { name: "Silver", minPoints: 500 },
             { name: "Gold", minPoints: 1500 },
           ]),
+        /** Redemption at the register: `pointsPerUnit` points buy 1.00 of the shop's currency (SPEC: 100). */
+        redemption: z
+          .object({
+            pointsPerUnit: z.number().int("use a whole number of points").min(1).max(1_000_000).default(100),
+            minimumPoints: z.number().int("use a whole number of points").min(1).max(1_000_000).default(100),
+          })
+          .default({ pointsPerUnit: 100, minimumPoints: 100 }),
       })
       .default({
         pointsPerUnit: 1,
@@ -70,6 +77,7 @@ export const shopSettingsSchema = z
           { name: "Silver", minPoints: 500 },
           { name: "Gold", minPoints: 1500 },
         ],
+        redemption: { pointsPerUnit: 100, minimumPoints: 100 },
       }),
   })
   .strict();

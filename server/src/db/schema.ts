@@ -249,7 +249,9 @@ export const loyaltyLedger = pgTable(
     shopId: text("shop_id").notNull(),
     entryKey: text("entry_key").notNull(),
     profileId: text("profile_id").notNull(),
-    kind: text("kind", { enum: ["earn", "clawback", "adjust"] }).notNull(),
+    kind: text("kind", {
+      enum: ["earn", "clawback", "adjust", "redeem_hold", "redeem_release", "redeem_spend", "redeem_return"],
+    }).notNull(),
     points: points("points").notNull(),
     orderId: text("order_id"),
     reason: text("reason"),
@@ -262,6 +264,31 @@ export const loyaltyLedger = pgTable(
     // Reconciling an order's points reads what the ledger already gave that order.
     index("loyalty_order").on(t.shopId, t.orderId),
   ],
+);
+
+/**
+ * Points redeemed at the register as a cart discount (shared loyalty/redemption.ts). The id comes from the
+ * register, so holding, releasing and spending are idempotent; each step is also a points ledger entry
+ * keyed `redemption:<id>:<step>`.
+ */
+export const redemptions = pgTable(
+  "redemptions",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    profileId: text("profile_id").notNull(),
+    requestedPoints: bigint("requested_points", { mode: "number" }).notNull(),
+    points: bigint("points", { mode: "number" }).notNull(),
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    state: text("state", { enum: ["held", "spent", "released", "clawed_back"] }).notNull(),
+    orderId: text("order_id"),
+    returnedPoints: bigint("returned_points", { mode: "number" }).notNull().default(0),
+    staffId: text("staff_id"),
+    heldAt: ts("held_at").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("redemptions_order").on(t.shopId, t.orderId)],
 );
 
 export const messages = pgTable(

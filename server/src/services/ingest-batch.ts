@@ -15,6 +15,7 @@ import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
 import { countHeldBack, registerErasure, screenArrivals, type Arrival } from "./erasure-register";
 import { recomputeProfiles } from "./recompute-profile";
+import { settleOrderRedemptions } from "./redemption";
 import type { IdentityEvent } from "./resolve-identity";
 import { resolveIdentitiesInBatch, type BatchedIdentityEvent } from "./resolve-identity-batch";
 import type { ShopContext } from "./shop";
@@ -72,6 +73,7 @@ export async function ingestBatch(q: Queryable, shop: ShopContext, given: readon
 
   const orderIds = [...new Set([...orders.map((o) => o.id), ...refunds.map((r) => r.order_id)])];
   for (const p of await reconcileOrderPoints(q, shop, orderIds, now)) touched.add(p);
+  for (const p of await settleOrderRedemptions(q, shopId, orders, orderIds, now)) touched.add(p);
   await recomputeProfiles(q, shopId, [...touched], shop.settings, now);
   return { heldBack };
 }

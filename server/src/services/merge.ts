@@ -16,6 +16,7 @@ const PROFILE_EVENT_TABLES = [
   { table: "messages", key: "id" },
   { table: "loyalty_ledger", key: "entry_key" },
   { table: "identity_events", key: "id" },
+  { table: "redemptions", key: "id" },
 ] as const;
 
 interface Snapshot {

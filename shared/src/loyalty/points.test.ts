@@ -93,6 +93,17 @@ describe("balance / rollingYearPoints", () => {
     expect(rollingYearPoints([...ledger, { kind: "earn", points: 999, at: new Date(now.getTime() + 1) }], now)).toBe(475);
   });
 
+  it("redeeming points lowers the balance but not the tier's points", () => {
+    const redeemed: LoyaltyEntry[] = [
+      ...ledger,
+      { kind: "redeem_hold", points: -300, at: ago(2 * DAY) },
+      { kind: "redeem_spend", points: 0, at: ago(2 * DAY) },
+      { kind: "redeem_return", points: 100, at: ago(DAY) },
+    ];
+    expect(balance(redeemed)).toBe(675);
+    expect(rollingYearPoints(redeemed, now)).toBe(475);
+  });
+
   it("never below 0 when last year's order is refunded this year", () => {
     expect(rollingYearPoints([{ kind: "earn", points: 100, at: ago(400 * DAY) }, { kind: "clawback", points: -100, at: ago(DAY) }], now)).toBe(0);
   });

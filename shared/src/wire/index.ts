@@ -12,3 +12,4 @@ export * from "./dashboard";
 export * from "./customer-record";
 export * from "./webhook-json";
 export * from "./webhook-shop";
+export * from "./redemption";

@@ -85,6 +85,12 @@ export const webhookOrderSchema = z
           .loose(),
       )
       .default([]),
+    /** Cart properties set at the register, e.g. the points redemption this order spends. */
+    note_attributes: z
+      .array(z.object({ name: z.string(), value: z.unknown() }).loose())
+      .nullish()
+      .catch(null)
+      .transform((v) => v ?? []),
   })
   .loose()
   .transform((order, ctx) => ({ ...order, ...orderMoney(order, ctx) }));
