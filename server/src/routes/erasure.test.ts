@@ -85,7 +85,7 @@ describe(`erased means erased (${dbLabel()})`, () => {
       sql`SELECT profile_id, email, total FROM orders WHERE order_id = '905'`,
     );
     expect(order).toMatchObject({ profile_id: null, email: null });
-    expect(Number(order!.total)).toBe(30);
+    expect(Number(order!.total)).toBe(3000); // minor units: 30.00 USD
     // Its ID is registered: an update after the erase stays anonymous too.
     await t.webhook("orders/updated", orderPayload({ id: 905, email: EMAIL, total: "30.00", createdAt: "2026-11-23T10:00:00Z", updatedAt: "2026-11-27T10:00:00Z" }));
     await t.drain();

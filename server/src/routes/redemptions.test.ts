@@ -25,7 +25,7 @@ describe(`points redemption at the register (${dbLabel()})`, () => {
   const ledgerOf = (redemptionId: string) =>
     queryRows<{ entry_key: string; kind: string; points: number; reason: string }>(
       t.runtime.db.db,
-      sql`SELECT entry_key, kind, points, reason FROM loyalty_ledger
+      sql`SELECT entry_key, kind, points::float8 AS points, reason FROM loyalty_ledger
           WHERE entry_key LIKE ${`redemption:${redemptionId}:%`} ORDER BY at, entry_key`,
     );
   /** The register's sale, as the order webhook brings it: 50.00 less the points discount, carrying the redemption. */
