@@ -558,7 +558,7 @@ export const erasureHeldBack = pgTable(
   "erasure_held_back",
   {
     shopId: text("shop_id").notNull(),
-    source: text("source", { enum: ["webhook", "capture", "backfill"] }).notNull(),
+    source: text("source", { enum: ["webhook", "capture", "session", "backfill"] }).notNull(),
     count: bigint("count", { mode: "number" }).notNull(),
     lastAt: ts("last_at").notNull(),
   },
@@ -581,5 +581,8 @@ export const fieldHistory = pgTable(
     valueAt: ts("value_at"),
     actedAt: ts("acted_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.mutationId, t.field] }), index("field_history_profile").on(t.shopId, t.profileId)],
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.mutationId, t.field] }),
+    index("field_history_profile").on(t.shopId, t.profileId),
+  ],
 );

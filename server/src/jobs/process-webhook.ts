@@ -49,9 +49,8 @@ export function webhookJobHandler(clock: () => Date, compliance: ComplianceHandl
         break;
       default: {
         const event = parseDataEvent(delivery.topic, payload);
-        if (event && (await ingestWithConsent(tx, shop, [event], now)).heldBack.length > 0) {
-          await redactPayloads(tx, job.shop_id, [job.ref]);
-        }
+        const heldBack = event ? (await ingestWithConsent(tx, shop, [event], now)).heldBack : [];
+        if (heldBack.length > 0) await redactPayloads(tx, job.shop_id, [job.ref]);
       }
     }
     await markProcessed(tx, job.shop_id, [job.ref], now);

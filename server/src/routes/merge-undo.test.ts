@@ -28,37 +28,76 @@ describe(`undoing a merge keeps newer data (${dbLabel()})`, () => {
       )
     )[0];
   const ownerOf = async (value: string) =>
-    (await queryRows<{ profile_id: string }>(t.runtime.db.db, sql`SELECT profile_id FROM identifiers WHERE value = ${value}`))[0]?.profile_id;
+    (
+      await queryRows<{ profile_id: string }>(
+        t.runtime.db.db,
+        sql`SELECT profile_id FROM identifiers WHERE value = ${value}`,
+      )
+    )[0]?.profile_id;
 
   async function pushNote(profileId: string, note: string, createdAt: string) {
-    const { code } = await (await t.api("POST", "/api/devices/pairing-codes", { body: { locationId: "loc-1" } })).json();
-    const paired = await (await t.api("POST", "/api/sync/pair", { token: null, body: { code, deviceName: "Tablet" } })).json();
+    const { code } = await (
+      await t.api("POST", "/api/devices/pairing-codes", { body: { locationId: "loc-1" } })
+    ).json();
+    const paired = await (
+      await t.api("POST", "/api/sync/pair", { token: null, body: { code, deviceName: "Tablet" } })
+    ).json();
     const mutations = [{ seq: 1, id: crypto.randomUUID(), name: "profile.note", args: { profileId, note }, createdAt }];
-    const res = await t.api("POST", "/api/sync/push", { token: paired.token, body: { clientId: "tablet-1", mutations } });
+    const res = await t.api("POST", "/api/sync/push", {
+      token: paired.token,
+      body: { clientId: "tablet-1", mutations },
+    });
     expect((await res.json()).applied).toHaveLength(1);
   }
 
   it("keeps a later surname, address and tablet note; the postcode the merge filled in goes back", async () => {
     await t.webhook("customers/create", {
-      ...customerPayload({ id: 81, email: "ann@home.net", firstName: "Ann", lastName: "Lee", updatedAt: "2026-11-01T10:00:00Z" }),
+      ...customerPayload({
+        id: 81,
+        email: "ann@home.net",
+        firstName: "Ann",
+        lastName: "Lee",
+        updatedAt: "2026-11-01T10:00:00Z",
+      }),
       default_address: { address1: "1 Elm St", zip: null },
     });
     await t.webhook("customers/create", {
-      ...customerPayload({ id: 82, email: "ann.lee@work.com", firstName: "Annie", lastName: "Lee", updatedAt: "2026-11-02T10:00:00Z" }),
+      ...customerPayload({
+        id: 82,
+        email: "ann.lee@work.com",
+        firstName: "Annie",
+        lastName: "Lee",
+        updatedAt: "2026-11-02T10:00:00Z",
+      }),
       default_address: { address1: null, zip: "10001" },
     });
     await t.drain();
     const ann = (await ownerOf("ann@home.net"))!;
     const annie = (await ownerOf("ann.lee@work.com"))!;
     const mergeId = await inShop((tx, shop) =>
-      mergeProfiles(tx, shop, { survivorId: ann, mergedId: annie, evidence: [], eventId: null, reason: "same person", auto: false, decidedBy: "staff-1", now: t.clock() }),
+      mergeProfiles(tx, shop, {
+        survivorId: ann,
+        mergedId: annie,
+        evidence: [],
+        eventId: null,
+        reason: "same person",
+        auto: false,
+        decidedBy: "staff-1",
+        now: t.clock(),
+      }),
     );
     expect(await fields(ann)).toMatchObject({ last_name: "Lee", address1: "1 Elm St", postcode: "10001", note: null });
 
     // After the merge: Shopify changes her surname and address; a clerk notes her size on the tablet.
     t.clock.set("2026-11-26T12:00:00Z");
     await t.webhook("customers/update", {
-      ...customerPayload({ id: 81, email: "ann@home.net", firstName: "Ann", lastName: "Lee-Park", updatedAt: "2026-11-26T09:00:00Z" }),
+      ...customerPayload({
+        id: 81,
+        email: "ann@home.net",
+        firstName: "Ann",
+        lastName: "Lee-Park",
+        updatedAt: "2026-11-26T09:00:00Z",
+      }),
       default_address: { address1: "9 Oak Ave", zip: null },
     });
     await t.drain();
@@ -67,19 +106,45 @@ describe(`undoing a merge keeps newer data (${dbLabel()})`, () => {
     t.clock.set("2026-11-27T12:00:00Z");
     const undone = await t.api("POST", `/api/merges/${mergeId}/undo`);
     expect(undone.status).toBe(200);
-    expect(await fields(ann)).toEqual({ first_name: "Ann", last_name: "Lee-Park", postcode: null, address1: "9 Oak Ave", note: "size M, prefers linen", status: "active" });
-    expect(await fields(annie)).toEqual({ first_name: "Annie", last_name: "Lee", postcode: "10001", address1: null, note: null, status: "active" });
+    expect(await fields(ann)).toEqual({
+      first_name: "Ann",
+      last_name: "Lee-Park",
+      postcode: null,
+      address1: "9 Oak Ave",
+      note: "size M, prefers linen",
+      status: "active",
+    });
+    expect(await fields(annie)).toEqual({
+      first_name: "Annie",
+      last_name: "Lee",
+      postcode: "10001",
+      address1: null,
+      note: null,
+      status: "active",
+    });
     expect(await ownerOf("ann.lee@work.com")).toBe(annie);
     expect(await ownerOf("ann@home.net")).toBe(ann);
   });
 
   it("gives the survivor back exactly its own fields when nothing was written since the merge", async () => {
     await t.webhook("customers/create", {
-      ...customerPayload({ id: 91, email: "bo@home.net", firstName: "Bo", lastName: "Chan", updatedAt: "2026-11-01T10:00:00Z" }),
+      ...customerPayload({
+        id: 91,
+        email: "bo@home.net",
+        firstName: "Bo",
+        lastName: "Chan",
+        updatedAt: "2026-11-01T10:00:00Z",
+      }),
       default_address: null,
     });
     await t.webhook("customers/create", {
-      ...customerPayload({ id: 92, email: "bo@work.com", firstName: "Robert", lastName: "Chan", updatedAt: "2026-11-02T10:00:00Z" }),
+      ...customerPayload({
+        id: 92,
+        email: "bo@work.com",
+        firstName: "Robert",
+        lastName: "Chan",
+        updatedAt: "2026-11-02T10:00:00Z",
+      }),
       default_address: { address1: "5 Pine Rd", zip: "60601" },
     });
     await t.drain();
@@ -87,7 +152,16 @@ describe(`undoing a merge keeps newer data (${dbLabel()})`, () => {
     const robert = (await ownerOf("bo@work.com"))!;
     const before = await fields(bo);
     const mergeId = await inShop((tx, shop) =>
-      mergeProfiles(tx, shop, { survivorId: bo, mergedId: robert, evidence: [], eventId: null, reason: "same person", auto: false, decidedBy: null, now: t.clock() }),
+      mergeProfiles(tx, shop, {
+        survivorId: bo,
+        mergedId: robert,
+        evidence: [],
+        eventId: null,
+        reason: "same person",
+        auto: false,
+        decidedBy: null,
+        now: t.clock(),
+      }),
     );
     expect(await fields(bo)).toMatchObject({ address1: "5 Pine Rd", postcode: "60601" });
     t.clock.advanceDays(1);

@@ -40,7 +40,10 @@ async function subjectOf(q: Queryable, shopId: string, profileId: string): Promi
     profileIds,
     shopifyIds: ids.filter((i) => i.kind === "shopify").map((i) => i.value),
     emails: ids.filter((i) => i.kind === "email").map((i) => i.value),
-    names: [...ids.map((i) => ({ kind: i.kind as ErasedName["kind"], value: i.value })), ...orders.map((o) => ({ kind: "order" as const, value: o.order_id }))],
+    names: [
+      ...ids.map((i) => ({ kind: i.kind as ErasedName["kind"], value: i.value })),
+      ...orders.map((o) => ({ kind: "order" as const, value: o.order_id })),
+    ],
   };
 }
 
@@ -94,7 +97,8 @@ function eraseSteps(shopId: string, s: Subject, now: Date): EraseStep[] {
             AND (snapshot <> '{}'::jsonb OR evidence <> '[]'::jsonb)`, (w) =>
       sql`UPDATE merges SET snapshot = '{}'::jsonb, evidence = '[]'::jsonb WHERE ${w}`),
     // Values a later write replaced: the person's old names and notes.
-    step("fieldHistory", "field_history", sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`, (w) => sql`DELETE FROM field_history WHERE ${w}`),
+    step("fieldHistory", "field_history", sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`, (w) =>
+      sql`DELETE FROM field_history WHERE ${w}`),
     step("dataRequests", "data_requests", sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`, (w) => sql`DELETE FROM data_requests WHERE ${w}`),
     // Processed webhook payloads still hold the customer's email and name; the row stays (a redelivery is
     // still recognised as a duplicate and cannot bring the data back) but its payload is redacted.
@@ -211,7 +215,8 @@ export async function exportProfile(q: Queryable, shopId: string, profileId: str
     loyalty: await section(sql`SELECT to_jsonb(l) AS doc FROM loyalty_ledger l WHERE l.shop_id = ${shopId} AND l.profile_id = ANY(${ids}) ORDER BY l.at, l.entry_key`),
     identityEvents: await section(sql`SELECT to_jsonb(e) AS doc FROM identity_events e WHERE e.shop_id = ${shopId} AND e.profile_id = ANY(${ids}) ORDER BY e.at, e.id`),
     fieldHistory: await section(
-      sql`SELECT to_jsonb(h) AS doc FROM field_history h WHERE h.shop_id = ${shopId} AND h.profile_id = ANY(${ids}) ORDER BY h.acted_at, h.mutation_id, h.field`,
+      sql`SELECT to_jsonb(h) AS doc FROM field_history h WHERE h.shop_id = ${shopId} AND h.profile_id = ANY(${ids})
+          ORDER BY h.acted_at, h.mutation_id, h.field`,
     ),
   };
 }
@@ -285,7 +290,8 @@ export function complianceHandlers(_clock: () => Date): ComplianceHandlers {
         { shopifyCustomerId: customer.id, email: customer.email, phone: customer.phone },
         { defaultCountry: settings.defaultCountry, junk: settings.junkIdentifiers },
       );
-      await registerErasure(tx, shop.shopId, [...named, ...orders_to_redact.map((id) => ({ kind: "order" as const, value: id }))], now);
+      const orders = orders_to_redact.map((id) => ({ kind: "order" as const, value: id }));
+      await registerErasure(tx, shop.shopId, [...named, ...orders], now);
       const profileId = await profileForCustomer(tx, shop, customer);
       if (profileId) await eraseProfile(tx, shop, profileId, now);
       // Orders never linked to a profile still carry the customer's contact details.

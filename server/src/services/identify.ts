@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
 import { HttpError } from "../http/errors";
+import { refuseIfErased } from "./erasure-register";
 import { recomputeProfile } from "./recompute-profile";
 import { resolveEventIdentity, type Resolution } from "./resolve-identity";
 import type { ShopContext } from "./shop";
@@ -34,6 +35,9 @@ export async function identify(q: Queryable, shop: ShopContext, input: IdentifyI
     );
   }
   const at = input.at && input.at < now ? input.at : now;
+  // Made before the erase of someone it names: refused, not linked again (shared erasureVerdict).
+  const kind = input.source === "capture" ? "capture" : "session";
+  await refuseIfErased(q, shop.shopId, { interaction: kind, madeAt: at, names: identifiers }, kind, now);
   const resolution = await resolveEventIdentity(
     q,
     shop,

@@ -51,7 +51,12 @@ export function parseDataEvent(topic: WebhookTopic, payload: unknown): DataEvent
  * The caller holds the shop lock (`loadShop(..., { lock: true })`). Returns the positions of the events
  * that named an erased customer and were stored anonymised or dropped (their payloads are redacted).
  */
-export async function ingestBatch(q: Queryable, shop: ShopContext, given: readonly DataEvent[], now: Date): Promise<{ heldBack: number[] }> {
+export async function ingestBatch(
+  q: Queryable,
+  shop: ShopContext,
+  given: readonly DataEvent[],
+  now: Date,
+): Promise<{ heldBack: number[] }> {
   const { shopId } = shop;
   const { events, heldBack } = await holdBackErased(q, shop, given, now);
   const orders = events.flatMap((e) => (e.kind === "order" ? [e.order] : []));
@@ -86,7 +91,8 @@ export async function ingestBatch(q: Queryable, shop: ShopContext, given: readon
 async function holdBackErased(q: Queryable, shop: ShopContext, events: readonly DataEvent[], now: Date) {
   const arrivals = events.map((e): Arrival => {
     if (e.kind === "order") {
-      return { interaction: "order", madeAt: e.order.created_at, names: [...orderIdentity(e.order, shop).identifiers, { kind: "order", value: e.order.id }] };
+      const names = [...orderIdentity(e.order, shop).identifiers, { kind: "order" as const, value: e.order.id }];
+      return { interaction: "order", madeAt: e.order.created_at, names };
     }
     if (e.kind === "refund") return { interaction: "order", madeAt: now, names: [] }; // names no one
     const { at, identifiers } = customerIdentity(e.customer, shop, now);
@@ -100,7 +106,9 @@ async function holdBackErased(q: Queryable, shop: ShopContext, events: readonly 
     if (e.kind !== "order") return [];
     return [{ kind: "order", order: { ...e.order, email: null, phone: null, customer: null } }];
   });
-  const orderIds = heldBack.flatMap((i) => events[i]!).flatMap((e) => (e.kind === "order" ? [{ kind: "order" as const, value: e.order.id }] : []));
+  const orderIds = heldBack
+    .flatMap((i) => events[i]!)
+    .flatMap((e) => (e.kind === "order" ? [{ kind: "order" as const, value: e.order.id }] : []));
   await registerErasure(q, shop.shopId, orderIds, now);
   await countHeldBack(q, shop.shopId, "webhook", heldBack.length, now);
   return { events: kept, heldBack };

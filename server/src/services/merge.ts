@@ -1,4 +1,10 @@
-import { identifierStrength, MERGED_FIELDS, survivorFieldsAfterUndo, type Identifier, type MergedField } from "@c360/shared";
+import {
+  identifierStrength,
+  MERGED_FIELDS,
+  survivorFieldsAfterUndo,
+  type Identifier,
+  type MergedField,
+} from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
@@ -100,7 +106,8 @@ export async function undoMerge(q: Queryable, shop: ShopContext, mergeId: string
   await restoreSurvivorFields(q, shopId, survivorId, snap, new Date(merge.created_at));
   // Nothing writes to a merged-away profile, so its snapshot is still its latest state.
   await q.execute(sql`DELETE FROM profiles WHERE shop_id = ${shopId} AND id = ${restoredId}`);
-  await q.execute(sql`INSERT INTO profiles SELECT * FROM jsonb_populate_record(NULL::profiles, ${JSON.stringify({ ...NO_CONSENT_FLAGS, ...snap.merged })}::jsonb)`);
+  const restored = JSON.stringify({ ...NO_CONSENT_FLAGS, ...snap.merged });
+  await q.execute(sql`INSERT INTO profiles SELECT * FROM jsonb_populate_record(NULL::profiles, ${restored}::jsonb)`);
   for (const row of snap.mergedIdentifiers) {
     await q.execute(sql`UPDATE identifiers SET profile_id = ${restoredId}
       WHERE shop_id = ${shopId} AND kind = ${row.kind as string} AND value = ${row.value as string}`);

@@ -83,14 +83,21 @@ export interface PushState {
  * Captures made before the erase of a customer they name (shared erasureVerdict), screened for the whole
  * push in one read: a tablet offline since before the erase must not bring the person back.
  */
-export async function erasedCaptures(q: Queryable, shop: ShopContext, mutations: readonly IncomingMutation[], now: Date) {
+export async function erasedCaptures(
+  q: Queryable,
+  shop: ShopContext,
+  mutations: readonly IncomingMutation[],
+  now: Date,
+): Promise<Map<string, string>> {
   const captures = mutations.flatMap((m) => {
     if (m.name !== "customer.capture") return [];
     const parsed = safeParseArgs(m as IncomingMutation & { name: "customer.capture" });
     if (!parsed.success) return [];
-    return [{ m, names: captureIdentifiers(parsed.data as CaptureArgs, shop), madeAt: effectiveActedAt(m.createdAt, now).actedAt }];
+    const names = captureIdentifiers(parsed.data as CaptureArgs, shop);
+    return [{ m, names, madeAt: effectiveActedAt(m.createdAt, now).actedAt }];
   });
-  const verdicts = await screenArrivals(q, shop.shopId, captures.map((c) => ({ interaction: "capture" as const, madeAt: c.madeAt, names: c.names })));
+  const arrivals = captures.map((c) => ({ interaction: "capture" as const, madeAt: c.madeAt, names: c.names }));
+  const verdicts = await screenArrivals(q, shop.shopId, arrivals);
   return new Map(verdicts.flatMap((v, i) => (v.keep ? [] : [[captures[i]!.m.id, v.reason] as [string, string]])));
 }
 
@@ -107,9 +114,11 @@ export interface FieldHistoryRow {
 /** Replaced and ignored values go to a table an erase reaches, never to the log. */
 export async function writeFieldHistory(q: Queryable, shopId: string, rows: readonly FieldHistoryRow[]) {
   if (rows.length === 0) return;
-  await q.execute(sql`INSERT INTO field_history (shop_id, mutation_id, field, outcome, profile_id, value, value_at, acted_at)
+  await q.execute(sql`INSERT INTO field_history
+      (shop_id, mutation_id, field, outcome, profile_id, value, value_at, acted_at)
     SELECT ${shopId}, x.* FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
-      mutation_id text, field text, outcome text, profile_id text, value text, value_at timestamptz, acted_at timestamptz)
+      mutation_id text, field text, outcome text, profile_id text, value text,
+      value_at timestamptz, acted_at timestamptz)
     ON CONFLICT (shop_id, mutation_id, field) DO NOTHING`);
 }
 
@@ -372,8 +381,17 @@ async function writeFieldsLastWins(
     const previous = row[FIELD_COLUMNS[field]];
     const previousAt = times[field] ? new Date(times[field]) : null;
     const lost = (outcome: FieldHistoryRow["outcome"], lostValue: string, lostAt: Date | null) => {
-      s.fieldHistory.push({ mutation_id: mutationId, field, outcome, profile_id: profileId, value: lostValue, value_at: lostAt?.toISOString() ?? null, acted_at: actedAt.toISOString() });
-      s.log({ level: "info", msg: outcome === "ignored" ? "older field write ignored" : "field overwritten", shopId: s.shop.shopId, profileId, field, actedAt: actedAt.toISOString(), mutationId });
+      s.fieldHistory.push({
+        mutation_id: mutationId,
+        field,
+        outcome,
+        profile_id: profileId,
+        value: lostValue,
+        value_at: lostAt?.toISOString() ?? null,
+        acted_at: actedAt.toISOString(),
+      });
+      const msg = outcome === "ignored" ? "older field write ignored" : "field overwritten";
+      s.log({ level: "info", msg, shopId: s.shop.shopId, profileId, field, actedAt: actedAt.toISOString(), mutationId });
     };
     if (!laterWriteWins(actedAt, previousAt)) {
       if (previous !== value) lost("ignored", value, actedAt);

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
 import { HttpError } from "../http/errors";
+import { refuseIfErased } from "./erasure-register";
 import { recomputeProfile } from "./recompute-profile";
 import { resolveEventIdentity } from "./resolve-identity";
 import type { ShopContext } from "./shop";
@@ -44,6 +45,9 @@ export async function logVisit(q: Queryable, shop: ShopContext, visit: VisitInpu
   if (!profileId && visit.shopifyCustomerId) {
     const shopifyId = normalizeShopifyCustomerId(visit.shopifyCustomerId);
     if (!shopifyId) throw new HttpError(400, "invalid_customer", `"${visit.shopifyCustomerId}" is not a Shopify customer ID`);
+    // A visit made before the customer was erased (a tablet offline since) must not link them again.
+    const names = [{ kind: "shopify" as const, value: shopifyId }];
+    await refuseIfErased(q, shopId, { interaction: "visit", madeAt: actedAt, names }, "capture", now);
     const resolution = await resolveEventIdentity(
       q,
       shop,

@@ -27,7 +27,12 @@ describe("erasureVerdict", () => {
 
   it("lets a new interaction after the erase create a new profile", () => {
     expect(erasureVerdict("order", after, [{ kind: "email", erasedAt }])).toEqual({ keep: true });
-    expect(erasureVerdict("capture", after, [{ kind: "phone", erasedAt }, { kind: "email", erasedAt }])).toEqual({ keep: true });
+    expect(
+      erasureVerdict("capture", after, [
+        { kind: "phone", erasedAt },
+        { kind: "email", erasedAt },
+      ]),
+    ).toEqual({ keep: true });
   });
 
   it("keeps an erased order anonymous even when it is updated after the erase", () => {
@@ -37,7 +42,12 @@ describe("erasureVerdict", () => {
   it("judges by the latest erase among the identifiers named (erased again after coming back)", () => {
     const second = new Date("2026-12-10T00:00:00Z");
     const between = new Date("2026-12-01T00:00:00Z");
-    expect(erasureVerdict("order", between, [{ kind: "email", erasedAt }, { kind: "phone", erasedAt: second }]).keep).toBe(false);
+    expect(
+      erasureVerdict("order", between, [
+        { kind: "email", erasedAt },
+        { kind: "phone", erasedAt: second },
+      ]).keep,
+    ).toBe(false);
     expect(erasureVerdict("order", between, [{ kind: "email", erasedAt }]).keep).toBe(true);
   });
 });

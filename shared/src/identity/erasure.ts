@@ -5,8 +5,9 @@
  */
 
 /** What arrived: an order (its time is when it was placed), a Shopify customer record (its updated_at),
- * a sign-up captured at the store (when the clerk captured it) or a backfill row (its export time). */
-export type ErasureInteraction = "order" | "customer" | "capture" | "backfill";
+ * a sign-up captured at the store (when the clerk captured it), a store visit, an online session that
+ * identified someone, or a backfill row (its export time). */
+export type ErasureInteraction = "order" | "customer" | "capture" | "visit" | "session" | "backfill";
 
 /** One erased identifier the arrival names, with the time it was (last) erased. */
 export interface ErasedMatch {
@@ -25,14 +26,21 @@ export type ErasureVerdict =
  * the same order). Anything made after every erase it names is a new interaction of the customer with
  * the shop (an order placed later, a new sign-up) and may create a new profile.
  */
-export function erasureVerdict(interaction: ErasureInteraction, madeAt: Date, matches: readonly ErasedMatch[]): ErasureVerdict {
+export function erasureVerdict(
+  interaction: ErasureInteraction,
+  madeAt: Date,
+  matches: readonly ErasedMatch[],
+): ErasureVerdict {
   if (matches.length === 0) return { keep: true };
-  if (matches.some((m) => m.kind === "order")) return { keep: false, reason: "the order belongs to an erased customer" };
+  if (matches.some((m) => m.kind === "order"))
+    return { keep: false, reason: "the order belongs to an erased customer" };
   const latest = matches.reduce((a, b) => (b.erasedAt.getTime() > a.erasedAt.getTime() ? b : a));
   if (madeAt.getTime() <= latest.erasedAt.getTime()) {
     return {
       keep: false,
-      reason: `${WORDS[interaction]} made ${madeAt.toISOString()} names a customer erased ${latest.erasedAt.toISOString()}`,
+      reason:
+        `${WORDS[interaction]} made ${madeAt.toISOString()} ` +
+        `names a customer erased ${latest.erasedAt.toISOString()}`,
     };
   }
   return { keep: true };
@@ -42,5 +50,7 @@ const WORDS: Record<ErasureInteraction, string> = {
   order: "an order",
   customer: "a Shopify customer record",
   capture: "a sign-up at the store",
+  visit: "a store visit",
+  session: "an online session",
   backfill: "a backfill row",
 };

@@ -23,20 +23,45 @@ describe("survivorFieldsAfterUndo", () => {
   it("gives the survivor back what it held when nothing was written since the merge", () => {
     const { values, times } = survivorFieldsAfterUndo({
       ...base,
-      current: { first_name: "Sarah", last_name: "Miller", note: "likes linen", postcode: "94110", address1: "1 Elm St" },
+      current: {
+        first_name: "Sarah",
+        last_name: "Miller",
+        note: "likes linen",
+        postcode: "94110",
+        address1: "1 Elm St",
+      },
       currentTimes: { first_name: "2026-11-01T00:00:00.000Z" },
     });
-    expect(values).toEqual({ first_name: "Sarah", last_name: null, birthday: null, postcode: null, address1: "1 Elm St", time_zone: null, note: null });
+    expect(values).toEqual({
+      first_name: "Sarah",
+      last_name: null,
+      birthday: null,
+      postcode: null,
+      address1: "1 Elm St",
+      time_zone: null,
+      note: null,
+    });
     expect(times).toEqual({ first_name: "2026-11-01T00:00:00.000Z" });
   });
 
   it("keeps a surname and address Shopify changed after the merge, and a later tablet note", () => {
     const { values, times } = survivorFieldsAfterUndo({
       ...base,
-      current: { first_name: "Sarah", last_name: "Miller-Jones", note: "size M now", postcode: "94110", address1: "9 Oak Ave" },
+      current: {
+        first_name: "Sarah",
+        last_name: "Miller-Jones",
+        note: "size M now",
+        postcode: "94110",
+        address1: "9 Oak Ave",
+      },
       currentTimes: { first_name: "2026-11-01T00:00:00.000Z", note: "2026-11-22T09:00:00.000Z" },
     });
-    expect(values).toMatchObject({ last_name: "Miller-Jones", address1: "9 Oak Ave", note: "size M now", postcode: null });
+    expect(values).toMatchObject({
+      last_name: "Miller-Jones",
+      address1: "9 Oak Ave",
+      note: "size M now",
+      postcode: null,
+    });
     expect(times).toEqual({ first_name: "2026-11-01T00:00:00.000Z", note: "2026-11-22T09:00:00.000Z" });
   });
 

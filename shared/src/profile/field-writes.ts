@@ -9,7 +9,15 @@ export function laterWriteWins(actedAt: Date, storedAt: Date | null): boolean {
 }
 
 /** The profile fields a merge fills in on the survivor (from the merged profile when the survivor had none). */
-export const MERGED_FIELDS = ["first_name", "last_name", "birthday", "postcode", "address1", "time_zone", "note"] as const;
+export const MERGED_FIELDS = [
+  "first_name",
+  "last_name",
+  "birthday",
+  "postcode",
+  "address1",
+  "time_zone",
+  "note",
+] as const;
 export type MergedField = (typeof MERGED_FIELDS)[number];
 type FieldValues = Partial<Record<MergedField, string | null>>;
 
@@ -30,7 +38,10 @@ export interface UndoFieldsInput {
  * was written since when it has a write time after the merge (a tablet edit, even of the same value) or
  * no longer holds what the merge left (Shopify's customer record, which carries no write time).
  */
-export function survivorFieldsAfterUndo(input: UndoFieldsInput): { values: Record<MergedField, string | null>; times: Record<string, string> } {
+export function survivorFieldsAfterUndo(input: UndoFieldsInput): {
+  values: Record<MergedField, string | null>;
+  times: Record<string, string>;
+} {
   const values = {} as Record<MergedField, string | null>;
   const times: Record<string, string> = { ...input.currentTimes };
   for (const field of MERGED_FIELDS) {
