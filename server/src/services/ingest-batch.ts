@@ -233,7 +233,7 @@ async function writeRefunds(q: Queryable, shopId: string, refunds: readonly Webh
  * are compared with what the ledger already gave it, and the difference is appended. Returns the
  * profiles of the orders looked at.
  */
-async function reconcileOrderPoints(q: Queryable, shop: ShopContext, orderIds: readonly string[], now: Date): Promise<string[]> {
+export async function reconcileOrderPoints(q: Queryable, shop: ShopContext, orderIds: readonly string[], now: Date): Promise<string[]> {
   if (orderIds.length === 0) return [];
   const { shopId, settings } = shop;
   const facts = await queryRows<{ order_id: string; profile_id: string; total: string | number; cancelled: boolean; refunded: string | number; given: string | number; entries: string | number; placed_at: Date | string }>(

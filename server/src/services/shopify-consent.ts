@@ -10,6 +10,7 @@ import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
 import { appendConsentRow } from "./consent";
 import { recordProfileChange, type ShopContext } from "./shop";
+import { liveProfileOfCustomer } from "./shopify-customer-events";
 
 /**
  * Shopify's marketing consent (customer webhooks and the two consent topics) becomes ledger rows with
@@ -41,7 +42,7 @@ export async function recordShopifyConsentUpdate(q: Queryable, shop: ShopContext
 /** Appends the entries not yet in the ledger to the customer's live profile; a customer we do not know is skipped. */
 async function appendShopifyConsents(q: Queryable, shop: ShopContext, shopifyCustomerId: string, entries: ShopifyConsentEntry[], now: Date) {
   if (entries.length === 0) return;
-  const profileId = await liveProfileOf(q, shop.shopId, shopifyCustomerId);
+  const profileId = await liveProfileOfCustomer(q, shop.shopId, shopifyCustomerId);
   if (!profileId) return;
   let appended = false;
   for (const entry of entries) {
@@ -68,15 +69,4 @@ async function appendShopifyConsents(q: Queryable, shop: ShopContext, shopifyCus
     appended = true;
   }
   if (appended) await recordProfileChange(q, shop.shopId, profileId, "upsert");
-}
-
-/** The live profile holding a Shopify customer ID (following merges). */
-async function liveProfileOf(q: Queryable, shopId: string, shopifyCustomerId: string): Promise<string | null> {
-  const [row] = await queryRows<{ id: string; status: string; merged_into: string | null }>(
-    q,
-    sql`SELECT p.id, p.status, p.merged_into FROM identifiers i JOIN profiles p ON p.shop_id = i.shop_id AND p.id = i.profile_id
-        WHERE i.shop_id = ${shopId} AND i.kind = 'shopify' AND i.value = ${shopifyCustomerId}`,
-  );
-  if (!row || row.status === "erased") return null;
-  return row.status === "merged" && row.merged_into ? row.merged_into : row.id;
 }
