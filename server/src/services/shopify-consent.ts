@@ -17,7 +17,12 @@ import { liveProfileOfCustomer } from "./shopify-customer-events";
  * source `shopify`; the ledger's ordering rule weighs them against the register's and the tablet's.
  * Called after the customer records were ingested, inside the same transaction (the shop lock is held).
  */
-export async function recordShopifyCustomerConsents(q: Queryable, shop: ShopContext, customers: readonly WebhookCustomer[], now: Date): Promise<void> {
+export async function recordShopifyCustomerConsents(
+  q: Queryable,
+  shop: ShopContext,
+  customers: readonly WebhookCustomer[],
+  now: Date,
+): Promise<void> {
   for (const customer of customers) {
     const entries = shopifyConsentEntries(
       customer.id,
@@ -29,18 +34,42 @@ export async function recordShopifyCustomerConsents(q: Queryable, shop: ShopCont
 }
 
 /** customers_email_marketing_consent/update and customers_marketing_consent/update (SMS). */
-export async function recordShopifyConsentUpdate(q: Queryable, shop: ShopContext, topic: string, payload: unknown, now: Date): Promise<void> {
+export async function recordShopifyConsentUpdate(
+  q: Queryable,
+  shop: ShopContext,
+  topic: string,
+  payload: unknown,
+  now: Date,
+): Promise<void> {
   if (topic === "customers_email_marketing_consent/update") {
     const update = webhookEmailConsentSchema.parse(payload);
-    await appendShopifyConsents(q, shop, update.customer_id, shopifyConsentEntries(update.customer_id, { email: update.email_marketing_consent }, now), now);
+    await appendShopifyConsents(
+      q,
+      shop,
+      update.customer_id,
+      shopifyConsentEntries(update.customer_id, { email: update.email_marketing_consent }, now),
+      now,
+    );
   } else {
     const update = webhookSmsConsentSchema.parse(payload);
-    await appendShopifyConsents(q, shop, update.id, shopifyConsentEntries(update.id, { sms: update.sms_marketing_consent }, now), now);
+    await appendShopifyConsents(
+      q,
+      shop,
+      update.id,
+      shopifyConsentEntries(update.id, { sms: update.sms_marketing_consent }, now),
+      now,
+    );
   }
 }
 
 /** Appends the entries not yet in the ledger to the customer's live profile; a customer we do not know is skipped. */
-async function appendShopifyConsents(q: Queryable, shop: ShopContext, shopifyCustomerId: string, entries: ShopifyConsentEntry[], now: Date) {
+async function appendShopifyConsents(
+  q: Queryable,
+  shop: ShopContext,
+  shopifyCustomerId: string,
+  entries: ShopifyConsentEntry[],
+  now: Date,
+) {
   if (entries.length === 0) return;
   const profileId = await liveProfileOfCustomer(q, shop.shopId, shopifyCustomerId);
   if (!profileId) return;

@@ -13,10 +13,15 @@ import { recordProfileChange, type ShopContext } from "./shop";
  */
 
 /** The live profile holding a Shopify customer ID, following merges; null when unknown or erased. */
-export async function liveProfileOfCustomer(q: Queryable, shopId: string, shopifyCustomerId: string): Promise<string | null> {
+export async function liveProfileOfCustomer(
+  q: Queryable,
+  shopId: string,
+  shopifyCustomerId: string,
+): Promise<string | null> {
   const [row] = await queryRows<{ id: string; status: string; merged_into: string | null }>(
     q,
-    sql`SELECT p.id, p.status, p.merged_into FROM identifiers i JOIN profiles p ON p.shop_id = i.shop_id AND p.id = i.profile_id
+    sql`SELECT p.id, p.status, p.merged_into
+        FROM identifiers i JOIN profiles p ON p.shop_id = i.shop_id AND p.id = i.profile_id
         WHERE i.shop_id = ${shopId} AND i.kind = 'shopify' AND i.value = ${shopifyCustomerId}`,
   );
   if (!row || row.status === "erased") return null;
@@ -32,7 +37,8 @@ export async function customerDeleted(q: Queryable, shop: ShopContext, payload: 
   const { id } = webhookDeletedSchema.parse(payload);
   const removed = await queryRows<{ profile_id: string }>(
     q,
-    sql`DELETE FROM identifiers WHERE shop_id = ${shop.shopId} AND kind = 'shopify' AND value = ${id} RETURNING profile_id`,
+    sql`DELETE FROM identifiers WHERE shop_id = ${shop.shopId} AND kind = 'shopify' AND value = ${id}
+        RETURNING profile_id`,
   );
   for (const { profile_id } of removed) await recordProfileChange(q, shop.shopId, profile_id, "upsert");
 }
@@ -52,11 +58,16 @@ export async function customersMerged(q: Queryable, shop: ShopContext, payload: 
   if (!mergedId) return;
   if (!survivorId) {
     // We never saw the kept customer: the deleted one's profile simply becomes it.
-    await q.execute(sql`UPDATE identifiers SET value = ${kept} WHERE shop_id = ${shop.shopId} AND kind = 'shopify' AND value = ${deleted}`);
+    await q.execute(
+      sql`UPDATE identifiers SET value = ${kept}
+          WHERE shop_id = ${shop.shopId} AND kind = 'shopify' AND value = ${deleted}`,
+    );
     await recordProfileChange(q, shop.shopId, mergedId, "upsert");
     return;
   }
-  await q.execute(sql`DELETE FROM identifiers WHERE shop_id = ${shop.shopId} AND kind = 'shopify' AND value = ${deleted}`);
+  await q.execute(
+    sql`DELETE FROM identifiers WHERE shop_id = ${shop.shopId} AND kind = 'shopify' AND value = ${deleted}`,
+  );
   if (survivorId === mergedId) return;
   await mergeProfiles(q, shop, {
     survivorId,
@@ -79,9 +90,16 @@ export async function orderDeleted(q: Queryable, shop: ShopContext, payload: unk
   const { id } = webhookDeletedSchema.parse(payload);
   const [order] = await queryRows<{ profile_id: string | null }>(
     q,
-    sql`UPDATE orders SET cancelled_at = coalesce(cancelled_at, ${now}) WHERE shop_id = ${shop.shopId} AND order_id = ${id} RETURNING profile_id`,
+    sql`UPDATE orders SET cancelled_at = coalesce(cancelled_at, ${now})
+        WHERE shop_id = ${shop.shopId} AND order_id = ${id} RETURNING profile_id`,
   );
   if (!order) return;
   const touched = await reconcileOrderPoints(q, shop, [id], now);
-  await recomputeProfiles(q, shop.shopId, [...new Set([...touched, ...(order.profile_id ? [order.profile_id] : [])])], shop.settings, now);
+  await recomputeProfiles(
+    q,
+    shop.shopId,
+    [...new Set([...touched, ...(order.profile_id ? [order.profile_id] : [])])],
+    shop.settings,
+    now,
+  );
 }
