@@ -4,6 +4,7 @@ import type { Tx } from "../db/client";
 import { queryRows } from "../db/rows";
 import { ingestBatch, parseDataEvent, type DataEvent } from "../services/ingest-batch";
 import { loadShop, type ShopContext } from "../services/shop";
+import { customerDeleted, customersMerged, orderDeleted } from "../services/shopify-customer-events";
 import { recordShopifyConsentUpdate, recordShopifyCustomerConsents } from "../services/shopify-consent";
 import { dropDeliveriesOfRedactedShop, isRedactedShop } from "../services/shop-tombstone";
 import { sqlTextArray } from "../services/sql-arrays";
@@ -42,6 +43,15 @@ export function webhookJobHandler(clock: () => Date, compliance: ComplianceHandl
         break;
       case "shop/redact":
         await compliance.shopRedact(tx, shop, payload, now);
+        break;
+      case "customers/delete":
+        await customerDeleted(tx, shop, payload);
+        break;
+      case "customers/merge":
+        await customersMerged(tx, shop, payload, now);
+        break;
+      case "orders/delete":
+        await orderDeleted(tx, shop, payload, now);
         break;
       case "customers_email_marketing_consent/update":
       case "customers_marketing_consent/update":

@@ -12,7 +12,9 @@ import {
 } from "../test-support/shopify-samples";
 
 const count = async (t: TestServer, table: string) =>
-  Number((await queryRows<{ n: string }>(t.runtime.db.db, sql`SELECT count(*) AS n FROM ${sql.identifier(table)}`))[0]!.n);
+  Number(
+    (await queryRows<{ n: string }>(t.runtime.db.db, sql`SELECT count(*) AS n FROM ${sql.identifier(table)}`))[0]!.n,
+  );
 
 describe(`webhook contract with Shopify (${dbLabel()})`, () => {
   let t: TestServer;
@@ -22,11 +24,19 @@ describe(`webhook contract with Shopify (${dbLabel()})`, () => {
   afterEach(async () => t.close());
 
   it("deduplicates by shop, topic and event id: two topics sharing an event id are both kept", async () => {
-    const order = await t.webhook("orders/create", orderPayload({ id: 1, customerId: 11, email: "sarah@example.com" }), { eventId: "evt-1" });
-    const customer = await t.webhook("customers/update", customerPayload({ id: 12, email: "tom@example.com" }), { eventId: "evt-1" });
+    const order = await t.webhook(
+      "orders/create",
+      orderPayload({ id: 1, customerId: 11, email: "sarah@example.com" }),
+      { eventId: "evt-1" },
+    );
+    const customer = await t.webhook("customers/update", customerPayload({ id: 12, email: "tom@example.com" }), {
+      eventId: "evt-1",
+    });
     expect(await order.json()).toEqual({ ok: true, duplicate: false });
     expect(await customer.json()).toEqual({ ok: true, duplicate: false });
-    const again = await t.webhook("customers/update", customerPayload({ id: 12, email: "tom@example.com" }), { eventId: "evt-1" });
+    const again = await t.webhook("customers/update", customerPayload({ id: 12, email: "tom@example.com" }), {
+      eventId: "evt-1",
+    });
     expect(await again.json()).toEqual({ ok: true, duplicate: true });
     expect(await count(t, "webhook_deliveries")).toBe(2);
     await t.drain();
@@ -43,7 +53,10 @@ describe(`webhook contract with Shopify (${dbLabel()})`, () => {
     expect(customer.status).toBe(200);
     expect((await customer.json()).firstName).toBe("Bob");
     expect((await t.api("GET", `/api/profiles/by-shopify-customer/${SAMPLE_ORDER_CUSTOMER_ID}`)).status).toBe(200);
-    const ids = await queryRows<{ kind: string; value: string }>(t.runtime.db.db, sql`SELECT kind, value FROM identifiers WHERE kind = 'shopify' ORDER BY value`);
+    const ids = await queryRows<{ kind: string; value: string }>(
+      t.runtime.db.db,
+      sql`SELECT kind, value FROM identifiers WHERE kind = 'shopify' ORDER BY value`,
+    );
     expect(ids.map((i) => i.value)).toEqual([SAMPLE_ORDER_CUSTOMER_ID, SAMPLE_CUSTOMER_ID]);
     const orders = await queryRows<{ order_id: string }>(t.runtime.db.db, sql`SELECT order_id FROM orders`);
     expect(orders.map((o) => o.order_id)).toEqual([SAMPLE_ORDER_ID]);
@@ -58,8 +71,10 @@ describe(`webhook contract with Shopify (${dbLabel()})`, () => {
     expect(await count(t, "shops")).toBe(0);
   });
 
-  it("refuses a signed body that names another shop than X-Shopify-Shop-Domain, so shop/redact cannot be aimed", async () => {
-    await t.webhook("orders/create", orderPayload({ id: 1, customerId: 11, email: "sarah@example.com" }), { shop: SHOP_A });
+  it("refuses a signed body naming another shop than X-Shopify-Shop-Domain: shop/redact cannot be aimed", async () => {
+    await t.webhook("orders/create", orderPayload({ id: 1, customerId: 11, email: "sarah@example.com" }), {
+      shop: SHOP_A,
+    });
     await t.drain();
     // A genuine shop/redact of shop B, replayed with shop A in the unsigned header.
     const aimed = await t.webhook("shop/redact", { shop_id: 2, shop_domain: SHOP_B }, { shop: SHOP_A });
@@ -68,8 +83,20 @@ describe(`webhook contract with Shopify (${dbLabel()})`, () => {
     const uninstall = await t.webhook("app/uninstalled", { id: 2, myshopify_domain: SHOP_B }, { shop: SHOP_A });
     expect(uninstall.status).toBe(400);
     // Shop A's numeric ID, once a signed body named it, cannot be swapped for another.
-    expect((await t.webhook("customers/data_request", { shop_id: 1, shop_domain: SHOP_A, customer: { id: 11 } }, { shop: SHOP_A })).status).toBe(200);
-    const otherId = await t.webhook("customers/redact", { shop_id: 2, shop_domain: SHOP_A, customer: { id: 11 } }, { shop: SHOP_A });
+    expect(
+      (
+        await t.webhook(
+          "customers/data_request",
+          { shop_id: 1, shop_domain: SHOP_A, customer: { id: 11 } },
+          { shop: SHOP_A },
+        )
+      ).status,
+    ).toBe(200);
+    const otherId = await t.webhook(
+      "customers/redact",
+      { shop_id: 2, shop_domain: SHOP_A, customer: { id: 11 } },
+      { shop: SHOP_A },
+    );
     expect(otherId.status).toBe(400);
     await t.drain();
     expect(await count(t, "webhook_deliveries")).toBe(2);
@@ -78,15 +105,24 @@ describe(`webhook contract with Shopify (${dbLabel()})`, () => {
 
   it("keeps a tombstone of a redacted shop: a retried older delivery does not bring its customers back", async () => {
     const order = orderPayload({ id: 1, customerId: 11, email: "sarah@example.com" });
-    await t.webhook("orders/create", order, { eventId: "e1", headers: { "x-shopify-triggered-at": "2026-11-25T11:00:00Z" } });
+    await t.webhook("orders/create", order, {
+      eventId: "e1",
+      headers: { "x-shopify-triggered-at": "2026-11-25T11:00:00Z" },
+    });
     await t.drain();
     await t.webhook("shop/redact", { shop_id: 1, shop_domain: SHOP_A }, { eventId: "e2" });
     await t.drain();
     expect(await count(t, "profiles")).toBe(0);
-    const retried = await t.webhook("orders/create", order, { eventId: "e1", headers: { "x-shopify-triggered-at": "2026-11-25T11:00:00Z" } });
+    const retried = await t.webhook("orders/create", order, {
+      eventId: "e1",
+      headers: { "x-shopify-triggered-at": "2026-11-25T11:00:00Z" },
+    });
     expect(retried.status).toBe(200);
     expect(await retried.json()).toMatchObject({ ok: true, ignored: "shop_redacted" });
-    const olderUpdate = await t.webhook("orders/updated", order, { eventId: "e3", headers: { "x-shopify-triggered-at": "2026-11-25T11:30:00Z" } });
+    const olderUpdate = await t.webhook("orders/updated", order, {
+      eventId: "e3",
+      headers: { "x-shopify-triggered-at": "2026-11-25T11:30:00Z" },
+    });
     expect(await olderUpdate.json()).toMatchObject({ ignored: "shop_redacted" });
     await t.drain();
     for (const table of ["shops", "webhook_deliveries", "jobs", "profiles", "orders", "identifiers"]) {

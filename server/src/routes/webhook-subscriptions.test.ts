@@ -24,10 +24,17 @@ describe(`webhook subscriptions and API version (${dbLabel()})`, () => {
     const current = await t.webhook("customers/create", customerPayload({ id: 1, email: "a@example.com" }));
     expect(current.status).toBe(200);
     expect(events.filter((e) => e.msg === "webhook API version differs from the subscribed one")).toEqual([]);
-    const older = await t.webhook("customers/create", customerPayload({ id: 2 }), { headers: { "x-shopify-api-version": "2024-01" } });
+    const older = await t.webhook("customers/create", customerPayload({ id: 2 }), {
+      headers: { "x-shopify-api-version": "2024-01" },
+    });
     expect(older.status).toBe(200);
     expect(events.filter((e) => e.msg === "webhook API version differs from the subscribed one")).toEqual([
-      expect.objectContaining({ level: "warn", topic: "customers/create", apiVersion: "2024-01", subscribed: WEBHOOK_API_VERSION }),
+      expect.objectContaining({
+        level: "warn",
+        topic: "customers/create",
+        apiVersion: "2024-01",
+        subscribed: WEBHOOK_API_VERSION,
+      }),
     ]);
   });
 });

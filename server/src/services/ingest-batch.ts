@@ -287,7 +287,7 @@ async function writeRefunds(q: Queryable, shop: ShopContext, refunds: readonly W
  * are compared with what the ledger already gave it, and the difference is appended. Returns the
  * profiles of the orders looked at.
  */
-async function reconcileOrderPoints(q: Queryable, shop: ShopContext, orderIds: readonly string[], now: Date): Promise<string[]> {
+export async function reconcileOrderPoints(q: Queryable, shop: ShopContext, orderIds: readonly string[], now: Date): Promise<string[]> {
   if (orderIds.length === 0) return [];
   const { shopId, settings } = shop;
   const facts = await queryRows<{

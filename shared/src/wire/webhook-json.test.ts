@@ -3,12 +3,18 @@ import { MAX_WEBHOOK_JSON_DEPTH, readWebhookJson } from "./webhook-json";
 
 describe("readWebhookJson", () => {
   it("keeps every digit of Shopify's 64-bit IDs by reading them as strings", () => {
-    const read = readWebhookJson('{"id":706405506930370084,"default_address":{"customer_id":706405506930370084,"id":12321}}');
-    expect(read).toMatchObject({ ok: true, value: { id: "706405506930370084", default_address: { customer_id: "706405506930370084", id: 12321 } } });
+    const read = readWebhookJson(
+      '{"id":706405506930370084,"default_address":{"customer_id":706405506930370084,"id":12321}}',
+    );
+    expect(read).toMatchObject({
+      ok: true,
+      value: { id: "706405506930370084", default_address: { customer_id: "706405506930370084", id: 12321 } },
+    });
   });
 
   it("leaves safe integers, fractions, exponents and digits inside strings alone", () => {
-    const text = '{"a":9007199254740991,"b":-12.5,"c":1.12345678901234567890,"d":2e30,"e":"99999999999999999999","f":[0,-7]}';
+    const text =
+      '{"a":9007199254740991,"b":-12.5,"c":1.12345678901234567890,"d":2e30,"e":"99999999999999999999","f":[0,-7]}';
     const read = readWebhookJson(text);
     expect(read).toEqual({ ok: true, text, value: JSON.parse(text) });
   });

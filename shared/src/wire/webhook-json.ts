@@ -10,8 +10,7 @@
 export const MAX_WEBHOOK_JSON_DEPTH = 64;
 
 export type WebhookJson =
-  | { ok: true; value: unknown; text: string }
-  | { ok: false; error: "too_deep" | "invalid_json"; message: string };
+  { ok: true; value: unknown; text: string } | { ok: false; error: "too_deep" | "invalid_json"; message: string };
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 /** `.`, `e`, `E`, `+`, `-`: what may follow the integer part inside one number token. */
@@ -35,7 +34,11 @@ export function readWebhookJson(text: string, maxDepth = MAX_WEBHOOK_JSON_DEPTH)
       let end = i + 1;
       while (end < text.length && isDigit(text.charCodeAt(end))) end++;
       const integer = text.slice(i, end);
-      if (/^-?(0|[1-9]\d*)$/.test(integer) && !isNumberContinuation(text.charCodeAt(end)) && !Number.isSafeInteger(Number(integer))) {
+      if (
+        /^-?(0|[1-9]\d*)$/.test(integer) &&
+        !isNumberContinuation(text.charCodeAt(end)) &&
+        !Number.isSafeInteger(Number(integer))
+      ) {
         out += `${text.slice(copiedUpTo, i)}"${integer}"`;
         copiedUpTo = end;
       }

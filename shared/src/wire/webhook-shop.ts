@@ -25,7 +25,11 @@ export function shopNamedByBody(topic: WebhookTopic, body: unknown): ShopNamedBy
  * Why the body disagrees with the header, or null when it agrees. `knownShopifyShopId` is the numeric ID
  * this shop's earlier signed bodies named (null before the first one).
  */
-export function shopMismatch(headerShop: string, named: ShopNamedByBody, knownShopifyShopId: string | null): string | null {
+export function shopMismatch(
+  headerShop: string,
+  named: ShopNamedByBody,
+  knownShopifyShopId: string | null,
+): string | null {
   const other = named.domains.find((d) => d !== headerShop);
   if (other) return `the body names shop ${other}, but X-Shopify-Shop-Domain is ${headerShop}`;
   if (named.shopifyShopId && knownShopifyShopId && named.shopifyShopId !== knownShopifyShopId) {

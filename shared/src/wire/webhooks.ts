@@ -22,6 +22,9 @@ export const WEBHOOK_TOPICS = [
   "orders/cancelled",
   "refunds/create",
   "app/uninstalled",
+  "customers/delete",
+  "customers/merge",
+  "orders/delete",
   "customers_email_marketing_consent/update",
   "customers_marketing_consent/update",
   "customers/redact",
@@ -175,4 +178,22 @@ export const webhookEmailConsentSchema = z
 /** customers_marketing_consent/update (SMS) */
 export const webhookSmsConsentSchema = z
   .object({ id: shopifyId, phone: maybe(z.string()), sms_marketing_consent: maybe(shopifyMarketingConsentSchema) })
+  .loose();
+
+/** customers/delete and orders/delete carry the ID of what Shopify deleted (and little else). */
+export const webhookDeletedSchema = z.object({ id: shopifyId }).loose();
+
+/** Shopify's customer GID (gid://shopify/Customer/123) read as the numeric customer ID we key by. */
+const customerGid = z
+  .string()
+  .regex(/^gid:\/\/shopify\/Customer\/\d+$/, "must be a gid://shopify/Customer/{id}")
+  .transform((gid) => gid.slice(gid.lastIndexOf("/") + 1));
+
+/** customers/merge: Shopify merged the deleted customer into the kept one (once `status` is completed). */
+export const webhookCustomerMergeSchema = z
+  .object({
+    admin_graphql_api_customer_kept_id: customerGid,
+    admin_graphql_api_customer_deleted_id: customerGid,
+    status: z.string(),
+  })
   .loose();
