@@ -16,6 +16,7 @@ import { enrichmentRoutes } from "./routes/enrichment";
 import { identityRoutes } from "./routes/identity";
 import { deviceRoutes } from "./routes/devices";
 import { posRoutes } from "./routes/pos";
+import { redemptionRoutes } from "./routes/redemptions";
 import { profileRoutes } from "./routes/profiles";
 import { syncRoutes } from "./routes/sync";
 import { settingsRoutes } from "./routes/settings";
@@ -86,6 +87,7 @@ export function buildApp(deps: AppDeps) {
   app.route("/api/profiles", profileRoutes);
   app.route("/api/devices", deviceRoutes);
   app.route("/api/sync", syncRoutes);
+  app.route("/api/pos/redemptions", redemptionRoutes);
   app.route("/api/pos", posRoutes);
   app.route("/api", identityRoutes);
   app.route("/api/settings", settingsRoutes);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { currencyCodeSchema } from "./wire/money";
 
 export const CHANNELS = ["email", "sms", "whatsapp", "push"] as const;
 export const channelSchema = z.enum(CHANNELS);
@@ -13,7 +14,8 @@ export const shopSettingsSchema = z
   .object({
     timeZone: z.string().min(1).default("UTC"),
     defaultCountry: z.string().length(2).default("US"),
-    currency: z.string().length(3).default("USD"),
+    /** The shop's currency: spend, points and discounts are all counted in it. */
+    currency: currencyCodeSchema.default("USD"),
     lifecycle: z
       .object({
         engagedWindowDays: z.number().int().min(1).max(3650).default(14),
@@ -60,6 +62,13 @@ export const shopSettingsSchema = z
             { name: "Silver", minPoints: 500 },
             { name: "Gold", minPoints: 1500 },
           ]),
+        /** Redemption at the register: `pointsPerUnit` points buy 1.00 of the shop's currency (SPEC: 100). */
+        redemption: z
+          .object({
+            pointsPerUnit: z.number().int("use a whole number of points").min(1).max(1_000_000).default(100),
+            minimumPoints: z.number().int("use a whole number of points").min(1).max(1_000_000).default(100),
+          })
+          .default({ pointsPerUnit: 100, minimumPoints: 100 }),
       })
       .default({
         pointsPerUnit: 1,
@@ -68,6 +77,7 @@ export const shopSettingsSchema = z
           { name: "Silver", minPoints: 500 },
           { name: "Gold", minPoints: 1500 },
         ],
+        redemption: { pointsPerUnit: 100, minimumPoints: 100 },
       }),
   })
   .strict();

@@ -17,7 +17,7 @@ describe("cached session-token verifier", () => {
     const token = await sign();
     const first = await v.verify(token, at(1));
     const second = await v.verify(token, at(2));
-    expect(first).toEqual({ shopId: SHOP, staffId: "7" });
+    expect(first).toEqual({ shopId: SHOP, staffId: "7", issuedAt: T0 });
     expect(second).toEqual(first);
     expect(v.hits).toBe(1);
   });
@@ -75,9 +75,9 @@ describe("cached session-token verifier", () => {
     await v.verify(t3!, at(3)); // so t2 goes
     expect(v.size).toBe(2);
     expect(v.hits).toBe(1);
-    expect(await v.verify(t1!, at(4))).toEqual({ shopId: SHOP, staffId: "1" });
+    expect(await v.verify(t1!, at(4))).toEqual({ shopId: SHOP, staffId: "1", issuedAt: T0 });
     expect(v.hits).toBe(2);
-    expect(await v.verify(t2!, at(4))).toEqual({ shopId: SHOP, staffId: "2" });
+    expect(await v.verify(t2!, at(4))).toEqual({ shopId: SHOP, staffId: "2", issuedAt: T0 });
     expect(v.hits).toBe(2);
     expect(v.size).toBe(2);
   });

@@ -5,6 +5,8 @@ export interface SessionClaims {
   shopId: string;
   /** Staff member (Shopify user ID) from `sub`, when the token carries one. */
   staffId: string | null;
+  /** When Shopify issued the token (`nbf`, which Shopify sets to the issue time): tells a reinstall apart. */
+  issuedAt: Date;
 }
 
 export class AuthError extends Error {
@@ -75,7 +77,11 @@ export async function verifySessionTokenWindow(
   // Shopify issues a shop's tokens from that shop's admin; a token naming two shops speaks for neither.
   if (hostOf(payload.iss) !== host) throw new AuthError("invalid_token", "session token iss and dest name different shops");
   return {
-    claims: { shopId: host, staffId: typeof payload.sub === "string" && payload.sub ? payload.sub : null },
+    claims: {
+      shopId: host,
+      staffId: typeof payload.sub === "string" && payload.sub ? payload.sub : null,
+      issuedAt: new Date(payload.nbf * 1000),
+    },
     nbf: payload.nbf,
     exp: payload.exp,
   };

@@ -1,7 +1,9 @@
 /**
  * The data model of Customer 360. Every primary and unique key leads with `shop_id`, and no query
  * joins across shops, so the tables can be distributed by `shop_id` (Citus) for any number of shops.
- * Money is numeric(14,2) read as a JS number; times are timestamptz.
+ * Money is bigint whole minor units of its currency (cents, dong), points are bigint; both are read as JS
+ * numbers, which stay exact up to 2^53 - 1 (shared `toMinorUnits` refuses any amount past that); times are
+ * timestamptz.
  */
 import { sql } from "drizzle-orm";
 import {
@@ -10,7 +12,6 @@ import {
   index,
   integer,
   jsonb,
-  numeric,
   pgTable,
   primaryKey,
   real,
@@ -21,7 +22,9 @@ import {
 } from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
-const money = (name: string) => numeric(name, { precision: 14, scale: 2, mode: "number" });
+/** Whole minor units of the shop's currency (ISO 4217 minor units: USD cents, VND dong, KWD fils). */
+const money = (name: string) => bigint(name, { mode: "number" });
+const points = (name: string) => bigint(name, { mode: "number" });
 
 export const shops = pgTable("shops", {
   shopId: text("shop_id").primaryKey(),
@@ -37,6 +40,8 @@ export const shops = pgTable("shops", {
   consentHeadHash: text("consent_head_hash"),
   /** The shop's quintile cut points for RFM frequency and monetary, refreshed by the whole-shop recompute. */
   rfmBreaks: jsonb("rfm_breaks").$type<{ frequency: number[]; monetary: number[] }>(),
+  /** Shopify's numeric shop ID, pinned by the first signed webhook body naming it (shop_id). */
+  shopifyShopId: text("shopify_shop_id"),
 });
 
 export const profiles = pgTable(
@@ -74,7 +79,7 @@ export const profiles = pgTable(
     ltvPredicted90d: money("ltv_predicted_90d"),
     nextOrderAt: ts("next_order_at"),
     engagementScore: real("engagement_score"),
-    loyaltyPoints: integer("loyalty_points").notNull().default(0),
+    loyaltyPoints: points("loyalty_points").notNull().default(0),
     loyaltyTier: text("loyalty_tier"),
     /**
      * Whether the customer's consent ledger grants each channel now (shared `currentConsentState`),
@@ -133,8 +138,12 @@ export const orders = pgTable(
     shopifyCustomerId: text("shopify_customer_id"),
     email: text("email"),
     phone: text("phone"),
+    /** Shopify's `shop_money`: what spend and points count. */
     total: money("total").notNull(),
     currency: text("currency").notNull(),
+    /** What the customer paid in their own currency (`presentment_money`), kept beside; never summed. */
+    presentmentTotal: money("presentment_total"),
+    presentmentCurrency: text("presentment_currency"),
     sourceName: text("source_name"),
     locationId: text("location_id"),
     placedAt: ts("placed_at").notNull(),
@@ -240,8 +249,10 @@ export const loyaltyLedger = pgTable(
     shopId: text("shop_id").notNull(),
     entryKey: text("entry_key").notNull(),
     profileId: text("profile_id").notNull(),
-    kind: text("kind", { enum: ["earn", "clawback", "adjust"] }).notNull(),
-    points: integer("points").notNull(),
+    kind: text("kind", {
+      enum: ["earn", "clawback", "adjust", "redeem_hold", "redeem_release", "redeem_spend", "redeem_return"],
+    }).notNull(),
+    points: points("points").notNull(),
     orderId: text("order_id"),
     reason: text("reason"),
     staffId: text("staff_id"),
@@ -253,6 +264,31 @@ export const loyaltyLedger = pgTable(
     // Reconciling an order's points reads what the ledger already gave that order.
     index("loyalty_order").on(t.shopId, t.orderId),
   ],
+);
+
+/**
+ * Points redeemed at the register as a cart discount (shared loyalty/redemption.ts). The id comes from the
+ * register, so holding, releasing and spending are idempotent; each step is also a points ledger entry
+ * keyed `redemption:<id>:<step>`.
+ */
+export const redemptions = pgTable(
+  "redemptions",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    profileId: text("profile_id").notNull(),
+    requestedPoints: bigint("requested_points", { mode: "number" }).notNull(),
+    points: bigint("points", { mode: "number" }).notNull(),
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    state: text("state", { enum: ["held", "spent", "released", "clawed_back"] }).notNull(),
+    orderId: text("order_id"),
+    returnedPoints: bigint("returned_points", { mode: "number" }).notNull().default(0),
+    staffId: text("staff_id"),
+    heldAt: ts("held_at").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("redemptions_order").on(t.shopId, t.orderId)],
 );
 
 export const messages = pgTable(
@@ -319,12 +355,17 @@ export const mergeCandidates = pgTable(
   ],
 );
 
-/** A webhook delivery, stored before it is answered. Deduplicated by Shopify's event (or webhook) ID. */
+/**
+ * A webhook delivery, stored before it is answered. Deduplicated by shop, topic and Shopify's event (or
+ * webhook) ID: `delivery_id` is `{topic}:{event id}`, since one Shopify event reaches several topics.
+ */
 export const webhookDeliveries = pgTable(
   "webhook_deliveries",
   {
     shopId: text("shop_id").notNull(),
     deliveryId: text("delivery_id").notNull(),
+    /** X-Shopify-Event-Id as sent (X-Shopify-Webhook-Id when Shopify sent no event id). */
+    eventId: text("event_id"),
     topic: text("topic").notNull(),
     webhookId: text("webhook_id"),
     payload: jsonb("payload").notNull(),
@@ -472,4 +513,73 @@ export const agencyGrants = pgTable(
     grantedAt: ts("granted_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.userId] }), index("agency_grants_user").on(t.userId)],
+);
+
+/**
+ * What is left of a shop after shop/redact: keyed by domain (not `shop_id`, so the redaction that wipes
+ * every `shop_id` table keeps it). Shopify retries older deliveries after the redaction; the delivery ids
+ * and the redaction time keep them from bringing the shop's customers back, until a fresh install.
+ */
+export const redactedShops = pgTable("redacted_shops", {
+  shopDomain: text("shop_domain").primaryKey(),
+  redactedAt: ts("redacted_at").notNull(),
+  /** Set by the first session token issued after the redaction: the merchant installed the app again. */
+  reinstalledAt: ts("reinstalled_at"),
+  deliveryIds: text("delivery_ids").array().notNull().default(sql`'{}'::text[]`),
+});
+
+/**
+ * The shop's key for the erasure register: identifiers are kept only as HMAC-SHA256 under it, so the
+ * register cannot be read back into emails or phones, and a hash means nothing in another shop.
+ */
+export const erasureKeys = pgTable("erasure_keys", {
+  shopId: text("shop_id").primaryKey(),
+  secret: text("secret").notNull(),
+  createdAt: ts("created_at").notNull(),
+});
+
+/**
+ * What was erased, as keyed hashes of `kind:value` (email, phone, Shopify customer, device, order), with
+ * the latest erase time: anything made before it that names one of them is stored without it.
+ */
+export const erasureRegister = pgTable(
+  "erasure_register",
+  {
+    shopId: text("shop_id").notNull(),
+    hash: text("hash").notNull(),
+    kind: text("kind").notNull(),
+    erasedAt: ts("erased_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.hash] })],
+);
+
+/** How many late events, captures and backfill rows named an erased customer and were kept out, per source. */
+export const erasureHeldBack = pgTable(
+  "erasure_held_back",
+  {
+    shopId: text("shop_id").notNull(),
+    source: text("source", { enum: ["webhook", "capture", "backfill"] }).notNull(),
+    count: bigint("count", { mode: "number" }).notNull(),
+    lastAt: ts("last_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.source] })],
+);
+
+/**
+ * Values a later write replaced or an older write lost (last write wins), kept so a clerk's edit can be
+ * traced; here rather than in the log, because an erase reaches this table and cannot reach a log.
+ */
+export const fieldHistory = pgTable(
+  "field_history",
+  {
+    shopId: text("shop_id").notNull(),
+    mutationId: text("mutation_id").notNull(),
+    field: text("field").notNull(),
+    outcome: text("outcome", { enum: ["overwritten", "ignored"] }).notNull(),
+    profileId: text("profile_id").notNull(),
+    value: text("value").notNull(),
+    valueAt: ts("value_at"),
+    actedAt: ts("acted_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.mutationId, t.field] }), index("field_history_profile").on(t.shopId, t.profileId)],
 );

@@ -3,7 +3,9 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client";
 import { queryRows } from "../db/rows";
 import { ingestBatch, parseDataEvent, type DataEvent } from "../services/ingest-batch";
-import { loadShop } from "../services/shop";
+import { loadShop, type ShopContext } from "../services/shop";
+import { recordShopifyConsentUpdate, recordShopifyCustomerConsents } from "../services/shopify-consent";
+import { dropDeliveriesOfRedactedShop, isRedactedShop } from "../services/shop-tombstone";
 import { sqlTextArray } from "../services/sql-arrays";
 import type { ComplianceHandlers } from "../services/compliance";
 import type { BatchJobHandler, Job, JobHandler } from "./queue";
@@ -24,6 +26,7 @@ export function webhookJobHandler(clock: () => Date, compliance: ComplianceHandl
       sql`SELECT delivery_id, topic, payload FROM webhook_deliveries WHERE shop_id = ${job.shop_id} AND delivery_id = ${job.ref} FOR UPDATE`,
     );
     if (!delivery) return;
+    if (await isRedactedShop(tx, job.shop_id)) return dropDeliveriesOfRedactedShop(tx, job.shop_id, [job.ref]);
     const payload = payloadOf(delivery);
     const now = clock();
     const shop = await loadShop(tx, job.shop_id, { lock: true });
@@ -40,9 +43,15 @@ export function webhookJobHandler(clock: () => Date, compliance: ComplianceHandl
       case "shop/redact":
         await compliance.shopRedact(tx, shop, payload, now);
         break;
+      case "customers_email_marketing_consent/update":
+      case "customers_marketing_consent/update":
+        await recordShopifyConsentUpdate(tx, shop, delivery.topic, payload, now);
+        break;
       default: {
         const event = parseDataEvent(delivery.topic, payload);
-        if (event) await ingestBatch(tx, shop, [event], now);
+        if (event && (await ingestWithConsent(tx, shop, [event], now)).heldBack.length > 0) {
+          await redactPayloads(tx, job.shop_id, [job.ref]);
+        }
       }
     }
     await markProcessed(tx, job.shop_id, [job.ref], now);
@@ -64,12 +73,19 @@ export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHan
       sql`SELECT delivery_id, topic, payload FROM webhook_deliveries WHERE shop_id = ${shopId} AND delivery_id = ANY(${sqlTextArray(refs)}) FOR UPDATE`,
     );
     const byRef = new Map(rows.map((r) => [r.delivery_id, r]));
+    // Stored while shop/redact ran (intake checked before the tombstone existed): nothing of them is kept.
+    if (await isRedactedShop(tx, shopId)) return dropDeliveriesOfRedactedShop(tx, shopId, refs);
     const now = clock();
     let shop = await loadShop(tx, shopId, { lock: true });
     let pending: DataEvent[] = [];
+    let pendingRefs: string[] = [];
     const flush = async () => {
-      if (pending.length > 0) await ingestBatch(tx, shop, pending, now);
+      if (pending.length > 0) {
+        const { heldBack } = await ingestWithConsent(tx, shop, pending, now);
+        await redactPayloads(tx, shopId, heldBack.map((i) => pendingRefs[i]!));
+      }
       pending = [];
+      pendingRefs = [];
     };
     for (const job of jobs) {
       const delivery = byRef.get(job.ref);
@@ -77,15 +93,38 @@ export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHan
       const event = parseDataEvent(delivery.topic, payloadOf(delivery));
       if (event) {
         pending.push(event);
+        pendingRefs.push(job.ref);
       } else {
         await flush();
         await one(tx, job);
+        // After shop/redact the shop is gone: the batch's later deliveries are in its tombstone, and
+        // loading the shop again would re-create it.
+        if (delivery.topic === "shop/redact") return;
         shop = await loadShop(tx, shopId); // a compliance job may have changed the shop
       }
     }
     await flush();
     await markProcessed(tx, shopId, refs, now);
   };
+}
+
+/**
+ * Ingests data events, then reads Shopify's marketing consent off the customer records among them; a record held
+ * back because it names an erased customer gives no consent either.
+ */
+async function ingestWithConsent(tx: Tx, shop: ShopContext, events: DataEvent[], now: Date) {
+  const result = await ingestBatch(tx, shop, events, now);
+  const heldBack = new Set(result.heldBack);
+  const customers = events.flatMap((e, i) => (e.kind === "customer" && !heldBack.has(i) ? [e.customer] : []));
+  await recordShopifyCustomerConsents(tx, shop, customers, now);
+  return result;
+}
+
+/** A delivery that named an erased customer keeps its row (a redelivery stays a duplicate) but not its data. */
+async function redactPayloads(tx: Tx, shopId: string, refs: string[]) {
+  if (refs.length === 0) return;
+  await tx.execute(sql`UPDATE webhook_deliveries SET payload = '{"redacted":true}'::jsonb
+    WHERE shop_id = ${shopId} AND delivery_id = ANY(${sqlTextArray(refs)})`);
 }
 
 async function markProcessed(tx: Tx, shopId: string, refs: string[], now: Date) {

@@ -4,9 +4,12 @@ import { cachedSessionTokenVerifier, type SessionTokenVerifier } from "../auth/s
 import type { Config } from "../config";
 import { HttpError } from "../http/errors";
 import type { AppEnv } from "../http/context";
-import { ensureShop } from "../services/shop";
+import { recordVerifiedSession } from "../services/install";
 
-const knownShops = new WeakMap<object, Set<string>>();
+/** When each shop's install state was last recorded, per database (ms on the runtime's clock). */
+const knownShops = new WeakMap<object, Map<string, number>>();
+/** How long a process trusts that a shop it saw is still installed before it records a session again. */
+const INSTALL_RECHECK_MS = 60_000;
 const verifiers = new WeakMap<Config, { secret: string; apiKey: string | undefined; verifier: SessionTokenVerifier }>();
 
 /** One token cache per app secret and audience (a changed config gets a fresh one). */
@@ -24,21 +27,26 @@ export const sessionAuth = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization") ?? "";
   const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
   if (!token) throw new HttpError(401, "missing_token", "send the Shopify session token as Authorization: Bearer <token>");
+  let issuedAt = new Date(0);
   try {
     const claims = await verifierFor(config).verify(token, clock());
     c.set("shopId", claims.shopId);
     c.set("staffId", claims.staffId);
+    issuedAt = claims.issuedAt;
   } catch (error) {
     if (error instanceof AuthError) throw new HttpError(401, error.code, error.message);
     throw error;
   }
-  // A shop is created on its first verified contact; after that, no write on the read path.
+  // A shop is created on its first verified contact, and a session after an uninstall is a reinstall;
+  // rechecked once a minute per process (an uninstall may be processed by another instance).
   const shopId = c.get("shopId");
   let known = knownShops.get(db);
-  if (!known) knownShops.set(db, (known = new Set<string>()));
-  if (!known.has(shopId)) {
-    await ensureShop(db.db, shopId);
-    known.add(shopId);
+  if (!known) knownShops.set(db, (known = new Map<string, number>()));
+  const now = clock().getTime();
+  const checkedAt = known.get(shopId);
+  if (checkedAt === undefined || now - checkedAt >= INSTALL_RECHECK_MS || now < checkedAt) {
+    await recordVerifiedSession(db.db, shopId, issuedAt);
+    known.set(shopId, now);
   }
   await next();
 });

@@ -103,10 +103,12 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
     await t.drain();
     const result = await recompute();
     // Order counts 1,1,1,2,2,3,3,4,5,8: positions 1.8, 3.6, 5.4, 7.2 give 1, 2, 3 and 4 + 0.2 × (5 − 4).
-    // AOVs 10..100: 20 + 0.8 × 10, 40 + 0.6 × 10, 60 + 0.4 × 10, 80 + 0.2 × 10.
+    // AOVs 10..100 dollars: 20 + 0.8 × 10, 40 + 0.6 × 10, 60 + 0.4 × 10, 80 + 0.2 × 10 (in cents below).
     expect(result.rfmBreaks.frequency).toEqual([1, 2, 3, 4.2]);
-    [28, 46, 64, 82].forEach((b, i) => expect(result.rfmBreaks.monetary[i]).toBeCloseTo(b, 9)); // 60 + 10 × (5.4 − 5) is 63.99999999999999 in floats
-    expect(result.rfmBreaks.monetary).toEqual(quintileBreaks([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]));
+    // Spend is kept in cents, so the monetary cut points are too.
+    [2800, 4600, 6400, 8200].forEach((b, i) => expect(result.rfmBreaks.monetary[i]).toBeCloseTo(b, 9));
+    const aovCents = [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000];
+    expect(result.rfmBreaks.monetary).toEqual(quintileBreaks(aovCents));
     const expected = [
       { r: 5, f: 1, m: 1, churn: 0.4 },
       { r: 5, f: 1, m: 1, churn: 0.4 },

@@ -32,14 +32,14 @@ describe(`POST /api/identity/backfill (${dbLabel()})`, () => {
   it("backfills NDJSON and answers counts; the same export again creates nothing", async () => {
     const res = await t.api("POST", "/api/identity/backfill", { body: `${ndjson(customers)}\n\n` });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ customers: 3, profilesCreated: 3, identifiersAttached: 7, merged: 0, candidates: 1 });
+    expect(await res.json()).toEqual({ customers: 3, profilesCreated: 3, identifiersAttached: 7, merged: 0, candidates: 1, erasedHeldBack: 0 });
     const ann = await (await t.api("GET", "/api/profiles/by-shopify-customer/1")).json();
     expect(ann).toMatchObject({ emails: ["ann@home.net"], phones: ["+14155550101"], firstName: "Ann" });
     expect((await (await t.api("GET", "/api/duplicates")).json()).duplicates).toHaveLength(1);
 
     const before = await rowCounts();
     const again = await t.api("POST", "/api/identity/backfill", { body: JSON.stringify(customers) });
-    expect(await again.json()).toEqual({ customers: 3, profilesCreated: 0, identifiersAttached: 0, merged: 0, candidates: 0 });
+    expect(await again.json()).toEqual({ customers: 3, profilesCreated: 0, identifiersAttached: 0, merged: 0, candidates: 0, erasedHeldBack: 0 });
     expect(await rowCounts()).toEqual(before);
   });
 

@@ -14,7 +14,7 @@ import type { Database, Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
 import { HttpError, notFound, parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
-import { findProfileRow, profileIdByIdentifier } from "../services/profile-view";
+import { findProfileRow, profileIdByIdentifier, wholeNumberOf } from "../services/profile-view";
 import { registerView } from "../services/register-view";
 import { loadShop } from "../services/shop";
 import { logVisit } from "../services/visits";
@@ -126,7 +126,9 @@ export const posRoutes = new Hono<AppEnv>()
         now,
       ),
       // Without a known customer there is no balance to nudge about.
-      loyalty: row ? tierFor(row.loyalty_points, shop.settings.loyalty.tiers) : { tier: "", nextTier: null, pointsToNextTier: null, progress: 1 },
+      loyalty: row
+        ? tierFor(wholeNumberOf(row.loyalty_points), shop.settings.loyalty.tiers)
+        : { tier: "", nextTier: null, pointsToNextTier: null, progress: 1 },
       productTitles: titles,
       now,
     });

@@ -6,7 +6,14 @@ import { queryRows } from "../db/rows";
 import { notFound, parseOr400 } from "../http/errors";
 import type { AppEnv } from "../http/context";
 import { explainProfile } from "../services/identify";
-import { findProfileRow, fullProfileView, profileIdByIdentifier, type ProfileRow } from "../services/profile-view";
+import {
+  findProfileRow,
+  fullProfileView,
+  profileIdByIdentifier,
+  spendOf,
+  wholeNumberOf,
+  type ProfileRow,
+} from "../services/profile-view";
 import { loadShop } from "../services/shop";
 
 const searchSchema = z.object({
@@ -89,8 +96,8 @@ export const profileRoutes = new Hono<AppEnv>()
         lastName: r.last_name,
         lifecycleStage: r.lifecycle_stage,
         tier: r.loyalty_tier,
-        points: r.loyalty_points,
-        lifetimeSpend: Number(r.lifetime_spend),
+        points: wholeNumberOf(r.loyalty_points),
+        lifetimeSpend: spendOf(r.lifetime_spend, shop.settings.currency),
         orderCount: r.order_count,
         lastActivityAt: r.last_activity_at ? new Date(r.last_activity_at).toISOString() : null,
       })),

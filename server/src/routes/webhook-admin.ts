@@ -8,9 +8,9 @@ import { retryDeadLetter } from "../jobs/queue";
 /** Delivery health and the dead-letter list, for the admin's Webhooks page. */
 export const webhookAdminRoutes = new Hono<AppEnv>()
   .get("/dead", async (c) => {
-    const rows = await queryRows<{ id: string; kind: string; ref: string; attempts: number; last_error: string; failed_at: Date; topic: string | null }>(
+    const rows = await queryRows<{ id: string; kind: string; ref: string; attempts: number; last_error: string; failed_at: Date; topic: string | null; event_id: string | null }>(
       c.var.deps.db.db,
-      sql`SELECT d.id, d.kind, d.ref, d.attempts, d.last_error, d.failed_at, w.topic
+      sql`SELECT d.id, d.kind, d.ref, d.attempts, d.last_error, d.failed_at, w.topic, w.event_id
           FROM dead_letters d LEFT JOIN webhook_deliveries w ON w.shop_id = d.shop_id AND w.delivery_id = d.ref
           WHERE d.shop_id = ${c.var.shopId} AND d.retried_at IS NULL ORDER BY d.failed_at DESC LIMIT 200`,
     );
@@ -18,7 +18,7 @@ export const webhookAdminRoutes = new Hono<AppEnv>()
       deadLetters: rows.map((r) => ({
         id: r.id,
         kind: r.kind,
-        deliveryId: r.ref,
+        deliveryId: r.event_id ?? r.ref, // Shopify's event id, as the merchant sees it in Shopify's logs
         topic: r.topic,
         attempts: r.attempts,
         lastError: r.last_error,

@@ -1,11 +1,18 @@
 import {
+  acceptsDeliveryAfterRedact,
+  shopMismatch,
+  shopNamedByBody,
   storableJsonDocument,
   webhookCustomerRedactSchema,
   webhookCustomerSchema,
+  webhookEmailConsentSchema,
+  webhookSmsConsentSchema,
   webhookOrderSchema,
   webhookRefundSchema,
   webhookShopRedactSchema,
   webhookTopicSchema,
+  readWebhookJson,
+  WEBHOOK_API_VERSION,
   type WebhookTopic,
 } from "@c360/shared";
 import { sql } from "drizzle-orm";
@@ -15,6 +22,7 @@ import { isValidWebhookHmac } from "../auth/webhook-hmac";
 import { preparedRows } from "../db/prepared";
 import { HttpError, parseOr400 } from "../http/errors";
 import type { AppEnv } from "../http/context";
+import { pinShopifyShopId, shopAtIntake } from "../services/shop-tombstone";
 
 const payloadSchemas: Record<WebhookTopic, z.ZodType> = {
   "customers/create": webhookCustomerSchema,
@@ -24,9 +32,19 @@ const payloadSchemas: Record<WebhookTopic, z.ZodType> = {
   "orders/cancelled": webhookOrderSchema,
   "refunds/create": webhookRefundSchema,
   "app/uninstalled": webhookShopRedactSchema.partial(),
+  "customers_email_marketing_consent/update": webhookEmailConsentSchema,
+  "customers_marketing_consent/update": webhookSmsConsentSchema,
   "customers/redact": webhookCustomerRedactSchema,
   "customers/data_request": webhookCustomerRedactSchema,
   "shop/redact": webhookShopRedactSchema,
+};
+
+/** The stored delivery's key: Shopify's event id within its topic (the shop is the other half of the key). */
+export const webhookDeliveryKey = (topic: WebhookTopic, eventId: string) => `${topic}:${eventId}`;
+
+const triggeredAt = (header: string | undefined): Date | null => {
+  const at = header ? new Date(header) : null;
+  return at && !Number.isNaN(at.getTime()) ? at : null;
 };
 
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
@@ -36,7 +54,7 @@ const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
  * the delivery and its job in one statement and answer. Processing happens on the job queue.
  */
 export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
-  const { db, config, queue, clock } = c.var.deps;
+  const { db, config, queue, clock, log } = c.var.deps;
   const raw = new Uint8Array(await c.req.arrayBuffer());
   if (!isValidWebhookHmac(raw, c.req.header("x-shopify-hmac-sha256"), config.apiSecret)) {
     throw new HttpError(401, "bad_hmac", "webhook signature (X-Shopify-Hmac-Sha256) is missing or does not match the app secret");
@@ -44,29 +62,44 @@ export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
   const topic = parseOr400(webhookTopicSchema, c.req.header("x-shopify-topic"), "X-Shopify-Topic");
   const shopId = c.req.header("x-shopify-shop-domain") ?? "";
   if (!SHOP_DOMAIN.test(shopId)) throw new HttpError(400, "bad_shop", "X-Shopify-Shop-Domain must be a {shop}.myshopify.com domain");
-  const deliveryId = c.req.header("x-shopify-event-id") || c.req.header("x-shopify-webhook-id");
-  if (!deliveryId || deliveryId.length > 200) throw new HttpError(400, "missing_id", "X-Shopify-Event-Id or X-Shopify-Webhook-Id is required");
-  const text = new TextDecoder().decode(raw);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new HttpError(400, "invalid_json", "webhook body is not valid JSON");
+  const eventId = c.req.header("x-shopify-event-id") || c.req.header("x-shopify-webhook-id");
+  if (!eventId || eventId.length > 200) throw new HttpError(400, "missing_id", "X-Shopify-Event-Id or X-Shopify-Webhook-Id is required");
+  // One Shopify event fans out to several topics under the same event id: a delivery is its topic's copy.
+  const deliveryId = webhookDeliveryKey(topic, eventId);
+  // Shopify sends the payload in the version it was asked for; another version means the subscription
+  // and our schemas drifted apart (fields renamed or gone), which no single delivery would show.
+  const apiVersion = c.req.header("x-shopify-api-version") ?? null;
+  if (apiVersion !== WEBHOOK_API_VERSION) {
+    log({ level: "warn", msg: "webhook API version differs from the subscribed one", shopId, topic, apiVersion, subscribed: WEBHOOK_API_VERSION });
   }
+  // Read once, bounded: big IDs become strings (never rounded) and deep nesting is refused before
+  // JSON.parse or PostgreSQL's jsonb reader sees it. The rewritten text is what is stored.
+  const read = readWebhookJson(new TextDecoder().decode(raw));
+  if (!read.ok) throw new HttpError(400, read.error, read.message);
   // A \u0000 in a note is Shopify's to send and ours to drop: refusing it would lose the whole order.
-  const stored = storableJsonDocument(text, parsed);
-  parseOr400(payloadSchemas[topic], stored.value, `${topic} payload`);
-  // The body is stored as Shopify sent it, less any NUL (PostgreSQL reads the same JSON into jsonb); a fixed-text,
-  // prepared statement, so each connection plans it once.
+  const { value: body, text } = storableJsonDocument(read.text, read.value);
+  parseOr400(payloadSchemas[topic], body, `${topic} payload`);
+  // The header is not signed; a signed body naming another shop is a replay aimed at this one.
+  const named = shopNamedByBody(topic, body);
+  const known = await shopAtIntake(db.db, shopId, deliveryId);
+  const mismatch = shopMismatch(shopId, named, known.shopifyShopId);
+  if (mismatch) throw new HttpError(400, "shop_mismatch", mismatch);
+  if (known.redacted && !acceptsDeliveryAfterRedact(known.redacted, { ...known.redacted, triggeredAt: triggeredAt(c.req.header("x-shopify-triggered-at")) })) {
+    // Answered 200 so Shopify stops retrying; nothing of the redacted shop is stored.
+    return c.json({ ok: true, duplicate: known.redacted.deliveredBeforeRedact, ignored: "shop_redacted" });
+  }
+  // The body is stored as read less any NUL (Shopify's JSON, big IDs as strings; PostgreSQL reads it into
+  // jsonb); a fixed-text, prepared statement, so each connection plans it once.
   const inserted = await preparedRows<{ id: string }>(
     db,
     sql`WITH s AS (INSERT INTO shops (shop_id) VALUES (${shopId}) ON CONFLICT (shop_id) DO NOTHING),
-         d AS (INSERT INTO webhook_deliveries (shop_id, delivery_id, topic, webhook_id, payload)
-               VALUES (${shopId}, ${deliveryId}, ${topic}, ${c.req.header("x-shopify-webhook-id") ?? null}, ${stored.text}::jsonb)
+         d AS (INSERT INTO webhook_deliveries (shop_id, delivery_id, event_id, topic, webhook_id, payload)
+               VALUES (${shopId}, ${deliveryId}, ${eventId}, ${topic}, ${c.req.header("x-shopify-webhook-id") ?? null}, ${text}::jsonb)
                ON CONFLICT (shop_id, delivery_id) DO NOTHING RETURNING delivery_id)
         INSERT INTO jobs (shop_id, id, kind, ref, run_at) SELECT ${shopId}, ${crypto.randomUUID()}, 'webhook', delivery_id, ${clock()} FROM d
         ON CONFLICT (shop_id, kind, ref) DO NOTHING RETURNING id`,
   );
+  if (named.shopifyShopId && !known.shopifyShopId) await pinShopifyShopId(db.db, shopId, named.shopifyShopId);
   if (inserted.length > 0) queue.kick();
   return c.json({ ok: true, duplicate: inserted.length === 0 });
 });

@@ -68,7 +68,7 @@ export async function writeBackfill(
     q,
     "profiles",
     [text("shop_id"), code("id"), text("first_name"), text("last_name"), text("postcode"), text("address1"), time("first_seen_at"), time("last_activity_at"),
-      code("lifecycle_stage"), { name: "ltv_predicted_90d", type: "numeric" }, time("next_order_at"), text("loyalty_tier"), time("created_at"), time("updated_at")],
+      code("lifecycle_stage"), { name: "ltv_predicted_90d", type: "bigint" }, time("next_order_at"), text("loyalty_tier"), time("created_at"), time("updated_at")],
     (function* () {
       // In creation order, as `created` lists them: each creating event, or the fold of a profile touched again.
       for (let n = 0; n < events.length; n++) {

@@ -1,4 +1,4 @@
-import { normalizeEmail, normalizePhone, webhookCustomerRedactSchema } from "@c360/shared";
+import { normalizeEmail, normalizeIdentifiers, normalizePhone, webhookCustomerRedactSchema } from "@c360/shared";
 import { getTableName, is, sql, type SQL } from "drizzle-orm";
 import { PgTable, getTableConfig } from "drizzle-orm/pg-core";
 import type { Queryable } from "../db/client";
@@ -6,8 +6,10 @@ import { queryRows } from "../db/rows";
 import * as schema from "../db/schema";
 import type { ComplianceHandlers } from "./compliance";
 import { ERASED_CONSENT_PROFILE } from "./consent";
+import { heldBackCounts, registerErasure, type ErasedName } from "./erasure-register";
 import { sqlTextArray } from "./sql-arrays";
 import { recordProfileChange, type ShopContext } from "./shop";
+import { tombstoneShop } from "./shop-tombstone";
 
 /** Who is being erased: the profile, the profiles merged into it earlier (same person), and what identified them. */
 interface Subject {
@@ -15,6 +17,8 @@ interface Subject {
   profileIds: string[];
   shopifyIds: string[];
   emails: string[];
+  /** Every identifier and order ID of the person, for the erasure register. */
+  names: ErasedName[];
 }
 
 async function subjectOf(q: Queryable, shopId: string, profileId: string): Promise<Subject> {
@@ -27,11 +31,16 @@ async function subjectOf(q: Queryable, shopId: string, profileId: string): Promi
     q,
     sql`SELECT kind, value FROM identifiers WHERE shop_id = ${shopId} AND profile_id = ANY(${sqlTextArray(profileIds)})`,
   );
+  const orders = await queryRows<{ order_id: string }>(
+    q,
+    sql`SELECT order_id FROM orders WHERE shop_id = ${shopId} AND profile_id = ANY(${sqlTextArray(profileIds)})`,
+  );
   return {
     profileId,
     profileIds,
     shopifyIds: ids.filter((i) => i.kind === "shopify").map((i) => i.value),
     emails: ids.filter((i) => i.kind === "email").map((i) => i.value),
+    names: [...ids.map((i) => ({ kind: i.kind as ErasedName["kind"], value: i.value })), ...orders.map((o) => ({ kind: "order" as const, value: o.order_id }))],
   };
 }
 
@@ -84,6 +93,8 @@ function eraseSteps(shopId: string, s: Subject, now: Date): EraseStep[] {
     step("mergeSnapshots", "merges", sql`shop_id = ${shopId} AND (survivor_id = ANY(${ids}) OR merged_id = ANY(${ids}))
             AND (snapshot <> '{}'::jsonb OR evidence <> '[]'::jsonb)`, (w) =>
       sql`UPDATE merges SET snapshot = '{}'::jsonb, evidence = '[]'::jsonb WHERE ${w}`),
+    // Values a later write replaced: the person's old names and notes.
+    step("fieldHistory", "field_history", sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`, (w) => sql`DELETE FROM field_history WHERE ${w}`),
     step("dataRequests", "data_requests", sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`, (w) => sql`DELETE FROM data_requests WHERE ${w}`),
     // Processed webhook payloads still hold the customer's email and name; the row stays (a redelivery is
     // still recognised as a duplicate and cannot bring the data back) but its payload is redacted.
@@ -124,6 +135,8 @@ export interface EraseOptions {
  */
 export async function eraseProfile(tx: Queryable, shop: ShopContext, profileId: string, now: Date, opts: EraseOptions = {}): Promise<ErasureCounts> {
   const subject = await subjectOf(tx, shop.shopId, profileId);
+  // Registered first, while the identifiers are still there to hash: late arrivals must not bring them back.
+  await registerErasure(tx, shop.shopId, subject.names, now);
   const counts: ErasureCounts = {};
   for (const s of eraseSteps(shop.shopId, subject, now)) {
     counts[s.name] = (await queryRows(tx, s.apply)).length;
@@ -197,6 +210,9 @@ export async function exportProfile(q: Queryable, shopId: string, profileId: str
     ),
     loyalty: await section(sql`SELECT to_jsonb(l) AS doc FROM loyalty_ledger l WHERE l.shop_id = ${shopId} AND l.profile_id = ANY(${ids}) ORDER BY l.at, l.entry_key`),
     identityEvents: await section(sql`SELECT to_jsonb(e) AS doc FROM identity_events e WHERE e.shop_id = ${shopId} AND e.profile_id = ANY(${ids}) ORDER BY e.at, e.id`),
+    fieldHistory: await section(
+      sql`SELECT to_jsonb(h) AS doc FROM field_history h WHERE h.shop_id = ${shopId} AND h.profile_id = ANY(${ids}) ORDER BY h.acted_at, h.mutation_id, h.field`,
+    ),
   };
 }
 
@@ -232,6 +248,8 @@ export async function dataInventory(q: Queryable, shopId: string, now: Date) {
     erasedProfiles: n("erased"),
     oldestRecordAt: oldest,
     dataRequests: n("data_requests"),
+    /** Late events, captures and backfill rows that named an erased customer and were kept out. */
+    erasedCustomersHeldBack: await heldBackCounts(q, shopId),
     retention: {
       policy: "kept until erased",
       automaticDeletion: false,
@@ -260,7 +278,14 @@ export async function redactShop(tx: Queryable, shopId: string): Promise<Record<
 export function complianceHandlers(_clock: () => Date): ComplianceHandlers {
   return {
     async customerRedact(tx, shop, payload, now) {
-      const { customer } = webhookCustomerRedactSchema.parse(payload);
+      const { customer, orders_to_redact } = webhookCustomerRedactSchema.parse(payload);
+      // Registered even when nothing is held yet: Shopify may still deliver this customer's older events.
+      const { settings } = shop;
+      const named = normalizeIdentifiers(
+        { shopifyCustomerId: customer.id, email: customer.email, phone: customer.phone },
+        { defaultCountry: settings.defaultCountry, junk: settings.junkIdentifiers },
+      );
+      await registerErasure(tx, shop.shopId, [...named, ...orders_to_redact.map((id) => ({ kind: "order" as const, value: id }))], now);
       const profileId = await profileForCustomer(tx, shop, customer);
       if (profileId) await eraseProfile(tx, shop, profileId, now);
       // Orders never linked to a profile still carry the customer's contact details.
@@ -275,7 +300,9 @@ export function complianceHandlers(_clock: () => Date): ComplianceHandlers {
         : { exportedAt: now.toISOString(), shopId: shop.shopId, profileId: null, customer: { id: customer.id }, note: "no data is held about this customer" };
       await storeDataRequest(tx, shop.shopId, profileId, document, now);
     },
-    async shopRedact(tx, shop) {
+    async shopRedact(tx, shop, _payload, now) {
+      // The tombstone first: it keeps the shop's delivery ids that the redaction is about to delete.
+      await tombstoneShop(tx, shop.shopId, now);
       await redactShop(tx, shop.shopId);
     },
   };

@@ -130,7 +130,7 @@ describe(`identity backfill (${dbLabel()})`, () => {
     expect(state).toEqual(expected);
     expect(state.profilesMissingFromChangeFeed).toBe(0);
     // 200 customers, 6 more who share an email or phone (each its own profile, most with a candidate) and a walk-in with junk contacts.
-    expect(counts).toEqual({ customers: payloads.length, profilesCreated: 207, identifiersAttached: expect.any(Number), merged: 0, candidates: state.candidates.length });
+    expect(counts).toEqual({ customers: payloads.length, profilesCreated: 207, identifiersAttached: expect.any(Number), merged: 0, candidates: state.candidates.length, erasedHeldBack: 0 });
     expect(state.active).toHaveLength(207);
     expect(state.candidates.length).toBeGreaterThanOrEqual(5);
     expect(state.candidates.every((c) => c.includes("Not merged: both have a Shopify customer ID"))).toBe(true);
@@ -139,7 +139,7 @@ describe(`identity backfill (${dbLabel()})`, () => {
     expect(counts.identifiersAttached).toBe(Number(n));
 
     const before = await tableCounts(backfilled.runtime.db.db);
-    expect(await viaBackfill(backfilled, payloads)).toEqual({ customers: payloads.length, profilesCreated: 0, identifiersAttached: 0, merged: 0, candidates: 0 });
+    expect(await viaBackfill(backfilled, payloads)).toEqual({ customers: payloads.length, profilesCreated: 0, identifiersAttached: 0, merged: 0, candidates: 0, erasedHeldBack: 0 });
     expect(await tableCounts(backfilled.runtime.db.db)).toEqual(before);
   });
 
@@ -178,7 +178,7 @@ describe(`identity backfill (${dbLabel()})`, () => {
 
     const state = await identityState(backfilled.runtime.db.db);
     expect(state).toEqual(await identityState(replayed.runtime.db.db));
-    expect(counts).toEqual({ customers: 6, profilesCreated: 3, identifiersAttached: 8, merged: 2, candidates: 1 });
+    expect(counts).toEqual({ customers: 6, profilesCreated: 3, identifiersAttached: 8, merged: 2, candidates: 1, erasedHeldBack: 0 });
     expect(state.merges).toEqual(["device:tablet-9 email:tom@home.net phone:+14155550190 shopify:604", "email:ann@home.net phone:+14155550142 shopify:602"]);
     const walker = state.active.find((p) => p.profile.includes("walkin@home.net"))!;
     expect(walker).toMatchObject({ profile: "email:walkin@home.net shopify:601", first_name: "Wendy", order_count: 1, lifecycle_stage: "converted" });

@@ -10,6 +10,7 @@ import { isoTimestamp } from "../db/bulk-insert";
 import { sql } from "drizzle-orm";
 import type { Database, Queryable } from "../db/client";
 import { loadBackfillState, type ProfileDetails } from "./backfill-state";
+import { countHeldBack, screenArrivals } from "./erasure-register";
 import { writeBackfill } from "./backfill-writes";
 import { orderedProfileIds } from "./profile-ids";
 import { loadShop, type ShopContext } from "./shop";
@@ -24,6 +25,8 @@ export interface BackfillCounts {
   identifiersAttached: number;
   merged: number;
   candidates: number;
+  /** Rows of an export taken before a customer's erase that named them: not loaded (see erasureVerdict). */
+  erasedHeldBack: number;
 }
 
 /**
@@ -37,7 +40,7 @@ export interface CustomerEvent extends BatchIdentityEvent, Omit<ProfileDetails, 
   rawPhone: string | null;
 }
 
-export const emptyCounts = (): BackfillCounts => ({ customers: 0, profilesCreated: 0, identifiersAttached: 0, merged: 0, candidates: 0 });
+export const emptyCounts = (): BackfillCounts => ({ customers: 0, profilesCreated: 0, identifiersAttached: 0, merged: 0, candidates: 0, erasedHeldBack: 0 });
 
 /** The identity event a customers/create or customers/update webhook makes of this record; null when it carries no usable identifier. */
 export function customerEvent(customer: CustomerRecord, settings: ShopSettings, now: Date): CustomerEvent | null {
@@ -93,8 +96,14 @@ export async function backfillCustomers(q: Queryable, shop: ShopContext, custome
   return backfillEvents(q, shop, customerEvents(customers, shop.settings, now), customers.length, now);
 }
 
-async function backfillEvents(q: Queryable, shop: ShopContext, events: CustomerEvent[], customers: number, now: Date): Promise<BackfillCounts> {
+async function backfillEvents(q: Queryable, shop: ShopContext, given: CustomerEvent[], customers: number, now: Date): Promise<BackfillCounts> {
   const counts = { ...emptyCounts(), customers };
+  if (given.length === 0) return counts;
+  // A row's time is the record's own (updated_at, else created_at): an export from before an erase stays out.
+  const verdicts = await screenArrivals(q, shop.shopId, given.map((e) => ({ interaction: "backfill" as const, madeAt: e.at, names: e.identifiers })));
+  const events = given.filter((_, i) => verdicts[i]!.keep);
+  counts.erasedHeldBack = given.length - events.length;
+  await countHeldBack(q, shop.shopId, "backfill", counts.erasedHeldBack, now);
   if (events.length === 0) return counts;
 
   const state = await loadBackfillState(q, shop.shopId, events);

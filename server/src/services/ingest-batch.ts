@@ -1,7 +1,7 @@
 import {
   normalizeIdentifiers,
-  pointsDueForOrder,
-  refundAmount,
+  pointsDueForOrderInMinorUnits,
+  refundMinorUnits,
   webhookCustomerSchema,
   webhookOrderSchema,
   webhookRefundSchema,
@@ -13,7 +13,9 @@ import {
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
+import { countHeldBack, registerErasure, screenArrivals, type Arrival } from "./erasure-register";
 import { recomputeProfiles } from "./recompute-profile";
+import { settleOrderRedemptions } from "./redemption";
 import type { IdentityEvent } from "./resolve-identity";
 import { resolveIdentitiesInBatch, type BatchedIdentityEvent } from "./resolve-identity-batch";
 import type { ShopContext } from "./shop";
@@ -46,10 +48,12 @@ export function parseDataEvent(topic: WebhookTopic, payload: unknown): DataEvent
  * Ingests data events in arrival order with the same outcome as one at a time, but set-based: identity
  * is decided in memory in arrival order (each decision depends on the ones before), then orders, lines,
  * refunds and loyalty are written with one statement each and every touched profile is recomputed once.
- * The caller holds the shop lock (`loadShop(..., { lock: true })`).
+ * The caller holds the shop lock (`loadShop(..., { lock: true })`). Returns the positions of the events
+ * that named an erased customer and were stored anonymised or dropped (their payloads are redacted).
  */
-export async function ingestBatch(q: Queryable, shop: ShopContext, events: readonly DataEvent[], now: Date): Promise<void> {
+export async function ingestBatch(q: Queryable, shop: ShopContext, given: readonly DataEvent[], now: Date): Promise<{ heldBack: number[] }> {
   const { shopId } = shop;
+  const { events, heldBack } = await holdBackErased(q, shop, given, now);
   const orders = events.flatMap((e) => (e.kind === "order" ? [e.order] : []));
   const refunds = events.flatMap((e) => (e.kind === "refund" ? [e.refund] : []));
 
@@ -65,11 +69,41 @@ export async function ingestBatch(q: Queryable, shop: ShopContext, events: reado
   await writeOrders(q, shopId, orders, stored);
   const previousOwners = await assignOrders(q, shopId, new Map([...orderProfile].map(([orderId, p]) => [orderId, final(p)])));
   for (const p of previousOwners) touched.add(final(p));
-  await writeRefunds(q, shopId, refunds);
+  await writeRefunds(q, shop, refunds);
 
   const orderIds = [...new Set([...orders.map((o) => o.id), ...refunds.map((r) => r.order_id)])];
   for (const p of await reconcileOrderPoints(q, shop, orderIds, now)) touched.add(p);
+  for (const p of await settleOrderRedemptions(q, shopId, orders, orderIds, now)) touched.add(p);
   await recomputeProfiles(q, shopId, [...touched], shop.settings, now);
+  return { heldBack };
+}
+
+/**
+ * Erased means erased (shared erasureVerdict): an order made before the erase of anyone it names is
+ * stored without its contact details and linked to no one new, and its ID joins the register so its
+ * later updates stay anonymous; such a customer record is dropped. Each one is counted for the merchant.
+ */
+async function holdBackErased(q: Queryable, shop: ShopContext, events: readonly DataEvent[], now: Date) {
+  const arrivals = events.map((e): Arrival => {
+    if (e.kind === "order") {
+      return { interaction: "order", madeAt: e.order.created_at, names: [...orderIdentity(e.order, shop).identifiers, { kind: "order", value: e.order.id }] };
+    }
+    if (e.kind === "refund") return { interaction: "order", madeAt: now, names: [] }; // names no one
+    const { at, identifiers } = customerIdentity(e.customer, shop, now);
+    return { interaction: "customer", madeAt: at, names: identifiers };
+  });
+  const verdicts = await screenArrivals(q, shop.shopId, arrivals);
+  const heldBack = verdicts.flatMap((v, i) => (v.keep ? [] : [i]));
+  if (heldBack.length === 0) return { events, heldBack };
+  const kept = events.flatMap((e, i): DataEvent[] => {
+    if (verdicts[i]!.keep) return [e];
+    if (e.kind !== "order") return [];
+    return [{ kind: "order", order: { ...e.order, email: null, phone: null, customer: null } }];
+  });
+  const orderIds = heldBack.flatMap((i) => events[i]!).flatMap((e) => (e.kind === "order" ? [{ kind: "order" as const, value: e.order.id }] : []));
+  await registerErasure(q, shop.shopId, orderIds, now);
+  await countHeldBack(q, shop.shopId, "webhook", heldBack.length, now);
+  return { events: kept, heldBack };
 }
 
 const orderIdentity = (order: WebhookOrder, shop: ShopContext): IdentityEvent => {
@@ -165,41 +199,46 @@ async function writeOrders(q: Queryable, shopId: string, orders: readonly Webhoo
     shopify_customer_id: o.customer?.id ?? null,
     email: o.email,
     phone: o.phone,
-    total: o.total_price,
-    currency: o.currency,
+    total: o.total.minor,
+    currency: o.total.currency,
+    presentment_total: o.presentment?.minor ?? null,
+    presentment_currency: o.presentment?.currency ?? null,
     source_name: o.source_name,
     location_id: o.location_id,
     placed_at: o.created_at,
     cancelled_at: cancelledAt,
     shopify_updated_at: o.updated_at,
   }));
-  await q.execute(sql`INSERT INTO orders (shop_id, order_id, shopify_customer_id, email, phone, total, currency, source_name, location_id,
+  await q.execute(sql`INSERT INTO orders (shop_id, order_id, shopify_customer_id, email, phone, total, currency,
+                                          presentment_total, presentment_currency, source_name, location_id,
                                           placed_at, cancelled_at, shopify_updated_at)
     SELECT ${shopId}, x.* FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
-      order_id text, shopify_customer_id text, email text, phone text, total numeric, currency text, source_name text,
+      order_id text, shopify_customer_id text, email text, phone text, total bigint, currency text,
+      presentment_total bigint, presentment_currency text, source_name text,
       location_id text, placed_at timestamptz, cancelled_at timestamptz, shopify_updated_at timestamptz)
     ON CONFLICT (shop_id, order_id) DO UPDATE SET
       shopify_customer_id = excluded.shopify_customer_id, email = excluded.email, phone = excluded.phone,
-      total = excluded.total, currency = excluded.currency, source_name = excluded.source_name,
+      total = excluded.total, currency = excluded.currency, presentment_total = excluded.presentment_total,
+      presentment_currency = excluded.presentment_currency, source_name = excluded.source_name,
       location_id = excluded.location_id, placed_at = excluded.placed_at, cancelled_at = excluded.cancelled_at,
       shopify_updated_at = excluded.shopify_updated_at`);
   const written = [...latest.keys()];
   const lines = [...latest.values()].flatMap(({ order }) =>
-    order.line_items.map((l) => ({
+    order.line_items.map((l, i) => ({
       order_id: order.id,
       line_id: l.id,
       product_id: l.product_id,
       variant_id: l.variant_id,
       title: l.title,
       quantity: l.quantity,
-      price: l.price,
+      price: order.line_prices[i] ?? 0,
     })),
   );
   await q.execute(sql`DELETE FROM order_lines WHERE shop_id = ${shopId} AND order_id = ANY(${sqlTextArray(written)})`);
   if (lines.length === 0) return;
   await q.execute(sql`INSERT INTO order_lines (shop_id, order_id, line_id, product_id, variant_id, title, quantity, price)
     SELECT ${shopId}, x.* FROM jsonb_to_recordset(${JSON.stringify(lines)}::jsonb) AS x(
-      order_id text, line_id text, product_id text, variant_id text, title text, quantity integer, price numeric)
+      order_id text, line_id text, product_id text, variant_id text, title text, quantity integer, price bigint)
     ON CONFLICT DO NOTHING`);
 }
 
@@ -220,11 +259,18 @@ async function assignOrders(q: Queryable, shopId: string, resolved: Map<string, 
 }
 
 /** refunds/create: stored even before its order arrives, so late orders still net out correctly. */
-async function writeRefunds(q: Queryable, shopId: string, refunds: readonly WebhookRefund[]) {
+async function writeRefunds(q: Queryable, shop: ShopContext, refunds: readonly WebhookRefund[]) {
   if (refunds.length === 0) return;
-  const rows = refunds.map((r) => ({ refund_id: r.id, order_id: r.order_id, amount: refundAmount(r), created_at: r.created_at }));
+  const { shopId, settings } = shop;
+  const rows = refunds.map((r) => ({
+    refund_id: r.id,
+    order_id: r.order_id,
+    amount: refundMinorUnits(r, settings.currency),
+    created_at: r.created_at,
+  }));
   await q.execute(sql`INSERT INTO refunds (shop_id, refund_id, order_id, amount, created_at)
-    SELECT ${shopId}, x.* FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(refund_id text, order_id text, amount numeric, created_at timestamptz)
+    SELECT ${shopId}, x.* FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS x(refund_id text, order_id text, amount bigint, created_at timestamptz)
     ON CONFLICT (shop_id, refund_id) DO NOTHING`);
 }
 
@@ -236,16 +282,31 @@ async function writeRefunds(q: Queryable, shopId: string, refunds: readonly Webh
 async function reconcileOrderPoints(q: Queryable, shop: ShopContext, orderIds: readonly string[], now: Date): Promise<string[]> {
   if (orderIds.length === 0) return [];
   const { shopId, settings } = shop;
-  const facts = await queryRows<{ order_id: string; profile_id: string; total: string | number; cancelled: boolean; refunded: string | number; given: string | number; entries: string | number; placed_at: Date | string }>(
+  const facts = await queryRows<{
+    order_id: string;
+    profile_id: string;
+    /** Minor units of `currency`, like `refunded`. */
+    total: string | number;
+    currency: string;
+    cancelled: boolean;
+    refunded: string | number;
+    given: string | number;
+    entries: string | number;
+    placed_at: Date | string;
+  }>(
     q,
-    sql`SELECT o.order_id, o.profile_id, o.total, o.cancelled_at IS NOT NULL AS cancelled, o.placed_at,
+    sql`SELECT o.order_id, o.profile_id, o.total, o.currency, o.cancelled_at IS NOT NULL AS cancelled, o.placed_at,
                coalesce((SELECT sum(amount) FROM refunds r WHERE r.shop_id = o.shop_id AND r.order_id = o.order_id), 0) AS refunded,
                coalesce((SELECT sum(points) FROM loyalty_ledger l WHERE l.shop_id = o.shop_id AND l.order_id = o.order_id), 0) AS given,
                (SELECT count(*) FROM loyalty_ledger l WHERE l.shop_id = o.shop_id AND l.order_id = o.order_id) AS entries
         FROM orders o WHERE o.shop_id = ${shopId} AND o.order_id = ANY(${sqlTextArray(orderIds)}) AND o.profile_id IS NOT NULL`,
   );
   const entries = facts.flatMap((f) => {
-    const due = pointsDueForOrder({ total: Number(f.total), refunded: Number(f.refunded), cancelled: f.cancelled }, settings.loyalty.pointsPerUnit);
+    const due = pointsDueForOrderInMinorUnits(
+      { totalMinor: Number(f.total), refundedMinor: Number(f.refunded), cancelled: f.cancelled, currency: f.currency },
+      settings.currency,
+      settings.loyalty.pointsPerUnit,
+    );
     const delta = due - Number(f.given);
     if (delta === 0) return [];
     const n = Number(f.entries);
@@ -264,7 +325,7 @@ async function reconcileOrderPoints(q: Queryable, shop: ShopContext, orderIds: r
   if (entries.length > 0) {
     await q.execute(sql`INSERT INTO loyalty_ledger (shop_id, entry_key, profile_id, kind, points, order_id, reason, at)
       SELECT ${shopId}, x.* FROM jsonb_to_recordset(${JSON.stringify(entries)}::jsonb) AS x(
-        entry_key text, profile_id text, kind text, points integer, order_id text, reason text, at timestamptz)`);
+        entry_key text, profile_id text, kind text, points bigint, order_id text, reason text, at timestamptz)`);
   }
   return facts.map((f) => f.profile_id);
 }

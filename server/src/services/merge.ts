@@ -1,4 +1,4 @@
-import { identifierStrength, type Identifier } from "@c360/shared";
+import { identifierStrength, MERGED_FIELDS, survivorFieldsAfterUndo, type Identifier, type MergedField } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
@@ -16,6 +16,7 @@ const PROFILE_EVENT_TABLES = [
   { table: "messages", key: "id" },
   { table: "loyalty_ledger", key: "entry_key" },
   { table: "identity_events", key: "id" },
+  { table: "redemptions", key: "id" },
 ] as const;
 
 interface Snapshot {
@@ -70,8 +71,10 @@ export async function mergeProfiles(
 }
 
 /**
- * Undoes a merge inside the shop's window: both profiles come back exactly as the snapshot holds them,
- * and events that arrived since are re-attributed by their strongest identifier.
+ * Undoes a merge inside the shop's window: the merged-away profile comes back as the snapshot holds it,
+ * the survivor gets back what it held except fields written since the merge (last write wins: a later
+ * surname, address or tablet note is newer than the snapshot), and events that arrived since are
+ * re-attributed by their strongest identifier.
  */
 export async function undoMerge(q: Queryable, shop: ShopContext, mergeId: string, now: Date): Promise<{ survivorId: string; restoredId: string }> {
   const { shopId } = shop;
@@ -94,10 +97,10 @@ export async function undoMerge(q: Queryable, shop: ShopContext, mergeId: string
   const survivorId = merge.survivor_id;
   const restoredId = merge.merged_id;
 
-  for (const row of [snap.survivor, snap.merged]) {
-    await q.execute(sql`DELETE FROM profiles WHERE shop_id = ${shopId} AND id = ${row.id as string}`);
-    await q.execute(sql`INSERT INTO profiles SELECT * FROM jsonb_populate_record(NULL::profiles, ${JSON.stringify({ ...NO_CONSENT_FLAGS, ...row })}::jsonb)`);
-  }
+  await restoreSurvivorFields(q, shopId, survivorId, snap, new Date(merge.created_at));
+  // Nothing writes to a merged-away profile, so its snapshot is still its latest state.
+  await q.execute(sql`DELETE FROM profiles WHERE shop_id = ${shopId} AND id = ${restoredId}`);
+  await q.execute(sql`INSERT INTO profiles SELECT * FROM jsonb_populate_record(NULL::profiles, ${JSON.stringify({ ...NO_CONSENT_FLAGS, ...snap.merged })}::jsonb)`);
   for (const row of snap.mergedIdentifiers) {
     await q.execute(sql`UPDATE identifiers SET profile_id = ${restoredId}
       WHERE shop_id = ${shopId} AND kind = ${row.kind as string} AND value = ${row.value as string}`);
@@ -119,6 +122,29 @@ export async function undoMerge(q: Queryable, shop: ShopContext, mergeId: string
   await recomputeProfile(q, shopId, survivorId, shop.settings, now);
   await recomputeProfile(q, shopId, restoredId, shop.settings, now);
   return { survivorId, restoredId };
+}
+
+type FieldValues = Partial<Record<MergedField, string | null>>;
+const timesOf = (row: Record<string, unknown>): Record<string, string> =>
+  (typeof row.field_times === "string" ? JSON.parse(row.field_times) : row.field_times) ?? {};
+
+/** The survivor's fields per shared survivorFieldsAfterUndo; its first-seen time as before the merge. */
+async function restoreSurvivorFields(q: Queryable, shopId: string, survivorId: string, snap: Snapshot, mergedAt: Date) {
+  const current = await profileRow(q, shopId, survivorId);
+  const { values, times } = survivorFieldsAfterUndo({
+    survivorBefore: snap.survivor as FieldValues,
+    mergedBefore: snap.merged as FieldValues,
+    survivorBeforeTimes: timesOf(snap.survivor),
+    current: current as FieldValues,
+    currentTimes: timesOf(current),
+    mergedAt,
+  });
+  const columns = sql.join(MERGED_FIELDS.map((f) => sql`${sql.identifier(f)} = x.${sql.identifier(f)}`), sql`, `);
+  const shape = sql.join(MERGED_FIELDS.map((f) => sql`${sql.identifier(f)} text`), sql`, `);
+  await q.execute(sql`UPDATE profiles p SET ${columns}, field_times = ${JSON.stringify(times)}::jsonb,
+      first_seen_at = ${new Date(snap.survivor.first_seen_at as string)}
+    FROM jsonb_to_record(${JSON.stringify(values)}::jsonb) AS x(${shape})
+    WHERE p.shop_id = ${shopId} AND p.id = ${survivorId}`);
 }
 
 /** Events on the survivor that neither profile had at merge time go where their strongest identifier now lives. */

@@ -1,4 +1,13 @@
-import { churnBand, currentConsentState, tierFor, CHANNELS, type ConsentEntry, type ShopSettings } from "@c360/shared";
+import {
+  churnBand,
+  currentConsentState,
+  minorUnitsOf,
+  tierFor,
+  toMajorUnits,
+  CHANNELS,
+  type ConsentEntry,
+  type ShopSettings,
+} from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
@@ -29,16 +38,27 @@ export interface ProfileRow {
   rfm_f: number | null;
   rfm_m: number | null;
   churn_risk: number | null;
+  /** Money columns are bigint minor units of the shop's currency; bigint arrives as a string from postgres-js. */
   ltv_predicted_90d: string | number | null;
   next_order_at: Date | null;
   engagement_score: number | null;
-  loyalty_points: number;
+  loyalty_points: string | number;
   loyalty_tier: string | null;
   created_at: Date;
 }
 
 const iso = (d: Date | string | null | undefined) => (d == null ? null : new Date(d).toISOString());
-const num = (v: string | number | null | undefined) => (v == null ? 0 : Number(v));
+
+/** A bigint money or points column as a JS number; past 2^53 - 1 it could not be exact, so it is refused. */
+export function wholeNumberOf(v: string | number | null | undefined): number {
+  const n = v == null ? 0 : Number(v);
+  if (!Number.isSafeInteger(n)) throw new Error(`stored amount ${String(v)} is past what can be read exactly`);
+  return n;
+}
+
+/** A stored minor-unit amount in the shop's currency, in its main unit (1999 → 19.99 USD) for the API. */
+export const spendOf = (v: string | number | null | undefined, currency: string) =>
+  toMajorUnits(wholeNumberOf(v), currency);
 
 export async function findProfileRow(q: Queryable, shopId: string, profileId: string): Promise<ProfileRow | null> {
   const [row] = await queryRows<ProfileRow>(q, sql`SELECT * FROM profiles WHERE shop_id = ${shopId} AND id = ${profileId}`);
@@ -73,9 +93,10 @@ export function consentView(state: Awaited<ReturnType<typeof consentStateOf>>) {
 }
 
 export function loyaltyView(row: ProfileRow, settings: ShopSettings) {
-  const status = tierFor(row.loyalty_points, settings.loyalty.tiers);
+  const points = wholeNumberOf(row.loyalty_points);
+  const status = tierFor(points, settings.loyalty.tiers);
   return {
-    points: row.loyalty_points,
+    points,
     tier: row.loyalty_tier ?? status.tier,
     nextTier: status.nextTier,
     pointsToNextTier: status.pointsToNextTier,
@@ -116,9 +137,9 @@ export async function posCustomerView(q: Queryable, shopId: string, row: Profile
     phones: ids.filter((i) => i.kind === "phone").map((i) => i.value),
     lifecycleStage: row.lifecycle_stage,
     orderCount: row.order_count,
-    lifetimeSpend: num(row.lifetime_spend),
-    posSpend: num(row.pos_spend),
-    onlineSpend: num(row.online_spend),
+    lifetimeSpend: spendOf(row.lifetime_spend, settings.currency),
+    posSpend: spendOf(row.pos_spend, settings.currency),
+    onlineSpend: spendOf(row.online_spend, settings.currency),
     currency: settings.currency,
     churnRisk: row.churn_risk,
     churnBand: row.churn_risk == null ? null : churnBand(row.churn_risk),
@@ -136,11 +157,15 @@ export async function fullProfileView(q: Queryable, shopId: string, row: Profile
   const base = await posCustomerView(q, shopId, row, settings, now);
   const identifiers = await identifiersOf(q, shopId, row.id);
   const orderCount = row.order_count;
-  const lifetime = num(row.lifetime_spend);
+  const lifetimeMinor = wholeNumberOf(row.lifetime_spend);
+  const lifetime = toMajorUnits(lifetimeMinor, settings.currency);
+  const digits = minorUnitsOf(settings.currency);
   const timeline = await queryRows<{ kind: string; id: string; at: Date | string; summary: string }>(
     q,
     sql`(SELECT 'order' AS kind, order_id AS id, placed_at AS at,
-                concat(total::text, ' ', currency, ' via ', coalesce(source_name, 'online'), CASE WHEN cancelled_at IS NOT NULL THEN ' (cancelled)' ELSE '' END) AS summary
+                concat(round(total::numeric / 10::numeric ^ ${digits}, ${digits})::text, ' ', currency,
+                       ' via ', coalesce(source_name, 'online'),
+                       CASE WHEN cancelled_at IS NOT NULL THEN ' (cancelled)' ELSE '' END) AS summary
            FROM orders WHERE shop_id = ${shopId} AND profile_id = ${row.id})
         UNION ALL (SELECT 'visit', id, at, concat('visit (', source, ')') FROM visits WHERE shop_id = ${shopId} AND profile_id = ${row.id})
         UNION ALL (SELECT 'consent', id, acted_at, concat(channel, ' ', action) FROM consents WHERE shop_id = ${shopId} AND profile_id = ${row.id})
@@ -158,16 +183,16 @@ export async function fullProfileView(q: Queryable, shopId: string, row: Profile
     aggregates: {
       orderCount,
       lifetimeSpend: lifetime,
-      averageOrderValue: orderCount ? Math.round((lifetime / orderCount) * 100) / 100 : 0,
-      posSpend: num(row.pos_spend),
-      onlineSpend: num(row.online_spend),
+      averageOrderValue: orderCount ? toMajorUnits(Math.round(lifetimeMinor / orderCount), settings.currency) : 0,
+      posSpend: spendOf(row.pos_spend, settings.currency),
+      onlineSpend: spendOf(row.online_spend, settings.currency),
       firstOrderAt: iso(row.first_order_at),
       lastOrderAt: iso(row.last_order_at),
       preferredLocationId: row.preferred_location_id,
       visitCount: row.visit_count,
     },
     rfm: row.rfm_r == null ? null : { r: row.rfm_r, f: row.rfm_f, m: row.rfm_m },
-    ltv: { historical: lifetime, predicted90d: num(row.ltv_predicted_90d) },
+    ltv: { historical: lifetime, predicted90d: spendOf(row.ltv_predicted_90d, settings.currency) },
     nextOrderAt: iso(row.next_order_at),
     engagementScore: row.engagement_score,
     firstSeenAt: iso(row.first_seen_at),

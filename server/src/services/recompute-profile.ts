@@ -71,7 +71,12 @@ export async function recomputeProfiles(q: Queryable, shopId: string, profileIds
                  json_agg(placed_at ORDER BY placed_at) AS order_dates,
                  mode() WITHIN GROUP (ORDER BY location_id) FILTER (WHERE location_id IS NOT NULL) AS preferred_location_id
           FROM (SELECT o.source_name, o.location_id, o.placed_at,
-                       o.total - coalesce((SELECT sum(r.amount) FROM refunds r WHERE r.shop_id = o.shop_id AND r.order_id = o.order_id), 0) AS net
+                       -- spend is in the shop's currency only (another is never added at face value), and an
+                       -- order refunded past its total counts 0, never a negative amount
+                       CASE WHEN o.currency = ${settings.currency}
+                         THEN greatest(0, o.total - coalesce((SELECT sum(r.amount) FROM refunds r
+                           WHERE r.shop_id = o.shop_id AND r.order_id = o.order_id), 0))
+                         ELSE 0 END AS net
                 FROM orders o WHERE o.shop_id = ${shopId} AND o.profile_id = p.id AND o.cancelled_at IS NULL) o) oa
         CROSS JOIN LATERAL (
           SELECT count(*) AS visit_count, max(at) AS last_visit_at, count(*) FILTER (WHERE at > ${lookbackStart}) AS recent
@@ -93,10 +98,10 @@ export async function recomputeProfiles(q: Queryable, shopId: string, profileIds
       ltv_predicted_90d = x.ltv_predicted_90d, next_order_at = x.next_order_at,
       loyalty_points = x.loyalty_points, loyalty_tier = x.loyalty_tier, updated_at = ${now}
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
-      id text, order_count integer, lifetime_spend numeric, pos_spend numeric, online_spend numeric,
+      id text, order_count integer, lifetime_spend bigint, pos_spend bigint, online_spend bigint,
       first_order_at timestamptz, last_order_at timestamptz, preferred_location_id text, visit_count integer,
       last_visit_at timestamptz, last_activity_at timestamptz, lifecycle_stage text, rfm_r smallint, rfm_f smallint,
-      rfm_m smallint, churn_risk real, ltv_predicted_90d numeric, next_order_at timestamptz, loyalty_points integer, loyalty_tier text)
+      rfm_m smallint, churn_risk real, ltv_predicted_90d bigint, next_order_at timestamptz, loyalty_points bigint, loyalty_tier text)
     WHERE p.shop_id = ${shopId} AND p.id = x.id`);
   await recordProfileChanges(
     q,
@@ -109,7 +114,8 @@ export async function recomputeProfiles(q: Queryable, shopId: string, profileIds
 /** One profile's stored aggregates from its facts, by the shared rules. */
 function aggregatesFromFacts(facts: Facts, settings: ShopSettings, now: Date) {
   const orderCount = Number(facts.order_count ?? 0);
-  const lifetimeSpend = round2(Number(facts.lifetime ?? 0));
+  // Money here is whole minor units of the shop's currency (RFM cut points and LTV are in the same unit).
+  const lifetimeSpend = Math.round(Number(facts.lifetime ?? 0));
   const orderDates = parseJson<string[]>(facts.order_dates, []).map((d) => new Date(d));
   const lastOrderAt = toDate(facts.last_order_at);
   const lastVisitAt = toDate(facts.last_visit_at);
@@ -148,8 +154,8 @@ function aggregatesFromFacts(facts: Facts, settings: ShopSettings, now: Date) {
     id: facts.id,
     order_count: orderCount,
     lifetime_spend: lifetimeSpend,
-    pos_spend: round2(Number(facts.pos ?? 0)),
-    online_spend: round2(Number(facts.online ?? 0)),
+    pos_spend: Math.round(Number(facts.pos ?? 0)),
+    online_spend: Math.round(Number(facts.online ?? 0)),
     first_order_at: toDate(facts.first_order_at)?.toISOString() ?? null,
     last_order_at: lastOrderAt?.toISOString() ?? null,
     preferred_location_id: facts.preferred_location_id,
@@ -161,7 +167,7 @@ function aggregatesFromFacts(facts: Facts, settings: ShopSettings, now: Date) {
     rfm_f: rfm?.f ?? null,
     rfm_m: rfm?.m ?? null,
     churn_risk: rfm ? churnRisk(rfm) : null,
-    ltv_predicted_90d: ltv.predicted90d,
+    ltv_predicted_90d: Math.round(ltv.predicted90d),
     next_order_at: predictNextOrder(orderDates)?.toISOString() ?? null,
     loyalty_points: ledger.reduce((sum, e) => sum + Number(e.points), 0),
     loyalty_tier: tier,
@@ -170,5 +176,4 @@ function aggregatesFromFacts(facts: Facts, settings: ShopSettings, now: Date) {
 
 /** jsonb arrives parsed from PGlite and as text or parsed from postgres-js, depending on the query path. */
 const parseJson = <T>(v: unknown, fallback: T): T => (v == null ? fallback : typeof v === "string" ? (JSON.parse(v) as T) : (v as T));
-const round2 = (n: number) => Math.round(n * 100) / 100;
 const wholeDaysBetween = (from: Date, to: Date) => Math.floor((to.getTime() - from.getTime()) / 86_400_000);

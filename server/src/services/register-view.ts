@@ -3,7 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { preparedRows } from "../db/prepared";
 import { HttpError } from "../http/errors";
-import { consentView, loyaltyView, type ProfileRow } from "./profile-view";
+import { consentView, loyaltyView, spendOf, type ProfileRow } from "./profile-view";
 import { parseStoredSettings } from "./shop";
 
 interface RegisterRow extends ProfileRow {
@@ -76,9 +76,9 @@ export async function registerView(database: Database, shopId: string, rawCustom
     phones: ids.filter((i) => i.kind === "phone").map((i) => i.value),
     lifecycleStage: row.lifecycle_stage,
     orderCount: row.order_count,
-    lifetimeSpend: Number(row.lifetime_spend ?? 0),
-    posSpend: Number(row.pos_spend ?? 0),
-    onlineSpend: Number(row.online_spend ?? 0),
+    lifetimeSpend: spendOf(row.lifetime_spend, settings.currency),
+    posSpend: spendOf(row.pos_spend, settings.currency),
+    onlineSpend: spendOf(row.online_spend, settings.currency),
     currency: settings.currency,
     churnRisk: churn,
     churnBand: churn == null ? null : churnBandOf(churn),

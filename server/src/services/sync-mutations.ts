@@ -1,5 +1,6 @@
 import {
   effectiveActedAt,
+  laterWriteWins,
   mutationArgsSchemas,
   normalizeIdentifiers,
   refusedContactFields,
@@ -13,6 +14,7 @@ import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
 import { zodIssues } from "../http/errors";
 import type { Logger } from "../http/logger";
+import { countHeldBack, screenArrivals } from "./erasure-register";
 import { profileForUnsubscribe, recordConsents, recordGlobalUnsubscribe, type ConsentContext } from "./consent";
 import type { PushWorkspace } from "./push-workspace";
 import { resolveEventIdentity, type IdentityEvent } from "./resolve-identity";
@@ -71,6 +73,44 @@ export interface PushState {
   storedVisits: Map<string, string>;
   /** Fields of applied mutations that were left off (an invalid email), answered to the device and recorded. */
   fieldRejections: { id: string; seq: number; field: string; reason: string }[];
+  /** Captures of this push made before their customer was erased, with why (see erasedCaptures). */
+  erasedCaptures: Map<string, string>;
+  /** Values replaced or ignored by last write wins, written once at the end of the push (writeFieldHistory). */
+  fieldHistory: FieldHistoryRow[];
+}
+
+/**
+ * Captures made before the erase of a customer they name (shared erasureVerdict), screened for the whole
+ * push in one read: a tablet offline since before the erase must not bring the person back.
+ */
+export async function erasedCaptures(q: Queryable, shop: ShopContext, mutations: readonly IncomingMutation[], now: Date) {
+  const captures = mutations.flatMap((m) => {
+    if (m.name !== "customer.capture") return [];
+    const parsed = safeParseArgs(m as IncomingMutation & { name: "customer.capture" });
+    if (!parsed.success) return [];
+    return [{ m, names: captureIdentifiers(parsed.data as CaptureArgs, shop), madeAt: effectiveActedAt(m.createdAt, now).actedAt }];
+  });
+  const verdicts = await screenArrivals(q, shop.shopId, captures.map((c) => ({ interaction: "capture" as const, madeAt: c.madeAt, names: c.names })));
+  return new Map(verdicts.flatMap((v, i) => (v.keep ? [] : [[captures[i]!.m.id, v.reason] as [string, string]])));
+}
+
+export interface FieldHistoryRow {
+  mutation_id: string;
+  field: string;
+  outcome: "overwritten" | "ignored";
+  profile_id: string;
+  value: string;
+  value_at: string | null;
+  acted_at: string;
+}
+
+/** Replaced and ignored values go to a table an erase reaches, never to the log. */
+export async function writeFieldHistory(q: Queryable, shopId: string, rows: readonly FieldHistoryRow[]) {
+  if (rows.length === 0) return;
+  await q.execute(sql`INSERT INTO field_history (shop_id, mutation_id, field, outcome, profile_id, value, value_at, acted_at)
+    SELECT ${shopId}, x.* FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
+      mutation_id text, field text, outcome text, profile_id text, value text, value_at timestamptz, acted_at timestamptz)
+    ON CONFLICT (shop_id, mutation_id, field) DO NOTHING`);
 }
 
 /**
@@ -229,6 +269,11 @@ type CaptureArgs = z.output<(typeof mutationArgsSchemas)["customer.capture"]>;
 
 async function captureCustomer(tx: Queryable, s: PushState, m: IncomingMutation, a: CaptureArgs, actedAt: Date): Promise<void> {
   const { shopId } = s.shop;
+  const erased = s.erasedCaptures.get(m.id);
+  if (erased) {
+    await countHeldBack(tx, shopId, "capture", 1, s.now);
+    throw new Rejected(`erased_customer: ${erased}; it was not stored`);
+  }
   const local = localIdentifier(a.localId);
   if (a.profileId) {
     // A capture about a customer the device pulled: tie the local ID to that profile before resolving.
@@ -305,8 +350,8 @@ type LwwField = keyof typeof FIELD_COLUMNS;
 
 /**
  * Names, birthday and note: per field, the write the customer made last wins (by acted time, stored in
- * field_times), whatever order the devices sync in. A value replaced or ignored is logged so a clerk's
- * edit can be traced.
+ * field_times), whatever order the devices sync in. A value replaced or ignored is kept in field_history
+ * so a clerk's edit can be traced (the log says only that it happened: an erase cannot reach a log).
  */
 async function writeFieldsLastWins(
   tx: Queryable,
@@ -326,15 +371,15 @@ async function writeFieldsLastWins(
     const value = raw!.trim();
     const previous = row[FIELD_COLUMNS[field]];
     const previousAt = times[field] ? new Date(times[field]) : null;
-    if (previousAt && actedAt.getTime() <= previousAt.getTime()) {
-      if (previous !== value) {
-        s.log({ level: "info", msg: "older field write ignored", shopId: s.shop.shopId, profileId, field, ignoredValue: value, actedAt: actedAt.toISOString(), keptAt: previousAt.toISOString(), mutationId });
-      }
+    const lost = (outcome: FieldHistoryRow["outcome"], lostValue: string, lostAt: Date | null) => {
+      s.fieldHistory.push({ mutation_id: mutationId, field, outcome, profile_id: profileId, value: lostValue, value_at: lostAt?.toISOString() ?? null, acted_at: actedAt.toISOString() });
+      s.log({ level: "info", msg: outcome === "ignored" ? "older field write ignored" : "field overwritten", shopId: s.shop.shopId, profileId, field, actedAt: actedAt.toISOString(), mutationId });
+    };
+    if (!laterWriteWins(actedAt, previousAt)) {
+      if (previous !== value) lost("ignored", value, actedAt);
       continue;
     }
-    if (previous != null && previous !== value) {
-      s.log({ level: "info", msg: "field overwritten", shopId: s.shop.shopId, profileId, field, previousValue: previous, previousAt: previousAt?.toISOString() ?? null, actedAt: actedAt.toISOString(), mutationId });
-    }
+    if (previous != null && previous !== value) lost("overwritten", previous, previousAt);
     row[FIELD_COLUMNS[field]] = value;
     times[field] = actedAt.toISOString();
     changed = true;

@@ -12,7 +12,7 @@ interface ChangeRow {
   first_name: string | null;
   last_name: string | null;
   loyalty_tier: string | null;
-  loyalty_points: number | null;
+  loyalty_points: string | number | null;
   lifecycle_stage: string | null;
   contacts: unknown;
   consents: unknown;

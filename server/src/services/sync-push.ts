@@ -8,7 +8,18 @@ import { PushWorkspace } from "./push-workspace";
 import { recomputeProfiles } from "./recompute-profile";
 import { sqlTextArray } from "./sql-arrays";
 import { loadShop, recordProfileChanges } from "./shop";
-import { applyMutation, identifiersOf, localIdentifier, Rejected, storedBefore, type DeviceContext, type IncomingMutation, type PushState } from "./sync-mutations";
+import {
+  applyMutation,
+  erasedCaptures,
+  identifiersOf,
+  localIdentifier,
+  Rejected,
+  storedBefore,
+  writeFieldHistory,
+  type DeviceContext,
+  type IncomingMutation,
+  type PushState,
+} from "./sync-mutations";
 import { liveProfileIds } from "./visits";
 
 export type { DeviceContext, IncomingMutation } from "./sync-mutations";
@@ -96,6 +107,8 @@ export async function pushMutations(
       replayedEvents,
       storedVisits,
       fieldRejections: [],
+      erasedCaptures: await erasedCaptures(tx, shop, todo, now),
+      fieldHistory: [],
     };
     const rows: { id: string; seq: number; name: string; status: "applied" | "rejected"; reason: string | null }[] = [];
     for (const [index, m] of run.entries()) {
@@ -123,6 +136,7 @@ export async function pushMutations(
     }
     await work.flush(tx);
     if (state.fieldRejections.length > 0) result.fieldRejections = state.fieldRejections;
+    await writeFieldHistory(tx, device.shopId, state.fieldHistory);
 
     if (rows.length > 0) {
       await tx.execute(sql`INSERT INTO sync_mutations (shop_id, mutation_id, client_id, seq, name, status, reason, applied_at)

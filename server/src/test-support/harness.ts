@@ -1,4 +1,5 @@
 import { signSessionToken } from "../auth/session-token";
+import { WEBHOOK_API_VERSION } from "@c360/shared";
 import { signWebhook } from "../auth/webhook-hmac";
 import type { Config } from "../config";
 import type { RateLimits } from "../middleware/rate-limit";
@@ -38,7 +39,11 @@ export interface TestServer {
   /** Calls the app in-process with JSON and a session token (pass `token: null` to send none). */
   api(method: string, path: string, opts?: { body?: unknown; token?: string | null; shop?: string; headers?: Record<string, string> }): Promise<TestResponse>;
   /** Sends a signed webhook as Shopify does. */
-  webhook(topic: string, payload: unknown, opts?: { shop?: string; eventId?: string; secret?: string; hmac?: string | null }): Promise<TestResponse>;
+  webhook(
+    topic: string,
+    payload: unknown,
+    opts?: { shop?: string; eventId?: string; secret?: string; hmac?: string | null; headers?: Record<string, string> },
+  ): Promise<TestResponse>;
   /** Runs every queued job now. */
   drain(): Promise<number>;
   close(): Promise<void>;
@@ -88,6 +93,8 @@ export async function startTestServer(
         "x-shopify-shop-domain": o.shop ?? SHOP_A,
         "x-shopify-event-id": o.eventId ?? `evt-${Date.now()}-${++eventCounter}`,
         "x-shopify-webhook-id": `wh-${eventCounter}`,
+        "x-shopify-api-version": WEBHOOK_API_VERSION,
+        ...o.headers,
       };
       const hmac = o.hmac === undefined ? signWebhook(body, o.secret ?? TEST_SECRET) : o.hmac;
       if (hmac !== null) headers["x-shopify-hmac-sha256"] = hmac;

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { balance, clawbackForRefund, pointsDueForOrder, pointsForOrder, rollingYearPoints, validateAdjustment, type LoyaltyEntry } from "./points";
+import {
+  balance,
+  clawbackForRefund,
+  pointsDueForOrder,
+  pointsDueForOrderInMinorUnits,
+  pointsForOrder,
+  rollingYearPoints,
+  validateAdjustment,
+  type LoyaltyEntry,
+} from "./points";
 
 const DAY = 86_400_000;
 const now = new Date("2025-06-30T12:00:00Z");
@@ -84,6 +93,17 @@ describe("balance / rollingYearPoints", () => {
     expect(rollingYearPoints([...ledger, { kind: "earn", points: 999, at: new Date(now.getTime() + 1) }], now)).toBe(475);
   });
 
+  it("redeeming points lowers the balance but not the tier's points", () => {
+    const redeemed: LoyaltyEntry[] = [
+      ...ledger,
+      { kind: "redeem_hold", points: -300, at: ago(2 * DAY) },
+      { kind: "redeem_spend", points: 0, at: ago(2 * DAY) },
+      { kind: "redeem_return", points: 100, at: ago(DAY) },
+    ];
+    expect(balance(redeemed)).toBe(675);
+    expect(rollingYearPoints(redeemed, now)).toBe(475);
+  });
+
   it("never below 0 when last year's order is refunded this year", () => {
     expect(rollingYearPoints([{ kind: "earn", points: 100, at: ago(400 * DAY) }, { kind: "clawback", points: -100, at: ago(DAY) }], now)).toBe(0);
   });
@@ -110,5 +130,27 @@ describe("pointsDueForOrder", () => {
     expect(pointsDueForOrder({ total: 120, refunded: 150, cancelled: false }, 1)).toBe(0);
     expect(pointsDueForOrder({ total: 120, refunded: 0, cancelled: true }, 1)).toBe(0);
     expect(pointsDueForOrder({ total: 19.99, refunded: 0, cancelled: false }, 100)).toBe(1999);
+  });
+});
+
+describe("pointsDueForOrderInMinorUnits", () => {
+  type Order = { totalMinor: number; refundedMinor: number; cancelled: boolean; currency: string };
+  const due = (o: Partial<Order>, shop = "USD") =>
+    pointsDueForOrderInMinorUnits({ totalMinor: 0, refundedMinor: 0, cancelled: false, currency: shop, ...o }, shop, 1);
+
+  it("earns per 1.00 of the shop's currency, whatever its minor units", () => {
+    expect(due({ totalMinor: 1999 })).toBe(19);
+    expect(due({ totalMinor: 2_500_000_000, currency: "VND" }, "VND")).toBe(2_500_000_000);
+    expect(due({ totalMinor: 10_999, currency: "KWD" }, "KWD")).toBe(10);
+  });
+
+  it("keeps what the customer kept and gives nothing once cancelled", () => {
+    expect(due({ totalMinor: 10_000, refundedMinor: 2_550 })).toBe(74);
+    expect(due({ totalMinor: 10_000, refundedMinor: 20_000 })).toBe(0);
+    expect(due({ totalMinor: 10_000, cancelled: true })).toBe(0);
+  });
+
+  it("never counts another currency at face value", () => {
+    expect(due({ totalMinor: 10_000, currency: "EUR" })).toBe(0);
   });
 });

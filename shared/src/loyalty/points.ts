@@ -1,9 +1,11 @@
+import { toMajorUnits } from "../money/currency";
 import { DAY_MS } from "../profile/days";
+import { isRedemptionLedgerKind, type RedemptionLedgerKind } from "./redemption";
 
 /** One row of the append-only points ledger (SPEC "Loyalty"). */
 export interface LoyaltyEntry {
-  kind: "earn" | "clawback" | "adjust";
-  /** Positive for earn, negative for clawback, either sign for a staff adjustment. */
+  kind: "earn" | "clawback" | "adjust" | RedemptionLedgerKind;
+  /** Positive for earn, negative for clawback, either sign for a staff adjustment; redemptions see redemption.ts. */
   points: number;
   at: Date;
   /** Required for staff adjustments; see `validateAdjustment`. */
@@ -33,6 +35,21 @@ export function pointsForOrder(amount: number, pointsPerUnit: number): number {
 export function pointsDueForOrder(order: { total: number; refunded: number; cancelled: boolean }, pointsPerUnit: number): number {
   if (order.cancelled) return 0;
   return pointsForOrder(Math.max(0, order.total - order.refunded), pointsPerUnit);
+}
+
+/**
+ * `pointsDueForOrder` for an order kept in minor units (SPEC: points follow the shop's currency, per 1.00
+ * of it). An order whose money is not in the shop's currency earns nothing rather than its face value.
+ */
+export function pointsDueForOrderInMinorUnits(
+  order: { totalMinor: number; refundedMinor: number; cancelled: boolean; currency: string },
+  shopCurrency: string,
+  pointsPerUnit: number,
+): number {
+  if (order.currency !== shopCurrency) return 0;
+  const kept = Math.max(0, order.totalMinor - order.refundedMinor);
+  const total = toMajorUnits(kept, shopCurrency);
+  return pointsDueForOrder({ total, refunded: 0, cancelled: order.cancelled }, pointsPerUnit);
 }
 
 export function clawbackForRefund(refundAmount: number, pointsPerUnit: number): number {
@@ -66,14 +83,15 @@ const YEAR_DAYS = 365;
 /**
  * Points that count toward a tier: every entry (earned, clawed back, adjusted) dated in the 365 days up
  * to and including now; an entry exactly 365 days old still counts. Entries dated after `now` do not.
- * Never below 0, so a refund of last year's order cannot push this year's tier negative.
+ * Never below 0, so a refund of last year's order cannot push this year's tier negative. Redeeming
+ * points does not count: spending them at the register must not cost the customer their tier.
  */
 export function rollingYearPoints(entries: LoyaltyEntry[], now: Date): number {
   const end = now.getTime();
   const start = end - YEAR_DAYS * DAY_MS;
   const sum = entries.reduce((acc, e) => {
     const t = e.at.getTime();
-    return t >= start && t <= end ? acc + e.points : acc;
+    return t >= start && t <= end && !isRedemptionLedgerKind(e.kind) ? acc + e.points : acc;
   }, 0);
   return Math.max(0, sum);
 }

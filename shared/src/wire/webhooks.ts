@@ -1,10 +1,18 @@
 import { z } from "zod";
+import { toMinorUnits } from "../money/currency";
+import { currencyCodeSchema, decimalAmountSchema, minorUnitsOrIssue, moneySetSchema, type Money } from "./money";
 
-/** Shopify sends IDs as numbers; we keep them as strings. */
+/**
+ * Shopify sends IDs as JSON numbers, many above 2^53; `readWebhookJson` has already turned those into
+ * strings of the same digits, so only safe integers still arrive here as numbers. We keep them as strings.
+ */
 const shopifyId = z.union([z.number().int(), z.string().regex(/^\d+$/, "must be a numeric ID")]).transform(String);
-const amount = z.union([z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal amount"), z.number()]).transform(Number);
+const amount = decimalAmountSchema;
 const when = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 const maybe = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? null);
+
+/** The webhook API version we subscribe with: `[webhooks] api_version` in shopify.app.toml (a test keeps them equal). */
+export const WEBHOOK_API_VERSION = "2025-07";
 
 export const WEBHOOK_TOPICS = [
   "customers/create",
@@ -14,6 +22,8 @@ export const WEBHOOK_TOPICS = [
   "orders/cancelled",
   "refunds/create",
   "app/uninstalled",
+  "customers_email_marketing_consent/update",
+  "customers_marketing_consent/update",
   "customers/redact",
   "customers/data_request",
   "shop/redact",
@@ -22,6 +32,12 @@ export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
 export const webhookTopicSchema = z.enum(WEBHOOK_TOPICS);
 
 const addressSchema = z.object({ zip: maybe(z.string()), address1: maybe(z.string()), country_code: maybe(z.string()) }).loose();
+
+/** Shopify's marketing consent of one channel, as customer webhooks carry it. */
+export const shopifyMarketingConsentSchema = z
+  .object({ state: maybe(z.string()), opt_in_level: maybe(z.string()), consent_updated_at: maybe(when) })
+  .loose();
+export type ShopifyMarketingConsent = z.infer<typeof shopifyMarketingConsentSchema>;
 
 export const webhookCustomerSchema = z
   .object({
@@ -33,6 +49,8 @@ export const webhookCustomerSchema = z
     updated_at: maybe(when),
     created_at: maybe(when),
     default_address: maybe(addressSchema),
+    email_marketing_consent: maybe(shopifyMarketingConsentSchema),
+    sms_marketing_consent: maybe(shopifyMarketingConsentSchema),
   })
   .loose();
 export type WebhookCustomer = z.infer<typeof webhookCustomerSchema>;
@@ -43,7 +61,10 @@ export const webhookOrderSchema = z
     email: maybe(z.string()),
     phone: maybe(z.string()),
     total_price: amount,
-    currency: z.string().length(3),
+    /** The shop's currency: REST `total_price` is in it; `total_price_set` says so explicitly. */
+    currency: currencyCodeSchema,
+    total_price_set: maybe(moneySetSchema),
+    presentment_currency: maybe(currencyCodeSchema),
     source_name: maybe(z.string()),
     location_id: maybe(shopifyId),
     created_at: when,
@@ -64,30 +85,94 @@ export const webhookOrderSchema = z
           .loose(),
       )
       .default([]),
+    /** Cart properties set at the register, e.g. the points redemption this order spends. */
+    note_attributes: z
+      .array(z.object({ name: z.string(), value: z.unknown() }).loose())
+      .nullish()
+      .catch(null)
+      .transform((v) => v ?? []),
   })
-  .loose();
+  .loose()
+  .transform((order, ctx) => ({ ...order, ...orderMoney(order, ctx) }));
 export type WebhookOrder = z.infer<typeof webhookOrderSchema>;
+
+/**
+ * The order's money in minor units: `total` in the shop's currency (Shopify's `shop_money`, which is what
+ * spend and points count), `presentment` in the currency the customer paid in, kept beside, and each line's
+ * price in the shop's currency. Amounts with more decimals than their currency has are refused here.
+ */
+function orderMoney(
+  order: {
+    total_price: string | number;
+    currency: string;
+    total_price_set: z.infer<typeof moneySetSchema> | null;
+    line_items: { price: string | number }[];
+  },
+  ctx: z.RefinementCtx,
+): { total: Money; presentment: Money | null; line_prices: number[] } {
+  const shop = order.total_price_set?.shop_money;
+  const currency = shop?.currency_code ?? order.currency;
+  const totalPath = shop ? ["total_price_set", "shop_money", "amount"] : ["total_price"];
+  const total = minorUnitsOrIssue(shop?.amount ?? order.total_price, currency, totalPath, ctx) ?? 0;
+  const paid = order.total_price_set?.presentment_money;
+  const presentmentMinor = paid
+    ? minorUnitsOrIssue(paid.amount, paid.currency_code, ["total_price_set", "presentment_money", "amount"], ctx)
+    : null;
+  const line_prices = order.line_items.map(
+    (line, i) => minorUnitsOrIssue(line.price, currency, ["line_items", i, "price"], ctx) ?? 0,
+  );
+  return {
+    total: { minor: total, currency },
+    presentment: paid && presentmentMinor !== null ? { minor: presentmentMinor, currency: paid.currency_code } : null,
+    line_prices,
+  };
+}
 
 export const webhookRefundSchema = z
   .object({
     id: shopifyId,
     order_id: shopifyId,
     created_at: when,
-    transactions: z.array(z.object({ amount, kind: z.string(), status: maybe(z.string()) }).loose()).default([]),
+    transactions: z
+      .array(
+        z.object({ amount, kind: z.string(), status: maybe(z.string()), currency: maybe(currencyCodeSchema) }).loose(),
+      )
+      .default([]),
   })
   .loose();
 export type WebhookRefund = z.infer<typeof webhookRefundSchema>;
 
-/** Money actually returned: successful refund transactions. */
-export function refundAmount(refund: WebhookRefund): number {
-  const cents = refund.transactions
+/**
+ * Money actually returned, in minor units of the shop's currency: successful refund transactions in that
+ * currency (a transaction without a currency is in it). A transaction in another currency is not added at
+ * face value; amounts the currency cannot hold were refused at parse, so they only count here as 0.
+ */
+export function refundMinorUnits(refund: WebhookRefund, shopCurrency: string): number {
+  return refund.transactions
     .filter((t) => t.kind === "refund" && (t.status ?? "success") === "success")
-    .reduce((sum, t) => sum + Math.round(t.amount * 100), 0);
-  return cents / 100;
+    .filter((t) => (t.currency ?? shopCurrency) === shopCurrency)
+    .reduce((sum, t) => {
+      const result = toMinorUnits(t.amount, shopCurrency);
+      return result.ok ? sum + result.minor : sum;
+    }, 0);
 }
 
 export const webhookCustomerRedactSchema = z
-  .object({ shop_domain: z.string(), customer: z.object({ id: shopifyId, email: maybe(z.string()), phone: maybe(z.string()) }).loose() })
+  .object({
+    shop_domain: z.string(),
+    customer: z.object({ id: shopifyId, email: maybe(z.string()), phone: maybe(z.string()) }).loose(),
+    /** The customer's orders Shopify asks to redact; kept in the erasure register so late updates stay anonymous. */
+    orders_to_redact: z.array(shopifyId).default([]),
+  })
   .loose();
 export const webhookDataRequestSchema = webhookCustomerRedactSchema;
 export const webhookShopRedactSchema = z.object({ shop_domain: z.string() }).loose();
+
+/** customers_email_marketing_consent/update */
+export const webhookEmailConsentSchema = z
+  .object({ customer_id: shopifyId, email_address: maybe(z.string()), email_marketing_consent: maybe(shopifyMarketingConsentSchema) })
+  .loose();
+/** customers_marketing_consent/update (SMS) */
+export const webhookSmsConsentSchema = z
+  .object({ id: shopifyId, phone: maybe(z.string()), sms_marketing_consent: maybe(shopifyMarketingConsentSchema) })
+  .loose();

@@ -1,0 +1,51 @@
+/**
+ * Per-field last write wins: names, birthday, address and notes hold the value the customer (or the
+ * shop) wrote last, by the time they acted, whatever order the writes reach the server in.
+ */
+
+/** A write acted at `actedAt` replaces a value stored at `storedAt` only when it is strictly later. */
+export function laterWriteWins(actedAt: Date, storedAt: Date | null): boolean {
+  return storedAt === null || actedAt.getTime() > storedAt.getTime();
+}
+
+/** The profile fields a merge fills in on the survivor (from the merged profile when the survivor had none). */
+export const MERGED_FIELDS = ["first_name", "last_name", "birthday", "postcode", "address1", "time_zone", "note"] as const;
+export type MergedField = (typeof MERGED_FIELDS)[number];
+type FieldValues = Partial<Record<MergedField, string | null>>;
+
+export interface UndoFieldsInput {
+  /** The survivor and the merged profile as the merge found them (its snapshot). */
+  survivorBefore: FieldValues;
+  mergedBefore: FieldValues;
+  survivorBeforeTimes: Record<string, string>;
+  /** The survivor now, with the per-field write times it holds. */
+  current: FieldValues;
+  currentTimes: Record<string, string>;
+  mergedAt: Date;
+}
+
+/**
+ * The survivor's fields after a merge is undone. Restoring the snapshot is a write of what the survivor
+ * held at merge time; a field written since the merge is a later write and wins (last write wins). A field
+ * was written since when it has a write time after the merge (a tablet edit, even of the same value) or
+ * no longer holds what the merge left (Shopify's customer record, which carries no write time).
+ */
+export function survivorFieldsAfterUndo(input: UndoFieldsInput): { values: Record<MergedField, string | null>; times: Record<string, string> } {
+  const values = {} as Record<MergedField, string | null>;
+  const times: Record<string, string> = { ...input.currentTimes };
+  for (const field of MERGED_FIELDS) {
+    const leftByMerge = input.survivorBefore[field] ?? input.mergedBefore[field] ?? null;
+    const now = input.current[field] ?? null;
+    const writtenAt = input.currentTimes[field] ? new Date(input.currentTimes[field]) : null;
+    const writtenSince = now !== leftByMerge || (writtenAt !== null && writtenAt.getTime() > input.mergedAt.getTime());
+    if (writtenSince) {
+      values[field] = now;
+      continue;
+    }
+    values[field] = input.survivorBefore[field] ?? null;
+    const before = input.survivorBeforeTimes[field];
+    if (before) times[field] = before;
+    else delete times[field];
+  }
+  return { values, times };
+}
