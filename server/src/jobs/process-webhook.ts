@@ -30,6 +30,8 @@ export function webhookJobHandler(clock: () => Date, compliance: ComplianceHandl
     switch (delivery.topic) {
       case "app/uninstalled":
         await tx.execute(sql`UPDATE shops SET uninstalled_at = ${now} WHERE shop_id = ${job.shop_id}`);
+        // Shopify revoked the access token with the uninstall; a reinstall exchanges a new one.
+        await tx.execute(sql`DELETE FROM shopify_connections WHERE shop_id = ${job.shop_id}`);
         break;
       case "customers/redact":
         await compliance.customerRedact(tx, shop, payload, now);

@@ -40,5 +40,8 @@ export const sessionAuth = createMiddleware<AppEnv>(async (c, next) => {
     await ensureShop(db.db, shopId);
     known.add(shopId);
   }
+  // The shop's first verified session token is exchanged for its Admin API token (once; cached after).
+  const { shopify } = c.get("deps");
+  if (shopify) await shopify.ensureConnected(shopId, token);
   await next();
 });

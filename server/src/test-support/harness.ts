@@ -1,6 +1,6 @@
 import { signSessionToken } from "../auth/session-token";
 import { signWebhook } from "../auth/webhook-hmac";
-import type { Config } from "../config";
+import { DEMO_TOKEN_KEY, SHOPIFY_API_VERSION, type Config } from "../config";
 import type { RateLimits } from "../middleware/rate-limit";
 import { jsonLogger, silentLogger, type Logger } from "../http/logger";
 import { createRuntime, type Runtime } from "../runtime";
@@ -45,7 +45,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  opts: { kind?: TestDbKind; clock?: TestClock; rateLimits?: RateLimits; log?: Logger; queueBatchSize?: number; sites?: Config["sites"] } = {},
+  opts: { kind?: TestDbKind; clock?: TestClock; rateLimits?: RateLimits; log?: Logger; queueBatchSize?: number; sites?: Config["sites"]; shopifyAdminOrigin?: string } = {},
 ): Promise<TestServer> {
   const clock = opts.clock ?? testClock();
   const database = await openTestDatabase(opts.kind);
@@ -59,6 +59,7 @@ export async function startTestServer(
     devSecret: false,
     rateLimits: opts.rateLimits,
     sites: opts.sites,
+    ...(opts.shopifyAdminOrigin ? { shopify: { adminOrigin: opts.shopifyAdminOrigin, tokenKey: DEMO_TOKEN_KEY, apiVersion: SHOPIFY_API_VERSION } } : {}),
   };
   const runtime = await createRuntime(config, { log: opts.log ?? (process.env.C360_TEST_LOG ? jsonLogger() : silentLogger), clock, database, startWorkers: false, queueLockSeconds: 1, queueBatchSize: opts.queueBatchSize });
   const token = (shopId = SHOP_A, o: { staffId?: string } = {}) =>

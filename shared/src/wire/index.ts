@@ -8,3 +8,4 @@ export * from "./identity";
 export * from "./gate";
 export * from "./dashboard";
 export * from "./customer-record";
+export * from "./shopify-admin";
