@@ -22,6 +22,7 @@ import { settingsRoutes } from "./routes/settings";
 import { webhookAdminRoutes } from "./routes/webhook-admin";
 import { webhookRoutes } from "./routes/webhooks";
 import { dashboardRoutes } from "./routes/dashboard";
+import { shopifyRoutes } from "./shopify/routes";
 
 /** Runs a middleware inside another's `next`, keeping the response it may answer with (e.g. a 429). */
 async function thenRespond(c: Context<AppEnv>, result: Promise<Response | void>): Promise<void> {
@@ -93,5 +94,6 @@ export function buildApp(deps: AppDeps) {
   app.route("/api/gdpr", gdprRoutes);
   app.route("/api/webhooks", webhookAdminRoutes);
   app.route("/api", dashboardRoutes);
+  app.route("/api/shopify", shopifyRoutes);
   return app;
 }

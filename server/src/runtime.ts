@@ -8,6 +8,7 @@ import { RECOMPUTE_SHOP, recomputeShopJobHandler, scheduleNightlyRecompute } fro
 import { complianceHandlers } from "./services/gdpr";
 import { ShopifyAdmin } from "./shopify/admin";
 import { shopifyJobHandlers } from "./shopify/jobs";
+import { startBackfill } from "./shopify/backfill";
 
 export interface Runtime {
   db: Database;
@@ -35,6 +36,8 @@ export async function createRuntime(
     [RECOMPUTE_SHOP]: recomputeShopJobHandler(clock),
     ...(shopify ? shopifyJobHandlers(shopify, clock) : {}),
   };
+  // A shop's first connection brings in its history (customers, then orders) by bulk operations.
+  if (shopify) shopify.onFirstConnect = async (shopId) => void (await startBackfill(db.db, shopId, clock()), queue.kick());
   const batchHandlers = { webhook: webhookBatchHandler(clock, complianceHandlers(clock)) };
   const queue = new JobQueue(db.db, { clock, handlers, batchHandlers, log: opts.log, lockSeconds: opts.queueLockSeconds ?? config.queueLockSeconds ?? 30, batchSize: opts.queueBatchSize });
   const app = buildApp({ db, config, queue, clock, log: opts.log, ...(shopify ? { shopify } : {}) });

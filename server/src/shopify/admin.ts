@@ -2,7 +2,7 @@ import { createAdminApiClient } from "@shopify/admin-api-client";
 import { throttleWaitMs, type GraphqlCost } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Config, ShopifyConfig } from "../config";
-import type { Database } from "../db/client";
+import type { Database, Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
 import type { Logger } from "../http/logger";
 import { decryptToken, encryptToken } from "./token-crypto";
@@ -131,18 +131,18 @@ export class ShopifyAdmin {
   }
 
   /** The shop's stored access token, decrypted; null when the shop has none. */
-  async accessToken(shopId: string): Promise<string | null> {
+  async accessToken(shopId: string, q: Queryable = this.db.db): Promise<string | null> {
     const [row] = await queryRows<{ access_token_encrypted: string }>(
-      this.db.db,
+      q,
       sql`SELECT access_token_encrypted FROM shopify_connections WHERE shop_id = ${shopId}`,
     );
     return row ? decryptToken(this.config.shopify.tokenKey, shopId, row.access_token_encrypted) : null;
   }
 
   /** Forgets a shop's token (app/uninstalled, or Shopify answering 401): the next session token re-exchanges. */
-  async disconnect(shopId: string): Promise<void> {
+  async disconnect(shopId: string, q: Queryable = this.db.db): Promise<void> {
     this.connected.delete(shopId);
-    await this.db.db.execute(sql`DELETE FROM shopify_connections WHERE shop_id = ${shopId}`);
+    await q.execute(sql`DELETE FROM shopify_connections WHERE shop_id = ${shopId}`);
   }
 
   /** Forgets only this process's memory of the shop being connected (the row was deleted elsewhere). */
@@ -153,9 +153,10 @@ export class ShopifyAdmin {
   /**
    * One Admin GraphQL call through Shopify's client. THROTTLED becomes {@link ShopifyThrottled} with the wait
    * the answer's throttleStatus implies; 401 forgets the token; any other error throws with Shopify's message.
+   * A job passes its transaction as `q` (PGlite has one connection: a second one would wait on the job's).
    */
-  async graphql<T>(shopId: string, query: string, variables?: Record<string, unknown>): Promise<GraphqlAnswer<T>> {
-    const accessToken = await this.accessToken(shopId);
+  async graphql<T>(shopId: string, query: string, variables?: Record<string, unknown>, q: Queryable = this.db.db): Promise<GraphqlAnswer<T>> {
+    const accessToken = await this.accessToken(shopId, q);
     if (!accessToken) throw new ShopifyNotConnected(shopId, "no access token yet");
     const client = createAdminApiClient({
       storeDomain: shopId,
@@ -173,7 +174,7 @@ export class ShopifyAdmin {
         throw new ShopifyThrottled(cost ? throttleWaitMs(cost) : 1000);
       }
       if (errors.networkStatusCode === 401) {
-        await this.disconnect(shopId);
+        await this.disconnect(shopId, q);
         throw new ShopifyNotConnected(shopId, "Shopify answered 401 (token revoked or app uninstalled)");
       }
       const detail = gql.map((e) => e.message).filter(Boolean).join("; ") || errors.message || "unknown error";

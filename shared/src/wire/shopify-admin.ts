@@ -118,7 +118,8 @@ export function consentWriteBack(row: { channel: string; action: "granted" | "re
     marketingState,
     marketingOptInLevel: "SINGLE_OPT_IN",
     consentUpdatedAt: row.actedAt.toISOString(),
-    ...(row.locationId ? { sourceLocationId: `gid://shopify/Location/${row.locationId}` } : {}),
+    // Only a Shopify location (numeric ID) is named; a tablet's own location label is not one.
+    ...(row.locationId && /^\d+$/.test(row.locationId) ? { sourceLocationId: `gid://shopify/Location/${row.locationId}` } : {}),
   };
   // A global unsubscribe ("all") reaches both channels Shopify keeps; a grant is always for one channel.
   const channels = row.channel === "all" ? (row.action === "revoked" ? ["email", "sms"] : []) : [row.channel];
