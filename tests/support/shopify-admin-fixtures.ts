@@ -114,7 +114,7 @@ export const orderNode = (o: StandInOrder, nested = true) => ({
   updatedAt: o.updatedAt,
   cancelledAt: o.cancelledAt,
   sourceName: o.sourceName,
-  physicalLocation: o.locationId ? { id: gid("Location", o.locationId) } : null,
+  retailLocation: o.locationId ? { id: gid("Location", o.locationId) } : null,
   currentTotalPriceSet: money(o.total, o.currency),
   customer: o.customerId ? { id: gid("Customer", o.customerId) } : null,
   ...(nested ? { lineItems: { nodes: o.lineItems.map((l) => lineItemNode(l, o.currency)) } } : {}),

@@ -126,7 +126,7 @@ export class ShopifyAdminStandIn {
     const token = `shpat_${randomUUID().replace(/-/g, "")}`;
     this.tokens.set(token, shop);
     this.exchanges.push({ shop, token });
-    send(res, 200, { access_token: token, scope: "read_customers,write_customers,read_orders" });
+    send(res, 200, { access_token: token, scope: "read_customers,write_customers,read_orders,read_all_orders,read_locations" });
   }
 
   private graphql(query: string, variables: Record<string, unknown>, res: ServerResponse) {

@@ -6,7 +6,7 @@ const CUSTOMER_FIELDS = `id legacyResourceId firstName lastName email phone crea
   smsMarketingConsent { marketingState marketingOptInLevel consentUpdatedAt }`;
 
 const ORDER_FIELDS = `id legacyResourceId email phone createdAt updatedAt cancelledAt sourceName
-  physicalLocation { id }
+  retailLocation { id }
   currentTotalPriceSet { shopMoney { amount currencyCode } }
   customer { id }`;
 

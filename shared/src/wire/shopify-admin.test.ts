@@ -39,7 +39,7 @@ describe("Admin GraphQL records read as webhook payloads", () => {
       sourceName: "pos",
       email: "bob@example.com",
       currentTotalPriceSet: { shopMoney: { amount: "598.94", currencyCode: "USD" } },
-      physicalLocation: { id: "gid://shopify/Location/655441491" },
+      retailLocation: { id: "gid://shopify/Location/655441491" },
       customer: { id: "gid://shopify/Customer/207119551" },
       lineItems: { nodes: [{ id: "gid://shopify/LineItem/466157049", title: "IPod Nano - 8gb", quantity: 1, product: { id: "gid://shopify/Product/632910392" }, originalUnitPriceSet: { shopMoney: { amount: "199.00" } } }] },
     });

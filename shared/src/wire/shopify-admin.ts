@@ -72,7 +72,7 @@ export function adminOrderToWebhook(node: Obj, children: { lineItems?: Obj[]; cu
     total_price: total?.amount ?? "0",
     currency: total?.currencyCode ?? text(node.currencyCode) ?? "USD",
     source_name: text(node.sourceName),
-    location_id: idFromGid(obj(node.physicalLocation)?.id ?? obj(node.retailLocation)?.id),
+    location_id: idFromGid(obj(node.retailLocation)?.id ?? obj(node.physicalLocation)?.id),
     created_at: text(node.createdAt),
     updated_at: text(node.updatedAt) ?? text(node.createdAt),
     cancelled_at: text(node.cancelledAt),
