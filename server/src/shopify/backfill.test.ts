@@ -41,7 +41,7 @@ describe(`backfill from Shopify bulk operations (${dbLabel()})`, () => {
     await shopify.stop();
   });
 
-  it("shows a failed bulk operation with its reason, and a retry completes", async () => {
+  it("shows a failed bulk operation with its reason, and a retry completes", { timeout: 180_000 }, async () => {
     await start(30, 60);
     shopify.failNextBulk = true;
     await t.api("GET", "/api/settings"); // first request: exchange and the install backfill
