@@ -43,6 +43,9 @@ export class ShopifyAdminStandIn {
   readonly exchanges: { shop: string; token: string }[] = [];
   readonly consentUpdates: ConsentUpdate[] = [];
   readonly createdCustomers: string[] = [];
+  /** App-owned metafields by customer ID, `namespace.key` → value; and how many metafieldsSet calls came. */
+  readonly metafields = new Map<string, Record<string, string>>();
+  metafieldsSetCalls = 0;
   readonly bulkOperations: BulkOperation[] = [];
   /** Every GraphQL request's operation, in arrival order, with whether it was throttled. */
   readonly calls: { op: string; throttled: boolean }[] = [];
@@ -188,6 +191,18 @@ export class ShopifyAdminStandIn {
         else c.emailMarketingConsent = state;
         this.consentUpdates.push({ customerId: c.id, channel, marketingState: consent.marketingState, consentUpdatedAt: consent.consentUpdatedAt ?? null, sourceLocationId: consent.sourceLocationId ?? null });
         return { [op]: { customer: customerNode(c), userErrors: [] } };
+      }
+      case "metafieldsSet": {
+        const list = (v.metafields ?? []) as { ownerId: string; namespace: string; key: string; type: string; value: string }[];
+        this.metafieldsSetCalls++;
+        if (list.length > 25) return { metafieldsSet: { metafields: null, userErrors: [userError("metafields", "Exceeded the maximum metafields input limit of 25.")] } };
+        const missing = list.findIndex((m) => !this.customers.has(idOf(m.ownerId)));
+        if (missing >= 0) return { metafieldsSet: { metafields: null, userErrors: [userError(`metafields.${missing}.ownerId`, "Owner does not exist")] } };
+        for (const m of list) {
+          const id = idOf(m.ownerId);
+          this.metafields.set(id, { ...this.metafields.get(id), [`${m.namespace}.${m.key}`]: m.value });
+        }
+        return { metafieldsSet: { metafields: list.map((m) => ({ key: m.key })), userErrors: [] } };
       }
       case "bulkOperationRunQuery": {
         if (this.bulkOperations.some((b) => b.status === "CREATED" || b.status === "RUNNING")) {

@@ -499,3 +499,16 @@ export const shopifyBackfills = pgTable(
   },
   (t) => [primaryKey({ columns: [t.shopId, t.id] })],
 );
+
+/** The loyalty points and tier last written to a customer's app-owned metafields: only changes are sent again. */
+export const shopifyLoyaltyWritten = pgTable(
+  "shopify_loyalty_written",
+  {
+    shopId: text("shop_id").notNull(),
+    shopifyCustomerId: text("shopify_customer_id").notNull(),
+    points: integer("points").notNull(),
+    tier: text("tier").notNull(),
+    writtenAt: ts("written_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.shopifyCustomerId] })],
+);

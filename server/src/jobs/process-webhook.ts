@@ -7,6 +7,7 @@ import { loadShop } from "../services/shop";
 import { sqlTextArray } from "../services/sql-arrays";
 import type { ComplianceHandlers } from "../services/compliance";
 import type { BatchJobHandler, Job, JobHandler } from "./queue";
+import { scheduleLoyaltyWrite } from "../shopify/loyalty-metafields";
 
 interface StoredDelivery {
   delivery_id: string;
@@ -91,6 +92,8 @@ export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHan
 }
 
 async function markProcessed(tx: Tx, shopId: string, refs: string[], now: Date) {
+  // Orders change loyalty: a batched write of changed points and tiers to Shopify follows (connected shops).
+  await scheduleLoyaltyWrite(tx, shopId, now);
   await tx.execute(sql`UPDATE webhook_deliveries SET status = 'processed', processed_at = ${now}
     WHERE shop_id = ${shopId} AND delivery_id = ANY(${sqlTextArray(refs)})`);
 }

@@ -9,6 +9,7 @@ import { ShopifyCallFailed, type ShopifyAdmin } from "./admin";
 import { enqueueShopifyJobs, SHOPIFY_JOBS } from "./enqueue";
 import { BULK_CUSTOMERS, BULK_ORDERS, BULK_RUN, BULK_STATUS } from "./queries";
 import { jsonlLines } from "./jsonl";
+import { scheduleLoyaltyWrite } from "./loyalty-metafields";
 
 /** Lines of a bulk result ingested per job (one transaction): a few seconds of work, then the shop lock is free again. */
 export const BACKFILL_CHUNK_LINES = 5000;
@@ -173,4 +174,5 @@ async function readChunk(tx: Tx, shopId: string, row: BackfillRow, phase: Phase,
     return next(tx, shopId, `${row.id}:run:orders`, now);
   }
   await update(tx, shopId, row.id, { status: "completed", finishedAt: now });
+  await scheduleLoyaltyWrite(tx, shopId, now);
 }

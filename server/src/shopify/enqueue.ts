@@ -7,6 +7,7 @@ export const SHOPIFY_JOBS = {
   consent: "shopify.consent",
   customer: "shopify.customer",
   backfill: "shopify.backfill",
+  loyalty: "shopify.loyalty",
 } as const;
 
 /** Admin API jobs wait out throttling and outages: more attempts than a webhook job before a dead letter. */

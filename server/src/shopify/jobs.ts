@@ -7,6 +7,7 @@ import { recordProfileChange } from "../services/shop";
 import { ShopifyAdmin, ShopifyCallFailed } from "./admin";
 import { backfillJobHandler } from "./backfill";
 import { SHOPIFY_JOBS } from "./enqueue";
+import { loyaltyJobHandler } from "./loyalty-metafields";
 import { CUSTOMER_CREATE, EMAIL_CONSENT_UPDATE, FIND_CUSTOMER, SMS_CONSENT_UPDATE } from "./queries";
 
 interface UserError {
@@ -96,5 +97,6 @@ export function shopifyJobHandlers(admin: ShopifyAdmin, clock: () => Date): Reco
     [SHOPIFY_JOBS.consent]: consentJob(admin, clock),
     [SHOPIFY_JOBS.customer]: customerJob(admin, clock),
     [SHOPIFY_JOBS.backfill]: backfillJobHandler(admin, clock),
+    [SHOPIFY_JOBS.loyalty]: loyaltyJobHandler(admin, clock),
   };
 }

@@ -49,3 +49,8 @@ export const BULK_RUN = `mutation RunBulk($query: String!) {
 export const BULK_STATUS = `query BulkStatus($id: ID!) {
   node(id: $id) { ... on BulkOperation { id status errorCode objectCount url partialDataUrl } }
 }`;
+
+/** Loyalty on the customer as app-owned metafields (`$app:loyalty`), at most 25 metafields per call. */
+export const METAFIELDS_SET = `mutation LoyaltyMetafields($metafields: [MetafieldsSetInput!]!) {
+  metafieldsSet(metafields: $metafields) { metafields { key } userErrors { field message } }
+}`;

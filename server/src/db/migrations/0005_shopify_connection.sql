@@ -20,3 +20,12 @@ CREATE TABLE "shopify_backfills" (
 	"finished_at" timestamp with time zone,
 	CONSTRAINT "shopify_backfills_shop_id_id_pk" PRIMARY KEY("shop_id","id")
 );
+--> statement-breakpoint
+CREATE TABLE "shopify_loyalty_written" (
+	"shop_id" text NOT NULL,
+	"shopify_customer_id" text NOT NULL,
+	"points" integer NOT NULL,
+	"tier" text NOT NULL,
+	"written_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "shopify_loyalty_written_shop_id_shopify_customer_id_pk" PRIMARY KEY("shop_id","shopify_customer_id")
+);
