@@ -254,3 +254,36 @@ export const getAgencyRollup = () => get<AgencyRollup>(`/api/agency/rollup`);
 /** This shop lets a Shopify user (an agency) see its dashboard figures in their roll-up. */
 export const grantAgencyUser = (userId: string) => send<{ shopId: string; userId: string }>("POST", `/api/agency/grants`, { userId: userId.trim() });
 export const revokeAgencyUser = (userId: string) => send<null>("DELETE", `/api/agency/grants/${id(userId.trim())}`);
+
+/** The Shopify connection: backfill progress ("Sync from Shopify") and Admin API jobs waiting or failed. */
+export interface ShopifyBackfill {
+  id: string;
+  status: string;
+  customers: number;
+  orders: number;
+  linesRead: number;
+  linesTotal: number | null;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  elapsedSeconds: number;
+}
+export interface ShopifyJob {
+  id?: string;
+  kind: string;
+  ref: string;
+  attempts: number;
+  lastError: string | null;
+  retryAt?: string | null;
+  failedAt?: string;
+}
+export interface ShopifyStatus {
+  connected: boolean;
+  scope: string | null;
+  connectedAt: string | null;
+  backfill: ShopifyBackfill | null;
+  pendingJobs: ShopifyJob[];
+  failedJobs: ShopifyJob[];
+}
+export const shopifyStatus = () => get<ShopifyStatus>(`/api/shopify/status`);
+export const syncFromShopify = () => send<{ backfill: ShopifyBackfill; started: boolean }>("POST", `/api/shopify/backfill`);

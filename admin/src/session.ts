@@ -27,9 +27,11 @@ export function withoutToken(search: string): string {
 interface AppBridge {
   idToken(): Promise<string>;
 }
+/** App Bridge only when the admin runs framed inside Shopify admin; loaded standalone it has no session to give. */
 const appBridge = (): AppBridge | null => {
   const s = (globalThis as { shopify?: Partial<AppBridge> }).shopify;
-  return typeof s?.idToken === "function" ? (s as AppBridge) : null;
+  const framed = typeof window !== "undefined" && window.top !== window.self;
+  return framed && typeof s?.idToken === "function" ? (s as AppBridge) : null;
 };
 
 export const embedded = () => appBridge() !== null;

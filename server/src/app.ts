@@ -23,6 +23,8 @@ import { settingsRoutes } from "./routes/settings";
 import { webhookAdminRoutes } from "./routes/webhook-admin";
 import { webhookRoutes } from "./routes/webhooks";
 import { dashboardRoutes } from "./routes/dashboard";
+import { shopifyRoutes } from "./shopify/routes";
+import { redirectKeepingLaunchParams } from "./shopify/embedded";
 
 /** Runs a middleware inside another's `next`, keeping the response it may answer with (e.g. a 429). */
 async function thenRespond(c: Context<AppEnv>, result: Promise<Response | void>): Promise<void> {
@@ -64,7 +66,7 @@ export function buildApp(deps: AppDeps) {
   app.use("*", requestLog);
 
   app.get("/healthz", (c) => c.json({ ok: true, database: deps.db.kind }));
-  app.get("/", (c) => c.redirect("/admin/"));
+  app.get("/", (c) => redirectKeepingLaunchParams(c, "/admin/"));
   for (const site of deps.config.sites ?? SITES) mountStaticSite(app, site);
 
   app.use("/webhooks/*", limit(BODY_LIMITS.webhook));
@@ -97,5 +99,6 @@ export function buildApp(deps: AppDeps) {
   app.route("/api/gdpr", gdprRoutes);
   app.route("/api/webhooks", webhookAdminRoutes);
   app.route("/api", dashboardRoutes);
+  app.route("/api/shopify", shopifyRoutes);
   return app;
 }

@@ -16,6 +16,12 @@ const envSchema = z.object({
   C360_QUEUE_LOCK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   C360_RATE_LIMIT_SHOP: z.coerce.number().int().min(1).optional(),
   C360_RATE_LIMIT_DEVICE: z.coerce.number().int().min(1).optional(),
+  NODE_ENV: z.string().optional(),
+  C360_SHOPIFY_ADMIN_ORIGIN: z.string().url("C360_SHOPIFY_ADMIN_ORIGIN must be an origin like http://127.0.0.1:9999").optional(),
+  C360_TOKEN_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, "C360_TOKEN_ENCRYPTION_KEY must be 32 random bytes in base64 (openssl rand -base64 32)")
+    .optional(),
 });
 
 export interface Config {
@@ -32,7 +38,22 @@ export interface Config {
   rateLimits?: RateLimits;
   /** The built front ends to serve; defaults to `SITES` (tests can serve pages they own instead). */
   sites?: readonly StaticSite[];
+  /** Admin API access (token exchange, GraphQL); absent: the app never calls Shopify (demo, most tests). */
+  shopify?: ShopifyConfig;
 }
+
+export interface ShopifyConfig {
+  /** Replaces https://{shop} for every Admin API and token call (tests and local development only). */
+  adminOrigin: string | null;
+  /** AES-256-GCM key for access tokens at rest. */
+  tokenKey: Uint8Array;
+  apiVersion: string;
+}
+
+/** The Admin API version every call uses; the same as the webhook subscriptions in shopify.app.toml. */
+export const SHOPIFY_API_VERSION = "2025-07";
+/** Dev and test only: a well-known token key, refused when NODE_ENV=production. */
+export const DEMO_TOKEN_KEY = new Uint8Array(32).fill(7);
 
 /** Only for `--demo` runs: a well-known secret so the printed dev session token works out of the box. */
 export const DEV_API_SECRET = "c360-dev-secret-do-not-use-in-production";
@@ -47,7 +68,24 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { demo: boolean }): Con
   if (!e.SHOPIFY_API_SECRET && !opts.demo) {
     throw new Error("SHOPIFY_API_SECRET is not set: the server cannot verify session tokens or webhooks without it");
   }
+  const production = e.NODE_ENV === "production";
+  if (production && e.C360_SHOPIFY_ADMIN_ORIGIN) {
+    throw new Error("C360_SHOPIFY_ADMIN_ORIGIN is for tests and local development; it is refused when NODE_ENV=production");
+  }
+  if (production && e.SHOPIFY_API_SECRET && !e.C360_TOKEN_ENCRYPTION_KEY) {
+    throw new Error("C360_TOKEN_ENCRYPTION_KEY is not set: Admin API tokens cannot be stored without it in production");
+  }
+  // A real app secret (or a stand-in origin) means Shopify is there to talk to; a --demo run never calls it.
+  const talksToShopify = Boolean(e.C360_SHOPIFY_ADMIN_ORIGIN) || (Boolean(e.SHOPIFY_API_SECRET) && Boolean(e.SHOPIFY_API_KEY));
+  const shopify: ShopifyConfig | undefined = talksToShopify
+    ? {
+        adminOrigin: e.C360_SHOPIFY_ADMIN_ORIGIN ? new URL(e.C360_SHOPIFY_ADMIN_ORIGIN).origin : null,
+        tokenKey: e.C360_TOKEN_ENCRYPTION_KEY ? new Uint8Array(Buffer.from(e.C360_TOKEN_ENCRYPTION_KEY, "base64")) : DEMO_TOKEN_KEY,
+        apiVersion: SHOPIFY_API_VERSION,
+      }
+    : undefined;
   return {
+    ...(shopify ? { shopify } : {}),
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     apiKey: e.SHOPIFY_API_KEY,

@@ -6,10 +6,15 @@ import { webhookBatchHandler, webhookJobHandler } from "./jobs/process-webhook";
 import { JobQueue, type JobHandler } from "./jobs/queue";
 import { RECOMPUTE_SHOP, recomputeShopJobHandler, scheduleNightlyRecompute } from "./jobs/recompute-shop";
 import { complianceHandlers } from "./services/gdpr";
+import { ShopifyAdmin } from "./shopify/admin";
+import { shopifyJobHandlers } from "./shopify/jobs";
+import { startBackfill } from "./shopify/backfill";
 
 export interface Runtime {
   db: Database;
   queue: JobQueue;
+  /** Admin API access when the config talks to Shopify. */
+  shopify?: ShopifyAdmin;
   app: ReturnType<typeof buildApp>;
   /** Schedules the nightly whole-shop recompute of every shop (idempotent per shop and date); runs on a timer with the workers. */
   scheduleNightly(): Promise<number>;
@@ -23,13 +28,19 @@ export async function createRuntime(
 ): Promise<Runtime> {
   const db = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite` }));
   const clock = opts.clock ?? (() => new Date());
+  const shopify = config.shopify
+    ? new ShopifyAdmin(db, { apiKey: config.apiKey, apiSecret: config.apiSecret, shopify: config.shopify }, opts.log, clock)
+    : undefined;
   const handlers: Record<string, JobHandler> = {
     webhook: webhookJobHandler(clock, complianceHandlers(clock)),
     [RECOMPUTE_SHOP]: recomputeShopJobHandler(clock),
+    ...(shopify ? shopifyJobHandlers(shopify, clock) : {}),
   };
+  // A shop's first connection brings in its history (customers, then orders) by bulk operations.
+  if (shopify) shopify.onFirstConnect = async (shopId) => void (await startBackfill(db.db, shopId, clock()), queue.kick());
   const batchHandlers = { webhook: webhookBatchHandler(clock, complianceHandlers(clock)) };
   const queue = new JobQueue(db.db, { clock, handlers, batchHandlers, log: opts.log, lockSeconds: opts.queueLockSeconds ?? config.queueLockSeconds ?? 30, batchSize: opts.queueBatchSize });
-  const app = buildApp({ db, config, queue, clock, log: opts.log });
+  const app = buildApp({ db, config, queue, clock, log: opts.log, ...(shopify ? { shopify } : {}) });
   const scheduleNightly = () => scheduleNightlyRecompute(db.db, clock());
   let scheduler: ReturnType<typeof setInterval> | null = null;
   if (opts.startWorkers !== false) {
@@ -43,6 +54,7 @@ export async function createRuntime(
   return {
     db,
     queue,
+    ...(shopify ? { shopify } : {}),
     app,
     scheduleNightly,
     async close() {

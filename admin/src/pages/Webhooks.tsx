@@ -1,5 +1,5 @@
 import { BlockStack, Button, Card, DataTable, Page, Text } from "@shopify/polaris";
-import { deadLetters, retryDeadLetter, webhookHealth } from "../api";
+import { deadLetters, retryDeadLetter, shopifyStatus, syncFromShopify, webhookHealth } from "../api";
 import { BarChart, ErrorBanner, Loading, Notice, useAction, useLoad } from "../ui";
 import { formatDate, humanize } from "../view-model";
 
@@ -7,12 +7,43 @@ import { formatDate, humanize } from "../view-model";
 export function WebhooksPage() {
   const health = useLoad(() => webhookHealth(), []);
   const dead = useLoad(() => deadLetters(), []);
+  const shopify = useLoad(() => shopifyStatus(), []);
   const action = useAction();
+  const backfill = shopify.data?.backfill;
   return (
     <Page title="Webhooks" subtitle="Shopify deliveries and what failed">
       <BlockStack gap="400">
-        <ErrorBanner error={health.error ?? dead.error ?? action.error} />
+        <ErrorBanner error={health.error ?? dead.error ?? shopify.error ?? action.error} />
         <Notice text={action.notice} />
+        <Card>
+          <BlockStack gap="200">
+            <Text as="h2" variant="headingMd">
+              Shopify
+            </Text>
+            <Text as="p">{shopify.data?.connected ? `Connected (${shopify.data.scope ?? "no scopes"}).` : "Not connected to the Admin API yet."}</Text>
+            {backfill ? (
+              <Text as="p" tone={backfill.status === "failed" ? "critical" : undefined}>
+                {`Sync from Shopify: ${humanize(backfill.status)}, ${backfill.customers} customers and ${backfill.orders} orders`}
+                {backfill.linesTotal != null ? `, ${backfill.linesRead} of ${backfill.linesTotal} records read` : ""}
+                {`, ${backfill.elapsedSeconds} s`}
+                {backfill.error ? ` (${backfill.error})` : ""}
+              </Text>
+            ) : null}
+            <Button onClick={() => action.run(() => syncFromShopify(), () => (shopify.reload(), "Sync from Shopify started."))}>
+              {backfill?.status === "failed" ? "Retry sync from Shopify" : "Sync from Shopify"}
+            </Button>
+            {(shopify.data?.pendingJobs.length ?? 0) + (shopify.data?.failedJobs.length ?? 0) > 0 ? (
+              <DataTable
+                columnContentTypes={["text", "text", "numeric", "text"]}
+                headings={["Admin API job", "State", "Attempts", "Last error"]}
+                rows={[
+                  ...(shopify.data?.pendingJobs ?? []).map((j) => [humanize(j.kind), "retrying", j.attempts, j.lastError ?? ""]),
+                  ...(shopify.data?.failedJobs ?? []).map((j) => [humanize(j.kind), "failed (retry below)", j.attempts, j.lastError ?? ""]),
+                ]}
+              />
+            ) : null}
+          </BlockStack>
+        </Card>
         <Card>
           <BlockStack gap="200">
             <Text as="h2" variant="headingMd">

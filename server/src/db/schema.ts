@@ -586,3 +586,47 @@ export const fieldHistory = pgTable(
     index("field_history_profile").on(t.shopId, t.profileId),
   ],
 );
+
+/**
+ * The shop's offline Admin API access token from Shopify's token exchange: one per shop, replaced on
+ * re-exchange, deleted on app/uninstalled. Stored encrypted (AES-256-GCM, key from the environment).
+ */
+export const shopifyConnections = pgTable("shopify_connections", {
+  shopId: text("shop_id").primaryKey(),
+  accessTokenEncrypted: text("access_token_encrypted").notNull(),
+  scope: text("scope"),
+  exchangedAt: ts("exchanged_at").notNull(),
+});
+
+/** A bulk backfill of a shop's customers and orders from the Admin API: progress, failure and where to resume. */
+export const shopifyBackfills = pgTable(
+  "shopify_backfills",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    status: text("status").notNull(),
+    bulkOperationId: text("bulk_operation_id"),
+    resultUrl: text("result_url"),
+    objectCount: bigint("object_count", { mode: "number" }),
+    linesDone: bigint("lines_done", { mode: "number" }).notNull().default(0),
+    customers: bigint("customers", { mode: "number" }).notNull().default(0),
+    orders: bigint("orders", { mode: "number" }).notNull().default(0),
+    error: text("error"),
+    startedAt: ts("started_at").notNull(),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.id] })],
+);
+
+/** The loyalty points and tier last written to a customer's app-owned metafields: only changes are sent again. */
+export const shopifyLoyaltyWritten = pgTable(
+  "shopify_loyalty_written",
+  {
+    shopId: text("shop_id").notNull(),
+    shopifyCustomerId: text("shopify_customer_id").notNull(),
+    points: points("points").notNull(),
+    tier: text("tier").notNull(),
+    writtenAt: ts("written_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.shopifyCustomerId] })],
+);

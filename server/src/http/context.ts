@@ -2,6 +2,7 @@ import type { Config } from "../config";
 import type { Database } from "../db/client";
 import type { JobQueue } from "../jobs/queue";
 import type { Logger } from "./logger";
+import type { ShopifyAdmin } from "../shopify/admin";
 
 export interface AppDeps {
   db: Database;
@@ -9,6 +10,8 @@ export interface AppDeps {
   queue: JobQueue;
   clock: () => Date;
   log: Logger;
+  /** Admin API access; absent when the app does not talk to Shopify (demo, most tests). */
+  shopify?: ShopifyAdmin;
 }
 
 export interface AppEnv {

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { serveStatic } from "@hono/node-server/serve-static";
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
+import { adminShell, redirectKeepingLaunchParams } from "../shopify/embedded";
 import type { AppEnv } from "./context";
 
 /** The built front ends, served by the same server: `pos-companion/dist` at /companion/, `admin/dist` at /admin/. */
@@ -18,7 +19,17 @@ export interface StaticSite {
 
 /** Static files with a single-page-app fallback to index.html; a clear 503 when the site was not built. */
 export function mountStaticSite(app: Hono<AppEnv>, site: StaticSite) {
-  app.get(site.mount, (c) => c.redirect(`${site.mount}/`));
+  app.get(site.mount, (c) => redirectKeepingLaunchParams(c, `${site.mount}/`));
+  // The embedded admin's shell carries the API key for App Bridge and a per-shop frame-ancestors policy.
+  const shell = (c: Context<AppEnv>) => {
+    const index = `${site.dist}/index.html`;
+    if (!existsSync(index)) {
+      return c.json({ error: "not_built", message: `the ${site.name} has not been built; run the product start command` }, 503);
+    }
+    const html = readFileSync(index, "utf8");
+    return site.name === "admin" ? adminShell(c, html) : c.html(html, 200, { "Cache-Control": "no-cache" });
+  };
+  for (const path of [`${site.mount}/`, `${site.mount}/index.html`]) app.get(path, shell);
   if (existsSync(site.dist)) app.use(
     `${site.mount}/*`,
     serveStatic({
@@ -30,11 +41,5 @@ export function mountStaticSite(app: Hono<AppEnv>, site: StaticSite) {
       },
     }),
   );
-  app.get(`${site.mount}/*`, (c) => {
-    const index = `${site.dist}/index.html`;
-    if (!existsSync(index)) {
-      return c.json({ error: "not_built", message: `the ${site.name} has not been built; run the product start command` }, 503);
-    }
-    return c.html(readFileSync(index, "utf8"), 200, { "Cache-Control": "no-cache" });
-  });
+  app.get(`${site.mount}/*`, shell);
 }

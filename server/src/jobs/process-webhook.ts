@@ -10,6 +10,7 @@ import { dropDeliveriesOfRedactedShop, isRedactedShop } from "../services/shop-t
 import { sqlTextArray } from "../services/sql-arrays";
 import type { ComplianceHandlers } from "../services/compliance";
 import type { BatchJobHandler, Job, JobHandler } from "./queue";
+import { scheduleLoyaltyWrite } from "../shopify/loyalty-metafields";
 
 interface StoredDelivery {
   delivery_id: string;
@@ -34,6 +35,8 @@ export function webhookJobHandler(clock: () => Date, compliance: ComplianceHandl
     switch (delivery.topic) {
       case "app/uninstalled":
         await tx.execute(sql`UPDATE shops SET uninstalled_at = ${now} WHERE shop_id = ${job.shop_id}`);
+        // Shopify revoked the access token with the uninstall; a reinstall exchanges a new one.
+        await tx.execute(sql`DELETE FROM shopify_connections WHERE shop_id = ${job.shop_id}`);
         break;
       case "customers/redact":
         await compliance.customerRedact(tx, shop, payload, now);
@@ -137,6 +140,8 @@ async function redactPayloads(tx: Tx, shopId: string, refs: string[]) {
 }
 
 async function markProcessed(tx: Tx, shopId: string, refs: string[], now: Date) {
+  // Orders change loyalty: a batched write of changed points and tiers to Shopify follows (connected shops).
+  await scheduleLoyaltyWrite(tx, shopId, now);
   await tx.execute(sql`UPDATE webhook_deliveries SET status = 'processed', processed_at = ${now}
     WHERE shop_id = ${shopId} AND delivery_id = ANY(${sqlTextArray(refs)})`);
 }

@@ -197,7 +197,9 @@ export class JobQueue {
       });
       return;
     }
-    const delayMs = (this.opts.backoff ?? defaultBackoff)(job.attempts);
+    // A job that knows when to come back (Shopify's cost throttle) says so; others back off exponentially.
+    const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
+    const delayMs = typeof retryAfterMs === "number" ? retryAfterMs : (this.opts.backoff ?? defaultBackoff)(job.attempts);
     const runAt = new Date(now.getTime() + delayMs);
     await this.db.execute(sql`UPDATE jobs SET run_at = ${runAt}, locked_until = NULL,
       last_error = ${message} WHERE shop_id = ${job.shop_id} AND id = ${job.id}`);

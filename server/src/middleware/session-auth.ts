@@ -48,5 +48,8 @@ export const sessionAuth = createMiddleware<AppEnv>(async (c, next) => {
     await recordVerifiedSession(db.db, shopId, issuedAt);
     known.set(shopId, now);
   }
+  // The shop's first verified session token is exchanged for its Admin API token (once; cached after).
+  const { shopify } = c.get("deps");
+  if (shopify) await shopify.ensureConnected(shopId, token);
   await next();
 });

@@ -18,6 +18,7 @@ import { findProfileRow, profileIdByIdentifier, wholeNumberOf } from "../service
 import { registerView } from "../services/register-view";
 import { loadShop } from "../services/shop";
 import { logVisit } from "../services/visits";
+import { importCustomerFromShopify } from "../shopify/register-lookup";
 
 /** Co-purchase rules come from the shop's latest orders only, and are cached per shop for 10 minutes. */
 export const HINT_ORDER_WINDOW = 5000;
@@ -81,9 +82,14 @@ const hintsQuerySchema = z.object({
 /** What the POS extension calls (session token): the register view, visits, checkout hints. */
 export const posRoutes = new Hono<AppEnv>()
   .get("/customers/:shopifyCustomerId", async (c) => {
-    const { db, clock } = c.get("deps");
+    const { db, clock, shopify } = c.get("deps");
     const raw = c.req.param("shopifyCustomerId");
-    const view = await registerView(db, c.get("shopId"), raw, clock());
+    let view = await registerView(db, c.get("shopId"), raw, clock());
+    // Not known here yet: ask Shopify in the same request (a 404 only when Shopify does not know them either).
+    const shopifyId = normalizeShopifyCustomerId(raw);
+    if (!view && shopify && shopifyId && (await importCustomerFromShopify(db, shopify, c.get("shopId"), shopifyId, clock()))) {
+      view = await registerView(db, c.get("shopId"), raw, clock());
+    }
     if (!view) throw notFound(`customer ${raw}`);
     return c.json(view);
   })

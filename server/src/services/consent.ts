@@ -13,6 +13,7 @@ import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
 import { HttpError, notFound } from "../http/errors";
+import { enqueueConsentWriteBack } from "../shopify/enqueue";
 import { refreshConsentFlags } from "./consent-flags";
 import { publishedConsentTexts } from "./consent-texts";
 import { recordProfileChange, type ShopContext } from "./shop";
@@ -157,6 +158,7 @@ export async function appendConsentRow(q: Queryable, shopId: string, row: NewCon
   );
   await q.execute(sql`UPDATE shops SET consent_seq = ${seq}, consent_head_hash = ${hash} WHERE shop_id = ${shopId}`);
   await refreshConsentFlags(q, shopId, [row.profileId]);
+  await enqueueConsentWriteBack(q, shopId, row);
   return stored!;
 }
 

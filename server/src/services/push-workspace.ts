@@ -2,6 +2,7 @@ import { identifierKey, type Identifier, type OwnedProfile } from "@c360/shared"
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
+import { enqueueShopifyJobs, SHOPIFY_JOBS } from "../shopify/enqueue";
 
 /** The fields a device edits, by last write wins (see sync-mutations.ts). */
 export interface ProfileFields {
@@ -200,6 +201,8 @@ export class PushWorkspace {
         SELECT ${shopId}, x.id, x.first_seen_at, ${now}, ${now}, x.first_name, x.last_name, x.birthday, x.note, x.field_times
         FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
           AS x(id text, first_seen_at timestamptz, first_name text, last_name text, birthday text, note text, field_times jsonb)`);
+      // Customers signed up on the tablet are created in Shopify too (when the shop is connected).
+      await enqueueShopifyJobs(q, shopId, SHOPIFY_JOBS.customer, [...this.created.keys()], now);
       this.created.clear();
     }
   }

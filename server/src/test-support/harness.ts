@@ -1,7 +1,7 @@
 import { signSessionToken } from "../auth/session-token";
 import { WEBHOOK_API_VERSION } from "@c360/shared";
 import { signWebhook } from "../auth/webhook-hmac";
-import type { Config } from "../config";
+import { DEMO_TOKEN_KEY, SHOPIFY_API_VERSION, type Config } from "../config";
 import type { RateLimits } from "../middleware/rate-limit";
 import { jsonLogger, silentLogger, type Logger } from "../http/logger";
 import { createRuntime, type Runtime } from "../runtime";
@@ -50,7 +50,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  opts: { kind?: TestDbKind; clock?: TestClock; rateLimits?: RateLimits; log?: Logger; queueBatchSize?: number; sites?: Config["sites"] } = {},
+  opts: { kind?: TestDbKind; clock?: TestClock; rateLimits?: RateLimits; log?: Logger; queueBatchSize?: number; sites?: Config["sites"]; shopifyAdminOrigin?: string } = {},
 ): Promise<TestServer> {
   const clock = opts.clock ?? testClock();
   const database = await openTestDatabase(opts.kind);
@@ -64,6 +64,7 @@ export async function startTestServer(
     devSecret: false,
     rateLimits: opts.rateLimits,
     sites: opts.sites,
+    ...(opts.shopifyAdminOrigin ? { shopify: { adminOrigin: opts.shopifyAdminOrigin, tokenKey: DEMO_TOKEN_KEY, apiVersion: SHOPIFY_API_VERSION } } : {}),
   };
   const runtime = await createRuntime(config, { log: opts.log ?? (process.env.C360_TEST_LOG ? jsonLogger() : silentLogger), clock, database, startWorkers: false, queueLockSeconds: 1, queueBatchSize: opts.queueBatchSize });
   const token = (shopId = SHOP_A, o: { staffId?: string } = {}) =>

@@ -13,3 +13,4 @@ export * from "./customer-record";
 export * from "./webhook-json";
 export * from "./webhook-shop";
 export * from "./redemption";
+export * from "./shopify-admin";

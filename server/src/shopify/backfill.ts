@@ -1,0 +1,178 @@
+import { adminCustomerToWebhook, adminOrderToWebhook } from "@c360/shared";
+import { sql } from "drizzle-orm";
+import type { Db, Tx } from "../db/client";
+import { queryRows } from "../db/rows";
+import type { JobHandler } from "../jobs/queue";
+import { ingestBatch, parseDataEvent, type DataEvent } from "../services/ingest-batch";
+import { loadShop } from "../services/shop";
+import { ShopifyCallFailed, type ShopifyAdmin } from "./admin";
+import { enqueueShopifyJobs, SHOPIFY_JOBS } from "./enqueue";
+import { BULK_CUSTOMERS, BULK_ORDERS, BULK_RUN, BULK_STATUS } from "./queries";
+import { jsonlLines } from "./jsonl";
+import { scheduleLoyaltyWrite } from "./loyalty-metafields";
+
+/** Lines of a bulk result ingested per job (one transaction): a few seconds of work, then the shop lock is free again. */
+export const BACKFILL_CHUNK_LINES = 5000;
+/** How long between two polls of a running bulk operation. */
+export const BULK_POLL_MS = 2000;
+
+type Phase = "customers" | "orders";
+export interface BackfillRow {
+  shop_id: string;
+  id: string;
+  status: string;
+  bulk_operation_id: string | null;
+  result_url: string | null;
+  object_count: number | string | null;
+  lines_done: number | string;
+  customers: number | string;
+  orders: number | string;
+  error: string | null;
+  started_at: Date | string;
+  finished_at: Date | string | null;
+}
+
+export function backfillView(row: BackfillRow, now: Date) {
+  const started = new Date(row.started_at);
+  const finished = row.finished_at ? new Date(row.finished_at) : null;
+  return {
+    id: row.id,
+    status: row.status,
+    customers: Number(row.customers),
+    orders: Number(row.orders),
+    linesRead: Number(row.lines_done),
+    linesTotal: row.object_count == null ? null : Number(row.object_count),
+    error: row.error,
+    startedAt: started.toISOString(),
+    finishedAt: finished?.toISOString() ?? null,
+    elapsedSeconds: Math.round(((finished ?? now).getTime() - started.getTime()) / 1000),
+  };
+}
+
+/**
+ * Starts a backfill unless one is running (answered instead). Steps run as jobs with refs
+ * `<id>:<step>`, each step's state in the backfill row, so a restart resumes where it stopped.
+ */
+export async function startBackfill(db: Db, shopId: string, now: Date): Promise<{ row: BackfillRow; created: boolean }> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`c360:shopify-backfill:${shopId}`}))`);
+    const [running] = await queryRows<BackfillRow>(
+      tx,
+      sql`SELECT * FROM shopify_backfills WHERE shop_id = ${shopId} AND status NOT IN ('completed', 'failed') LIMIT 1`,
+    );
+    if (running) return { row: running, created: false };
+    const id = crypto.randomUUID();
+    const [row] = await queryRows<BackfillRow>(
+      tx,
+      sql`INSERT INTO shopify_backfills (shop_id, id, status, started_at) VALUES (${shopId}, ${id}, 'customers:starting', ${now}) RETURNING *`,
+    );
+    await enqueueShopifyJobs(tx, shopId, SHOPIFY_JOBS.backfill, [`${id}:run:customers`], now);
+    return { row: row!, created: true };
+  });
+}
+
+const next = (tx: Tx, shopId: string, ref: string, at: Date) => enqueueShopifyJobs(tx, shopId, SHOPIFY_JOBS.backfill, [ref], at);
+
+async function update(tx: Tx, shopId: string, id: string, fields: { status: string; bulkId?: string | null; url?: string | null; count?: number | null; error?: string | null; finishedAt?: Date | null }) {
+  await tx.execute(sql`UPDATE shopify_backfills SET status = ${fields.status},
+      bulk_operation_id = ${fields.bulkId === undefined ? sql`bulk_operation_id` : fields.bulkId},
+      result_url = ${fields.url === undefined ? sql`result_url` : fields.url},
+      object_count = ${fields.count === undefined ? sql`object_count` : fields.count},
+      lines_done = ${fields.url === undefined ? sql`lines_done` : 0},
+      error = ${fields.error ?? null}, finished_at = ${fields.finishedAt ?? null}
+    WHERE shop_id = ${shopId} AND id = ${id}`);
+}
+
+/** `shopify.backfill` jobs: run a bulk query, poll it, then ingest its JSONL result in chunks; customers, then orders. */
+export function backfillJobHandler(admin: ShopifyAdmin, clock: () => Date): JobHandler {
+  return async (tx, job) => {
+    const [id, step, phase, arg] = job.ref.split(":") as [string, string, Phase, string | undefined];
+    const [row] = await queryRows<BackfillRow>(tx, sql`SELECT * FROM shopify_backfills WHERE shop_id = ${job.shop_id} AND id = ${id} FOR UPDATE`);
+    if (!row || row.status === "completed" || row.status === "failed") return;
+    const now = clock();
+    if (step === "run") {
+      const { data } = await admin.graphql<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { message: string }[] } }>(
+        job.shop_id,
+        BULK_RUN,
+        { query: phase === "customers" ? BULK_CUSTOMERS : BULK_ORDERS },
+        tx,
+      );
+      const op = data.bulkOperationRunQuery.bulkOperation;
+      // Another bulk query of this app is still running: retried with backoff until Shopify takes ours.
+      if (!op) throw new ShopifyCallFailed(`bulkOperationRunQuery: ${data.bulkOperationRunQuery.userErrors.map((e) => e.message).join("; ")}`);
+      await update(tx, job.shop_id, id, { status: `${phase}:running`, bulkId: op.id, url: null, count: null });
+      await next(tx, job.shop_id, `${id}:poll:${phase}:1`, new Date(now.getTime() + BULK_POLL_MS));
+      return;
+    }
+    if (step === "poll") {
+      const { data } = await admin.graphql<{ node: { status: string; errorCode: string | null; objectCount: string; url: string | null } | null }>(
+        job.shop_id,
+        BULK_STATUS,
+        { id: row.bulk_operation_id },
+        tx,
+      );
+      const op = data.node;
+      if (!op || ["FAILED", "CANCELED", "EXPIRED"].includes(op.status)) {
+        await update(tx, job.shop_id, id, { status: "failed", error: `bulk ${phase} query ${op?.status ?? "vanished"}${op?.errorCode ? ` (${op.errorCode})` : ""}`, finishedAt: now });
+        return;
+      }
+      if (op.status !== "COMPLETED") {
+        await next(tx, job.shop_id, `${id}:poll:${phase}:${Number(arg ?? 0) + 1}`, new Date(now.getTime() + BULK_POLL_MS));
+        return;
+      }
+      await update(tx, job.shop_id, id, { status: `${phase}:reading`, url: op.url, count: Number(op.objectCount) });
+      await next(tx, job.shop_id, `${id}:read:${phase}:0`, now);
+      return;
+    }
+    await readChunk(tx, job.shop_id, row, phase, Number(arg ?? 0), now);
+  };
+}
+
+/**
+ * Ingests the next chunk of a bulk result from line `from`, as the same webhooks replayed would be: an
+ * order with its line items (child lines carrying `__parentId`) is never split between chunks.
+ */
+async function readChunk(tx: Tx, shopId: string, row: BackfillRow, phase: Phase, from: number, now: Date) {
+  let read = 0;
+  let ended = true;
+  const events: DataEvent[] = [];
+  let order: Record<string, unknown> | null = null;
+  let lines: Record<string, unknown>[] = [];
+  const flushOrder = () => {
+    if (order) events.push(parseDataEvent("orders/updated", adminOrderToWebhook(order, { lineItems: lines }))!);
+    order = null;
+    lines = [];
+  };
+  if (row.result_url) {
+    let index = 0;
+    for await (const line of jsonlLines(row.result_url)) {
+      if (index++ < from) continue;
+      const node = JSON.parse(line) as Record<string, unknown>;
+      const child = typeof node.__parentId === "string";
+      if (!child && read >= BACKFILL_CHUNK_LINES) {
+        ended = false;
+        break;
+      }
+      read++;
+      if (phase === "customers") events.push(parseDataEvent("customers/update", adminCustomerToWebhook(node))!);
+      else if (child) lines.push(node);
+      else {
+        flushOrder();
+        order = node;
+      }
+    }
+    flushOrder();
+  }
+  if (events.length > 0) await ingestBatch(tx, await loadShop(tx, shopId, { lock: true }), events, now);
+  const done = from + read;
+  const column = phase === "customers" ? sql`customers` : sql`orders`;
+  await tx.execute(sql`UPDATE shopify_backfills SET lines_done = ${done}, ${column} = ${column} + ${events.length}
+    WHERE shop_id = ${shopId} AND id = ${row.id}`);
+  if (!ended) return next(tx, shopId, `${row.id}:read:${phase}:${done}`, now);
+  if (phase === "customers") {
+    await update(tx, shopId, row.id, { status: "orders:starting" });
+    return next(tx, shopId, `${row.id}:run:orders`, now);
+  }
+  await update(tx, shopId, row.id, { status: "completed", finishedAt: now });
+  await scheduleLoyaltyWrite(tx, shopId, now);
+}
