@@ -13,8 +13,16 @@ export interface StandInCustomer {
   updatedAt: string;
   tags: string[];
   defaultAddress: { address1: string | null; zip: string | null; countryCodeV2: string | null } | null;
-  emailMarketingConsent: { marketingState: string; marketingOptInLevel: string | null; consentUpdatedAt: string | null } | null;
-  smsMarketingConsent: { marketingState: string; marketingOptInLevel: string | null; consentUpdatedAt: string | null } | null;
+  emailMarketingConsent: {
+    marketingState: string;
+    marketingOptInLevel: string | null;
+    consentUpdatedAt: string | null;
+  } | null;
+  smsMarketingConsent: {
+    marketingState: string;
+    marketingOptInLevel: string | null;
+    consentUpdatedAt: string | null;
+  } | null;
 }
 
 export interface StandInOrder {
@@ -44,7 +52,11 @@ export const BOB_NORMAN: StandInCustomer = {
   tags: ["Léon", "Noël"],
   defaultAddress: { address1: "Chestnut Street 92", zip: "40202", countryCodeV2: "US" },
   emailMarketingConsent: { marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: null, consentUpdatedAt: null },
-  smsMarketingConsent: { marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: "SINGLE_OPT_IN", consentUpdatedAt: null },
+  smsMarketingConsent: {
+    marketingState: "NOT_SUBSCRIBED",
+    marketingOptInLevel: "SINGLE_OPT_IN",
+    consentUpdatedAt: null,
+  },
 };
 
 /** Shopify's sample order 450789469 (IPod Nano, POS location 655441491) for Bob Norman. */
@@ -64,7 +76,10 @@ export const BOB_NORMAN_ORDER: StandInOrder = {
 };
 
 /** `customers` customers and `orders` orders spread over them, deterministic, IDs above 2^53. */
-export function generatedShop(customers: number, orders: number): { customers: StandInCustomer[]; orders: StandInOrder[] } {
+export function generatedShop(
+  customers: number,
+  orders: number,
+): { customers: StandInCustomer[]; orders: StandInOrder[] } {
   const base = 706405506930370084n;
   const cs: StandInCustomer[] = [];
   for (let i = 0; i < customers; i++) {
@@ -76,7 +91,11 @@ export function generatedShop(customers: number, orders: number): { customers: S
       email: `customer${i}@mail.example.com`,
       phone: null,
       tags: [],
-      emailMarketingConsent: { marketingState: i % 3 === 0 ? "SUBSCRIBED" : "NOT_SUBSCRIBED", marketingOptInLevel: "SINGLE_OPT_IN", consentUpdatedAt: "2024-01-02T17:00:00Z" },
+      emailMarketingConsent: {
+        marketingState: i % 3 === 0 ? "SUBSCRIBED" : "NOT_SUBSCRIBED",
+        marketingOptInLevel: "SINGLE_OPT_IN",
+        consentUpdatedAt: "2024-01-02T17:00:00Z",
+      },
     });
   }
   const os: StandInOrder[] = [];
@@ -92,7 +111,15 @@ export function generatedShop(customers: number, orders: number): { customers: S
       updatedAt: `2024-0${1 + (i % 9)}-${day}T10:05:00Z`,
       sourceName: i % 2 === 0 ? "pos" : "web",
       total: `${10 + (i % 50)}.00`,
-      lineItems: [{ id: String(866550311766439020n + BigInt(i)), title: `Product ${i % 40}`, quantity: 1, productId: String(788032119674292922n + BigInt(i % 40)), price: `${10 + (i % 50)}.00` }],
+      lineItems: [
+        {
+          id: String(866550311766439020n + BigInt(i)),
+          title: `Product ${i % 40}`,
+          quantity: 1,
+          productId: String(788032119674292922n + BigInt(i % 40)),
+          price: `${10 + (i % 50)}.00`,
+        },
+      ],
     });
   }
   return { customers: cs, orders: os };

@@ -1,6 +1,12 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { customerNode, lineItemNode, orderNode, type StandInCustomer, type StandInOrder } from "./shopify-admin-fixtures";
+import {
+  customerNode,
+  lineItemNode,
+  orderNode,
+  type StandInCustomer,
+  type StandInOrder,
+} from "./shopify-admin-fixtures";
 
 /**
  * A local Shopify Admin API on loopback, following Shopify's documented contract closely enough for the
@@ -66,7 +72,9 @@ export class ShopifyAdminStandIn {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res).catch((e: Error) => send(res, 500, { errors: e.message })));
+    this.server = createServer(
+      (req, res) => void this.handle(req, res).catch((e: Error) => send(res, 500, { errors: e.message })),
+    );
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
     this.origin = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
     return this;
@@ -109,7 +117,10 @@ export class ShopifyAdminStandIn {
     if (req.method === "POST" && url.pathname === "/admin/oauth/access_token") return this.tokenExchange(body, res);
     if (req.method === "POST" && /^\/admin\/api\/[\w-]+\/graphql\.json$/.test(url.pathname)) {
       const shop = this.tokens.get(String(req.headers["x-shopify-access-token"] ?? ""));
-      if (!shop) return send(res, 401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+      if (!shop)
+        return send(res, 401, {
+          errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
+        });
       return this.graphql(String(body.query ?? ""), (body.variables ?? {}) as Record<string, unknown>, res);
     }
     send(res, 404, { errors: "Not Found" });
@@ -125,29 +136,54 @@ export class ShopifyAdminStandIn {
       body.requested_token_type === "urn:shopify:params:oauth:token-type:offline-access-token";
     const claims = ok ? verifyHs256(String(body.subject_token ?? ""), this.opts.apiSecret) : null;
     const shop = typeof claims?.dest === "string" ? new URL(claims.dest).hostname : null;
-    if (!shop || claims?.aud !== this.opts.apiKey) return send(res, 400, { error: "invalid_subject_token", error_description: "session token is not valid" });
+    if (!shop || claims?.aud !== this.opts.apiKey)
+      return send(res, 400, { error: "invalid_subject_token", error_description: "session token is not valid" });
     const token = `shpat_${randomUUID().replace(/-/g, "")}`;
     this.tokens.set(token, shop);
     this.exchanges.push({ shop, token });
-    send(res, 200, { access_token: token, scope: "read_customers,write_customers,read_orders,read_all_orders,read_locations" });
+    send(res, 200, {
+      access_token: token,
+      scope: "read_customers,write_customers,read_orders,read_all_orders,read_locations",
+    });
   }
 
   private graphql(query: string, variables: Record<string, unknown>, res: ServerResponse) {
     const op = operationOf(query);
-    const requested = op === "bulkOperationRunQuery" ? COST.bulk : query.trimStart().startsWith("mutation") ? COST.mutation : COST.query;
+    const requested =
+      op === "bulkOperationRunQuery"
+        ? COST.bulk
+        : query.trimStart().startsWith("mutation")
+          ? COST.mutation
+          : COST.query;
     const available = this.bucket();
-    const throttleStatus = () => ({ maximumAvailable: MAX_POINTS, currentlyAvailable: Math.floor(this.available), restoreRate: RESTORE_RATE });
+    const throttleStatus = () => ({
+      maximumAvailable: MAX_POINTS,
+      currentlyAvailable: Math.floor(this.available),
+      restoreRate: RESTORE_RATE,
+    });
     if (available < requested) {
       this.calls.push({ op, throttled: true });
       return send(res, 200, {
-        errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
-        extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus() } },
+        errors: [
+          {
+            message: "Throttled",
+            extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
+          },
+        ],
+        extensions: {
+          cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus() },
+        },
       });
     }
     this.available -= requested;
     this.calls.push({ op, throttled: false });
     const data = this.resolve(op, query, variables);
-    send(res, 200, { data, extensions: { cost: { requestedQueryCost: requested, actualQueryCost: requested, throttleStatus: throttleStatus() } } });
+    send(res, 200, {
+      data,
+      extensions: {
+        cost: { requestedQueryCost: requested, actualQueryCost: requested, throttleStatus: throttleStatus() },
+      },
+    });
   }
 
   private resolve(op: string, query: string, v: Record<string, unknown>): unknown {
@@ -156,24 +192,51 @@ export class ShopifyAdminStandIn {
       case "customer": {
         const c = this.customers.get(idOf(v.id));
         if (!c) return { customer: null };
-        const orders = [...this.orders.values()].filter((o) => o.customerId === c.id).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-        return { customer: { ...customerNode(c), orders: { nodes: orders.slice(0, Number(v.orders ?? 50)).map((o) => orderNode(o)) } } };
+        const orders = [...this.orders.values()]
+          .filter((o) => o.customerId === c.id)
+          .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+        return {
+          customer: {
+            ...customerNode(c),
+            orders: { nodes: orders.slice(0, Number(v.orders ?? 50)).map((o) => orderNode(o)) },
+          },
+        };
       }
       case "customers": {
         const q = String(v.query ?? "");
         const email = /email:"?([^"\s]+)"?/.exec(q)?.[1];
         const phone = /phone:"?([^"\s]+)"?/.exec(q)?.[1];
-        const found = [...this.customers.values()].filter((c) => (email && c.email === email) || (phone && c.phone === phone));
+        const found = [...this.customers.values()].filter(
+          (c) => (email && c.email === email) || (phone && c.phone === phone),
+        );
         return { customers: { nodes: found.slice(0, 1).map(customerNode) } };
       }
       case "customerCreate": {
         const input = (v.input ?? {}) as Record<string, string | undefined>;
         const taken = [...this.customers.values()];
-        if (input.email && taken.some((c) => c.email === input.email)) return { customerCreate: { customer: null, userErrors: [userError("email", "Email has already been taken")] } };
-        if (input.phone && taken.some((c) => c.phone === input.phone)) return { customerCreate: { customer: null, userErrors: [userError("phone", "Phone has already been taken")] } };
+        if (input.email && taken.some((c) => c.email === input.email))
+          return {
+            customerCreate: { customer: null, userErrors: [userError("email", "Email has already been taken")] },
+          };
+        if (input.phone && taken.some((c) => c.phone === input.phone))
+          return {
+            customerCreate: { customer: null, userErrors: [userError("phone", "Phone has already been taken")] },
+          };
         const id = String(this.nextId++);
         const at = new Date(this.now()).toISOString();
-        const c: StandInCustomer = { id, firstName: input.firstName ?? null, lastName: input.lastName ?? null, email: input.email ?? null, phone: input.phone ?? null, createdAt: at, updatedAt: at, tags: [], defaultAddress: null, emailMarketingConsent: null, smsMarketingConsent: null };
+        const c: StandInCustomer = {
+          id,
+          firstName: input.firstName ?? null,
+          lastName: input.lastName ?? null,
+          email: input.email ?? null,
+          phone: input.phone ?? null,
+          createdAt: at,
+          updatedAt: at,
+          tags: [],
+          defaultAddress: null,
+          emailMarketingConsent: null,
+          smsMarketingConsent: null,
+        };
         this.customers.set(id, c);
         this.createdCustomers.push(id);
         return { customerCreate: { customer: customerNode(c), userErrors: [] } };
@@ -182,22 +245,54 @@ export class ShopifyAdminStandIn {
       case "customerSmsMarketingConsentUpdate": {
         const input = (v.input ?? {}) as Record<string, unknown>;
         const channel = op === "customerSmsMarketingConsentUpdate" ? "sms" : "email";
-        const consent = (channel === "sms" ? input.smsMarketingConsent : input.emailMarketingConsent) as Record<string, string> | undefined;
+        const consent = (channel === "sms" ? input.smsMarketingConsent : input.emailMarketingConsent) as
+          Record<string, string> | undefined;
         const c = this.customers.get(idOf(input.customerId));
         if (!c) return { [op]: { customer: null, userErrors: [userError("customerId", "Customer does not exist")] } };
-        if (!consent?.marketingState) return { [op]: { customer: null, userErrors: [userError("marketingState", "Marketing state is required")] } };
-        const state = { marketingState: consent.marketingState, marketingOptInLevel: consent.marketingOptInLevel ?? null, consentUpdatedAt: consent.consentUpdatedAt ?? null };
+        if (!consent?.marketingState)
+          return {
+            [op]: { customer: null, userErrors: [userError("marketingState", "Marketing state is required")] },
+          };
+        const state = {
+          marketingState: consent.marketingState,
+          marketingOptInLevel: consent.marketingOptInLevel ?? null,
+          consentUpdatedAt: consent.consentUpdatedAt ?? null,
+        };
         if (channel === "sms") c.smsMarketingConsent = state;
         else c.emailMarketingConsent = state;
-        this.consentUpdates.push({ customerId: c.id, channel, marketingState: consent.marketingState, consentUpdatedAt: consent.consentUpdatedAt ?? null, sourceLocationId: consent.sourceLocationId ?? null });
+        this.consentUpdates.push({
+          customerId: c.id,
+          channel,
+          marketingState: consent.marketingState,
+          consentUpdatedAt: consent.consentUpdatedAt ?? null,
+          sourceLocationId: consent.sourceLocationId ?? null,
+        });
         return { [op]: { customer: customerNode(c), userErrors: [] } };
       }
       case "metafieldsSet": {
-        const list = (v.metafields ?? []) as { ownerId: string; namespace: string; key: string; type: string; value: string }[];
+        const list = (v.metafields ?? []) as {
+          ownerId: string;
+          namespace: string;
+          key: string;
+          type: string;
+          value: string;
+        }[];
         this.metafieldsSetCalls++;
-        if (list.length > 25) return { metafieldsSet: { metafields: null, userErrors: [userError("metafields", "Exceeded the maximum metafields input limit of 25.")] } };
+        if (list.length > 25)
+          return {
+            metafieldsSet: {
+              metafields: null,
+              userErrors: [userError("metafields", "Exceeded the maximum metafields input limit of 25.")],
+            },
+          };
         const missing = list.findIndex((m) => !this.customers.has(idOf(m.ownerId)));
-        if (missing >= 0) return { metafieldsSet: { metafields: null, userErrors: [userError(`metafields.${missing}.ownerId`, "Owner does not exist")] } };
+        if (missing >= 0)
+          return {
+            metafieldsSet: {
+              metafields: null,
+              userErrors: [userError(`metafields.${missing}.ownerId`, "Owner does not exist")],
+            },
+          };
         for (const m of list) {
           const id = idOf(m.ownerId);
           this.metafields.set(id, { ...this.metafields.get(id), [`${m.namespace}.${m.key}`]: m.value });
@@ -206,10 +301,21 @@ export class ShopifyAdminStandIn {
       }
       case "bulkOperationRunQuery": {
         if (this.bulkOperations.some((b) => b.status === "CREATED" || b.status === "RUNNING")) {
-          return { bulkOperationRunQuery: { bulkOperation: null, userErrors: [userError("query", "A bulk query operation for this app and shop is already in progress")] } };
+          return {
+            bulkOperationRunQuery: {
+              bulkOperation: null,
+              userErrors: [userError("query", "A bulk query operation for this app and shop is already in progress")],
+            },
+          };
         }
         const inner = String(v.query ?? query);
-        const op: BulkOperation = { id: `gid://shopify/BulkOperation/${this.bulkOperations.length + 1}`, query: inner, status: "CREATED", polls: 0, lines: [] };
+        const op: BulkOperation = {
+          id: `gid://shopify/BulkOperation/${this.bulkOperations.length + 1}`,
+          query: inner,
+          status: "CREATED",
+          polls: 0,
+          lines: [],
+        };
         this.bulkOperations.push(op);
         return { bulkOperationRunQuery: { bulkOperation: { id: op.id, status: op.status }, userErrors: [] } };
       }
@@ -252,7 +358,10 @@ export class ShopifyAdminStandIn {
     if (/\borders\s*[({]/.test(query)) {
       return [...this.orders.values()].flatMap((o) => {
         const node = orderNode(o, false);
-        return [JSON.stringify(node), ...o.lineItems.map((l) => JSON.stringify({ ...lineItemNode(l, o.currency), __parentId: node.id }))];
+        return [
+          JSON.stringify(node),
+          ...o.lineItems.map((l) => JSON.stringify({ ...lineItemNode(l, o.currency), __parentId: node.id })),
+        ];
       });
     }
     return [...this.customers.values()].map((c) => JSON.stringify(customerNode(c)));

@@ -4,17 +4,33 @@ import { BOB_NORMAN, BOB_NORMAN_ORDER } from "../../../tests/support/shopify-adm
 import { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
 import { queryRows } from "../db/rows";
 import { capture } from "../test-support/consent-fixtures";
-import { dbLabel, startTestServer, TEST_API_KEY, TEST_SECRET, testClock, type TestServer } from "../test-support/harness";
+import {
+  dbLabel,
+  startTestServer,
+  TEST_API_KEY,
+  TEST_SECRET,
+  testClock,
+  type TestServer,
+} from "../test-support/harness";
 
 const shopifyIdOf = async (t: TestServer, profileId: string) =>
-  (await queryRows<{ value: string }>(t.runtime.db.db, sql`SELECT value FROM identifiers WHERE kind = 'shopify' AND profile_id = ${profileId}`)).map((r) => r.value);
+  (
+    await queryRows<{ value: string }>(
+      t.runtime.db.db,
+      sql`SELECT value FROM identifiers WHERE kind = 'shopify' AND profile_id = ${profileId}`,
+    )
+  ).map((r) => r.value);
 
 describe(`the app talking to Shopify's Admin API (${dbLabel()})`, () => {
   let t: TestServer;
   let shopify: ShopifyAdminStandIn;
   beforeEach(async () => {
     const clock = testClock();
-    shopify = await new ShopifyAdminStandIn({ apiKey: TEST_API_KEY, apiSecret: TEST_SECRET, now: () => clock().getTime() }).start();
+    shopify = await new ShopifyAdminStandIn({
+      apiKey: TEST_API_KEY,
+      apiSecret: TEST_SECRET,
+      now: () => clock().getTime(),
+    }).start();
     shopify.addCustomers([structuredClone(BOB_NORMAN)]);
     shopify.addOrders([structuredClone(BOB_NORMAN_ORDER)]);
     t = await startTestServer({ clock, shopifyAdminOrigin: shopify.origin });
@@ -31,7 +47,14 @@ describe(`the app talking to Shopify's Admin API (${dbLabel()})`, () => {
     const elapsed = performance.now() - started;
     expect(res.status).toBe(200);
     const view = await res.json();
-    expect(view).toMatchObject({ shopifyCustomerId: BOB_NORMAN.id, firstName: "Bob", lastName: "Norman", emails: [BOB_NORMAN.email], orderCount: 1, lifetimeSpend: 598.94 });
+    expect(view).toMatchObject({
+      shopifyCustomerId: BOB_NORMAN.id,
+      firstName: "Bob",
+      lastName: "Norman",
+      emails: [BOB_NORMAN.email],
+      orderCount: 1,
+      lifetimeSpend: 598.94,
+    });
     expect(elapsed).toBeLessThan(1500);
     expect((await t.api("GET", "/api/pos/customers/123456789")).status).toBe(404);
     // Known now: the next lookup does not ask Shopify again.
@@ -42,19 +65,32 @@ describe(`the app talking to Shopify's Admin API (${dbLabel()})`, () => {
 
   it("writes consent captured at the register back to Shopify exactly once, also while Shopify throttles", async () => {
     const bob = (await (await t.api("GET", `/api/pos/customers/${BOB_NORMAN.id}`)).json()).profileId as string;
-    expect((await t.api("POST", "/api/consents", { body: capture(bob, "email", { locationId: "655441491" }) })).status).toBe(201);
+    expect(
+      (await t.api("POST", "/api/consents", { body: capture(bob, "email", { locationId: "655441491" }) })).status,
+    ).toBe(201);
     await t.drain();
     await t.drain();
     expect(shopify.consentUpdates).toEqual([
-      { customerId: BOB_NORMAN.id, channel: "email", marketingState: "SUBSCRIBED", consentUpdatedAt: "2026-11-25T11:00:00.000Z", sourceLocationId: "gid://shopify/Location/655441491" },
+      {
+        customerId: BOB_NORMAN.id,
+        channel: "email",
+        marketingState: "SUBSCRIBED",
+        consentUpdatedAt: "2026-11-25T11:00:00.000Z",
+        sourceLocationId: "gid://shopify/Location/655441491",
+      },
     ]);
 
     shopify.emptyBucket();
-    expect((await t.api("POST", "/api/consents", { body: capture(bob, "sms", { action: "revoked" }) })).status).toBe(201);
+    expect((await t.api("POST", "/api/consents", { body: capture(bob, "sms", { action: "revoked" }) })).status).toBe(
+      201,
+    );
     await t.drain();
     expect(shopify.calls.at(-1)).toEqual({ op: "customerSmsMarketingConsentUpdate", throttled: true });
     expect(shopify.consentUpdates).toHaveLength(1);
-    const [waiting] = await queryRows<{ run_at: Date; last_error: string }>(t.runtime.db.db, sql`SELECT run_at, last_error FROM jobs WHERE kind = 'shopify.consent'`);
+    const [waiting] = await queryRows<{ run_at: Date; last_error: string }>(
+      t.runtime.db.db,
+      sql`SELECT run_at, last_error FROM jobs WHERE kind = 'shopify.consent'`,
+    );
     expect(waiting!.last_error).toMatch(/throttled/);
     // The wait comes from throttleStatus: 10 points at 100/s is under a second, so the job is due 1 s later.
     expect(new Date(waiting!.run_at).getTime() - t.clock().getTime()).toBe(1000);
@@ -64,19 +100,44 @@ describe(`the app talking to Shopify's Admin API (${dbLabel()})`, () => {
     t.clock.set(new Date(t.clock().getTime() + 1000));
     await t.drain();
     await t.drain();
-    expect(shopify.consentUpdates.map((u) => [u.channel, u.marketingState])).toEqual([["email", "SUBSCRIBED"], ["sms", "UNSUBSCRIBED"]]);
+    expect(shopify.consentUpdates.map((u) => [u.channel, u.marketingState])).toEqual([
+      ["email", "SUBSCRIBED"],
+      ["sms", "UNSUBSCRIBED"],
+    ]);
     expect(shopify.customers.get(BOB_NORMAN.id)!.smsMarketingConsent?.marketingState).toBe("UNSUBSCRIBED");
   });
 
   it("creates a tablet-signed-up customer in Shopify and links the ID; an email Shopify already has links that customer", async () => {
     const created = await t.api("POST", "/api/devices/pairing-codes", { body: { locationId: "loc-1" } });
     const { code } = await created.json();
-    const { token } = await (await t.api("POST", "/api/sync/pair", { token: null, body: { code, deviceName: "Tablet" } })).json();
-    shopify.addCustomers([{ ...structuredClone(BOB_NORMAN), id: "706405506930370084", email: "ana@mailbox.org", phone: null }]);
+    const { token } = await (
+      await t.api("POST", "/api/sync/pair", { token: null, body: { code, deviceName: "Tablet" } })
+    ).json();
+    shopify.addCustomers([
+      { ...structuredClone(BOB_NORMAN), id: "706405506930370084", email: "ana@mailbox.org", phone: null },
+    ]);
     const mutations = [
-      { seq: 1, id: crypto.randomUUID(), name: "customer.capture", args: { localId: crypto.randomUUID(), firstName: "Sarah", lastName: "Miller", email: "sarah@mailbox.org" }, createdAt: "2026-11-25T11:00:00Z" },
-      { seq: 2, id: crypto.randomUUID(), name: "customer.capture", args: { localId: crypto.randomUUID(), firstName: "Ana", email: "ana@mailbox.org" }, createdAt: "2026-11-25T11:00:00Z" },
-      { seq: 3, id: crypto.randomUUID(), name: "customer.capture", args: { localId: crypto.randomUUID(), firstName: "Nobody" }, createdAt: "2026-11-25T11:00:00Z" },
+      {
+        seq: 1,
+        id: crypto.randomUUID(),
+        name: "customer.capture",
+        args: { localId: crypto.randomUUID(), firstName: "Sarah", lastName: "Miller", email: "sarah@mailbox.org" },
+        createdAt: "2026-11-25T11:00:00Z",
+      },
+      {
+        seq: 2,
+        id: crypto.randomUUID(),
+        name: "customer.capture",
+        args: { localId: crypto.randomUUID(), firstName: "Ana", email: "ana@mailbox.org" },
+        createdAt: "2026-11-25T11:00:00Z",
+      },
+      {
+        seq: 3,
+        id: crypto.randomUUID(),
+        name: "customer.capture",
+        args: { localId: crypto.randomUUID(), firstName: "Nobody" },
+        createdAt: "2026-11-25T11:00:00Z",
+      },
     ];
     const pushed = await t.api("POST", "/api/sync/push", { token, body: { clientId: "client-1", mutations } });
     expect(pushed.status).toBe(200);
@@ -85,7 +146,11 @@ describe(`the app talking to Shopify's Admin API (${dbLabel()})`, () => {
     await t.drain();
     await t.drain();
     expect(shopify.createdCustomers).toHaveLength(1);
-    expect(shopify.customers.get(shopify.createdCustomers[0]!)).toMatchObject({ email: "sarah@mailbox.org", firstName: "Sarah", lastName: "Miller" });
+    expect(shopify.customers.get(shopify.createdCustomers[0]!)).toMatchObject({
+      email: "sarah@mailbox.org",
+      firstName: "Sarah",
+      lastName: "Miller",
+    });
     expect(await shopifyIdOf(t, sarah!)).toEqual([shopify.createdCustomers[0]]);
     expect(await shopifyIdOf(t, ana!)).toEqual(["706405506930370084"]);
     expect(await shopifyIdOf(t, nobody!)).toEqual([]);

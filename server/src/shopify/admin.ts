@@ -84,7 +84,10 @@ export class ShopifyAdmin {
     try {
       const exchanged = await this.db.db.transaction(async (tx) => {
         await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`c360:shopify-exchange:${shopId}`}))`);
-        const [row] = await queryRows<{ shop_id: string }>(tx, sql`SELECT shop_id FROM shopify_connections WHERE shop_id = ${shopId}`);
+        const [row] = await queryRows<{ shop_id: string }>(
+          tx,
+          sql`SELECT shop_id FROM shopify_connections WHERE shop_id = ${shopId}`,
+        );
         if (row) return false;
         const { accessToken, scope } = await this.exchange(shopId, sessionToken);
         const stored = encryptToken(this.config.shopify.tokenKey, shopId, accessToken);
@@ -109,8 +112,12 @@ export class ShopifyAdmin {
   }
 
   /** Shopify's token exchange: the session token (an ID token) for an offline access token. */
-  private async exchange(shopId: string, sessionToken: string): Promise<{ accessToken: string; scope: string | null }> {
-    if (!this.config.apiKey) throw new ShopifyCallFailed("SHOPIFY_API_KEY is not set: the token exchange needs the app's client ID");
+  private async exchange(
+    shopId: string,
+    sessionToken: string,
+  ): Promise<{ accessToken: string; scope: string | null }> {
+    if (!this.config.apiKey)
+      throw new ShopifyCallFailed("SHOPIFY_API_KEY is not set: the token exchange needs the app's client ID");
     const response = await this.fetchFn(`${this.originFor(shopId)}/admin/oauth/access_token`, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
@@ -123,9 +130,15 @@ export class ShopifyAdmin {
         requested_token_type: "urn:shopify:params:oauth:token-type:offline-access-token",
       }),
     });
-    const body = (await response.json().catch(() => null)) as { access_token?: unknown; scope?: unknown; error?: unknown } | null;
+    const body = (await response.json().catch(() => null)) as {
+      access_token?: unknown;
+      scope?: unknown;
+      error?: unknown;
+    } | null;
     if (!response.ok || typeof body?.access_token !== "string") {
-      throw new ShopifyCallFailed(`token exchange answered ${response.status}${body?.error ? ` (${String(body.error)})` : ""}`);
+      throw new ShopifyCallFailed(
+        `token exchange answered ${response.status}${body?.error ? ` (${String(body.error)})` : ""}`,
+      );
     }
     return { accessToken: body.access_token, scope: typeof body.scope === "string" ? body.scope : null };
   }
@@ -155,7 +168,12 @@ export class ShopifyAdmin {
    * the answer's throttleStatus implies; 401 forgets the token; any other error throws with Shopify's message.
    * A job passes its transaction as `q` (PGlite has one connection: a second one would wait on the job's).
    */
-  async graphql<T>(shopId: string, query: string, variables?: Record<string, unknown>, q: Queryable = this.db.db): Promise<GraphqlAnswer<T>> {
+  async graphql<T>(
+    shopId: string,
+    query: string,
+    variables?: Record<string, unknown>,
+    q: Queryable = this.db.db,
+  ): Promise<GraphqlAnswer<T>> {
     const accessToken = await this.accessToken(shopId, q);
     if (!accessToken) throw new ShopifyNotConnected(shopId, "no access token yet");
     const client = createAdminApiClient({
@@ -177,7 +195,13 @@ export class ShopifyAdmin {
         await this.disconnect(shopId, q);
         throw new ShopifyNotConnected(shopId, "Shopify answered 401 (token revoked or app uninstalled)");
       }
-      const detail = gql.map((e) => e.message).filter(Boolean).join("; ") || errors.message || "unknown error";
+      const detail =
+        gql
+          .map((e) => e.message)
+          .filter(Boolean)
+          .join("; ") ||
+        errors.message ||
+        "unknown error";
       throw new ShopifyCallFailed(`Admin API ${errors.networkStatusCode ?? ""} ${detail}`.replace(/\s+/g, " ").trim());
     }
     return { data: answer.data as T, cost };

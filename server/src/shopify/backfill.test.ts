@@ -3,10 +3,18 @@ import { afterEach, describe, expect, it } from "vitest";
 import { generatedShop } from "../../../tests/support/shopify-admin-fixtures";
 import { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
 import { queryRows } from "../db/rows";
-import { dbLabel, startTestServer, TEST_API_KEY, TEST_SECRET, testClock, type TestServer } from "../test-support/harness";
+import {
+  dbLabel,
+  startTestServer,
+  TEST_API_KEY,
+  TEST_SECRET,
+  testClock,
+  type TestServer,
+} from "../test-support/harness";
 import { BULK_POLL_MS } from "./backfill";
 
-const count = async (t: TestServer, statement: ReturnType<typeof sql>) => Number((await queryRows<{ n: string | number }>(t.runtime.db.db, statement))[0]!.n);
+const count = async (t: TestServer, statement: ReturnType<typeof sql>) =>
+  Number((await queryRows<{ n: string | number }>(t.runtime.db.db, statement))[0]!.n);
 const counts = async (t: TestServer) => ({
   customers: await count(t, sql`SELECT count(*) AS n FROM identifiers WHERE kind = 'shopify'`),
   profiles: await count(t, sql`SELECT count(*) AS n FROM profiles WHERE status = 'active'`),
@@ -30,7 +38,11 @@ describe(`backfill from Shopify bulk operations (${dbLabel()})`, () => {
   let shopify: ShopifyAdminStandIn;
   const start = async (customers: number, orders: number) => {
     const clock = testClock();
-    shopify = await new ShopifyAdminStandIn({ apiKey: TEST_API_KEY, apiSecret: TEST_SECRET, now: () => clock().getTime() }).start();
+    shopify = await new ShopifyAdminStandIn({
+      apiKey: TEST_API_KEY,
+      apiSecret: TEST_SECRET,
+      now: () => clock().getTime(),
+    }).start();
     const shop = generatedShop(customers, orders);
     shopify.addCustomers(shop.customers);
     shopify.addOrders(shop.orders);
@@ -53,16 +65,25 @@ describe(`backfill from Shopify bulk operations (${dbLabel()})`, () => {
     expect(await counts(t)).toEqual({ customers: 30, profiles: 30, orders: 60, lines: 60 });
   });
 
-  it("brings 10,000 customers and 25,000 orders exactly once, and a second run changes no count", { timeout: 900_000 }, async () => {
-    await start(10_000, 25_000);
-    await t.api("GET", "/api/settings");
-    const first = await runBackfill(t);
-    expect(first).toMatchObject({ status: "completed", customers: 10_000, orders: 25_000, error: null });
-    const after = await counts(t);
-    expect(after).toEqual({ customers: 10_000, profiles: 10_000, orders: 25_000, lines: 25_000 });
-    expect((await t.api("POST", "/api/shopify/backfill")).status).toBe(202);
-    expect(await runBackfill(t)).toMatchObject({ status: "completed", customers: 10_000, orders: 25_000 });
-    expect(await counts(t)).toEqual(after);
-    expect(shopify.bulkOperations.map((b) => b.status)).toEqual(["COMPLETED", "COMPLETED", "COMPLETED", "COMPLETED"]);
-  });
+  it(
+    "brings 10,000 customers and 25,000 orders exactly once, and a second run changes no count",
+    { timeout: 900_000 },
+    async () => {
+      await start(10_000, 25_000);
+      await t.api("GET", "/api/settings");
+      const first = await runBackfill(t);
+      expect(first).toMatchObject({ status: "completed", customers: 10_000, orders: 25_000, error: null });
+      const after = await counts(t);
+      expect(after).toEqual({ customers: 10_000, profiles: 10_000, orders: 25_000, lines: 25_000 });
+      expect((await t.api("POST", "/api/shopify/backfill")).status).toBe(202);
+      expect(await runBackfill(t)).toMatchObject({ status: "completed", customers: 10_000, orders: 25_000 });
+      expect(await counts(t)).toEqual(after);
+      expect(shopify.bulkOperations.map((b) => b.status)).toEqual([
+        "COMPLETED",
+        "COMPLETED",
+        "COMPLETED",
+        "COMPLETED",
+      ]);
+    },
+  );
 });

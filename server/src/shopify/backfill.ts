@@ -53,7 +53,11 @@ export function backfillView(row: BackfillRow, now: Date) {
  * Starts a backfill unless one is running (answered instead). Steps run as jobs with refs
  * `<id>:<step>`, each step's state in the backfill row, so a restart resumes where it stopped.
  */
-export async function startBackfill(db: Db, shopId: string, now: Date): Promise<{ row: BackfillRow; created: boolean }> {
+export async function startBackfill(
+  db: Db,
+  shopId: string,
+  now: Date,
+): Promise<{ row: BackfillRow; created: boolean }> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`c360:shopify-backfill:${shopId}`}))`);
     const [running] = await queryRows<BackfillRow>(
@@ -71,9 +75,22 @@ export async function startBackfill(db: Db, shopId: string, now: Date): Promise<
   });
 }
 
-const next = (tx: Tx, shopId: string, ref: string, at: Date) => enqueueShopifyJobs(tx, shopId, SHOPIFY_JOBS.backfill, [ref], at);
+const next = (tx: Tx, shopId: string, ref: string, at: Date) =>
+  enqueueShopifyJobs(tx, shopId, SHOPIFY_JOBS.backfill, [ref], at);
 
-async function update(tx: Tx, shopId: string, id: string, fields: { status: string; bulkId?: string | null; url?: string | null; count?: number | null; error?: string | null; finishedAt?: Date | null }) {
+async function update(
+  tx: Tx,
+  shopId: string,
+  id: string,
+  fields: {
+    status: string;
+    bulkId?: string | null;
+    url?: string | null;
+    count?: number | null;
+    error?: string | null;
+    finishedAt?: Date | null;
+  },
+) {
   await tx.execute(sql`UPDATE shopify_backfills SET status = ${fields.status},
       bulk_operation_id = ${fields.bulkId === undefined ? sql`bulk_operation_id` : fields.bulkId},
       result_url = ${fields.url === undefined ? sql`result_url` : fields.url},
@@ -87,37 +104,46 @@ async function update(tx: Tx, shopId: string, id: string, fields: { status: stri
 export function backfillJobHandler(admin: ShopifyAdmin, clock: () => Date): JobHandler {
   return async (tx, job) => {
     const [id, step, phase, arg] = job.ref.split(":") as [string, string, Phase, string | undefined];
-    const [row] = await queryRows<BackfillRow>(tx, sql`SELECT * FROM shopify_backfills WHERE shop_id = ${job.shop_id} AND id = ${id} FOR UPDATE`);
+    const [row] = await queryRows<BackfillRow>(
+      tx,
+      sql`SELECT * FROM shopify_backfills WHERE shop_id = ${job.shop_id} AND id = ${id} FOR UPDATE`,
+    );
     if (!row || row.status === "completed" || row.status === "failed") return;
     const now = clock();
     if (step === "run") {
-      const { data } = await admin.graphql<{ bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { message: string }[] } }>(
-        job.shop_id,
-        BULK_RUN,
-        { query: phase === "customers" ? BULK_CUSTOMERS : BULK_ORDERS },
-        tx,
-      );
+      const { data } = await admin.graphql<{
+        bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: { message: string }[] };
+      }>(job.shop_id, BULK_RUN, { query: phase === "customers" ? BULK_CUSTOMERS : BULK_ORDERS }, tx);
       const op = data.bulkOperationRunQuery.bulkOperation;
       // Another bulk query of this app is still running: retried with backoff until Shopify takes ours.
-      if (!op) throw new ShopifyCallFailed(`bulkOperationRunQuery: ${data.bulkOperationRunQuery.userErrors.map((e) => e.message).join("; ")}`);
+      if (!op)
+        throw new ShopifyCallFailed(
+          `bulkOperationRunQuery: ${data.bulkOperationRunQuery.userErrors.map((e) => e.message).join("; ")}`,
+        );
       await update(tx, job.shop_id, id, { status: `${phase}:running`, bulkId: op.id, url: null, count: null });
       await next(tx, job.shop_id, `${id}:poll:${phase}:1`, new Date(now.getTime() + BULK_POLL_MS));
       return;
     }
     if (step === "poll") {
-      const { data } = await admin.graphql<{ node: { status: string; errorCode: string | null; objectCount: string; url: string | null } | null }>(
-        job.shop_id,
-        BULK_STATUS,
-        { id: row.bulk_operation_id },
-        tx,
-      );
+      const { data } = await admin.graphql<{
+        node: { status: string; errorCode: string | null; objectCount: string; url: string | null } | null;
+      }>(job.shop_id, BULK_STATUS, { id: row.bulk_operation_id }, tx);
       const op = data.node;
       if (!op || ["FAILED", "CANCELED", "EXPIRED"].includes(op.status)) {
-        await update(tx, job.shop_id, id, { status: "failed", error: `bulk ${phase} query ${op?.status ?? "vanished"}${op?.errorCode ? ` (${op.errorCode})` : ""}`, finishedAt: now });
+        await update(tx, job.shop_id, id, {
+          status: "failed",
+          error: `bulk ${phase} query ${op?.status ?? "vanished"}${op?.errorCode ? ` (${op.errorCode})` : ""}`,
+          finishedAt: now,
+        });
         return;
       }
       if (op.status !== "COMPLETED") {
-        await next(tx, job.shop_id, `${id}:poll:${phase}:${Number(arg ?? 0) + 1}`, new Date(now.getTime() + BULK_POLL_MS));
+        await next(
+          tx,
+          job.shop_id,
+          `${id}:poll:${phase}:${Number(arg ?? 0) + 1}`,
+          new Date(now.getTime() + BULK_POLL_MS),
+        );
         return;
       }
       await update(tx, job.shop_id, id, { status: `${phase}:reading`, url: op.url, count: Number(op.objectCount) });

@@ -3,14 +3,26 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
 import { loadConfig } from "../config";
 import { queryRows } from "../db/rows";
-import { dbLabel, SHOP_A, startTestServer, TEST_API_KEY, TEST_SECRET, testClock, type TestServer } from "../test-support/harness";
+import {
+  dbLabel,
+  SHOP_A,
+  startTestServer,
+  TEST_API_KEY,
+  TEST_SECRET,
+  testClock,
+  type TestServer,
+} from "../test-support/harness";
 
 describe(`token exchange on the shop's first session token (${dbLabel()})`, () => {
   let t: TestServer;
   let shopify: ShopifyAdminStandIn;
   beforeEach(async () => {
     const clock = testClock();
-    shopify = await new ShopifyAdminStandIn({ apiKey: TEST_API_KEY, apiSecret: TEST_SECRET, now: () => clock().getTime() }).start();
+    shopify = await new ShopifyAdminStandIn({
+      apiKey: TEST_API_KEY,
+      apiSecret: TEST_SECRET,
+      now: () => clock().getTime(),
+    }).start();
     t = await startTestServer({ clock, shopifyAdminOrigin: shopify.origin });
   });
   afterEach(async () => {
@@ -23,7 +35,10 @@ describe(`token exchange on the shop's first session token (${dbLabel()})`, () =
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     expect(shopify.exchanges).toHaveLength(1);
     expect(shopify.exchanges[0]!.shop).toBe(SHOP_A);
-    const rows = await queryRows<{ access_token_encrypted: string; scope: string }>(t.runtime.db.db, sql`SELECT * FROM shopify_connections`);
+    const rows = await queryRows<{ access_token_encrypted: string; scope: string }>(
+      t.runtime.db.db,
+      sql`SELECT * FROM shopify_connections`,
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]!.access_token_encrypted).not.toContain(shopify.exchanges[0]!.token);
     expect(await t.runtime.shopify!.accessToken(SHOP_A)).toBe(shopify.exchanges[0]!.token);
@@ -52,12 +67,30 @@ describe(`token exchange on the shop's first session token (${dbLabel()})`, () =
 describe("C360_SHOPIFY_ADMIN_ORIGIN", () => {
   const base = { SHOPIFY_API_KEY: "key", SHOPIFY_API_SECRET: "secret" };
   it("replaces https://{shop} in development and is refused in production", () => {
-    expect(loadConfig({ ...base, C360_SHOPIFY_ADMIN_ORIGIN: "http://127.0.0.1:9999/" }, { demo: false }).shopify?.adminOrigin).toBe("http://127.0.0.1:9999");
+    expect(
+      loadConfig({ ...base, C360_SHOPIFY_ADMIN_ORIGIN: "http://127.0.0.1:9999/" }, { demo: false }).shopify
+        ?.adminOrigin,
+    ).toBe("http://127.0.0.1:9999");
     expect(() =>
-      loadConfig({ ...base, NODE_ENV: "production", C360_SHOPIFY_ADMIN_ORIGIN: "http://127.0.0.1:9999", C360_TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") }, { demo: false }),
+      loadConfig(
+        {
+          ...base,
+          NODE_ENV: "production",
+          C360_SHOPIFY_ADMIN_ORIGIN: "http://127.0.0.1:9999",
+          C360_TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
+        },
+        { demo: false },
+      ),
     ).toThrow(/refused when NODE_ENV=production/);
-    expect(() => loadConfig({ ...base, NODE_ENV: "production" }, { demo: false })).toThrow(/C360_TOKEN_ENCRYPTION_KEY/);
-    expect(loadConfig({ ...base, NODE_ENV: "production", C360_TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") }, { demo: false }).shopify?.adminOrigin).toBeNull();
+    expect(() => loadConfig({ ...base, NODE_ENV: "production" }, { demo: false })).toThrow(
+      /C360_TOKEN_ENCRYPTION_KEY/,
+    );
+    expect(
+      loadConfig(
+        { ...base, NODE_ENV: "production", C360_TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") },
+        { demo: false },
+      ).shopify?.adminOrigin,
+    ).toBeNull();
     expect(loadConfig({}, { demo: true }).shopify).toBeUndefined();
   });
 });

@@ -7,7 +7,9 @@ import { frameAncestors } from "./embedded";
 
 describe("frame-ancestors", () => {
   it("names the shop and admin.shopify.com, and nobody for a missing or foreign shop", () => {
-    expect(frameAncestors("shop-a.myshopify.com")).toBe("frame-ancestors https://shop-a.myshopify.com https://admin.shopify.com;");
+    expect(frameAncestors("shop-a.myshopify.com")).toBe(
+      "frame-ancestors https://shop-a.myshopify.com https://admin.shopify.com;",
+    );
     expect(frameAncestors(undefined)).toBe("frame-ancestors 'none';");
     expect(frameAncestors("evil.example.com")).toBe("frame-ancestors 'none';");
   });
@@ -17,7 +19,10 @@ describe(`the embedded admin's shell (${dbLabel()})`, () => {
   let t: TestServer;
   beforeAll(async () => {
     const dist = mkdtempSync(join(tmpdir(), "c360-admin-"));
-    writeFileSync(join(dist, "index.html"), `<meta name="shopify-api-key" content="%SHOPIFY_API_KEY%" /><div id="root"></div>`);
+    writeFileSync(
+      join(dist, "index.html"),
+      `<meta name="shopify-api-key" content="%SHOPIFY_API_KEY%" /><div id="root"></div>`,
+    );
     t = await startTestServer({ sites: [{ mount: "/admin", dist, name: "admin" }] });
   });
   afterAll(async () => t.close());
@@ -32,7 +37,9 @@ describe(`the embedded admin's shell (${dbLabel()})`, () => {
     for (const path of ["/admin/?shop=shop-a.myshopify.com", "/admin/customers/42?shop=shop-a.myshopify.com"]) {
       const res = await t.runtime.app.request(path);
       expect(res.status).toBe(200);
-      expect(res.headers.get("content-security-policy")).toBe("frame-ancestors https://shop-a.myshopify.com https://admin.shopify.com;");
+      expect(res.headers.get("content-security-policy")).toBe(
+        "frame-ancestors https://shop-a.myshopify.com https://admin.shopify.com;",
+      );
       expect(await res.text()).toContain(`<meta name="shopify-api-key" content="${TEST_API_KEY}" />`);
     }
   });

@@ -9,7 +9,9 @@ const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
  */
 export function frameAncestors(shopParam: string | undefined): string {
   const shop = shopParam?.trim().toLowerCase();
-  return shop && SHOP_DOMAIN.test(shop) ? `frame-ancestors https://${shop} https://admin.shopify.com;` : "frame-ancestors 'none';";
+  return shop && SHOP_DOMAIN.test(shop)
+    ? `frame-ancestors https://${shop} https://admin.shopify.com;`
+    : "frame-ancestors 'none';";
 }
 
 /** The admin's HTML shell with the app's client ID for App Bridge (`<meta name="shopify-api-key">`). */

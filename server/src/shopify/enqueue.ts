@@ -17,7 +17,13 @@ export const SHOPIFY_MAX_ATTEMPTS = 20;
  * Puts Admin API jobs on the queue, in the caller's transaction, only for a shop connected to Shopify
  * (one statement; nothing for a shop without a token). Idempotent by (kind, ref).
  */
-export async function enqueueShopifyJobs(q: Queryable, shopId: string, kind: string, refs: readonly string[], runAt: Date): Promise<void> {
+export async function enqueueShopifyJobs(
+  q: Queryable,
+  shopId: string,
+  kind: string,
+  refs: readonly string[],
+  runAt: Date,
+): Promise<void> {
   if (refs.length === 0) return;
   await q.execute(sql`INSERT INTO jobs (shop_id, id, kind, ref, run_at, max_attempts)
     SELECT ${shopId}, gen_random_uuid()::text, ${kind}, r.ref, ${runAt}, ${SHOPIFY_MAX_ATTEMPTS}
@@ -33,9 +39,23 @@ export async function enqueueShopifyJobs(q: Queryable, shopId: string, kind: str
 export async function enqueueConsentWriteBack(
   q: Queryable,
   shopId: string,
-  row: { id: string; channel: string; action: "granted" | "revoked"; source: string; actedAt: Date; locationId: string | null; receivedAt: Date },
+  row: {
+    id: string;
+    channel: string;
+    action: "granted" | "revoked";
+    source: string;
+    actedAt: Date;
+    locationId: string | null;
+    receivedAt: Date;
+  },
 ): Promise<void> {
   if (row.source === "shopify") return;
   const channels = consentWriteBack(row).map((w) => w.channel);
-  await enqueueShopifyJobs(q, shopId, SHOPIFY_JOBS.consent, channels.map((c) => `${row.id}:${c}`), row.receivedAt);
+  await enqueueShopifyJobs(
+    q,
+    shopId,
+    SHOPIFY_JOBS.consent,
+    channels.map((c) => `${row.id}:${c}`),
+    row.receivedAt,
+  );
 }

@@ -14,14 +14,21 @@ interface UserError {
   field: string[] | null;
   message: string;
 }
-const describe = (errors: UserError[]) => errors.map((e) => `${(e.field ?? []).join(".") || "input"}: ${e.message}`).join("; ");
+const describe = (errors: UserError[]) =>
+  errors.map((e) => `${(e.field ?? []).join(".") || "input"}: ${e.message}`).join("; ");
 
 /**
  * The profile's Shopify customer ID; when it has none and carries an email or phone, the customer is
  * created in Shopify (customerCreate) and linked. When Shopify answers that the email or phone is taken,
  * that existing customer is found and linked instead. Null: nothing to create from.
  */
-export async function ensureShopifyCustomer(tx: Tx, admin: ShopifyAdmin, shopId: string, profileId: string, now: Date): Promise<string | null> {
+export async function ensureShopifyCustomer(
+  tx: Tx,
+  admin: ShopifyAdmin,
+  shopId: string,
+  profileId: string,
+  now: Date,
+): Promise<string | null> {
   const ids = await queryRows<{ kind: string; value: string }>(
     tx,
     sql`SELECT kind, value FROM identifiers WHERE shop_id = ${shopId} AND profile_id = ${profileId} ORDER BY linked_at, value`,
@@ -37,7 +44,9 @@ export async function ensureShopifyCustomer(tx: Tx, admin: ShopifyAdmin, shopId:
   );
   if (!profile) return null;
   const input = { email, phone, firstName: profile.first_name ?? undefined, lastName: profile.last_name ?? undefined };
-  const { data } = await admin.graphql<{ customerCreate: { customer: { id: string } | null; userErrors: UserError[] } }>(shopId, CUSTOMER_CREATE, { input }, tx);
+  const { data } = await admin.graphql<{
+    customerCreate: { customer: { id: string } | null; userErrors: UserError[] };
+  }>(shopId, CUSTOMER_CREATE, { input }, tx);
   let shopifyId = idFromGid(data.customerCreate.customer?.id);
   if (!shopifyId) {
     const errors = data.customerCreate.userErrors;
@@ -45,7 +54,12 @@ export async function ensureShopifyCustomer(tx: Tx, admin: ShopifyAdmin, shopId:
     if (!taken) throw new ShopifyCallFailed(`customerCreate refused the customer: ${describe(errors)}`);
     const byPhone = (taken.field ?? []).includes("phone");
     const query = byPhone ? `phone:"${phone}"` : `email:"${email}"`;
-    const found = await admin.graphql<{ customers: { nodes: { id: string }[] } }>(shopId, FIND_CUSTOMER, { query }, tx);
+    const found = await admin.graphql<{ customers: { nodes: { id: string }[] } }>(
+      shopId,
+      FIND_CUSTOMER,
+      { query },
+      tx,
+    );
     shopifyId = idFromGid(found.data.customers.nodes[0]?.id);
     if (!shopifyId) throw new ShopifyCallFailed(`Shopify says ${taken.message} but finds no customer for ${query}`);
   }
@@ -64,21 +78,41 @@ export async function ensureShopifyCustomer(tx: Tx, admin: ShopifyAdmin, shopId:
 /** `shopify.consent` ref `<consent id>:<email|sms>`: one ledger row's grant or revocation, written to Shopify once. */
 function consentJob(admin: ShopifyAdmin, clock: () => Date): JobHandler {
   return async (tx, job) => {
-    const [consentId, channel] = [job.ref.slice(0, job.ref.lastIndexOf(":")), job.ref.slice(job.ref.lastIndexOf(":") + 1)];
-    const [row] = await queryRows<{ profile_id: string; channel: string; action: "granted" | "revoked"; acted_at: Date | string; location_id: string | null }>(
+    const [consentId, channel] = [
+      job.ref.slice(0, job.ref.lastIndexOf(":")),
+      job.ref.slice(job.ref.lastIndexOf(":") + 1),
+    ];
+    const [row] = await queryRows<{
+      profile_id: string;
+      channel: string;
+      action: "granted" | "revoked";
+      acted_at: Date | string;
+      location_id: string | null;
+    }>(
       tx,
       sql`SELECT profile_id, channel, action, acted_at, location_id FROM consents WHERE shop_id = ${job.shop_id} AND id = ${consentId}`,
     );
     if (!row) return; // erased since
-    const write = consentWriteBack({ channel: row.channel, action: row.action, actedAt: new Date(row.acted_at), locationId: row.location_id }).find((w) => w.channel === channel);
+    const write = consentWriteBack({
+      channel: row.channel,
+      action: row.action,
+      actedAt: new Date(row.acted_at),
+      locationId: row.location_id,
+    }).find((w) => w.channel === channel);
     if (!write) return;
     const shopifyId = await ensureShopifyCustomer(tx, admin, job.shop_id, row.profile_id, clock());
     if (!shopifyId) return; // no Shopify customer to hold it (no email or phone)
     const mutation = write.channel === "email" ? EMAIL_CONSENT_UPDATE : SMS_CONSENT_UPDATE;
-    const field = write.channel === "email" ? "customerEmailMarketingConsentUpdate" : "customerSmsMarketingConsentUpdate";
-    const { data } = await admin.graphql<Record<string, { userErrors: UserError[] }>>(job.shop_id, mutation, {
-      input: { customerId: customerGid(shopifyId), ...write.input },
-    }, tx);
+    const field =
+      write.channel === "email" ? "customerEmailMarketingConsentUpdate" : "customerSmsMarketingConsentUpdate";
+    const { data } = await admin.graphql<Record<string, { userErrors: UserError[] }>>(
+      job.shop_id,
+      mutation,
+      {
+        input: { customerId: customerGid(shopifyId), ...write.input },
+      },
+      tx,
+    );
     const errors = data[field]?.userErrors ?? [];
     if (errors.length > 0) throw new ShopifyCallFailed(`${field} refused: ${describe(errors)}`);
   };

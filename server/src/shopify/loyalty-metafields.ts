@@ -40,16 +40,34 @@ export function loyaltyJobHandler(admin: ShopifyAdmin, clock: () => Date): JobHa
     const changed = rows.map((r) => ({ ...r, tier: tierFor(r.points, shop.settings.loyalty.tiers).tier }));
     const now = clock();
     // More than one run's worth: the next run follows right after this one.
-    if (rows.length === CUSTOMERS_PER_RUN) await enqueueShopifyJobs(tx, job.shop_id, SHOPIFY_JOBS.loyalty, [`more:${now.getTime()}`], now);
+    if (rows.length === CUSTOMERS_PER_RUN)
+      await enqueueShopifyJobs(tx, job.shop_id, SHOPIFY_JOBS.loyalty, [`more:${now.getTime()}`], now);
     for (let i = 0; i < changed.length; i += CUSTOMERS_PER_CALL) {
       const batch = changed.slice(i, i + CUSTOMERS_PER_CALL);
       const metafields = batch.flatMap((c) => [
-        { ownerId: customerGid(c.shopify_id), namespace: LOYALTY_NAMESPACE, key: "points", type: "number_integer", value: String(c.points) },
-        { ownerId: customerGid(c.shopify_id), namespace: LOYALTY_NAMESPACE, key: "tier", type: "single_line_text_field", value: c.tier },
+        {
+          ownerId: customerGid(c.shopify_id),
+          namespace: LOYALTY_NAMESPACE,
+          key: "points",
+          type: "number_integer",
+          value: String(c.points),
+        },
+        {
+          ownerId: customerGid(c.shopify_id),
+          namespace: LOYALTY_NAMESPACE,
+          key: "tier",
+          type: "single_line_text_field",
+          value: c.tier,
+        },
       ]);
-      const { data } = await admin.graphql<{ metafieldsSet: { userErrors: { field: string[] | null; message: string }[] } }>(job.shop_id, METAFIELDS_SET, { metafields }, tx);
+      const { data } = await admin.graphql<{
+        metafieldsSet: { userErrors: { field: string[] | null; message: string }[] };
+      }>(job.shop_id, METAFIELDS_SET, { metafields }, tx);
       const errors = data.metafieldsSet.userErrors;
-      if (errors.length > 0) throw new ShopifyCallFailed(`metafieldsSet refused: ${errors.map((e) => `${(e.field ?? []).join(".")}: ${e.message}`).join("; ")}`);
+      if (errors.length > 0)
+        throw new ShopifyCallFailed(
+          `metafieldsSet refused: ${errors.map((e) => `${(e.field ?? []).join(".")}: ${e.message}`).join("; ")}`,
+        );
       await tx.execute(sql`INSERT INTO shopify_loyalty_written (shop_id, shopify_customer_id, points, tier, written_at)
         SELECT ${job.shop_id}, x.id, x.points, x.tier, ${now} FROM jsonb_to_recordset(${JSON.stringify(batch.map((c) => ({ id: c.shopify_id, points: c.points, tier: c.tier })))}::jsonb)
           AS x(id text, points integer, tier text)

@@ -35,11 +35,18 @@ export async function importCustomerFromShopify(
 ): Promise<boolean> {
   let customer: Node | null;
   try {
-    const { data } = await admin.graphql<{ customer: Node | null }>(shopId, CUSTOMER_WITH_ORDERS, { id: customerGid(shopifyId), orders: REGISTER_LOOKUP_ORDERS });
+    const { data } = await admin.graphql<{ customer: Node | null }>(shopId, CUSTOMER_WITH_ORDERS, {
+      id: customerGid(shopifyId),
+      orders: REGISTER_LOOKUP_ORDERS,
+    });
     customer = data.customer;
   } catch (error) {
     if (error instanceof ShopifyNotConnected) return false;
-    throw new HttpError(503, "shopify_unavailable", `customer ${shopifyId} is not known here yet and Shopify could not be asked: ${(error as Error).message}`);
+    throw new HttpError(
+      503,
+      "shopify_unavailable",
+      `customer ${shopifyId} is not known here yet and Shopify could not be asked: ${(error as Error).message}`,
+    );
   }
   if (!customer) return false;
   const events = customerEvents(customer);

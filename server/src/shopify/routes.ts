@@ -20,13 +20,29 @@ export const shopifyRoutes = new Hono<AppEnv>()
       db.db,
       sql`SELECT scope, exchanged_at FROM shopify_connections WHERE shop_id = ${shopId}`,
     );
-    const [backfill] = await queryRows<BackfillRow>(db.db, sql`SELECT * FROM shopify_backfills WHERE shop_id = ${shopId} ORDER BY started_at DESC, id DESC LIMIT 1`);
-    const pending = await queryRows<{ kind: string; ref: string; attempts: number; last_error: string | null; run_at: Date }>(
+    const [backfill] = await queryRows<BackfillRow>(
+      db.db,
+      sql`SELECT * FROM shopify_backfills WHERE shop_id = ${shopId} ORDER BY started_at DESC, id DESC LIMIT 1`,
+    );
+    const pending = await queryRows<{
+      kind: string;
+      ref: string;
+      attempts: number;
+      last_error: string | null;
+      run_at: Date;
+    }>(
       db.db,
       sql`SELECT kind, ref, attempts, last_error, run_at FROM jobs
           WHERE shop_id = ${shopId} AND kind LIKE 'shopify.%' AND last_error IS NOT NULL ORDER BY run_at LIMIT 200`,
     );
-    const failed = await queryRows<{ id: string; kind: string; ref: string; attempts: number; last_error: string; failed_at: Date }>(
+    const failed = await queryRows<{
+      id: string;
+      kind: string;
+      ref: string;
+      attempts: number;
+      last_error: string;
+      failed_at: Date;
+    }>(
       db.db,
       sql`SELECT id, kind, ref, attempts, last_error, failed_at FROM dead_letters
           WHERE shop_id = ${shopId} AND kind LIKE 'shopify.%' AND retried_at IS NULL ORDER BY failed_at DESC LIMIT 200`,
@@ -36,15 +52,41 @@ export const shopifyRoutes = new Hono<AppEnv>()
       scope: connection?.scope ?? null,
       connectedAt: iso(connection?.exchanged_at ?? null),
       backfill: backfill ? backfillView(backfill, clock()) : null,
-      pendingJobs: pending.map((j) => ({ kind: j.kind, ref: j.ref, attempts: j.attempts, lastError: j.last_error, retryAt: iso(j.run_at) })),
-      failedJobs: failed.map((j) => ({ id: j.id, kind: j.kind, ref: j.ref, attempts: j.attempts, lastError: j.last_error, failedAt: iso(j.failed_at) })),
+      pendingJobs: pending.map((j) => ({
+        kind: j.kind,
+        ref: j.ref,
+        attempts: j.attempts,
+        lastError: j.last_error,
+        retryAt: iso(j.run_at),
+      })),
+      failedJobs: failed.map((j) => ({
+        id: j.id,
+        kind: j.kind,
+        ref: j.ref,
+        attempts: j.attempts,
+        lastError: j.last_error,
+        failedAt: iso(j.failed_at),
+      })),
     });
   })
   .post("/backfill", async (c) => {
     const { db, clock, queue, shopify } = c.var.deps;
-    if (!shopify) throw new HttpError(409, "not_connected", "this server does not talk to Shopify (set SHOPIFY_API_KEY and SHOPIFY_API_SECRET)");
-    if (!(await shopify.accessToken(c.var.shopId))) throw new HttpError(409, "not_connected", "the shop has no Admin API token yet; open the app in Shopify admin first");
+    if (!shopify)
+      throw new HttpError(
+        409,
+        "not_connected",
+        "this server does not talk to Shopify (set SHOPIFY_API_KEY and SHOPIFY_API_SECRET)",
+      );
+    if (!(await shopify.accessToken(c.var.shopId)))
+      throw new HttpError(
+        409,
+        "not_connected",
+        "the shop has no Admin API token yet; open the app in Shopify admin first",
+      );
     const started = await startBackfill(db.db, c.var.shopId, clock());
     queue.kick();
-    return c.json({ backfill: backfillView(started.row, clock()), started: started.created }, started.created ? 202 : 200);
+    return c.json(
+      { backfill: backfillView(started.row, clock()), started: started.created },
+      started.created ? 202 : 200,
+    );
   });

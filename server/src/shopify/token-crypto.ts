@@ -9,12 +9,15 @@ export function encryptToken(key: Uint8Array, shopId: string, token: string): st
   const cipher = createCipheriv("aes-256-gcm", key, iv);
   cipher.setAAD(Buffer.from(shopId, "utf8"));
   const body = Buffer.concat([cipher.update(token, "utf8"), cipher.final()]);
-  return ["v1", iv, cipher.getAuthTag(), body].map((p) => (typeof p === "string" ? p : p.toString("base64url"))).join(".");
+  return ["v1", iv, cipher.getAuthTag(), body]
+    .map((p) => (typeof p === "string" ? p : p.toString("base64url")))
+    .join(".");
 }
 
 export function decryptToken(key: Uint8Array, shopId: string, stored: string): string {
   const [version, iv, tag, body] = stored.split(".");
-  if (version !== "v1" || !iv || !tag || body === undefined) throw new Error("stored access token is not in the v1 format");
+  if (version !== "v1" || !iv || !tag || body === undefined)
+    throw new Error("stored access token is not in the v1 format");
   const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
   decipher.setAAD(Buffer.from(shopId, "utf8"));
   decipher.setAuthTag(Buffer.from(tag, "base64url"));

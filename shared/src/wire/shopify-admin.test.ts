@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { adminCustomerToWebhook, adminOrderToWebhook, consentWriteBack, idFromGid, throttleWaitMs } from "./shopify-admin";
+import {
+  adminCustomerToWebhook,
+  adminOrderToWebhook,
+  consentWriteBack,
+  idFromGid,
+  throttleWaitMs,
+} from "./shopify-admin";
 import { webhookCustomerSchema, webhookOrderSchema } from "./webhooks";
 
 describe("Admin GraphQL records read as webhook payloads", () => {
@@ -20,13 +26,21 @@ describe("Admin GraphQL records read as webhook payloads", () => {
       updatedAt: "2024-01-02T12:00:00-05:00",
       tags: ["vip"],
       defaultAddress: { address1: "Chestnut Street 92", zip: "40202", countryCodeV2: "US" },
-      emailMarketingConsent: { marketingState: "SUBSCRIBED", marketingOptInLevel: "SINGLE_OPT_IN", consentUpdatedAt: "2024-01-02T12:00:00-05:00" },
+      emailMarketingConsent: {
+        marketingState: "SUBSCRIBED",
+        marketingOptInLevel: "SINGLE_OPT_IN",
+        consentUpdatedAt: "2024-01-02T12:00:00-05:00",
+      },
       smsMarketingConsent: null,
     });
     const parsed = webhookCustomerSchema.parse(payload);
     expect(parsed.id).toBe("706405506930370084");
     expect(parsed.default_address?.zip).toBe("40202");
-    expect(payload.email_marketing_consent).toEqual({ state: "subscribed", opt_in_level: "single_opt_in", consent_updated_at: "2024-01-02T12:00:00-05:00" });
+    expect(payload.email_marketing_consent).toEqual({
+      state: "subscribed",
+      opt_in_level: "single_opt_in",
+      consent_updated_at: "2024-01-02T12:00:00-05:00",
+    });
     expect(payload.sms_marketing_consent).toBeNull();
   });
 
@@ -41,12 +55,36 @@ describe("Admin GraphQL records read as webhook payloads", () => {
       currentTotalPriceSet: { shopMoney: { amount: "598.94", currencyCode: "USD" } },
       retailLocation: { id: "gid://shopify/Location/655441491" },
       customer: { id: "gid://shopify/Customer/207119551" },
-      lineItems: { nodes: [{ id: "gid://shopify/LineItem/466157049", title: "IPod Nano - 8gb", quantity: 1, product: { id: "gid://shopify/Product/632910392" }, originalUnitPriceSet: { shopMoney: { amount: "199.00" } } }] },
+      lineItems: {
+        nodes: [
+          {
+            id: "gid://shopify/LineItem/466157049",
+            title: "IPod Nano - 8gb",
+            quantity: 1,
+            product: { id: "gid://shopify/Product/632910392" },
+            originalUnitPriceSet: { shopMoney: { amount: "199.00" } },
+          },
+        ],
+      },
     });
     const order = webhookOrderSchema.parse(payload);
-    expect(order).toMatchObject({ id: "450789469", total_price: 598.94, currency: "USD", source_name: "pos", location_id: "655441491" });
+    expect(order).toMatchObject({
+      id: "450789469",
+      total_price: 598.94,
+      currency: "USD",
+      source_name: "pos",
+      location_id: "655441491",
+    });
     expect(order.customer?.id).toBe("207119551");
-    expect(order.line_items).toEqual([expect.objectContaining({ id: "466157049", product_id: "632910392", title: "IPod Nano - 8gb", quantity: 1, price: 199 })]);
+    expect(order.line_items).toEqual([
+      expect.objectContaining({
+        id: "466157049",
+        product_id: "632910392",
+        title: "IPod Nano - 8gb",
+        quantity: 1,
+        price: 199,
+      }),
+    ]);
   });
 });
 
@@ -64,12 +102,21 @@ describe("consent write-back input", () => {
     expect(consentWriteBack({ channel: "email", action: "granted", actedAt, locationId: "655441491" })).toEqual([
       {
         channel: "email",
-        input: { emailMarketingConsent: { marketingState: "SUBSCRIBED", marketingOptInLevel: "SINGLE_OPT_IN", consentUpdatedAt: "2026-11-25T12:00:00.000Z", sourceLocationId: "gid://shopify/Location/655441491" } },
+        input: {
+          emailMarketingConsent: {
+            marketingState: "SUBSCRIBED",
+            marketingOptInLevel: "SINGLE_OPT_IN",
+            consentUpdatedAt: "2026-11-25T12:00:00.000Z",
+            sourceLocationId: "gid://shopify/Location/655441491",
+          },
+        },
       },
     ]);
   });
   it("a global unsubscribe revokes email and sms; channels Shopify does not keep are not written", () => {
-    expect(consentWriteBack({ channel: "all", action: "revoked", actedAt, locationId: null }).map((x) => x.channel)).toEqual(["email", "sms"]);
+    expect(
+      consentWriteBack({ channel: "all", action: "revoked", actedAt, locationId: null }).map((x) => x.channel),
+    ).toEqual(["email", "sms"]);
     expect(consentWriteBack({ channel: "whatsapp", action: "granted", actedAt, locationId: null })).toEqual([]);
   });
 });

@@ -18,11 +18,19 @@ const obj = (v: unknown): Obj | null => (typeof v === "object" && v !== null && 
 const text = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
 const money = (v: unknown): { amount: string; currencyCode: string | null } | null => {
   const shop = obj(obj(v)?.shopMoney);
-  return shop && typeof shop.amount === "string" ? { amount: shop.amount, currencyCode: text(shop.currencyCode) } : null;
+  return shop && typeof shop.amount === "string"
+    ? { amount: shop.amount, currencyCode: text(shop.currencyCode) }
+    : null;
 };
 const nodes = (v: unknown): Obj[] => {
   const o = obj(v);
-  const list = Array.isArray(v) ? v : Array.isArray(o?.nodes) ? o.nodes : Array.isArray(o?.edges) ? o.edges.map((e) => obj(e)?.node) : [];
+  const list = Array.isArray(v)
+    ? v
+    : Array.isArray(o?.nodes)
+      ? o.nodes
+      : Array.isArray(o?.edges)
+        ? o.edges.map((e) => obj(e)?.node)
+        : [];
   return list.map(obj).filter((x): x is Obj => x !== null);
 };
 
@@ -35,7 +43,13 @@ export interface AdminMarketingConsent {
 const consentOf = (v: unknown): AdminMarketingConsent | null => {
   const c = obj(v);
   const state = text(c?.marketingState);
-  return state ? { state: state.toLowerCase(), opt_in_level: text(c?.marketingOptInLevel)?.toLowerCase() ?? null, consent_updated_at: text(c?.consentUpdatedAt) } : null;
+  return state
+    ? {
+        state: state.toLowerCase(),
+        opt_in_level: text(c?.marketingOptInLevel)?.toLowerCase() ?? null,
+        consent_updated_at: text(c?.consentUpdatedAt),
+      }
+    : null;
 };
 
 /** An Admin GraphQL `Customer` node as a `customers/update` webhook payload. */
@@ -50,7 +64,9 @@ export function adminCustomerToWebhook(node: Obj) {
     created_at: text(node.createdAt),
     updated_at: text(node.updatedAt),
     tags: Array.isArray(node.tags) ? node.tags.filter((t): t is string => typeof t === "string") : [],
-    default_address: address ? { address1: text(address.address1), zip: text(address.zip), country_code: text(address.countryCodeV2) } : null,
+    default_address: address
+      ? { address1: text(address.address1), zip: text(address.zip), country_code: text(address.countryCodeV2) }
+      : null,
     email_marketing_consent: consentOf(node.emailMarketingConsent),
     sms_marketing_consent: consentOf(node.smsMarketingConsent),
   };
@@ -77,7 +93,13 @@ export function adminOrderToWebhook(node: Obj, children: { lineItems?: Obj[]; cu
     updated_at: text(node.updatedAt) ?? text(node.createdAt),
     cancelled_at: text(node.cancelledAt),
     customer: customerId
-      ? { id: customerId, email: text(customer?.email), phone: text(customer?.phone), first_name: text(customer?.firstName), last_name: text(customer?.lastName) }
+      ? {
+          id: customerId,
+          email: text(customer?.email),
+          phone: text(customer?.phone),
+          first_name: text(customer?.firstName),
+          last_name: text(customer?.lastName),
+        }
       : null,
     line_items: lines.map((l) => ({
       id: idFromGid(l.id),
@@ -112,14 +134,21 @@ export type ConsentWriteBack =
   | { channel: "sms"; input: { smsMarketingConsent: Record<string, string> } };
 
 /** Our consent ledger row as Shopify's marketing-consent mutation input (null: a channel Shopify does not hold). */
-export function consentWriteBack(row: { channel: string; action: "granted" | "revoked"; actedAt: Date; locationId: string | null }) {
+export function consentWriteBack(row: {
+  channel: string;
+  action: "granted" | "revoked";
+  actedAt: Date;
+  locationId: string | null;
+}) {
   const marketingState = row.action === "granted" ? "SUBSCRIBED" : "UNSUBSCRIBED";
   const consent = {
     marketingState,
     marketingOptInLevel: "SINGLE_OPT_IN",
     consentUpdatedAt: row.actedAt.toISOString(),
     // Only a Shopify location (numeric ID) is named; a tablet's own location label is not one.
-    ...(row.locationId && /^\d+$/.test(row.locationId) ? { sourceLocationId: `gid://shopify/Location/${row.locationId}` } : {}),
+    ...(row.locationId && /^\d+$/.test(row.locationId)
+      ? { sourceLocationId: `gid://shopify/Location/${row.locationId}` }
+      : {}),
   };
   // A global unsubscribe ("all") reaches both channels Shopify keeps; a grant is always for one channel.
   const channels = row.channel === "all" ? (row.action === "revoked" ? ["email", "sms"] : []) : [row.channel];
