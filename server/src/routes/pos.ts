@@ -3,6 +3,7 @@ import {
   coPurchaseRules,
   normalizeShopifyCustomerId,
   posVisitSchema,
+  registerSearchQuerySchema,
   replenishmentDue,
   tierFor,
   type CoPurchaseRule,
@@ -16,6 +17,7 @@ import { HttpError, notFound, parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
 import { findProfileRow, profileIdByIdentifier } from "../services/profile-view";
 import { registerView } from "../services/register-view";
+import { searchRegisterCustomers } from "../services/register-search";
 import { loadShop } from "../services/shop";
 import { logVisit } from "../services/visits";
 
@@ -78,8 +80,14 @@ const hintsQuerySchema = z.object({
     .transform((s) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean).slice(0, 100) : [])),
 });
 
-/** What the POS extension calls (session token): the register view, visits, checkout hints. */
+/** What the POS extension calls (session token): customer look-up, the register view, visits, checkout hints. */
 export const posRoutes = new Hono<AppEnv>()
+  .get("/customers", async (c) => {
+    const q = parseOr400(registerSearchQuerySchema, c.req.query(), "query string");
+    const { db } = c.var.deps;
+    const shop = await loadShop(db.db, c.var.shopId);
+    return c.json({ customers: await searchRegisterCustomers(db.db, shop, q.q, q.limit) });
+  })
   .get("/customers/:shopifyCustomerId", async (c) => {
     const { db, clock } = c.get("deps");
     const raw = c.req.param("shopifyCustomerId");
