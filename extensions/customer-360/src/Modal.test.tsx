@@ -33,14 +33,36 @@ describe("pos.home.modal.render", () => {
     expect(screen.buttons()).toEqual(["Marketing consent", "Upsell hints"]);
   });
 
-  it("no customer: says so and offers a look-up, which attaches that customer to the cart and loads the profile", async () => {
-    const server = fakeServer({ customers: { "456": customerView({ firstName: "Tom", lastName: "Ng" }) }, texts: CONSENT_TEXTS });
+  it("no customer: finds one by name, shows email and phone to confirm, and attaches them to the cart", async () => {
+    const server = fakeServer({
+      customers: {
+        "456": customerView({ profileId: "p-tom", firstName: "Tom", lastName: "Ng", emails: ["tom@mailbox.org"], phones: ["+14155550199"] }),
+        "789": customerView({ profileId: "p-ann", firstName: "Ann", lastName: "Lee", emails: ["ann@mailbox.org"], phones: [] }),
+      },
+      texts: CONSENT_TEXTS,
+    });
     const pos = await renderTarget("pos.home.modal.render", { cart: cartWith(), fetch: server.fetch });
     done = pos.done;
     await waitFor(() => expect(screen.text()).toContain("No customer in the cart."));
-    screen.type("s-search-field", " 456 ");
+    screen.type("s-search-field", " tom ");
+    await waitFor(() => expect(screen.text()).toContain("Email: tom@mailbox.org"));
+    expect(screen.text()).toContain("Phone: +14155550199");
+    expect(screen.text()).not.toContain("Ann Lee");
+    expect(server.callsTo("GET", "/api/pos/customers")[0]!.url.searchParams.get("q")).toBe("tom");
+    screen.click("Add Tom Ng to cart");
     await waitFor(() => expect(pos.spies.setCustomer).toHaveBeenCalledWith({ id: 456 }));
-    await waitFor(() => expect(screen.text()).toContain("Tom Ng"));
+    await waitFor(() => expect(screen.text()).toContain("Lifecycle stage: Loyal"));
+    expect(screen.text()).toContain("Tom Ng");
+  });
+
+  it("look-up offline says it needs a connection instead of searching", async () => {
+    const server = fakeServer({});
+    const pos = await renderTarget("pos.home.modal.render", { cart: cartWith(), connected: false, fetch: server.fetch });
+    done = pos.done;
+    await waitFor(() => expect(screen.all("s-search-field")).toHaveLength(1));
+    screen.type("s-search-field", "tom");
+    await waitFor(() => expect(screen.text()).toContain("Looking up a customer needs a connection."));
+    expect(server.callsTo("GET", "/api/pos/customers")).toHaveLength(0);
   });
 
   it("Consent: a capture sends the shop's exact text and version, staff from the session, with the session token", async () => {

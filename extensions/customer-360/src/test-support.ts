@@ -117,6 +117,13 @@ export function fakeServer(data: { customers?: Record<string, PosCustomerView>; 
     calls.push({ raw: String(input instanceof Request ? input.url : input), method, url, headers, body: init?.body ? JSON.parse(String(init.body)) : undefined });
     if (state.down) throw new TypeError("fetch failed");
     if (headers.Authorization !== `Bearer ${SESSION_TOKEN}`) return json(401, { error: "unauthorized", message: "Session token missing." });
+    if (method === "GET" && url.pathname === "/api/pos/customers") {
+      const q = (url.searchParams.get("q") ?? "").toLowerCase();
+      const customers = Object.entries(data.customers ?? {})
+        .filter(([, v]) => [v.firstName, v.lastName, ...v.emails, ...v.phones].some((s) => s?.toLowerCase().includes(q)))
+        .map(([id, v]) => ({ profileId: v.profileId, shopifyCustomerId: id, firstName: v.firstName, lastName: v.lastName, emails: v.emails, phones: v.phones }));
+      return json(200, { customers });
+    }
     const customer = url.pathname.match(/^\/api\/pos\/customers\/(.+)$/);
     if (method === "GET" && customer) {
       const view = data.customers?.[decodeURIComponent(customer[1]!)];
