@@ -35,7 +35,7 @@ describe("POS extension ↔ server contract", () => {
     t = await startTestServer();
     await t.webhook("customers/create", customerPayload({ id: 8080, email: "register@mailbox.org", firstName: "Ines", lastName: "Costa" }));
     await t.webhook("orders/create", orderPayload({ id: 91, customerId: 8080, email: "register@mailbox.org", total: "59.00", source: "pos", lines: [{ id: 1, productId: 9001, title: "Linen Shirt", price: "59.00" }] }));
-    await t.webhook("orders/create", orderPayload({ id: 92, customerId: 8081, email: "other@mailbox.org", total: "138.00", lines: [{ id: 2, productId: 9001, title: "Linen Shirt", price: "59.00" }, { id: 3, productId: 9002, title: "Chino Trousers", price: "79.00" }] }));
+    await t.webhook("orders/create", orderPayload({ id: 92, customerId: 8081, email: "other@mailbox.org", total: "138.00", lines: [{ id: 2, productId: 9001, title: "Linen Shirt", price: "59.00" }, { id: 3, productId: 9002, variantId: 90021, title: "Chino Trousers", price: "79.00" }] }));
     await t.webhook("orders/create", orderPayload({ id: 93, customerId: 8082, email: "third@mailbox.org", total: "138.00", lines: [{ id: 4, productId: 9001, title: "Linen Shirt", price: "59.00" }, { id: 5, productId: 9002, title: "Chino Trousers", price: "79.00" }] }));
     await t.webhook("orders/create", orderPayload({ id: 94, customerId: 8083, email: "fourth@mailbox.org", total: "18.00", lines: [{ id: 6, productId: 9003, title: "Wool Socks", price: "18.00" }] }));
     await t.drain();
@@ -79,9 +79,16 @@ describe("POS extension ↔ server contract", () => {
     expect(profile.aggregates.visitCount).toBe(1);
   });
 
-  it("gets upsell hints the extension can show", async () => {
+  it("gets upsell hints that name the product, explain themselves and carry a variant to add", async () => {
     const hints = await client().checkoutHints({ shopifyCustomerId: "8080", productIds: ["9001"] });
-    expect(hintsResponseSchema.parse({ hints }).hints.some((h) => h.kind === "co_purchase" && h.productId === "9002")).toBe(true);
+    const chinos = hintsResponseSchema.parse({ hints }).hints.find((h) => h.kind === "co_purchase" && h.productId === "9002");
+    expect(chinos).toEqual({
+      kind: "co_purchase",
+      productId: "9002",
+      productTitle: "Chino Trousers",
+      variantId: "90021",
+      message: "67% of people who bought Linen Shirt also bought the Chino Trousers",
+    });
   });
 
   it("finds a customer by name, email or phone with what the clerk needs to confirm and attach them", async () => {

@@ -143,12 +143,18 @@ describe("pos.home.modal.render", () => {
     await waitFor(() => expect(screen.text()).not.toContain("offline, as of"));
   });
 
-  it("Upsell: hints for the cart's lines with their one-line reason", async () => {
+  it("Upsell: names the product, explains it in a clerk's words, and adds it to the cart by variant", async () => {
     const server = fakeServer({
       customers: { "123": customerView() },
       texts: CONSENT_TEXTS,
       hints: [
-        { kind: "co_purchase", productId: "88", message: "Bought with Trail Shoes by 34% of customers (lift 2.1)" },
+        {
+          kind: "co_purchase",
+          productId: "88",
+          productTitle: "Linen Shirt",
+          variantId: "8801",
+          message: "52% of people who bought Chino Trousers also bought the Linen Shirt",
+        },
         { kind: "loyalty", message: "120 points to Gold" },
       ],
     });
@@ -156,11 +162,17 @@ describe("pos.home.modal.render", () => {
     done = pos.done;
     await waitFor(() => expect(screen.text()).toContain("Sarah Lee"));
     screen.click("Upsell hints");
-    await waitFor(() => expect(screen.text()).toContain("Bought with Trail Shoes by 34% of customers (lift 2.1)"));
+    await waitFor(() => expect(screen.text()).toContain("52% of people who bought Chino Trousers also bought the Linen Shirt"));
+    expect(screen.text()).toContain("Linen Shirt");
     expect(screen.text()).toContain("Often bought together");
     expect(screen.text()).toContain("120 points to Gold");
+    expect(screen.text()).not.toMatch(/lift/i);
     const hintsCall = server.callsTo("GET", "/api/pos/hints")[0]!;
     expect(hintsCall.url.searchParams.get("customer")).toBe("123");
     expect(hintsCall.url.searchParams.get("lines")).toBe("5,6");
+
+    screen.click("Add Linen Shirt to cart");
+    await waitFor(() => expect(pos.spies.addLineItem).toHaveBeenCalledWith(8801, 1));
+    await waitFor(() => expect(pos.spies.toast).toHaveBeenCalledWith("Linen Shirt added to the cart."));
   });
 });

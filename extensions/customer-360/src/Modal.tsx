@@ -58,6 +58,15 @@ function CustomerModal({ api }: { api: CartPosApi }) {
     }
   }
 
+  async function addToCart(hint: { variantId: string; productTitle?: string | undefined }) {
+    try {
+      await api.cart.addLineItem(Number(hint.variantId), 1);
+      services.toast(`${hint.productTitle ?? "Item"} added to the cart.`);
+    } catch (error) {
+      services.toast(`Not added: ${(error as Error).message}`);
+    }
+  }
+
   return (
     <s-page heading={SCREENS[screen]}>
       <s-scroll-box>
@@ -83,7 +92,7 @@ function CustomerModal({ api }: { api: CartPosApi }) {
           />
         ) : null}
         {screen === "confirm" ? <ConsentConfirm request={request} text={text} busy={busy} onConfirm={() => void confirm()} onCancel={back} /> : null}
-        {screen === "upsell" ? <UpsellBody hints={hints} hasCustomer={customerId !== null} /> : null}
+        {screen === "upsell" ? <UpsellBody hints={hints} hasCustomer={customerId !== null} onAdd={(hint) => void addToCart(hint)} /> : null}
       </s-scroll-box>
     </s-page>
   );

@@ -14,6 +14,10 @@ export type PosVisit = z.infer<typeof posVisitSchema>;
 export const checkoutHintSchema = z.object({
   kind: z.enum(["co_purchase", "replenishment", "loyalty"]),
   productId: z.string().optional(),
+  /** The suggested product's name. */
+  productTitle: z.string().optional(),
+  /** A variant of it the register can add to the cart. */
+  variantId: z.string().optional(),
   message: z.string(),
 });
 /** `GET /api/pos/hints?customer=<shopifyCustomerId>&lines=<productId,productId>` */
