@@ -11,7 +11,11 @@ const EMAIL_TEXT = CONSENT_TEXTS[0]!;
 
 describe("pos.home.modal.render", () => {
   it("Profile: stage, tier, points and progress, orders, spend, churn band, last visit, duplicates warning", async () => {
-    const server = fakeServer({ customers: { "123": customerView({ openDuplicates: 1 }) }, texts: CONSENT_TEXTS });
+    const recentOrders = [
+      { orderId: "1002", placedAt: "2026-03-01T10:05:00.000Z", total: 138, products: ["Linen Shirt", "Chino Trousers"] },
+      { orderId: "1001", placedAt: "2026-02-01T10:05:00.000Z", total: 18, products: ["Wool Socks"] },
+    ];
+    const server = fakeServer({ customers: { "123": customerView({ openDuplicates: 1, recentOrders }) }, texts: CONSENT_TEXTS });
     const pos = await renderTarget("pos.home.modal.render", { cart: cartWith({ customerId: 123 }), fetch: server.fetch });
     done = pos.done;
     await waitFor(() => expect(screen.text()).toContain("Sarah Lee"));
@@ -26,6 +30,9 @@ describe("pos.home.modal.render", () => {
       "Churn risk: Healthy",
       "Last visit:",
       "1 possible duplicate profile",
+      "Recent purchases",
+      "2026-03-01 · €138.00 · Linen Shirt, Chino Trousers",
+      "2026-02-01 · €18.00 · Wool Socks",
     ]) {
       expect(text).toContain(expected);
     }

@@ -67,6 +67,15 @@ export function ProfileFacts(props: { view: PosCustomerView; now: Date }) {
           <s-text>{`Last visit: ${lastVisitLabel(view.lastVisitAt, props.now)}`}</s-text>
         </s-stack>
       </s-section>
+      {view.recentOrders && view.recentOrders.length > 0 ? (
+        <s-section heading="Recent purchases">
+          <s-stack direction="block" gap="small">
+            {view.recentOrders.map((order) => (
+              <s-text key={order.orderId}>{`${order.placedAt.slice(0, 10)} · ${money(order.total)} · ${order.products.join(", ")}`}</s-text>
+            ))}
+          </s-stack>
+        </s-section>
+      ) : null}
     </>
   );
 }
