@@ -1,4 +1,4 @@
-import { hintsResponseSchema, posCustomerViewSchema } from "@c360/shared";
+import { hintsResponseSchema, posCustomerViewSchema, registerSearchResponseSchema } from "@c360/shared";
 import { signSessionToken } from "@c360/server/auth/session-token";
 import { SHOP_A, startTestServer, TEST_API_KEY, TEST_SECRET, type TestServer } from "@c360/server/test-support/harness";
 import { customerPayload, orderPayload } from "@c360/server/test-support/payloads";
@@ -10,7 +10,15 @@ import { createServerClient, ServerCallError } from "../../extensions/customer-3
  * what the register sends is what the server accepts, and what the server answers is what the register
  * expects (checked with the shared wire schemas).
  */
-const APP_URL = "https://c360.example.app";
+// What ships: no app URL baked in, so every request is a relative "/api/..." path (POS resolves it
+// against the app's application_url); the server answers those paths as they are.
+const APP_URL = "";
+
+function relative(url: string | URL | Request): string {
+  const path = String(url instanceof Request ? url.url : url);
+  if (!path.startsWith("/api/")) throw new Error(`the extension sent an absolute or odd URL: ${path}`);
+  return path;
+}
 
 describe("POS extension ↔ server contract", () => {
   let t: TestServer;
@@ -19,7 +27,7 @@ describe("POS extension ↔ server contract", () => {
     createServerClient({
       appUrl: APP_URL,
       getSessionToken: async () => token,
-      fetch: () => ((url: string | URL | Request, init?: RequestInit) => t.runtime.app.request(String(url).replace(APP_URL, ""), init)) as typeof fetch,
+      fetch: () => ((url: string | URL | Request, init?: RequestInit) => t.runtime.app.request(relative(url), init)) as typeof fetch,
       timeoutMs: 10_000,
     });
 
@@ -27,7 +35,7 @@ describe("POS extension ↔ server contract", () => {
     t = await startTestServer();
     await t.webhook("customers/create", customerPayload({ id: 8080, email: "register@mailbox.org", firstName: "Ines", lastName: "Costa" }));
     await t.webhook("orders/create", orderPayload({ id: 91, customerId: 8080, email: "register@mailbox.org", total: "59.00", source: "pos", lines: [{ id: 1, productId: 9001, title: "Linen Shirt", price: "59.00" }] }));
-    await t.webhook("orders/create", orderPayload({ id: 92, customerId: 8081, email: "other@mailbox.org", total: "138.00", lines: [{ id: 2, productId: 9001, title: "Linen Shirt", price: "59.00" }, { id: 3, productId: 9002, title: "Chino Trousers", price: "79.00" }] }));
+    await t.webhook("orders/create", orderPayload({ id: 92, customerId: 8081, email: "other@mailbox.org", total: "138.00", lines: [{ id: 2, productId: 9001, title: "Linen Shirt", price: "59.00" }, { id: 3, productId: 9002, variantId: 90021, title: "Chino Trousers", price: "79.00" }] }));
     await t.webhook("orders/create", orderPayload({ id: 93, customerId: 8082, email: "third@mailbox.org", total: "138.00", lines: [{ id: 4, productId: 9001, title: "Linen Shirt", price: "59.00" }, { id: 5, productId: 9002, title: "Chino Trousers", price: "79.00" }] }));
     await t.webhook("orders/create", orderPayload({ id: 94, customerId: 8083, email: "fourth@mailbox.org", total: "18.00", lines: [{ id: 6, productId: 9003, title: "Wool Socks", price: "18.00" }] }));
     await t.drain();
@@ -71,9 +79,25 @@ describe("POS extension ↔ server contract", () => {
     expect(profile.aggregates.visitCount).toBe(1);
   });
 
-  it("gets upsell hints the extension can show", async () => {
+  it("gets upsell hints that name the product, explain themselves and carry a variant to add", async () => {
     const hints = await client().checkoutHints({ shopifyCustomerId: "8080", productIds: ["9001"] });
-    expect(hintsResponseSchema.parse({ hints }).hints.some((h) => h.kind === "co_purchase" && h.productId === "9002")).toBe(true);
+    const chinos = hintsResponseSchema.parse({ hints }).hints.find((h) => h.kind === "co_purchase" && h.productId === "9002");
+    expect(chinos).toEqual({
+      kind: "co_purchase",
+      productId: "9002",
+      productTitle: "Chino Trousers",
+      variantId: "90021",
+      message: "67% of people who bought Linen Shirt also bought the Chino Trousers",
+    });
+  });
+
+  it("finds a customer by name, email or phone with what the clerk needs to confirm and attach them", async () => {
+    const byName = await client().searchCustomers("Ines");
+    expect(registerSearchResponseSchema.parse({ customers: byName }).customers).toEqual([
+      expect.objectContaining({ shopifyCustomerId: "8080", firstName: "Ines", lastName: "Costa", emails: ["register@mailbox.org"] }),
+    ]);
+    expect((await client().searchCustomers("REGISTER@mailbox.org")).map((c) => c.shopifyCustomerId)).toEqual(["8080"]);
+    await expect(client().searchCustomers("x")).rejects.toMatchObject({ kind: "rejected", status: 400 });
   });
 
   it("turns server refusals into errors the extension understands", async () => {

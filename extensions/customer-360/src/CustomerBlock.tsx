@@ -1,58 +1,44 @@
-import { Badge, POSBlock, POSBlockRow, reactExtension, Stack, Text, useApi } from "@shopify/ui-extensions-react/point-of-sale";
-import { LIFECYCLE_LABELS, formatMoney, nextTierLine } from "./customer-summary";
-import { ExtensionRoot, useConnected, useProfile } from "./hooks";
+import { LIFECYCLE_LABELS, formatMoney, nextTierLine, pointsLabel } from "@c360/shared/labels";
+import { mount, useConnected, useProfile } from "./runtime";
+import type { PosApi } from "./services";
 
-/** Compact profile and loyalty on POS's own customer details screen. */
-function CustomerBlock() {
-  const api = useApi<"pos.customer-details.block.render">();
-  const connected = useConnected(api.connectivity.subscribable);
+interface BlockApi extends PosApi {
+  customer: { id: number };
+}
+
+/** Tier, stage, points and spend on POS's own customer details screen. */
+function CustomerBlock({ api }: { api: BlockApi }) {
+  const connected = useConnected(api);
   const { state, offlineLabel } = useProfile(String(api.customer.id), connected);
 
   if (state.status === "loading") {
     return (
-      <POSBlock>
-        <POSBlockRow>
-          <Text>Loading Customer 360…</Text>
-        </POSBlockRow>
-      </POSBlock>
+      <s-pos-block heading="Customer 360">
+        <s-text>Loading Customer 360…</s-text>
+      </s-pos-block>
     );
   }
   if (state.status === "not_found" || state.status === "unavailable") {
     return (
-      <POSBlock>
-        <POSBlockRow>
-          <Text color="TextSubdued">{state.message}</Text>
-        </POSBlockRow>
-      </POSBlock>
+      <s-pos-block heading="Customer 360">
+        <s-text color="subdued">{state.message}</s-text>
+      </s-pos-block>
     );
   }
   const view = state.view;
+  const duplicates = view.openDuplicates === 1 ? "1 possible duplicate" : `${view.openDuplicates} possible duplicates`;
   return (
-    <POSBlock>
-      <POSBlockRow>
-        <Stack direction="inline" gap="200">
-          <Badge text={view.loyalty.tier} variant="highlight" />
-          <Badge text={LIFECYCLE_LABELS[view.lifecycleStage]} variant="neutral" />
-          {view.openDuplicates > 0 ? <Badge text={`${view.openDuplicates} possible duplicate(s)`} variant="warning" /> : null}
-        </Stack>
-      </POSBlockRow>
-      <POSBlockRow>
-        <Text>{`${view.loyalty.points} points · ${nextTierLine(view.loyalty)}`}</Text>
-      </POSBlockRow>
-      <POSBlockRow>
-        <Text>{`${view.orderCount} orders · ${formatMoney(view.lifetimeSpend, view.currency)} lifetime`}</Text>
-      </POSBlockRow>
-      {offlineLabel ? (
-        <POSBlockRow>
-          <Text color="TextSubdued">{offlineLabel}</Text>
-        </POSBlockRow>
-      ) : null}
-    </POSBlock>
+    <s-pos-block heading="Customer 360">
+      <s-stack direction="inline" gap="small">
+        <s-badge tone="info">{view.loyalty.tier}</s-badge>
+        <s-badge tone="neutral">{LIFECYCLE_LABELS[view.lifecycleStage]}</s-badge>
+        {view.openDuplicates > 0 ? <s-badge tone="warning">{duplicates}</s-badge> : null}
+      </s-stack>
+      <s-text>{`${pointsLabel(view.loyalty.points)} · ${nextTierLine(view.loyalty)}`}</s-text>
+      <s-text>{`${view.orderCount} orders · ${formatMoney(view.lifetimeSpend, view.currency)} lifetime`}</s-text>
+      {offlineLabel ? <s-text color="subdued">{offlineLabel}</s-text> : null}
+    </s-pos-block>
   );
 }
 
-export default reactExtension("pos.customer-details.block.render", (api) => (
-  <ExtensionRoot api={api}>
-    <CustomerBlock />
-  </ExtensionRoot>
-));
+export default mount(CustomerBlock);

@@ -1,8 +1,7 @@
-import { useState } from "react";
-import { Navigator, reactExtension, Screen, useApi } from "@shopify/ui-extensions-react/point-of-sale";
+import { useState } from "preact/hooks";
 import { channelConsentRows, pickConsentText } from "./consent-capture";
 import {
-  ExtensionRoot,
+  mount,
   useCheckoutHints,
   useConnected,
   useConsentRecorder,
@@ -10,28 +9,34 @@ import {
   usePendingOutbox,
   useProfile,
   useServices,
-  useSubscribable,
-} from "./hooks";
+  useSignal,
+} from "./runtime";
+import type { CartPosApi } from "./services";
 import { ConsentConfirm, ConsentOverview, type ConsentRequest } from "./views/ConsentScreens";
+import { CustomerFinder } from "./views/CustomerFinder";
 import { ProfileBody } from "./views/ProfileScreen";
 import { UpsellBody } from "./views/UpsellScreen";
 
-export const SCREENS = { profile: "Profile", consent: "Consent", confirm: "ConsentConfirm", upsell: "Upsell" } as const;
+export const SCREENS = { profile: "Customer 360", consent: "Marketing consent", confirm: "Consent", upsell: "Upsell hints" } as const;
+type Screen = keyof typeof SCREENS;
 
-function CustomerModal() {
-  const api = useApi<"pos.home.modal.render">();
+function CustomerModal({ api }: { api: CartPosApi }) {
   const services = useServices();
-  const cart = useSubscribable(api.cart.subscribable);
-  const connected = useConnected(api.connectivity.subscribable);
-  const locale = useSubscribable(api.locale.subscribable);
-  const [lookedUpId, setLookedUpId] = useState<string | null>(null);
-  const customerId = cart.customer ? String(cart.customer.id) : lookedUpId;
+  const cart = useSignal(api.cart.current);
+  const connected = useConnected(api);
+  const locale = useSignal(api.locale.current);
+  const customerId = cart.customer ? String(cart.customer.id) : null;
   const profile = useProfile(customerId, connected);
   const pending = usePendingOutbox();
   const texts = useConsentTexts(connected);
   const productIds = [...new Set(cart.lineItems.flatMap((line) => (line.productId == null ? [] : [String(line.productId)])))];
   const hints = useCheckoutHints(customerId, productIds, connected);
   const record = useConsentRecorder(connected);
+  // The modal's own screens: a history stack, so "Back" returns where the clerk came from.
+  const [history, setHistory] = useState<Screen[]>(["profile"]);
+  const screen = history[history.length - 1]!;
+  const open = (next: Screen) => setHistory((h) => [...h, next]);
+  const back = () => setHistory((h) => (h.length > 1 ? h.slice(0, -1) : h));
   const [request, setRequest] = useState<ConsentRequest | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -45,7 +50,7 @@ function CustomerModal() {
     try {
       const outcome = await record({ shopifyCustomerId: customerId, channel: request.channel, action: request.action, text });
       services.toast(outcome === "sent" ? "Consent recorded." : "Consent saved on this register; pending sync.");
-      api.navigation.pop();
+      back();
     } catch (error) {
       services.toast(`Consent not recorded: ${(error as Error).message}`);
     } finally {
@@ -53,40 +58,44 @@ function CustomerModal() {
     }
   }
 
+  async function addToCart(hint: { variantId: string; productTitle?: string | undefined }) {
+    try {
+      await api.cart.addLineItem(Number(hint.variantId), 1);
+      services.toast(`${hint.productTitle ?? "Item"} added to the cart.`);
+    } catch (error) {
+      services.toast(`Not added: ${(error as Error).message}`);
+    }
+  }
+
   return (
-    <Navigator initialScreenName={SCREENS.profile}>
-      <Screen name={SCREENS.profile} title="Customer 360">
-        <ProfileBody
-          customerId={customerId}
-          profile={profile}
-          now={services.now()}
-          onLookUp={setLookedUpId}
-          onOpenConsent={() => api.navigation.navigate(SCREENS.consent)}
-          onOpenUpsell={() => api.navigation.navigate(SCREENS.upsell)}
-        />
-      </Screen>
-      <Screen name={SCREENS.consent} title="Marketing consent">
-        <ConsentOverview
-          rows={rows}
-          offlineLabel={profile.offlineLabel}
-          onChoose={(next) => {
-            setRequest(next);
-            api.navigation.navigate(SCREENS.confirm);
-          }}
-        />
-      </Screen>
-      <Screen name={SCREENS.confirm} title="Consent">
-        <ConsentConfirm request={request} text={text} busy={busy} onConfirm={() => void confirm()} onCancel={() => api.navigation.pop()} />
-      </Screen>
-      <Screen name={SCREENS.upsell} title="Upsell hints">
-        <UpsellBody hints={hints} hasCustomer={customerId !== null} />
-      </Screen>
-    </Navigator>
+    <s-page heading={SCREENS[screen]}>
+      <s-scroll-box>
+        {history.length > 1 ? <s-button onClick={back}>Back</s-button> : null}
+        {screen === "profile" ? (
+          <ProfileBody
+            customerId={customerId}
+            profile={profile}
+            now={services.now()}
+            lookUp={<CustomerFinder api={api} connected={connected} />}
+            onOpenConsent={() => open("consent")}
+            onOpenUpsell={() => open("upsell")}
+          />
+        ) : null}
+        {screen === "consent" ? (
+          <ConsentOverview
+            rows={rows}
+            offlineLabel={profile.offlineLabel}
+            onChoose={(next) => {
+              setRequest(next);
+              open("confirm");
+            }}
+          />
+        ) : null}
+        {screen === "confirm" ? <ConsentConfirm request={request} text={text} busy={busy} onConfirm={() => void confirm()} onCancel={back} /> : null}
+        {screen === "upsell" ? <UpsellBody hints={hints} hasCustomer={customerId !== null} onAdd={(hint) => void addToCart(hint)} /> : null}
+      </s-scroll-box>
+    </s-page>
   );
 }
 
-export default reactExtension("pos.home.modal.render", (api) => (
-  <ExtensionRoot api={api}>
-    <CustomerModal />
-  </ExtensionRoot>
-));
+export default mount(CustomerModal);

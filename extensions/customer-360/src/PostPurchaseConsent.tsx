@@ -1,17 +1,23 @@
-import { useState } from "react";
 import type { Channel } from "@c360/shared";
-import { Banner, Button, Navigator, reactExtension, Screen, ScrollView, Section, Stack, Text, useApi } from "@shopify/ui-extensions-react/point-of-sale";
+import { useState } from "preact/hooks";
 import { CHANNEL_LABELS, channelConsentRows, channelsToAsk, pickConsentText } from "./consent-capture";
 import { customerName } from "./customer-summary";
-import { ExtensionRoot, useConnected, useConsentRecorder, useConsentTexts, usePendingOutbox, useProfile, useServices, useSubscribable } from "./hooks";
+import { mount, orderCustomerId, useConnected, useConsentRecorder, useConsentTexts, usePendingOutbox, useProfile, useServices, useSignal } from "./runtime";
+import type { PosApi } from "./services";
+
+interface PostPurchaseApi extends PosApi {
+  order: { customerId?: number };
+}
+
+/** Closes the modal: POS gives action targets `window.close()` from 2025-10 on. */
+const closeModal = () => globalThis.close();
 
 /** After a sale, ask for marketing consent on each channel the customer has not granted yet. */
-function PostPurchaseConsent() {
-  const api = useApi<"pos.purchase.post.action.render">();
+function PostPurchaseConsent({ api }: { api: PostPurchaseApi }) {
   const services = useServices();
-  const connected = useConnected(api.connectivity.subscribable);
-  const locale = useSubscribable(api.locale.subscribable);
-  const customerId = api.order.customerId == null ? null : String(api.order.customerId);
+  const connected = useConnected(api);
+  const locale = useSignal(api.locale.current);
+  const customerId = orderCustomerId(api.order) == null ? null : String(orderCustomerId(api.order));
   const profile = useProfile(customerId, connected);
   const pending = usePendingOutbox();
   const texts = useConsentTexts(connected);
@@ -27,7 +33,8 @@ function PostPurchaseConsent() {
     setBusy(channel);
     try {
       const outcome = await record({ shopifyCustomerId: customerId, channel, action: "granted", text });
-      services.toast(outcome === "sent" ? `${CHANNEL_LABELS[channel]} consent recorded.` : `${CHANNEL_LABELS[channel]} consent saved; pending sync.`);
+      const label = CHANNEL_LABELS[channel];
+      services.toast(outcome === "sent" ? `${label} consent recorded.` : `${label} consent saved; pending sync.`);
     } catch (error) {
       services.toast(`Consent not recorded: ${(error as Error).message}`);
     } finally {
@@ -36,46 +43,39 @@ function PostPurchaseConsent() {
   }
 
   function body() {
-    if (!customerId) return <Text>This sale has no customer, so there is no one to ask.</Text>;
-    if (profile.state.status === "loading" || texts === null) return <Text>Loading…</Text>;
-    if (toAsk.length === 0) return <Text>{view ? `${customerName(view)} has already granted every channel.` : "Nothing to ask."}</Text>;
+    if (!customerId) return <s-text>This sale has no customer, so there is no one to ask.</s-text>;
+    if (profile.state.status === "loading" || texts === null) return <s-text>Loading…</s-text>;
+    if (toAsk.length === 0) return <s-text>{view ? `${customerName(view)} has already granted every channel.` : "Nothing to ask."}</s-text>;
     return (
-      <ScrollView>
-        {profile.offlineLabel ? <Banner title={profile.offlineLabel} variant="information" visible hideAction /> : null}
-        <Text>{view ? `Ask ${customerName(view)}:` : "Ask the customer:"}</Text>
+      <s-stack direction="block" gap="base">
+        {profile.offlineLabel ? <s-banner heading={profile.offlineLabel} tone="info" /> : null}
+        <s-text>{view ? `Ask ${customerName(view)}:` : "Ask the customer:"}</s-text>
         {toAsk.map((channel) => {
           const text = pickConsentText(texts, channel, locale);
           return (
-            <Section key={channel} title={CHANNEL_LABELS[channel]}>
-              <Stack direction="block" gap="100" padding="200">
-                <Text>{text ? text.text : "No consent text for this channel yet; connect once to load it."}</Text>
-                {text ? <Text variant="captionRegular">{`Consent text version ${text.version} (${text.locale})`}</Text> : null}
-                <Button
-                  title={`Customer agrees to ${CHANNEL_LABELS[channel]}`}
-                  type="primary"
-                  isDisabled={!text || busy !== null}
-                  isLoading={busy === channel}
-                  onPress={() => void agree(channel)}
-                />
-              </Stack>
-            </Section>
+            <s-section key={channel} heading={CHANNEL_LABELS[channel]}>
+              <s-stack direction="block" gap="small">
+                <s-text>{text ? text.text : "No consent text for this channel yet; connect once to load it."}</s-text>
+                {text ? <s-text type="small">{`Consent text version ${text.version} (${text.locale})`}</s-text> : null}
+                <s-button variant="primary" disabled={!text || busy !== null} loading={busy === channel} onClick={() => void agree(channel)}>
+                  {`Customer agrees to ${CHANNEL_LABELS[channel]}`}
+                </s-button>
+              </s-stack>
+            </s-section>
           );
         })}
-      </ScrollView>
+      </s-stack>
     );
   }
 
   return (
-    <Navigator initialScreenName="AskConsent">
-      <Screen name="AskConsent" title="Marketing consent" secondaryAction={{ text: "Done", onPress: () => api.navigation.dismiss() }}>
+    <s-page heading="Marketing consent">
+      <s-scroll-box>
         {body()}
-      </Screen>
-    </Navigator>
+        <s-button onClick={closeModal}>Done</s-button>
+      </s-scroll-box>
+    </s-page>
   );
 }
 
-export default reactExtension("pos.purchase.post.action.render", (api) => (
-  <ExtensionRoot api={api}>
-    <PostPurchaseConsent />
-  </ExtensionRoot>
-));
+export default mount(PostPurchaseConsent);

@@ -1,9 +1,18 @@
-import { Button, reactExtension, useApi } from "@shopify/ui-extensions-react/point-of-sale";
+import { mount, orderCustomerId } from "./runtime";
+import type { PosApi } from "./services";
 
-/** After a sale: the entry to ask the customer for marketing consent. Disabled for a sale without a customer. */
-function AskForConsentMenuItem() {
-  const api = useApi<"pos.purchase.post.action.menu-item.render">();
-  return <Button title="Ask for marketing consent" isDisabled={api.order.customerId == null} onPress={() => api.action.presentModal()} />;
+interface MenuItemApi extends PosApi {
+  action: { presentModal(): void };
+  order: { customerId?: number };
 }
 
-export default reactExtension("pos.purchase.post.action.menu-item.render", () => <AskForConsentMenuItem />);
+/** After a sale: the entry to ask the customer for marketing consent. Disabled for a sale without a customer. */
+function AskForConsentMenuItem({ api }: { api: MenuItemApi }) {
+  return (
+    <s-button disabled={orderCustomerId(api.order) == null} onClick={() => api.action.presentModal()}>
+      Ask for marketing consent
+    </s-button>
+  );
+}
+
+export default mount(AskForConsentMenuItem);

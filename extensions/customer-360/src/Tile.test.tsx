@@ -1,53 +1,51 @@
 import { posVisitSchema } from "@c360/shared";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import Tile from "./Tile";
-import { COMPONENTS, SESSION_TOKEN, cartWith, customerView, fakePosApi, fakeServer, renderTarget, settle, waitFor } from "./test-host";
+import { afterEach, describe, expect, it } from "vitest";
+import { SESSION_TOKEN, cartWith, customerView, fakeServer, renderTarget, screen, settle, waitFor } from "./test-support";
 
-afterEach(() => vi.unstubAllGlobals());
+let done: (() => void) | undefined;
+afterEach(() => done?.());
+
+const tile = () => screen.all("s-tile")[0]!;
 
 describe("pos.home.tile.render", () => {
-  it("with no customer says so, stays enabled, and a press presents the modal", async () => {
+  it("with no customer says so, stays enabled, and a tap presents the modal", async () => {
     const server = fakeServer({});
-    vi.stubGlobal("fetch", server.fetch);
-    const pos = fakePosApi({ cart: cartWith() });
-    const tile = await renderTarget(Tile, pos.api, COMPONENTS.tile);
-    await waitFor(() => expect(tile.all("Tile")).toHaveLength(1));
-    const props = tile.all("Tile")[0]!.props as { title: string; subtitle: string; enabled: boolean; onPress: () => void };
-    expect(props.title).toBe("Customer 360");
-    expect(props.subtitle).toContain("No customer in cart");
-    expect(props.enabled).toBe(true);
-    props.onPress();
-    expect(pos.api.action.presentModal).toHaveBeenCalledTimes(1);
+    const pos = await renderTarget("pos.home.tile.render", { cart: cartWith(), fetch: server.fetch });
+    done = pos.done;
+    await waitFor(() => expect(screen.all("s-tile")).toHaveLength(1));
+    expect(tile().getAttribute("heading")).toBe("Customer 360");
+    expect(tile().getAttribute("subheading")).toContain("No customer in cart");
+    expect(tile().hasAttribute("disabled")).toBe(false);
+    tile().click();
+    expect(pos.spies.presentModal).toHaveBeenCalledTimes(1);
     await settle();
     expect(server.callsTo("POST", "/api/pos/visits")).toHaveLength(0);
   });
 
-  it("shows the cart customer's name and tier, with a badge for duplicates and missing consent", async () => {
+  it("shows the cart customer's name and tier, with a count for duplicates and missing consent", async () => {
     const server = fakeServer({ customers: { "123": customerView({ openDuplicates: 2 }) } });
-    vi.stubGlobal("fetch", server.fetch);
-    const pos = fakePosApi({ cart: cartWith({ customerId: 123, productIds: [5] }) });
-    const tile = await renderTarget(Tile, pos.api, COMPONENTS.tile);
-    await waitFor(() => expect((tile.all("Tile")[0]!.props as { title: string }).title).toBe("Sarah Lee"));
-    const props = tile.all("Tile")[0]!.props as { subtitle: string; badgeValue?: number };
-    expect(props.subtitle).toContain("Silver");
-    expect(props.subtitle).toContain("2 possible duplicates");
-    expect(props.subtitle).toContain("no marketing consent yet");
-    expect(props.badgeValue).toBe(2);
+    done = (await renderTarget("pos.home.tile.render", { cart: cartWith({ customerId: 123, productIds: [5] }), fetch: server.fetch })).done;
+    await waitFor(() => expect(tile().getAttribute("heading")).toBe("Sarah Lee"));
+    const subheading = tile().getAttribute("subheading")!;
+    expect(subheading).toContain("Silver");
+    expect(subheading).toContain("2 possible duplicates");
+    expect(subheading).toContain("no marketing consent yet");
+    expect(tile().getAttribute("itemcount")).toBe("2");
     const profileCall = server.callsTo("GET", "/api/pos/customers/123")[0]!;
     expect(profileCall.headers.Authorization).toBe(`Bearer ${SESSION_TOKEN}`);
+    // Relative: POS resolves it against the app's application_url; no host is baked in.
+    expect(profileCall.raw).toBe("/api/pos/customers/123");
   });
 
   it("logs one POS visit per customer per cart, with a client UUID", async () => {
     const server = fakeServer({ customers: { "123": customerView(), "456": customerView({ profileId: "p2", firstName: "Tom" }) } });
-    vi.stubGlobal("fetch", server.fetch);
-    const pos = fakePosApi({ cart: cartWith() });
-    await renderTarget(Tile, pos.api, COMPONENTS.tile);
+    const pos = await renderTarget("pos.home.tile.render", { cart: cartWith(), fetch: server.fetch });
+    done = pos.done;
     pos.setCart(cartWith({ customerId: 123 }));
     await waitFor(() => expect(server.callsTo("POST", "/api/pos/visits")).toHaveLength(1));
     const first = server.callsTo("POST", "/api/pos/visits")[0]!;
     expect(first.headers.Authorization).toBe(`Bearer ${SESSION_TOKEN}`);
-    const visit = posVisitSchema.parse(first.body);
-    expect(visit).toMatchObject({ shopifyCustomerId: "123", locationId: "42", staffId: "77" });
+    expect(posVisitSchema.parse(first.body)).toMatchObject({ shopifyCustomerId: "123", locationId: "42", staffId: "77" });
 
     // Same cart: lines change, the customer is removed and re-attached: still one visit.
     pos.setCart(cartWith({ customerId: 123, productIds: [5, 6] }));
@@ -71,9 +69,8 @@ describe("pos.home.tile.render", () => {
 
   it("offline: shows the kept profile with its time, and queues the visit until connected", async () => {
     const server = fakeServer({ customers: { "123": customerView() } });
-    vi.stubGlobal("fetch", server.fetch);
-    const pos = fakePosApi({ cart: cartWith({ customerId: 123 }) });
-    const tile = await renderTarget(Tile, pos.api, COMPONENTS.tile);
+    const pos = await renderTarget("pos.home.tile.render", { cart: cartWith({ customerId: 123 }), fetch: server.fetch });
+    done = pos.done;
     await waitFor(() => expect(server.callsTo("POST", "/api/pos/visits")).toHaveLength(1));
 
     // A later cart, offline.
@@ -83,7 +80,7 @@ describe("pos.home.tile.render", () => {
     await settle();
     const before = server.calls.length;
     pos.setCart(cartWith({ customerId: 123 }));
-    await waitFor(() => expect((tile.all("Tile")[0]!.props as { subtitle: string }).subtitle).toMatch(/offline, as of \d\d:\d\d/));
+    await waitFor(() => expect(tile().getAttribute("subheading")).toMatch(/offline, as of \d\d:\d\d/));
     expect(server.calls.length).toBe(before);
 
     server.state.down = false;

@@ -1,12 +1,15 @@
-import { reactExtension, Tile, useApi } from "@shopify/ui-extensions-react/point-of-sale";
 import { channelConsentRows } from "./consent-capture";
 import { tileFace } from "./customer-summary";
-import { ExtensionRoot, useConnected, usePendingOutbox, useProfile, useSubscribable, useVisitLogging } from "./hooks";
+import { mount, useConnected, usePendingOutbox, useProfile, useSignal, useVisitLogging } from "./runtime";
+import type { CartPosApi } from "./services";
 
-function CustomerTile() {
-  const api = useApi<"pos.home.tile.render">();
-  const cart = useSubscribable(api.cart.subscribable);
-  const connected = useConnected(api.connectivity.subscribable);
+interface TileApi extends CartPosApi {
+  action: { presentModal(): void };
+}
+
+function CustomerTile({ api }: { api: TileApi }) {
+  const cart = useSignal(api.cart.current);
+  const connected = useConnected(api);
   const customerId = cart.customer ? String(cart.customer.id) : null;
   useVisitLogging({ customerId, lineCount: cart.lineItems.length }, connected);
   const { state, offlineLabel } = useProfile(customerId, connected);
@@ -21,11 +24,7 @@ function CustomerTile() {
         : tileFace({ kind: "unavailable", message: state.message });
 
   // Always enabled: with no customer the modal is where the clerk looks one up.
-  return <Tile title={face.title} subtitle={face.subtitle} badgeValue={face.badgeValue} enabled onPress={() => api.action.presentModal()} />;
+  return <s-tile heading={face.title} subheading={face.subtitle} itemCount={face.badgeValue} onClick={() => api.action.presentModal()} />;
 }
 
-export default reactExtension("pos.home.tile.render", (api) => (
-  <ExtensionRoot api={api}>
-    <CustomerTile />
-  </ExtensionRoot>
-));
+export default mount(CustomerTile);

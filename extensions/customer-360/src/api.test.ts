@@ -10,7 +10,7 @@ import {
   posVisitRequest,
 } from "./api";
 import { buildConsentCapture } from "./consent-capture";
-import { CONSENT_TEXTS, SESSION } from "./test-host";
+import { CONSENT_TEXTS, SESSION } from "./test-support";
 import { visitBody } from "./visits";
 
 const APP = "https://c360.example.com/";

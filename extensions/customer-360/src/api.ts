@@ -3,7 +3,7 @@
  * so contract tests can call them against the real server; `createServerClient` is the only part that
  * does I/O. Shapes come from `@c360/shared`'s wire schemas, so the register and the server agree.
  */
-import type { ApiError, PosCustomerView, consentCaptureSchema, consentTextViewSchema, hintsResponseSchema, posVisitSchema } from "@c360/shared";
+import type { ApiError, PosCustomerView, RegisterCustomerMatch, consentCaptureSchema, consentTextViewSchema, hintsResponseSchema, posVisitSchema } from "@c360/shared";
 import type { z } from "zod";
 
 /*
@@ -38,6 +38,12 @@ export function customerViewRequest(appUrl: string, sessionToken: string, shopif
     url: join(appUrl, `/api/pos/customers/${encodeURIComponent(shopifyCustomerId)}`),
     headers: authHeaders(sessionToken),
   };
+}
+
+/** The clerk's look-up by name, email or phone. */
+export function customerSearchRequest(appUrl: string, sessionToken: string, query: string): ApiRequest {
+  const params = new URLSearchParams({ q: query.trim() });
+  return { method: "GET", url: join(appUrl, `/api/pos/customers?${params.toString()}`), headers: authHeaders(sessionToken) };
 }
 
 export function checkoutHintsRequest(
@@ -144,6 +150,10 @@ export function createServerClient(options: ServerClientOptions) {
   return {
     async customerView(shopifyCustomerId: string): Promise<PosCustomerView> {
       return send(customerViewRequest(options.appUrl, await token(), shopifyCustomerId), isCustomerView);
+    },
+    async searchCustomers(query: string): Promise<RegisterCustomerMatch[]> {
+      const found = await send(customerSearchRequest(options.appUrl, await token(), query), hasArray<RegisterCustomerMatch, "customers">("customers"));
+      return found.customers;
     },
     async checkoutHints(query: { shopifyCustomerId: string; productIds: readonly string[] }): Promise<CheckoutHint[]> {
       return (await send(checkoutHintsRequest(options.appUrl, await token(), query), hasArray<CheckoutHint, "hints">("hints"))).hints;

@@ -12,8 +12,9 @@ describe("app and extension configuration", () => {
   const app = read("../../../shopify.app.toml");
   const extension = read("../shopify.extension.toml");
 
-  it("the register calls the app's application_url", () => {
-    expect(value(app, "application_url")).toBe(APP_URL);
+  it("no app URL is baked in: requests are relative, so POS resolves them against application_url", () => {
+    expect(APP_URL).toBe("");
+    expect(value(app, "application_url")).toMatch(/^https?:\/\//);
   });
 
   it("the app declares the webhooks, compliance topics and POS setting the server expects", () => {
@@ -26,8 +27,8 @@ describe("app and extension configuration", () => {
     expect(app).toMatch(/^embedded = true/m);
   });
 
-  it("the extension is on 2025-07 (the last API version with React) and registers the four targets", () => {
-    expect(value(extension, "api_version")).toBe("2025-07");
+  it("the extension is on 2026-07 with Preact (no React) and registers the five targets", () => {
+    expect(value(extension, "api_version")).toBe("2026-07");
     const targets = [...extension.matchAll(/target = "([^"]+)"/g)].map((m) => m[1]);
     expect(targets).toEqual([
       "pos.home.tile.render",
@@ -36,8 +37,11 @@ describe("app and extension configuration", () => {
       "pos.purchase.post.action.menu-item.render",
       "pos.purchase.post.action.render",
     ]);
-    const pkg = JSON.parse(read("../package.json")) as { dependencies: Record<string, string> };
-    expect(pkg.dependencies["@shopify/ui-extensions-react"]).toBe(pkg.dependencies["@shopify/ui-extensions"]);
-    expect(pkg.dependencies["@shopify/ui-extensions"]).toMatch(/^2025\.7\.\d+$/);
+    const pkg = JSON.parse(read("../package.json")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    expect(pkg.dependencies["@shopify/ui-extensions"]).toMatch(/^2026\.7\.\d+$/);
+    expect(pkg.dependencies.preact).toBeDefined();
+    for (const gone of ["react", "react-reconciler", "@shopify/ui-extensions-react"]) {
+      expect(pkg.dependencies[gone] ?? pkg.devDependencies[gone]).toBeUndefined();
+    }
   });
 });

@@ -3,8 +3,9 @@ import type { Channel, PosCustomerView } from "@c360/shared";
 import type { ConsentCaptureBody, ConsentText } from "./api";
 import type { OutboxEntry } from "./offline-queue";
 
-/** Typed against shared's `Channel`, so a channel added there fails typecheck here until it is labelled. */
-export const CHANNEL_LABELS: Record<Channel, string> = { email: "Email", sms: "SMS", whatsapp: "WhatsApp", push: "Push notifications" };
+import { CHANNEL_LABELS } from "@c360/shared/labels";
+
+export { CHANNEL_LABELS };
 export const CHANNELS = Object.keys(CHANNEL_LABELS) as Channel[];
 
 /** The shop's text for a channel in the register's language: exact locale, then language, then English; newest version. */

@@ -2,42 +2,11 @@
 import type { PosCustomerView } from "@c360/shared";
 import type { ChannelConsentRow } from "./consent-capture";
 
-type Stage = PosCustomerView["lifecycleStage"];
-type Band = NonNullable<PosCustomerView["churnBand"]>;
-
-export const LIFECYCLE_LABELS: Record<Stage, string> = {
-  new: "New",
-  engaged: "Engaged",
-  converted: "First-time buyer",
-  loyal: "Loyal",
-  at_risk: "At risk",
-  churned: "Churned",
-};
-
-export const CHURN_LABELS: Record<Band, string> = {
-  healthy: "Healthy",
-  drifting: "Drifting",
-  at_risk: "At risk",
-  likely_lost: "Likely lost",
-};
+export { CHURN_LABELS, LIFECYCLE_LABELS, formatMoney, nextTierLine } from "@c360/shared/labels";
 
 export function customerName(view: PosCustomerView): string {
   const name = [view.firstName, view.lastName].filter(Boolean).join(" ").trim();
   return name || view.emails[0] || view.phones[0] || "Unnamed customer";
-}
-
-export function formatMoney(amount: number, currency: string, locale = "en"): string {
-  try {
-    return new Intl.NumberFormat(locale, { style: "currency", currency }).format(amount);
-  } catch {
-    return `${amount.toFixed(2)} ${currency}`;
-  }
-}
-
-/** "120 points to Gold" or "Top tier". */
-export function nextTierLine(loyalty: PosCustomerView["loyalty"]): string {
-  if (!loyalty.nextTier || loyalty.pointsToNextTier == null) return "Top tier";
-  return `${loyalty.pointsToNextTier} points to ${loyalty.nextTier}`;
 }
 
 export function progressPercent(loyalty: PosCustomerView["loyalty"]): number {

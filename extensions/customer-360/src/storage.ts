@@ -7,7 +7,10 @@ export interface KeyValueStore {
 }
 
 export const STORAGE_KEYS = {
-  outboxPrefix: "c360:outbox:",
+  /** The whole offline queue, one record (POS Storage allows 100 per extension). */
+  outbox: "c360:outbox",
+  /** One record per action, as versions before the Preact port kept them; read once and merged. */
+  legacyOutboxPrefix: "c360:outbox:",
   profiles: "c360:profiles",
   consentTexts: "c360:consent-texts",
   visit: "c360:visit",

@@ -16,7 +16,12 @@ describe(`POS routes (${dbLabel()})`, () => {
     await t.drain();
     const res = await t.api("GET", "/api/pos/customers/gid%3A%2F%2Fshopify%2FCustomer%2F11");
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ shopifyCustomerId: "11", emails: ["sarah@mailbox.org"], orderCount: 1, loyalty: { points: 120 } });
+    const view = await res.json();
+    expect(view).toMatchObject({ shopifyCustomerId: "11", emails: ["sarah@mailbox.org"], orderCount: 1, loyalty: { points: 120 } });
+    // The last orders with product names, for the profile screen.
+    expect(view.recentOrders).toEqual([
+      { orderId: expect.any(String), placedAt: expect.any(String), total: 120, products: ["Linen Shirt"] },
+    ]);
     expect((await t.api("GET", "/api/pos/customers/999")).status).toBe(404);
     expect((await t.api("GET", "/api/pos/customers/abc")).status).toBe(400);
   });

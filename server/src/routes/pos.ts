@@ -3,6 +3,7 @@ import {
   coPurchaseRules,
   normalizeShopifyCustomerId,
   posVisitSchema,
+  registerSearchQuerySchema,
   replenishmentDue,
   tierFor,
   type CoPurchaseRule,
@@ -16,6 +17,7 @@ import { HttpError, notFound, parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
 import { findProfileRow, profileIdByIdentifier, wholeNumberOf } from "../services/profile-view";
 import { registerView } from "../services/register-view";
+import { searchRegisterCustomers } from "../services/register-search";
 import { loadShop } from "../services/shop";
 import { logVisit } from "../services/visits";
 import { importCustomerFromShopify } from "../shopify/register-lookup";
@@ -27,6 +29,8 @@ export const HINT_RULES_TTL_MS = 10 * 60_000;
 interface RulesEntry {
   rules: CoPurchaseRule[];
   titles: Record<string, string>;
+  /** The variant most recently sold of each product, for the register's "Add to cart". */
+  variants: Record<string, string>;
   computedAt: number;
 }
 // Keyed by database too, so two runtimes in one process (tests) never share a shop's rules.
@@ -37,19 +41,23 @@ async function shopRules(database: Database, shopId: string, now: Date): Promise
   if (!byShop) rulesCache.set(database, (byShop = new Map()));
   const cached = byShop.get(shopId);
   if (cached && now.getTime() - cached.computedAt < HINT_RULES_TTL_MS) return cached;
-  const rows = await queryRows<{ order_id: string; product_id: string; title: string }>(
+  const rows = await queryRows<{ order_id: string; product_id: string; variant_id: string | null; title: string }>(
     database.db,
     sql`WITH recent AS (
-          SELECT order_id FROM orders WHERE shop_id = ${shopId} AND cancelled_at IS NULL
-          ORDER BY placed_at DESC LIMIT ${HINT_ORDER_WINDOW})
-        SELECT l.order_id, l.product_id, l.title FROM order_lines l JOIN recent r ON l.order_id = r.order_id
-        WHERE l.shop_id = ${shopId} AND l.product_id IS NOT NULL`,
+          SELECT order_id, row_number() OVER (ORDER BY placed_at DESC, order_id) AS rn FROM orders
+          WHERE shop_id = ${shopId} AND cancelled_at IS NULL
+          ORDER BY placed_at DESC, order_id LIMIT ${HINT_ORDER_WINDOW})
+        SELECT l.order_id, l.product_id, l.variant_id, l.title FROM order_lines l JOIN recent r ON l.order_id = r.order_id
+        WHERE l.shop_id = ${shopId} AND l.product_id IS NOT NULL ORDER BY r.rn`,
   );
   const orders = new Map<string, string[]>();
   const titles: Record<string, string> = {};
+  const variants: Record<string, string> = {};
+  // Newest orders first: the first title and variant seen of a product are its latest.
   for (const r of rows) {
     orders.set(r.order_id, [...(orders.get(r.order_id) ?? []), r.product_id]);
-    titles[r.product_id] = r.title;
+    titles[r.product_id] ??= r.title;
+    if (r.variant_id) variants[r.product_id] ??= r.variant_id;
   }
   const total = orders.size;
   // A pair needs at least two orders behind it; a single coincidence is not a pattern.
@@ -58,7 +66,7 @@ async function shopRules(database: Database, shopId: string, now: Date): Promise
     minConfidence: 0.1,
     maxRules: 2000,
   });
-  const entry = { rules, titles, computedAt: now.getTime() };
+  const entry = { rules, titles, variants, computedAt: now.getTime() };
   byShop.set(shopId, entry);
   return entry;
 }
@@ -79,8 +87,14 @@ const hintsQuerySchema = z.object({
     .transform((s) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean).slice(0, 100) : [])),
 });
 
-/** What the POS extension calls (session token): the register view, visits, checkout hints. */
+/** What the POS extension calls (session token): customer look-up, the register view, visits, checkout hints. */
 export const posRoutes = new Hono<AppEnv>()
+  .get("/customers", async (c) => {
+    const q = parseOr400(registerSearchQuerySchema, c.req.query(), "query string");
+    const { db } = c.var.deps;
+    const shop = await loadShop(db.db, c.var.shopId);
+    return c.json({ customers: await searchRegisterCustomers(db.db, shop, q.q, q.limit) });
+  })
   .get("/customers/:shopifyCustomerId", async (c) => {
     const { db, clock, shopify } = c.get("deps");
     const raw = c.req.param("shopifyCustomerId");
@@ -113,7 +127,7 @@ export const posRoutes = new Hono<AppEnv>()
     const { db, clock } = c.var.deps;
     const now = clock();
     const shop = await loadShop(db.db, c.var.shopId);
-    const { rules, titles } = await shopRules(db, shop.shopId, now);
+    const { rules, titles, variants } = await shopRules(db, shop.shopId, now);
     const row = q.customer ? await profileOfShopifyCustomer(db.db, shop.shopId, q.customer) : null;
     const purchases = row
       ? await queryRows<{ product_id: string; title: string; placed_at: Date | string }>(
@@ -136,7 +150,9 @@ export const posRoutes = new Hono<AppEnv>()
         ? tierFor(wholeNumberOf(row.loyalty_points), shop.settings.loyalty.tiers)
         : { tier: "", nextTier: null, pointsToNextTier: null, progress: 1 },
       productTitles: titles,
+      productVariants: variants,
       now,
     });
-    return c.json({ hints: hints.map((h) => ({ kind: h.kind, ...(h.productId ? { productId: h.productId } : {}), message: h.message })) });
+    // The score only ranks; the register shows the product, its reason and "Add to cart".
+    return c.json({ hints: hints.map(({ score: _score, ...hint }) => hint) });
   });

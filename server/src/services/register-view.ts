@@ -12,6 +12,7 @@ interface RegisterRow extends ProfileRow {
   ids: { kind: string; value: string }[] | string | null;
   consent_rows: { id: string; channel: string; action: "granted" | "revoked"; acted_at: string; received_at: string }[] | string | null;
   open_duplicates: string | number;
+  recent_orders: { order_id: string; placed_at: string; total: string | number; products: string[] | null }[] | string | null;
 }
 
 // Settings change rarely and every lookup of a shop carries the same text; parsing it (zod, defaults)
@@ -39,7 +40,13 @@ export function registerViewQuery(shopId: string, shopifyId: string): SQL {
       (SELECT json_agg(json_build_object('id', c.id, 'channel', c.channel, 'action', c.action, 'acted_at', c.acted_at, 'received_at', c.received_at))
          FROM consents c WHERE c.shop_id = p.shop_id AND c.profile_id = p.id) AS consent_rows,
       (SELECT count(*) FROM merge_candidates m WHERE m.shop_id = p.shop_id AND m.status = 'open' AND m.profile_id = p.id)
-         + (SELECT count(*) FROM merge_candidates m WHERE m.shop_id = p.shop_id AND m.status = 'open' AND m.other_profile_id = p.id) AS open_duplicates
+         + (SELECT count(*) FROM merge_candidates m WHERE m.shop_id = p.shop_id AND m.status = 'open' AND m.other_profile_id = p.id) AS open_duplicates,
+      (SELECT json_agg(json_build_object('order_id', r.order_id, 'placed_at', r.placed_at, 'total', r.total, 'products',
+                (SELECT json_agg(l.title ORDER BY l.line_id) FROM order_lines l WHERE l.shop_id = p.shop_id AND l.order_id = r.order_id))
+              ORDER BY r.placed_at DESC, r.order_id)
+         FROM (SELECT o.order_id, o.placed_at, o.total FROM orders o
+               WHERE o.shop_id = p.shop_id AND o.profile_id = p.id AND o.cancelled_at IS NULL
+               ORDER BY o.placed_at DESC, o.order_id LIMIT 5) r) AS recent_orders
     FROM identifiers x
     JOIN profiles p ON p.shop_id = x.shop_id AND p.id = x.profile_id
     JOIN shops s ON s.shop_id = x.shop_id
@@ -87,6 +94,12 @@ export async function registerView(database: Database, shopId: string, rawCustom
     loyalty: loyaltyView(row, settings),
     consent: consentView(currentConsentState(consentEntries)),
     openDuplicates: Number(row.open_duplicates),
+    recentOrders: (parsed(row.recent_orders) ?? []).map((o) => ({
+      orderId: o.order_id,
+      placedAt: iso(o.placed_at)!,
+      total: Number(o.total),
+      products: o.products ?? [],
+    })),
     asOf: now.toISOString(),
   };
 }

@@ -9,7 +9,7 @@ export function orderPayload(o: {
   createdAt?: string;
   updatedAt?: string;
   cancelledAt?: string | null;
-  lines?: { id: number; productId: number; title: string; price: string }[];
+  lines?: { id: number; productId: number; title: string; price: string; variantId?: number }[];
 }) {
   const createdAt = o.createdAt ?? "2026-11-20T10:00:00Z";
   return {
@@ -27,7 +27,7 @@ export function orderPayload(o: {
     line_items: (o.lines ?? [{ id: o.id * 10, productId: 9001, title: "Linen Shirt", price: o.total ?? "100.00" }]).map((l) => ({
       id: l.id,
       product_id: l.productId,
-      variant_id: null,
+      variant_id: l.variantId ?? null,
       title: l.title,
       quantity: 1,
       price: l.price,

@@ -22,14 +22,23 @@ describe("checkoutHints", () => {
   const rules = [rule("shirt", "tie", 0.42, 3.14), rule("shirt", "socks", 0.3, 1.5), rule("shirt", "belt", 0.9, 0.8), rule("hat", "scarf", 0.9, 4)];
   const replenishment: ReplenishmentDue[] = [{ productId: "beans", title: "Beans (old name)", dueAt: new Date(now.getTime() + 3 * DAY), meanGapDays: 28 }];
 
-  it("explains each hint in one line, best first", () => {
-    const hints = checkoutHints({ cartProductIds: ["shirt"], rules, replenishment, loyalty: tierFor(1380, tiers), productTitles: titles, now, limit: 5 });
+  it("names the product and explains each hint in a clerk's words, best first, with a variant to add where known", () => {
+    const productVariants = { tie: "4401" };
+    const hints = checkoutHints({ cartProductIds: ["shirt"], rules, replenishment, loyalty: tierFor(1380, tiers), productTitles: titles, productVariants, now, limit: 5 });
     expect(hints).toEqual([
-      { kind: "replenishment", productId: "beans", message: "Coffee beans due in 3 days (bought every 28 days)", score: 0.903 },
+      { kind: "replenishment", productId: "beans", productTitle: "Coffee beans", message: "Coffee beans due in 3 days (bought every 28 days)", score: 0.903 },
       { kind: "loyalty", message: "120 points to Gold", score: 0.44 },
-      { kind: "co_purchase", productId: "tie", message: "Often bought with Linen Shirt (42% of buyers, lift 3.1)", score: 0.42 },
-      { kind: "co_purchase", productId: "socks", message: "Often bought with Linen Shirt (30% of buyers, lift 1.5)", score: 0.3 },
+      {
+        kind: "co_purchase",
+        productId: "tie",
+        productTitle: "Silk Tie",
+        variantId: "4401",
+        message: "42% of people who bought Linen Shirt also bought the Silk Tie",
+        score: 0.42,
+      },
+      { kind: "co_purchase", productId: "socks", productTitle: "Wool Socks", message: "30% of people who bought Linen Shirt also bought the Wool Socks", score: 0.3 },
     ]);
+    for (const hint of hints) expect(hint.message).not.toMatch(/lift/i);
   });
 
   it("limits to 3 by default, skips rules at or below lift 1 and rules not triggered by the cart", () => {
@@ -42,7 +51,7 @@ describe("checkoutHints", () => {
   it("never suggests what is already in the cart", () => {
     const hints = checkoutHints({ cartProductIds: ["shirt", "tie", "beans"], rules, replenishment, loyalty: tierFor(2000, tiers), now });
     expect(hints.map((h) => h.productId)).toEqual(["socks"]);
-    expect(hints[0]!.message).toBe("Often bought with shirt (30% of buyers, lift 1.5)");
+    expect(hints[0]!.message).toBe("30% of people who bought shirt also bought the socks");
   });
 
   it("says overdue and today, and keeps one hint per product", () => {
@@ -52,8 +61,8 @@ describe("checkoutHints", () => {
     ];
     const hints = checkoutHints({ cartProductIds: ["shirt"], rules: [rule("shirt", "tie", 0.42, 3.14)], replenishment: due, loyalty: tierFor(2000, tiers), productTitles: titles, now });
     expect(hints).toEqual([
-      { kind: "replenishment", productId: "beans", message: "Coffee beans due today (bought every 1 day)", score: 1 },
-      { kind: "replenishment", productId: "tie", message: "Silk Tie overdue by 5 days (bought every 30 days)", score: 0.857 },
+      { kind: "replenishment", productId: "beans", productTitle: "Coffee beans", message: "Coffee beans due today (bought every 1 day)", score: 1 },
+      { kind: "replenishment", productId: "tie", productTitle: "Silk Tie", message: "Silk Tie overdue by 5 days (bought every 30 days)", score: 0.857 },
     ]);
   });
 

@@ -9,7 +9,11 @@ export interface CheckoutHint {
   kind: CheckoutHintKind;
   /** The product to suggest; absent for the loyalty nudge. */
   productId?: string;
-  /** One line that explains the hint, e.g. "Often bought with Linen Shirt (42% of buyers, lift 3.1)". */
+  /** Its name, so the clerk can say what to offer. */
+  productTitle?: string;
+  /** A variant of it the register can add to the cart ("Add to cart"), when the shop's orders name one. */
+  variantId?: string;
+  /** One line in a clerk's words, e.g. "42% of people who bought Linen Shirt also bought the Silk Tie". */
   message: string;
   /** 0–1, higher first; comparable across kinds. */
   score: number;
@@ -24,6 +28,8 @@ export interface CheckoutHintsInput {
   /** `tierFor` of this customer's rolling-year points. */
   loyalty: TierStatus;
   productTitles?: Record<string, string>;
+  /** A variant to add per product ID (e.g. the one most recently sold). */
+  productVariants?: Record<string, string>;
   limit?: number;
   /** For "due in 3 days". */
   now: Date;
@@ -43,7 +49,9 @@ export function checkoutHints(input: CheckoutHintsInput): CheckoutHint[] {
   const inCart = new Set(input.cartProductIds);
   const titleOf = (id: string, fallback?: string) => input.productTitles?.[id] ?? fallback ?? id;
   const best = new Map<string, CheckoutHint>();
-  const offer = (hint: CheckoutHint & { productId: string }) => {
+  const offer = (suggested: CheckoutHint & { productId: string }) => {
+    const variantId = input.productVariants?.[suggested.productId];
+    const hint = variantId ? { ...suggested, variantId } : suggested;
     const existing = best.get(hint.productId);
     if (!existing || hint.score > existing.score) best.set(hint.productId, hint);
   };
@@ -53,7 +61,9 @@ export function checkoutHints(input: CheckoutHintsInput): CheckoutHint[] {
     offer({
       kind: "co_purchase",
       productId: rule.consequent,
-      message: `Often bought with ${titleOf(rule.antecedent)} (${Math.round(rule.confidence * 100)}% of buyers, lift ${rule.lift.toFixed(1)})`,
+      productTitle: titleOf(rule.consequent),
+      // Confidence in a clerk's words; lift only decides whether the pair is worth showing.
+      message: `${Math.round(rule.confidence * 100)}% of people who bought ${titleOf(rule.antecedent)} also bought the ${titleOf(rule.consequent)}`,
       score: round3(rule.confidence),
     });
   }
@@ -64,6 +74,7 @@ export function checkoutHints(input: CheckoutHintsInput): CheckoutHint[] {
     offer({
       kind: "replenishment",
       productId: item.productId,
+      productTitle: titleOf(item.productId, item.title),
       message: `${titleOf(item.productId, item.title)} ${dueIn(Math.round(daysUntil))} (bought every ${days(Math.round(item.meanGapDays))})`,
       score: round3(1 / (1 + Math.abs(daysUntil) / item.meanGapDays)),
     });

@@ -14,7 +14,29 @@ export type PosVisit = z.infer<typeof posVisitSchema>;
 export const checkoutHintSchema = z.object({
   kind: z.enum(["co_purchase", "replenishment", "loyalty"]),
   productId: z.string().optional(),
+  /** The suggested product's name. */
+  productTitle: z.string().optional(),
+  /** A variant of it the register can add to the cart. */
+  variantId: z.string().optional(),
   message: z.string(),
 });
 /** `GET /api/pos/hints?customer=<shopifyCustomerId>&lines=<productId,productId>` */
 export const hintsResponseSchema = z.object({ hints: z.array(checkoutHintSchema) });
+
+/** `GET /api/pos/customers?q=<name, email or phone>`: the register's look-up (a clerk knows no IDs). */
+export const registerSearchQuerySchema = z.object({
+  q: z.string().trim().min(2, "type at least 2 characters of a name, email or phone").max(200),
+  limit: z.coerce.number().int().min(1).max(20).default(10),
+});
+/** One match, with email and phone so the clerk can confirm who it is before attaching them to the cart. */
+export const registerCustomerMatchSchema = z.object({
+  profileId: z.string(),
+  /** Null when the profile has no Shopify customer yet: it cannot be attached to a cart. */
+  shopifyCustomerId: z.string().nullable(),
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  emails: z.array(z.string()),
+  phones: z.array(z.string()),
+});
+export const registerSearchResponseSchema = z.object({ customers: z.array(registerCustomerMatchSchema) });
+export type RegisterCustomerMatch = z.infer<typeof registerCustomerMatchSchema>;

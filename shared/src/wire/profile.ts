@@ -42,6 +42,10 @@ export const posCustomerViewSchema = z.object({
   loyalty: loyaltyViewSchema,
   consent: z.record(channelSchema, consentChannelViewSchema),
   openDuplicates: z.number(),
+  /** The last 5 orders, newest first, with their product names: what the clerk can talk about. */
+  recentOrders: z
+    .array(z.object({ orderId: z.string(), placedAt: z.string(), total: z.number(), products: z.array(z.string()) }))
+    .optional(),
   asOf: z.string(),
 });
 export type PosCustomerView = z.infer<typeof posCustomerViewSchema>;

@@ -1,5 +1,4 @@
 import type { Channel } from "@c360/shared";
-import { Banner, Button, ScrollView, Section, Stack, Text } from "@shopify/ui-extensions-react/point-of-sale";
 import type { ConsentText } from "../api";
 import { CHANNEL_LABELS, consentStateLabel, type ChannelConsentRow } from "../consent-capture";
 
@@ -10,21 +9,25 @@ export interface ConsentRequest {
 
 export function ConsentOverview(props: { rows: ChannelConsentRow[]; offlineLabel: string | null; onChoose: (request: ConsentRequest) => void }) {
   return (
-    <ScrollView>
-      {props.offlineLabel ? <Banner title={props.offlineLabel} variant="information" visible hideAction /> : null}
-      {props.rows.map((row) => (
-        <Section key={row.channel} title={CHANNEL_LABELS[row.channel]}>
-          <Stack direction="inline" gap="200" padding="200">
-            <Text color={row.state.endsWith("pending_sync") ? "TextWarning" : "TextNeutral"}>{consentStateLabel(row)}</Text>
-            {row.state === "granted" || row.state === "grant_pending_sync" ? (
-              <Button title={`Revoke ${CHANNEL_LABELS[row.channel]}`} type="destructive" onPress={() => props.onChoose({ channel: row.channel, action: "revoked" })} />
-            ) : (
-              <Button title={`Ask for ${CHANNEL_LABELS[row.channel]} consent`} onPress={() => props.onChoose({ channel: row.channel, action: "granted" })} />
-            )}
-          </Stack>
-        </Section>
-      ))}
-    </ScrollView>
+    <s-stack direction="block" gap="base">
+      {props.offlineLabel ? <s-banner heading={props.offlineLabel} tone="info" /> : null}
+      {props.rows.map((row) => {
+        const label = CHANNEL_LABELS[row.channel];
+        const granted = row.state === "granted" || row.state === "grant_pending_sync";
+        return (
+          <s-section key={row.channel} heading={label}>
+            <s-stack direction="inline" gap="small">
+              <s-text tone={row.state.endsWith("pending_sync") ? "warning" : "neutral"}>{consentStateLabel(row)}</s-text>
+              {granted ? (
+                <s-button tone="critical" onClick={() => props.onChoose({ channel: row.channel, action: "revoked" })}>{`Revoke ${label}`}</s-button>
+              ) : (
+                <s-button onClick={() => props.onChoose({ channel: row.channel, action: "granted" })}>{`Ask for ${label} consent`}</s-button>
+              )}
+            </s-stack>
+          </s-section>
+        );
+      })}
+    </s-stack>
   );
 }
 
@@ -36,33 +39,22 @@ export function ConsentConfirm(props: {
   onConfirm: () => void;
   onCancel: () => void;
 }) {
-  if (!props.request) return <Text>Choose a channel first.</Text>;
+  if (!props.request) return <s-text>Choose a channel first.</s-text>;
   if (!props.text) {
-    return (
-      <Banner
-        title="The shop's consent text is not on this register yet. Connect to the internet once to load it."
-        variant="error"
-        visible
-        hideAction
-      />
-    );
+    return <s-banner heading="The shop's consent text is not on this register yet. Connect to the internet once to load it." tone="critical" />;
   }
   const label = CHANNEL_LABELS[props.request.channel];
   return (
-    <ScrollView>
-      <Text variant="captionMedium">{props.request.action === "granted" ? `Read this to the customer (${label}):` : `Revoking ${label} consent:`}</Text>
-      <Text>{props.text.text}</Text>
-      <Text variant="captionRegular">{`Consent text version ${props.text.version} (${props.text.locale})`}</Text>
-      <Stack direction="inline" gap="200">
-        <Button
-          title={props.request.action === "granted" ? "Customer agrees" : "Record revocation"}
-          type="primary"
-          isLoading={props.busy}
-          isDisabled={props.busy}
-          onPress={props.onConfirm}
-        />
-        <Button title="Cancel" onPress={props.onCancel} />
-      </Stack>
-    </ScrollView>
+    <s-stack direction="block" gap="base">
+      <s-text type="strong">{props.request.action === "granted" ? `Read this to the customer (${label}):` : `Revoking ${label} consent:`}</s-text>
+      <s-text>{props.text.text}</s-text>
+      <s-text type="small">{`Consent text version ${props.text.version} (${props.text.locale})`}</s-text>
+      <s-stack direction="inline" gap="small">
+        <s-button variant="primary" loading={props.busy} disabled={props.busy} onClick={props.onConfirm}>
+          {props.request.action === "granted" ? "Customer agrees" : "Record revocation"}
+        </s-button>
+        <s-button onClick={props.onCancel}>Cancel</s-button>
+      </s-stack>
+    </s-stack>
   );
 }

@@ -1,58 +1,49 @@
 import type { PosCustomerView } from "@c360/shared";
-import { Banner, Button, ScrollView, SearchBar, Section, Stack, Text } from "@shopify/ui-extensions-react/point-of-sale";
-import {
-  CHURN_LABELS,
-  LIFECYCLE_LABELS,
-  customerName,
-  formatMoney,
-  lastVisitLabel,
-  nextTierLine,
-  progressPercent,
-} from "../customer-summary";
-import type { LoadedProfile } from "../hooks";
+import { CHURN_LABELS, LIFECYCLE_LABELS, formatMoney, nextTierLine, pointsLabel } from "@c360/shared/labels";
+import { customerName, lastVisitLabel, progressPercent } from "../customer-summary";
+import type { LoadedProfile } from "../runtime";
 
 export function ProfileBody(props: {
   customerId: string | null;
   profile: LoadedProfile;
   now: Date;
-  onLookUp: (shopifyCustomerId: string) => void;
+  lookUp: preact.ComponentChildren;
   onOpenConsent: () => void;
   onOpenUpsell: () => void;
 }) {
   const { state, offlineLabel } = props.profile;
   if (!props.customerId) {
     return (
-      <ScrollView>
-        <Text>No customer in the cart.</Text>
-        <Text variant="captionRegular">Add one to the cart, or look one up by Shopify customer ID.</Text>
-        <SearchBar placeholder="Shopify customer ID" onSearch={(value) => value.trim() && props.onLookUp(value.trim())} />
-      </ScrollView>
+      <s-stack direction="block" gap="base">
+        <s-text>No customer in the cart.</s-text>
+        {props.lookUp}
+      </s-stack>
     );
   }
-  if (state.status === "loading") return <Text>Loading customer…</Text>;
+  if (state.status === "loading") return <s-text>Loading customer…</s-text>;
   if (state.status === "not_found" || state.status === "unavailable") {
-    return <Banner title={state.message} variant={state.status === "not_found" ? "information" : "error"} visible hideAction />;
+    return <s-banner heading={state.message} tone={state.status === "not_found" ? "info" : "critical"} />;
   }
   const view = state.view;
   return (
-    <ScrollView>
-      {offlineLabel ? <Banner title={offlineLabel} variant="information" visible hideAction /> : null}
+    <s-stack direction="block" gap="base">
+      {offlineLabel ? <s-banner heading={offlineLabel} tone="info" /> : null}
       {view.openDuplicates > 0 ? <DuplicatesBanner count={view.openDuplicates} /> : null}
       <ProfileFacts view={view} now={props.now} />
-      <Stack direction="inline" gap="200">
-        <Button title="Marketing consent" onPress={props.onOpenConsent} />
-        <Button title="Upsell hints" onPress={props.onOpenUpsell} />
-      </Stack>
-    </ScrollView>
+      <s-stack direction="inline" gap="small">
+        <s-button onClick={props.onOpenConsent}>Marketing consent</s-button>
+        <s-button onClick={props.onOpenUpsell}>Upsell hints</s-button>
+      </s-stack>
+    </s-stack>
   );
 }
 
 function DuplicatesBanner(props: { count: number }) {
-  const title =
+  const heading =
     props.count === 1
       ? "1 possible duplicate profile: check before capturing consent; merge it in the admin's duplicates queue."
       : `${props.count} possible duplicate profiles: check before capturing consent; merge them in the admin's duplicates queue.`;
-  return <Banner title={title} variant="alert" visible hideAction />;
+  return <s-banner heading={heading} tone="warning" />;
 }
 
 export function ProfileFacts(props: { view: PosCustomerView; now: Date }) {
@@ -60,22 +51,31 @@ export function ProfileFacts(props: { view: PosCustomerView; now: Date }) {
   const money = (amount: number) => formatMoney(amount, view.currency);
   return (
     <>
-      <Section title={customerName(view)}>
-        <Stack direction="block" gap="100" padding="200">
-          <Text>{`Lifecycle stage: ${LIFECYCLE_LABELS[view.lifecycleStage]}`}</Text>
-          <Text>{`Tier: ${view.loyalty.tier}`}</Text>
-          <Text>{`Points: ${view.loyalty.points} · ${nextTierLine(view.loyalty)} (${progressPercent(view.loyalty)}%)`}</Text>
-        </Stack>
-      </Section>
-      <Section title="Purchases">
-        <Stack direction="block" gap="100" padding="200">
-          <Text>{`Orders: ${view.orderCount}`}</Text>
-          <Text>{`Lifetime spend: ${money(view.lifetimeSpend)}`}</Text>
-          <Text>{`POS spend: ${money(view.posSpend)}`}</Text>
-          <Text>{`Churn risk: ${view.churnBand ? CHURN_LABELS[view.churnBand] : "Not enough history"}`}</Text>
-          <Text>{`Last visit: ${lastVisitLabel(view.lastVisitAt, props.now)}`}</Text>
-        </Stack>
-      </Section>
+      <s-section heading={customerName(view)}>
+        <s-stack direction="block" gap="small">
+          <s-text>{`Lifecycle stage: ${LIFECYCLE_LABELS[view.lifecycleStage]}`}</s-text>
+          <s-text>{`Tier: ${view.loyalty.tier}`}</s-text>
+          <s-text>{`Points: ${pointsLabel(view.loyalty.points)} · ${nextTierLine(view.loyalty)} (${progressPercent(view.loyalty)}%)`}</s-text>
+        </s-stack>
+      </s-section>
+      <s-section heading="Purchases">
+        <s-stack direction="block" gap="small">
+          <s-text>{`Orders: ${view.orderCount}`}</s-text>
+          <s-text>{`Lifetime spend: ${money(view.lifetimeSpend)}`}</s-text>
+          <s-text>{`POS spend: ${money(view.posSpend)}`}</s-text>
+          <s-text>{`Churn risk: ${view.churnBand ? CHURN_LABELS[view.churnBand] : "Not enough history"}`}</s-text>
+          <s-text>{`Last visit: ${lastVisitLabel(view.lastVisitAt, props.now)}`}</s-text>
+        </s-stack>
+      </s-section>
+      {view.recentOrders && view.recentOrders.length > 0 ? (
+        <s-section heading="Recent purchases">
+          <s-stack direction="block" gap="small">
+            {view.recentOrders.map((order) => (
+              <s-text key={order.orderId}>{`${order.placedAt.slice(0, 10)} · ${money(order.total)} · ${order.products.join(", ")}`}</s-text>
+            ))}
+          </s-stack>
+        </s-section>
+      ) : null}
     </>
   );
 }

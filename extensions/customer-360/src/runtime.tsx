@@ -1,23 +1,18 @@
 /**
- * The React adapter: subscriptions to POS state and the services, as hooks. Rules live in the plain
- * modules beside this file; a port to Preact rewrites this file and the views, nothing else.
+ * The Preact adapter: POS signals and the services, as hooks. Rules live in the plain modules beside
+ * this file; views and this file are all that know about Preact.
  */
-import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from "react";
+import { createContext, render, type ComponentChildren, type FunctionComponent } from "preact";
+import { useCallback, useContext, useEffect, useRef, useState } from "preact/hooks";
 import type { CheckoutHint, ConsentText } from "./api";
 import { buildConsentCapture, staffOf } from "./consent-capture";
 import type { Channel } from "@c360/shared";
-import type { OutboxEntry } from "./offline-queue";
+import { OutboxFullError, type OutboxEntry } from "./offline-queue";
 import { offlineLabel } from "./profile-cache";
 import { loadConsentTexts, loadProfile, type ProfileState } from "./profile-loader";
-import { createServices, type PosBaseApi, type Services } from "./services";
+import { createServices, shopifyGlobal, type PosApi, type Services, type SignalLike } from "./services";
 import { STORAGE_KEYS } from "./storage";
 import { decideVisit, visitBody, type CartSnapshot, type CartVisits } from "./visits";
-
-/** A POS `RemoteSubscribable` (cart, connectivity, locale). */
-export interface Subscribable<T> {
-  readonly initial: T;
-  subscribe(subscriber: (value: T) => unknown): [() => void, T] | Promise<[() => void, T]>;
-}
 
 const ServicesContext = createContext<Services | null>(null);
 
@@ -28,13 +23,9 @@ export function useServices(): Services {
 }
 
 /** Wraps every target: builds its services and keeps the outbox flowing whenever POS is online. */
-export function ExtensionRoot(props: {
-  api: PosBaseApi & { connectivity: { subscribable: Subscribable<{ internetConnected: string }> } };
-  services?: Services;
-  children: ReactNode;
-}) {
+export function ExtensionRoot(props: { api: PosApi; services?: Services; children: ComponentChildren }) {
   const [services] = useState(() => props.services ?? createServices(props.api));
-  const connected = useConnected(props.api.connectivity.subscribable);
+  const connected = useConnected(props.api);
   useEffect(() => {
     if (!connected) return;
     void services.outbox.flush().then((result) => {
@@ -46,26 +37,39 @@ export function ExtensionRoot(props: {
   return <ServicesContext.Provider value={services}>{props.children}</ServicesContext.Provider>;
 }
 
-export function useSubscribable<T>(subscribable: Subscribable<T>): T {
-  const [value, setValue] = useState<T>(subscribable.initial);
+/** The current value of a POS signal, re-rendering on change. */
+export function useSignal<T>(signal: SignalLike<T>): T {
+  // A target's signals live as long as the target; the first one seen is the one to follow (a host may
+  // hand out a fresh wrapper object on each property read, which must not re-subscribe every render).
+  const [followed] = useState(() => signal);
+  const [value, setValue] = useState<T>(followed.value);
   useEffect(() => {
-    let cancelled = false;
-    let unsubscribe: (() => void) | undefined;
-    void Promise.resolve(subscribable.subscribe((next) => setValue(next))).then(([stop, current]) => {
-      if (cancelled) return stop();
-      unsubscribe = stop;
-      setValue(current);
-    });
-    return () => {
-      cancelled = true;
-      unsubscribe?.();
-    };
-  }, [subscribable]);
+    const stop = followed.subscribe((next) => setValue(next));
+    // A change between the first render and this subscription would otherwise be missed.
+    setValue(followed.value);
+    return stop;
+  }, [followed]);
   return value;
 }
 
-export function useConnected(subscribable: Subscribable<{ internetConnected: string }>): boolean {
-  return useSubscribable(subscribable).internetConnected === "Connected";
+export function useConnected(api: PosApi): boolean {
+  return useSignal(api.connectivity.current).internetConnected === "Connected";
+}
+
+/**
+ * A target's entry: POS calls the module's default export once, with the `shopify` global in place,
+ * and the target renders into `document.body`.
+ */
+export function mount<A extends PosApi>(View: FunctionComponent<{ api: A }>): () => Promise<void> {
+  return async () => {
+    const api = shopifyGlobal<A>();
+    render(
+      <ExtensionRoot api={api}>
+        <View api={api} />
+      </ExtensionRoot>,
+      document.body,
+    );
+  };
 }
 
 export function usePendingOutbox(): OutboxEntry[] {
@@ -165,7 +169,10 @@ export function useVisitLogging(cart: CartSnapshot, connected: boolean): void {
       const at = services.now();
       await services.outbox.add({ kind: "visit", id: decision.visitId, queuedAt: at.toISOString(), body: visitBody(decision, at, where) });
       if (connectedRef.current) await services.outbox.flush();
-    }).catch(() => undefined);
+    }).catch((error: unknown) => {
+      // A full outbox is the clerk's to know (it says how to clear it); anything else retries on the next cart change.
+      if (error instanceof OutboxFullError) services.toast(`Visit not recorded: ${error.message}`);
+    });
   }, [cart.customerId, cart.lineCount, services]);
 }
 
@@ -186,4 +193,9 @@ export function useConsentRecorder(connected: boolean) {
     },
     [connected, services],
   );
+}
+
+/** The sale's customer; POS leaves the key out for a sale without one. */
+export function orderCustomerId(order: { customerId?: number }): number | undefined {
+  return "customerId" in order ? order.customerId : undefined;
 }
