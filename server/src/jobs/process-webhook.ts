@@ -113,7 +113,8 @@ export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHan
 /** Ingests data events, then reads Shopify's marketing consent off the customer records among them. */
 async function ingestWithConsent(tx: Tx, shop: ShopContext, events: DataEvent[], now: Date) {
   await ingestBatch(tx, shop, events, now);
-  await recordShopifyCustomerConsents(tx, shop, events.flatMap((e) => (e.kind === "customer" ? [e.customer] : [])), now);
+  const customers = events.flatMap((e) => (e.kind === "customer" ? [e.customer] : []));
+  await recordShopifyCustomerConsents(tx, shop, customers, now);
 }
 
 async function markProcessed(tx: Tx, shopId: string, refs: string[], now: Date) {
