@@ -75,7 +75,8 @@ export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
   // and our schemas drifted apart (fields renamed or gone), which no single delivery would show.
   const apiVersion = c.req.header("x-shopify-api-version") ?? null;
   if (apiVersion !== WEBHOOK_API_VERSION) {
-    log({ level: "warn", msg: "webhook API version differs from the subscribed one", shopId, topic, apiVersion, subscribed: WEBHOOK_API_VERSION });
+    const msg = "webhook API version differs from the subscribed one";
+    log({ level: "warn", msg, shopId, topic, apiVersion, subscribed: WEBHOOK_API_VERSION });
   }
   // Read once, bounded: big IDs become strings (never rounded) and deep nesting is refused before
   // JSON.parse or PostgreSQL's jsonb reader sees it. The rewritten text is what is stored.
@@ -89,7 +90,11 @@ export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
   const known = await shopAtIntake(db.db, shopId, deliveryId);
   const mismatch = shopMismatch(shopId, named, known.shopifyShopId);
   if (mismatch) throw new HttpError(400, "shop_mismatch", mismatch);
-  if (known.redacted && !acceptsDeliveryAfterRedact(known.redacted, { ...known.redacted, triggeredAt: triggeredAt(c.req.header("x-shopify-triggered-at")) })) {
+  const delivery = {
+    deliveredBeforeRedact: known.redacted?.deliveredBeforeRedact ?? false,
+    triggeredAt: triggeredAt(c.req.header("x-shopify-triggered-at")),
+  };
+  if (known.redacted && !acceptsDeliveryAfterRedact(known.redacted, delivery)) {
     // Answered 200 so Shopify stops retrying; nothing of the redacted shop is stored.
     return c.json({ ok: true, duplicate: known.redacted.deliveredBeforeRedact, ignored: "shop_redacted" });
   }
