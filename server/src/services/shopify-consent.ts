@@ -1,4 +1,5 @@
 import {
+  echoesOwnConsent,
   shopifyConsentEntries,
   webhookEmailConsentSchema,
   webhookSmsConsentSchema,
@@ -77,6 +78,7 @@ async function appendShopifyConsents(
   for (const entry of entries) {
     const [seen] = await queryRows(q, sql`SELECT 1 FROM consents WHERE shop_id = ${shop.shopId} AND id = ${entry.id}`);
     if (seen) continue;
+    if (echoesOwnConsent(entry, await ownRowsNear(q, shop.shopId, profileId, entry))) continue;
     await appendConsentRow(q, shop.shopId, {
       id: entry.id,
       profileId,
@@ -98,4 +100,17 @@ async function appendShopifyConsents(
     appended = true;
   }
   if (appended) await recordProfileChange(q, shop.shopId, profileId, "upsert");
+}
+
+/** Our own rows of the entry's channel acted within a second of it: what an echo of our write-back would match. */
+async function ownRowsNear(q: Queryable, shopId: string, profileId: string, entry: ShopifyConsentEntry) {
+  const from = new Date(entry.actedAt.getTime() - 1000);
+  const to = new Date(entry.actedAt.getTime() + 1000);
+  const rows = await queryRows<{ channel: string; action: "granted" | "revoked"; acted_at: Date | string }>(
+    q,
+    sql`SELECT channel, action, acted_at FROM consents
+        WHERE shop_id = ${shopId} AND profile_id = ${profileId} AND channel = ${entry.channel}
+          AND source <> 'shopify' AND acted_at BETWEEN ${from} AND ${to}`,
+  );
+  return rows.map((r) => ({ channel: r.channel, action: r.action, actedAt: new Date(r.acted_at) }));
 }

@@ -79,6 +79,17 @@ describe(`the app talking to Shopify's Admin API (${dbLabel()})`, () => {
         sourceLocationId: "gid://shopify/Location/655441491",
       },
     ]);
+    // Shopify reports our write back on its consent topic: the same act, so no second ledger row.
+    const echo =
+      `{"customer_id":${BOB_NORMAN.id},"email_address":"bob@biller.com","email_marketing_consent":` +
+      `{"state":"subscribed","opt_in_level":"single_opt_in","consent_updated_at":"2026-11-25T06:00:00-05:00"}}`;
+    expect((await t.webhook("customers_email_marketing_consent/update", echo)).status).toBe(200);
+    await t.drain();
+    const emailRows = await queryRows<{ source: string }>(
+      t.runtime.db.db,
+      sql`SELECT source FROM consents WHERE profile_id = ${bob} AND channel = 'email'`,
+    );
+    expect(emailRows.map((r) => r.source)).toEqual(["pos"]);
 
     shopify.emptyBucket();
     expect((await t.api("POST", "/api/consents", { body: capture(bob, "sms", { action: "revoked" }) })).status).toBe(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { shopifyConsentEntries } from "./shopify";
+import { echoesOwnConsent, shopifyConsentEntries } from "./shopify";
 
 const at = (iso: string) => new Date(iso);
 
@@ -57,5 +57,25 @@ describe("consent read from Shopify's customer record", () => {
       actedAt: at("2026-11-03T10:00:00Z"),
       text: "Shopify sms marketing consent: subscribed",
     });
+  });
+});
+
+describe("our own consent written back to Shopify and reported again", () => {
+  const [echo] = shopifyConsentEntries(
+    "42",
+    { email: { state: "subscribed", opt_in_level: "single_opt_in", consent_updated_at: new Date("2026-11-25T06:00:00-05:00") } },
+    new Date("2026-11-26T00:00:00Z"),
+  );
+  const ours = { channel: "email", action: "granted" as const, actedAt: new Date("2026-11-25T11:00:00.480Z") };
+
+  it("is the same act when channel, action and the second agree", () => {
+    expect(echoesOwnConsent(echo!, [ours])).toBe(true);
+  });
+
+  it("is a new act when the action, the channel or the second differs", () => {
+    expect(echoesOwnConsent(echo!, [{ ...ours, action: "revoked" }])).toBe(false);
+    expect(echoesOwnConsent(echo!, [{ ...ours, channel: "sms" }])).toBe(false);
+    expect(echoesOwnConsent(echo!, [{ ...ours, actedAt: new Date("2026-11-25T11:00:01Z") }])).toBe(false);
+    expect(echoesOwnConsent(echo!, [])).toBe(false);
   });
 });

@@ -43,3 +43,22 @@ export function shopifyConsentEntries(
   }
   return entries;
 }
+
+/** A consent row of ours (register, tablet, unsubscribe) that Shopify may send back to us. */
+export interface OwnConsentRow {
+  channel: string;
+  action: ConsentAction;
+  actedAt: Date;
+}
+
+/**
+ * Our write-back gives Shopify the time the customer acted (`consentUpdatedAt`), and Shopify's next customer
+ * webhook reports that same act back: it is not a second one, so it adds no row. Shopify keeps the time to the
+ * second, so the two times are compared to the second.
+ */
+export function echoesOwnConsent(entry: ShopifyConsentEntry, own: readonly OwnConsentRow[]): boolean {
+  const second = (at: Date) => Math.floor(at.getTime() / 1000);
+  return own.some(
+    (row) => row.channel === entry.channel && row.action === entry.action && second(row.actedAt) === second(entry.actedAt),
+  );
+}
