@@ -70,7 +70,8 @@ describe("Admin GraphQL records read as webhook payloads", () => {
     const order = webhookOrderSchema.parse(payload);
     expect(order).toMatchObject({
       id: "450789469",
-      total_price: 598.94,
+      total_price: "598.94",
+      total: { minor: 59894, currency: "USD" },
       currency: "USD",
       source_name: "pos",
       location_id: "655441491",
@@ -82,9 +83,10 @@ describe("Admin GraphQL records read as webhook payloads", () => {
         product_id: "632910392",
         title: "IPod Nano - 8gb",
         quantity: 1,
-        price: 199,
+        price: "199.00",
       }),
     ]);
+    expect(order.line_prices).toEqual([19900]);
   });
 });
 
