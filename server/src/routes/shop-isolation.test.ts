@@ -41,6 +41,12 @@ describe(`shop isolation on every route (${dbLabel()})`, () => {
     await t.webhook("customers/data_request", { shop_domain: SHOP_A, customer: { id: 7001, email: MARKERS[3] } });
     await t.drain();
     ids.dataRequest = await one(sql`SELECT id FROM data_requests WHERE shop_id = ${SHOP_A} LIMIT 1`);
+    // Points held at shop A's register (the order above earned them).
+    ids.redemption = crypto.randomUUID();
+    const held = await t.api("POST", "/api/pos/redemptions", {
+      body: { redemptionId: ids.redemption, shopifyCustomerId: "7001", points: 100 },
+    });
+    expect(held.status, "shop A's redemption").toBe(201);
     for (const [k, v] of Object.entries(ids)) expect(v, `fixture ${k}`).not.toBe("missing");
   });
   afterAll(async () => t.close());
@@ -72,6 +78,7 @@ describe(`shop isolation on every route (${dbLabel()})`, () => {
     if (path.startsWith("/api/devices/")) return ids.device!;
     if (path.startsWith("/api/webhooks/dead/")) return ids.deadLetter!;
     if (path.startsWith("/api/gdpr/data-requests/")) return ids.dataRequest!;
+    if (path.startsWith("/api/pos/redemptions/")) return ids.redemption!;
     throw new Error(`the isolation test does not know which shop-A ID goes into :${param} of ${path}; add it`);
   };
 
@@ -102,8 +109,10 @@ describe(`shop isolation on every route (${dbLabel()})`, () => {
         return encodeURIComponent(value);
       });
       const query = `?profileId=${ids.profile}&customer=${ids.shopifyCustomer}&lines=9001&query=${encodeURIComponent(MARKERS[3]!)}`;
-      // A route aimed at one of shop A's rows gets a minimal body, so it is the lookup that answers, not validation.
-      const payload = route.method === "GET" || route.method === "DELETE" ? undefined : targetsShopA ? {} : body;
+      // A route aimed at one of shop A's rows gets a minimal valid body, so it is the lookup that answers, not
+      // validation (completing a redemption names the order it made).
+      const minimal = route.path.startsWith("/api/pos/redemptions/") ? { orderId: "880001" } : {};
+      const payload = route.method === "GET" || route.method === "DELETE" ? undefined : targetsShopA ? minimal : body;
       const res = await t.api(route.method, `${path}${query}`, { shop: SHOP_B, body: payload });
       const text = await res.text();
       tried.push(`${route.method} ${route.path} → ${res.status}`);
