@@ -1,9 +1,26 @@
+import { isSupportedCountry } from "libphonenumber-js";
 import { z } from "zod";
 import { currencyCodeSchema } from "./wire/money";
 
 export const CHANNELS = ["email", "sms", "whatsapp", "push"] as const;
 export const channelSchema = z.enum(CHANNELS);
 export type Channel = z.infer<typeof channelSchema>;
+
+/** A time zone the runtime's Intl knows: every send-time rule (quiet hours, the customer's day) reads it. */
+export function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const timeZoneSchema = z.string().min(1).refine(isKnownTimeZone, "must be an IANA time zone such as Europe/Berlin");
+/** Phone numbers without a country code are read in this country, so it must be one libphonenumber knows. */
+const countrySchema = z
+  .string()
+  .refine((code) => isSupportedCountry(code), "must be a two-letter country code such as US or DE");
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM, 24-hour");
 
@@ -12,8 +29,8 @@ const tierSchema = z.object({ name: z.string().min(1).max(40), minPoints: z.numb
 /** Every per-shop rule with its SPEC.md default; a shop row stores only what it overrides. */
 export const shopSettingsSchema = z
   .object({
-    timeZone: z.string().min(1).default("UTC"),
-    defaultCountry: z.string().length(2).default("US"),
+    timeZone: timeZoneSchema.default("UTC"),
+    defaultCountry: countrySchema.default("US"),
     /** The shop's currency: spend, points and discounts are all counted in it. */
     currency: currencyCodeSchema.default("USD"),
     lifecycle: z

@@ -85,6 +85,10 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
     expect(unknown.status).toBe(400);
     expect((await unknown.json()).message).toMatch(/shopName/);
     expect((await t.api("PUT", "/api/settings", { body: [1] })).status).toBe(400);
+    // A time zone or country the gate could not use is refused here, not found later by a send.
+    const mars = await t.api("PUT", "/api/settings", { body: { timeZone: "Mars/Olympus", defaultCountry: "XX" } });
+    expect(mars.status).toBe(400);
+    expect((await mars.json()).message).toMatch(/timeZone: must be an IANA time zone.*defaultCountry: must be a two-letter/);
     expect((await get()).overrides).toEqual({ undoWindowDays: 3, identityLimits: { maxEmails: 8, maxPhones: 2 } });
     await t.api("PUT", "/api/settings", { body: { undoWindowDays: null } });
     expect((await get()).settings.undoWindowDays).toBe(7);
