@@ -97,7 +97,8 @@ export async function registerView(database: Database, shopId: string, rawCustom
     recentOrders: (parsed(row.recent_orders) ?? []).map((o) => ({
       orderId: o.order_id,
       placedAt: iso(o.placed_at)!,
-      total: Number(o.total),
+      // Stored in minor units like spend; answered in the shop's currency like the spend beside it.
+      total: spendOf(o.total, settings.currency),
       products: o.products ?? [],
     })),
     asOf: now.toISOString(),
