@@ -77,5 +77,6 @@ describe(`webhook convergence (${dbLabel()})`, () => {
       ),
       { numRuns: Number(process.env.C360_PROPERTY_RUNS ?? 12) },
     );
-  });
+    // Twelve whole-server runs on PGlite: the limit only guards against a hang, it is not a speed check.
+  }, 240_000);
 });
