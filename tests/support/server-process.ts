@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -54,7 +55,14 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string>, port: number): Promise<ServerProcess> {
   const child = spawn("npx", ["tsx", "server/src/main.ts"], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), NODE_ENV: "production", ...env },
+    // Started as production is: with a key for the Admin API tokens, which the server refuses to start without.
+    env: {
+      ...process.env,
+      PORT: String(port),
+      NODE_ENV: "production",
+      C360_TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      ...env,
+    },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
