@@ -8,6 +8,7 @@ import {
   useConsentTexts,
   usePendingOutbox,
   useProfile,
+  useRedemption,
   useServices,
   useSignal,
 } from "./runtime";
@@ -15,9 +16,16 @@ import type { CartPosApi } from "./services";
 import { ConsentConfirm, ConsentOverview, type ConsentRequest } from "./views/ConsentScreens";
 import { CustomerFinder } from "./views/CustomerFinder";
 import { ProfileBody } from "./views/ProfileScreen";
+import { RedeemBody } from "./views/RedeemScreen";
 import { UpsellBody } from "./views/UpsellScreen";
 
-export const SCREENS = { profile: "Customer 360", consent: "Marketing consent", confirm: "Consent", upsell: "Upsell hints" } as const;
+export const SCREENS = {
+  profile: "Customer 360",
+  consent: "Marketing consent",
+  confirm: "Consent",
+  redeem: "Redeem points",
+  upsell: "Upsell hints",
+} as const;
 type Screen = keyof typeof SCREENS;
 
 function CustomerModal({ api }: { api: CartPosApi }) {
@@ -32,6 +40,7 @@ function CustomerModal({ api }: { api: CartPosApi }) {
   const productIds = [...new Set(cart.lineItems.flatMap((line) => (line.productId == null ? [] : [String(line.productId)])))];
   const hints = useCheckoutHints(customerId, productIds, connected);
   const record = useConsentRecorder(connected);
+  const redemption = useRedemption(api, connected);
   // The modal's own screens: a history stack, so "Back" returns where the clerk came from.
   const [history, setHistory] = useState<Screen[]>(["profile"]);
   const screen = history[history.length - 1]!;
@@ -78,6 +87,7 @@ function CustomerModal({ api }: { api: CartPosApi }) {
             now={services.now()}
             lookUp={<CustomerFinder api={api} connected={connected} />}
             onOpenConsent={() => open("consent")}
+            onOpenRedeem={() => open("redeem")}
             onOpenUpsell={() => open("upsell")}
           />
         ) : null}
@@ -92,6 +102,19 @@ function CustomerModal({ api }: { api: CartPosApi }) {
           />
         ) : null}
         {screen === "confirm" ? <ConsentConfirm request={request} text={text} busy={busy} onConfirm={() => void confirm()} onCancel={back} /> : null}
+        {screen === "redeem" && view && customerId ? (
+          <RedeemBody
+            view={view}
+            cartTotal={cart.subtotal}
+            connected={connected}
+            state={redemption.state}
+            busy={redemption.busy}
+            onApply={(points) =>
+              void redemption.apply({ shopifyCustomerId: customerId, points, cartTotal: cart.subtotal })
+            }
+            onRemove={() => void redemption.remove()}
+          />
+        ) : null}
         {screen === "upsell" ? <UpsellBody hints={hints} hasCustomer={customerId !== null} onAdd={(hint) => void addToCart(hint)} /> : null}
       </s-scroll-box>
     </s-page>
