@@ -53,11 +53,12 @@ function CustomerModal({ api }: { api: CartPosApi }) {
   const rows = customerId ? channelConsentRows(view, pending, customerId) : [];
   const text = request ? pickConsentText(texts ?? [], request.channel, locale) : undefined;
 
-  async function confirm() {
+  async function confirm(phone?: string) {
     if (!request || !text || !customerId || busy) return;
     setBusy(true);
     try {
-      const outcome = await record({ shopifyCustomerId: customerId, channel: request.channel, action: request.action, text });
+      const { channel, action } = request;
+      const outcome = await record({ shopifyCustomerId: customerId, channel, action, text, phone });
       services.toast(outcome === "sent" ? "Consent recorded." : "Consent saved on this register; pending sync.");
       back();
     } catch (error) {
@@ -101,7 +102,16 @@ function CustomerModal({ api }: { api: CartPosApi }) {
             }}
           />
         ) : null}
-        {screen === "confirm" ? <ConsentConfirm request={request} text={text} busy={busy} onConfirm={() => void confirm()} onCancel={back} /> : null}
+        {screen === "confirm" ? (
+          <ConsentConfirm
+            request={request}
+            text={text}
+            busy={busy}
+            phones={view?.phones ?? []}
+            onConfirm={(phone) => void confirm(phone)}
+            onCancel={back}
+          />
+        ) : null}
         {screen === "redeem" && view && customerId ? (
           <RedeemBody
             view={view}

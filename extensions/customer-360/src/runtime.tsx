@@ -189,7 +189,13 @@ export function useVisitLogging(cart: CartSnapshot, connected: boolean): void {
 export function useConsentRecorder(connected: boolean) {
   const services = useServices();
   return useCallback(
-    async (input: { shopifyCustomerId: string; channel: Channel; action: "granted" | "revoked"; text: ConsentText }) => {
+    async (input: {
+      shopifyCustomerId: string;
+      channel: Channel;
+      action: "granted" | "revoked";
+      text: ConsentText;
+      phone?: string | undefined;
+    }) => {
       const actedAt = services.now();
       const body = buildConsentCapture({ ...input, id: services.newId(), actedAt, session: services.session });
       await services.outbox.add({ kind: "consent", id: body.id, queuedAt: actedAt.toISOString(), body });
