@@ -15,6 +15,7 @@ import {
 import type { CartPosApi } from "./services";
 import { ConsentConfirm, ConsentOverview, type ConsentRequest } from "./views/ConsentScreens";
 import { CustomerFinder } from "./views/CustomerFinder";
+import { NewCustomer } from "./views/NewCustomer";
 import { ProfileBody } from "./views/ProfileScreen";
 import { RedeemBody } from "./views/RedeemScreen";
 import { UpsellBody } from "./views/UpsellScreen";
@@ -86,7 +87,12 @@ function CustomerModal({ api }: { api: CartPosApi }) {
             customerId={customerId}
             profile={profile}
             now={services.now()}
-            lookUp={<CustomerFinder api={api} connected={connected} />}
+            lookUp={
+              <>
+                <CustomerFinder api={api} connected={connected} />
+                <NewCustomer api={api} connected={connected} onAttached={() => open("consent")} />
+              </>
+            }
             onOpenConsent={() => open("consent")}
             onOpenRedeem={() => open("redeem")}
             onOpenUpsell={() => open("upsell")}

@@ -105,7 +105,13 @@ export interface RecordedCall {
 }
 
 /** The server as the register sees it; `down` makes every call fail like a dropped network. */
-export function fakeServer(data: { customers?: Record<string, PosCustomerView>; texts?: ConsentText[]; hints?: CheckoutHint[] }) {
+export function fakeServer(data: {
+  customers?: Record<string, PosCustomerView>;
+  texts?: ConsentText[];
+  hints?: CheckoutHint[];
+  /** What `POST /api/pos/customers` answers: the Shopify id when the shop is connected, else null. */
+  newCustomerShopifyId?: string | null;
+}) {
   const calls: RecordedCall[] = [];
   const state = { down: false };
   const redemptions = new Map<string, RedemptionView>();
@@ -134,6 +140,12 @@ export function fakeServer(data: { customers?: Record<string, PosCustomerView>; 
     if (method === "GET" && url.pathname === "/api/pos/hints") return json(200, { hints: data.hints ?? [] });
     if (method === "POST" && url.pathname === "/api/consents") return json(201, { consents: [calls.at(-1)!.body] });
     if (method === "POST" && url.pathname === "/api/pos/visits") return json(201, { ok: true });
+    if (method === "POST" && url.pathname === "/api/pos/customers") {
+      const body = calls.at(-1)!.body as { firstName?: string };
+      const refusal = { error: "invalid_body", message: "firstName: enter the customer's first name" };
+      if (!body.firstName) return json(400, refusal);
+      return json(201, { profileId: "p-new", shopifyCustomerId: data.newCustomerShopifyId ?? null });
+    }
     const redemption = redemptionAnswer(method, url.pathname, calls.at(-1)!.body, redemptions);
     if (redemption) return json(redemption.status, redemption.body);
     return json(404, { error: "not_found", message: `No route ${method} ${url.pathname}` });

@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
 import { queryRows } from "../db/rows";
-import { dbLabel, startTestServer, TEST_API_KEY, TEST_SECRET, testClock, type TestServer } from "../test-support/harness";
+import { dbLabel, startTestServer, TEST_API_KEY, TEST_SECRET, testClock } from "../test-support/harness";
+import type { TestServer } from "../test-support/harness";
 
 const newCustomer = (over: Record<string, unknown> = {}) => ({
   id: crypto.randomUUID(),
@@ -55,7 +56,8 @@ describe(`creating a customer at the register (${dbLabel()})`, () => {
 
   it("refuses a customer with neither email nor phone, or without a name, naming the field", async () => {
     t = await startTestServer();
-    const none = await t.api("POST", "/api/pos/customers", { body: newCustomer({ email: undefined, phone: undefined }) });
+    const anonymous = newCustomer({ email: undefined, phone: undefined });
+    const none = await t.api("POST", "/api/pos/customers", { body: anonymous });
     expect(none.status).toBe(400);
     expect(JSON.stringify(await none.json())).toContain("email");
     const unnamed = await t.api("POST", "/api/pos/customers", { body: newCustomer({ firstName: " " }) });
