@@ -4,6 +4,7 @@ export * from "./consent/ledger";
 export * from "./consent/chain";
 export * from "./consent/texts";
 export * from "./consent/shopify";
+export * from "./consent/phone";
 export * from "./gate/reasons";
 export * from "./gate/gate";
 export * from "./gate/audience";

@@ -37,7 +37,7 @@ describe("pos.home.modal.render", () => {
       expect(text).toContain(expected);
     }
     expect(heading()).toBe("Customer 360");
-    expect(screen.buttons()).toEqual(["Marketing consent", "Upsell hints"]);
+    expect(screen.buttons()).toEqual(["Marketing consent", "Redeem points", "Upsell hints"]);
   });
 
   it("no customer: finds one by name, shows email and phone to confirm, and attaches them to the cart", async () => {

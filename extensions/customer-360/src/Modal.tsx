@@ -8,16 +8,25 @@ import {
   useConsentTexts,
   usePendingOutbox,
   useProfile,
+  useRedemption,
   useServices,
   useSignal,
 } from "./runtime";
 import type { CartPosApi } from "./services";
 import { ConsentConfirm, ConsentOverview, type ConsentRequest } from "./views/ConsentScreens";
 import { CustomerFinder } from "./views/CustomerFinder";
+import { NewCustomer } from "./views/NewCustomer";
 import { ProfileBody } from "./views/ProfileScreen";
+import { RedeemBody } from "./views/RedeemScreen";
 import { UpsellBody } from "./views/UpsellScreen";
 
-export const SCREENS = { profile: "Customer 360", consent: "Marketing consent", confirm: "Consent", upsell: "Upsell hints" } as const;
+export const SCREENS = {
+  profile: "Customer 360",
+  consent: "Marketing consent",
+  confirm: "Consent",
+  redeem: "Redeem points",
+  upsell: "Upsell hints",
+} as const;
 type Screen = keyof typeof SCREENS;
 
 function CustomerModal({ api }: { api: CartPosApi }) {
@@ -32,6 +41,7 @@ function CustomerModal({ api }: { api: CartPosApi }) {
   const productIds = [...new Set(cart.lineItems.flatMap((line) => (line.productId == null ? [] : [String(line.productId)])))];
   const hints = useCheckoutHints(customerId, productIds, connected);
   const record = useConsentRecorder(connected);
+  const redemption = useRedemption(api, connected);
   // The modal's own screens: a history stack, so "Back" returns where the clerk came from.
   const [history, setHistory] = useState<Screen[]>(["profile"]);
   const screen = history[history.length - 1]!;
@@ -44,11 +54,12 @@ function CustomerModal({ api }: { api: CartPosApi }) {
   const rows = customerId ? channelConsentRows(view, pending, customerId) : [];
   const text = request ? pickConsentText(texts ?? [], request.channel, locale) : undefined;
 
-  async function confirm() {
+  async function confirm(phone?: string) {
     if (!request || !text || !customerId || busy) return;
     setBusy(true);
     try {
-      const outcome = await record({ shopifyCustomerId: customerId, channel: request.channel, action: request.action, text });
+      const { channel, action } = request;
+      const outcome = await record({ shopifyCustomerId: customerId, channel, action, text, phone });
       services.toast(outcome === "sent" ? "Consent recorded." : "Consent saved on this register; pending sync.");
       back();
     } catch (error) {
@@ -76,8 +87,14 @@ function CustomerModal({ api }: { api: CartPosApi }) {
             customerId={customerId}
             profile={profile}
             now={services.now()}
-            lookUp={<CustomerFinder api={api} connected={connected} />}
+            lookUp={
+              <>
+                <CustomerFinder api={api} connected={connected} />
+                <NewCustomer api={api} connected={connected} onAttached={() => open("consent")} />
+              </>
+            }
             onOpenConsent={() => open("consent")}
+            onOpenRedeem={() => open("redeem")}
             onOpenUpsell={() => open("upsell")}
           />
         ) : null}
@@ -91,7 +108,29 @@ function CustomerModal({ api }: { api: CartPosApi }) {
             }}
           />
         ) : null}
-        {screen === "confirm" ? <ConsentConfirm request={request} text={text} busy={busy} onConfirm={() => void confirm()} onCancel={back} /> : null}
+        {screen === "confirm" ? (
+          <ConsentConfirm
+            request={request}
+            text={text}
+            busy={busy}
+            phones={view?.phones ?? []}
+            onConfirm={(phone) => void confirm(phone)}
+            onCancel={back}
+          />
+        ) : null}
+        {screen === "redeem" && view && customerId ? (
+          <RedeemBody
+            view={view}
+            cartTotal={cart.subtotal}
+            connected={connected}
+            state={redemption.state}
+            busy={redemption.busy}
+            onApply={(points) =>
+              void redemption.apply({ shopifyCustomerId: customerId, points, cartTotal: cart.subtotal })
+            }
+            onRemove={() => void redemption.remove()}
+          />
+        ) : null}
         {screen === "upsell" ? <UpsellBody hints={hints} hasCustomer={customerId !== null} onAdd={(hint) => void addToCart(hint)} /> : null}
       </s-scroll-box>
     </s-page>

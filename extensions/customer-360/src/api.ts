@@ -3,7 +3,16 @@
  * so contract tests can call them against the real server; `createServerClient` is the only part that
  * does I/O. Shapes come from `@c360/shared`'s wire schemas, so the register and the server agree.
  */
-import type { ApiError, PosCustomerView, RegisterCustomerMatch, consentCaptureSchema, consentTextViewSchema, hintsResponseSchema, posVisitSchema } from "@c360/shared";
+import type {
+  ApiError,
+  PosCustomerView,
+  RegisterCustomerMatch,
+  consentCaptureSchema,
+  consentTextViewSchema,
+  hintsResponseSchema,
+  posVisitSchema,
+  registerCustomerCreateSchema,
+} from "@c360/shared";
 import type { z } from "zod";
 
 /*
@@ -15,6 +24,11 @@ import type { z } from "zod";
 /** What the register sends: the schema's input side (dates as ISO strings). */
 export type ConsentCaptureBody = z.input<typeof consentCaptureSchema>;
 export type PosVisitBody = z.input<typeof posVisitSchema>;
+export type NewCustomerBody = z.input<typeof registerCustomerCreateSchema>;
+export interface CreatedCustomer {
+  profileId: string;
+  shopifyCustomerId: string | null;
+}
 export type ConsentText = z.infer<typeof consentTextViewSchema>;
 export type CheckoutHint = z.infer<typeof hintsResponseSchema>["hints"][number];
 
@@ -61,6 +75,11 @@ export function consentTextsRequest(appUrl: string, sessionToken: string): ApiRe
 
 export function consentCaptureRequest(appUrl: string, sessionToken: string, capture: ConsentCaptureBody): ApiRequest {
   return jsonPost(join(appUrl, "/api/consents"), sessionToken, capture);
+}
+
+/** `POST /api/pos/customers`: a customer created at the register. */
+export function newCustomerRequest(appUrl: string, sessionToken: string, customer: NewCustomerBody): ApiRequest {
+  return jsonPost(join(appUrl, "/api/pos/customers"), sessionToken, customer);
 }
 
 export function posVisitRequest(appUrl: string, sessionToken: string, visit: PosVisitBody): ApiRequest {
@@ -163,6 +182,10 @@ export function createServerClient(options: ServerClientOptions) {
     },
     async postConsent(capture: ConsentCaptureBody): Promise<void> {
       await send(consentCaptureRequest(options.appUrl, await token(), capture), hasArray("consents"));
+    },
+    async createCustomer(customer: NewCustomerBody): Promise<CreatedCustomer> {
+      const looksCreated = (v: unknown): v is CreatedCustomer => isRecord(v) && typeof v.profileId === "string";
+      return send(newCustomerRequest(options.appUrl, await token(), customer), looksCreated);
     },
     async postVisit(visit: PosVisitBody): Promise<void> {
       await send(posVisitRequest(options.appUrl, await token(), visit), (_: unknown): _ is unknown => true);

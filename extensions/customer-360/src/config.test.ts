@@ -27,7 +27,7 @@ describe("app and extension configuration", () => {
     expect(app).toMatch(/^embedded = true/m);
   });
 
-  it("the extension is on 2026-07 with Preact (no React) and registers the five targets", () => {
+  it("the extension is on 2026-07 with Preact (no React) and registers its six targets", () => {
     expect(value(extension, "api_version")).toBe("2026-07");
     const targets = [...extension.matchAll(/target = "([^"]+)"/g)].map((m) => m[1]);
     expect(targets).toEqual([
@@ -36,6 +36,8 @@ describe("app and extension configuration", () => {
       "pos.customer-details.block.render",
       "pos.purchase.post.action.menu-item.render",
       "pos.purchase.post.action.render",
+      // API 2026-04 on: the background target replaces pos.transaction-complete.event.observe.
+      "pos.app.ready.data",
     ]);
     const pkg = JSON.parse(read("../package.json")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
     expect(pkg.dependencies["@shopify/ui-extensions"]).toMatch(/^2026\.7\.\d+$/);

@@ -44,8 +44,11 @@ export function buildConsentCapture(input: {
   text: ConsentText;
   actedAt: Date;
   session: RegisterSession;
+  /** Asked for by the register when an SMS or WhatsApp grant finds no phone on the profile. */
+  phone?: string | undefined;
 }): ConsentCaptureBody {
   return {
+    ...(input.phone?.trim() ? { phone: input.phone.trim() } : {}),
     id: input.id,
     shopifyCustomerId: input.shopifyCustomerId,
     channel: input.channel,

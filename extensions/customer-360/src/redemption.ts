@@ -79,7 +79,8 @@ export interface RedemptionOptions {
   isOnline: () => boolean;
   newId: () => string;
   store: KeyValueStore;
-  cart: RedemptionCart;
+  /** Absent in the background target, which has no cart to change: it only spends. */
+  cart?: RedemptionCart;
 }
 
 interface PendingApply {
@@ -122,6 +123,9 @@ export function createRedemptions(options: RedemptionOptions) {
   }
 
   return {
+    /** The redemption on this register's cart, if any. */
+    active: () => activeRedemption(options.store),
+
     /**
      * Checks what the register knows (the shop's rate and the customer's points, when given) with the
      * server's own rule, then asks the server to hold the points and puts the discount on the cart.
@@ -132,6 +136,8 @@ export function createRedemptions(options: RedemptionOptions) {
       cartTotal?: string;
       known?: { availablePoints: number; rate: RedemptionRate; currency: string };
     }): Promise<RedemptionOutcome> {
+      const cart = options.cart;
+      if (!cart) return { ok: false, reason: "refused", message: "Points go on a cart from the Customer 360 screen." };
       if (await activeRedemption(options.store)) {
         return {
           ok: false,
@@ -160,8 +166,8 @@ export function createRedemptions(options: RedemptionOptions) {
       if (outcome.view.state !== "held") {
         return { ok: false, reason: "refused", message: "These points were already used; apply them again." };
       }
-      await options.cart.applyCartDiscount("FixedAmount", outcome.view.discount.title, outcome.view.discount.amount);
-      await options.cart.addCartProperties({ [outcome.view.cartProperty.key]: outcome.view.cartProperty.value });
+      await cart.applyCartDiscount("FixedAmount", outcome.view.discount.title, outcome.view.discount.amount);
+      await cart.addCartProperties({ [outcome.view.cartProperty.key]: outcome.view.cartProperty.value });
       await options.store.set(ACTIVE_REDEMPTION_KEY, outcome.view.redemptionId);
       return outcome;
     },
@@ -172,8 +178,8 @@ export function createRedemptions(options: RedemptionOptions) {
       if (!redemptionId) return null;
       const outcome = await send((token) => releaseRedemptionRequest(options.appUrl, token, redemptionId));
       if (outcome.ok) {
-        await options.cart.removeCartDiscount();
-        await options.cart.removeCartProperties([REDEMPTION_CART_PROPERTY]);
+        await options.cart?.removeCartDiscount();
+        await options.cart?.removeCartProperties([REDEMPTION_CART_PROPERTY]);
         await options.store.delete(ACTIVE_REDEMPTION_KEY);
       }
       return outcome;

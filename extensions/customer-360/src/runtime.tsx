@@ -6,11 +6,20 @@ import { createContext, render, type ComponentChildren, type FunctionComponent }
 import { useCallback, useContext, useEffect, useRef, useState } from "preact/hooks";
 import type { CheckoutHint, ConsentText } from "./api";
 import { buildConsentCapture, staffOf } from "./consent-capture";
-import type { Channel } from "@c360/shared";
+import type { Channel, RedemptionView } from "@c360/shared";
 import { OutboxFullError, type OutboxEntry } from "./offline-queue";
 import { offlineLabel } from "./profile-cache";
 import { loadConsentTexts, loadProfile, type ProfileState } from "./profile-loader";
-import { createServices, shopifyGlobal, type PosApi, type Services, type SignalLike } from "./services";
+import { APP_URL } from "./config";
+import { createRedemptions, type RedemptionOutcome } from "./redemption";
+import {
+  createServices,
+  shopifyGlobal,
+  type CartPosApi,
+  type PosApi,
+  type Services,
+  type SignalLike,
+} from "./services";
 import { STORAGE_KEYS } from "./storage";
 import { decideVisit, visitBody, type CartSnapshot, type CartVisits } from "./visits";
 
@@ -180,7 +189,13 @@ export function useVisitLogging(cart: CartSnapshot, connected: boolean): void {
 export function useConsentRecorder(connected: boolean) {
   const services = useServices();
   return useCallback(
-    async (input: { shopifyCustomerId: string; channel: Channel; action: "granted" | "revoked"; text: ConsentText }) => {
+    async (input: {
+      shopifyCustomerId: string;
+      channel: Channel;
+      action: "granted" | "revoked";
+      text: ConsentText;
+      phone?: string | undefined;
+    }) => {
       const actedAt = services.now();
       const body = buildConsentCapture({ ...input, id: services.newId(), actedAt, session: services.session });
       await services.outbox.add({ kind: "consent", id: body.id, queuedAt: actedAt.toISOString(), body });
@@ -198,4 +213,52 @@ export function useConsentRecorder(connected: boolean) {
 /** The sale's customer; POS leaves the key out for a sale without one. */
 export function orderCustomerId(order: { customerId?: number }): number | undefined {
   return "customerId" in order ? order.customerId : undefined;
+}
+
+export type RedeemState = { status: "loading" } | { status: "none" } | { status: "on_cart"; view?: RedemptionView };
+
+/**
+ * Points on the cart, for the profile's "Redeem points" screen: the module that holds, discounts and
+ * releases (never offline), and whether this cart already carries a redemption.
+ */
+export function useRedemption(api: CartPosApi, connected: boolean) {
+  const services = useServices();
+  const connectedRef = useRef(connected);
+  connectedRef.current = connected;
+  const [redemptions] = useState(() =>
+    createRedemptions({
+      appUrl: APP_URL,
+      getSessionToken: () => api.session.getSessionToken(),
+      isOnline: () => connectedRef.current,
+      newId: services.newId,
+      store: services.store,
+      cart: api.cart,
+    }),
+  );
+  const [state, setState] = useState<RedeemState>({ status: "loading" });
+  useEffect(() => {
+    void redemptions.active().then((id) => setState(id ? { status: "on_cart" } : { status: "none" }));
+  }, [redemptions]);
+  const [busy, setBusy] = useState(false);
+  type Done = Extract<RedemptionOutcome, { ok: true }>;
+  const act = async (step: () => Promise<RedemptionOutcome | null>, done: (o: Done) => string) => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      const outcome = await step();
+      if (!outcome) return setState({ status: "none" });
+      services.toast(outcome.ok ? done(outcome) : outcome.message);
+      if (!outcome.ok) return;
+      setState(outcome.view.state === "held" ? { status: "on_cart", view: outcome.view } : { status: "none" });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return {
+    state,
+    busy,
+    apply: (input: Parameters<typeof redemptions.apply>[0]) =>
+      act(() => redemptions.apply(input), (o) => `${o.view.discount.title} applied to the cart.`),
+    remove: () => act(() => redemptions.release(), () => "Points discount removed; the points are back."),
+  };
 }

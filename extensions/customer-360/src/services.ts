@@ -6,6 +6,7 @@ import type { RegisterSession } from "./consent-capture";
 import { newUuid } from "./ids";
 import { Outbox } from "./offline-queue";
 import { ProfileCache } from "./profile-cache";
+import type { RedemptionCart } from "./redemption";
 import type { KeyValueStore } from "./storage";
 
 /** A POS signal (cart, connectivity, locale): a current value and change notifications. */
@@ -37,7 +38,7 @@ export interface CartPosApi extends PosApi {
     current: SignalLike<Cart>;
     setCustomer(customer: { id: number }): Promise<void>;
     addLineItem(variantId: number, quantity: number): Promise<string>;
-  };
+  } & RedemptionCart;
 }
 
 /** The `shopify` global POS installs for every target (2025-10 on). */

@@ -4,7 +4,7 @@
  * shopify.extension.toml, into the DOM; this file swaps in controllable signals (cart, connectivity),
  * a JSON-backed storage, spies, and a fake server behind `fetch`. Only tests import this file.
  */
-import type { PosCustomerView } from "@c360/shared";
+import type { PosCustomerView, RedemptionView } from "@c360/shared";
 import { getExtension } from "@shopify/ui-extensions-tester";
 import type { Cart, ConnectivityState } from "@shopify/ui-extensions/point-of-sale";
 import { fireEvent } from "@testing-library/preact";
@@ -33,9 +33,9 @@ export function posSignal<T>(initial: T) {
   };
 }
 
-export function cartWith(options: { customerId?: number; productIds?: number[] } = {}): Cart {
+export function cartWith(options: { customerId?: number; productIds?: number[]; subtotal?: string } = {}): Cart {
   return {
-    subtotal: "0.00",
+    subtotal: options.subtotal ?? "0.00",
     taxTotal: "0.00",
     grandTotal: "0.00",
     cartDiscounts: [],
@@ -105,9 +105,16 @@ export interface RecordedCall {
 }
 
 /** The server as the register sees it; `down` makes every call fail like a dropped network. */
-export function fakeServer(data: { customers?: Record<string, PosCustomerView>; texts?: ConsentText[]; hints?: CheckoutHint[] }) {
+export function fakeServer(data: {
+  customers?: Record<string, PosCustomerView>;
+  texts?: ConsentText[];
+  hints?: CheckoutHint[];
+  /** What `POST /api/pos/customers` answers: the Shopify id when the shop is connected, else null. */
+  newCustomerShopifyId?: string | null;
+}) {
   const calls: RecordedCall[] = [];
   const state = { down: false };
+  const redemptions = new Map<string, RedemptionView>();
   const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
   const fetch = vi.fn(async (input: string | URL | Request, init?: RequestInit) => {
     // Requests are relative ("/api/..."): POS resolves them against the app's application_url.
@@ -133,10 +140,53 @@ export function fakeServer(data: { customers?: Record<string, PosCustomerView>; 
     if (method === "GET" && url.pathname === "/api/pos/hints") return json(200, { hints: data.hints ?? [] });
     if (method === "POST" && url.pathname === "/api/consents") return json(201, { consents: [calls.at(-1)!.body] });
     if (method === "POST" && url.pathname === "/api/pos/visits") return json(201, { ok: true });
+    if (method === "POST" && url.pathname === "/api/pos/customers") {
+      const body = calls.at(-1)!.body as { firstName?: string };
+      const refusal = { error: "invalid_body", message: "firstName: enter the customer's first name" };
+      if (!body.firstName) return json(400, refusal);
+      return json(201, { profileId: "p-new", shopifyCustomerId: data.newCustomerShopifyId ?? null });
+    }
+    const redemption = redemptionAnswer(method, url.pathname, calls.at(-1)!.body, redemptions);
+    if (redemption) return json(redemption.status, redemption.body);
     return json(404, { error: "not_found", message: `No route ${method} ${url.pathname}` });
   });
   const callsTo = (method: string, pathname: string) => calls.filter((c) => c.method === method && c.url.pathname === pathname);
-  return { fetch, calls, callsTo, state };
+  return { fetch, calls, callsTo, state, redemptions };
+}
+
+/**
+ * The redemption routes as the register sees them, at 100 points to 1.00 EUR (the server's own rules are
+ * tested against the real server in server/src/routes/redemptions.test.ts and tests/extension).
+ */
+function redemptionAnswer(method: string, pathname: string, body: unknown, held: Map<string, RedemptionView>) {
+  if (method !== "POST") return null;
+  if (pathname === "/api/pos/redemptions") {
+    const { redemptionId, points } = body as { redemptionId: string; points: number };
+    const view: RedemptionView = {
+      redemptionId,
+      state: "held",
+      points,
+      returnedPoints: 0,
+      orderId: null,
+      discount: {
+        type: "FixedAmount",
+        title: `${points} loyalty points`,
+        amount: (points / 100).toFixed(2),
+        currency: "EUR",
+      },
+      cartProperty: { key: "_c360_redemption", value: redemptionId },
+      availablePoints: 0,
+    };
+    held.set(redemptionId, view);
+    return { status: 201, body: view };
+  }
+  const step = pathname.match(/^\/api\/pos\/redemptions\/([^/]+)\/(release|complete)$/);
+  const view = step ? held.get(decodeURIComponent(step[1]!)) : undefined;
+  if (!step || !view) return null;
+  const orderId = step[2] === "complete" ? String((body as { orderId: unknown }).orderId) : null;
+  const next: RedemptionView = { ...view, state: step[2] === "release" ? "released" : "spent", orderId };
+  held.set(view.redemptionId, next);
+  return { status: 200, body: next };
 }
 
 
@@ -145,7 +195,10 @@ export type PosTarget =
   | "pos.home.modal.render"
   | "pos.customer-details.block.render"
   | "pos.purchase.post.action.menu-item.render"
-  | "pos.purchase.post.action.render";
+  | "pos.purchase.post.action.render"
+  | "pos.app.ready.data";
+
+type Dispatcher = { dispatch(type: string, event: unknown): void };
 
 export interface TargetOptions {
   cart?: Cart;
@@ -175,15 +228,22 @@ export async function renderTarget(target: PosTarget, options: TargetOptions = {
     presentModal: vi.fn(),
     setCustomer: vi.fn(async (customer: { id: number }) => cart.set({ ...cart.value, customer })),
     addLineItem: vi.fn(async (_variantId: number, _quantity: number) => "line-new"),
+    applyCartDiscount: vi.fn(async (_type: string, _title: string, _amount?: string) => {}),
+    removeCartDiscount: vi.fn(async () => {}),
+    addCartProperties: vi.fn(async (_properties: Record<string, string>) => {}),
+    removeCartProperties: vi.fn(async (_keys: string[]) => {}),
   };
   // The tester's global refuses APIs the target does not have, so each fake goes in only where POS has that API.
   const has = (key: string) => key in shopify;
   shopify.connectivity = { current: connectivity };
   shopify.storage = storage;
-  shopify.toast = { show: spies.toast };
+  if (has("toast")) shopify.toast = { show: spies.toast };
   shopify.session = { ...shopify.session, currentSession: SESSION, getSessionToken: async () => SESSION_TOKEN };
   if (has("action")) shopify.action = { presentModal: spies.presentModal };
-  if (has("cart")) shopify.cart = { ...shopify.cart, current: cart, setCustomer: spies.setCustomer, addLineItem: spies.addLineItem };
+  if (has("cart")) {
+    const { toast: _toast, presentModal: _modal, ...cartSpies } = spies;
+    shopify.cart = { ...shopify.cart, current: cart, ...cartSpies };
+  }
   if (options.order) shopify.order = options.order;
   if (options.customerId !== undefined) shopify.customer = { id: options.customerId };
   if (options.fetch) extension.fetch = options.fetch;
@@ -191,6 +251,8 @@ export async function renderTarget(target: PosTarget, options: TargetOptions = {
   return {
     spies,
     storage,
+    /** Fires a POS host event (`transactioncomplete`, ...) at the target's listeners. */
+    dispatch: (type: string, event: unknown) => (extension as unknown as Dispatcher).dispatch(type, event),
     setCart: (next: Cart) => cart.set(next),
     setConnected: (connected: boolean) => connectivity.set({ internetConnected: connected ? "Connected" : "Disconnected" }),
     done() {
@@ -283,6 +345,7 @@ export function customerView(overrides: Partial<PosCustomerView> = {}): PosCusto
       push: { granted: false, since: null },
     },
     openDuplicates: 0,
+    redemption: { pointsPerUnit: 100, minimumPoints: 100 },
     asOf: "2026-03-02T14:05:00.000Z",
     ...overrides,
   };

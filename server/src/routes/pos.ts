@@ -3,6 +3,7 @@ import {
   coPurchaseRules,
   normalizeShopifyCustomerId,
   posVisitSchema,
+  registerCustomerCreateSchema,
   registerSearchQuerySchema,
   replenishmentDue,
   tierFor,
@@ -16,6 +17,7 @@ import { queryRows } from "../db/rows";
 import { HttpError, notFound, parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
 import { findProfileRow, profileIdByIdentifier, wholeNumberOf } from "../services/profile-view";
+import { createRegisterCustomer } from "../services/register-create";
 import { registerView } from "../services/register-view";
 import { searchRegisterCustomers } from "../services/register-search";
 import { loadShop } from "../services/shop";
@@ -106,6 +108,15 @@ export const posRoutes = new Hono<AppEnv>()
     }
     if (!view) throw notFound(`customer ${raw}`);
     return c.json(view);
+  })
+  .post("/customers", async (c) => {
+    const body = parseOr400(registerCustomerCreateSchema, await readJson(c));
+    const { db, clock, shopify } = c.var.deps;
+    const created = await db.db.transaction(async (tx) => {
+      const shop = await loadShop(tx, c.var.shopId, { lock: true });
+      return createRegisterCustomer(tx, shop, body, shopify, clock());
+    });
+    return c.json(created, 201);
   })
   .post("/visits", async (c) => {
     const body = parseOr400(posVisitSchema, await readJson(c));

@@ -3,6 +3,7 @@ import {
   consentRowHash,
   effectiveActedAt,
   matchesConsentText,
+  missingPhoneRefusal,
   normalizeEmail,
   normalizePhone,
   type ConsentCapture,
@@ -13,6 +14,7 @@ import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
 import { HttpError, notFound } from "../http/errors";
+import { identify } from "./identify";
 import { enqueueConsentWriteBack } from "../shopify/enqueue";
 import { refreshConsentFlags } from "./consent-flags";
 import { publishedConsentTexts } from "./consent-texts";
@@ -34,6 +36,8 @@ export interface ConsentContext {
   locationId: string | null;
   staffId: string | null;
   receivedAt: Date;
+  /** Refuse SMS and WhatsApp grants for a profile without a phone (see `withPhoneForGrant`). */
+  requirePhone?: boolean;
 }
 
 export interface StoredConsentRow {
@@ -190,7 +194,11 @@ export async function recordConsents(tx: Queryable, shop: ShopContext, captures:
     fresh.push(capture);
   }
   const profilesFor = new Map<ConsentCapture, string>();
-  for (const capture of fresh) profilesFor.set(capture, await lockConsentProfile(tx, shopId, capture));
+  for (const capture of fresh) {
+    const profileId = await lockConsentProfile(tx, shopId, capture);
+    const linked = await withPhoneForGrant(tx, shop, capture, profileId, ctx.receivedAt, ctx.requirePhone === true);
+    profilesFor.set(capture, linked);
+  }
 
   const results: RecordedConsent[] = [];
   const touched = new Set<string>();
@@ -225,6 +233,57 @@ export async function recordConsents(tx: Queryable, shop: ShopContext, captures:
   }
   for (const profileId of touched) await recordProfileChange(tx, shopId, profileId, "upsert");
   return results;
+}
+
+/**
+ * SMS and WhatsApp grants need a phone on the profile (shared `missingPhoneRefusal`): the register asks
+ * the clerk for one, and a phone given with the grant is linked like any capture's identifiers (identity
+ * resolution, erasure check), which may land the consent on the profile that already owned that number.
+ * The 422 for a grant that still has no phone is opt-in (`requirePhone`) until every caller asks for one:
+ * today the companion, sync and admin flows record SMS grants for profiles without a phone.
+ */
+const ANCHOR_FIELDS: Record<string, "shopifyCustomerId" | "email" | "deviceId" | "marketplaceId"> = {
+  shopify: "shopifyCustomerId",
+  email: "email",
+  device: "deviceId",
+  marketplace: "marketplaceId",
+};
+
+async function withPhoneForGrant(
+  tx: Queryable,
+  shop: ShopContext,
+  capture: ConsentCapture,
+  profileId: string,
+  now: Date,
+  requirePhone: boolean,
+): Promise<string> {
+  if (!missingPhoneRefusal({ channel: capture.channel, action: capture.action, phones: [] })) return profileId;
+  const ids = await queryRows<{ kind: string; value: string }>(
+    tx,
+    sql`SELECT kind, value FROM identifiers WHERE shop_id = ${shop.shopId} AND profile_id = ${profileId}`,
+  );
+  const phones = ids.filter((i) => i.kind === "phone").map((i) => i.value);
+  if (capture.phone) {
+    const phone = normalizePhone(capture.phone, shop.settings.defaultCountry, shop.settings.junkIdentifiers);
+    if (!phone) {
+      const why = `consent ${capture.id}: "phone" must be a phone number, like +14155550100`;
+      throw new HttpError(422, "invalid_phone", why);
+    }
+    if (!phones.includes(phone)) {
+      // Seen together with one of the profile's own identifiers, so resolution links the phone to it.
+      const anchor = ids.find((i) => i.kind in ANCHOR_FIELDS);
+      if (anchor) {
+        const identifiers = { [ANCHOR_FIELDS[anchor.kind]!]: anchor.value, phone };
+        const eventId = `consent-phone:${capture.id}`;
+        const linked = await identify(tx, shop, { source: "capture", eventId, identifiers }, now);
+        return lockConsentProfile(tx, shop.shopId, { profileId: linked.profileId });
+      }
+    }
+    phones.push(phone);
+  }
+  const refusal = missingPhoneRefusal({ channel: capture.channel, action: capture.action, phones });
+  if (refusal && requirePhone) throw new HttpError(422, refusal.code, `consent ${capture.id}: ${refusal.message}`);
+  return profileId;
 }
 
 /** The profile an unsubscribe request names, by profile id or by a normalised email or phone. */

@@ -92,6 +92,7 @@ export async function registerView(database: Database, shopId: string, rawCustom
     lastVisitAt: iso(row.last_visit_at),
     lastOrderAt: iso(row.last_order_at),
     loyalty: loyaltyView(row, settings),
+    redemption: settings.loyalty.redemption,
     consent: consentView(currentConsentState(consentEntries)),
     openDuplicates: Number(row.open_duplicates),
     recentOrders: (parsed(row.recent_orders) ?? []).map((o) => ({

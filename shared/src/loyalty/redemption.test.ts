@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { defaultShopSettings, shopSettingsSchema } from "../settings";
 import {
+  redemptionChoices,
   currencyMinorDigits,
   decimalToMinor,
   minorToDecimal,
@@ -262,6 +263,45 @@ describe("redemptionTransition", () => {
         }
         if (r.state === "released" || r.state === "clawed_back") expect(ledger).toBe(0);
         if (r.state === "held") expect(ledger).toBe(-held.points);
+      }),
+    );
+  });
+});
+
+describe("redemptionChoices", () => {
+  const rate = { pointsPerUnit: 100, minimumPoints: 100 };
+
+  it("offers the most the customer can redeem first, then steps of the shop's minimum, each with its discount", () => {
+    expect(redemptionChoices({ availablePoints: 1380, rate, currency: "EUR" })).toEqual([
+      { points: 1380, amountMinor: 1380 },
+      { points: 200, amountMinor: 200 },
+      { points: 500, amountMinor: 500 },
+      { points: 1000, amountMinor: 1000 },
+    ]);
+  });
+
+  it("never offers more than the cart's total", () => {
+    expect(redemptionChoices({ availablePoints: 5000, rate, currency: "EUR", cartTotalMinor: 250 })).toEqual([
+      { points: 250, amountMinor: 250 },
+      { points: 100, amountMinor: 100 },
+      { points: 200, amountMinor: 200 },
+    ]);
+  });
+
+  it("offers nothing below the shop's minimum", () => {
+    expect(redemptionChoices({ availablePoints: 99, rate, currency: "EUR" })).toEqual([]);
+    expect(redemptionChoices({ availablePoints: 5000, rate, currency: "EUR", cartTotalMinor: 50 })).toEqual([]);
+  });
+
+  it("property: every choice is one the server's quote accepts, within what the customer has", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 100_000 }), (available, total) => {
+        const known = { availablePoints: available, rate, currency: "JPY" };
+        for (const c of redemptionChoices({ ...known, cartTotalMinor: total })) {
+          const quote = quoteRedemption({ ...known, requestedPoints: c.points });
+          expect(quote).toEqual({ ok: true, ...c });
+          expect(c.amountMinor).toBeLessThanOrEqual(total);
+        }
       }),
     );
   });

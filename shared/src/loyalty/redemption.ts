@@ -221,3 +221,29 @@ export function redemptionTransition(r: Redemption, event: RedemptionEvent): Red
     }
   }
 }
+
+/**
+ * The choices the register offers: the most the customer can redeem on this cart first (the default),
+ * then the shop's minimum and round steps of it in between, each quoted by {@link quoteRedemption} so
+ * the clerk sees the discount before applying. Empty when no redemption is possible.
+ */
+export function redemptionChoices(input: {
+  availablePoints: number;
+  rate: RedemptionRate;
+  currency: string;
+  cartTotalMinor?: number | null;
+}): Array<{ points: number; amountMinor: number }> {
+  const { availablePoints, rate, currency } = input;
+  const scale = 10 ** currencyMinorDigits(currency);
+  const cartPoints =
+    input.cartTotalMinor == null ? Infinity : Math.floor((input.cartTotalMinor * rate.pointsPerUnit) / scale + 1e-9);
+  const most = Math.floor(Math.min(Math.max(0, availablePoints), cartPoints));
+  const steps = [1, 2, 5, 10, 20, 50].map((n) => n * rate.minimumPoints).filter((p) => p < most);
+  const quoted = new Map<number, { points: number; amountMinor: number }>();
+  for (const asked of [most, ...steps.reverse().slice(0, 3).reverse()]) {
+    const quote = quoteRedemption({ ...input, requestedPoints: asked });
+    if (!quote.ok || quoted.has(quote.points)) continue;
+    quoted.set(quote.points, { points: quote.points, amountMinor: quote.amountMinor });
+  }
+  return [...quoted.values()];
+}

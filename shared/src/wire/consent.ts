@@ -20,6 +20,8 @@ export const consentCaptureSchema = z
     locationId: shortText(100).nullable().optional(),
     staffId: shortText(100).nullable().optional(),
     jurisdiction: shortText(20).nullable().optional(),
+    /** The customer's phone, given with an SMS or WhatsApp grant when the profile has none yet. */
+    phone: z.string().trim().min(3).max(40).optional(),
   })
   .refine((c) => c.profileId || c.shopifyCustomerId, "give profileId or shopifyCustomerId");
 export type ConsentCapture = z.infer<typeof consentCaptureSchema>;

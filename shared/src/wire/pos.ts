@@ -40,3 +40,18 @@ export const registerCustomerMatchSchema = z.object({
 });
 export const registerSearchResponseSchema = z.object({ customers: z.array(registerCustomerMatchSchema) });
 export type RegisterCustomerMatch = z.infer<typeof registerCustomerMatchSchema>;
+
+/**
+ * `POST /api/pos/customers`: a customer created at the register, resolved like any capture. `id` makes
+ * it idempotent; an email or a phone is needed to recognise them again.
+ */
+export const registerCustomerCreateSchema = z
+  .object({
+    id: z.uuid(),
+    firstName: z.string().trim().min(1, "enter the customer's first name").max(100),
+    lastName: z.string().trim().max(100).optional(),
+    email: z.string().trim().max(320).optional(),
+    phone: z.string().trim().max(40).optional(),
+  })
+  .refine((c) => c.email || c.phone, { message: "give an email or a phone number", path: ["email"] });
+export type RegisterCustomerCreate = z.infer<typeof registerCustomerCreateSchema>;

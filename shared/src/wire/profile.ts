@@ -46,6 +46,8 @@ export const posCustomerViewSchema = z.object({
   recentOrders: z
     .array(z.object({ orderId: z.string(), placedAt: z.string(), total: z.number(), products: z.array(z.string()) }))
     .optional(),
+  /** The shop's points-to-money rate, so the register quotes a discount before holding points. */
+  redemption: z.object({ pointsPerUnit: z.number().int(), minimumPoints: z.number().int() }).optional(),
   asOf: z.string(),
 });
 export type PosCustomerView = z.infer<typeof posCustomerViewSchema>;

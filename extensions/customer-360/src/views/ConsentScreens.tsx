@@ -1,4 +1,6 @@
 import type { Channel } from "@c360/shared";
+import { missingPhoneRefusal } from "@c360/shared/consent/phone";
+import { useState } from "preact/hooks";
 import type { ConsentText } from "../api";
 import { CHANNEL_LABELS, consentStateLabel, type ChannelConsentRow } from "../consent-capture";
 
@@ -36,21 +38,39 @@ export function ConsentConfirm(props: {
   request: ConsentRequest | null;
   text: ConsentText | undefined;
   busy: boolean;
-  onConfirm: () => void;
+  /** The profile's phone numbers: an SMS or WhatsApp grant without one asks the clerk for it first. */
+  phones: readonly string[];
+  onConfirm: (phone?: string) => void;
   onCancel: () => void;
 }) {
+  const [phone, setPhone] = useState("");
   if (!props.request) return <s-text>Choose a channel first.</s-text>;
   if (!props.text) {
     return <s-banner heading="The shop's consent text is not on this register yet. Connect to the internet once to load it." tone="critical" />;
   }
   const label = CHANNEL_LABELS[props.request.channel];
+  const needsPhone = missingPhoneRefusal({ ...props.request, phones: props.phones }) !== null;
+  const missing = needsPhone ? missingPhoneRefusal({ ...props.request, phones: [phone] }) : null;
   return (
     <s-stack direction="block" gap="base">
       <s-text type="strong">{props.request.action === "granted" ? `Read this to the customer (${label}):` : `Revoking ${label} consent:`}</s-text>
       <s-text>{props.text.text}</s-text>
       <s-text type="small">{`Consent text version ${props.text.version} (${props.text.locale})`}</s-text>
+      {needsPhone ? (
+        <s-text-field
+          label="Customer's phone number"
+          value={phone}
+          {...(missing ? { details: missing.message } : {})}
+          onInput={(event) => setPhone(String((event.currentTarget as { value?: string }).value ?? ""))}
+        />
+      ) : null}
       <s-stack direction="inline" gap="small">
-        <s-button variant="primary" loading={props.busy} disabled={props.busy} onClick={props.onConfirm}>
+        <s-button
+          variant="primary"
+          loading={props.busy}
+          disabled={props.busy || missing !== null}
+          onClick={() => missing === null && props.onConfirm(needsPhone ? phone.trim() : undefined)}
+        >
           {props.request.action === "granted" ? "Customer agrees" : "Record revocation"}
         </s-button>
         <s-button onClick={props.onCancel}>Cancel</s-button>

@@ -9,6 +9,7 @@ export function ProfileBody(props: {
   now: Date;
   lookUp: preact.ComponentChildren;
   onOpenConsent: () => void;
+  onOpenRedeem: () => void;
   onOpenUpsell: () => void;
 }) {
   const { state, offlineLabel } = props.profile;
@@ -32,6 +33,7 @@ export function ProfileBody(props: {
       <ProfileFacts view={view} now={props.now} />
       <s-stack direction="inline" gap="small">
         <s-button onClick={props.onOpenConsent}>Marketing consent</s-button>
+        <s-button onClick={props.onOpenRedeem}>Redeem points</s-button>
         <s-button onClick={props.onOpenUpsell}>Upsell hints</s-button>
       </s-stack>
     </s-stack>
