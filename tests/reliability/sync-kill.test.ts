@@ -49,7 +49,9 @@ describe("sync push survives SIGKILL mid-batch (PostgreSQL)", () => {
 
     // Pair through a code written straight into the database, as the admin would have minted it.
     await sqlc`INSERT INTO shops (shop_id) VALUES (${SHOP}) ON CONFLICT DO NOTHING`;
-    await sqlc`INSERT INTO pairing_codes (shop_id, code, location_id, expires_at) VALUES (${SHOP}, 'KTAC7RX4', 'loc-1', now() + interval '10 minutes')`;
+    // Due by the server's clock (the process's), not the database's: the two differ when the date is faked.
+    const expiresAt = new Date(Date.now() + 10 * 60_000).toISOString();
+    await sqlc`INSERT INTO pairing_codes (shop_id, code, location_id, expires_at) VALUES (${SHOP}, 'KTAC7RX4', 'loc-1', ${expiresAt})`;
     const paired = await fetch(`${first.url}/api/sync/pair`, {
       method: "POST",
       headers: { "content-type": "application/json" },
