@@ -2,6 +2,9 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../db/rows";
 import { seedShop } from "../seed/demo";
+import { mergeProfiles } from "../services/merge";
+import { loadShop } from "../services/shop";
+import { createCustomer, grant } from "../test-support/consent-fixtures";
 import { dbLabel, SHOP_A, SHOP_B, startTestServer, type TestServer } from "../test-support/harness";
 
 const SHOP_C = "shop-c.myshopify.com";
@@ -64,5 +67,49 @@ describe(`dashboard and agency roll-up (${dbLabel()})`, () => {
     const rollup = await (await t.api("GET", "/api/agency/rollup", { token })).json();
     expect(rollup.shops.map((s: { shopId: string }) => s.shopId)).toEqual([SHOP_C]);
     expect(rollup.shops[0].profiles).toBe(0);
+  });
+});
+
+/**
+ * Consent coverage counts the customers who are here now: an erased customer's consent leaves with them, and
+ * two customers merged into one count once (the flags the ledger keeps, not a second reading of the ledger).
+ */
+describe(`dashboard consent coverage after an erasure and a merge (${dbLabel()})`, () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => t.close());
+
+  const coverage = async () => (await (await t.api("GET", "/api/dashboard", { shop: SHOP_C })).json()).coverage;
+
+  it("drops an erased customer's email consent and counts a merged pair once", async () => {
+    const erased = await createCustomer(t, 501, { email: "gone@shopper.io", shop: SHOP_C });
+    await grant(t, erased, ["email"], {}, SHOP_C);
+    expect(await coverage()).toMatchObject({ profiles: 1, withEmail: 1, emailConsent: 1 });
+    expect((await t.api("POST", `/api/gdpr/profiles/${erased}/erase`, { shop: SHOP_C })).status).toBe(200);
+    expect(await coverage()).toMatchObject({ profiles: 0, withEmail: 0, emailConsent: 0 });
+
+    const ann = await createCustomer(t, 502, { email: "ann@shopper.io", shop: SHOP_C });
+    const annAgain = await createCustomer(t, 503, { email: "ann.lee@shopper.io", shop: SHOP_C });
+    await grant(t, ann, ["email", "sms"], { actedAt: "2026-11-20T10:00:00Z" }, SHOP_C);
+    await grant(t, annAgain, ["email"], { actedAt: "2026-11-21T10:00:00Z" }, SHOP_C);
+    expect(await coverage()).toMatchObject({ profiles: 2, emailConsent: 2 });
+    await t.runtime.db.db.transaction(async (tx) =>
+      mergeProfiles(tx, await loadShop(tx, SHOP_C, { lock: true }), {
+        survivorId: ann,
+        mergedId: annAgain,
+        evidence: [],
+        eventId: null,
+        reason: "same person, two emails",
+        auto: false,
+        decidedBy: "staff-1",
+        now: t.clock(),
+      }),
+    );
+    expect(await coverage()).toMatchObject({ profiles: 1, withEmail: 1, emailConsent: 1 });
+    const d = await (await t.api("GET", "/api/dashboard", { shop: SHOP_C })).json();
+    const mix = Object.values(d.channelMix as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(mix).toBe(d.profiles);
   });
 });

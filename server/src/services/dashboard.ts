@@ -1,88 +1,96 @@
-import { CHANNELS, LIFECYCLE_STAGES, type ShopDashboard, type ShopSettings } from "@c360/shared";
-import { sql } from "drizzle-orm";
+import {
+  CHANNEL_MIX_RULE,
+  CHANNEL_MIXES,
+  CHANNELS,
+  FATIGUE_BANDS,
+  FATIGUE_FULL_AT,
+  FATIGUE_WINDOW_MS,
+  LIFECYCLE_STAGES,
+  type ShopDashboard,
+  type ShopSettings,
+} from "@c360/shared";
+import { type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
 
+const CONSENT_FLAG = { email: "consent_email", sms: "consent_sms", whatsapp: "consent_whatsapp", push: "consent_push" };
+
+/** `count(*) FILTER (...) AS name` for each entry, one column per group of a rule. */
+const countsOf = (entries: [string, SQL][]) =>
+  sql.join(
+    entries.map(([name, where]) => sql`count(*) FILTER (WHERE ${where}) AS ${sql.identifier(name)}`),
+    sql`, `,
+  );
+
 /**
- * The dashboard figures of one shop, each from one set-based query over that shop's rows only. Fatigue
- * counts messages sent in the rolling 7 days (the gate's rule: sent / 10, capped at 1).
+ * The dashboard figures of one shop, each from one set-based query over that shop's active customers only:
+ * an erased or merged-away profile is in no figure. Consent is the `consent_*` flags the ledger keeps on every
+ * append, merge, undo and erasure (the shared ledger rule, not re-derived here); channel mix and fatigue bands
+ * are the shared rules' tables.
  */
 export async function shopDashboard(q: Queryable, shopId: string, settings: ShopSettings, now: Date): Promise<ShopDashboard> {
-  const weekAgo = new Date(now.getTime() - 7 * 86_400_000);
+  const weekAgo = new Date(now.getTime() - FATIGUE_WINDOW_MS);
   const threshold = settings.fatigueThreshold;
   const [counts] = await queryRows<Record<string, string | number>>(
     q,
     sql`SELECT count(*) AS profiles,
-          ${sql.join(
-            LIFECYCLE_STAGES.map((s) => sql`count(*) FILTER (WHERE lifecycle_stage = ${s}) AS ${sql.identifier(`stage_${s}`)}`),
-            sql`, `,
+          ${countsOf(LIFECYCLE_STAGES.map((s) => [`stage_${s}`, sql`p.lifecycle_stage = ${s}`]))},
+          ${countsOf(
+            CHANNEL_MIXES.map((m) => [
+              `mix_${m}`,
+              sql`(p.online_spend > 0) = ${CHANNEL_MIX_RULE[m].online} AND (p.pos_spend > 0) = ${CHANNEL_MIX_RULE[m].inStore}`,
+            ]),
           )},
-          count(*) FILTER (WHERE online_spend > 0 AND pos_spend = 0) AS online_only,
-          count(*) FILTER (WHERE pos_spend > 0 AND online_spend = 0) AS in_store_only,
-          count(*) FILTER (WHERE pos_spend > 0 AND online_spend > 0) AS omnichannel,
-          count(*) FILTER (WHERE order_count = 0) AS no_orders
-        FROM profiles WHERE shop_id = ${shopId} AND status = 'active'`,
+          ${countsOf(CHANNELS.map((ch) => [`consent_${ch}`, sql`${sql.identifier(CONSENT_FLAG[ch])}`]))},
+          ${countsOf([
+            ["with_email", sql`EXISTS (SELECT 1 FROM identifiers i WHERE i.shop_id = p.shop_id AND i.profile_id = p.id AND i.kind = 'email')`],
+            ["with_phone", sql`EXISTS (SELECT 1 FROM identifiers i WHERE i.shop_id = p.shop_id AND i.profile_id = p.id AND i.kind = 'phone')`],
+          ])}
+        FROM profiles p WHERE p.shop_id = ${shopId} AND p.status = 'active'`,
   );
+  // Fatigue of each active customer who was sent something this week; the others are in the lowest band.
+  let lower = 0;
+  const bands = FATIGUE_BANDS.map((b) => {
+    const where = Number.isFinite(b.below) ? sql`score >= ${lower} AND score < ${b.below}` : sql`score >= ${lower}`;
+    lower = b.below;
+    return [`band_${b.key}`, where] as [string, SQL];
+  });
   const [fatigue] = await queryRows<Record<string, string | number>>(
     q,
     sql`WITH f AS (
-          SELECT least(1.0, count(*) / 10.0) AS score FROM messages
-          WHERE shop_id = ${shopId} AND status = 'sent' AND at > ${weekAgo} AND at <= ${now} GROUP BY profile_id)
-        SELECT count(*) FILTER (WHERE score >= 0.3 AND score < 0.5) AS f35,
-               count(*) FILTER (WHERE score >= 0.5 AND score < 0.7) AS f57,
-               count(*) FILTER (WHERE score >= 0.7) AS f7,
-               count(*) FILTER (WHERE score >= ${threshold}) AS at_threshold
+          SELECT least(1.0, count(*)::float8 / ${FATIGUE_FULL_AT}) AS score
+          FROM messages m JOIN profiles p ON p.shop_id = m.shop_id AND p.id = m.profile_id AND p.status = 'active'
+          WHERE m.shop_id = ${shopId} AND m.status = 'sent' AND m.at > ${weekAgo} AND m.at <= ${now}
+          GROUP BY m.profile_id)
+        SELECT count(*) AS sent_to, ${countsOf(bands)}, count(*) FILTER (WHERE score >= ${threshold}) AS at_threshold
         FROM f`,
-  );
-  const [identity] = await queryRows<{ with_email: string | number; with_phone: string | number }>(
-    q,
-    sql`SELECT count(DISTINCT profile_id) FILTER (WHERE kind = 'email') AS with_email,
-               count(DISTINCT profile_id) FILTER (WHERE kind = 'phone') AS with_phone
-        FROM identifiers WHERE shop_id = ${shopId}`,
-  );
-  // Current consent per profile and channel: the latest row for that channel or a global unsubscribe,
-  // revocation first on a tie (the ledger's ordering rule).
-  const consent = await queryRows<{ channel: string; granted: string | number }>(
-    q,
-    sql`WITH latest AS (
-          SELECT DISTINCT ON (c.profile_id, ch.channel) ch.channel, c.action
-          FROM consents c
-          JOIN (VALUES ${sql.join(CHANNELS.map((ch) => sql`(${ch})`), sql`, `)}) AS ch(channel) ON c.channel IN (ch.channel, 'all')
-          WHERE c.shop_id = ${shopId}
-          ORDER BY c.profile_id, ch.channel, c.acted_at DESC, (c.action = 'revoked') DESC, c.received_at DESC, c.id DESC)
-        SELECT channel, count(*) FILTER (WHERE action = 'granted') AS granted FROM latest GROUP BY channel`,
   );
   const n = (v: string | number | undefined) => Number(v ?? 0);
   const profiles = n(counts?.profiles);
-  const granted = (ch: string) => n(consent.find((c) => c.channel === ch)?.granted);
-  const fatigued = n(fatigue?.f35) + n(fatigue?.f57) + n(fatigue?.f7);
   return {
     shopId,
     asOf: now.toISOString(),
     profiles,
     lifecycle: Object.fromEntries(LIFECYCLE_STAGES.map((s) => [s, n(counts?.[`stage_${s}`])])) as ShopDashboard["lifecycle"],
-    channelMix: {
-      online_only: n(counts?.online_only),
-      in_store_only: n(counts?.in_store_only),
-      omnichannel: n(counts?.omnichannel),
-      no_orders: n(counts?.no_orders),
-    },
+    channelMix: Object.fromEntries(CHANNEL_MIXES.map((m) => [m, n(counts?.[`mix_${m}`])])) as ShopDashboard["channelMix"],
     fatigue: {
-      under_0_3: Math.max(0, profiles - fatigued),
-      "0_3_to_0_5": n(fatigue?.f35),
-      "0_5_to_0_7": n(fatigue?.f57),
-      blocked_0_7_plus: n(fatigue?.f7),
+      ...(Object.fromEntries(
+        FATIGUE_BANDS.map((b, i) => [b.key, n(fatigue?.[`band_${b.key}`]) + (i === 0 ? profiles - n(fatigue?.sent_to) : 0)]),
+      ) as Omit<
+        ShopDashboard["fatigue"],
+        "threshold" | "shareAtOrAboveThreshold"
+      >),
       threshold,
       shareAtOrAboveThreshold: profiles ? n(fatigue?.at_threshold) / profiles : 0,
     },
     coverage: {
       profiles,
-      withEmail: n(identity?.with_email),
-      withPhone: n(identity?.with_phone),
-      emailConsent: granted("email"),
-      smsConsent: granted("sms"),
-      whatsappConsent: granted("whatsapp"),
-      pushConsent: granted("push"),
+      withEmail: n(counts?.with_email),
+      withPhone: n(counts?.with_phone),
+      emailConsent: n(counts?.consent_email),
+      smsConsent: n(counts?.consent_sms),
+      whatsappConsent: n(counts?.consent_whatsapp),
+      pushConsent: n(counts?.consent_push),
     },
   };
 }

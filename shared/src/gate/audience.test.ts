@@ -10,7 +10,8 @@ import {
   summarizeDecisions,
   type AudienceGroup,
 } from "./audience";
-import { checkGate, gateTimeZone, localDayBounds, FATIGUE_WINDOW_MS, type GateDecision } from "./gate";
+import { FATIGUE_WINDOW_MS } from "./fatigue";
+import { checkGate, gateTimeZone, localDayBounds, type GateDecision } from "./gate";
 import { currentConsentState, neverConsented } from "../consent/ledger";
 import { CHANNELS, defaultShopSettings } from "../settings";
 

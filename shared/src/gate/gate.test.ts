@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { CHANNELS, defaultShopSettings, type Channel } from "../settings";
 import { currentConsentState, neverConsented, type ConsentState } from "../consent/ledger";
-import { checkGate, decideGate, fatigueScore, isQuietHour, localDayBounds, localDayKey, localDayStart, type GateInput, type SentMessage } from "./gate";
+import { fatigueOfSentCount } from "./fatigue";
+import { checkGate, decideGate, isQuietHour, localDayBounds, localDayKey, localDayStart, type GateInput, type SentMessage } from "./gate";
 
 const t = (iso: string) => new Date(iso);
 const H = 60 * 60_000;
@@ -222,8 +223,9 @@ describe("checkGate: time zones", () => {
   });
 });
 
-describe("fatigueScore", () => {
+describe("fatigue in the gate", () => {
   const at = t("2026-03-10T12:00:00Z");
+  const roomy = { globalDaily: 100, email: 100, sms: 100, whatsapp: 100, push: 100 };
   it("counts the rolling 7 days (at - 7d, at] across channels, divided by 10", () => {
     const history = [
       sent("email", new Date(at.getTime() - 7 * DAY)), // exactly 7 days ago: outside
@@ -231,14 +233,15 @@ describe("fatigueScore", () => {
       sent("push", at), // inside
       sent("push", new Date(at.getTime() + 1)), // future: outside
     ];
-    expect(fatigueScore(history, at)).toBe(0.2);
-    expect(fatigueScore([], at)).toBe(0);
+    const settings = { ...defaultShopSettings(), fatigueThreshold: 0.2, caps: roomy };
+    expect(checkGate(input({ sent: history, at, settings }))).toMatchObject({ reason: "fatigue:0.20" });
+    expect(checkGate(input({ sent: history.slice(0, 2), at, settings }))).toEqual({ allowed: true, reason: "ok" });
   });
 
   it("is capped at 1", () => {
     const many = Array.from({ length: 15 }, (_, i) => sent("email", new Date(at.getTime() - i * H)));
-    expect(fatigueScore(many, at)).toBe(1);
-    const settings = { ...defaultShopSettings(), fatigueThreshold: 1, caps: { globalDaily: 100, email: 100, sms: 100, whatsapp: 100, push: 100 } };
+    expect(fatigueOfSentCount(many.length)).toBe(1);
+    const settings = { ...defaultShopSettings(), fatigueThreshold: 1, caps: roomy };
     expect(checkGate(input({ sent: many, settings }))).toMatchObject({ reason: "fatigue:1.00" });
   });
 });

@@ -9,6 +9,7 @@ import {
   noConsentReason,
   type GateStep,
 } from "./reasons";
+import { FATIGUE_WINDOW_MS, fatigueOfSentCount } from "./fatigue";
 
 export interface SentMessage {
   channel: Channel;
@@ -29,9 +30,6 @@ export interface GateInput {
 export type GateDecision = { allowed: true; reason: "ok" } | { allowed: false; reason: string; step: GateStep };
 
 const DAY_MS = 24 * 60 * 60_000;
-export const FATIGUE_WINDOW_MS = 7 * DAY_MS;
-/** Ten messages in a week is full fatigue. */
-export const FATIGUE_FULL_AT = 10;
 export const QUIET_HOURS_EXEMPT: readonly Channel[] = ["email"];
 
 /**
@@ -61,7 +59,7 @@ export function decideGate(channel: Channel, facts: GateFacts, settings: Pick<Sh
   if (facts.sentTodayOnChannel >= settings.caps[channel]) {
     return blocked("caps", channelCapReason(channel, facts.sentTodayOnChannel, settings.caps[channel]));
   }
-  const fatigue = Math.min(1, facts.sentInWindow / FATIGUE_FULL_AT);
+  const fatigue = fatigueOfSentCount(facts.sentInWindow);
   if (fatigue >= settings.fatigueThreshold) return blocked("fatigue", fatigueReason(fatigue));
   if (!QUIET_HOURS_EXEMPT.includes(channel) && facts.quietHour) return blocked("quiet_hours", QUIET_HOURS_REASON);
   return { allowed: true, reason: ALLOWED_REASON };
@@ -104,11 +102,6 @@ function sentInWindow(sent: readonly SentMessage[], at: Date): number {
     if (t > start && t <= end) count++;
   }
   return count;
-}
-
-/** Messages in the rolling 7 days (at - 7d, at] across channels, divided by 10, capped at 1. */
-export function fatigueScore(sent: readonly SentMessage[], at: Date): number {
-  return Math.min(1, sentInWindow(sent, at) / FATIGUE_FULL_AT);
 }
 
 /** The customer's zone when it is known and valid, else the shop's. */
