@@ -1,6 +1,7 @@
 import {
-  GENESIS_HASH,
   consentRowHash,
+  verifyChain,
+  type ChainVerification,
   effectiveActedAt,
   matchesConsentText,
   missingPhoneRefusal,
@@ -344,54 +345,19 @@ export async function consentHistory(q: Queryable, shopId: string, profileId: st
   return rows.map(consentRowView);
 }
 
-export type LedgerVerification =
-  | { intact: true; checked: number; stubs: number; headHash: string | null }
-  | { intact: false; checked: number; stubs: number; brokenAt: { index: number; seq: number; id: string; reason: string } };
-
-/**
- * Checks the shop's chain in seq order: every row must follow its predecessor (stored prev_hash and
- * seq), every live row's hash must be the hash of its content, and the last row must be the head the
- * shop row holds (so rows cut off the end are found). Erased stubs are checked by link only.
- */
-export function verifyLedger(rows: readonly StoredConsentRow[], head: { seq: number; hash: string | null }): LedgerVerification {
-  let prevHash: string | null = null;
-  let stubs = 0;
-  for (const [index, r] of rows.entries()) {
-    const seq = Number(r.seq);
-    const broken = (reason: string): LedgerVerification => ({ intact: false, checked: index, stubs, brokenAt: { index, seq, id: r.id, reason } });
-    if (seq !== index + 1) return broken(`expected seq ${index + 1}, found ${seq}: a row was removed or inserted before it`);
-    if ((r.prev_hash ?? GENESIS_HASH) !== (prevHash ?? GENESIS_HASH)) {
-      return broken("prev_hash does not match the hash of the row before it: a row before it was altered, removed or inserted");
-    }
-    if (r.profile_id === ERASED_CONSENT_PROFILE) {
-      stubs++;
-    } else {
-      let expected: string;
-      try {
-        expected = consentRowHash(prevHash, ledgerRowOf(r));
-      } catch (error) {
-        return broken(`row cannot be hashed: ${(error as Error).message}`);
-      }
-      if (expected !== r.hash) return broken("stored hash does not match the row's content: the row was altered");
-    }
-    prevHash = r.hash;
-  }
-  if (rows.length !== head.seq || prevHash !== head.hash) {
-    return {
-      intact: false,
-      checked: rows.length,
-      stubs,
-      brokenAt: { index: rows.length, seq: rows.length + 1, id: "", reason: `the shop's head is seq ${head.seq}, but the ledger ends at seq ${rows.length}: rows were removed from the end` },
-    };
-  }
-  return { intact: true, checked: rows.length, stubs, headHash: prevHash };
-}
-
-export async function verifyShopLedger(q: Queryable, shopId: string): Promise<LedgerVerification> {
+/** The shop's whole chain checked by the shared rule, against the head the shop row holds. */
+export async function verifyShopLedger(q: Queryable, shopId: string): Promise<ChainVerification> {
   const [head] = await queryRows<{ consent_seq: number | string; consent_head_hash: string | null }>(
     q,
     sql`SELECT consent_seq, consent_head_hash FROM shops WHERE shop_id = ${shopId}`,
   );
   const rows = await queryRows<StoredConsentRow>(q, sql`SELECT * FROM consents WHERE shop_id = ${shopId} ORDER BY seq`);
-  return verifyLedger(rows, { seq: Number(head?.consent_seq ?? 0), hash: head?.consent_head_hash ?? null });
+  const chain = rows.map((r) => ({
+    ...ledgerRowOf(r),
+    seq: Number(r.seq),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+    erased: r.profile_id === ERASED_CONSENT_PROFILE,
+  }));
+  return verifyChain(chain, { seq: Number(head?.consent_seq ?? 0), hash: head?.consent_head_hash ?? null });
 }

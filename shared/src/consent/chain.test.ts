@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GENESIS_HASH, consentRowContent, consentRowHash, verifyChain, type ConsentLedgerRow } from "./chain";
+import { GENESIS_HASH, consentRowContent, consentRowHash, verifyChain, type ConsentLedgerRow, type StoredLedgerRow } from "./chain";
 
 const row = (over: Partial<ConsentLedgerRow> = {}): ConsentLedgerRow => ({
   id: "c1",
@@ -86,8 +86,8 @@ describe("consentRowHash", () => {
 
 describe("verifyChain", () => {
   it("accepts an untouched chain and an empty one", () => {
-    expect(verifyChain(ledger())).toEqual({ intact: true, checked: 3 });
-    expect(verifyChain([])).toEqual({ intact: true, checked: 0 });
+    expect(verifyChain(ledger())).toMatchObject({ intact: true, checked: 3 });
+    expect(verifyChain([])).toMatchObject({ intact: true, checked: 0 });
   });
 
   it("finds an edited row", () => {
@@ -117,5 +117,21 @@ describe("verifyChain", () => {
     const result = verifyChain(rows);
     expect(result).toMatchObject({ intact: false, checked: 0, brokenAt: { index: 0, id: "c1" } });
     expect(result.intact === false && result.brokenAt.reason).toMatch(/invalid date in "actedAt"/);
+  });
+
+  it("checks an erased stub by its link only, and counts it", () => {
+    const rows: StoredLedgerRow[] = ledger().map((r, i, all) => ({ ...r, seq: i + 1, prevHash: i === 0 ? null : all[i - 1]!.hash }));
+    rows[1] = { ...rows[1]!, text: null, staffId: null, erased: true };
+    expect(verifyChain(rows)).toMatchObject({ intact: true, checked: 3, stubs: 1, headHash: rows[2]!.hash });
+    rows[1] = { ...rows[1]!, prevHash: "f".repeat(64) };
+    expect(verifyChain(rows)).toMatchObject({ intact: false, brokenAt: { index: 1, seq: 2, reason: expect.stringMatching(/prev_hash/) } });
+  });
+
+  it("finds a gap in seq and rows cut off the end against the shop's head", () => {
+    const rows = ledger().map((r, i) => ({ ...r, seq: i + 1 }));
+    expect(verifyChain([rows[0]!, { ...rows[1]!, seq: 3 }])).toMatchObject({ intact: false, brokenAt: { index: 1, seq: 3 } });
+    const head = { seq: 3, hash: rows[2]!.hash };
+    expect(verifyChain(rows, head)).toMatchObject({ intact: true, checked: 3 });
+    expect(verifyChain(rows.slice(0, 2), head)).toMatchObject({ intact: false, checked: 2, brokenAt: { index: 2, id: "" } });
   });
 });

@@ -70,38 +70,52 @@ export function consentRowHash(prevHash: string | null, row: ConsentLedgerRow): 
   return bytesToHex(sha256(utf8ToBytes(`${prevHash ?? GENESIS_HASH}\n${consentRowContent(row)}`)));
 }
 
+/** A stored ledger row: its content plus the chain fields. An erased stub is checked by its link only. */
+export type StoredLedgerRow = ConsentLedgerRow & { hash: string; prevHash?: string | null; seq?: number; erased?: boolean };
+
 export type ChainVerification =
-  | { intact: true; checked: number }
-  | { intact: false; checked: number; brokenAt: { index: number; id: string; reason: string } };
+  | { intact: true; checked: number; stubs: number; headHash: string | null }
+  | { intact: false; checked: number; stubs: number; brokenAt: { index: number; seq: number; id: string; reason: string } };
 
 /**
- * Re-hashes the rows in insertion order. `checked` counts the rows that verified, so on a break it
- * equals `brokenAt.index`. Editing a row breaks it; deleting or reordering rows breaks the row after
- * the gap. Cutting rows off the end, or rewriting every hash after an edit, needs an anchored head
- * hash kept outside the table to detect.
+ * Re-hashes the rows in insertion (seq) order. Every row must follow its predecessor (its seq and stored
+ * prev hash, when stored), every live row's hash must be the hash of its content, and, when the shop's head
+ * is given, the last row must be that head, so rows cut off the end are found too. `checked` counts the
+ * rows that verified, so on a break it equals `brokenAt.index`. An erased stub has lost its content, so its
+ * content hash can no longer be recomputed: it is checked by its link only.
  */
-export function verifyChain(rows: readonly (ConsentLedgerRow & { hash: string })[]): ChainVerification {
-  let prevHash: string = GENESIS_HASH;
+export function verifyChain(rows: readonly StoredLedgerRow[], head?: { seq: number; hash: string | null }): ChainVerification {
+  let prevHash: string | null = null;
+  let stubs = 0;
   for (const [index, row] of rows.entries()) {
-    const broken = (reason: string): ChainVerification => ({
-      intact: false,
-      checked: index,
-      brokenAt: { index, id: row.id, reason },
-    });
-    let expected: string;
-    try {
-      expected = consentRowHash(prevHash, row);
-    } catch (error) {
-      return broken(`row cannot be hashed: ${(error as Error).message}`);
+    const seq = row.seq ?? index + 1;
+    const broken = (reason: string): ChainVerification => ({ intact: false, checked: index, stubs, brokenAt: { index, seq, id: row.id, reason } });
+    if (seq !== index + 1) return broken(`expected seq ${index + 1}, found ${seq}: a row was removed or inserted before it`);
+    if (row.prevHash !== undefined && (row.prevHash ?? GENESIS_HASH) !== (prevHash ?? GENESIS_HASH)) {
+      return broken("prev_hash does not match the hash of the row before it: a row before it was altered, removed or inserted");
     }
-    if (row.hash !== expected) {
-      return broken(
-        index === 0
-          ? "stored hash does not match: the row was altered, or rows before it were removed"
-          : "stored hash does not match: the row was altered, or the row before it was removed, inserted or reordered",
-      );
+    if (row.erased) {
+      stubs++;
+    } else {
+      let expected: string;
+      try {
+        expected = consentRowHash(prevHash, row);
+      } catch (error) {
+        return broken(`row cannot be hashed: ${(error as Error).message}`);
+      }
+      if (row.hash !== expected) {
+        return broken(
+          index === 0
+            ? "stored hash does not match: the row was altered, or rows before it were removed"
+            : "stored hash does not match: the row was altered, or the row before it was removed, inserted or reordered",
+        );
+      }
     }
     prevHash = row.hash;
   }
-  return { intact: true, checked: rows.length };
+  if (head && (rows.length !== head.seq || prevHash !== head.hash)) {
+    const reason = `the shop's head is seq ${head.seq}, but the ledger ends at seq ${rows.length}: rows were removed from the end`;
+    return { intact: false, checked: rows.length, stubs, brokenAt: { index: rows.length, seq: rows.length + 1, id: "", reason } };
+  }
+  return { intact: true, checked: rows.length, stubs, headHash: prevHash };
 }
