@@ -1,6 +1,6 @@
 import {
   effectiveActedAt,
-  laterWriteWins,
+  applyFieldWrites,
   mutationArgsSchemas,
   normalizeIdentifiers,
   refusedContactFields,
@@ -356,6 +356,7 @@ export function identifiersOf(m: IncomingMutation, shop: ShopContext): Identifie
 
 const FIELD_COLUMNS = { firstName: "first_name", lastName: "last_name", birthday: "birthday", note: "note" } as const;
 type LwwField = keyof typeof FIELD_COLUMNS;
+const LWW_FIELDS = Object.keys(FIELD_COLUMNS) as LwwField[];
 
 /**
  * Names, birthday and note: per field, the write the customer made last wins (by acted time, stored in
@@ -370,39 +371,28 @@ async function writeFieldsLastWins(
   actedAt: Date,
   mutationId: string,
 ): Promise<void> {
-  const given = (Object.entries(values) as [LwwField, string | null | undefined][]).filter(([, v]) => typeof v === "string" && v.trim() !== "");
-  if (given.length === 0) return;
+  if (!Object.values(values).some((v) => typeof v === "string" && v.trim() !== "")) return;
   const row = await s.work.fields(tx, profileId);
   if (!row) throw new Rejected(`unknown_customer: profile ${profileId} is gone`);
-  const times = row.field_times;
-  let changed = false;
-  for (const [field, raw] of given) {
-    const value = raw!.trim();
-    const previous = row[FIELD_COLUMNS[field]];
-    const previousAt = times[field] ? new Date(times[field]) : null;
-    const lost = (outcome: FieldHistoryRow["outcome"], lostValue: string, lostAt: Date | null) => {
-      s.fieldHistory.push({
-        mutation_id: mutationId,
-        field,
-        outcome,
-        profile_id: profileId,
-        value: lostValue,
-        value_at: lostAt?.toISOString() ?? null,
-        acted_at: actedAt.toISOString(),
-      });
-      const msg = outcome === "ignored" ? "older field write ignored" : "field overwritten";
-      s.log({ level: "info", msg, shopId: s.shop.shopId, profileId, field, actedAt: actedAt.toISOString(), mutationId });
-    };
-    if (!laterWriteWins(actedAt, previousAt)) {
-      if (previous !== value) lost("ignored", value, actedAt);
-      continue;
-    }
-    if (previous != null && previous !== value) lost("overwritten", previous, previousAt);
-    row[FIELD_COLUMNS[field]] = value;
-    times[field] = actedAt.toISOString();
-    changed = true;
+  const stored = Object.fromEntries(LWW_FIELDS.map((f) => [f, row[FIELD_COLUMNS[f]]])) as Record<LwwField, string | null>;
+  const result = applyFieldWrites<LwwField>({ values: stored, times: row.field_times }, values, actedAt);
+  for (const l of result.lost) {
+    s.fieldHistory.push({
+      mutation_id: mutationId,
+      field: l.field,
+      outcome: l.outcome,
+      profile_id: profileId,
+      value: l.value,
+      value_at: l.valueAt?.toISOString() ?? null,
+      acted_at: actedAt.toISOString(),
+    });
+    const msg = l.outcome === "ignored" ? "older field write ignored" : "field overwritten";
+    s.log({ level: "info", msg, shopId: s.shop.shopId, profileId, field: l.field, actedAt: actedAt.toISOString(), mutationId });
   }
-  if (!changed) return;
+  if (!result.changed) return;
+  for (const f of LWW_FIELDS) row[FIELD_COLUMNS[f]] = result.values[f] ?? null;
+  // The workspace keeps this object: update its times in place rather than replacing it.
+  Object.assign(row.field_times, result.times);
   s.work.fieldsChanged(profileId);
   s.changed.add(profileId);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { laterWriteWins, survivorFieldsAfterUndo } from "./field-writes";
+import { applyFieldWrites, laterWriteWins, survivorFieldsAfterUndo } from "./field-writes";
 
 const mergedAt = new Date("2026-11-20T12:00:00Z");
 
@@ -73,5 +73,27 @@ describe("survivorFieldsAfterUndo", () => {
     });
     expect(values.note).toBe("likes linen");
     expect(values.last_name).toBeNull();
+  });
+});
+
+describe("applyFieldWrites", () => {
+  const at = (iso: string) => new Date(iso);
+  const stored = { values: { firstName: "Sarah", lastName: null as string | null }, times: { firstName: "2026-11-10T10:00:00.000Z" } };
+
+  it("takes a later write, ignores an older one and keeps what lost", () => {
+    const later = applyFieldWrites(stored, { firstName: " Sara ", lastName: "Larsen" }, at("2026-11-11T10:00:00Z"));
+    expect(later.values).toEqual({ firstName: "Sara", lastName: "Larsen" });
+    expect(later.times).toEqual({ firstName: "2026-11-11T10:00:00.000Z", lastName: "2026-11-11T10:00:00.000Z" });
+    expect(later.lost).toEqual([{ field: "firstName", outcome: "overwritten", value: "Sarah", valueAt: at("2026-11-10T10:00:00Z") }]);
+
+    const older = applyFieldWrites(stored, { firstName: "Sally" }, at("2026-11-09T10:00:00Z"));
+    expect(older).toMatchObject({ changed: false, values: stored.values });
+    expect(older.lost).toEqual([{ field: "firstName", outcome: "ignored", value: "Sally", valueAt: at("2026-11-09T10:00:00Z") }]);
+  });
+
+  it("treats a blank value as no write and leaves the stored object untouched", () => {
+    const result = applyFieldWrites(stored, { firstName: "  ", lastName: undefined }, at("2026-12-01T00:00:00Z"));
+    expect(result).toMatchObject({ changed: false, lost: [] });
+    expect(stored.values.firstName).toBe("Sarah");
   });
 });

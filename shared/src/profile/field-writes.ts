@@ -8,6 +8,46 @@ export function laterWriteWins(actedAt: Date, storedAt: Date | null): boolean {
   return storedAt === null || actedAt.getTime() > storedAt.getTime();
 }
 
+export interface FieldWriteOutcome<F extends string> {
+  field: F;
+  /** `ignored`: the write was older than the stored value; `overwritten`: the stored value was replaced. */
+  outcome: "ignored" | "overwritten";
+  /** The value that lost, and when it was written (null when the stored value carries no write time). */
+  value: string;
+  valueAt: Date | null;
+}
+
+/**
+ * Applies one write of several fields acted at `actedAt` to stored values and their write times: per field,
+ * the later write wins; blank values are no write. Answers the new values and times (copies), whether
+ * anything changed, and each value that lost, so the caller can keep the history of what a clerk typed.
+ */
+export function applyFieldWrites<F extends string>(
+  stored: { values: Partial<Record<F, string | null>>; times: Record<string, string> },
+  writes: Partial<Record<F, string | null | undefined>>,
+  actedAt: Date,
+): { values: Partial<Record<F, string | null>>; times: Record<string, string>; changed: boolean; lost: FieldWriteOutcome<F>[] } {
+  const values = { ...stored.values };
+  const times = { ...stored.times };
+  const lost: FieldWriteOutcome<F>[] = [];
+  let changed = false;
+  for (const [field, raw] of Object.entries(writes) as [F, string | null | undefined][]) {
+    if (typeof raw !== "string" || raw.trim() === "") continue;
+    const value = raw.trim();
+    const previous = values[field] ?? null;
+    const previousAt = times[field] ? new Date(times[field]) : null;
+    if (!laterWriteWins(actedAt, previousAt)) {
+      if (previous !== value) lost.push({ field, outcome: "ignored", value, valueAt: actedAt });
+      continue;
+    }
+    if (previous != null && previous !== value) lost.push({ field, outcome: "overwritten", value: previous, valueAt: previousAt });
+    values[field] = value;
+    times[field] = actedAt.toISOString();
+    changed = true;
+  }
+  return { values, times, changed, lost };
+}
+
 /** The profile fields a merge fills in on the survivor (from the merged profile when the survivor had none). */
 export const MERGED_FIELDS = [
   "first_name",
