@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { coPurchaseRules } from "./co-purchase";
+import { coPurchaseOptionsFor, coPurchaseRules } from "./co-purchase";
 
 // 10 orders: shirt in 5, tie in 3 (all with shirt), socks in 4 (2 with shirt)
 const orders = [
@@ -66,5 +66,16 @@ describe("coPurchaseRules", () => {
         }
       }),
     );
+  });
+});
+
+describe("coPurchaseOptionsFor", () => {
+  it("asks for two orders behind a pair, and one in ten buyers", () => {
+    expect(coPurchaseOptionsFor(100)).toEqual({ minSupport: 0.02, minConfidence: 0.1, maxRules: 2000 });
+    expect(coPurchaseOptionsFor(1_000_000).minSupport).toBe(0.001);
+    const once = [{ productIds: ["a", "b"] }, { productIds: ["c"] }, { productIds: ["d"] }, { productIds: ["e"] }];
+    expect(coPurchaseRules(once, coPurchaseOptionsFor(4))).toEqual([]);
+    const twice = [{ productIds: ["a", "b"] }, { productIds: ["a", "b"] }, { productIds: ["d"] }, { productIds: ["e"] }];
+    expect(coPurchaseRules(twice, coPurchaseOptionsFor(4)).map((r) => r.antecedent).sort()).toEqual(["a", "b"]);
   });
 });

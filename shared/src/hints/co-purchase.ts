@@ -18,6 +18,14 @@ export interface CoPurchaseOptions {
 }
 
 /**
+ * The thresholds a shop's hints use, from how many orders they are read from: a pair needs at least two
+ * orders behind it (a single coincidence is not a pattern), and at least one in ten buyers of a product.
+ */
+export function coPurchaseOptionsFor(totalOrders: number): CoPurchaseOptions {
+  return { minSupport: totalOrders ? Math.max(2 / totalOrders, 0.001) : 1, minConfidence: 0.1, maxRules: 2000 };
+}
+
+/**
  * Pairwise association rules (both directions of every pair bought together). A product listed twice
  * in one order counts once. Every order counts toward the total, single-item orders included, so
  * support is a share of all orders.
