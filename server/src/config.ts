@@ -1,7 +1,26 @@
-import type { StaticSite } from "./http/static-site";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { DEFAULT_RATE_LIMITS, type RateLimits } from "./middleware/rate-limit";
+
+/** A built front end the server serves (`http/static-site.ts` mounts it). */
+export interface StaticSite {
+  mount: string;
+  dist: string;
+  name: string;
+}
+
+export interface RateLimits {
+  /** Requests per shop per window on the session-token API. */
+  perShop: number;
+  /** Requests per device per window on /api/sync/*. */
+  perDevice: number;
+  windowMs: number;
+  /** Pairing attempts per client address, and over all clients, per minute (defaults in DEFAULT_PAIRING_LIMITS). */
+  pairPerAddress?: number;
+  pairOverall?: number;
+}
+
+/** Generous defaults: a busy shop with many registers stays far below them; a runaway client does not. */
+export const DEFAULT_RATE_LIMITS: RateLimits = { perShop: 3000, perDevice: 600, windowMs: 10_000 };
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -34,7 +53,7 @@ export interface Config {
   devSecret: boolean;
   /** How long a claimed job stays hidden from other workers; a crashed worker's jobs reappear after it. */
   queueLockSeconds?: number;
-  /** Requests per 10 s per shop and per device; defaults in middleware/rate-limit.ts. */
+  /** Requests per 10 s per shop and per device; defaults above. */
   rateLimits?: RateLimits;
   /** The built front ends to serve; defaults to `SITES` (tests can serve pages they own instead). */
   sites?: readonly StaticSite[];

@@ -3,6 +3,7 @@ export * from "./wire";
 export * from "./consent/ledger";
 export * from "./consent/chain";
 export * from "./consent/texts";
+export * from "./consent/text-choice";
 export * from "./consent/shopify";
 export * from "./consent/phone";
 export * from "./gate/reasons";

@@ -3,26 +3,15 @@ import type { Channel, PosCustomerView } from "@c360/shared";
 import type { ConsentCaptureBody, ConsentText } from "./api";
 import type { OutboxEntry } from "./offline-queue";
 
+import { consentTextToShow } from "@c360/shared/consent/text-choice";
 import { CHANNEL_LABELS } from "@c360/shared/labels";
 
 export { CHANNEL_LABELS };
 export const CHANNELS = Object.keys(CHANNEL_LABELS) as Channel[];
 
-/** The shop's text for a channel in the register's language: exact locale, then language, then English; newest version. */
-export function pickConsentText(texts: readonly ConsentText[], channel: Channel, locale: string): ConsentText | undefined {
-  const forChannel = texts.filter((t) => t.channel === channel);
-  const language = locale.split(/[-_]/)[0]!.toLowerCase();
-  const tries = [
-    (t: ConsentText) => t.locale.toLowerCase() === locale.toLowerCase(),
-    (t: ConsentText) => t.locale.split(/[-_]/)[0]!.toLowerCase() === language,
-    (t: ConsentText) => t.locale.split(/[-_]/)[0]!.toLowerCase() === "en",
-  ];
-  for (const matches of tries) {
-    const found = forChannel.filter(matches).sort((a, b) => b.version - a.version)[0];
-    if (found) return found;
-  }
-  return undefined;
-}
+/** The shop's text for a channel in the register's language (the shared rule the tablet follows too). */
+export const pickConsentText = (texts: readonly ConsentText[], channel: Channel, locale: string) =>
+  consentTextToShow(texts, channel, locale);
 
 export interface RegisterSession {
   locationId: number | string | null | undefined;

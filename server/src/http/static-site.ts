@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { Context, Hono } from "hono";
 import { adminShell, redirectKeepingLaunchParams } from "../shopify/embedded";
+import type { StaticSite } from "../config";
 import type { AppEnv } from "./context";
 
 /** The built front ends, served by the same server: `pos-companion/dist` at /companion/, `admin/dist` at /admin/. */
@@ -10,12 +11,6 @@ export const SITES = [
   { mount: "/companion", dist: fileURLToPath(new URL("../../../pos-companion/dist", import.meta.url)), name: "companion" },
   { mount: "/admin", dist: fileURLToPath(new URL("../../../admin/dist", import.meta.url)), name: "admin" },
 ] as const;
-
-export interface StaticSite {
-  mount: string;
-  dist: string;
-  name: string;
-}
 
 /** Static files with a single-page-app fallback to index.html; a clear 503 when the site was not built. */
 export function mountStaticSite(app: Hono<AppEnv>, site: StaticSite) {

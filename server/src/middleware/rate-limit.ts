@@ -1,20 +1,7 @@
 import { rateLimiter } from "hono-rate-limiter";
 import type { Context, MiddlewareHandler } from "hono";
+import type { RateLimits } from "../config";
 import type { AppEnv } from "../http/context";
-
-export interface RateLimits {
-  /** Requests per shop per window on the session-token API. */
-  perShop: number;
-  /** Requests per device per window on /api/sync/*. */
-  perDevice: number;
-  windowMs: number;
-  /** Pairing attempts per client address, and over all clients, per minute (defaults in DEFAULT_PAIRING_LIMITS). */
-  pairPerAddress?: number;
-  pairOverall?: number;
-}
-
-/** Generous defaults: a busy shop with many registers stays far below them; a runaway client does not. */
-export const DEFAULT_RATE_LIMITS: RateLimits = { perShop: 3000, perDevice: 600, windowMs: 10_000 };
 
 /**
  * Pairing is the one sync call without a token, so it is limited by where it comes from: a clerk types a

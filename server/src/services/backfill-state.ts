@@ -93,3 +93,10 @@ async function existingOwners(q: Queryable, shopId: string, events: readonly Bat
   }
   return [...owners.values()];
 }
+
+/** One Shopify customer record as the backfill's identity event, with the details its profile keeps. */
+export interface CustomerEvent extends BatchIdentityEvent, Omit<ProfileDetails, "firstSeenAt"> {
+  customerId: string;
+  rawEmail: string | null;
+  rawPhone: string | null;
+}

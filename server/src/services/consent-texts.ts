@@ -1,4 +1,4 @@
-import { DEFAULT_CONSENT_TEXTS, type Channel, type ConsentText } from "@c360/shared";
+import { DEFAULT_CONSENT_TEXTS, latestConsentTexts, type Channel, type ConsentText } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
@@ -35,13 +35,7 @@ export async function publishedConsentTexts(q: Queryable, shopId: string, now: D
 
 /** The version to show today: the latest per channel and locale. */
 export async function currentConsentTexts(q: Queryable, shopId: string, now: Date): Promise<ConsentText[]> {
-  const all = await publishedConsentTexts(q, shopId, now);
-  const latest = new Map<string, ConsentText>();
-  for (const t of all) {
-    const key = `${t.channel}\u0000${t.locale}`;
-    if ((latest.get(key)?.version ?? 0) < t.version) latest.set(key, t);
-  }
-  return [...latest.values()].sort((a, b) => a.channel.localeCompare(b.channel) || a.locale.localeCompare(b.locale));
+  return latestConsentTexts(await publishedConsentTexts(q, shopId, now));
 }
 
 /** Publishes the next version for a channel and locale (the caller holds the shop lock, so versions never collide). */

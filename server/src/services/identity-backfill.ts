@@ -9,7 +9,9 @@ import {
 import { isoTimestamp } from "../db/bulk-insert";
 import { sql } from "drizzle-orm";
 import type { Database, Queryable } from "../db/client";
-import { loadBackfillState, type ProfileDetails } from "./backfill-state";
+import { loadBackfillState, type CustomerEvent, type ProfileDetails } from "./backfill-state";
+
+export type { CustomerEvent };
 import { countHeldBack, screenArrivals } from "./erasure-register";
 import { writeBackfill } from "./backfill-writes";
 import { orderedProfileIds } from "./profile-ids";
@@ -34,11 +36,6 @@ export interface BackfillCounts {
  * email and phone (normalised again should the shop's rules change while a chunk waits for the lock).
  * Flat, because a chunk holds a quarter of a million of them.
  */
-export interface CustomerEvent extends BatchIdentityEvent, Omit<ProfileDetails, "firstSeenAt"> {
-  customerId: string;
-  rawEmail: string | null;
-  rawPhone: string | null;
-}
 
 export const emptyCounts = (): BackfillCounts => ({
   customers: 0,

@@ -2,7 +2,7 @@ import { signSessionToken } from "../auth/session-token";
 import { WEBHOOK_API_VERSION } from "@c360/shared";
 import { signWebhook } from "../auth/webhook-hmac";
 import { DEMO_TOKEN_KEY, SHOPIFY_API_VERSION, type Config } from "../config";
-import type { RateLimits } from "../middleware/rate-limit";
+import type { RateLimits } from "../config";
 import { jsonLogger, silentLogger, type Logger } from "../http/logger";
 import { createRuntime, type Runtime } from "../runtime";
 import { openTestDatabase, type TestDbKind } from "./database";
