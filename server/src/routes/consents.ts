@@ -5,7 +5,7 @@ import { notFound, parseOr400, readJson } from "../http/errors";
 import { consentHistory, consentRowView, profileForUnsubscribe, recordConsents, recordGlobalUnsubscribe, verifyShopLedger } from "../services/consent";
 import { currentConsentTexts, publishConsentText } from "../services/consent-texts";
 import { consentStateOf, consentView, findProfileRow } from "../services/profile-view";
-import { loadShop } from "../services/shop";
+import { loadShop, withShopLock } from "../services/shop";
 
 const publishSchema = consentTextSchema.omit({ version: true });
 
@@ -22,8 +22,7 @@ export const consentRoutes = new Hono<AppEnv>()
   .post("/consent-texts", async (c) => {
     const input = parseOr400(publishSchema, await readJson(c));
     const { db, clock } = c.var.deps;
-    const text = await db.db.transaction(async (tx) => {
-      const shop = await loadShop(tx, c.var.shopId, { lock: true });
+    const text = await withShopLock(db.db, c.var.shopId, async (tx, shop) => {
       return publishConsentText(tx, shop.shopId, input, clock());
     });
     return c.json({ text }, 201);
@@ -32,8 +31,7 @@ export const consentRoutes = new Hono<AppEnv>()
     const body = parseOr400(consentPostSchema, await readJson(c));
     const captures = "consents" in body ? body.consents : [body];
     const { db, clock } = c.var.deps;
-    const results = await db.db.transaction(async (tx) => {
-      const shop = await loadShop(tx, c.var.shopId, { lock: true });
+    const results = await withShopLock(db.db, c.var.shopId, async (tx, shop) => {
       return recordConsents(tx, shop, captures, { source: null, deviceId: null, locationId: null, staffId: c.var.staffId, receivedAt: clock() });
     });
     const status = results.some((r) => r.status === "recorded") ? 201 : 200;
@@ -57,8 +55,7 @@ export const consentRoutes = new Hono<AppEnv>()
     const input = parseOr400(unsubscribeSchema, await readJson(c));
     const { db, clock } = c.var.deps;
     const now = clock();
-    const row = await db.db.transaction(async (tx) => {
-      const shop = await loadShop(tx, c.var.shopId, { lock: true });
+    const row = await withShopLock(db.db, c.var.shopId, async (tx, shop) => {
       const profileId = await profileForUnsubscribe(tx, shop, input);
       return recordGlobalUnsubscribe(tx, shop, profileId, {
         id: crypto.randomUUID(),

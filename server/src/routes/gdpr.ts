@@ -6,7 +6,7 @@ import type { AppEnv } from "../http/context";
 import { HttpError, notFound } from "../http/errors";
 import { dataInventory, eraseProfile, exportProfile, previewErasure } from "../services/gdpr";
 import { findProfileRow } from "../services/profile-view";
-import { loadShop } from "../services/shop";
+import { loadShop, withShopLock } from "../services/shop";
 
 /** The customer must exist and not be erased already; a merged profile is erased through its survivor. */
 async function erasableProfile(q: Queryable, shopId: string, profileId: string): Promise<string> {
@@ -28,8 +28,7 @@ export const gdprRoutes = new Hono<AppEnv>()
   })
   .post("/profiles/:id/erase", async (c) => {
     const { db, clock } = c.var.deps;
-    const result = await db.db.transaction(async (tx) => {
-      const shop = await loadShop(tx, c.var.shopId, { lock: true });
+    const result = await withShopLock(db.db, c.var.shopId, async (tx, shop) => {
       const profileId = await erasableProfile(tx, shop.shopId, c.req.param("id"));
       return { profileId, changed: await eraseProfile(tx, shop, profileId, clock()) };
     });

@@ -8,7 +8,7 @@ import { dismissCandidate, listDuplicates, listMerges, mergeCandidate } from "..
 import { backfillCustomers } from "../services/identity-backfill";
 import { identify } from "../services/identify";
 import { undoMerge } from "../services/merge";
-import { loadShop } from "../services/shop";
+import { loadShop, withShopLock } from "../services/shop";
 
 const pageSchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(25),
@@ -37,8 +37,7 @@ export const identityRoutes = new Hono<AppEnv>()
   .post("/identify", async (c) => {
     const { db, clock } = c.var.deps;
     const body = parseOr400(identifyRequestSchema, await readJson(c));
-    const result = await db.db.transaction(async (tx) => {
-      const shop = await loadShop(tx, c.var.shopId, { lock: true });
+    const result = await withShopLock(db.db, c.var.shopId, async (tx, shop) => {
       return identify(tx, shop, body, clock());
     });
     return c.json({ profileId: result.profileId, decision: result.decision, mergedAway: result.mergedAway });
@@ -46,8 +45,7 @@ export const identityRoutes = new Hono<AppEnv>()
   .post("/identity/backfill", async (c) => {
     const { db, clock } = c.var.deps;
     const customers = readCustomerExport(await c.req.text());
-    const counts = await db.db.transaction(async (tx) => {
-      const shop = await loadShop(tx, c.var.shopId, { lock: true });
+    const counts = await withShopLock(db.db, c.var.shopId, async (tx, shop) => {
       return backfillCustomers(tx, shop, customers, clock());
     });
     return c.json(counts);
@@ -60,18 +58,16 @@ export const identityRoutes = new Hono<AppEnv>()
   .post("/duplicates/:id/merge", async (c) => {
     const { db, clock } = c.var.deps;
     const body = parseOr400(mergeBody, await optionalJson(c));
-    const result = await db.db.transaction(async (tx) => {
-      const shop = await loadShop(tx, c.var.shopId, { lock: true });
+    const result = await withShopLock(db.db, c.var.shopId, async (tx, shop) => {
       return mergeCandidate(tx, shop, c.req.param("id"), c.var.staffId, body.note, clock());
     });
     return c.json(result);
   })
   .post("/duplicates/:id/dismiss", async (c) => {
     const { db, clock } = c.var.deps;
-    const result = await db.db.transaction(async (tx) => {
-      await loadShop(tx, c.var.shopId, { lock: true });
-      return dismissCandidate(tx, c.var.shopId, c.req.param("id"), c.var.staffId, clock());
-    });
+    const result = await withShopLock(db.db, c.var.shopId, (tx, shop) =>
+      dismissCandidate(tx, shop.shopId, c.req.param("id"), c.var.staffId, clock()),
+    );
     return c.json(result);
   })
   .get("/merges", async (c) => {
@@ -82,8 +78,7 @@ export const identityRoutes = new Hono<AppEnv>()
   })
   .post("/merges/:id/undo", async (c) => {
     const { db, clock } = c.var.deps;
-    const result = await db.db.transaction(async (tx) => {
-      const shop = await loadShop(tx, c.var.shopId, { lock: true });
+    const result = await withShopLock(db.db, c.var.shopId, async (tx, shop) => {
       return undoMerge(tx, shop, c.req.param("id"), clock());
     });
     return c.json({ mergeId: c.req.param("id"), ...result });

@@ -7,7 +7,7 @@ import { checkoutHintsFor } from "../services/checkout-hints";
 import { createRegisterCustomer } from "../services/register-create";
 import { registerView } from "../services/register-view";
 import { searchRegisterCustomers } from "../services/register-search";
-import { loadShop } from "../services/shop";
+import { loadShop, withShopLock } from "../services/shop";
 import { logVisit } from "../services/visits";
 import { importCustomerFromShopify } from "../shopify/register-lookup";
 
@@ -43,8 +43,7 @@ export const posRoutes = new Hono<AppEnv>()
   .post("/customers", async (c) => {
     const body = parseOr400(registerCustomerCreateSchema, await readJson(c));
     const { db, clock, shopify } = c.var.deps;
-    const created = await db.db.transaction(async (tx) => {
-      const shop = await loadShop(tx, c.var.shopId, { lock: true });
+    const created = await withShopLock(db.db, c.var.shopId, async (tx, shop) => {
       return createRegisterCustomer(tx, shop, body, shopify, clock());
     });
     return c.json(created, 201);
@@ -53,8 +52,7 @@ export const posRoutes = new Hono<AppEnv>()
     const body = parseOr400(posVisitSchema, await readJson(c));
     const { db, clock } = c.var.deps;
     const now = clock();
-    const visit = await db.db.transaction(async (tx) => {
-      const shop = await loadShop(tx, c.var.shopId, { lock: true });
+    const visit = await withShopLock(db.db, c.var.shopId, async (tx, shop) => {
       return logVisit(
         tx,
         shop,

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
 import { findRedemptionView, holdRedemption, settleFromRegister } from "../services/redemption";
-import { loadShop } from "../services/shop";
+import { loadShop, withShopLock } from "../services/shop";
 
 const idSchema = z.object({ id: z.uuid() });
 
@@ -17,8 +17,7 @@ export const redemptionRoutes = new Hono<AppEnv>()
   .post("/", async (c) => {
     const body = parseOr400(redemptionHoldSchema, await readJson(c));
     const { db, clock } = c.var.deps;
-    const result = await db.db.transaction(async (tx) => {
-      const shop = await loadShop(tx, c.var.shopId, { lock: true });
+    const result = await withShopLock(db.db, c.var.shopId, async (tx, shop) => {
       return holdRedemption(tx, shop, body, clock(), c.var.staffId);
     });
     return c.json(result.view, result.created ? 201 : 200);
@@ -30,8 +29,7 @@ export const redemptionRoutes = new Hono<AppEnv>()
   .post("/:id/release", async (c) => {
     const { id } = parseOr400(idSchema, c.req.param(), "redemption id");
     const { db, clock } = c.var.deps;
-    const view = await db.db.transaction(async (tx) => {
-      const shop = await loadShop(tx, c.var.shopId, { lock: true });
+    const view = await withShopLock(db.db, c.var.shopId, async (tx, shop) => {
       return settleFromRegister(tx, shop, id, { kind: "release" }, clock(), c.var.staffId);
     });
     return c.json(view);
@@ -40,8 +38,7 @@ export const redemptionRoutes = new Hono<AppEnv>()
     const { id } = parseOr400(idSchema, c.req.param(), "redemption id");
     const { orderId } = parseOr400(redemptionCompleteSchema, await readJson(c));
     const { db, clock } = c.var.deps;
-    const view = await db.db.transaction(async (tx) => {
-      const shop = await loadShop(tx, c.var.shopId, { lock: true });
+    const view = await withShopLock(db.db, c.var.shopId, async (tx, shop) => {
       return settleFromRegister(tx, shop, id, { kind: "spend", orderId }, clock(), c.var.staffId);
     });
     return c.json(view);

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
 import { updateSettings, storedOverrides } from "../services/settings";
-import { loadShop } from "../services/shop";
+import { loadShop, withShopLock } from "../services/shop";
 
 const patchSchema = z.record(z.string(), z.unknown());
 
@@ -17,8 +17,7 @@ export const settingsRoutes = new Hono<AppEnv>()
   .put("/", async (c) => {
     const { db, clock } = c.var.deps;
     const patch = parseOr400(patchSchema, await readJson(c), "settings");
-    const result = await db.db.transaction(async (tx) => {
-      const shop = await loadShop(tx, c.var.shopId, { lock: true });
+    const result = await withShopLock(db.db, c.var.shopId, async (tx, shop) => {
       return updateSettings(tx, shop, patch, clock());
     });
     return c.json(result);

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { queryRows } from "../db/rows";
 import { ingestBatch, parseDataEvent } from "../services/ingest-batch";
-import { loadShop } from "../services/shop";
+import { loadShop, withShopLock } from "../services/shop";
 import { generateShop } from "./generate";
 
 export const DEMO_SHOP = "demo-c360.myshopify.com";
@@ -22,8 +22,7 @@ export async function seedShop(
   const shop = generateShop({ customers: opts.customers, seed: opts.seed, now });
   const batch = opts.batch ?? 200;
   for (let i = 0; i < shop.events.length; i += batch) {
-    await db.transaction(async (tx) => {
-      const ctx = await loadShop(tx, shopId, { lock: true });
+    await withShopLock(db, shopId, async (tx, ctx) => {
       const events = shop.events.slice(i, i + batch).flatMap((e) => parseDataEvent(e.topic, e.payload) ?? []);
       await ingestBatch(tx, ctx, events, now);
     });

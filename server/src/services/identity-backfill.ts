@@ -15,7 +15,7 @@ export type { CustomerEvent };
 import { countHeldBack, screenArrivals } from "./erasure-register";
 import { writeBackfill } from "./backfill-writes";
 import { orderedProfileIds } from "./profile-ids";
-import { loadShop, type ShopContext } from "./shop";
+import { loadShop, type ShopContext, withShopLock } from "./shop";
 
 /**
  * What a backfill did. `profilesCreated` counts the profiles it wrote (a customer merged into another of
@@ -181,8 +181,7 @@ export async function runIdentityBackfill(
     return customers > 0 ? { customers, events, settings, now } : null;
   };
   const write = (chunk: PreparedChunk) =>
-    database.db.transaction(async (tx) => {
-      const shop = await loadShop(tx, shopId, { lock: true });
+    withShopLock(database.db, shopId, async (tx, shop) => {
       const sameRules =
         shop.settings.defaultCountry === chunk.settings.defaultCountry &&
         JSON.stringify(shop.settings.junkIdentifiers) === JSON.stringify(chunk.settings.junkIdentifiers);

@@ -1,6 +1,6 @@
 import { shopSettingsSchema, type ShopSettings } from "@c360/shared";
 import { sql } from "drizzle-orm";
-import type { Queryable } from "../db/client";
+import type { Db, Queryable, Tx } from "../db/client";
 import { queryRows } from "../db/rows";
 import { sqlTextArray } from "./sql-arrays";
 
@@ -26,6 +26,14 @@ export async function loadShop(q: Queryable, shopId: string, opts: { lock?: bool
     [row] = await queryRows<{ settings: unknown }>(q, sql`SELECT settings FROM shops WHERE shop_id = ${shopId}${lock}`);
   }
   return { shopId, settings: parseStoredSettings(row?.settings) };
+}
+
+/**
+ * Runs `work` in one transaction holding the shop's row lock: every write that changes a shop's profiles,
+ * consent ledger or loyalty goes through here, so they are serialised per shop and commit in order.
+ */
+export async function withShopLock<T>(db: Db | Tx, shopId: string, work: (tx: Tx, shop: ShopContext) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => work(tx, await loadShop(tx, shopId, { lock: true })));
 }
 
 export function parseStoredSettings(stored: unknown): ShopSettings {

@@ -7,7 +7,7 @@ import type { Logger } from "../http/logger";
 import { PushWorkspace } from "./push-workspace";
 import { recomputeProfiles } from "./recompute-profile";
 import { sqlTextArray } from "./sql-arrays";
-import { loadShop, recordProfileChanges } from "./shop";
+import { loadShop, recordProfileChanges, withShopLock } from "./shop";
 import {
   applyMutation,
   erasedCaptures,
@@ -49,8 +49,7 @@ export async function pushMutations(
     }
   }
 
-  return database.db.transaction(async (tx) => {
-    const shop = await loadShop(tx, device.shopId, { lock: true });
+  return withShopLock(database.db, device.shopId, async (tx, shop) => {
     const [client] = await queryRows<{ last_seq: string | number; device_id: string }>(
       tx,
       sql`SELECT last_seq, device_id FROM sync_clients WHERE shop_id = ${device.shopId} AND client_id = ${request.clientId}`,

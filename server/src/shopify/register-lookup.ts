@@ -2,7 +2,7 @@ import { adminCustomerToWebhook, adminOrderToWebhook, customerGid } from "@c360/
 import type { Database } from "../db/client";
 import { HttpError } from "../http/errors";
 import { parseDataEvent, ingestBatch, type DataEvent } from "../services/ingest-batch";
-import { loadShop } from "../services/shop";
+import { loadShop, withShopLock } from "../services/shop";
 import { ShopifyAdmin, ShopifyNotConnected } from "./admin";
 import { CUSTOMER_WITH_ORDERS } from "./queries";
 
@@ -50,8 +50,7 @@ export async function importCustomerFromShopify(
   }
   if (!customer) return false;
   const events = customerEvents(customer);
-  await database.db.transaction(async (tx) => {
-    const shop = await loadShop(tx, shopId, { lock: true });
+  await withShopLock(database.db, shopId, async (tx, shop) => {
     await ingestBatch(tx, shop, events, now);
   });
   return true;
