@@ -7,3 +7,11 @@ export async function queryRows<T = Record<string, unknown>>(q: Queryable, state
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
+
+/**
+ * A jsonb column's value on either driver: postgres-js parses it, PGlite may answer its text. Every jsonb read
+ * goes through here rather than checking for a string at each call site.
+ */
+export function jsonOf<T = unknown>(value: unknown): T {
+  return (typeof value === "string" ? JSON.parse(value) : value) as T;
+}

@@ -1,7 +1,7 @@
 import type { WebhookTopic } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client";
-import { queryRows } from "../db/rows";
+import { queryRows, jsonOf } from "../db/rows";
 import { ingestBatch, parseDataEvent, type DataEvent } from "../services/ingest-batch";
 import { loadShop, type ShopContext } from "../services/shop";
 import { customerDeleted, customersMerged, orderDeleted } from "../services/shopify-customer-events";
@@ -18,7 +18,7 @@ interface StoredDelivery {
   payload: unknown;
 }
 
-const payloadOf = (d: StoredDelivery): unknown => (typeof d.payload === "string" ? JSON.parse(d.payload) : d.payload);
+const payloadOf = (d: StoredDelivery): unknown => jsonOf(d.payload);
 
 /** Processes one stored webhook delivery inside the job's transaction. */
 export function webhookJobHandler(clock: () => Date, compliance: ComplianceHandlers): JobHandler {

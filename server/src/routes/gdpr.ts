@@ -1,10 +1,15 @@
-import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { Queryable } from "../db/client";
-import { queryRows } from "../db/rows";
 import type { AppEnv } from "../http/context";
 import { HttpError, notFound } from "../http/errors";
-import { dataInventory, eraseProfile, exportProfile, previewErasure } from "../services/gdpr";
+import {
+  dataInventory,
+  dataRequestDocument,
+  eraseProfile,
+  exportProfile,
+  listDataRequests,
+  previewErasure,
+} from "../services/gdpr";
 import { findProfileRow } from "../services/profile-view";
 import { loadShop, withShopLock } from "../services/shop";
 
@@ -44,21 +49,11 @@ export const gdprRoutes = new Hono<AppEnv>()
     return c.json(document);
   })
   .get("/data-requests", async (c) => {
-    const rows = await queryRows<{ id: string; profile_id: string | null; created_at: Date | string }>(
-      c.var.deps.db.db,
-      sql`SELECT id, profile_id, created_at FROM data_requests WHERE shop_id = ${c.var.shopId} ORDER BY created_at DESC, id LIMIT 500`,
-    );
-    return c.json({
-      dataRequests: rows.map((r) => ({ id: r.id, profileId: r.profile_id, createdAt: new Date(r.created_at).toISOString() })),
-    });
+    return c.json({ dataRequests: await listDataRequests(c.var.deps.db.db, c.var.shopId) });
   })
   .get("/data-requests/:id", async (c) => {
-    const [row] = await queryRows<{ document: unknown }>(
-      c.var.deps.db.db,
-      sql`SELECT document FROM data_requests WHERE shop_id = ${c.var.shopId} AND id = ${c.req.param("id")}`,
-    );
-    if (!row) throw notFound(`data request ${c.req.param("id")}`);
-    const document = typeof row.document === "string" ? JSON.parse(row.document) : row.document;
+    const document = await dataRequestDocument(c.var.deps.db.db, c.var.shopId, c.req.param("id"));
+    if (document === null) throw notFound(`data request ${c.req.param("id")}`);
     c.header("content-disposition", `attachment; filename="data-request-${c.req.param("id")}.json"`);
     return c.json(document);
   })

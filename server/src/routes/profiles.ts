@@ -1,25 +1,17 @@
-import { normalizeEmail, normalizePhone } from "@c360/shared";
-import { sql } from "drizzle-orm";
+import { CHANNEL_MIXES, LIFECYCLE_STAGES } from "@c360/shared";
 import { Hono } from "hono";
 import { z } from "zod";
-import { queryRows } from "../db/rows";
 import { notFound, parseOr400 } from "../http/errors";
 import type { AppEnv } from "../http/context";
 import { explainProfile } from "../services/identify";
-import {
-  findProfileRow,
-  fullProfileView,
-  profileIdByIdentifier,
-  spendOf,
-  wholeNumberOf,
-  type ProfileRow,
-} from "../services/profile-view";
+import { searchProfiles } from "../services/profile-search";
+import { findProfileRow, fullProfileView, profileIdByIdentifier } from "../services/profile-view";
 import { loadShop } from "../services/shop";
 
 const searchSchema = z.object({
   query: z.string().trim().max(200).default(""),
-  stage: z.enum(["new", "engaged", "converted", "loyal", "at_risk", "churned"]).optional(),
-  channelMix: z.enum(["online_only", "in_store_only", "omnichannel"]).optional(),
+  stage: z.enum(LIFECYCLE_STAGES).optional(),
+  channelMix: z.enum(CHANNEL_MIXES).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
@@ -61,45 +53,5 @@ export const profileRoutes = new Hono<AppEnv>()
     const { db } = c.var.deps;
     const shop = await loadShop(db.db, c.var.shopId);
     const p = parseOr400(searchSchema, c.req.query(), "query string");
-    const email = normalizeEmail(p.query, []);
-    const phone = /\d{5,}/.test(p.query) ? normalizePhone(p.query, shop.settings.defaultCountry, []) : null;
-    const like = `%${p.query.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    const byIdentifier = email ?? phone;
-    const match = !p.query
-      ? sql`true`
-      : byIdentifier
-        ? sql`p.id IN (SELECT profile_id FROM identifiers WHERE shop_id = ${shop.shopId} AND value = ${byIdentifier})`
-        : sql`(lower(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, '')) LIKE ${like}
-               OR p.id IN (SELECT profile_id FROM identifiers WHERE shop_id = ${shop.shopId} AND kind = 'email' AND value LIKE ${like}))`;
-    const stage = p.stage ? sql`AND p.lifecycle_stage = ${p.stage}` : sql``;
-    const mix =
-      p.channelMix === "online_only"
-        ? sql`AND p.online_spend > 0 AND p.pos_spend = 0`
-        : p.channelMix === "in_store_only"
-          ? sql`AND p.pos_spend > 0 AND p.online_spend = 0`
-          : p.channelMix === "omnichannel"
-            ? sql`AND p.pos_spend > 0 AND p.online_spend > 0`
-            : sql``;
-    const rows = await queryRows<ProfileRow & { total: string | number }>(
-      db.db,
-      sql`SELECT p.*, count(*) OVER () AS total FROM profiles p
-          WHERE p.shop_id = ${shop.shopId} AND p.status = 'active' AND ${match} ${stage} ${mix}
-          ORDER BY p.last_activity_at DESC NULLS LAST, p.id LIMIT ${p.limit} OFFSET ${p.offset}`,
-    );
-    return c.json({
-      total: Number(rows[0]?.total ?? 0),
-      limit: p.limit,
-      offset: p.offset,
-      profiles: rows.map((r) => ({
-        profileId: r.id,
-        firstName: r.first_name,
-        lastName: r.last_name,
-        lifecycleStage: r.lifecycle_stage,
-        tier: r.loyalty_tier,
-        points: wholeNumberOf(r.loyalty_points),
-        lifetimeSpend: spendOf(r.lifetime_spend, shop.settings.currency),
-        orderCount: r.order_count,
-        lastActivityAt: r.last_activity_at ? new Date(r.last_activity_at).toISOString() : null,
-      })),
-    });
+    return c.json(await searchProfiles(db.db, shop, p));
   });

@@ -17,14 +17,13 @@ import {
   WEBHOOK_API_VERSION,
   type WebhookTopic,
 } from "@c360/shared";
-import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { z } from "zod";
 import { isValidWebhookHmac } from "../auth/webhook-hmac";
-import { preparedRows } from "../db/prepared";
 import { HttpError, parseOr400 } from "../http/errors";
 import type { AppEnv } from "../http/context";
 import { pinShopifyShopId, shopAtIntake } from "../services/shop-tombstone";
+import { storeDelivery } from "../services/webhook-intake";
 
 const payloadSchemas: Record<WebhookTopic, z.ZodType> = {
   "customers/create": webhookCustomerSchema,
@@ -98,18 +97,12 @@ export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
     // Answered 200 so Shopify stops retrying; nothing of the redacted shop is stored.
     return c.json({ ok: true, duplicate: known.redacted.deliveredBeforeRedact, ignored: "shop_redacted" });
   }
-  // The body is stored as read less any NUL (Shopify's JSON, big IDs as strings; PostgreSQL reads it into
-  // jsonb); a fixed-text, prepared statement, so each connection plans it once.
-  const inserted = await preparedRows<{ id: string }>(
+  const stored = await storeDelivery(
     db,
-    sql`WITH s AS (INSERT INTO shops (shop_id) VALUES (${shopId}) ON CONFLICT (shop_id) DO NOTHING),
-         d AS (INSERT INTO webhook_deliveries (shop_id, delivery_id, event_id, topic, webhook_id, payload)
-               VALUES (${shopId}, ${deliveryId}, ${eventId}, ${topic}, ${c.req.header("x-shopify-webhook-id") ?? null}, ${text}::jsonb)
-               ON CONFLICT (shop_id, delivery_id) DO NOTHING RETURNING delivery_id)
-        INSERT INTO jobs (shop_id, id, kind, ref, run_at) SELECT ${shopId}, ${crypto.randomUUID()}, 'webhook', delivery_id, ${clock()} FROM d
-        ON CONFLICT (shop_id, kind, ref) DO NOTHING RETURNING id`,
+    { shopId, deliveryId, eventId, topic, webhookId: c.req.header("x-shopify-webhook-id") ?? null, payloadText: text },
+    clock(),
   );
   if (named.shopifyShopId && !known.shopifyShopId) await pinShopifyShopId(db.db, shopId, named.shopifyShopId);
-  if (inserted.length > 0) queue.kick();
-  return c.json({ ok: true, duplicate: inserted.length === 0 });
+  if (stored) queue.kick();
+  return c.json({ ok: true, duplicate: !stored });
 });

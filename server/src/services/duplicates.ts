@@ -1,14 +1,13 @@
 import { limitBreaches, listInWords, survivorOrder, type Identifier } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
-import { queryRows } from "../db/rows";
+import { queryRows, jsonOf } from "../db/rows";
 import { HttpError, notFound } from "../http/errors";
 import { mergeProfiles } from "./merge";
 import type { ShopContext } from "./shop";
 
 const DAY_MS = 86_400_000;
 const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString());
-const json = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
 
 interface CandidateRow {
   id: string;
@@ -56,7 +55,7 @@ export async function listDuplicates(q: Queryable, shopId: string, page: { limit
       id: r.id,
       kind: r.kind,
       reason: r.reason,
-      evidence: json<unknown>(r.evidence),
+      evidence: jsonOf<unknown>(r.evidence),
       score: r.score,
       createdAt: iso(r.created_at),
       profiles: [people.get(r.profile_id) ?? null, people.get(r.other_profile_id) ?? null],
@@ -100,7 +99,7 @@ export async function mergeCandidate(q: Queryable, shop: ShopContext, id: string
     throw new HttpError(409, "identity_limit", `these profiles cannot be merged: ${listInWords(breaches)}`);
   }
   const [survivor, merged] = owners.sort(survivorOrder);
-  const evidence = json<unknown>(candidate.evidence);
+  const evidence = jsonOf<unknown>(candidate.evidence);
   const mergeId = await mergeProfiles(q, shop, {
     survivorId: survivor!.profileId,
     mergedId: merged!.profileId,
@@ -142,7 +141,7 @@ export async function listMerges(q: Queryable, shop: ShopContext, opts: { profil
         id: m.id,
         survivorId: m.survivor_id,
         mergedId: m.merged_id,
-        evidence: json<Identifier[]>(m.evidence),
+        evidence: jsonOf<Identifier[]>(m.evidence),
         eventId: m.event_id,
         reason: m.reason,
         auto: m.auto,

@@ -2,7 +2,7 @@ import { normalizeEmail, normalizeIdentifiers, normalizePhone, webhookCustomerRe
 import { getTableName, is, sql, type SQL } from "drizzle-orm";
 import { PgTable, getTableConfig } from "drizzle-orm/pg-core";
 import type { Queryable } from "../db/client";
-import { queryRows } from "../db/rows";
+import { queryRows, jsonOf } from "../db/rows";
 import * as schema from "../db/schema";
 import type { ComplianceHandlers } from "./compliance";
 import { ERASED_CONSENT_PROFILE } from "./consent";
@@ -171,7 +171,6 @@ export async function profileForCustomer(q: Queryable, shop: ShopContext, custom
   return null;
 }
 
-const jsonOf = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
 
 /**
  * Everything held about one customer as one JSON document: the profile (and profiles merged into it),
@@ -226,6 +225,24 @@ export async function storeDataRequest(q: Queryable, shopId: string, profileId: 
   await q.execute(sql`INSERT INTO data_requests (shop_id, id, profile_id, document, created_at)
     VALUES (${shopId}, ${id}, ${profileId}, ${JSON.stringify(document)}::jsonb, ${now})`);
   return id;
+}
+
+/** The shop's data requests (customers/data_request webhooks answered), newest first. */
+export async function listDataRequests(q: Queryable, shopId: string) {
+  const rows = await queryRows<{ id: string; profile_id: string | null; created_at: Date | string }>(
+    q,
+    sql`SELECT id, profile_id, created_at FROM data_requests WHERE shop_id = ${shopId} ORDER BY created_at DESC, id LIMIT 500`,
+  );
+  return rows.map((r) => ({ id: r.id, profileId: r.profile_id, createdAt: new Date(r.created_at).toISOString() }));
+}
+
+/** The document a data request stored; null when the shop has no such request. */
+export async function dataRequestDocument(q: Queryable, shopId: string, id: string): Promise<unknown> {
+  const [row] = await queryRows<{ document: unknown }>(
+    q,
+    sql`SELECT document FROM data_requests WHERE shop_id = ${shopId} AND id = ${id}`,
+  );
+  return row ? jsonOf(row.document) : null;
 }
 
 /** Per shop: how many profiles hold an email or a phone, the oldest record, erasures, and how long data is kept. */

@@ -1,7 +1,7 @@
 import { explainIdentity, normalizeIdentifiers, type IdentifyRequest, type Identifier, type IdentityLinkFact, type MergeFact } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
-import { queryRows } from "../db/rows";
+import { queryRows, jsonOf } from "../db/rows";
 import { HttpError } from "../http/errors";
 import { refuseIfErased } from "./erasure-register";
 import { recomputeProfile } from "./recompute-profile";
@@ -79,7 +79,7 @@ export async function explainProfile(q: Queryable, shop: ShopContext, profileId:
   const links: IdentityLinkFact[] = [];
   const told = new Set<string>();
   for (const e of events) {
-    const seen: Identifier[] = typeof e.identifiers === "string" ? JSON.parse(e.identifiers) : e.identifiers;
+    const seen = jsonOf<Identifier[]>(e.identifiers);
     for (const i of seen) {
       if (!heldKeys.has(`${i.kind}:${i.value}`)) continue;
       links.push({ identifier: i, source: SOURCE_WORDS[e.source] ?? e.source, eventId: e.id, linkedAt: new Date(e.at) });
@@ -99,7 +99,7 @@ export async function explainProfile(q: Queryable, shop: ShopContext, profileId:
   );
   const merges: MergeFact[] = mergeRows.map((m) => ({
     at: new Date(m.created_at),
-    evidence: typeof m.evidence === "string" ? JSON.parse(m.evidence) : m.evidence,
+    evidence: jsonOf(m.evidence),
     reason: m.reason,
     auto: m.auto,
   }));

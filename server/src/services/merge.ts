@@ -7,7 +7,7 @@ import {
 } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
-import { queryRows } from "../db/rows";
+import { queryRows, jsonOf } from "../db/rows";
 import { HttpError, notFound } from "../http/errors";
 import { NO_CONSENT_FLAGS, refreshConsentFlags } from "./consent-flags";
 import { recomputeProfile } from "./recompute-profile";
@@ -99,7 +99,7 @@ export async function undoMerge(q: Queryable, shop: ShopContext, mergeId: string
   if (survivor?.status !== "active") {
     throw new HttpError(409, "survivor_changed", "the surviving profile was merged or erased since; undo that first");
   }
-  const snap: Snapshot = typeof merge.snapshot === "string" ? JSON.parse(merge.snapshot) : merge.snapshot;
+  const snap = jsonOf<Snapshot>(merge.snapshot);
   const survivorId = merge.survivor_id;
   const restoredId = merge.merged_id;
 
@@ -133,7 +133,7 @@ export async function undoMerge(q: Queryable, shop: ShopContext, mergeId: string
 
 type FieldValues = Partial<Record<MergedField, string | null>>;
 const timesOf = (row: Record<string, unknown>): Record<string, string> =>
-  (typeof row.field_times === "string" ? JSON.parse(row.field_times) : row.field_times) ?? {};
+  jsonOf<Record<string, string> | null>(row.field_times) ?? {};
 
 /** The survivor's fields per shared survivorFieldsAfterUndo; its first-seen time as before the merge. */
 async function restoreSurvivorFields(q: Queryable, shopId: string, survivorId: string, snap: Snapshot, mergedAt: Date) {
@@ -164,7 +164,7 @@ async function reattributeEventsSince(q: Queryable, shopId: string, survivorId: 
   const survivorKeys = new Set(snap.survivorIdentifiers.map((r) => `${r.kind}:${r.value}`));
   for (const e of events) {
     if (known.has(e.id)) continue;
-    const ids: Identifier[] = typeof e.identifiers === "string" ? JSON.parse(e.identifiers) : e.identifiers;
+    const ids = jsonOf<Identifier[]>(e.identifiers);
     const best = [...ids].sort((a, b) => identifierStrength(b.kind) - identifierStrength(a.kind))[0];
     if (!best) continue;
     // Identifiers this event introduced go with it, unless the survivor held them before the merge.
@@ -210,7 +210,7 @@ async function profileRow(q: Queryable, shopId: string, id: string): Promise<Rec
     sql`SELECT to_jsonb(p) AS row FROM profiles p WHERE shop_id = ${shopId} AND id = ${id}`,
   );
   if (!row) throw notFound(`profile ${id}`);
-  return typeof row.row === "string" ? JSON.parse(row.row) : row.row;
+  return jsonOf(row.row);
 }
 
 async function identifierRows(q: Queryable, shopId: string, profileId: string) {
@@ -218,7 +218,7 @@ async function identifierRows(q: Queryable, shopId: string, profileId: string) {
     q,
     sql`SELECT to_jsonb(i) AS row FROM identifiers i WHERE shop_id = ${shopId} AND profile_id = ${profileId}`,
   );
-  return rows.map((r) => (typeof r.row === "string" ? JSON.parse(r.row) : r.row));
+  return rows.map((r) => jsonOf<Record<string, unknown>>(r.row));
 }
 
 async function eventKeys(q: Queryable, shopId: string, profileId: string): Promise<Record<string, string[]>> {

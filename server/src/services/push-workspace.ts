@@ -1,7 +1,7 @@
 import { identifierKey, type Identifier, type OwnedProfile } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
-import { queryRows } from "../db/rows";
+import { queryRows, jsonOf } from "../db/rows";
 import { enqueueShopifyJobs, SHOPIFY_JOBS } from "../shopify/enqueue";
 
 /** The fields a device edits, by last write wins (see sync-mutations.ts). */
@@ -267,6 +267,6 @@ export class PushWorkspace {
 type StoredFields = Omit<ProfileFields, "field_times"> & { field_times: unknown };
 
 function fieldsFromRow(r: StoredFields): ProfileFields {
-  const times = typeof r.field_times === "string" ? JSON.parse(r.field_times) : (r.field_times ?? {});
+  const times = jsonOf(r.field_times) ?? {};
   return { first_name: r.first_name, last_name: r.last_name, birthday: r.birthday, note: r.note, field_times: times as Record<string, string> };
 }

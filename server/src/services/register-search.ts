@@ -3,22 +3,15 @@
  * otherwise by part of a name or email. Each match carries its Shopify customer ID (to attach to the
  * cart) and its emails and phones (so the clerk confirms who it is). Active profiles of one shop only.
  */
-import { normalizeEmail, normalizePhone, type RegisterCustomerMatch } from "@c360/shared";
+import type { RegisterCustomerMatch } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
+import { customerMatch } from "./profile-search";
 import type { ShopContext } from "./shop";
 
 export async function searchRegisterCustomers(q: Queryable, shop: ShopContext, query: string, limit: number): Promise<RegisterCustomerMatch[]> {
-  const email = normalizeEmail(query, []);
-  // Only something with five digits or more can be a phone number ("+351 912 345 678" counts; "Ann" does not).
-  const phone = query.replace(/\D/g, "").length >= 5 ? normalizePhone(query, shop.settings.defaultCountry, []) : null;
-  const exact = email ?? phone;
-  const like = `%${query.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-  const match = exact
-    ? sql`p.id IN (SELECT profile_id FROM identifiers WHERE shop_id = ${shop.shopId} AND value = ${exact})`
-    : sql`(lower(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, '')) LIKE ${like}
-           OR p.id IN (SELECT profile_id FROM identifiers WHERE shop_id = ${shop.shopId} AND kind = 'email' AND value LIKE ${like}))`;
+  const match = customerMatch(shop, query);
   const rows = await queryRows<{ id: string; first_name: string | null; last_name: string | null; kind: string | null; value: string | null }>(
     q,
     sql`WITH found AS (

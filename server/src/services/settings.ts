@@ -1,7 +1,7 @@
 import { shopSettingsSchema, type ShopSettings } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
-import { queryRows } from "../db/rows";
+import { queryRows, jsonOf } from "../db/rows";
 import { parseOr400 } from "../http/errors";
 import { restageShop } from "./whole-shop-recompute";
 import type { ShopContext } from "./shop";
@@ -22,7 +22,7 @@ export function mergeOverrides(stored: Overrides, patch: Overrides): Overrides {
 
 export async function storedOverrides(q: Queryable, shopId: string): Promise<Overrides> {
   const [row] = await queryRows<{ settings: unknown }>(q, sql`SELECT settings FROM shops WHERE shop_id = ${shopId}`);
-  const value = typeof row?.settings === "string" ? JSON.parse(row.settings) : row?.settings;
+  const value = jsonOf(row?.settings);
   return isPlainObject(value) ? value : {};
 }
 

@@ -1,7 +1,7 @@
 import { shopSettingsSchema, type ShopSettings } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Db, Queryable, Tx } from "../db/client";
-import { queryRows } from "../db/rows";
+import { queryRows, jsonOf } from "../db/rows";
 import { sqlTextArray } from "./sql-arrays";
 
 export interface ShopContext {
@@ -37,7 +37,7 @@ export async function withShopLock<T>(db: Db | Tx, shopId: string, work: (tx: Tx
 }
 
 export function parseStoredSettings(stored: unknown): ShopSettings {
-  const value = typeof stored === "string" ? JSON.parse(stored) : (stored ?? {});
+  const value = jsonOf(stored) ?? {};
   const parsed = shopSettingsSchema.safeParse(value);
   // Stored settings were validated when written; a schema change must not lock the shop out.
   return parsed.success ? parsed.data : shopSettingsSchema.parse({});

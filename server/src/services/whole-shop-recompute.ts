@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { withWholeSetPlanning } from "../db/whole-set";
-import { queryRows } from "../db/rows";
+import { queryRows, jsonOf } from "../db/rows";
 import { scanProbableDuplicates } from "./probabilistic-scan";
 import type { ShopContext } from "./shop";
 
@@ -29,14 +29,14 @@ export async function refreshRfmBreaks(q: Queryable, shopId: string): Promise<Rf
         RETURNING s.rfm_breaks AS breaks`,
   );
   const breaks = row?.breaks ?? { frequency: [], monetary: [] };
-  return typeof breaks === "string" ? JSON.parse(breaks) : breaks;
+  return jsonOf(breaks);
 }
 
 /** The shop's stored RFM cut points (the last whole-shop pass's). */
 async function storedRfmBreaks(q: Queryable, shopId: string): Promise<RfmBreaks> {
   const [row] = await queryRows<{ breaks: RfmBreaks | string | null }>(q, sql`SELECT rfm_breaks AS breaks FROM shops WHERE shop_id = ${shopId}`);
   const breaks = row?.breaks ?? { frequency: [], monetary: [] };
-  return typeof breaks === "string" ? JSON.parse(breaks) : breaks;
+  return jsonOf(breaks);
 }
 
 /** Shared `quintileScore` in SQL with the cut points as constants: 1 + the number of breaks the value is strictly above. */

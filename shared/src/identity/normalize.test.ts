@@ -9,6 +9,7 @@ import {
   normalizeIdentifiers,
   normalizePhone,
   normalizeShopifyCustomerId,
+  searchedIdentifier,
 } from "./normalize";
 
 const junk = defaultShopSettings().junkIdentifiers;
@@ -155,5 +156,14 @@ describe("normalizeIdentifiers", () => {
 
   it("keys identifiers by kind and value", () => {
     expect(identifierKey({ kind: "email", value: "sarah@x.com" })).toBe("email:sarah@x.com");
+  });
+});
+
+describe("searchedIdentifier", () => {
+  it("reads an email or a phone with five digits or more, else a name search", () => {
+    expect(searchedIdentifier(" Sarah@Shopper.IO ", "US")).toBe("sarah@shopper.io");
+    expect(searchedIdentifier("+351 912 345 678", "PT")).toBe("+351912345678");
+    expect(searchedIdentifier("Ann", "US")).toBeNull();
+    expect(searchedIdentifier("Flat 4", "US")).toBeNull();
   });
 });

@@ -157,3 +157,14 @@ export function normalizeIdentifiers(raw: RawIdentifiers, ctx: NormalizeContext)
   push("device", device !== null && storeDevices.has(device) ? null : device);
   return found;
 }
+
+/**
+ * What a search box holds, read as an identifier: an email, or a phone when it has five digits or more
+ * ("+351 912 345 678" counts; "Ann" and "Flat 4" do not), normalized as identity resolution stores them.
+ * Null means "search by name".
+ */
+export function searchedIdentifier(query: string, defaultCountry: string): string | null {
+  const email = normalizeEmail(query, []);
+  if (email) return email;
+  return query.replace(/\D/g, "").length >= 5 ? normalizePhone(query, defaultCountry, []) : null;
+}
