@@ -128,6 +128,8 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
     for (let i = 0; i < 10; i++) {
       const p = await (await t.api("GET", `/api/profiles/by-shopify-customer/${100 + i}`)).json();
       expect({ ...p.rfm, churn: p.churnRisk }, `customer ${i}`).toEqual(expected[i]);
+      // The 360 page explains the scores with the shared churn rule's words.
+      expect(p.rfmExplanation).toContain(`recency ${expected[i]!.r}/5, frequency ${expected[i]!.f}/5, spend ${expected[i]!.m}/5`);
     }
   });
 

@@ -1,11 +1,13 @@
 import {
   churnBand,
+  explainChurn,
   currentConsentState,
   minorUnitsOf,
   tierFor,
   toMajorUnits,
   CHANNELS,
   type ConsentEntry,
+  type RfmScores,
   type ShopSettings,
 } from "@c360/shared";
 import { sql } from "drizzle-orm";
@@ -192,6 +194,11 @@ export async function fullProfileView(q: Queryable, shopId: string, row: Profile
       visitCount: row.visit_count,
     },
     rfm: row.rfm_r == null ? null : { r: row.rfm_r, f: row.rfm_f, m: row.rfm_m },
+    // What the scores mean, in the merchant's words (the shared churn rule's own explanation).
+    rfmExplanation:
+      row.rfm_r == null || row.rfm_f == null || row.rfm_m == null
+        ? null
+        : explainChurn({ r: row.rfm_r, f: row.rfm_f, m: row.rfm_m } as RfmScores),
     ltv: { historical: lifetime, predicted90d: spendOf(row.ltv_predicted_90d, settings.currency) },
     nextOrderAt: iso(row.next_order_at),
     engagementScore: row.engagement_score,

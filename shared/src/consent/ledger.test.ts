@@ -3,7 +3,6 @@ import fc from "fast-check";
 import { CHANNELS } from "../settings";
 import {
   MAX_CLOCK_SKEW_MS,
-  consentSummary,
   currentConsentState,
   effectiveActedAt,
   type ConsentEntry,
@@ -121,16 +120,5 @@ describe("currentConsentState", () => {
     const before = entries.map((e) => e.id);
     currentConsentState(entries);
     expect(entries.map((e) => e.id)).toEqual(before);
-  });
-});
-
-describe("consentSummary", () => {
-  it("splits channels into granted, revoked and never", () => {
-    const state = currentConsentState([
-      entry({ channel: "email", action: "granted", actedAt: t("2026-03-01T10:00Z") }),
-      entry({ channel: "sms", action: "granted", actedAt: t("2026-03-01T10:00Z") }),
-      entry({ channel: "sms", action: "revoked", actedAt: t("2026-03-04T10:00Z") }),
-    ]);
-    expect(consentSummary(state)).toEqual({ granted: ["email"], revoked: ["sms"], never: ["whatsapp", "push"] });
   });
 });

@@ -88,15 +88,3 @@ export function currentConsentState(entries: readonly ConsentEntry[]): ConsentSt
 function decided(entry: ConsentEntry): ChannelConsent {
   return { granted: entry.action === "granted", since: new Date(entry.actedAt.getTime()), entryId: entry.id };
 }
-
-/** Channels grouped for display: granted now, revoked after acting, never asked or never answered. */
-export function consentSummary(state: ConsentState): { granted: Channel[]; revoked: Channel[]; never: Channel[] } {
-  const summary = { granted: [] as Channel[], revoked: [] as Channel[], never: [] as Channel[] };
-  for (const channel of CHANNELS) {
-    const consent = state[channel];
-    if (consent.granted) summary.granted.push(channel);
-    else if (consent.entryId === null) summary.never.push(channel);
-    else summary.revoked.push(channel);
-  }
-  return summary;
-}
