@@ -9,6 +9,7 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly issues?: string[],
+    readonly fields?: FieldIssue[],
   ) {
     super(message);
   }
@@ -16,16 +17,43 @@ export class HttpError extends Error {
 
 export const notFound = (what: string) => new HttpError(404, "not_found", `${what} was not found in this shop`);
 
+/** One thing wrong with the input: the field's path ("consents.0.channel", "" for the whole value) and what it expects. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * Every issue as a field and a message. A union (`a capture, or { consents: [...] }`) that matched no branch is
+ * reported by the branch that came closest (fewest issues, then the deepest), so the caller reads "consents.0.channel:
+ * expected one of email, sms…" rather than zod's bare "Invalid input".
+ */
+export function fieldIssues(error: { issues: readonly Issue[] }): FieldIssue[] {
+  const flatten = (issue: Issue, prefix: PropertyKey[]): FieldIssue[] => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === "invalid_union" && issue.errors.length > 0) {
+      const depth = (issues: readonly Issue[]) => Math.max(0, ...issues.map((i) => i.path.length));
+      const closest = [...issue.errors].sort((a, b) => a.length - b.length || depth(b) - depth(a))[0]!;
+      return closest.flatMap((i) => flatten(i, path));
+    }
+    return [{ field: path.map(String).join("."), message: issue.message }];
+  };
+  return error.issues.flatMap((i) => flatten(i, []));
+}
+
 export function zodIssues(error: z.ZodError): string[] {
-  return error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message));
+  return fieldIssues(error).map((i) => (i.field ? `${i.field}: ${i.message}` : i.message));
 }
 
 /** Parses with a zod schema or throws a 400 that names every field that is wrong. */
 export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, what = "request body"): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    const issues = zodIssues(result.error);
-    throw new HttpError(400, "invalid_input", `${what} is not valid: ${issues.slice(0, 5).join("; ")}`, issues);
+    const fields = fieldIssues(result.error);
+    const issues = fields.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message));
+    throw new HttpError(400, "invalid_input", `${what} is not valid: ${issues.slice(0, 5).join("; ")}`, issues, fields);
   }
   return result.data;
 }

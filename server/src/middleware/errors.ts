@@ -9,7 +9,8 @@ const CONNECTION_ERRORS = /ECONNREFUSED|ECONNRESET|CONNECTION_ENDED|CONNECTION_C
 /** Maps failures to `{ error, message }`: 4xx for the caller's mistakes, 503 when the database is away, 500 otherwise. */
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof HttpError) {
-    return c.json({ error: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) }, error.status);
+    const { code, message, issues, fields, status } = error;
+    return c.json({ error: code, message, ...(issues ? { issues } : {}), ...(fields ? { fields } : {}) }, status);
   }
   if (error instanceof HTTPException) {
     const status = error.status;
