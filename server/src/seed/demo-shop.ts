@@ -49,15 +49,15 @@ export async function seedDemoShop(
   };
   const seed = opts.seed ?? 42;
   const now = opts.clock();
-  const people = generateDemoPeople({ customers: opts.customers ?? 400, seed, now });
+  const people = generateDemoPeople({ customers: opts.customers ?? 300, seed, now });
   const client = demoClient(runtime, { shopId, secret: opts.secret, apiKey: opts.apiKey, clock: opts.clock, staffId: DEMO_STAFF });
   const rnd = prng(seed + 1);
   const uuid = () => seededUuid(rnd.next);
 
-  await step("shopify history (webhooks + queue)", async () => {
+  await step("shopify history: intake", async () => {
     for (const e of people.events) await client.webhook(e.topic, e.id, e.payload);
-    await runtime.queue.drain();
   });
+  await step("shopify history: queue", () => runtime.queue.drain());
   const profileOf = await step("profile lookup", () => profilesByShopifyId(runtime, shopId));
   await step("register consents", () => registerConsents(client, people, profileOf, rnd, uuid, now));
   await step("tablets", () => seedStoreFloor(client, people, rnd, uuid, now));
@@ -132,10 +132,12 @@ async function sendCampaigns(runtime: Runtime, client: DemoClient, shopId: strin
     sql`SELECT id, consent_email, consent_sms, consent_whatsapp FROM profiles
         WHERE shop_id = ${shopId} AND status = 'active' AND (consent_email OR consent_sms OR consent_whatsapp) ORDER BY id`,
   );
-  // Profile ids are random: order the audience by a stable key so the same people get the same messages.
+  // Profile ids are random: order the audience by a stable key (the first Shopify id or email) so the
+  // same people get the same messages on every run.
   const byKey = await queryRows<{ id: string; key: string }>(
     runtime.db.db,
-    sql`SELECT profile_id AS id, value AS key FROM identifiers WHERE shop_id = ${shopId} AND kind = 'shopify'`,
+    sql`SELECT profile_id AS id, min(kind || ':' || value) AS key FROM identifiers
+        WHERE shop_id = ${shopId} AND kind IN ('shopify', 'email') GROUP BY profile_id`,
   );
   const key = new Map(byKey.map((r) => [r.id, r.key]));
   consented.sort((a, b) => (key.get(a.id) ?? a.id).localeCompare(key.get(b.id) ?? b.id));
@@ -153,7 +155,7 @@ async function sendCampaigns(runtime: Runtime, client: DemoClient, shopId: strin
     if (rnd.chance(0.3)) await send(p.id, "sms", "points-reminder-2", day(1, 15));
   }
   // SMS after 21:00 local is held back by quiet hours; email is exempt.
-  for (const p of consented.filter((p) => p.consent_sms).slice(20, 26)) await send(p.id, "sms", "late-flash-sale", day(3, 22));
+  for (const p of consented.filter((p) => p.consent_sms).slice(0, 6)) await send(p.id, "sms", "late-flash-sale", day(3, 22));
   for (const p of consented.filter((p) => p.consent_whatsapp).slice(0, 12)) await send(p.id, "whatsapp", "order-ready", day(4, 13));
   for (const p of consented.filter((p) => !p.consent_whatsapp).slice(0, 10)) await send(p.id, "whatsapp", "order-ready", day(4, 13));
   for (const p of consented.filter((p) => p.consent_email).slice(0, 6)) {
