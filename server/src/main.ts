@@ -2,7 +2,7 @@ import { serve } from "@hono/node-server";
 import { signSessionToken } from "./auth/session-token";
 import { loadConfig } from "./config";
 import { DatabaseUnavailableError } from "./db/client";
-import { jsonLogger } from "./http/logger";
+import { jsonLogger, type Logger } from "./http/logger";
 import { createRuntime } from "./runtime";
 import { DEMO_SHOP, DEMO_STAFF, demoAdminUrl, seedDemoShop } from "./seed/demo-shop";
 
@@ -16,7 +16,10 @@ async function main() {
     console.error(`configuration error: ${(error as Error).message}`);
     process.exit(2);
   }
-  const log = jsonLogger();
+  const json = jsonLogger();
+  // The demo seed calls the API a few hundred times; a line per request would bury the admin URL.
+  let seeding = demo;
+  const log: Logger = (event) => (seeding && event.msg === "request" && event.level === "info" ? undefined : json(event));
   // The one clock: the runtime, the demo seed and the dev token all read it.
   const clock = () => new Date();
   let runtime;
@@ -34,6 +37,7 @@ async function main() {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       console.log(`seeded ${DEMO_SHOP} in ${seconds} s: ${seeded.customers} customers, ${seeded.orders} orders, ${seeded.refunds} refunds`);
     }
+    seeding = false;
   }
   const server = serve({ fetch: runtime.app.fetch, port: config.port });
   const url = `http://localhost:${config.port}`;

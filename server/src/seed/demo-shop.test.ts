@@ -59,7 +59,7 @@ describe("the demo shop", () => {
     expect(fromUrl).toBe(token);
     const res = await runtime.app.request("/api/dashboard", { headers: { authorization: `Bearer ${fromUrl}` } });
     expect(res.status).toBe(200);
-    expect((await res.json()).shopId).toBe(DEMO_SHOP);
+    expect(((await res.json()) as { shopId: string }).shopId).toBe(DEMO_SHOP);
   });
 
   it("gives every lifecycle stage people, most of them alive, and consent on every channel", async () => {
