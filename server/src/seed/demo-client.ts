@@ -16,18 +16,33 @@ export interface DemoClient {
   open<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
 }
 
-export function demoClient(runtime: Runtime, opts: { shopId: string; secret: string; apiKey: string | undefined; clock: () => Date; staffId: string }): DemoClient {
+export function demoClient(
+  runtime: Runtime,
+  opts: { shopId: string; secret: string; apiKey: string | undefined; clock: () => Date; staffId: string },
+): DemoClient {
   const call = async <T>(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<T> => {
     const raw = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
-    const res = await runtime.app.request(path, { method, headers: raw === undefined ? headers : { ...headers, "content-type": "application/json" }, body: raw });
+    const res = await runtime.app.request(path, {
+      method,
+      headers: raw === undefined ? headers : { ...headers, "content-type": "application/json" },
+      body: raw,
+    });
     const text = await res.text();
-    if (res.status >= 300) throw new Error(`demo seed: ${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
+    if (res.status >= 300)
+      throw new Error(`demo seed: ${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
     return (text ? JSON.parse(text) : {}) as T;
   };
   // One session token for the whole seed, minted by the runtime's clock like Shopify would mint it.
   let session: Promise<string> | null = null;
   const bearer = async () =>
-    `Bearer ${await (session ??= signSessionToken({ shopId: opts.shopId, secret: opts.secret, apiKey: opts.apiKey, staffId: opts.staffId, ttlSeconds: 3600, now: opts.clock() }))}`;
+    `Bearer ${await (session ??= signSessionToken({
+      shopId: opts.shopId,
+      secret: opts.secret,
+      apiKey: opts.apiKey,
+      staffId: opts.staffId,
+      ttlSeconds: 3600,
+      now: opts.clock(),
+    }))}`;
   return {
     async webhook(topic, eventId, payload) {
       const body = JSON.stringify(payload);
