@@ -19,7 +19,9 @@ async function main() {
   const json = jsonLogger();
   // The demo seed calls the API a few hundred times; a line per request would bury the admin URL.
   let seeding = demo;
-  const log: Logger = (event) => (seeding && event.msg === "request" && event.level === "info" ? undefined : json(event));
+  const log: Logger = (event) => {
+    if (!(seeding && event.msg === "request" && event.level === "info")) json(event);
+  };
   // The one clock: the runtime, the demo seed and the dev token all read it.
   const clock = () => new Date();
   let runtime;
@@ -35,7 +37,8 @@ async function main() {
     const seeded = await seedDemoShop(runtime, { secret: config.apiSecret, apiKey: config.apiKey, clock });
     if (seeded) {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      console.log(`seeded ${DEMO_SHOP} in ${seconds} s: ${seeded.customers} customers, ${seeded.orders} orders, ${seeded.refunds} refunds`);
+      const what = `${seeded.customers} customers, ${seeded.orders} orders, ${seeded.refunds} refunds`;
+      console.log(`seeded ${DEMO_SHOP} in ${seconds} s: ${what}`);
     }
     seeding = false;
   }
@@ -43,7 +46,14 @@ async function main() {
   const url = `http://localhost:${config.port}`;
   console.log(`Customer 360 is running at ${url} (database: ${runtime.db.kind})`);
   if (demo) {
-    const token = await signSessionToken({ shopId: DEMO_SHOP, secret: config.apiSecret, apiKey: config.apiKey, ttlSeconds: 7 * 86_400, staffId: DEMO_STAFF, now: clock() });
+    const token = await signSessionToken({
+      shopId: DEMO_SHOP,
+      secret: config.apiSecret,
+      apiKey: config.apiKey,
+      ttlSeconds: 7 * 86_400,
+      staffId: DEMO_STAFF,
+      now: clock(),
+    });
     // The admin reads `?token=` once into sessionStorage and drops it from the address bar (admin/src/session.ts).
     console.log(`  admin:      ${demoAdminUrl(url, token)}`);
     console.log(`  companion:  ${url}/companion/`);

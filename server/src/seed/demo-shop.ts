@@ -25,8 +25,8 @@ export interface DemoSeedResult {
 }
 
 /**
- * Seeds a believable demo shop through the product's own doors: Shopify's history arrives as signed
- * webhooks and is processed by the job queue; then the register, two tablets and the merchant act
+ * Seeds a believable demo shop through the product's own doors: Shopify's history is stored as webhook
+ * deliveries and processed by the job queue; then the register, two tablets and the merchant act
  * through the API (consents and revocations, visits, sign-ups, messages, a points redemption, an
  * erasure), and the whole-shop pass stages everyone and finds look-alike duplicates. Deterministic for
  * a seed and a clock (profile ids aside). A shop that already has profiles is left alone (null).
