@@ -30,5 +30,3 @@ export async function seedShop(
   }
   return { customers: shop.customers, orders: shop.orders, events: shop.events.length };
 }
-
-export const seedDemoShop = (db: Db, opts: { customers: number }) => seedShop(db, { shopId: DEMO_SHOP, customers: opts.customers });
