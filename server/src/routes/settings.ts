@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
-import { updateSettings, storedOverrides } from "../services/settings";
+import { SettingsRefused, storedOverrides, updateSettings } from "../services/settings";
 import { loadShop } from "../services/shop";
 
 const patchSchema = z.record(z.string(), z.unknown());
@@ -17,9 +17,15 @@ export const settingsRoutes = new Hono<AppEnv>()
   .put("/", async (c) => {
     const { db, clock } = c.var.deps;
     const patch = parseOr400(patchSchema, await readJson(c), "settings");
-    const result = await db.db.transaction(async (tx) => {
-      const shop = await loadShop(tx, c.var.shopId, { lock: true });
-      return updateSettings(tx, shop, patch, clock());
-    });
-    return c.json(result);
+    try {
+      const result = await db.db.transaction(async (tx) => {
+        const shop = await loadShop(tx, c.var.shopId, { lock: true });
+        return updateSettings(tx, shop, patch, clock());
+      });
+      return c.json(result);
+    } catch (error) {
+      // The shared error answer carries issues only; settings add the per-field words the form places.
+      if (!(error instanceof SettingsRefused)) throw error;
+      return c.json({ error: error.code, message: error.message, issues: error.issues, fields: error.fields }, error.status);
+    }
   });
