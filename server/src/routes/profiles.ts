@@ -1,4 +1,4 @@
-import { normalizeEmail, normalizePhone } from "@c360/shared";
+import { channelSchema, normalizeEmail, normalizePhone } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -19,7 +19,12 @@ import { loadShop } from "../services/shop";
 const searchSchema = z.object({
   query: z.string().trim().max(200).default(""),
   stage: z.enum(["new", "engaged", "converted", "loyal", "at_risk", "churned"]).optional(),
-  channelMix: z.enum(["online_only", "in_store_only", "omnichannel"]).optional(),
+  channelMix: z.enum(["online_only", "in_store_only", "omnichannel", "no_orders", "no_spend"]).optional(),
+  /** The dashboard's RFM grid cell and coverage bars click through to these. */
+  rfmR: z.coerce.number().int().min(1).max(5).optional(),
+  rfmF: z.coerce.number().int().min(1).max(5).optional(),
+  has: z.enum(["email", "phone"]).optional(),
+  consent: channelSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
@@ -79,11 +84,27 @@ export const profileRoutes = new Hono<AppEnv>()
           ? sql`AND p.pos_spend > 0 AND p.online_spend = 0`
           : p.channelMix === "omnichannel"
             ? sql`AND p.pos_spend > 0 AND p.online_spend > 0`
-            : sql``;
+            : p.channelMix === "no_orders"
+              ? sql`AND p.order_count = 0`
+              : p.channelMix === "no_spend"
+                ? sql`AND p.order_count > 0 AND p.pos_spend = 0 AND p.online_spend = 0`
+                : sql``;
+    const rfm = sql`${p.rfmR ? sql`AND p.rfm_r = ${p.rfmR}` : sql``} ${p.rfmF ? sql`AND p.rfm_f = ${p.rfmF}` : sql``}`;
+    const has = p.has
+      ? sql`AND p.id IN (SELECT profile_id FROM identifiers WHERE shop_id = ${shop.shopId} AND kind = ${p.has})`
+      : sql``;
+    // Granted now: the latest row for the channel or a global unsubscribe, revocation first on a tie (the ledger's rule).
+    const consent = p.consent
+      ? sql`AND p.id IN (SELECT profile_id FROM (
+            SELECT DISTINCT ON (profile_id) profile_id, action FROM consents
+            WHERE shop_id = ${shop.shopId} AND channel IN (${p.consent}, 'all')
+            ORDER BY profile_id, acted_at DESC, (action = 'revoked') DESC, received_at DESC, id DESC) latest
+          WHERE action = 'granted')`
+      : sql``;
     const rows = await queryRows<ProfileRow & { total: string | number }>(
       db.db,
       sql`SELECT p.*, count(*) OVER () AS total FROM profiles p
-          WHERE p.shop_id = ${shop.shopId} AND p.status = 'active' AND ${match} ${stage} ${mix}
+          WHERE p.shop_id = ${shop.shopId} AND p.status = 'active' AND ${match} ${stage} ${mix} ${rfm} ${has} ${consent}
           ORDER BY p.last_activity_at DESC NULLS LAST, p.id LIMIT ${p.limit} OFFSET ${p.offset}`,
     );
     return c.json({

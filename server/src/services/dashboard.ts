@@ -1,4 +1,4 @@
-import { CHANNELS, LIFECYCLE_STAGES, type ShopDashboard, type ShopSettings } from "@c360/shared";
+import { CHANNELS, LIFECYCLE_STAGES, toMajorUnits, type ShopDashboard, type ShopSettings } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
@@ -20,7 +20,8 @@ export async function shopDashboard(q: Queryable, shopId: string, settings: Shop
           count(*) FILTER (WHERE online_spend > 0 AND pos_spend = 0) AS online_only,
           count(*) FILTER (WHERE pos_spend > 0 AND online_spend = 0) AS in_store_only,
           count(*) FILTER (WHERE pos_spend > 0 AND online_spend > 0) AS omnichannel,
-          count(*) FILTER (WHERE order_count = 0) AS no_orders
+          count(*) FILTER (WHERE order_count = 0) AS no_orders,
+          count(*) FILTER (WHERE order_count > 0 AND pos_spend = 0 AND online_spend = 0) AS no_spend
         FROM profiles WHERE shop_id = ${shopId} AND status = 'active'`,
   );
   const [fatigue] = await queryRows<Record<string, string | number>>(
@@ -52,6 +53,18 @@ export async function shopDashboard(q: Queryable, shopId: string, settings: Shop
           ORDER BY c.profile_id, ch.channel, c.acted_at DESC, (c.action = 'revoked') DESC, c.received_at DESC, c.id DESC)
         SELECT channel, count(*) FILTER (WHERE action = 'granted') AS granted FROM latest GROUP BY channel`,
   );
+  const [months, rfm] = await Promise.all([
+    queryRows<{ month: string; orders: string | number; spend: string | number; refunds: string | number }>(
+      q,
+      shopMonthlySpendQuery(shopId, settings.timeZone, new Date(now.getTime() - 365 * 86_400_000), now),
+    ),
+    queryRows<{ r: number; f: number; count: string | number }>(
+      q,
+      sql`SELECT rfm_r AS r, rfm_f AS f, count(*) AS count FROM profiles
+          WHERE shop_id = ${shopId} AND status = 'active' AND rfm_r IS NOT NULL AND rfm_f IS NOT NULL
+          GROUP BY rfm_r, rfm_f ORDER BY rfm_r DESC, rfm_f DESC`,
+    ),
+  ]);
   const n = (v: string | number | undefined) => Number(v ?? 0);
   const profiles = n(counts?.profiles);
   const granted = (ch: string) => n(consent.find((c) => c.channel === ch)?.granted);
@@ -66,6 +79,7 @@ export async function shopDashboard(q: Queryable, shopId: string, settings: Shop
       in_store_only: n(counts?.in_store_only),
       omnichannel: n(counts?.omnichannel),
       no_orders: n(counts?.no_orders),
+      no_spend: n(counts?.no_spend),
     },
     fatigue: {
       under_0_3: Math.max(0, profiles - fatigued),
@@ -75,6 +89,14 @@ export async function shopDashboard(q: Queryable, shopId: string, settings: Shop
       threshold,
       shareAtOrAboveThreshold: profiles ? n(fatigue?.at_threshold) / profiles : 0,
     },
+    currency: settings.currency,
+    spendOverTime: months.map((m) => ({
+      month: m.month,
+      orders: n(m.orders),
+      spend: toMajorUnits(n(m.spend), settings.currency),
+      refunds: toMajorUnits(n(m.refunds), settings.currency),
+    })),
+    rfmGrid: rfm.map((c) => ({ r: c.r, f: c.f, count: n(c.count) })),
     coverage: {
       profiles,
       withEmail: n(identity?.with_email),
@@ -85,4 +107,18 @@ export async function shopDashboard(q: Queryable, shopId: string, settings: Shop
       pushConsent: granted("push"),
     },
   };
+}
+
+/**
+ * The shop's last year by calendar month in its time zone: orders (not cancelled) and their spend by when
+ * placed, refunds by when made. Only months with something in them; the admin fills the gaps.
+ */
+function shopMonthlySpendQuery(shopId: string, timeZone: string, from: Date, to: Date) {
+  return sql`SELECT month, sum(orders) AS orders, sum(spend) AS spend, sum(refunds) AS refunds FROM (
+        SELECT to_char(placed_at AT TIME ZONE ${timeZone}, 'YYYY-MM') AS month, 1 AS orders, total AS spend, 0 AS refunds
+          FROM orders WHERE shop_id = ${shopId} AND cancelled_at IS NULL AND placed_at > ${from} AND placed_at <= ${to}
+        UNION ALL
+        SELECT to_char(created_at AT TIME ZONE ${timeZone}, 'YYYY-MM'), 0, 0, amount
+          FROM refunds WHERE shop_id = ${shopId} AND created_at > ${from} AND created_at <= ${to}) m
+      GROUP BY month ORDER BY month`;
 }
