@@ -2,26 +2,29 @@
  * The admin's formatting and form rules, free of React and fetch so they are tested alone. Business rules
  * (lifecycle, tiers, the gate) stay in @c360/shared and the server; this file only shapes what they answer.
  */
+import { LIFECYCLE_STAGE_ORDER, channelLabel, lifecycleStageLabel } from "@c360/shared/labels";
 
-export const LIFECYCLE_STAGES = ["new", "engaged", "converted", "loyal", "at_risk", "churned"] as const;
-export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+export const LIFECYCLE_STAGES = LIFECYCLE_STAGE_ORDER;
+export type LifecycleStage = (typeof LIFECYCLE_STAGE_ORDER)[number];
 export const CHANNEL_MIXES = ["online_only", "in_store_only", "omnichannel"] as const;
-/** The dashboard's mix adds customers with no order yet, so the bars add up to every profile. */
-export const DASHBOARD_CHANNEL_MIXES = [...CHANNEL_MIXES, "no_orders"] as const;
-export type ChannelMix = (typeof CHANNEL_MIXES)[number];
+/**
+ * The dashboard's mix adds customers with no order yet and those whose orders kept no spend (refunded
+ * in full), so the bars add up to every profile.
+ */
+export const DASHBOARD_CHANNEL_MIXES = [...CHANNEL_MIXES, "no_orders", "no_spend"] as const;
+export type ChannelMix = (typeof DASHBOARD_CHANNEL_MIXES)[number];
 
-const STAGE_WORDS: Record<LifecycleStage, string> = {
-  new: "New",
-  engaged: "Engaged",
-  converted: "Converted",
-  loyal: "Loyal",
-  at_risk: "At risk",
-  churned: "Churned",
+/** The words of every surface (admin, register, tablet) come from one shared place. */
+export const stageLabel = lifecycleStageLabel;
+
+const MIX_WORDS: Record<ChannelMix, string> = {
+  online_only: "Online only",
+  in_store_only: "In store only",
+  omnichannel: "Omnichannel",
+  no_orders: "No orders yet",
+  no_spend: "Orders, all refunded",
 };
-export const stageLabel = (stage: string) => STAGE_WORDS[stage as LifecycleStage] ?? stage;
-
-const MIX_WORDS: Record<ChannelMix | "no_orders", string> = { online_only: "Online only", in_store_only: "In store only", omnichannel: "Omnichannel", no_orders: "No orders yet" };
-export const channelMixLabel = (mix: string) => MIX_WORDS[mix as ChannelMix | "no_orders"] ?? mix;
+export const channelMixLabel = (mix: string) => MIX_WORDS[mix as ChannelMix] ?? mix;
 
 /** Polaris Badge tones by stage: the merchant's eye goes to at-risk and churned first. */
 export function stageTone(stage: string): "success" | "info" | "attention" | "critical" | undefined {
@@ -77,12 +80,49 @@ export function pageInfo(total: number, limit: number, offset: number) {
   };
 }
 
+/** What the customer list can be narrowed to; the dashboard's bars link to these. */
+export interface CustomerFilters {
+  query?: string;
+  stage?: string;
+  channelMix?: string;
+  rfmR?: string;
+  rfmF?: string;
+  has?: string;
+  consent?: string;
+}
+const FILTER_KEYS = ["stage", "channelMix", "rfmR", "rfmF", "has", "consent"] as const;
+
+/** The filters a customer-list URL carries (`/admin/customers?stage=loyal`), unknown keys ignored. */
+export function filtersFromSearch(search: string): CustomerFilters {
+  const p = new URLSearchParams(search);
+  const out: CustomerFilters = {};
+  for (const k of [...FILTER_KEYS, "query"] as const) {
+    const v = p.get(k);
+    if (v) out[k] = v;
+  }
+  return out;
+}
+
+/** The customer list narrowed to `filters`, as a path the dashboard links to. */
+export function customersPath(filters: CustomerFilters): string {
+  return `/admin/customers${searchParams(filters)}`;
+}
+
+/** What a filter reads as above the list: "Stage: Loyal · RFM recency 5". */
+export function describeFilters(f: CustomerFilters): string[] {
+  const out: string[] = [];
+  if (f.rfmR) out.push(`Recency score ${f.rfmR}`);
+  if (f.rfmF) out.push(`Frequency score ${f.rfmF}`);
+  if (f.has) out.push(`Has ${f.has === "email" ? "an email" : "a phone"}`);
+  if (f.consent) out.push(`${channelLabel(f.consent)} opt-in`);
+  return out;
+}
+
 /** The query string of a customer search; empty filters are left out so the server applies its defaults. */
-export function searchParams(f: { query?: string; stage?: string; channelMix?: string; limit?: number; offset?: number }): string {
+export function searchParams(f: CustomerFilters & { limit?: number; offset?: number }): string {
   const p = new URLSearchParams();
   if (f.query?.trim()) p.set("query", f.query.trim());
-  if (f.stage) p.set("stage", f.stage);
-  if (f.channelMix) p.set("channelMix", f.channelMix);
+  for (const k of FILTER_KEYS) if (f[k]) p.set(k, f[k]!);
   if (f.limit != null) p.set("limit", String(f.limit));
   if (f.offset) p.set("offset", String(f.offset));
   const s = p.toString();

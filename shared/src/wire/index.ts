@@ -15,3 +15,4 @@ export * from "./webhook-shop";
 export * from "./redemption";
 export * from "./shopify-admin";
 export * from "./agency";
+export * from "./admin";
