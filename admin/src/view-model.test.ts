@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
+  customersPath,
+  describeFilters,
+  filtersFromSearch,
+  inventoryRows,
+  monthLabel,
+  monthSeries,
+  placeFieldErrors,
   bars,
   countRows,
   describeSettingsEffects,
@@ -127,5 +134,76 @@ describe("GDPR and devices", () => {
     expect(expiresIn("2026-01-01T00:09:30Z", now)).toBe("expires in 9 min 30 s");
     expect(expiresIn("2026-01-01T00:00:05Z", now)).toBe("expires in 5 s");
     expect(expiresIn("2025-12-31T00:00:00Z", now)).toBe("expired");
+  });
+});
+
+describe("admin view-model for #20 (filters, server field errors, months, inventory)", () => {
+  it("reads and writes the customer-list filters the dashboard links to", () => {
+    expect(filtersFromSearch("?stage=loyal&rfmR=5&rfmF=1&bogus=1")).toEqual({ stage: "loyal", rfmR: "5", rfmF: "1" });
+    expect(customersPath({ consent: "sms" })).toBe("/admin/customers?consent=sms");
+    expect(describeFilters({ rfmR: "5", has: "phone", consent: "whatsapp" })).toEqual(["Recency score 5", "Has a phone", "WhatsApp opt-in"]);
+  });
+
+  it("places the server's refusals on their inputs and keeps the rest for the banner", () => {
+    const formKeys = Object.keys(settingsForm(settings));
+    const placed = placeFieldErrors(
+      [
+        { field: "lifecycle.atRiskDays", message: "At-risk must be at least 1 day" },
+        { field: "quietHours.start", message: "Quiet hours start: use HH:MM, 24-hour" },
+        { field: "loyalty.tiers", message: "Loyalty tiers cannot be empty" },
+        { field: null, message: "shopName is not a setting" },
+      ],
+      formKeys,
+    );
+    expect(placed.errors).toEqual({
+      "lifecycle.atRiskDays": "At-risk must be at least 1 day",
+      quietStart: "Quiet hours start: use HH:MM, 24-hour",
+      tiers: "Loyalty tiers cannot be empty",
+    });
+    expect(placed.unplaced).toEqual(["shopName is not a setting"]);
+  });
+
+  it("refuses a time zone or country the server would refuse, before sending", () => {
+    const { errors } = settingsPatch(settings, { ...settingsForm(settings), timeZone: "Mars/Olympus", defaultCountry: "XX" });
+    expect(errors.timeZone).toBe("Time zone must be an IANA time zone such as Europe/Berlin");
+    expect(errors.defaultCountry).toBe("Default country must be a two-letter country code such as US or DE");
+  });
+
+  it("fills quiet months with zeros up to the month of asOf", () => {
+    const zero = { orders: 0, spend: 0, refunds: 0 };
+    const rows = [
+      { month: "2026-09", orders: 2, spend: 90, refunds: 0 },
+      { month: "2026-11", orders: 1, spend: 40, refunds: 10 },
+    ];
+    expect(monthSeries(rows, "2026-12-02T10:00:00Z", zero).map((m) => [m.month, m.orders])).toEqual([
+      ["2026-09", 2],
+      ["2026-10", 0],
+      ["2026-11", 1],
+      ["2026-12", 0],
+    ]);
+    const year = monthSeries(rows, "2026-12-02T10:00:00Z", zero, 12);
+    expect(year).toHaveLength(12);
+    expect(year[0]!.month).toBe("2026-01");
+    expect(monthLabel("2026-03")).toBe("Mar 2026");
+  });
+
+  it("says the data inventory in words, with dates in the shop's time zone", () => {
+    const rows = inventoryRows(
+      {
+        profiles: 120,
+        profilesWithEmail: 100,
+        profilesWithPhone: 60,
+        erasedProfiles: 2,
+        oldestRecordAt: "2024-01-31T23:30:00.000Z",
+        dataRequests: 1,
+        erasedCustomersHeldBack: { webhooks: 2, pushes: 1 },
+        retention: { policy: "kept until erased", automaticDeletion: false, inactiveOver2Years: 4 },
+      },
+      "Europe/Berlin",
+    );
+    expect(rows.find((r) => r.label === "Oldest record")?.value).toBe("1 Feb 2024");
+    expect(rows.find((r) => r.label === "Inactive for over 2 years")?.value).toBe("4");
+    expect(rows.find((r) => r.label === "Late data about erased customers kept out")?.value).toBe("3");
+    expect(rows.every((r) => !/[a-z][A-Z]|\d{4}-\d{2}-\d{2}T/.test(`${r.label} ${r.value}`))).toBe(true);
   });
 });

@@ -3,6 +3,7 @@
  * (lifecycle, tiers, the gate) stay in @c360/shared and the server; this file only shapes what they answer.
  */
 import { LIFECYCLE_STAGE_ORDER, channelLabel, lifecycleStageLabel } from "@c360/shared/labels";
+import { isKnownTimeZone, isPhoneCountry } from "@c360/shared/settings";
 
 export const LIFECYCLE_STAGES = LIFECYCLE_STAGE_ORDER;
 export type LifecycleStage = (typeof LIFECYCLE_STAGE_ORDER)[number];
@@ -273,7 +274,10 @@ export function settingsPatch(current: SettingsLike, form: SettingsForm): { patc
   }
   next.timeZone = form.timeZone.trim();
   next.defaultCountry = form.defaultCountry.trim().toUpperCase();
+  // The server's rules, checked here first so the merchant sees them beside the field before saving.
+  if (!isKnownTimeZone(next.timeZone as string)) errors.timeZone = "Time zone must be an IANA time zone such as Europe/Berlin";
   if (!/^[A-Z]{2}$/.test(next.defaultCountry as string)) errors.defaultCountry = "two letters, e.g. US";
+  else if (!isPhoneCountry(next.defaultCountry as string)) errors.defaultCountry = "Default country must be a two-letter country code such as US or DE";
   for (const k of ["quietStart", "quietEnd"] as const) if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(form[k].trim())) errors[k] = "use HH:MM, 24-hour";
   next.quietHours = { start: form.quietStart.trim(), end: form.quietEnd.trim() };
   const tiers = parseTiers(form.tiers);
@@ -294,4 +298,92 @@ export function expiresIn(expiresAt: string, now: Date): string {
   const min = Math.floor(ms / 60_000);
   const sec = Math.floor((ms % 60_000) / 1000);
   return min > 0 ? `expires in ${min} min ${sec} s` : `expires in ${sec} s`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Server refusals placed on the form, monthly series, the data inventory in words.
+
+/** Where a settings path from the server's `fields` shows in the form: list fields and quiet hours have their own inputs. */
+export function formFieldOf(path: string | null): string | null {
+  if (path === null) return null;
+  if (path === "quietHours.start") return "quietStart";
+  if (path === "quietHours.end") return "quietEnd";
+  if (path.startsWith("loyalty.tiers")) return "tiers";
+  if (path.startsWith("junkIdentifiers")) return "junkIdentifiers";
+  return path;
+}
+
+/**
+ * The server's per-field refusals as form errors; a refusal about no field the form shows (an unknown key)
+ * is returned apart, for a banner.
+ */
+export function placeFieldErrors(fields: { field: string | null; message: string }[], formKeys: readonly string[]) {
+  const errors: Record<string, string> = {};
+  const unplaced: string[] = [];
+  for (const f of fields) {
+    const key = formFieldOf(f.field);
+    if (key && formKeys.includes(key) && !errors[key]) errors[key] = f.message;
+    else unplaced.push(f.message);
+  }
+  return { errors, unplaced };
+}
+
+/** "2026-03" → "Mar 2026". */
+export function monthLabel(month: string): string {
+  const [y, m] = month.split("-").map(Number);
+  if (!y || !m) return month;
+  return new Intl.DateTimeFormat("en-GB", { month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, 1)));
+}
+
+/**
+ * Every month from the first with data (or `months` back from `asOf`) to `asOf`'s month, the ones with
+ * nothing as zeros, so a chart's gaps read as quiet months instead of disappearing.
+ */
+export function monthSeries<T extends { month: string }>(rows: readonly T[], asOf: string, zero: Omit<T, "month">, months?: number): T[] {
+  const end = asOf.slice(0, 7);
+  const [ey, em] = end.split("-").map(Number) as [number, number];
+  const index = (month: string) => {
+    const [y, m] = month.split("-").map(Number) as [number, number];
+    return y * 12 + (m - 1);
+  };
+  const last = ey * 12 + (em - 1);
+  const first = months ? last - months + 1 : Math.min(last, ...rows.map((r) => index(r.month)));
+  const byMonth = new Map(rows.map((r) => [r.month, r]));
+  const out: T[] = [];
+  for (let i = first; i <= last; i++) {
+    const month = `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}`;
+    out.push(byMonth.get(month) ?? ({ ...zero, month } as T));
+  }
+  return out;
+}
+
+/** The data inventory as a merchant reads it: sentences for keys, dates in the shop's time zone. */
+export function inventoryRows(
+  inv: {
+    profiles: number;
+    profilesWithEmail: number;
+    profilesWithPhone: number;
+    erasedProfiles: number;
+    oldestRecordAt: string | null;
+    dataRequests: number;
+    erasedCustomersHeldBack: Record<string, number>;
+    retention: { policy: string; automaticDeletion: boolean; inactiveOver2Years: number };
+  },
+  timeZone = "UTC",
+): { label: string; value: string }[] {
+  const heldBack = Object.values(inv.erasedCustomersHeldBack).reduce((a, b) => a + b, 0);
+  return [
+    { label: "Customers on file", value: String(inv.profiles) },
+    { label: "With an email address", value: String(inv.profilesWithEmail) },
+    { label: "With a phone number", value: String(inv.profilesWithPhone) },
+    { label: "Erased customers (anonymous rows kept for totals)", value: String(inv.erasedProfiles) },
+    { label: "Oldest record", value: formatDate(inv.oldestRecordAt, timeZone) },
+    { label: "Data requests answered", value: String(inv.dataRequests) },
+    { label: "Late data about erased customers kept out", value: String(heldBack) },
+    { label: "Inactive for over 2 years", value: String(inv.retention.inactiveOver2Years) },
+    {
+      label: "Retention",
+      value: `${inv.retention.policy[0]?.toUpperCase() ?? ""}${inv.retention.policy.slice(1)}; ${inv.retention.automaticDeletion ? "deleted automatically" : "no automatic deletion"}`,
+    },
+  ];
 }

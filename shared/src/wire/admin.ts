@@ -82,6 +82,7 @@ export const customerProfileSchema = z.object({
   lastActivityAt: isoTime.nullable(),
   spendOverTime: z.array(monthlySpendSchema),
   timeline: z.array(timelineEntrySchema),
+  asOf: isoTime,
 });
 export type CustomerProfile = z.infer<typeof customerProfileSchema>;
 
