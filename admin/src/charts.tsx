@@ -16,13 +16,17 @@ export interface ChartEntry {
   url?: string;
 }
 
-/** Horizontal bars with a linked row per bar; `of` makes shares of a whole (coverage) instead of the sum. */
+/**
+ * Horizontal bars, then one compact link per bar to its customers; `of` makes shares of a whole
+ * (coverage, where one customer counts in several bars) instead of shares of the sum.
+ */
 export function HBarChart({ entries, testId, of, name = "Customers" }: { entries: ChartEntry[]; testId: string; of?: number; name?: string }) {
   const shaped = bars(entries, of);
   return (
     <div data-testid={testId}>
       <BlockStack gap="200">
-        <div style={{ height: Math.max(120, entries.length * 34) }} aria-hidden>
+        {/* polaris-viz draws each bar under its label: about 50 px a bar keeps the last one inside the card. */}
+        <div style={{ height: entries.length * 50 + 10 }} aria-hidden>
           <SimpleBarChart
             type="default"
             showLegend={false}
@@ -30,30 +34,25 @@ export function HBarChart({ entries, testId, of, name = "Customers" }: { entries
             data={[{ name, data: entries.map((e) => ({ key: e.label, value: e.value })) }]}
           />
         </div>
-        <BlockStack gap="050">
+        <InlineStack gap="300" wrap>
           {shaped.map((b, i) => {
             const url = entries[i]?.url;
-            const row = (
-              <InlineStack align="space-between" blockAlign="center" gap="200">
-                <Text as="span">{b.label}</Text>
-                <Text as="span" numeric tone="subdued">
-                  {b.value} ({b.share}%)
-                </Text>
-              </InlineStack>
-            );
+            const text = `${b.label} ${b.value} (${b.share}%)`;
             return (
-              <div key={b.key} data-bar={b.key} data-value={b.value}>
+              <span key={b.key} data-bar={b.key} data-value={b.value}>
                 {url ? (
-                  <Link url={url} removeUnderline accessibilityLabel={`${b.label}: ${b.value} customers, show them`}>
-                    {row}
+                  <Link url={url} accessibilityLabel={`${b.label}: ${b.value} customers, show them`}>
+                    {text}
                   </Link>
                 ) : (
-                  row
+                  <Text as="span" tone="subdued">
+                    {text}
+                  </Text>
                 )}
-              </div>
+              </span>
             );
           })}
-        </BlockStack>
+        </InlineStack>
       </BlockStack>
     </div>
   );
@@ -82,11 +81,12 @@ export function MonthlyChart({
             yAxisOptions={{ labelFormatter: (v) => formatMoney(Number(v ?? 0)) }}
           />
         </div>
-        <div style={{ height: 160 }}>
+        <div style={{ height: 200 }}>
           <BarChart
             isAnimated={false}
             showLegend={false}
             data={[{ name: "Orders", data: months.map((m) => ({ key: m.label, value: m.orders })) }]}
+            xAxisOptions={{ labelFormatter: (v) => String(v ?? "").slice(0, 3) }}
           />
         </div>
       </BlockStack>
