@@ -196,7 +196,7 @@ describe("admin view-model for #20 (filters, server field errors, months, invent
         erasedProfiles: 2,
         oldestRecordAt: "2024-01-31T23:30:00.000Z",
         dataRequests: 1,
-        erasedCustomersHeldBack: { webhooks: 2, pushes: 1 },
+        erasedCustomersHeldBack: { webhooks: 2, captures: 1, sessions: 0, backfillRows: 0, lastAt: null },
         retention: { policy: "kept until erased", automaticDeletion: false, inactiveOver2Years: 4 },
       },
       "Europe/Berlin",

@@ -366,12 +366,13 @@ export function inventoryRows(
     erasedProfiles: number;
     oldestRecordAt: string | null;
     dataRequests: number;
-    erasedCustomersHeldBack: Record<string, number>;
+    erasedCustomersHeldBack: { webhooks: number; captures: number; sessions: number; backfillRows: number; lastAt: string | null };
     retention: { policy: string; automaticDeletion: boolean; inactiveOver2Years: number };
   },
   timeZone = "UTC",
 ): { label: string; value: string }[] {
-  const heldBack = Object.values(inv.erasedCustomersHeldBack).reduce((a, b) => a + b, 0);
+  const held = inv.erasedCustomersHeldBack;
+  const heldBack = held.webhooks + held.captures + held.sessions + held.backfillRows;
   return [
     { label: "Customers on file", value: String(inv.profiles) },
     { label: "With an email address", value: String(inv.profilesWithEmail) },
@@ -379,7 +380,10 @@ export function inventoryRows(
     { label: "Erased customers (anonymous rows kept for totals)", value: String(inv.erasedProfiles) },
     { label: "Oldest record", value: formatDate(inv.oldestRecordAt, timeZone) },
     { label: "Data requests answered", value: String(inv.dataRequests) },
-    { label: "Late data about erased customers kept out", value: String(heldBack) },
+    {
+      label: "Late data about erased customers kept out",
+      value: held.lastAt ? `${heldBack} (last ${formatDate(held.lastAt, timeZone)})` : String(heldBack),
+    },
     { label: "Inactive for over 2 years", value: String(inv.retention.inactiveOver2Years) },
     {
       label: "Retention",

@@ -1,3 +1,4 @@
+import { customerListSchema, customerProfileSchema, dataInventorySchema, recomputeStatusSchema } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "../db/rows";
@@ -27,6 +28,10 @@ describe(`admin views: 360 timeline, dashboard series, recompute and filters (${
     await t.webhook("refunds/create", refundPayload({ id: 601, orderId: 502, amount: "24.00", createdAt: ago(19) }));
     await t.drain();
     const p = await byShopifyId(77);
+    // The admin reads these answers through the shared wire schemas: they must describe them exactly.
+    expect(customerProfileSchema.strict().parse(p)).toBeTruthy();
+    customerListSchema.parse(await (await t.api("GET", "/api/profiles")).json());
+    dataInventorySchema.parse(await (await t.api("GET", "/api/gdpr/inventory")).json());
     expect(p.aggregates.lifetimeSpend).toBe(69);
     expect(p.aggregates.refunded).toBe(24);
     const refund = p.timeline.find((e: { kind: string }) => e.kind === "refund");
@@ -87,6 +92,7 @@ describe(`admin views: 360 timeline, dashboard series, recompute and filters (${
     await t.drain();
     const done = await (await t.api("GET", `/api/dashboard/recompute/${job.jobId}`)).json();
     expect(done).toMatchObject({ jobId: job.jobId, status: "done", profiles: 1, changed: 1 });
+    expect(recomputeStatusSchema.parse(done)).toEqual(done);
     expect((await byShopifyId(91)).lifecycleStage).toBe("converted");
     expect((await t.api("GET", "/api/dashboard/recompute/nope")).status).toBe(404);
     // Another shop cannot read this shop's recompute.

@@ -53,6 +53,13 @@ export const customerProfileSchema = z.object({
   emails: z.array(z.string()),
   phones: z.array(z.string()),
   lifecycleStage: lifecycleStageSchema,
+  /** The register's figures at the top level too (the 360 view extends the register's view). */
+  orderCount: z.number(),
+  lifetimeSpend: z.number(),
+  posSpend: z.number(),
+  onlineSpend: z.number(),
+  lastVisitAt: isoTime.nullable(),
+  lastOrderAt: isoTime.nullable(),
   currency: z.string(),
   churnRisk: z.number().nullable(),
   churnBand: churnBandSchema.nullable(),
@@ -115,7 +122,14 @@ export const dataInventorySchema = z.object({
   erasedProfiles: z.number(),
   oldestRecordAt: isoTime.nullable(),
   dataRequests: z.number(),
-  erasedCustomersHeldBack: z.record(z.string(), z.number()),
+  /** Late data naming an erased customer that was kept out, by where it came from, and the latest. */
+  erasedCustomersHeldBack: z.object({
+    webhooks: z.number(),
+    captures: z.number(),
+    sessions: z.number(),
+    backfillRows: z.number(),
+    lastAt: isoTime.nullable(),
+  }),
   retention: z.object({
     policy: z.string(),
     automaticDeletion: z.boolean(),
