@@ -28,7 +28,8 @@ export class ApiError extends Error {
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<{ data: T; response: Response }> {
   const token = await currentToken();
-  if (!token) throw new ApiError(401, "no_token", "No session token yet: paste one above, or open the admin from Shopify.");
+  if (!token)
+    throw new ApiError(401, "no_token", "No session token yet: paste one above, or open the admin from Shopify.");
   const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -37,12 +38,25 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<{ 
   try {
     data = text ? JSON.parse(text) : null;
   } catch {
-    throw new ApiError(response.status, "not_json", `The server answered ${response.status} with something that is not JSON.`);
+    throw new ApiError(
+      response.status,
+      "not_json",
+      `The server answered ${response.status} with something that is not JSON.`,
+    );
   }
   if (!response.ok) {
-    const err = (data ?? {}) as { error?: string; message?: string; fields?: { field: string | null; message: string }[] };
+    const err = (data ?? {}) as {
+      error?: string;
+      message?: string;
+      fields?: { field: string | null; message: string }[];
+    };
     const fields = Array.isArray(err.fields) ? err.fields : [];
-    throw new ApiError(response.status, err.error ?? "http_error", err.message ?? `The server answered ${response.status}.`, fields);
+    throw new ApiError(
+      response.status,
+      err.error ?? "http_error",
+      err.message ?? `The server answered ${response.status}.`,
+      fields,
+    );
   }
   return { data: data as T, response };
 }
@@ -54,7 +68,8 @@ const id = encodeURIComponent;
 // ----- Customers -------------------------------------------------------------------------------------------
 
 export type { CustomerFilters as ProfileSearch } from "./view-model";
-export const searchProfiles = (f: CustomerFilters & { limit?: number; offset?: number }) => get<CustomerList>(`/api/profiles${searchParams(f)}`);
+export const searchProfiles = (f: CustomerFilters & { limit?: number; offset?: number }) =>
+  get<CustomerList>(`/api/profiles${searchParams(f)}`);
 
 /**
  * A merged profile answers 301 {mergedInto}; the browser follows it on its own (same origin keeps the
@@ -84,9 +99,11 @@ export interface ConsentRow {
   [key: string]: unknown;
 }
 export const profileConsents = (profileId: string) =>
-  get<{ profileId: string; current: Record<string, { granted: boolean; since: string | null }>; history: ConsentRow[] }>(
-    `/api/profiles/${id(profileId)}/consents`,
-  );
+  get<{
+    profileId: string;
+    current: Record<string, { granted: boolean; since: string | null }>;
+    history: ConsentRow[];
+  }>(`/api/profiles/${id(profileId)}/consents`);
 
 // ----- Duplicates and merges -------------------------------------------------------------------------------
 
@@ -106,10 +123,16 @@ export interface Duplicate {
   createdAt: string | null;
   profiles: [DuplicatePerson | null, DuplicatePerson | null];
 }
-export const listDuplicates = (offset = 0, limit = 25) => get<{ total: number; duplicates: Duplicate[] }>(`/api/duplicates?limit=${limit}&offset=${offset}`);
+export const listDuplicates = (offset = 0, limit = 25) =>
+  get<{ total: number; duplicates: Duplicate[] }>(`/api/duplicates?limit=${limit}&offset=${offset}`);
 export const mergeDuplicate = (duplicateId: string) =>
-  send<{ mergeId: string; survivorId: string; mergedId: string; undoableUntil: string }>("POST", `/api/duplicates/${id(duplicateId)}/merge`, {});
-export const dismissDuplicate = (duplicateId: string) => send<{ id: string; status: string }>("POST", `/api/duplicates/${id(duplicateId)}/dismiss`);
+  send<{ mergeId: string; survivorId: string; mergedId: string; undoableUntil: string }>(
+    "POST",
+    `/api/duplicates/${id(duplicateId)}/merge`,
+    {},
+  );
+export const dismissDuplicate = (duplicateId: string) =>
+  send<{ id: string; status: string }>("POST", `/api/duplicates/${id(duplicateId)}/dismiss`);
 
 export const listMerges = (profileId?: string) =>
   get<{ merges: MergeRecord[] }>(`/api/merges?limit=50${profileId ? `&profileId=${id(profileId)}` : ""}`);
@@ -118,9 +141,14 @@ export const undoMerge = (mergeId: string) => send<Record<string, unknown>>("POS
 // ----- GDPR ------------------------------------------------------------------------------------------------
 
 /** Rows each erasure step would change, by step name. */
-export const gdprPreview = (profileId: string) => get<{ profileId: string; willChange: Record<string, number> }>(`/api/gdpr/profiles/${id(profileId)}/preview`);
+export const gdprPreview = (profileId: string) =>
+  get<{ profileId: string; willChange: Record<string, number> }>(`/api/gdpr/profiles/${id(profileId)}/preview`);
 export const gdprErase = (profileId: string) =>
-  send<{ erased: boolean; profileId: string; changed: Record<string, number> }>("POST", `/api/gdpr/profiles/${id(profileId)}/erase`, {});
+  send<{ erased: boolean; profileId: string; changed: Record<string, number> }>(
+    "POST",
+    `/api/gdpr/profiles/${id(profileId)}/erase`,
+    {},
+  );
 export const gdprInventory = () => get<DataInventory>(`/api/gdpr/inventory`);
 /** The export document as a file the merchant can save. */
 export async function gdprExportBlob(profileId: string): Promise<Blob> {
@@ -134,7 +162,11 @@ export type Settings = SettingsLike & { currency: string } & Record<string, unkn
 export type SettingsEffects = { restaged?: number; stageChanged?: number; appliesToNewEvents?: string[] };
 export const getSettings = () => get<{ settings: Settings; overrides: Record<string, unknown> }>(`/api/settings`);
 export const putSettings = (patch: Record<string, unknown>) =>
-  send<{ settings: Settings; overrides: Record<string, unknown>; effects: SettingsEffects }>("PUT", `/api/settings`, patch);
+  send<{ settings: Settings; overrides: Record<string, unknown>; effects: SettingsEffects }>(
+    "PUT",
+    `/api/settings`,
+    patch,
+  );
 
 export interface ConsentText {
   channel: string;
@@ -144,7 +176,8 @@ export interface ConsentText {
   [key: string]: unknown;
 }
 export const listConsentTexts = () => get<{ texts: ConsentText[] }>(`/api/consent-texts`);
-export const publishConsentText = (t: { channel: string; locale: string; text: string }) => send<{ text: ConsentText }>("POST", `/api/consent-texts`, t);
+export const publishConsentText = (t: { channel: string; locale: string; text: string }) =>
+  send<{ text: ConsentText }>("POST", `/api/consent-texts`, t);
 
 // ----- Devices ---------------------------------------------------------------------------------------------
 
@@ -160,9 +193,14 @@ export interface Device {
   rejectedMutations: number;
 }
 export const createPairingCode = (locationId?: string) =>
-  send<{ code: string; expiresAt: string; locationId: string | null }>("POST", `/api/devices/pairing-codes`, locationId ? { locationId } : {});
+  send<{ code: string; expiresAt: string; locationId: string | null }>(
+    "POST",
+    `/api/devices/pairing-codes`,
+    locationId ? { locationId } : {},
+  );
 export const listDevices = () => get<{ devices: Device[] }>(`/api/devices`);
-export const revokeDevice = (deviceId: string) => send<{ deviceId: string; revokedAt: string }>("DELETE", `/api/devices/${id(deviceId)}`);
+export const revokeDevice = (deviceId: string) =>
+  send<{ deviceId: string; revokedAt: string }>("DELETE", `/api/devices/${id(deviceId)}`);
 
 // ----- Webhooks --------------------------------------------------------------------------------------------
 
@@ -177,7 +215,8 @@ export interface DeadLetter {
   failedAt: string;
 }
 export const deadLetters = () => get<{ deadLetters: DeadLetter[] }>(`/api/webhooks/dead`);
-export const retryDeadLetter = (deadId: string) => send<{ ok: boolean }>("POST", `/api/webhooks/dead/${id(deadId)}/retry`);
+export const retryDeadLetter = (deadId: string) =>
+  send<{ ok: boolean }>("POST", `/api/webhooks/dead/${id(deadId)}/retry`);
 
 // ----- Dashboard and agency roll-up -----------------------------------------------------------------------
 
@@ -189,7 +228,8 @@ export const requestRecompute = () => send<RecomputeStatus>("POST", `/api/dashbo
 export const recomputeProgress = (jobId: string) => get<RecomputeStatus>(`/api/dashboard/recompute/${id(jobId)}`);
 export const getAgencyRollup = () => get<AgencyRollup>(`/api/agency/rollup`);
 /** This shop lets a Shopify user (an agency) see its dashboard figures in their roll-up. */
-export const grantAgencyUser = (userId: string) => send<{ shopId: string; userId: string }>("POST", `/api/agency/grants`, { userId: userId.trim() });
+export const grantAgencyUser = (userId: string) =>
+  send<{ shopId: string; userId: string }>("POST", `/api/agency/grants`, { userId: userId.trim() });
 export const revokeAgencyUser = (userId: string) => send<null>("DELETE", `/api/agency/grants/${id(userId.trim())}`);
 
 /** The Shopify connection: backfill progress ("Sync from Shopify") and Admin API jobs waiting or failed. */
@@ -223,4 +263,5 @@ export interface ShopifyStatus {
   failedJobs: ShopifyJob[];
 }
 export const shopifyStatus = () => get<ShopifyStatus>(`/api/shopify/status`);
-export const syncFromShopify = () => send<{ backfill: ShopifyBackfill; started: boolean }>("POST", `/api/shopify/backfill`);
+export const syncFromShopify = () =>
+  send<{ backfill: ShopifyBackfill; started: boolean }>("POST", `/api/shopify/backfill`);

@@ -20,7 +20,17 @@ export interface ChartEntry {
  * Horizontal bars, then one compact link per bar to its customers; `of` makes shares of a whole
  * (coverage, where one customer counts in several bars) instead of shares of the sum.
  */
-export function HBarChart({ entries, testId, of, name = "Customers" }: { entries: ChartEntry[]; testId: string; of?: number; name?: string }) {
+export function HBarChart({
+  entries,
+  testId,
+  of,
+  name = "Customers",
+}: {
+  entries: ChartEntry[];
+  testId: string;
+  of?: number;
+  name?: string;
+}) {
   const shaped = bars(entries, of);
   return (
     <div data-testid={testId}>

@@ -5,7 +5,16 @@
  */
 import { agencyUserIdProblem } from "@c360/shared/wire/agency";
 import type { AgencyRollup, ShopDashboard } from "@c360/shared/wire/dashboard";
-import { DASHBOARD_CHANNEL_MIXES, LIFECYCLE_STAGES, channelMixLabel, customersPath, monthLabel, monthSeries, percent, stageLabel } from "./view-model";
+import {
+  DASHBOARD_CHANNEL_MIXES,
+  LIFECYCLE_STAGES,
+  channelMixLabel,
+  customersPath,
+  monthLabel,
+  monthSeries,
+  percent,
+  stageLabel,
+} from "./view-model";
 
 export type { AgencyRollup, ShopDashboard };
 
@@ -18,10 +27,20 @@ export interface ChartEntry {
 }
 
 export const lifecycleEntries = (d: Pick<ShopDashboard, "lifecycle">): ChartEntry[] =>
-  LIFECYCLE_STAGES.map((s) => ({ key: s, label: stageLabel(s), value: d.lifecycle[s] ?? 0, url: customersPath({ stage: s }) }));
+  LIFECYCLE_STAGES.map((s) => ({
+    key: s,
+    label: stageLabel(s),
+    value: d.lifecycle[s] ?? 0,
+    url: customersPath({ stage: s }),
+  }));
 
 export const channelMixEntries = (d: Pick<ShopDashboard, "channelMix">): ChartEntry[] =>
-  DASHBOARD_CHANNEL_MIXES.map((m) => ({ key: m, label: channelMixLabel(m), value: d.channelMix[m] ?? 0, url: customersPath({ channelMix: m }) }));
+  DASHBOARD_CHANNEL_MIXES.map((m) => ({
+    key: m,
+    label: channelMixLabel(m),
+    value: d.channelMix[m] ?? 0,
+    url: customersPath({ channelMix: m }),
+  }));
 
 const FATIGUE_BANDS = [
   ["under_0_3", "Under 0.3"],
@@ -30,7 +49,8 @@ const FATIGUE_BANDS = [
   ["blocked_0_7_plus", "0.7 and above"],
 ] as const;
 
-export const fatigueEntries = (d: Pick<ShopDashboard, "fatigue">): ChartEntry[] => FATIGUE_BANDS.map(([key, label]) => ({ key, label, value: d.fatigue[key] ?? 0 }));
+export const fatigueEntries = (d: Pick<ShopDashboard, "fatigue">): ChartEntry[] =>
+  FATIGUE_BANDS.map(([key, label]) => ({ key, label, value: d.fatigue[key] ?? 0 }));
 
 /** One sentence under the fatigue chart: the share the gate would block right now. */
 export function fatigueSummary(d: Pick<ShopDashboard, "fatigue">): string {
@@ -52,7 +72,10 @@ export const coverageEntries = (d: Pick<ShopDashboard, "coverage">): ChartEntry[
 
 /** The last 12 months, quiet ones as zeros, labelled "Mar 2026". */
 export const monthlyEntries = (d: Pick<ShopDashboard, "spendOverTime" | "asOf">) =>
-  monthSeries(d.spendOverTime, d.asOf, { orders: 0, spend: 0, refunds: 0 }, 12).map((m) => ({ ...m, label: monthLabel(m.month) }));
+  monthSeries(d.spendOverTime, d.asOf, { orders: 0, spend: 0, refunds: 0 }, 12).map((m) => ({
+    ...m,
+    label: monthLabel(m.month),
+  }));
 
 export interface RfmCell {
   r: number;
@@ -72,7 +95,13 @@ export function rfmGrid(d: Pick<ShopDashboard, "rfmGrid">): RfmCell[][] {
   return [5, 4, 3, 2, 1].map((r) =>
     [1, 2, 3, 4, 5].map((f) => {
       const count = d.rfmGrid.find((c) => c.r === r && c.f === f)?.count ?? 0;
-      return { r, f, count, weight: max === 0 ? 0 : count / max, url: customersPath({ rfmR: String(r), rfmF: String(f) }) };
+      return {
+        r,
+        f,
+        count,
+        weight: max === 0 ? 0 : count / max,
+        url: customersPath({ rfmR: String(r), rfmF: String(f) }),
+      };
     }),
   );
 }
@@ -128,5 +157,5 @@ export const shareList = (parts: { label: string; share: number }[]) =>
     .map((p) => `${p.label} ${p.share}%`)
     .join(" · ") || "—";
 
-/** What the grant form accepts as a Shopify user ID: the server's own rule (shared), so the form refuses what the route would. */
+/** What the grant form accepts as a Shopify user ID: the server's own (shared) rule, so form and route agree. */
 export const agencyUserError = agencyUserIdProblem;

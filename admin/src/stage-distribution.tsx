@@ -16,7 +16,9 @@ export function StageDistribution() {
   return (
     <>
       <ErrorBanner error={dashboard.error} />
-      <Loading loading={dashboard.isPending}>{dashboard.data ? <LifecycleChart lifecycle={dashboard.data.lifecycle} /> : null}</Loading>
+      <Loading loading={dashboard.isPending}>
+        {dashboard.data ? <LifecycleChart lifecycle={dashboard.data.lifecycle} /> : null}
+      </Loading>
     </>
   );
 }

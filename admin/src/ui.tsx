@@ -10,7 +10,8 @@ export function navigate(route: Route | string) {
 }
 
 /** A query's or mutation's error as the sentence the server gave (ApiError carries it). */
-export const errorText = (error: unknown): string | null => (error == null ? null : error instanceof Error ? error.message : String(error));
+export const errorText = (error: unknown): string | null =>
+  error == null ? null : error instanceof Error ? error.message : String(error);
 
 export function ErrorBanner({ error, title = "Something went wrong" }: { error: unknown; title?: string }) {
   const text = errorText(error);
@@ -47,7 +48,15 @@ export function Loading({ loading, children }: { loading: boolean; children?: Re
  * What an empty list means and what to do about it, instead of bare table headers: a sentence, and
  * where it helps a button to the page that fills it.
  */
-export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: { content: string; url: string } }) {
+export function EmptyState({
+  title,
+  children,
+  action,
+}: {
+  title: string;
+  children?: ReactNode;
+  action?: { content: string; url: string };
+}) {
   return (
     <div data-testid="empty-state" style={{ padding: "16px 0" }}>
       <BlockStack gap="200" inlineAlign="start">
@@ -68,18 +77,44 @@ export function EmptyState({ title, children, action }: { title: string; childre
 const SEGMENT_COLOURS = ["#5c6ac4", "#47c1bf", "#50b83c", "#007ace", "#eec200", "#de3618"];
 
 /** One row of shares as a single stacked bar (a shop's lifecycle mix in a table cell). */
-export function StackedBar({ parts, label }: { parts: { key: string; label: string; share: number }[]; label: string }) {
+export function StackedBar({
+  parts,
+  label,
+}: {
+  parts: { key: string; label: string; share: number }[];
+  label: string;
+}) {
   return (
-    <div role="img" aria-label={label} title={label} style={{ display: "flex", width: 160, height: 10, borderRadius: 4, overflow: "hidden", background: "#f1f1f1" }}>
+    <div
+      role="img"
+      aria-label={label}
+      title={label}
+      style={{ display: "flex", width: 160, height: 10, borderRadius: 4, overflow: "hidden", background: "#f1f1f1" }}
+    >
       {parts.map((p, i) => (
-        <div key={p.key} data-segment={p.key} data-share={p.share} style={{ width: `${p.share}%`, background: SEGMENT_COLOURS[i % SEGMENT_COLOURS.length] }} />
+        <div
+          key={p.key}
+          data-segment={p.key}
+          data-share={p.share}
+          style={{ width: `${p.share}%`, background: SEGMENT_COLOURS[i % SEGMENT_COLOURS.length] }}
+        />
       ))}
     </div>
   );
 }
 
 /** Polaris renders links through this, so in-app URLs navigate without reloading the page. */
-export function AdminLink({ url, children, external, ...rest }: { url: string; children?: ReactNode; external?: boolean; [key: string]: unknown }) {
+export function AdminLink({
+  url,
+  children,
+  external,
+  ...rest
+}: {
+  url: string;
+  children?: ReactNode;
+  external?: boolean;
+  [key: string]: unknown;
+}) {
   const inApp = !external && url.startsWith("/admin");
   return (
     <a

@@ -29,14 +29,27 @@ import {
 const settings: SettingsLike = {
   timeZone: "UTC",
   defaultCountry: "US",
-  lifecycle: { engagedWindowDays: 14, engagementLookbackDays: 30, engagedMinVisits: 3, atRiskDays: 30, churnedDays: 90 },
+  lifecycle: {
+    engagedWindowDays: 14,
+    engagementLookbackDays: 30,
+    engagedMinVisits: 3,
+    atRiskDays: 30,
+    churnedDays: 90,
+  },
   identityLimits: { maxShopifyIds: 1, maxEmails: 5, maxPhones: 3 },
   undoWindowDays: 7,
   junkIdentifiers: ["n/a", "test@test.com"],
   caps: { globalDaily: 3, email: 5, sms: 1, whatsapp: 2, push: 3 },
   fatigueThreshold: 0.7,
   quietHours: { start: "21:00", end: "09:00" },
-  loyalty: { pointsPerUnit: 1, tiers: [{ name: "Bronze", minPoints: 0 }, { name: "Silver", minPoints: 500 }, { name: "Gold", minPoints: 1500 }] },
+  loyalty: {
+    pointsPerUnit: 1,
+    tiers: [
+      { name: "Bronze", minPoints: 0 },
+      { name: "Silver", minPoints: 500 },
+      { name: "Gold", minPoints: 1500 },
+    ],
+  },
 };
 
 describe("labels and formats", () => {
@@ -60,12 +73,20 @@ describe("labels and formats", () => {
 describe("paging and search", () => {
   it("labels a page and knows its neighbours", () => {
     expect(pageInfo(0, 25, 0)).toMatchObject({ label: "No customers", hasNext: false, hasPrevious: false });
-    expect(pageInfo(60, 25, 25)).toMatchObject({ label: "26–50 of 60", hasNext: true, hasPrevious: true, previousOffset: 0, nextOffset: 50 });
+    expect(pageInfo(60, 25, 25)).toMatchObject({
+      label: "26–50 of 60",
+      hasNext: true,
+      hasPrevious: true,
+      previousOffset: 0,
+      nextOffset: 50,
+    });
     expect(pageInfo(60, 25, 50)).toMatchObject({ label: "51–60 of 60", hasNext: false });
   });
   it("leaves empty filters out of the query string", () => {
     expect(searchParams({ query: "  ", stage: "", limit: 25, offset: 0 })).toBe("?limit=25");
-    expect(searchParams({ query: "sarah@x.com", stage: "loyal", channelMix: "omnichannel", offset: 50 })).toBe("?query=sarah%40x.com&stage=loyal&channelMix=omnichannel&offset=50");
+    expect(searchParams({ query: "sarah@x.com", stage: "loyal", channelMix: "omnichannel", offset: 50 })).toBe(
+      "?query=sarah%40x.com&stage=loyal&channelMix=omnichannel&offset=50",
+    );
     expect(searchParams({})).toBe("");
   });
 });
@@ -96,17 +117,30 @@ describe("settings form", () => {
   });
   it("names every field that is wrong", () => {
     const form = { ...settingsForm(settings), "caps.sms": "", quietStart: "9pm", defaultCountry: "USA", tiers: "Gold" };
-    expect(Object.keys(settingsPatch(settings, form).errors).sort()).toEqual(["caps.sms", "defaultCountry", "quietStart", "tiers"]);
+    expect(Object.keys(settingsPatch(settings, form).errors).sort()).toEqual([
+      "caps.sms",
+      "defaultCountry",
+      "quietStart",
+      "tiers",
+    ]);
   });
   it("parses tiers in points order and dedupes junk identifiers", () => {
-    expect(parseTiers("Gold: 1500\nBronze:0\n\nSilver : 500").tiers.map((t) => t.name)).toEqual(["Bronze", "Silver", "Gold"]);
+    expect(parseTiers("Gold: 1500\nBronze:0\n\nSilver : 500").tiers.map((t) => t.name)).toEqual([
+      "Bronze",
+      "Silver",
+      "Gold",
+    ]);
     expect(parseTiers("").error).toMatch(/at least one/);
     const { patch } = settingsPatch(settings, { ...settingsForm(settings), junkIdentifiers: "n/a\nn/a\n none \n" });
     expect(patch).toEqual({ junkIdentifiers: ["n/a", "none"] });
   });
   it("describes what a change did", () => {
-    expect(describeSettingsEffects({ restaged: 120, stageChanged: 14 })).toEqual(["Re-staged 120 profiles; 14 changed lifecycle stage."]);
-    expect(describeSettingsEffects({ appliesToNewEvents: ["defaultCountry"] })).toEqual(["Applies to new events from now on: defaultCountry."]);
+    expect(describeSettingsEffects({ restaged: 120, stageChanged: 14 })).toEqual([
+      "Re-staged 120 profiles; 14 changed lifecycle stage.",
+    ]);
+    expect(describeSettingsEffects({ appliesToNewEvents: ["defaultCountry"] })).toEqual([
+      "Applies to new events from now on: defaultCountry.",
+    ]);
     expect(describeSettingsEffects({})).toEqual(["Saved. Nothing needed recomputing."]);
   });
 });
@@ -141,7 +175,11 @@ describe("admin view-model for #20 (filters, server field errors, months, invent
   it("reads and writes the customer-list filters the dashboard links to", () => {
     expect(filtersFromSearch("?stage=loyal&rfmR=5&rfmF=1&bogus=1")).toEqual({ stage: "loyal", rfmR: "5", rfmF: "1" });
     expect(customersPath({ consent: "sms" })).toBe("/admin/customers?consent=sms");
-    expect(describeFilters({ rfmR: "5", has: "phone", consent: "whatsapp" })).toEqual(["Recency score 5", "Has a phone", "WhatsApp opt-in"]);
+    expect(describeFilters({ rfmR: "5", has: "phone", consent: "whatsapp" })).toEqual([
+      "Recency score 5",
+      "Has a phone",
+      "WhatsApp opt-in",
+    ]);
   });
 
   it("places the server's refusals on their inputs and keeps the rest for the banner", () => {
@@ -164,7 +202,11 @@ describe("admin view-model for #20 (filters, server field errors, months, invent
   });
 
   it("refuses a time zone or country the server would refuse, before sending", () => {
-    const { errors } = settingsPatch(settings, { ...settingsForm(settings), timeZone: "Mars/Olympus", defaultCountry: "XX" });
+    const { errors } = settingsPatch(settings, {
+      ...settingsForm(settings),
+      timeZone: "Mars/Olympus",
+      defaultCountry: "XX",
+    });
     expect(errors.timeZone).toBe("Time zone must be an IANA time zone such as Europe/Berlin");
     expect(errors.defaultCountry).toBe("Default country must be a two-letter country code such as US or DE");
   });

@@ -58,15 +58,26 @@ export function formatDate(iso: string | null | undefined, timeZone = "UTC", wit
   }).format(d);
 }
 
-export function fullName(p: { firstName?: string | null; lastName?: string | null }, fallback = "Unnamed customer"): string {
+export function fullName(
+  p: { firstName?: string | null; lastName?: string | null },
+  fallback = "Unnamed customer",
+): string {
   const name = [p.firstName, p.lastName].filter((s) => s && s.trim()).join(" ");
   return name || fallback;
 }
 
 export const churnBandLabel = (band: string | null | undefined) =>
-  band == null ? "Not scored yet" : ({ healthy: "Healthy", drifting: "Drifting", at_risk: "At risk", likely_lost: "Likely lost" } as Record<string, string>)[band] ?? band;
+  band == null
+    ? "Not scored yet"
+    : ((
+        { healthy: "Healthy", drifting: "Drifting", at_risk: "At risk", likely_lost: "Likely lost" } as Record<
+          string,
+          string
+        >
+      )[band] ?? band);
 
-export const percent = (x: number | null | undefined, digits = 0) => (x == null ? "—" : `${(x * 100).toFixed(digits)}%`);
+export const percent = (x: number | null | undefined, digits = 0) =>
+  x == null ? "—" : `${(x * 100).toFixed(digits)}%`;
 
 /** Paging for a list answered as {total, limit, offset}. */
 export function pageInfo(total: number, limit: number, offset: number) {
@@ -155,13 +166,19 @@ export function bars(entries: { key: string; label: string; value: number }[], o
 }
 
 /** What a settings change did, in sentences (the server answers with `effects`). */
-export function describeSettingsEffects(effects: { restaged?: number; stageChanged?: number; appliesToNewEvents?: string[] } | undefined): string[] {
+export function describeSettingsEffects(
+  effects: { restaged?: number; stageChanged?: number; appliesToNewEvents?: string[] } | undefined,
+): string[] {
   if (!effects) return [];
   const out: string[] = [];
   if (effects.restaged != null) {
-    out.push(`Re-staged ${effects.restaged} ${effects.restaged === 1 ? "profile" : "profiles"}; ${effects.stageChanged ?? 0} changed lifecycle stage.`);
+    out.push(
+      `Re-staged ${effects.restaged} ${effects.restaged === 1 ? "profile" : "profiles"}; ` +
+        `${effects.stageChanged ?? 0} changed lifecycle stage.`,
+    );
   }
-  if (effects.appliesToNewEvents?.length) out.push(`Applies to new events from now on: ${effects.appliesToNewEvents.join(", ")}.`);
+  if (effects.appliesToNewEvents?.length)
+    out.push(`Applies to new events from now on: ${effects.appliesToNewEvents.join(", ")}.`);
   return out.length ? out : ["Saved. Nothing needed recomputing."];
 }
 
@@ -175,7 +192,9 @@ export function countRows(value: unknown, prefix = ""): { label: string; value: 
   if (Array.isArray(value)) return prefix ? [{ label: prefix, value: String(value.length) }] : [];
   return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => {
     const label = prefix ? `${prefix} › ${humanize(k)}` : humanize(k);
-    return v != null && typeof v === "object" && !Array.isArray(v) ? countRows(v, label) : [{ label, value: Array.isArray(v) ? String(v.length) : String(v ?? "—") }];
+    return v != null && typeof v === "object" && !Array.isArray(v)
+      ? countRows(v, label)
+      : [{ label, value: Array.isArray(v) ? String(v.length) : String(v ?? "—") }];
   });
 }
 
@@ -196,7 +215,13 @@ export function mergedTarget(requestedId: string, answeredId: string | undefined
 export interface SettingsLike {
   timeZone: string;
   defaultCountry: string;
-  lifecycle: { engagedWindowDays: number; engagementLookbackDays: number; engagedMinVisits: number; atRiskDays: number; churnedDays: number };
+  lifecycle: {
+    engagedWindowDays: number;
+    engagementLookbackDays: number;
+    engagedMinVisits: number;
+    atRiskDays: number;
+    churnedDays: number;
+  };
   identityLimits: { maxShopifyIds: number; maxEmails: number; maxPhones: number };
   undoWindowDays: number;
   junkIdentifiers: string[];
@@ -224,10 +249,18 @@ export const SETTINGS_NUMBER_FIELDS = [
   ["undoWindowDays", "Merge undo window (days)"],
 ] as const;
 export type SettingsNumberField = (typeof SETTINGS_NUMBER_FIELDS)[number][0];
-export type SettingsForm = Record<SettingsNumberField | "timeZone" | "defaultCountry" | "quietStart" | "quietEnd" | "tiers" | "junkIdentifiers", string>;
+export type SettingsForm = Record<
+  SettingsNumberField | "timeZone" | "defaultCountry" | "quietStart" | "quietEnd" | "tiers" | "junkIdentifiers",
+  string
+>;
 
 function getPath(obj: unknown, path: string): unknown {
-  return path.split(".").reduce<unknown>((o, k) => (o != null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), obj);
+  return path
+    .split(".")
+    .reduce<unknown>(
+      (o, k) => (o != null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined),
+      obj,
+    );
 }
 
 export function settingsForm(s: SettingsLike): SettingsForm {
@@ -245,7 +278,10 @@ export function settingsForm(s: SettingsLike): SettingsForm {
 
 export function parseTiers(text: string): { tiers: { name: string; minPoints: number }[]; error: string | null } {
   const tiers: { name: string; minPoints: number }[] = [];
-  for (const line of text.split("\n").map((l) => l.trim()).filter(Boolean)) {
+  for (const line of text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const m = /^(.+?)\s*:\s*(\d+)$/.exec(line);
     if (!m) return { tiers, error: `"${line}" is not "Name: points"` };
     tiers.push({ name: m[1]!, minPoints: Number(m[2]) });
@@ -258,7 +294,10 @@ export function parseTiers(text: string): { tiers: { name: string; minPoints: nu
  * The PUT body for a settings form: only the sections that differ from the current settings (the server
  * merges a partial patch), or the field errors to show instead.
  */
-export function settingsPatch(current: SettingsLike, form: SettingsForm): { patch: Record<string, unknown>; errors: Record<string, string> } {
+export function settingsPatch(
+  current: SettingsLike,
+  form: SettingsForm,
+): { patch: Record<string, unknown>; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const next = structuredClone(current) as unknown as Record<string, Record<string, unknown> | unknown>;
   for (const [path] of SETTINGS_NUMBER_FIELDS) {
@@ -275,18 +314,29 @@ export function settingsPatch(current: SettingsLike, form: SettingsForm): { patc
   next.timeZone = form.timeZone.trim();
   next.defaultCountry = form.defaultCountry.trim().toUpperCase();
   // The server's rules, checked here first so the merchant sees them beside the field before saving.
-  if (!isKnownTimeZone(next.timeZone as string)) errors.timeZone = "Time zone must be an IANA time zone such as Europe/Berlin";
+  if (!isKnownTimeZone(next.timeZone as string))
+    errors.timeZone = "Time zone must be an IANA time zone such as Europe/Berlin";
   if (!/^[A-Z]{2}$/.test(next.defaultCountry as string)) errors.defaultCountry = "two letters, e.g. US";
-  else if (!isPhoneCountry(next.defaultCountry as string)) errors.defaultCountry = "Default country must be a two-letter country code such as US or DE";
-  for (const k of ["quietStart", "quietEnd"] as const) if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(form[k].trim())) errors[k] = "use HH:MM, 24-hour";
+  else if (!isPhoneCountry(next.defaultCountry as string))
+    errors.defaultCountry = "Default country must be a two-letter country code such as US or DE";
+  for (const k of ["quietStart", "quietEnd"] as const)
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(form[k].trim())) errors[k] = "use HH:MM, 24-hour";
   next.quietHours = { start: form.quietStart.trim(), end: form.quietEnd.trim() };
   const tiers = parseTiers(form.tiers);
   if (tiers.error) errors.tiers = tiers.error;
   (next.loyalty as Record<string, unknown>).tiers = tiers.tiers;
-  next.junkIdentifiers = [...new Set(form.junkIdentifiers.split("\n").map((l) => l.trim()).filter(Boolean))];
+  next.junkIdentifiers = [
+    ...new Set(
+      form.junkIdentifiers
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean),
+    ),
+  ];
   const patch: Record<string, unknown> = {};
   for (const key of Object.keys(next)) {
-    if (JSON.stringify(next[key]) !== JSON.stringify((current as unknown as Record<string, unknown>)[key])) patch[key] = next[key];
+    if (JSON.stringify(next[key]) !== JSON.stringify((current as unknown as Record<string, unknown>)[key]))
+      patch[key] = next[key];
   }
   return { patch, errors };
 }
@@ -303,7 +353,7 @@ export function expiresIn(expiresAt: string, now: Date): string {
 // ---------------------------------------------------------------------------------------------------------
 // Server refusals placed on the form, monthly series, the data inventory in words.
 
-/** Where a settings path from the server's `fields` shows in the form: list fields and quiet hours have their own inputs. */
+/** Where a settings path from the server's `fields` shows in the form (lists and quiet hours have their own inputs). */
 export function formFieldOf(path: string | null): string | null {
   if (path === null) return null;
   if (path === "quietHours.start") return "quietStart";
@@ -332,14 +382,21 @@ export function placeFieldErrors(fields: { field: string | null; message: string
 export function monthLabel(month: string): string {
   const [y, m] = month.split("-").map(Number);
   if (!y || !m) return month;
-  return new Intl.DateTimeFormat("en-GB", { month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, 1)));
+  return new Intl.DateTimeFormat("en-GB", { month: "short", year: "numeric", timeZone: "UTC" }).format(
+    new Date(Date.UTC(y, m - 1, 1)),
+  );
 }
 
 /**
  * Every month from the first with data (or `months` back from `asOf`) to `asOf`'s month, the ones with
  * nothing as zeros, so a chart's gaps read as quiet months instead of disappearing.
  */
-export function monthSeries<T extends { month: string }>(rows: readonly T[], asOf: string, zero: Omit<T, "month">, months?: number): T[] {
+export function monthSeries<T extends { month: string }>(
+  rows: readonly T[],
+  asOf: string,
+  zero: Omit<T, "month">,
+  months?: number,
+): T[] {
   const end = asOf.slice(0, 7);
   const [ey, em] = end.split("-").map(Number) as [number, number];
   const index = (month: string) => {
@@ -366,7 +423,13 @@ export function inventoryRows(
     erasedProfiles: number;
     oldestRecordAt: string | null;
     dataRequests: number;
-    erasedCustomersHeldBack: { webhooks: number; captures: number; sessions: number; backfillRows: number; lastAt: string | null };
+    erasedCustomersHeldBack: {
+      webhooks: number;
+      captures: number;
+      sessions: number;
+      backfillRows: number;
+      lastAt: string | null;
+    };
     retention: { policy: string; automaticDeletion: boolean; inactiveOver2Years: number };
   },
   timeZone = "UTC",
@@ -387,7 +450,9 @@ export function inventoryRows(
     { label: "Inactive for over 2 years", value: String(inv.retention.inactiveOver2Years) },
     {
       label: "Retention",
-      value: `${inv.retention.policy[0]?.toUpperCase() ?? ""}${inv.retention.policy.slice(1)}; ${inv.retention.automaticDeletion ? "deleted automatically" : "no automatic deletion"}`,
+      value:
+        `${inv.retention.policy[0]?.toUpperCase() ?? ""}${inv.retention.policy.slice(1)}; ` +
+        (inv.retention.automaticDeletion ? "deleted automatically" : "no automatic deletion"),
     },
   ];
 }

@@ -10,10 +10,18 @@ const refusals = (input: unknown) => {
 
 describe("settings refusals in words", () => {
   it("names the field and the limit with its unit, never a zod path", () => {
-    expect(refusals({ lifecycle: { atRiskDays: 0 } })).toEqual([{ field: "lifecycle.atRiskDays", message: "At-risk must be at least 1 day" }]);
-    expect(refusals({ caps: { sms: 101 } })).toEqual([{ field: "caps.sms", message: "The daily SMS cap must be at most 100 messages" }]);
-    expect(refusals({ undoWindowDays: 1.5 })).toEqual([{ field: "undoWindowDays", message: "The merge undo window must be a whole number" }]);
-    expect(refusals({ fatigueThreshold: 2 })).toEqual([{ field: "fatigueThreshold", message: "The fatigue threshold must be at most 1" }]);
+    expect(refusals({ lifecycle: { atRiskDays: 0 } })).toEqual([
+      { field: "lifecycle.atRiskDays", message: "At-risk must be at least 1 day" },
+    ]);
+    expect(refusals({ caps: { sms: 101 } })).toEqual([
+      { field: "caps.sms", message: "The daily SMS cap must be at most 100 messages" },
+    ]);
+    expect(refusals({ undoWindowDays: 1.5 })).toEqual([
+      { field: "undoWindowDays", message: "The merge undo window must be a whole number" },
+    ]);
+    expect(refusals({ fatigueThreshold: 2 })).toEqual([
+      { field: "fatigueThreshold", message: "The fatigue threshold must be at most 1" },
+    ]);
   });
 
   it("keeps the rules' own words for time zone, country and quiet hours", () => {

@@ -59,7 +59,8 @@ export interface SettingsFieldError {
   message: string;
 }
 
-const count = (n: number | bigint, unit?: [string, string]) => (unit ? `${n} ${Number(n) === 1 ? unit[0] : unit[1]}` : String(n));
+const count = (n: number | bigint, unit?: [string, string]) =>
+  unit ? `${n} ${Number(n) === 1 ? unit[0] : unit[1]}` : String(n);
 
 /**
  * The field an issue belongs to: list positions fold into their list (a bad tier is the tiers field),
@@ -76,18 +77,23 @@ function fieldOf(issue: SettingsIssue): string | null {
 function sentence(field: string | null, issue: SettingsIssue): string {
   const words = field ? SETTINGS_FIELD_WORDS[field] : undefined;
   const name = words?.name ?? field ?? "Settings";
-  if (issue.code === "unrecognized_keys") return `${(issue.keys ?? []).join(", ")} ${issue.keys?.length === 1 ? "is" : "are"} not a setting`;
+  if (issue.code === "unrecognized_keys")
+    return `${(issue.keys ?? []).join(", ")} ${issue.keys?.length === 1 ? "is" : "are"} not a setting`;
   if (field === "lifecycle.churnedDays" && issue.code === "custom") return "Churned must be longer than at-risk";
   if (issue.code === "too_small" && issue.origin === "string") return `${name} cannot be empty`;
   if (issue.code === "too_small" && issue.origin === "array") return `${name} needs at least ${issue.minimum}`;
   if (issue.code === "too_big" && issue.origin === "array") return `${name}: at most ${issue.maximum}`;
-  if (issue.code === "too_big" && issue.origin === "string") return `${name} is longer than ${issue.maximum} characters`;
-  if (issue.code === "too_small" && issue.minimum !== undefined) return `${name} must be at least ${count(issue.minimum, words?.unit)}`;
-  if (issue.code === "too_big" && issue.maximum !== undefined) return `${name} must be at most ${count(issue.maximum, words?.unit)}`;
+  if (issue.code === "too_big" && issue.origin === "string")
+    return `${name} is longer than ${issue.maximum} characters`;
+  if (issue.code === "too_small" && issue.minimum !== undefined)
+    return `${name} must be at least ${count(issue.minimum, words?.unit)}`;
+  if (issue.code === "too_big" && issue.maximum !== undefined)
+    return `${name} must be at most ${count(issue.maximum, words?.unit)}`;
   if (issue.code === "invalid_type" && (issue.expected === "int" || issue.expected === "number")) {
     return `${name} must be a ${issue.expected === "int" ? "whole number" : "number"}`;
   }
-  if (issue.code === "invalid_type") return `${name} must be ${issue.expected === "array" ? "a list" : `a ${issue.expected ?? "value"}`}`;
+  if (issue.code === "invalid_type")
+    return `${name} must be ${issue.expected === "array" ? "a list" : `a ${issue.expected ?? "value"}`}`;
   // Our own refinements already speak in words ("must be an IANA time zone such as Europe/Berlin").
   const own = issue.message.replace(/^[A-Z]/, (c) => c.toLowerCase());
   return own.startsWith("must ") ? `${name} ${own}` : `${name}: ${own}`;

@@ -14,7 +14,10 @@ function rowCells(r: RollupRow) {
     </span>,
     r.profiles,
     <BlockStack gap="100">
-      <StackedBar parts={r.lifecycle.map((l) => ({ key: l.stage, label: l.label, share: l.share }))} label={`Lifecycle: ${shareList(r.lifecycle)}`} />
+      <StackedBar
+        parts={r.lifecycle.map((l) => ({ key: l.stage, label: l.label, share: l.share }))}
+        label={`Lifecycle: ${shareList(r.lifecycle)}`}
+      />
       <Text as="span" variant="bodySm">
         {shareList(r.lifecycle)}
       </Text>
@@ -57,7 +60,9 @@ function GrantForm() {
   const change = useMutation({
     mutationFn: async ({ kind, who }: { kind: "grant" | "revoke"; who: string }) => {
       await (kind === "grant" ? grantAgencyUser(who) : revokeAgencyUser(who));
-      return kind === "grant" ? `User ${who} can now see this shop's figures in their agency roll-up.` : `User ${who} no longer sees this shop's figures.`;
+      return kind === "grant"
+        ? `User ${who} can now see this shop's figures in their agency roll-up.`
+        : `User ${who} no longer sees this shop's figures.`;
     },
     onSuccess: () => client.invalidateQueries({ queryKey: keys.agency }),
   });
@@ -74,13 +79,20 @@ function GrantForm() {
           Share this shop with an agency
         </Text>
         <Text as="p" tone="subdued">
-          The user sees this shop's dashboard figures (counts and shares, never a customer) beside the other shops that granted them.
+          The user sees this shop's dashboard figures (counts and shares, never a customer) beside the other shops that
+          granted them.
         </Text>
         <ErrorBanner error={change.error} title="Access was not changed" />
         <Notice text={change.data ?? null} />
         <InlineStack gap="200" blockAlign="end">
           <div style={{ minWidth: 280 }}>
-            <TextField label="Agency user ID (Shopify user)" value={userId} onChange={setUserId} error={fieldError ?? undefined} autoComplete="off" />
+            <TextField
+              label="Agency user ID (Shopify user)"
+              value={userId}
+              onChange={setUserId}
+              error={fieldError ?? undefined}
+              autoComplete="off"
+            />
           </div>
           <Button variant="primary" loading={change.isPending} onClick={() => act("grant")}>
             Grant access
@@ -100,7 +112,14 @@ export function AgencyPage() {
   const r = rollup.data;
   const rows = r ? rollupRows(r) : [];
   return (
-    <Page title="Agency roll-up" subtitle={r ? `Shops shared with user ${r.userId} · as of ${formatDate(r.asOf, "UTC", true)}` : "Every shop shared with you, side by side"}>
+    <Page
+      title="Agency roll-up"
+      subtitle={
+        r
+          ? `Shops shared with user ${r.userId} · as of ${formatDate(r.asOf, "UTC", true)}`
+          : "Every shop shared with you, side by side"
+      }
+    >
       <BlockStack gap="400">
         <ErrorBanner error={rollup.error} title="The roll-up could not be loaded" />
         <Card>
@@ -116,7 +135,8 @@ export function AgencyPage() {
             </Loading>
             {r ? (
               <Text as="p" tone="subdued">
-                A shop is flagged when more than {percent(r.flagShare)} of its customers are at or above its fatigue threshold.
+                A shop is flagged when more than {percent(r.flagShare)} of its customers are at or above its fatigue
+                threshold.
               </Text>
             ) : null}
           </BlockStack>

@@ -1,11 +1,36 @@
-import { Badge, Banner, BlockStack, Box, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  DataTable,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  ProgressBar,
+  Text,
+} from "@shopify/polaris";
 import { channelLabel, loyaltyLine, rfmMeaning } from "@c360/shared/labels";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { explainProfile, getProfile, listMerges, profileConsents, undoMerge, type CustomerProfile } from "../api";
 import { MonthlyChart } from "../charts";
 import { keys } from "../queries";
 import { EmptyState, ErrorBanner, Loading, Notice, navigate } from "../ui";
-import { churnBandLabel, formatDate, formatMoney, fullName, humanize, monthLabel, monthSeries, percent, stageLabel, stageTone } from "../view-model";
+import {
+  churnBandLabel,
+  formatDate,
+  formatMoney,
+  fullName,
+  humanize,
+  monthLabel,
+  monthSeries,
+  percent,
+  stageLabel,
+  stageTone,
+} from "../view-model";
 
 function Fact({ label, value, testId }: { label: string; value: string | number; testId?: string }) {
   return (
@@ -43,7 +68,10 @@ function Overview({ p }: { p: CustomerProfile }) {
           <MonthlyChart
             testId="customer-spend-over-time"
             formatMoney={money}
-            months={monthSeries(p.spendOverTime, p.asOf, { orders: 0, spend: 0, refunds: 0 }).map((m) => ({ ...m, label: monthLabel(m.month) }))}
+            months={monthSeries(p.spendOverTime, p.asOf, { orders: 0, spend: 0, refunds: 0 }).map((m) => ({
+              ...m,
+              label: monthLabel(m.month),
+            }))}
           />
         ) : null}
       </BlockStack>
@@ -148,7 +176,10 @@ function Consents({ profileId, fallback }: { profileId: string; fallback: Custom
         </Text>
         <InlineStack gap="200">
           {Object.entries(current).map(([channel, c]) => (
-            <Badge key={channel} tone={c.granted ? "success" : undefined}>{`${channelLabel(channel)}: ${c.granted ? "granted" : "not granted"}`}</Badge>
+            <Badge
+              key={channel}
+              tone={c.granted ? "success" : undefined}
+            >{`${channelLabel(channel)}: ${c.granted ? "granted" : "not granted"}`}</Badge>
           ))}
         </InlineStack>
         {consents.error ? (
@@ -156,7 +187,9 @@ function Consents({ profileId, fallback }: { profileId: string; fallback: Custom
             History unavailable: {consents.error.message}
           </Text>
         ) : history.length === 0 && !consents.isPending ? (
-          <EmptyState title="No consent recorded yet">Staff capture it at the register or on a store tablet, with the exact text shown.</EmptyState>
+          <EmptyState title="No consent recorded yet">
+            Staff capture it at the register or on a store tablet, with the exact text shown.
+          </EmptyState>
         ) : (
           <DataTable
             columnContentTypes={["text", "text", "text", "text", "text"]}
@@ -184,7 +217,9 @@ function Merges({ profileId }: { profileId: string }) {
     // lists, the duplicates queue, the customer list and the dashboard are stale now.
     onSuccess: () =>
       Promise.all(
-        [["profile"], keys.mergesAll, keys.customersAll, keys.duplicates, keys.dashboard].map((queryKey) => client.invalidateQueries({ queryKey })),
+        [["profile"], keys.mergesAll, keys.customersAll, keys.duplicates, keys.dashboard].map((queryKey) =>
+          client.invalidateQueries({ queryKey }),
+        ),
       ),
   });
   const rows = merges.data?.merges ?? [];
@@ -196,7 +231,11 @@ function Merges({ profileId }: { profileId: string }) {
         </Text>
         <ErrorBanner error={merges.error ?? undo.error} />
         <Notice text={undo.isSuccess ? "Merge undone: both profiles are back as they were." : null} />
-        {rows.length === 0 && !merges.isPending ? <Text as="p" tone="subdued">No merges.</Text> : null}
+        {rows.length === 0 && !merges.isPending ? (
+          <Text as="p" tone="subdued">
+            No merges.
+          </Text>
+        ) : null}
         {rows.map((m) => (
           <InlineStack key={m.id} align="space-between" blockAlign="center">
             <Text as="p">
@@ -224,7 +263,9 @@ function Timeline({ p }: { p: CustomerProfile }) {
           Timeline
         </Text>
         {p.timeline.length === 0 ? (
-          <EmptyState title="Nothing has happened yet">Orders, refunds, visits, consent and messages appear here as they arrive.</EmptyState>
+          <EmptyState title="Nothing has happened yet">
+            Orders, refunds, visits, consent and messages appear here as they arrive.
+          </EmptyState>
         ) : (
           <div data-testid="timeline">
             <DataTable
@@ -265,14 +306,19 @@ export function Customer360Page({ profileId }: { profileId: string }) {
         ) : undefined
       }
       backAction={{ content: "Customers", url: "/admin/customers" }}
-      secondaryActions={p && !erased ? [{ content: "GDPR", onAction: () => navigate({ page: "gdpr", profileId: p.profileId }) }] : []}
+      secondaryActions={
+        p && !erased ? [{ content: "GDPR", onAction: () => navigate({ page: "gdpr", profileId: p.profileId }) }] : []
+      }
     >
       <BlockStack gap="400">
         <ErrorBanner error={loaded.error} title="Could not load this customer" />
-        {mergedInto ? <Banner tone="info">This profile was merged; showing the profile it was merged into ({mergedInto}).</Banner> : null}
+        {mergedInto ? (
+          <Banner tone="info">This profile was merged; showing the profile it was merged into ({mergedInto}).</Banner>
+        ) : null}
         {erased ? (
           <Banner tone="warning" title="This customer was erased">
-            Their identifying data, consents and messages are gone; an anonymous row keeps the shop's totals. Nothing here can be exported or erased again.
+            Their identifying data, consents and messages are gone; an anonymous row keeps the shop's totals. Nothing
+            here can be exported or erased again.
           </Banner>
         ) : null}
         <Loading loading={loaded.isPending} />
@@ -296,7 +342,11 @@ export function Customer360Page({ profileId }: { profileId: string }) {
                     </Text>
                     <div data-testid="identifiers">
                       <BlockStack gap="100">
-                        {p.identifiers.length === 0 ? <Text as="p" tone="subdued">None on file.</Text> : null}
+                        {p.identifiers.length === 0 ? (
+                          <Text as="p" tone="subdued">
+                            None on file.
+                          </Text>
+                        ) : null}
                         {p.identifiers.map((i) => (
                           <Box key={`${i.kind}:${i.value}`}>
                             <Text as="p">

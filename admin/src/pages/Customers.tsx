@@ -1,4 +1,18 @@
-import { Badge, BlockStack, Button, Card, IndexTable, InlineStack, Link, Page, Pagination, Select, Tag, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  Button,
+  Card,
+  IndexTable,
+  InlineStack,
+  Link,
+  Page,
+  Pagination,
+  Select,
+  Tag,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { searchProfiles } from "../api";
@@ -30,7 +44,12 @@ export function CustomersPage() {
   const [query, setQuery] = useState(initial.query ?? "");
   const [stage, setStage] = useState(initial.stage ?? "");
   const [channelMix, setChannelMix] = useState(initial.channelMix ?? "");
-  const [extra, setExtra] = useState<CustomerFilters>({ rfmR: initial.rfmR, rfmF: initial.rfmF, has: initial.has, consent: initial.consent });
+  const [extra, setExtra] = useState<CustomerFilters>({
+    rfmR: initial.rfmR,
+    rfmF: initial.rfmF,
+    has: initial.has,
+    consent: initial.consent,
+  });
   const [offset, setOffset] = useState(0);
   const filters: CustomerFilters = { query, stage, channelMix, ...extra };
   const extraWords = describeFilters(extra);
@@ -51,7 +70,11 @@ export function CustomersPage() {
   });
 
   const params = { ...filters, limit: PAGE_SIZE, offset };
-  const result = useQuery({ queryKey: keys.customers(params), queryFn: () => searchProfiles(params), placeholderData: keepPreviousData });
+  const result = useQuery({
+    queryKey: keys.customers(params),
+    queryFn: () => searchProfiles(params),
+    placeholderData: keepPreviousData,
+  });
   const paging = pageInfo(result.data?.total ?? 0, PAGE_SIZE, offset);
   const profiles = result.data?.profiles ?? [];
   const filtered = Boolean(query || stage || channelMix || extraWords.length);
@@ -63,11 +86,22 @@ export function CustomersPage() {
         <Card>
           <InlineStack gap="300" wrap blockAlign="end">
             <div style={{ flex: "1 1 18rem" }}>
-              <TextField label="Search" value={typed} onChange={setTyped} autoComplete="off" placeholder="Name, email or phone" clearButton onClearButtonClick={() => setTyped("")} />
+              <TextField
+                label="Search"
+                value={typed}
+                onChange={setTyped}
+                autoComplete="off"
+                placeholder="Name, email or phone"
+                clearButton
+                onClearButtonClick={() => setTyped("")}
+              />
             </div>
             <Select
               label="Lifecycle stage"
-              options={[{ label: "Any stage", value: "" }, ...LIFECYCLE_STAGES.map((s) => ({ label: stageLabel(s), value: s }))]}
+              options={[
+                { label: "Any stage", value: "" },
+                ...LIFECYCLE_STAGES.map((s) => ({ label: stageLabel(s), value: s })),
+              ]}
               value={stage}
               onChange={(v) => {
                 setStage(v);
@@ -76,7 +110,10 @@ export function CustomersPage() {
             />
             <Select
               label="Channel mix"
-              options={[{ label: "Any channel", value: "" }, ...DASHBOARD_CHANNEL_MIXES.map((m) => ({ label: channelMixLabel(m), value: m }))]}
+              options={[
+                { label: "Any channel", value: "" },
+                ...DASHBOARD_CHANNEL_MIXES.map((m) => ({ label: channelMixLabel(m), value: m })),
+              ]}
               value={channelMix}
               onChange={(v) => {
                 setChannelMix(v);
@@ -102,10 +139,16 @@ export function CustomersPage() {
             emptyState={
               <div style={{ padding: "0 16px" }}>
                 {filtered ? (
-                  <EmptyState title="No customers match these filters">Try a shorter search, or clear a filter.</EmptyState>
+                  <EmptyState title="No customers match these filters">
+                    Try a shorter search, or clear a filter.
+                  </EmptyState>
                 ) : (
-                  <EmptyState title="No customers yet" action={{ content: "Sync from Shopify", url: "/admin/webhooks" }}>
-                    Customers appear as orders and sign-ups arrive; bring in the shop's history with "Sync from Shopify".
+                  <EmptyState
+                    title="No customers yet"
+                    action={{ content: "Sync from Shopify", url: "/admin/webhooks" }}
+                  >
+                    Customers appear as orders and sign-ups arrive; bring in the shop's history with "Sync from
+                    Shopify".
                   </EmptyState>
                 )}
               </div>
@@ -114,7 +157,15 @@ export function CustomersPage() {
             itemCount={profiles.length}
             selectable={false}
             loading={result.isFetching}
-            headings={[{ title: "Customer" }, { title: "Stage" }, { title: "Tier" }, { title: "Points", alignment: "end" }, { title: "Orders", alignment: "end" }, { title: "Lifetime spend", alignment: "end" }, { title: "Last activity" }]}
+            headings={[
+              { title: "Customer" },
+              { title: "Stage" },
+              { title: "Tier" },
+              { title: "Points", alignment: "end" },
+              { title: "Orders", alignment: "end" },
+              { title: "Lifetime spend", alignment: "end" },
+              { title: "Last activity" },
+            ]}
           >
             {profiles.map((p, i) => (
               <IndexTable.Row id={p.profileId} key={p.profileId} position={i}>
@@ -153,7 +204,12 @@ export function CustomersPage() {
               <span data-testid="paging-label">{paging.label}</span>
             </Text>
           </Loading>
-          <Pagination hasPrevious={paging.hasPrevious} hasNext={paging.hasNext} onPrevious={() => setOffset(paging.previousOffset)} onNext={() => setOffset(paging.nextOffset)} />
+          <Pagination
+            hasPrevious={paging.hasPrevious}
+            hasNext={paging.hasNext}
+            onPrevious={() => setOffset(paging.previousOffset)}
+            onNext={() => setOffset(paging.nextOffset)}
+          />
         </InlineStack>
       </BlockStack>
     </Page>

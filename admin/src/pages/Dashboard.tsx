@@ -3,7 +3,15 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type ReactNode } from "react";
 import { getDashboard, recomputeProgress, requestRecompute, type RecomputeStatus } from "../api";
 import { HBarChart, MonthlyChart } from "../charts";
-import { channelMixEntries, coverageEntries, fatigueEntries, fatigueSummary, monthlyEntries, rfmGrid, type ShopDashboard } from "../dashboard-view";
+import {
+  channelMixEntries,
+  coverageEntries,
+  fatigueEntries,
+  fatigueSummary,
+  monthlyEntries,
+  rfmGrid,
+  type ShopDashboard,
+} from "../dashboard-view";
 import { keys } from "../queries";
 import { LifecycleChart } from "../stage-distribution";
 import { EmptyState, ErrorBanner, Loading } from "../ui";
@@ -22,7 +30,13 @@ function ChartCard({ title, children }: { title: string; children: ReactNode }) 
   );
 }
 
-const PROGRESS: Record<RecomputeStatus["status"], number> = { queued: 10, running: 60, retrying: 40, done: 100, failed: 100 };
+const PROGRESS: Record<RecomputeStatus["status"], number> = {
+  queued: 10,
+  running: 60,
+  retrying: 40,
+  done: 100,
+  failed: 100,
+};
 
 function recomputeText(s: RecomputeStatus): string {
   switch (s.status) {
@@ -35,11 +49,14 @@ function recomputeText(s: RecomputeStatus): string {
     case "failed":
       return `The recompute failed: ${s.error}`;
     case "done":
-      return `Recomputed ${s.profiles} customers: ${s.changed} changed stage, ${s.newCandidates} new possible duplicates.`;
+      return (
+        `Recomputed ${s.profiles} customers: ${s.changed} changed stage, ` +
+        `${s.newCandidates} new possible duplicates.`
+      );
   }
 }
 
-/** "Recompute now": asks the server's queue for a whole-shop pass, then polls it until done and refreshes what it changed. */
+/** "Recompute now": asks the queue for a whole-shop pass, polls it until done, then refreshes what it changed. */
 function useRecompute() {
   const client = useQueryClient();
   const [jobId, setJobId] = useState<string | null>(null);
@@ -65,14 +82,19 @@ function RfmGrid({ d }: { d: ShopDashboard }) {
   const rows = rfmGrid(d);
   const cell = { padding: 6, textAlign: "center" as const, minWidth: 44 };
   if (d.rfmGrid.length === 0) {
-    return <EmptyState title="No RFM scores yet">Scores come from orders: run "Recompute now" once orders have arrived.</EmptyState>;
+    return (
+      <EmptyState title="No RFM scores yet">
+        Scores come from orders: run "Recompute now" once orders have arrived.
+      </EmptyState>
+    );
   }
   return (
     <div data-testid="rfm-grid">
       <table style={{ borderCollapse: "separate", borderSpacing: 3 }}>
         <caption style={{ captionSide: "bottom", paddingTop: 8, textAlign: "left" }}>
           <Text as="span" tone="subdued" variant="bodySm">
-            Rows: recency (5 = ordered within 30 days). Columns: frequency (5 = the shop's top 20% by order count). Click a cell for its customers.
+            Rows: recency (5 = ordered within 30 days). Columns: frequency (5 = the shop's top 20% by order count).
+            Click a cell for its customers.
           </Text>
         </caption>
         <thead>
@@ -97,10 +119,20 @@ function RfmGrid({ d }: { d: ShopDashboard }) {
                   data-r={c.r}
                   data-f={c.f}
                   data-count={c.count}
-                  style={{ ...cell, borderRadius: 4, background: `rgba(92, 106, 196, ${0.08 + c.weight * 0.8})`, color: c.weight > 0.5 ? "#fff" : undefined }}
+                  style={{
+                    ...cell,
+                    borderRadius: 4,
+                    background: `rgba(92, 106, 196, ${0.08 + c.weight * 0.8})`,
+                    color: c.weight > 0.5 ? "#fff" : undefined,
+                  }}
                 >
                   {c.count > 0 ? (
-                    <Link url={c.url} removeUnderline monochrome accessibilityLabel={`Recency ${c.r}, frequency ${c.f}: ${c.count} customers`}>
+                    <Link
+                      url={c.url}
+                      removeUnderline
+                      monochrome
+                      accessibilityLabel={`Recency ${c.r}, frequency ${c.f}: ${c.count} customers`}
+                    >
                       {c.count}
                     </Link>
                   ) : (
@@ -125,19 +157,40 @@ export function DashboardPage() {
   return (
     <Page
       title="Customer 360"
-      subtitle={d ? `${d.profiles} customers, online and in store · as of ${formatDate(d.asOf, "UTC", true)}` : "Your customers, online and in store"}
-      primaryAction={{ content: "Recompute now", onAction: recompute.run, loading: recompute.busy, disabled: recompute.busy }}
+      subtitle={
+        d
+          ? `${d.profiles} customers, online and in store · as of ${formatDate(d.asOf, "UTC", true)}`
+          : "Your customers, online and in store"
+      }
+      primaryAction={{
+        content: "Recompute now",
+        onAction: recompute.run,
+        loading: recompute.busy,
+        disabled: recompute.busy,
+      }}
     >
       <BlockStack gap="400">
         <ErrorBanner error={dashboard.error} title="The dashboard could not be loaded" />
         <ErrorBanner error={recompute.error} title="The recompute could not be started" />
         {recompute.status ? (
-          <Banner tone={recompute.status.status === "failed" ? "critical" : recompute.status.status === "done" ? "success" : "info"}>
+          <Banner
+            tone={
+              recompute.status.status === "failed"
+                ? "critical"
+                : recompute.status.status === "done"
+                  ? "success"
+                  : "info"
+            }
+          >
             <BlockStack gap="200">
               <p data-testid="recompute-status" data-status={recompute.status.status}>
                 {recomputeText(recompute.status)}
               </p>
-              <ProgressBar progress={PROGRESS[recompute.status.status]} size="small" tone={recompute.status.status === "failed" ? "critical" : "primary"} />
+              <ProgressBar
+                progress={PROGRESS[recompute.status.status]}
+                size="small"
+                tone={recompute.status.status === "failed" ? "critical" : "primary"}
+              />
             </BlockStack>
           </Banner>
         ) : null}
@@ -146,7 +199,10 @@ export function DashboardPage() {
             <BlockStack gap="400">
               <ChartCard title="Spend and orders by month">
                 {d.spendOverTime.length === 0 ? (
-                  <EmptyState title="No orders in the last 12 months">Orders arrive from Shopify as they are placed; "Sync from Shopify" on the Webhooks page brings in history.</EmptyState>
+                  <EmptyState title="No orders in the last 12 months">
+                    Orders arrive from Shopify as they are placed; "Sync from Shopify" on the Webhooks page brings in
+                    history.
+                  </EmptyState>
                 ) : (
                   <MonthlyChart testId="spend-over-time" months={monthlyEntries(d)} formatMoney={money} />
                 )}

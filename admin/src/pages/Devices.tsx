@@ -41,7 +41,10 @@ export function DevicesPage() {
   const [pairing, setPairing] = useState<{ code: string; expiresAt: string } | null>(null);
   const pair = useMutation({ mutationFn: createPairingCode, onSuccess: (r) => setPairing(r) });
   const revoke = useMutation({
-    mutationFn: async (d: { deviceId: string; name: string }) => (await revokeDevice(d.deviceId), `${d.name} can no longer sync.`),
+    mutationFn: async (d: { deviceId: string; name: string }) => {
+      await revokeDevice(d.deviceId);
+      return `${d.name} can no longer sync.`;
+    },
     onSuccess: () => client.invalidateQueries({ queryKey: keys.devices }),
   });
   return (
@@ -56,7 +59,11 @@ export function DevicesPage() {
             </Text>
             <InlineStack gap="200" blockAlign="end">
               <TextField label="Location ID (optional)" value={locationId} onChange={setLocationId} autoComplete="off" />
-              <Button variant="primary" loading={pair.isPending} onClick={() => pair.mutate(locationId.trim() || undefined)}>
+              <Button
+                variant="primary"
+                loading={pair.isPending}
+                onClick={() => pair.mutate(locationId.trim() || undefined)}
+              >
                 Create pairing code
               </Button>
             </InlineStack>
@@ -69,7 +76,9 @@ export function DevicesPage() {
         <Card>
           <div data-testid="devices">
             {devices.data && devices.data.devices.length === 0 ? (
-              <EmptyState title="No tablets paired yet">Create a pairing code above and enter or scan it on the tablet's pairing screen.</EmptyState>
+              <EmptyState title="No tablets paired yet">
+                Create a pairing code above and enter or scan it on the tablet's pairing screen.
+              </EmptyState>
             ) : null}
             <DataTable
               columnContentTypes={["text", "text", "text", "text", "numeric", "text"]}

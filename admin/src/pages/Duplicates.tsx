@@ -32,7 +32,9 @@ export function DuplicatesPage() {
     mutationFn: (act: () => Promise<string>) => act(),
     onSuccess: () =>
       Promise.all(
-        [keys.duplicates, keys.mergesAll, ["profile"], keys.customersAll, keys.dashboard].map((queryKey) => client.invalidateQueries({ queryKey })),
+        [keys.duplicates, keys.mergesAll, ["profile"], keys.customersAll, keys.dashboard].map((queryKey) =>
+          client.invalidateQueries({ queryKey }),
+        ),
       ),
   });
   return (
@@ -79,7 +81,9 @@ export function DuplicatesPage() {
                   </Button>
                   <Button
                     loading={action.isPending}
-                    onClick={() => action.mutate(async () => (await dismissDuplicate(d.id), "Dismissed: these stay two customers."))}
+                    onClick={() =>
+                      action.mutate(async () => (await dismissDuplicate(d.id), "Dismissed: these stay two customers."))
+                    }
                   >
                     Not the same person
                   </Button>
@@ -93,7 +97,11 @@ export function DuplicatesPage() {
             <Text as="h2" variant="headingMd">
               Recent merges
             </Text>
-            {(merges.data?.merges ?? []).length === 0 && !merges.isPending ? <Text as="p" tone="subdued">No merges yet.</Text> : null}
+            {(merges.data?.merges ?? []).length === 0 && !merges.isPending ? (
+              <Text as="p" tone="subdued">
+                No merges yet.
+              </Text>
+            ) : null}
             {(merges.data?.merges ?? []).map((m) => (
               <div key={m.id} data-testid="merge" data-id={m.id}>
                 <InlineStack align="space-between" blockAlign="center" gap="200">
@@ -109,7 +117,12 @@ export function DuplicatesPage() {
                   {m.undoable ? (
                     <Button
                       loading={action.isPending}
-                      onClick={() => action.mutate(async () => (await undoMerge(m.id), "Merge undone: both profiles are back as they were."))}
+                      onClick={() =>
+                        action.mutate(async () => {
+                          await undoMerge(m.id);
+                          return "Merge undone: both profiles are back as they were.";
+                        })
+                      }
                     >
                       Undo
                     </Button>

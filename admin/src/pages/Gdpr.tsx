@@ -41,7 +41,8 @@ function Inventory() {
   );
 }
 
-const isStatus = (error: unknown, ...statuses: number[]) => error instanceof ApiError && statuses.includes(error.status);
+const isStatus = (error: unknown, ...statuses: number[]) =>
+  error instanceof ApiError && statuses.includes(error.status);
 
 function CustomerErasure({ profileId }: { profileId: string }) {
   const client = useQueryClient();
@@ -64,7 +65,9 @@ function CustomerErasure({ profileId }: { profileId: string }) {
       setTyped("");
       // What erasure changed: this profile (now anonymous), its preview, the inventory, lists and figures.
       await Promise.all(
-        [keys.aboutProfile(profileId), keys.inventory, keys.customersAll, keys.dashboard].map((queryKey) => client.invalidateQueries({ queryKey })),
+        [keys.aboutProfile(profileId), keys.inventory, keys.customersAll, keys.dashboard].map((queryKey) =>
+          client.invalidateQueries({ queryKey }),
+        ),
       );
     },
   });
@@ -80,7 +83,8 @@ function CustomerErasure({ profileId }: { profileId: string }) {
     );
   }
   const p = profile.data?.profile;
-  const erased = p?.status === "erased" || (isStatus(preview.error, 409) && (preview.error as ApiError).code === "already_erased");
+  const erased =
+    p?.status === "erased" || (isStatus(preview.error, 409) && (preview.error as ApiError).code === "already_erased");
   const name = p ? (p.status === "erased" ? "Erased customer" : fullName(p)) : profileId;
   const counts = preview.data?.willChange ?? null;
   const changed = erase.data ? Object.values(erase.data.changed).reduce((a, b) => a + b, 0) : null;
@@ -119,15 +123,26 @@ function CustomerErasure({ profileId }: { profileId: string }) {
             <ErrorBanner error={preview.error} title="Could not preview the erasure" />
             <Loading loading={preview.isPending}>
               <div data-testid="erase-preview">
-                <DataTable columnContentTypes={["text", "numeric"]} headings={["Rows", "Count"]} rows={countRows(counts).map((r) => [r.label, r.value])} />
+                <DataTable
+                  columnContentTypes={["text", "numeric"]}
+                  headings={["Rows", "Count"]}
+                  rows={countRows(counts).map((r) => [r.label, r.value])}
+                />
               </div>
             </Loading>
             <Text as="p">
-              Erasure nulls identifying fields, deletes identity links, consents and messages, and keeps an anonymous row so shop totals do not change. It cannot be undone.
+              Erasure nulls identifying fields, deletes identity links, consents and messages, and keeps an anonymous
+              row so shop totals do not change. It cannot be undone.
             </Text>
             <TextField label={`Type ${ERASE_WORD} to confirm`} value={typed} onChange={setTyped} autoComplete="off" />
             <InlineStack>
-              <Button tone="critical" variant="primary" disabled={!eraseConfirmed(typed) || !preview.data} loading={erase.isPending} onClick={() => erase.mutate()}>
+              <Button
+                tone="critical"
+                variant="primary"
+                disabled={!eraseConfirmed(typed) || !preview.data}
+                loading={erase.isPending}
+                onClick={() => erase.mutate()}
+              >
                 Erase customer
               </Button>
             </InlineStack>
@@ -142,7 +157,13 @@ function CustomerErasure({ profileId }: { profileId: string }) {
 export function GdprPage({ profileId }: { profileId: string | null }) {
   const [typed, setTyped] = useState("");
   return (
-    <Page title="GDPR" subtitle="Export, preview and erase a customer's data" backAction={profileId ? { content: "Customer", url: `/admin/customers/${encodeURIComponent(profileId)}` } : undefined}>
+    <Page
+      title="GDPR"
+      subtitle="Export, preview and erase a customer's data"
+      backAction={
+        profileId ? { content: "Customer", url: `/admin/customers/${encodeURIComponent(profileId)}` } : undefined
+      }
+    >
       <BlockStack gap="400">
         {profileId ? (
           <CustomerErasure profileId={profileId} />
@@ -150,7 +171,13 @@ export function GdprPage({ profileId }: { profileId: string | null }) {
           <Card>
             <InlineStack gap="200" blockAlign="end">
               <div style={{ minWidth: 320 }}>
-                <TextField label="Profile ID" value={typed} onChange={setTyped} autoComplete="off" helpText="Open a customer and choose GDPR, or paste a profile ID." />
+                <TextField
+                  label="Profile ID"
+                  value={typed}
+                  onChange={setTyped}
+                  autoComplete="off"
+                  helpText="Open a customer and choose GDPR, or paste a profile ID."
+                />
               </div>
               <Button disabled={!typed.trim()} onClick={() => navigate({ page: "gdpr", profileId: typed.trim() })}>
                 Open

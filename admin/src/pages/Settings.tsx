@@ -1,4 +1,15 @@
-import { BlockStack, Button, Card, FormLayout, InlineGrid, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import {
+  BlockStack,
+  Button,
+  Card,
+  FormLayout,
+  InlineGrid,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { channelLabel } from "@c360/shared/labels";
 import { CHANNELS, phoneCountries } from "@c360/shared/settings";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -29,7 +40,8 @@ const GROUPS: { title: string; prefix: string }[] = [
   { title: "Message caps and fatigue", prefix: "caps." },
   { title: "Loyalty and identity", prefix: "" },
 ];
-const groupOf = (path: string) => (path.startsWith("lifecycle.") ? "lifecycle." : path.startsWith("caps.") || path === "fatigueThreshold" ? "caps." : "");
+const groupOf = (path: string) =>
+  path.startsWith("lifecycle.") ? "lifecycle." : path.startsWith("caps.") || path === "fatigueThreshold" ? "caps." : "";
 
 function SettingsFormCard({ settings }: { settings: Settings }) {
   const client = useQueryClient();
@@ -44,7 +56,10 @@ function SettingsFormCard({ settings }: { settings: Settings }) {
   }, [form.timeZone]);
   const countries = useMemo(() => {
     const all = phoneCountries();
-    return (all.includes(form.defaultCountry) ? all : [form.defaultCountry, ...all]).map((c) => ({ value: c, label: `${countryName.of(c) ?? c} (${c})` }));
+    return (all.includes(form.defaultCountry) ? all : [form.defaultCountry, ...all]).map((c) => ({
+      value: c,
+      label: `${countryName.of(c) ?? c} (${c})`,
+    }));
   }, [form.defaultCountry]);
   const save = useMutation({
     mutationFn: putSettings,
@@ -94,7 +109,16 @@ function SettingsFormCard({ settings }: { settings: Settings }) {
             </Text>
             <InlineGrid columns={{ xs: 1, md: 3 }} gap="300">
               {SETTINGS_NUMBER_FIELDS.filter(([path]) => groupOf(path) === g.prefix).map(([path, label]) => (
-                <TextField key={path} label={label} type="number" value={form[path]} onChange={set(path)} error={errors[path]} autoComplete="off" id={`setting-${path}`} />
+                <TextField
+                  key={path}
+                  label={label}
+                  type="number"
+                  value={form[path]}
+                  onChange={set(path)}
+                  error={errors[path]}
+                  autoComplete="off"
+                  id={`setting-${path}`}
+                />
               ))}
             </InlineGrid>
           </BlockStack>
@@ -103,16 +127,55 @@ function SettingsFormCard({ settings }: { settings: Settings }) {
       <Card>
         <FormLayout>
           <FormLayout.Group>
-            <Select label="Shop time zone" options={zones} value={form.timeZone} onChange={set("timeZone")} error={errors.timeZone} helpText="Quiet hours and the customer's day follow it" />
-            <Select label="Default country for phones" options={countries} value={form.defaultCountry} onChange={set("defaultCountry")} error={errors.defaultCountry} />
+            <Select
+              label="Shop time zone"
+              options={zones}
+              value={form.timeZone}
+              onChange={set("timeZone")}
+              error={errors.timeZone}
+              helpText="Quiet hours and the customer's day follow it"
+            />
+            <Select
+              label="Default country for phones"
+              options={countries}
+              value={form.defaultCountry}
+              onChange={set("defaultCountry")}
+              error={errors.defaultCountry}
+            />
           </FormLayout.Group>
           <FormLayout.Group>
-            <TextField label="Quiet hours start" value={form.quietStart} onChange={set("quietStart")} error={errors.quietStart} autoComplete="off" />
-            <TextField label="Quiet hours end" value={form.quietEnd} onChange={set("quietEnd")} error={errors.quietEnd} autoComplete="off" />
+            <TextField
+              label="Quiet hours start"
+              value={form.quietStart}
+              onChange={set("quietStart")}
+              error={errors.quietStart}
+              autoComplete="off"
+            />
+            <TextField
+              label="Quiet hours end"
+              value={form.quietEnd}
+              onChange={set("quietEnd")}
+              error={errors.quietEnd}
+              autoComplete="off"
+            />
           </FormLayout.Group>
           <FormLayout.Group>
-            <TextField label="Loyalty tiers (Name: points, one a line)" value={form.tiers} onChange={set("tiers")} error={errors.tiers} multiline={4} autoComplete="off" />
-            <TextField label="Junk identifiers (never link, one a line)" value={form.junkIdentifiers} onChange={set("junkIdentifiers")} error={errors.junkIdentifiers} multiline={4} autoComplete="off" />
+            <TextField
+              label="Loyalty tiers (Name: points, one a line)"
+              value={form.tiers}
+              onChange={set("tiers")}
+              error={errors.tiers}
+              multiline={4}
+              autoComplete="off"
+            />
+            <TextField
+              label="Junk identifiers (never link, one a line)"
+              value={form.junkIdentifiers}
+              onChange={set("junkIdentifiers")}
+              error={errors.junkIdentifiers}
+              multiline={4}
+              autoComplete="off"
+            />
           </FormLayout.Group>
         </FormLayout>
       </Card>
@@ -143,9 +206,14 @@ function ConsentTexts() {
           Consent texts
         </Text>
         <Text as="p" tone="subdued">
-          The exact words staff show before a customer opts in; publishing makes a new version, earlier consents keep theirs.
+          The exact words staff show before a customer opts in; publishing makes a new version, earlier consents keep
+          theirs.
         </Text>
-        {texts.error ? <Text as="p" tone="subdued">Consent texts unavailable: {texts.error.message}</Text> : null}
+        {texts.error ? (
+          <Text as="p" tone="subdued">
+            Consent texts unavailable: {texts.error.message}
+          </Text>
+        ) : null}
         {texts.data && texts.data.texts.length === 0 ? (
           <Text as="p" tone="subdued">
             No texts published yet: publish one per channel below before staff capture consent.
@@ -164,7 +232,12 @@ function ConsentTexts() {
         <Notice text={publish.isSuccess ? "Consent text published." : null} />
         <FormLayout>
           <FormLayout.Group>
-            <Select label="Channel" options={CHANNELS.map((c) => ({ value: c, label: channelLabel(c) }))} value={channel} onChange={setChannel} />
+            <Select
+              label="Channel"
+              options={CHANNELS.map((c) => ({ value: c, label: channelLabel(c) }))}
+              value={channel}
+              onChange={setChannel}
+            />
             <TextField label="Locale" value={locale} onChange={setLocale} autoComplete="off" />
           </FormLayout.Group>
           <TextField label="Text" value={text} onChange={setText} multiline={3} autoComplete="off" />

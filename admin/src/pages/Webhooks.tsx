@@ -14,7 +14,10 @@ export function WebhooksPage() {
   const shopify = useQuery({ queryKey: keys.shopify, queryFn: shopifyStatus });
   const action = useMutation({
     mutationFn: (act: () => Promise<string>) => act(),
-    onSuccess: () => Promise.all([keys.webhookHealth, keys.deadLetters, keys.shopify].map((queryKey) => client.invalidateQueries({ queryKey }))),
+    onSuccess: () =>
+      Promise.all(
+        [keys.webhookHealth, keys.deadLetters, keys.shopify].map((queryKey) => client.invalidateQueries({ queryKey })),
+      ),
   });
   const backfill = shopify.data?.backfill;
   return (
@@ -27,7 +30,11 @@ export function WebhooksPage() {
             <Text as="h2" variant="headingMd">
               Shopify
             </Text>
-            <Text as="p">{shopify.data?.connected ? `Connected (${shopify.data.scope ?? "no scopes"}).` : "Not connected to the Admin API yet."}</Text>
+            <Text as="p">
+              {shopify.data?.connected
+                ? `Connected (${shopify.data.scope ?? "no scopes"}).`
+                : "Not connected to the Admin API yet."}
+            </Text>
             {backfill ? (
               <Text as="p" tone={backfill.status === "failed" ? "critical" : undefined}>
                 {`Sync from Shopify: ${humanize(backfill.status)}, ${backfill.customers} customers and ${backfill.orders} orders`}
@@ -44,8 +51,18 @@ export function WebhooksPage() {
                 columnContentTypes={["text", "text", "numeric", "text"]}
                 headings={["Admin API job", "State", "Attempts", "Last error"]}
                 rows={[
-                  ...(shopify.data?.pendingJobs ?? []).map((j) => [humanize(j.kind), "retrying", j.attempts, j.lastError ?? ""]),
-                  ...(shopify.data?.failedJobs ?? []).map((j) => [humanize(j.kind), "failed (retry below)", j.attempts, j.lastError ?? ""]),
+                  ...(shopify.data?.pendingJobs ?? []).map((j) => [
+                    humanize(j.kind),
+                    "retrying",
+                    j.attempts,
+                    j.lastError ?? "",
+                  ]),
+                  ...(shopify.data?.failedJobs ?? []).map((j) => [
+                    humanize(j.kind),
+                    "failed (retry below)",
+                    j.attempts,
+                    j.lastError ?? "",
+                  ]),
                 ]}
               />
             ) : null}
@@ -58,9 +75,19 @@ export function WebhooksPage() {
             </Text>
             <Loading loading={health.isPending}>
               {health.data && Object.keys(health.data).length === 0 ? (
-                <EmptyState title="No deliveries yet">Shopify sends webhooks as customers and orders change; they are counted here by status.</EmptyState>
+                <EmptyState title="No deliveries yet">
+                  Shopify sends webhooks as customers and orders change; they are counted here by status.
+                </EmptyState>
               ) : (
-                <HBarChart testId="webhook-health" name="Deliveries" entries={Object.entries(health.data ?? {}).map(([k, v]) => ({ key: k, label: humanize(k), value: v }))} />
+                <HBarChart
+                  testId="webhook-health"
+                  name="Deliveries"
+                  entries={Object.entries(health.data ?? {}).map(([k, v]) => ({
+                    key: k,
+                    label: humanize(k),
+                    value: v,
+                  }))}
+                />
               )}
             </Loading>
           </BlockStack>
@@ -71,21 +98,26 @@ export function WebhooksPage() {
               Dead letters
             </Text>
             {dead.data && dead.data.deadLetters.length === 0 ? (
-              <EmptyState title="No dead letters">Every delivery was processed; one that fails all its retries waits here to be re-run.</EmptyState>
+              <EmptyState title="No dead letters">
+                Every delivery was processed; one that fails all its retries waits here to be re-run.
+              </EmptyState>
             ) : (
-            <DataTable
-              columnContentTypes={["text", "text", "numeric", "text", "text"]}
-              headings={["Failed", "Topic", "Attempts", "Last error", ""]}
-              rows={(dead.data?.deadLetters ?? []).map((d) => [
-                formatDate(d.failedAt, "UTC", true),
-                d.topic ?? d.kind,
-                d.attempts,
-                d.lastError,
-                <Button size="slim" onClick={() => action.mutate(async () => (await retryDeadLetter(d.id), "Queued again."))}>
-                  Retry
-                </Button>,
-              ])}
-            />
+              <DataTable
+                columnContentTypes={["text", "text", "numeric", "text", "text"]}
+                headings={["Failed", "Topic", "Attempts", "Last error", ""]}
+                rows={(dead.data?.deadLetters ?? []).map((d) => [
+                  formatDate(d.failedAt, "UTC", true),
+                  d.topic ?? d.kind,
+                  d.attempts,
+                  d.lastError,
+                  <Button
+                    size="slim"
+                    onClick={() => action.mutate(async () => (await retryDeadLetter(d.id), "Queued again."))}
+                  >
+                    Retry
+                  </Button>,
+                ])}
+              />
             )}
           </BlockStack>
         </Card>

@@ -18,13 +18,19 @@ describe(`admin views: 360 timeline, dashboard series, recompute and filters (${
   const ago = (days: number) => new Date(t.clock().getTime() - days * DAY).toISOString();
   const byShopifyId = async (id: number) => (await t.api("GET", `/api/profiles/by-shopify-customer/${id}`)).json();
 
-  it("shows refunds and product names on the timeline, spend by month, and first seen no later than the first order", async () => {
+  it("shows refunds and product names on the timeline, spend by month, first seen by the first order", async () => {
     const lines = [
       { id: 1, productId: 9001, title: "Linen Shirt", price: "40.00" },
       { id: 2, productId: 9002, title: "Chino Trousers", price: "6.50" },
     ];
-    await t.webhook("orders/create", orderPayload({ id: 501, customerId: 77, total: "46.50", createdAt: ago(400), lines }));
-    await t.webhook("orders/create", orderPayload({ id: 502, customerId: 77, total: "46.50", createdAt: ago(20), source: "pos" }));
+    await t.webhook(
+      "orders/create",
+      orderPayload({ id: 501, customerId: 77, total: "46.50", createdAt: ago(400), lines }),
+    );
+    await t.webhook(
+      "orders/create",
+      orderPayload({ id: 502, customerId: 77, total: "46.50", createdAt: ago(20), source: "pos" }),
+    );
     await t.webhook("refunds/create", refundPayload({ id: 601, orderId: 502, amount: "24.00", createdAt: ago(19) }));
     await t.drain();
     const p = await byShopifyId(77);
@@ -53,9 +59,14 @@ describe(`admin views: 360 timeline, dashboard series, recompute and filters (${
 
   it("puts every profile in one channel bucket (a fully refunded buyer too) and charts the year by month", async () => {
     await t.webhook("orders/create", orderPayload({ id: 701, customerId: 81, total: "30.00", createdAt: ago(10) }));
-    await t.webhook("orders/create", orderPayload({ id: 702, customerId: 82, total: "20.00", createdAt: ago(10), source: "pos" }));
+    await t.webhook(
+      "orders/create",
+      orderPayload({ id: 702, customerId: 82, total: "20.00", createdAt: ago(10), source: "pos" }),
+    );
     await t.webhook("refunds/create", refundPayload({ id: 801, orderId: 702, amount: "20.00", createdAt: ago(9) }));
-    await t.api("POST", "/api/identify", { body: { identifiers: { email: "browser@x.com" }, at: ago(1), eventId: "b1" } });
+    await t.api("POST", "/api/identify", {
+      body: { identifiers: { email: "browser@x.com" }, at: ago(1), eventId: "b1" },
+    });
     await t.drain();
     await t.api("POST", "/api/enrichment/recompute");
     const d = await (await t.api("GET", "/api/dashboard")).json();
@@ -88,7 +99,9 @@ describe(`admin views: 360 timeline, dashboard series, recompute and filters (${
     expect(job).toMatchObject({ status: "queued" });
     // A second click while it waits is the same pass, not a second one.
     expect((await (await t.api("POST", "/api/dashboard/recompute")).json()).jobId).toBe(job.jobId);
-    expect(await (await t.api("GET", `/api/dashboard/recompute/${job.jobId}`)).json()).toMatchObject({ status: "queued" });
+    expect(await (await t.api("GET", `/api/dashboard/recompute/${job.jobId}`)).json()).toMatchObject({
+      status: "queued",
+    });
     await t.drain();
     const done = await (await t.api("GET", `/api/dashboard/recompute/${job.jobId}`)).json();
     expect(done).toMatchObject({ jobId: job.jobId, status: "done", profiles: 1, changed: 1 });
@@ -96,8 +109,13 @@ describe(`admin views: 360 timeline, dashboard series, recompute and filters (${
     expect((await byShopifyId(91)).lifecycleStage).toBe("converted");
     expect((await t.api("GET", "/api/dashboard/recompute/nope")).status).toBe(404);
     // Another shop cannot read this shop's recompute.
-    expect((await t.api("GET", `/api/dashboard/recompute/${job.jobId}`, { shop: "shop-b.myshopify.com" })).status).toBe(404);
-    const rows = await queryRows<{ n: string | number }>(t.runtime.db.db, sql`SELECT count(*) AS n FROM shop_recomputes`);
+    expect((await t.api("GET", `/api/dashboard/recompute/${job.jobId}`, { shop: "shop-b.myshopify.com" })).status).toBe(
+      404,
+    );
+    const rows = await queryRows<{ n: string | number }>(
+      t.runtime.db.db,
+      sql`SELECT count(*) AS n FROM shop_recomputes`,
+    );
     expect(Number(rows[0]!.n)).toBe(1);
   });
 

@@ -93,7 +93,8 @@ export const profileRoutes = new Hono<AppEnv>()
     const has = p.has
       ? sql`AND p.id IN (SELECT profile_id FROM identifiers WHERE shop_id = ${shop.shopId} AND kind = ${p.has})`
       : sql``;
-    // Granted now: the latest row for the channel or a global unsubscribe, revocation first on a tie (the ledger's rule).
+    // Granted now: the latest row for the channel or a global unsubscribe, revocation first on a tie
+    // (the ledger's rule).
     const consent = p.consent
       ? sql`AND p.id IN (SELECT profile_id FROM (
             SELECT DISTINCT ON (profile_id) profile_id, action FROM consents

@@ -28,7 +28,9 @@ describe(`settings refusals name their fields in words (${dbLabel()})`, () => {
 
   it("puts the window rule on the churned field and an unknown key on no field", async () => {
     const crossed = await (await t.api("PUT", "/api/settings", { body: { lifecycle: { atRiskDays: 120 } } })).json();
-    expect(crossed.fields).toEqual([{ field: "lifecycle.churnedDays", message: "Churned must be longer than at-risk" }]);
+    expect(crossed.fields).toEqual([
+      { field: "lifecycle.churnedDays", message: "Churned must be longer than at-risk" },
+    ]);
     const unknown = await (await t.api("PUT", "/api/settings", { body: { shopName: "x" } })).json();
     expect(unknown.fields).toEqual([{ field: null, message: "shopName is not a setting" }]);
   });

@@ -26,6 +26,7 @@ export const settingsRoutes = new Hono<AppEnv>()
     } catch (error) {
       // The shared error answer carries issues only; settings add the per-field words the form places.
       if (!(error instanceof SettingsRefused)) throw error;
-      return c.json({ error: error.code, message: error.message, issues: error.issues, fields: error.fields }, error.status);
+      const { code, message, issues, fields, status } = error;
+      return c.json({ error: code, message, issues, fields }, status);
     }
   });

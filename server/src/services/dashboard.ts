@@ -115,7 +115,8 @@ export async function shopDashboard(q: Queryable, shopId: string, settings: Shop
  */
 function shopMonthlySpendQuery(shopId: string, timeZone: string, from: Date, to: Date) {
   return sql`SELECT month, sum(orders) AS orders, sum(spend) AS spend, sum(refunds) AS refunds FROM (
-        SELECT to_char(placed_at AT TIME ZONE ${timeZone}, 'YYYY-MM') AS month, 1 AS orders, total AS spend, 0 AS refunds
+        SELECT to_char(placed_at AT TIME ZONE ${timeZone}, 'YYYY-MM') AS month,
+               1 AS orders, total AS spend, 0 AS refunds
           FROM orders WHERE shop_id = ${shopId} AND cancelled_at IS NULL AND placed_at > ${from} AND placed_at <= ${to}
         UNION ALL
         SELECT to_char(created_at AT TIME ZONE ${timeZone}, 'YYYY-MM'), 0, 0, amount

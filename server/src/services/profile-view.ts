@@ -168,13 +168,16 @@ export async function fullProfileView(q: Queryable, shopId: string, row: Profile
     ),
     queryRows<{ total: string | number | null }>(
       q,
-      sql`SELECT sum(r.amount) AS total FROM refunds r JOIN orders o ON o.shop_id = r.shop_id AND o.order_id = r.order_id
+      sql`SELECT sum(r.amount) AS total
+          FROM refunds r JOIN orders o ON o.shop_id = r.shop_id AND o.order_id = r.order_id
           WHERE r.shop_id = ${shopId} AND o.profile_id = ${row.id}`,
     ),
   ]);
   // An order can be backdated (history imported from Shopify) before the profile's row was made: the
   // customer was seen no later than their first order.
-  const firstSeen = [row.first_seen_at, row.first_order_at].filter((d): d is Date => d != null).map((d) => new Date(d).getTime());
+  const firstSeen = [row.first_seen_at, row.first_order_at]
+    .filter((d): d is Date => d != null)
+    .map((d) => new Date(d).getTime());
   return {
     ...base,
     status: row.status,
@@ -236,11 +239,13 @@ function timelineQuery(shopId: string, profileId: string, digits: number) {
                 concat(${major(sql`o.total`)}, ' ', o.currency, ' via ', coalesce(o.source_name, 'online'),
                        CASE WHEN o.cancelled_at IS NOT NULL THEN ' (cancelled)' ELSE '' END) AS summary,
                 o.total AS amount,
-                (SELECT array_agg(CASE WHEN l.quantity > 1 THEN concat(l.title, ' × ', l.quantity) ELSE l.title END ORDER BY l.line_id)
+                (SELECT array_agg(CASE WHEN l.quantity > 1 THEN concat(l.title, ' × ', l.quantity) ELSE l.title END
+                                  ORDER BY l.line_id)
                    FROM order_lines l WHERE l.shop_id = o.shop_id AND l.order_id = o.order_id) AS products
            FROM orders o WHERE o.shop_id = ${shopId} AND o.profile_id = ${profileId})
         UNION ALL (SELECT 'refund', r.refund_id, r.created_at,
-                          concat('refund of ', ${major(sql`r.amount`)}, ' ', o.currency, ' on order ', o.order_id), -r.amount, NULL
+                          concat('refund of ', ${major(sql`r.amount`)}, ' ', o.currency, ' on order ', o.order_id),
+                          -r.amount, NULL
                    FROM refunds r JOIN orders o ON o.shop_id = r.shop_id AND o.order_id = r.order_id
                    WHERE r.shop_id = ${shopId} AND o.profile_id = ${profileId})
         UNION ALL (SELECT 'visit', id, at, concat('visit (', source, ')'), NULL, NULL
@@ -250,14 +255,16 @@ function timelineQuery(shopId: string, profileId: string, digits: number) {
         UNION ALL (SELECT 'message', id, at, concat(channel, ' ', kind, ' ', status, ' (', reason, ')'), NULL, NULL
                    FROM messages WHERE shop_id = ${shopId} AND profile_id = ${profileId})
         UNION ALL (SELECT 'merge', id, created_at, reason, NULL, NULL FROM merges
-                   WHERE shop_id = ${shopId} AND undone_at IS NULL AND (survivor_id = ${profileId} OR merged_id = ${profileId}))
+                   WHERE shop_id = ${shopId} AND undone_at IS NULL
+                     AND (survivor_id = ${profileId} OR merged_id = ${profileId}))
         ORDER BY at DESC LIMIT 50`;
 }
 
 /** Spend per calendar month in the shop's time zone: orders (not cancelled) by when placed, refunds by when made. */
 function monthlySpendQuery(shopId: string, profileId: string, timeZone: string) {
   return sql`SELECT month, sum(orders) AS orders, sum(spend) AS spend, sum(refunds) AS refunds FROM (
-        SELECT to_char(o.placed_at AT TIME ZONE ${timeZone}, 'YYYY-MM') AS month, 1 AS orders, o.total AS spend, 0 AS refunds
+        SELECT to_char(o.placed_at AT TIME ZONE ${timeZone}, 'YYYY-MM') AS month,
+               1 AS orders, o.total AS spend, 0 AS refunds
           FROM orders o WHERE o.shop_id = ${shopId} AND o.profile_id = ${profileId} AND o.cancelled_at IS NULL
         UNION ALL
         SELECT to_char(r.created_at AT TIME ZONE ${timeZone}, 'YYYY-MM'), 0, 0, r.amount

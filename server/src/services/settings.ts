@@ -52,7 +52,8 @@ export async function updateSettings(q: Queryable, shop: ShopContext, patch: Ove
   const parsed = shopSettingsSchema.safeParse(overrides);
   if (!parsed.success) {
     const issues = zodIssues(parsed.error);
-    throw new SettingsRefused(`settings is not valid: ${issues.slice(0, 5).join("; ")}`, issues, settingsFieldErrors(parsed.error.issues));
+    const message = `settings is not valid: ${issues.slice(0, 5).join("; ")}`;
+    throw new SettingsRefused(message, issues, settingsFieldErrors(parsed.error.issues));
   }
   const settings = parsed.data;
   await q.execute(sql`UPDATE shops SET settings = ${JSON.stringify(overrides)}::jsonb WHERE shop_id = ${shop.shopId}`);

@@ -9,7 +9,15 @@ export type RecomputeStatus =
   | { jobId: string; status: "queued" | "running"; requestedAt: string }
   | { jobId: string; status: "retrying"; requestedAt: string; attempts: number; lastError: string | null }
   | { jobId: string; status: "failed"; requestedAt: string; error: string }
-  | { jobId: string; status: "done"; requestedAt: string; finishedAt: string; profiles: number; changed: number; newCandidates: number };
+  | {
+      jobId: string;
+      status: "done";
+      requestedAt: string;
+      finishedAt: string;
+      profiles: number;
+      changed: number;
+      newCandidates: number;
+    };
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
@@ -24,19 +32,31 @@ export async function requestShopRecompute(db: Db, shopId: string, now: Date): P
     const [waiting] = await queryRows<{ id: string }>(
       tx,
       sql`SELECT r.id FROM shop_recomputes r
-          JOIN jobs j ON j.shop_id = r.shop_id AND j.kind = ${RECOMPUTE_SHOP} AND j.ref = ${MANUAL_RECOMPUTE_PREFIX} || r.id
+          JOIN jobs j ON j.shop_id = r.shop_id AND j.kind = ${RECOMPUTE_SHOP}
+            AND j.ref = ${MANUAL_RECOMPUTE_PREFIX} || r.id
           WHERE r.shop_id = ${shopId} AND r.finished_at IS NULL ORDER BY r.requested_at DESC LIMIT 1`,
     );
     if (waiting) return (await recomputeStatus(tx, shopId, waiting.id, now))!;
     const id = crypto.randomUUID();
     await tx.execute(sql`INSERT INTO shop_recomputes (shop_id, id, requested_at) VALUES (${shopId}, ${id}, ${now})`);
-    await enqueueJob(tx, { shopId, kind: RECOMPUTE_SHOP, ref: `${MANUAL_RECOMPUTE_PREFIX}${id}`, runAt: now, maxAttempts: 3 });
+    await enqueueJob(tx, {
+      shopId,
+      kind: RECOMPUTE_SHOP,
+      ref: `${MANUAL_RECOMPUTE_PREFIX}${id}`,
+      runAt: now,
+      maxAttempts: 3,
+    });
     return { jobId: id, status: "queued", requestedAt: now.toISOString() };
   });
 }
 
 /** What happened to one asked-for recompute; null when this shop never asked for it. */
-export async function recomputeStatus(db: Queryable, shopId: string, id: string, now: Date): Promise<RecomputeStatus | null> {
+export async function recomputeStatus(
+  db: Queryable,
+  shopId: string,
+  id: string,
+  now: Date,
+): Promise<RecomputeStatus | null> {
   const ref = `${MANUAL_RECOMPUTE_PREFIX}${id}`;
   const [row] = await queryRows<{
     requested_at: Date | string;
@@ -53,7 +73,8 @@ export async function recomputeStatus(db: Queryable, shopId: string, id: string,
     db,
     sql`SELECT r.requested_at, r.finished_at, r.profiles, r.changed, r.new_candidates,
                j.attempts, j.locked_until, j.last_error, j.id IS NOT NULL AS has_job,
-               (SELECT d.last_error FROM dead_letters d WHERE d.shop_id = r.shop_id AND d.kind = ${RECOMPUTE_SHOP} AND d.ref = ${ref}
+               (SELECT d.last_error FROM dead_letters d
+                WHERE d.shop_id = r.shop_id AND d.kind = ${RECOMPUTE_SHOP} AND d.ref = ${ref}
                 ORDER BY d.failed_at DESC LIMIT 1) AS dead_error
         FROM shop_recomputes r
         LEFT JOIN jobs j ON j.shop_id = r.shop_id AND j.kind = ${RECOMPUTE_SHOP} AND j.ref = ${ref}
@@ -71,8 +92,10 @@ export async function recomputeStatus(db: Queryable, shopId: string, id: string,
       newCandidates: row.new_candidates ?? 0,
     };
   }
-  if (!row.has_job) return { ...base, status: "failed", error: row.dead_error ?? "the recompute stopped without finishing" };
+  if (!row.has_job)
+    return { ...base, status: "failed", error: row.dead_error ?? "the recompute stopped without finishing" };
   if (row.locked_until && new Date(row.locked_until) > now) return { ...base, status: "running" };
-  if ((row.attempts ?? 0) > 0) return { ...base, status: "retrying", attempts: row.attempts ?? 0, lastError: row.last_error };
+  if ((row.attempts ?? 0) > 0)
+    return { ...base, status: "retrying", attempts: row.attempts ?? 0, lastError: row.last_error };
   return { ...base, status: "queued" };
 }

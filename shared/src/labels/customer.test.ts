@@ -17,15 +17,24 @@ describe("customer labels", () => {
   });
 
   it("names channels as brands write them, never by capitalising the key", () => {
-    expect(["email", "sms", "whatsapp", "push"].map(channelLabel)).toEqual(["Email", "SMS", "WhatsApp", "Push notifications"]);
+    expect(["email", "sms", "whatsapp", "push"].map(channelLabel)).toEqual([
+      "Email",
+      "SMS",
+      "WhatsApp",
+      "Push notifications",
+    ]);
     expect(channelLabel("toString")).toBe("toString");
   });
 
   it("says 1 point, not 1 points, in every part of the loyalty line", () => {
-    expect(loyaltyLine(1, "Bronze", { nextTier: "Silver", pointsToNextTier: 1 })).toBe("1 point · Bronze · 1 point to Silver");
+    expect(loyaltyLine(1, "Bronze", { nextTier: "Silver", pointsToNextTier: 1 })).toBe(
+      "1 point · Bronze · 1 point to Silver",
+    );
     expect(loyaltyLine(1600, "Gold", { nextTier: null, pointsToNextTier: null })).toBe("1600 points · Gold · Top tier");
     expect(loyaltyLine(0, null)).toBe("0 points");
     expect(loyaltyLine(12, "Silver")).toBe("12 points · Silver");
-    expect(loyaltyLine(1380, null, { nextTier: "Gold", pointsToNextTier: 120 })).toBe("1380 points · 120 points to Gold");
+    expect(loyaltyLine(1380, null, { nextTier: "Gold", pointsToNextTier: 120 })).toBe(
+      "1380 points · 120 points to Gold",
+    );
   });
 });

@@ -9,7 +9,11 @@ describe("RFM meanings", () => {
       { label: "Frequency", score: "5", meaning: "order count in the shop's top 20%" },
       { label: "Monetary", score: "1", meaning: "average order value in the shop's bottom 20%" },
     ]);
-    expect(rfmMeaning({ r: 1, f: null, m: null })[1]).toEqual({ label: "Frequency", score: "–", meaning: "not scored yet" });
+    expect(rfmMeaning({ r: 1, f: null, m: null })[1]).toEqual({
+      label: "Frequency",
+      score: "–",
+      meaning: "not scored yet",
+    });
   });
 
   it("agrees with the recency rule at every edge", () => {

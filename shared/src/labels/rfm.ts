@@ -36,7 +36,11 @@ export function monetaryMeaning(score: number | null): string {
 }
 
 /** The three lines under an RFM score. */
-export function rfmMeaning(rfm: { r: number; f: number | null; m: number | null }): { label: string; score: string; meaning: string }[] {
+export function rfmMeaning(rfm: {
+  r: number;
+  f: number | null;
+  m: number | null;
+}): { label: string; score: string; meaning: string }[] {
   return [
     { label: "Recency", score: String(rfm.r), meaning: recencyMeaning(rfm.r) },
     { label: "Frequency", score: rfm.f == null ? "–" : String(rfm.f), meaning: frequencyMeaning(rfm.f) },

@@ -4,7 +4,13 @@
  */
 import { z } from "zod";
 import { channelSchema } from "../settings";
-import { churnBandSchema, consentChannelViewSchema, identifierViewSchema, lifecycleStageSchema, loyaltyViewSchema } from "./profile";
+import {
+  churnBandSchema,
+  consentChannelViewSchema,
+  identifierViewSchema,
+  lifecycleStageSchema,
+  loyaltyViewSchema,
+} from "./profile";
 
 const isoTime = z.string();
 
@@ -41,7 +47,12 @@ export const timelineEntrySchema = z.object({
 });
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 
-export const monthlySpendSchema = z.object({ month: z.string(), orders: z.number(), spend: z.number(), refunds: z.number() });
+export const monthlySpendSchema = z.object({
+  month: z.string(),
+  orders: z.number(),
+  spend: z.number(),
+  refunds: z.number(),
+});
 
 /** The 360 profile (`GET /api/profiles/:id`). */
 export const customerProfileSchema = z.object({
@@ -96,7 +107,15 @@ export type CustomerProfile = z.infer<typeof customerProfileSchema>;
 export const profileExplanationSchema = z.object({
   profileId: z.string(),
   explanation: z.array(z.string()),
-  merges: z.array(z.object({ mergeId: z.string(), at: isoTime, auto: z.boolean(), reason: z.string(), decidedBy: z.string().nullable() })),
+  merges: z.array(
+    z.object({
+      mergeId: z.string(),
+      at: isoTime,
+      auto: z.boolean(),
+      reason: z.string(),
+      decidedBy: z.string().nullable(),
+    }),
+  ),
 });
 export type ProfileExplanation = z.infer<typeof profileExplanationSchema>;
 
@@ -142,7 +161,13 @@ export type DataInventory = z.infer<typeof dataInventorySchema>;
 /** `POST /api/dashboard/recompute` and its poll `GET /api/dashboard/recompute/:jobId`. */
 export const recomputeStatusSchema = z.discriminatedUnion("status", [
   z.object({ jobId: z.string(), status: z.enum(["queued", "running"]), requestedAt: isoTime }),
-  z.object({ jobId: z.string(), status: z.literal("retrying"), requestedAt: isoTime, attempts: z.number(), lastError: z.string().nullable() }),
+  z.object({
+    jobId: z.string(),
+    status: z.literal("retrying"),
+    requestedAt: isoTime,
+    attempts: z.number(),
+    lastError: z.string().nullable(),
+  }),
   z.object({ jobId: z.string(), status: z.literal("failed"), requestedAt: isoTime, error: z.string() }),
   z.object({
     jobId: z.string(),

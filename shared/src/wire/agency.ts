@@ -12,7 +12,8 @@ export function agencyUserIdProblem(userId: string): string | null {
   const v = userId.trim();
   if (!v) return "enter the Shopify user ID of the agency staff member";
   if (v.length > 100) return "a user ID is at most 100 characters";
-  if (!USER_ID.test(v)) return "a user ID has only letters, digits and - _ . : /, such as 4207 or gid://shopify/StaffMember/4207";
+  if (!USER_ID.test(v))
+    return "a user ID has only letters, digits and - _ . : /, such as 4207 or gid://shopify/StaffMember/4207";
   return null;
 }
 

@@ -57,7 +57,9 @@ export function ProfileFacts(props: { view: PosCustomerView; now: Date }) {
         <s-stack direction="block" gap="small">
           <s-text>{`Lifecycle stage: ${lifecycleStageLabel(view.lifecycleStage)}`}</s-text>
           <s-text>{`Tier: ${view.loyalty.tier}`}</s-text>
-          <s-text>{`Points: ${loyaltyLine(view.loyalty.points, null, view.loyalty)} (${progressPercent(view.loyalty)}%)`}</s-text>
+          <s-text>
+            {`Points: ${loyaltyLine(view.loyalty.points, null, view.loyalty)} (${progressPercent(view.loyalty)}%)`}
+          </s-text>
         </s-stack>
       </s-section>
       <s-section heading="Purchases">
