@@ -121,12 +121,15 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
       { id: 1, productId: 9001, title: "Linen Shirt", price: "40.00" },
       { id: 2, productId: 9002, title: "Chino Trousers", price: "6.50" },
     ];
-    await t.webhook("orders/create", orderPayload({ id: 88001, customerId: 8800, total: "46.50", createdAt: at(70), lines }));
-    await t.webhook("orders/create", orderPayload({ id: 88002, customerId: 8800, total: "46.50", createdAt: at(12), source: "pos", lines }));
+    const order = (id: number, daysAgo: number, source?: string) =>
+      orderPayload({ id, customerId: 8800, total: "46.50", createdAt: at(daysAgo), source, lines });
+    await t.webhook("orders/create", order(88001, 70));
+    await t.webhook("orders/create", order(88002, 12, "pos"));
     await t.webhook("refunds/create", refundPayload({ id: 88101, orderId: 88002, amount: "24.00", createdAt: at(11) }));
     await t.drain();
     await api("POST", "/api/enrichment/recompute");
-    const { profileId } = (await (await api("GET", "/api/profiles/by-shopify-customer/8800")).json()) as { profileId: string };
+    const found = await api("GET", "/api/profiles/by-shopify-customer/8800");
+    const { profileId } = (await found.json()) as { profileId: string };
     await openAdmin(`/customers/${profileId}`);
     const timeline = page.getByTestId("timeline");
     await expect.poll(() => timeline.locator("[data-kind=refund]").count()).toBe(1);
@@ -136,7 +139,8 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     expect(await page.getByTestId("lifetime-spend").textContent()).toBe("$69.00");
     expect(await page.getByTestId("refunded").textContent()).toBe("$24.00");
     expect(await page.getByTestId("rfm-meaning").textContent()).toContain("Recency 5: last order within 30 days");
-    expect(Number(await page.getByTestId("customer-spend-over-time").getAttribute("data-months"))).toBeGreaterThanOrEqual(3);
+    const months = await page.getByTestId("customer-spend-over-time").getAttribute("data-months");
+    expect(Number(months)).toBeGreaterThanOrEqual(3);
     expect(await page.locator("[data-testid=customer-spend-over-time] svg").count()).toBeGreaterThan(0);
     const firstSeen = Date.parse((await page.getByTestId("first-seen").textContent())!);
     expect(firstSeen).toBeLessThanOrEqual(Date.parse(at(71)) + 2 * day);
@@ -166,7 +170,8 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
   });
 
   it("undoes a merge from the 360 page and the explanation follows (#20 item 7)", async () => {
-    const merged = (await (await api("POST", `/api/duplicates/${people.candidateId}/merge`, {})).json()) as { survivorId: string };
+    const merging = await api("POST", `/api/duplicates/${people.candidateId}/merge`, {});
+    const merged = (await merging.json()) as { survivorId: string };
     expect(merged.survivorId).toBeTruthy();
     await openAdmin(`/customers/${merged.survivorId}`);
     const explanation = page.getByTestId("explanation");
@@ -237,7 +242,8 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     const zones = await page.getByLabel("Shop time zone").locator("option").allTextContents();
     expect(zones).toContain("Europe/Berlin");
     expect(zones).not.toContain("Mars/Olympus");
-    expect(await page.getByLabel("Default country for phones").locator("option").allTextContents()).toContain("Germany (DE)");
+    const countries = await page.getByLabel("Default country for phones").locator("option").allTextContents();
+    expect(countries).toContain("Germany (DE)");
   });
 
   it("changes a lifecycle window and sees the stage counts move", async () => {
@@ -295,7 +301,7 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     await shot("12-dashboard");
   });
 
-  it("charts spend by month, an RFM grid, clicks through to customers and recomputes with progress (#20 item 9)", async () => {
+  it("charts spend by month and an RFM grid, clicks through, recomputes with progress (#20 item 9)", async () => {
     await openAdmin("/");
     await page.getByTestId("spend-over-time").waitFor();
     expect(Number(await page.getByTestId("spend-over-time").getAttribute("data-months"))).toBe(12);
@@ -306,9 +312,11 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
       rfmGrid: { r: number; f: number; count: number }[];
     };
     // In store vs online adds up to every customer.
-    const mix = await page.locator("[data-testid=channel-mix] [data-bar]").evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-value"))));
+    const numbers = (selector: string, attribute: string) =>
+      page.locator(selector).evaluateAll((els, a) => els.map((e) => Number(e.getAttribute(a))), attribute);
+    const mix = await numbers("[data-testid=channel-mix] [data-bar]", "data-value");
     expect(mix.reduce((a, b) => a + b, 0)).toBe(d.profiles);
-    const cells = await page.locator("[data-testid=rfm-grid] td[data-count]").evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-count"))));
+    const cells = await numbers("[data-testid=rfm-grid] td[data-count]", "data-count");
     expect(cells).toHaveLength(25);
     expect(cells.reduce((a, b) => a + b, 0)).toBe(d.rfmGrid.reduce((a, c) => a + c.count, 0));
     await shot("12b-dashboard-charts");
@@ -318,7 +326,8 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     const loyalCount = Number(await loyal.getAttribute("data-value"));
     await loyal.getByRole("link").click();
     await page.waitForURL("**/admin/customers?stage=loyal");
-    await expect.poll(() => page.getByTestId("paging-label").textContent()).toMatch(loyalCount === 0 ? /No customers/ : new RegExp(`of ${loyalCount}$`));
+    const loyalLabel = loyalCount === 0 ? /No customers/ : new RegExp(`of ${loyalCount}$`);
+    await expect.poll(() => page.getByTestId("paging-label").textContent()).toMatch(loyalLabel);
     await shot("12c-dashboard-click-through");
 
     // An RFM cell does too, with its filter named above the list.
@@ -343,9 +352,10 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
 
   it("shows an empty state that says what to do instead of bare table headers (#20 item 12)", async () => {
     await openAdmin("/customers?query=nobody-by-this-name");
-    await expect.poll(() => page.getByTestId("empty-state").textContent()).toContain("No customers match these filters");
+    const empty = page.getByTestId("empty-state");
+    await expect.poll(() => empty.textContent()).toContain("No customers match these filters");
     await openAdmin("/webhooks");
-    await expect.poll(() => page.getByTestId("empty-state").first().textContent()).toMatch(/No dead letters|No deliveries yet/);
+    await expect.poll(() => empty.first().textContent()).toMatch(/No dead letters|No deliveries yet/);
     await shot("12f-empty-states");
   });
 
@@ -370,7 +380,8 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     // An ID no Shopify user could have is refused at the field (#20 item 12).
     await page.getByLabel("Agency user ID (Shopify user)").fill("not a user!!");
     await page.getByRole("button", { name: "Grant access" }).click();
-    await expect.poll(() => page.locator(".Polaris-InlineError").textContent()).toMatch(/a user ID has only letters, digits/);
+    const userIdError = page.locator(".Polaris-InlineError");
+    await expect.poll(() => userIdError.textContent()).toMatch(/a user ID has only letters, digits/);
     await shot("13a-agency-invalid-user");
     await page.getByLabel("Agency user ID (Shopify user)").fill(agency);
     await page.getByRole("button", { name: "Grant access" }).click();
