@@ -1,6 +1,16 @@
 import { currentToken } from "./session";
 import type { AgencyRollup, ShopDashboard } from "./dashboard-view";
-import { searchParams, type SettingsLike } from "./view-model";
+import type {
+  CustomerList,
+  CustomerProfile,
+  DataInventory,
+  MergeRecord,
+  ProfileExplanation,
+  RecomputeStatus,
+} from "@c360/shared/wire/admin";
+import { searchParams, type CustomerFilters, type SettingsLike } from "./view-model";
+
+export type { CustomerList, CustomerProfile, DataInventory, MergeRecord, ProfileExplanation, RecomputeStatus };
 
 /** Every server call of the admin: same origin, JSON, `Authorization: Bearer <session token>`. */
 
@@ -9,6 +19,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Per-field refusals in words (settings answer these), keyed by the field they are about. */
+    readonly fields: { field: string | null; message: string }[] = [],
   ) {
     super(message);
   }
@@ -16,7 +28,8 @@ export class ApiError extends Error {
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<{ data: T; response: Response }> {
   const token = await currentToken();
-  if (!token) throw new ApiError(401, "no_token", "No session token yet: paste one above, or open the admin from Shopify.");
+  if (!token)
+    throw new ApiError(401, "no_token", "No session token yet: paste one above, or open the admin from Shopify.");
   const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -25,11 +38,25 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<{ 
   try {
     data = text ? JSON.parse(text) : null;
   } catch {
-    throw new ApiError(response.status, "not_json", `The server answered ${response.status} with something that is not JSON.`);
+    throw new ApiError(
+      response.status,
+      "not_json",
+      `The server answered ${response.status} with something that is not JSON.`,
+    );
   }
   if (!response.ok) {
-    const err = (data ?? {}) as { error?: string; message?: string };
-    throw new ApiError(response.status, err.error ?? "http_error", err.message ?? `The server answered ${response.status}.`);
+    const err = (data ?? {}) as {
+      error?: string;
+      message?: string;
+      fields?: { field: string | null; message: string }[];
+    };
+    const fields = Array.isArray(err.fields) ? err.fields : [];
+    throw new ApiError(
+      response.status,
+      err.error ?? "http_error",
+      err.message ?? `The server answered ${response.status}.`,
+      fields,
+    );
   }
   return { data: data as T, response };
 }
@@ -40,91 +67,25 @@ const id = encodeURIComponent;
 
 // ----- Customers -------------------------------------------------------------------------------------------
 
-export interface ProfileSummary {
-  profileId: string;
-  firstName: string | null;
-  lastName: string | null;
-  lifecycleStage: string;
-  tier: string | null;
-  points: number;
-  lifetimeSpend: number;
-  orderCount: number;
-  lastActivityAt: string | null;
-}
-export interface ProfileSearch {
-  query?: string;
-  stage?: string;
-  channelMix?: string;
-  limit?: number;
-  offset?: number;
-}
-export const searchProfiles = (f: ProfileSearch) =>
-  get<{ total: number; limit: number; offset: number; profiles: ProfileSummary[] }>(`/api/profiles${searchParams(f)}`);
-
-export interface Identifier {
-  kind: string;
-  value: string;
-  source: string;
-  linkedAt: string;
-}
-export interface FullProfile {
-  profileId: string;
-  status: string;
-  firstName: string | null;
-  lastName: string | null;
-  emails: string[];
-  phones: string[];
-  shopifyCustomerId: string | null;
-  lifecycleStage: string;
-  currency: string;
-  churnRisk: number | null;
-  churnBand: string | null;
-  loyalty: { points: number; tier: string; nextTier: string | null; pointsToNextTier: number | null; progress: number };
-  consent: Record<string, { granted: boolean; since: string | null }>;
-  openDuplicates: number;
-  birthday: string | null;
-  postcode: string | null;
-  identifiers: Identifier[];
-  aggregates: {
-    orderCount: number;
-    lifetimeSpend: number;
-    averageOrderValue: number;
-    posSpend: number;
-    onlineSpend: number;
-    firstOrderAt: string | null;
-    lastOrderAt: string | null;
-    preferredLocationId: string | null;
-    visitCount: number;
-  };
-  rfm: { r: number; f: number | null; m: number | null } | null;
-  ltv: { historical: number; predicted90d: number };
-  nextOrderAt: string | null;
-  engagementScore: number | null;
-  firstSeenAt: string | null;
-  lastActivityAt: string | null;
-  timeline: { kind: string; id: string; at: string | null; summary: string }[];
-}
+export type { CustomerFilters as ProfileSearch } from "./view-model";
+export const searchProfiles = (f: CustomerFilters & { limit?: number; offset?: number }) =>
+  get<CustomerList>(`/api/profiles${searchParams(f)}`);
 
 /**
  * A merged profile answers 301 {mergedInto}; the browser follows it on its own (same origin keeps the
  * header), so `mergedInto` is set when the profile we got is not the one we asked for.
  */
-export async function getProfile(profileId: string): Promise<{ profile: FullProfile; mergedInto: string | null }> {
-  const { data } = await call<FullProfile | { mergedInto: string }>("GET", `/api/profiles/${id(profileId)}`);
+export async function getProfile(profileId: string): Promise<{ profile: CustomerProfile; mergedInto: string | null }> {
+  const { data } = await call<CustomerProfile | { mergedInto: string }>("GET", `/api/profiles/${id(profileId)}`);
   if ("mergedInto" in data && !("profileId" in data && "identifiers" in data)) {
-    const next = await get<FullProfile>(`/api/profiles/${id(data.mergedInto)}`);
+    const next = await get<CustomerProfile>(`/api/profiles/${id(data.mergedInto)}`);
     return { profile: next, mergedInto: data.mergedInto };
   }
-  const profile = data as FullProfile;
+  const profile = data as CustomerProfile;
   return { profile, mergedInto: profile.profileId !== profileId ? profile.profileId : null };
 }
 
-export interface Explanation {
-  profileId: string;
-  explanation: string[];
-  merges: { mergeId: string; at: string; auto: boolean; reason: string; decidedBy: string | null }[];
-}
-export const explainProfile = (profileId: string) => get<Explanation>(`/api/profiles/${id(profileId)}/explain`);
+export const explainProfile = (profileId: string) => get<ProfileExplanation>(`/api/profiles/${id(profileId)}/explain`);
 
 export interface ConsentRow {
   id?: string;
@@ -138,9 +99,11 @@ export interface ConsentRow {
   [key: string]: unknown;
 }
 export const profileConsents = (profileId: string) =>
-  get<{ profileId: string; current: Record<string, { granted: boolean; since: string | null }>; history: ConsentRow[] }>(
-    `/api/profiles/${id(profileId)}/consents`,
-  );
+  get<{
+    profileId: string;
+    current: Record<string, { granted: boolean; since: string | null }>;
+    history: ConsentRow[];
+  }>(`/api/profiles/${id(profileId)}/consents`);
 
 // ----- Duplicates and merges -------------------------------------------------------------------------------
 
@@ -160,23 +123,17 @@ export interface Duplicate {
   createdAt: string | null;
   profiles: [DuplicatePerson | null, DuplicatePerson | null];
 }
-export const listDuplicates = (offset = 0, limit = 25) => get<{ total: number; duplicates: Duplicate[] }>(`/api/duplicates?limit=${limit}&offset=${offset}`);
+export const listDuplicates = (offset = 0, limit = 25) =>
+  get<{ total: number; duplicates: Duplicate[] }>(`/api/duplicates?limit=${limit}&offset=${offset}`);
 export const mergeDuplicate = (duplicateId: string) =>
-  send<{ mergeId: string; survivorId: string; mergedId: string; undoableUntil: string }>("POST", `/api/duplicates/${id(duplicateId)}/merge`, {});
-export const dismissDuplicate = (duplicateId: string) => send<{ id: string; status: string }>("POST", `/api/duplicates/${id(duplicateId)}/dismiss`);
+  send<{ mergeId: string; survivorId: string; mergedId: string; undoableUntil: string }>(
+    "POST",
+    `/api/duplicates/${id(duplicateId)}/merge`,
+    {},
+  );
+export const dismissDuplicate = (duplicateId: string) =>
+  send<{ id: string; status: string }>("POST", `/api/duplicates/${id(duplicateId)}/dismiss`);
 
-export interface MergeRecord {
-  id: string;
-  survivorId: string;
-  mergedId: string;
-  reason: string;
-  auto: boolean;
-  decidedBy: string | null;
-  createdAt: string | null;
-  undoneAt: string | null;
-  undoableUntil: string;
-  undoable: boolean;
-}
 export const listMerges = (profileId?: string) =>
   get<{ merges: MergeRecord[] }>(`/api/merges?limit=50${profileId ? `&profileId=${id(profileId)}` : ""}`);
 export const undoMerge = (mergeId: string) => send<Record<string, unknown>>("POST", `/api/merges/${id(mergeId)}/undo`);
@@ -184,10 +141,15 @@ export const undoMerge = (mergeId: string) => send<Record<string, unknown>>("POS
 // ----- GDPR ------------------------------------------------------------------------------------------------
 
 /** Rows each erasure step would change, by step name. */
-export const gdprPreview = (profileId: string) => get<{ profileId: string; willChange: Record<string, number> }>(`/api/gdpr/profiles/${id(profileId)}/preview`);
+export const gdprPreview = (profileId: string) =>
+  get<{ profileId: string; willChange: Record<string, number> }>(`/api/gdpr/profiles/${id(profileId)}/preview`);
 export const gdprErase = (profileId: string) =>
-  send<{ erased: boolean; profileId: string; changed: Record<string, number> }>("POST", `/api/gdpr/profiles/${id(profileId)}/erase`, {});
-export const gdprInventory = () => get<Record<string, unknown>>(`/api/gdpr/inventory`);
+  send<{ erased: boolean; profileId: string; changed: Record<string, number> }>(
+    "POST",
+    `/api/gdpr/profiles/${id(profileId)}/erase`,
+    {},
+  );
+export const gdprInventory = () => get<DataInventory>(`/api/gdpr/inventory`);
 /** The export document as a file the merchant can save. */
 export async function gdprExportBlob(profileId: string): Promise<Blob> {
   const data = await get<unknown>(`/api/gdpr/profiles/${id(profileId)}/export`);
@@ -200,7 +162,11 @@ export type Settings = SettingsLike & { currency: string } & Record<string, unkn
 export type SettingsEffects = { restaged?: number; stageChanged?: number; appliesToNewEvents?: string[] };
 export const getSettings = () => get<{ settings: Settings; overrides: Record<string, unknown> }>(`/api/settings`);
 export const putSettings = (patch: Record<string, unknown>) =>
-  send<{ settings: Settings; overrides: Record<string, unknown>; effects: SettingsEffects }>("PUT", `/api/settings`, patch);
+  send<{ settings: Settings; overrides: Record<string, unknown>; effects: SettingsEffects }>(
+    "PUT",
+    `/api/settings`,
+    patch,
+  );
 
 export interface ConsentText {
   channel: string;
@@ -210,7 +176,8 @@ export interface ConsentText {
   [key: string]: unknown;
 }
 export const listConsentTexts = () => get<{ texts: ConsentText[] }>(`/api/consent-texts`);
-export const publishConsentText = (t: { channel: string; locale: string; text: string }) => send<{ text: ConsentText }>("POST", `/api/consent-texts`, t);
+export const publishConsentText = (t: { channel: string; locale: string; text: string }) =>
+  send<{ text: ConsentText }>("POST", `/api/consent-texts`, t);
 
 // ----- Devices ---------------------------------------------------------------------------------------------
 
@@ -226,9 +193,14 @@ export interface Device {
   rejectedMutations: number;
 }
 export const createPairingCode = (locationId?: string) =>
-  send<{ code: string; expiresAt: string; locationId: string | null }>("POST", `/api/devices/pairing-codes`, locationId ? { locationId } : {});
+  send<{ code: string; expiresAt: string; locationId: string | null }>(
+    "POST",
+    `/api/devices/pairing-codes`,
+    locationId ? { locationId } : {},
+  );
 export const listDevices = () => get<{ devices: Device[] }>(`/api/devices`);
-export const revokeDevice = (deviceId: string) => send<{ deviceId: string; revokedAt: string }>("DELETE", `/api/devices/${id(deviceId)}`);
+export const revokeDevice = (deviceId: string) =>
+  send<{ deviceId: string; revokedAt: string }>("DELETE", `/api/devices/${id(deviceId)}`);
 
 // ----- Webhooks --------------------------------------------------------------------------------------------
 
@@ -243,16 +215,21 @@ export interface DeadLetter {
   failedAt: string;
 }
 export const deadLetters = () => get<{ deadLetters: DeadLetter[] }>(`/api/webhooks/dead`);
-export const retryDeadLetter = (deadId: string) => send<{ ok: boolean }>("POST", `/api/webhooks/dead/${id(deadId)}/retry`);
+export const retryDeadLetter = (deadId: string) =>
+  send<{ ok: boolean }>("POST", `/api/webhooks/dead/${id(deadId)}/retry`);
 
 // ----- Dashboard and agency roll-up -----------------------------------------------------------------------
 
 /** Every figure of the dashboard in one request: lifecycle, POS vs online mix, fatigue posture and coverage. */
 export const getDashboard = () => get<ShopDashboard>(`/api/dashboard`);
 /** The same figures for every shop that granted the signed-in Shopify user, this shop first among them. */
+/** "Recompute now": the whole-shop pass on the server's queue, and its progress by job id. */
+export const requestRecompute = () => send<RecomputeStatus>("POST", `/api/dashboard/recompute`);
+export const recomputeProgress = (jobId: string) => get<RecomputeStatus>(`/api/dashboard/recompute/${id(jobId)}`);
 export const getAgencyRollup = () => get<AgencyRollup>(`/api/agency/rollup`);
 /** This shop lets a Shopify user (an agency) see its dashboard figures in their roll-up. */
-export const grantAgencyUser = (userId: string) => send<{ shopId: string; userId: string }>("POST", `/api/agency/grants`, { userId: userId.trim() });
+export const grantAgencyUser = (userId: string) =>
+  send<{ shopId: string; userId: string }>("POST", `/api/agency/grants`, { userId: userId.trim() });
 export const revokeAgencyUser = (userId: string) => send<null>("DELETE", `/api/agency/grants/${id(userId.trim())}`);
 
 /** The Shopify connection: backfill progress ("Sync from Shopify") and Admin API jobs waiting or failed. */
@@ -286,4 +263,5 @@ export interface ShopifyStatus {
   failedJobs: ShopifyJob[];
 }
 export const shopifyStatus = () => get<ShopifyStatus>(`/api/shopify/status`);
-export const syncFromShopify = () => send<{ backfill: ShopifyBackfill; started: boolean }>("POST", `/api/shopify/backfill`);
+export const syncFromShopify = () =>
+  send<{ backfill: ShopifyBackfill; started: boolean }>("POST", `/api/shopify/backfill`);

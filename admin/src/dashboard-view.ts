@@ -3,8 +3,18 @@
  * figures `GET /api/dashboard` and `GET /api/agency/rollup` answer. Pure, so the shaping is tested alone;
  * the figures and the flag rule are the server's.
  */
+import { agencyUserIdProblem } from "@c360/shared/wire/agency";
 import type { AgencyRollup, ShopDashboard } from "@c360/shared/wire/dashboard";
-import { DASHBOARD_CHANNEL_MIXES, LIFECYCLE_STAGES, channelMixLabel, percent, stageLabel } from "./view-model";
+import {
+  DASHBOARD_CHANNEL_MIXES,
+  LIFECYCLE_STAGES,
+  channelMixLabel,
+  customersPath,
+  monthLabel,
+  monthSeries,
+  percent,
+  stageLabel,
+} from "./view-model";
 
 export type { AgencyRollup, ShopDashboard };
 
@@ -12,13 +22,25 @@ export interface ChartEntry {
   key: string;
   label: string;
   value: number;
+  /** The customer list narrowed to this bar's customers, when the list can filter by it. */
+  url?: string;
 }
 
 export const lifecycleEntries = (d: Pick<ShopDashboard, "lifecycle">): ChartEntry[] =>
-  LIFECYCLE_STAGES.map((s) => ({ key: s, label: stageLabel(s), value: d.lifecycle[s] ?? 0 }));
+  LIFECYCLE_STAGES.map((s) => ({
+    key: s,
+    label: stageLabel(s),
+    value: d.lifecycle[s] ?? 0,
+    url: customersPath({ stage: s }),
+  }));
 
 export const channelMixEntries = (d: Pick<ShopDashboard, "channelMix">): ChartEntry[] =>
-  DASHBOARD_CHANNEL_MIXES.map((m) => ({ key: m, label: channelMixLabel(m), value: d.channelMix[m] ?? 0 }));
+  DASHBOARD_CHANNEL_MIXES.map((m) => ({
+    key: m,
+    label: channelMixLabel(m),
+    value: d.channelMix[m] ?? 0,
+    url: customersPath({ channelMix: m }),
+  }));
 
 const FATIGUE_BANDS = [
   ["under_0_3", "Under 0.3"],
@@ -27,7 +49,8 @@ const FATIGUE_BANDS = [
   ["blocked_0_7_plus", "0.7 and above"],
 ] as const;
 
-export const fatigueEntries = (d: Pick<ShopDashboard, "fatigue">): ChartEntry[] => FATIGUE_BANDS.map(([key, label]) => ({ key, label, value: d.fatigue[key] ?? 0 }));
+export const fatigueEntries = (d: Pick<ShopDashboard, "fatigue">): ChartEntry[] =>
+  FATIGUE_BANDS.map(([key, label]) => ({ key, label, value: d.fatigue[key] ?? 0 }));
 
 /** One sentence under the fatigue chart: the share the gate would block right now. */
 export function fatigueSummary(d: Pick<ShopDashboard, "fatigue">): string {
@@ -35,16 +58,53 @@ export function fatigueSummary(d: Pick<ShopDashboard, "fatigue">): string {
 }
 
 const COVERAGE = [
-  ["withEmail", "Has an email"],
-  ["withPhone", "Has a phone"],
-  ["emailConsent", "Email opt-in"],
-  ["smsConsent", "SMS opt-in"],
-  ["whatsappConsent", "WhatsApp opt-in"],
-  ["pushConsent", "Push opt-in"],
+  ["withEmail", "Has an email", { has: "email" }],
+  ["withPhone", "Has a phone", { has: "phone" }],
+  ["emailConsent", "Email opt-in", { consent: "email" }],
+  ["smsConsent", "SMS opt-in", { consent: "sms" }],
+  ["whatsappConsent", "WhatsApp opt-in", { consent: "whatsapp" }],
+  ["pushConsent", "Push opt-in", { consent: "push" }],
 ] as const;
 
 /** Each bar is a share of every profile (one customer counts in several bars), so chart it with `of: profiles`. */
-export const coverageEntries = (d: Pick<ShopDashboard, "coverage">): ChartEntry[] => COVERAGE.map(([key, label]) => ({ key, label, value: d.coverage[key] ?? 0 }));
+export const coverageEntries = (d: Pick<ShopDashboard, "coverage">): ChartEntry[] =>
+  COVERAGE.map(([key, label, filter]) => ({ key, label, value: d.coverage[key] ?? 0, url: customersPath(filter) }));
+
+/** The last 12 months, quiet ones as zeros, labelled "Mar 2026". */
+export const monthlyEntries = (d: Pick<ShopDashboard, "spendOverTime" | "asOf">) =>
+  monthSeries(d.spendOverTime, d.asOf, { orders: 0, spend: 0, refunds: 0 }, 12).map((m) => ({
+    ...m,
+    label: monthLabel(m.month),
+  }));
+
+export interface RfmCell {
+  r: number;
+  f: number;
+  count: number;
+  /** 0-1 of the fullest cell, for its shade. */
+  weight: number;
+  url: string;
+}
+
+/**
+ * The RFM grid: recency 5 (recent) at the top down to 1, frequency 1 to 5 left to right, every cell
+ * present (empty ones as 0), each linking to its customers.
+ */
+export function rfmGrid(d: Pick<ShopDashboard, "rfmGrid">): RfmCell[][] {
+  const max = Math.max(0, ...d.rfmGrid.map((c) => c.count));
+  return [5, 4, 3, 2, 1].map((r) =>
+    [1, 2, 3, 4, 5].map((f) => {
+      const count = d.rfmGrid.find((c) => c.r === r && c.f === f)?.count ?? 0;
+      return {
+        r,
+        f,
+        count,
+        weight: max === 0 ? 0 : count / max,
+        url: customersPath({ rfmR: String(r), rfmF: String(f) }),
+      };
+    }),
+  );
+}
 
 /** `part` of `whole` as a rounded percentage; 0 of nothing is 0, not NaN. */
 export const shareOf = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : 0);
@@ -97,10 +157,5 @@ export const shareList = (parts: { label: string; share: number }[]) =>
     .map((p) => `${p.label} ${p.share}%`)
     .join(" · ") || "—";
 
-/** What the grant form accepts as a Shopify user ID: trimmed, non-empty, at most 100 characters (the server's limit). */
-export function agencyUserError(userId: string): string | null {
-  const v = userId.trim();
-  if (!v) return "enter the Shopify user ID of the agency staff member";
-  if (v.length > 100) return "a user ID is at most 100 characters";
-  return null;
-}
+/** What the grant form accepts as a Shopify user ID: the server's own (shared) rule, so form and route agree. */
+export const agencyUserError = agencyUserIdProblem;

@@ -1,24 +1,24 @@
-import { useEffect } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { getDashboard } from "./api";
+import { HBarChart } from "./charts";
 import { lifecycleEntries } from "./dashboard-view";
-import { BarChart, ErrorBanner, Loading, useLoad } from "./ui";
+import { keys } from "./queries";
+import { ErrorBanner, Loading } from "./ui";
 
-/** How many active customers are in each lifecycle stage, as a chart; the dashboard passes its figures in. */
+/** How many active customers are in each lifecycle stage, each bar linking to its customers. */
 export function LifecycleChart({ lifecycle }: { lifecycle: Parameters<typeof lifecycleEntries>[0]["lifecycle"] }) {
-  return <BarChart testId="stage-distribution" entries={lifecycleEntries({ lifecycle })} />;
+  return <HBarChart testId="stage-distribution" entries={lifecycleEntries({ lifecycle })} />;
 }
 
-/** The lifecycle chart loading its own figures (Settings); `version` reloads it after a change. */
-export function StageDistribution({ version = 0 }: { version?: number }) {
-  const dashboard = useLoad(() => getDashboard(), []);
-  const { reload } = dashboard;
-  useEffect(() => {
-    if (version > 0) reload();
-  }, [version, reload]);
+/** The lifecycle chart reading the dashboard query; a settings save invalidates it, so it re-stages on screen too. */
+export function StageDistribution() {
+  const dashboard = useQuery({ queryKey: keys.dashboard, queryFn: getDashboard });
   return (
     <>
       <ErrorBanner error={dashboard.error} />
-      <Loading loading={dashboard.loading && !dashboard.data}>{dashboard.data ? <LifecycleChart lifecycle={dashboard.data.lifecycle} /> : null}</Loading>
+      <Loading loading={dashboard.isPending}>
+        {dashboard.data ? <LifecycleChart lifecycle={dashboard.data.lifecycle} /> : null}
+      </Loading>
     </>
   );
 }

@@ -34,3 +34,4 @@ export * from "./identity/explain";
 export * from "./identity/erasure";
 export * from "./identity/wording";
 export * from "./loyalty/redemption";
+export * from "./settings-fields";

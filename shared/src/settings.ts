@@ -1,4 +1,4 @@
-import { isSupportedCountry } from "libphonenumber-js";
+import { getCountries, isSupportedCountry } from "libphonenumber-js";
 import { z } from "zod";
 import { currencyCodeSchema } from "./wire/money";
 
@@ -15,6 +15,12 @@ export function isKnownTimeZone(timeZone: string): boolean {
     return false;
   }
 }
+
+/** Every country a phone number can be read in (libphonenumber's list): the settings form offers these. */
+export const phoneCountries = (): string[] => [...getCountries()].sort();
+
+/** A country code the default-country setting accepts. */
+export const isPhoneCountry = (code: string): boolean => isSupportedCountry(code);
 
 const timeZoneSchema = z.string().min(1).refine(isKnownTimeZone, "must be an IANA time zone such as Europe/Berlin");
 /** Phone numbers without a country code are read in this country, so it must be one libphonenumber knows. */

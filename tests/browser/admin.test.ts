@@ -8,6 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { SHOP_A, SHOP_B, startTestServer, type TestServer } from "@c360/server/test-support/harness";
+import { orderPayload, refundPayload } from "@c360/server/test-support/payloads";
 import { seedShop } from "@c360/server/seed/demo";
 import { sql } from "drizzle-orm";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -113,6 +114,39 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     await shot("02-customer-360");
   });
 
+  it("shows refunds, product names, RFM meanings and spend by month on the 360 page (#20 item 8)", async () => {
+    const day = 86_400_000;
+    const at = (daysAgo: number) => new Date(t.clock().getTime() - daysAgo * day).toISOString();
+    const lines = [
+      { id: 1, productId: 9001, title: "Linen Shirt", price: "40.00" },
+      { id: 2, productId: 9002, title: "Chino Trousers", price: "6.50" },
+    ];
+    const order = (id: number, daysAgo: number, source?: string) =>
+      orderPayload({ id, customerId: 8800, total: "46.50", createdAt: at(daysAgo), source, lines });
+    await t.webhook("orders/create", order(88001, 70));
+    await t.webhook("orders/create", order(88002, 12, "pos"));
+    await t.webhook("refunds/create", refundPayload({ id: 88101, orderId: 88002, amount: "24.00", createdAt: at(11) }));
+    await t.drain();
+    await api("POST", "/api/enrichment/recompute");
+    const found = await api("GET", "/api/profiles/by-shopify-customer/8800");
+    const { profileId } = (await found.json()) as { profileId: string };
+    await openAdmin(`/customers/${profileId}`);
+    const timeline = page.getByTestId("timeline");
+    await expect.poll(() => timeline.locator("[data-kind=refund]").count()).toBe(1);
+    const refundRow = page.locator("tr", { has: page.locator("[data-kind=refund]") });
+    expect(await refundRow.textContent()).toContain("-$24.00");
+    expect(await timeline.textContent()).toContain("Linen Shirt, Chino Trousers");
+    expect(await page.getByTestId("lifetime-spend").textContent()).toBe("$69.00");
+    expect(await page.getByTestId("refunded").textContent()).toBe("$24.00");
+    expect(await page.getByTestId("rfm-meaning").textContent()).toContain("Recency 5: last order within 30 days");
+    const months = await page.getByTestId("customer-spend-over-time").getAttribute("data-months");
+    expect(Number(months)).toBeGreaterThanOrEqual(3);
+    expect(await page.locator("[data-testid=customer-spend-over-time] svg").count()).toBeGreaterThan(0);
+    const firstSeen = Date.parse((await page.getByTestId("first-seen").textContent())!);
+    expect(firstSeen).toBeLessThanOrEqual(Date.parse(at(71)) + 2 * day);
+    await shot("02b-customer-360-refunds");
+  });
+
   it("merges a duplicate and undoes the merge", async () => {
     await openAdmin("/duplicates");
     const card = page.locator(`[data-testid=duplicate][data-id="${people.candidateId}"]`);
@@ -135,6 +169,26 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     await shot("05-merge-undone");
   });
 
+  it("undoes a merge from the 360 page and the explanation follows (#20 item 7)", async () => {
+    const merging = await api("POST", `/api/duplicates/${people.candidateId}/merge`, {});
+    const merged = (await merging.json()) as { survivorId: string };
+    expect(merged.survivorId).toBeTruthy();
+    await openAdmin(`/customers/${merged.survivorId}`);
+    const explanation = page.getByTestId("explanation");
+    await expect.poll(() => explanation.textContent()).toMatch(/\S/);
+    const whileMerged = await explanation.textContent();
+    await shot("05b-360-merged");
+    await page.getByRole("button", { name: "Undo merge" }).click();
+    await expect.poll(() => page.getByTestId("notice").textContent()).toMatch(/Merge undone/);
+    // The same page, not reloaded: the explanation no longer describes the merge, the history says undone.
+    await expect.poll(() => explanation.textContent()).not.toBe(whileMerged);
+    expect(await page.getByText("(undone)").count()).toBeGreaterThan(0);
+    expect(await page.getByTestId("identifiers").textContent()).not.toContain(
+      merged.survivorId === people.liz ? "elizabeth.novak@work.com" : "liz@home.net",
+    );
+    await shot("05c-360-undone");
+  });
+
   it("erases a customer after previewing what will change", async () => {
     // A missing route is a regression, never a reason to skip.
     expect(await routeExists("GET", `/api/gdpr/profiles/${people.elizabeth}/preview`)).toBe(true);
@@ -149,7 +203,47 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     const after = (await (await api("GET", `/api/profiles/${people.elizabeth}`)).json()) as { emails?: string[]; firstName?: string | null };
     expect(after.emails ?? []).toEqual([]);
     expect(after.firstName ?? null).toBeNull();
+    // Without a reload: the preview gives way to "erased", the inventory counts the erasure.
+    await page.getByTestId("already-erased").waitFor();
+    expect(await page.getByRole("button", { name: "Erase customer" }).count()).toBe(0);
+    const inventory = (await (await api("GET", "/api/gdpr/inventory")).json()) as { erasedProfiles: number };
+    const erasedRow = page.locator("[data-testid=inventory] tr", { hasText: "Erased customers (anonymous" });
+    await expect.poll(() => erasedRow.textContent()).toContain(String(inventory.erasedProfiles));
+    expect(await page.getByTestId("inventory").textContent()).not.toMatch(/\d{4}-\d{2}-\d{2}T|Inactive Over2Years/);
     await shot("07-gdpr-erased");
+
+    // The erased profile reads as erased, with no GDPR action left to take.
+    await openAdmin(`/customers/${people.elizabeth}`);
+    await page.getByTestId("erased-badge").waitFor();
+    expect(await page.getByRole("heading", { name: "Erased customer" }).count()).toBe(1);
+    expect(await page.getByRole("button", { name: "GDPR" }).count()).toBe(0);
+    await shot("07b-erased-profile");
+
+    // An ID no customer has offers nothing to download or erase.
+    await openAdmin("/gdpr/no-such-profile");
+    await page.getByTestId("unknown-profile").waitFor();
+    expect(await page.getByRole("button", { name: /Download data export|Erase customer/ }).count()).toBe(0);
+    await shot("07c-gdpr-unknown-id");
+  });
+
+  it("shows a refused setting under its field, in words (#20 item 1)", async () => {
+    await openAdmin("/settings");
+    const atRisk = page.getByLabel("At risk after (days without activity)");
+    await atRisk.waitFor();
+    await atRisk.fill("0");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    // The server refuses it; its sentence sits under the input, not a zod path in a banner.
+    const field = page.locator(".Polaris-InlineError", { hasText: "At-risk must be at least 1 day" });
+    await expect.poll(() => field.count()).toBe(1);
+    expect(await page.getByTestId("error-message").count()).toBe(0);
+    expect(await page.locator("body").textContent()).not.toContain("lifecycle.atRiskDays");
+    await shot("08a-settings-field-error");
+    // Time zone and country are chosen from the lists the server accepts.
+    const zones = await page.getByLabel("Shop time zone").locator("option").allTextContents();
+    expect(zones).toContain("Europe/Berlin");
+    expect(zones).not.toContain("Mars/Olympus");
+    const countries = await page.getByLabel("Default country for phones").locator("option").allTextContents();
+    expect(countries).toContain("Germany (DE)");
   });
 
   it("changes a lifecycle window and sees the stage counts move", async () => {
@@ -207,6 +301,64 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     await shot("12-dashboard");
   });
 
+  it("charts spend by month and an RFM grid, clicks through, recomputes with progress (#20 item 9)", async () => {
+    await openAdmin("/");
+    await page.getByTestId("spend-over-time").waitFor();
+    expect(Number(await page.getByTestId("spend-over-time").getAttribute("data-months"))).toBe(12);
+    expect(await page.locator("[data-testid=spend-over-time] svg").count()).toBeGreaterThan(0);
+    const d = (await (await api("GET", "/api/dashboard")).json()) as {
+      profiles: number;
+      channelMix: Record<string, number>;
+      rfmGrid: { r: number; f: number; count: number }[];
+    };
+    // In store vs online adds up to every customer.
+    const numbers = (selector: string, attribute: string) =>
+      page.locator(selector).evaluateAll((els, a) => els.map((e) => Number(e.getAttribute(a))), attribute);
+    const mix = await numbers("[data-testid=channel-mix] [data-bar]", "data-value");
+    expect(mix.reduce((a, b) => a + b, 0)).toBe(d.profiles);
+    const cells = await numbers("[data-testid=rfm-grid] td[data-count]", "data-count");
+    expect(cells).toHaveLength(25);
+    expect(cells.reduce((a, b) => a + b, 0)).toBe(d.rfmGrid.reduce((a, c) => a + c.count, 0));
+    await shot("12b-dashboard-charts");
+
+    // A bar opens the customers it counts.
+    const loyal = page.locator("[data-testid=stage-distribution] [data-bar=loyal]");
+    const loyalCount = Number(await loyal.getAttribute("data-value"));
+    await loyal.getByRole("link").click();
+    await page.waitForURL("**/admin/customers?stage=loyal");
+    const loyalLabel = loyalCount === 0 ? /No customers/ : new RegExp(`of ${loyalCount}$`);
+    await expect.poll(() => page.getByTestId("paging-label").textContent()).toMatch(loyalLabel);
+    await shot("12c-dashboard-click-through");
+
+    // An RFM cell does too, with its filter named above the list.
+    await openAdmin("/");
+    const cell = d.rfmGrid[0]!;
+    await page.locator(`[data-testid=rfm-grid] td[data-r="${cell.r}"][data-f="${cell.f}"]`).getByRole("link").click();
+    await page.waitForURL(`**/admin/customers?rfmR=${cell.r}&rfmF=${cell.f}`);
+    await expect.poll(() => page.getByTestId("paging-label").textContent()).toMatch(new RegExp(`of ${cell.count}$`));
+    expect(await page.getByText(`Recency score ${cell.r}`).count()).toBe(1);
+
+    // Recompute now: queued on the server, polled until done. The queue runs when drained in tests.
+    await openAdmin("/");
+    await page.getByRole("button", { name: "Recompute now" }).click();
+    const status = page.getByTestId("recompute-status");
+    await expect.poll(() => status.getAttribute("data-status")).toMatch(/queued|running/);
+    await shot("12d-recompute-queued");
+    await t.drain();
+    await expect.poll(() => status.getAttribute("data-status"), { timeout: 15_000 }).toBe("done");
+    expect(await status.textContent()).toMatch(/Recomputed \d+ customers/);
+    await shot("12e-recompute-done");
+  });
+
+  it("shows an empty state that says what to do instead of bare table headers (#20 item 12)", async () => {
+    await openAdmin("/customers?query=nobody-by-this-name");
+    const empty = page.getByTestId("empty-state");
+    await expect.poll(() => empty.textContent()).toContain("No customers match these filters");
+    await openAdmin("/webhooks");
+    await expect.poll(() => empty.first().textContent()).toMatch(/No dead letters|No deliveries yet/);
+    await shot("12f-empty-states");
+  });
+
   it("grants an agency user from a second shop and shows both shops side by side, flagging fatigue", async () => {
     const agency = "agency-user-42";
     // Shop B: its own customers, nearly all messaged 8 times this week (fatigue 0.8, above the 0.7 threshold).
@@ -225,6 +377,12 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
 
     // Shop B's staff grant the agency's Shopify user from the Agency page.
     await openAdmin("/agency", await t.token(SHOP_B, { staffId: "owner-b" }));
+    // An ID no Shopify user could have is refused at the field (#20 item 12).
+    await page.getByLabel("Agency user ID (Shopify user)").fill("not a user!!");
+    await page.getByRole("button", { name: "Grant access" }).click();
+    const userIdError = page.locator(".Polaris-InlineError");
+    await expect.poll(() => userIdError.textContent()).toMatch(/a user ID has only letters, digits/);
+    await shot("13a-agency-invalid-user");
     await page.getByLabel("Agency user ID (Shopify user)").fill(agency);
     await page.getByRole("button", { name: "Grant access" }).click();
     await expect.poll(() => page.getByTestId("notice").textContent()).toContain(`User ${agency} can now see this shop's figures`);

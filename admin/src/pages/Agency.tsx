@@ -1,8 +1,10 @@
 import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Page, Text, TextField } from "@shopify/polaris";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { getAgencyRollup, grantAgencyUser, revokeAgencyUser } from "../api";
 import { agencyUserError, rollupRows, shareList, type RollupRow } from "../dashboard-view";
-import { ErrorBanner, Loading, Notice, StackedBar, useAction, useLoad } from "../ui";
+import { keys } from "../queries";
+import { EmptyState, ErrorBanner, Loading, Notice, StackedBar } from "../ui";
 import { formatDate, percent } from "../view-model";
 
 function rowCells(r: RollupRow) {
@@ -12,7 +14,10 @@ function rowCells(r: RollupRow) {
     </span>,
     r.profiles,
     <BlockStack gap="100">
-      <StackedBar parts={r.lifecycle.map((l) => ({ key: l.stage, label: l.label, share: l.share }))} label={`Lifecycle: ${shareList(r.lifecycle)}`} />
+      <StackedBar
+        parts={r.lifecycle.map((l) => ({ key: l.stage, label: l.label, share: l.share }))}
+        label={`Lifecycle: ${shareList(r.lifecycle)}`}
+      />
       <Text as="span" variant="bodySm">
         {shareList(r.lifecycle)}
       </Text>
@@ -48,22 +53,24 @@ function ShareLines({ parts }: { parts: { key: string; label: string; share: num
 }
 
 /** This shop lets an agency's Shopify user see its figures in their roll-up, or stops it. */
-function GrantForm({ onChanged }: { onChanged: () => void }) {
+function GrantForm() {
+  const client = useQueryClient();
   const [userId, setUserId] = useState("");
   const [fieldError, setFieldError] = useState<string | null>(null);
-  const action = useAction();
+  const change = useMutation({
+    mutationFn: async ({ kind, who }: { kind: "grant" | "revoke"; who: string }) => {
+      await (kind === "grant" ? grantAgencyUser(who) : revokeAgencyUser(who));
+      return kind === "grant"
+        ? `User ${who} can now see this shop's figures in their agency roll-up.`
+        : `User ${who} no longer sees this shop's figures.`;
+    },
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.agency }),
+  });
   const act = (kind: "grant" | "revoke") => {
     const error = agencyUserError(userId);
     setFieldError(error);
     if (error) return;
-    const who = userId.trim();
-    void action.run(
-      () => (kind === "grant" ? grantAgencyUser(who) : revokeAgencyUser(who)),
-      () => {
-        onChanged();
-        return kind === "grant" ? `User ${who} can now see this shop's figures in their agency roll-up.` : `User ${who} no longer sees this shop's figures.`;
-      },
-    );
+    change.mutate({ kind, who: userId.trim() });
   };
   return (
     <Card>
@@ -72,18 +79,25 @@ function GrantForm({ onChanged }: { onChanged: () => void }) {
           Share this shop with an agency
         </Text>
         <Text as="p" tone="subdued">
-          The user sees this shop's dashboard figures (counts and shares, never a customer) beside the other shops that granted them.
+          The user sees this shop's dashboard figures (counts and shares, never a customer) beside the other shops that
+          granted them.
         </Text>
-        <ErrorBanner error={action.error} title="Access was not changed" />
-        <Notice text={action.notice} />
+        <ErrorBanner error={change.error} title="Access was not changed" />
+        <Notice text={change.data ?? null} />
         <InlineStack gap="200" blockAlign="end">
           <div style={{ minWidth: 280 }}>
-            <TextField label="Agency user ID (Shopify user)" value={userId} onChange={setUserId} error={fieldError ?? undefined} autoComplete="off" />
+            <TextField
+              label="Agency user ID (Shopify user)"
+              value={userId}
+              onChange={setUserId}
+              error={fieldError ?? undefined}
+              autoComplete="off"
+            />
           </div>
-          <Button variant="primary" loading={action.pending} onClick={() => act("grant")}>
+          <Button variant="primary" loading={change.isPending} onClick={() => act("grant")}>
             Grant access
           </Button>
-          <Button tone="critical" disabled={action.pending} onClick={() => act("revoke")}>
+          <Button tone="critical" disabled={change.isPending} onClick={() => act("revoke")}>
             Revoke access
           </Button>
         </InlineStack>
@@ -94,16 +108,23 @@ function GrantForm({ onChanged }: { onChanged: () => void }) {
 
 /** The signed-in user's shops side by side, each from its own figures, flagging fatigue above the agency threshold. */
 export function AgencyPage() {
-  const rollup = useLoad(() => getAgencyRollup(), []);
+  const rollup = useQuery({ queryKey: keys.agency, queryFn: getAgencyRollup });
   const r = rollup.data;
   const rows = r ? rollupRows(r) : [];
   return (
-    <Page title="Agency roll-up" subtitle={r ? `Shops shared with user ${r.userId} · as of ${formatDate(r.asOf, "UTC", true)}` : "Every shop shared with you, side by side"}>
+    <Page
+      title="Agency roll-up"
+      subtitle={
+        r
+          ? `Shops shared with user ${r.userId} · as of ${formatDate(r.asOf, "UTC", true)}`
+          : "Every shop shared with you, side by side"
+      }
+    >
       <BlockStack gap="400">
         <ErrorBanner error={rollup.error} title="The roll-up could not be loaded" />
         <Card>
           <BlockStack gap="200">
-            <Loading loading={rollup.loading && !r}>
+            <Loading loading={rollup.isPending}>
               <div data-testid="agency-rollup">
                 <DataTable
                   columnContentTypes={["text", "numeric", "text", "text", "text", "text"]}
@@ -114,12 +135,13 @@ export function AgencyPage() {
             </Loading>
             {r ? (
               <Text as="p" tone="subdued">
-                A shop is flagged when more than {percent(r.flagShare)} of its customers are at or above its fatigue threshold.
+                A shop is flagged when more than {percent(r.flagShare)} of its customers are at or above its fatigue
+                threshold.
               </Text>
             ) : null}
           </BlockStack>
         </Card>
-        <GrantForm onChanged={rollup.reload} />
+        <GrantForm />
       </BlockStack>
     </Page>
   );

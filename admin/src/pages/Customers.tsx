@@ -1,18 +1,58 @@
-import { Badge, BlockStack, Card, IndexTable, InlineStack, Link, Page, Pagination, Select, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  Button,
+  Card,
+  IndexTable,
+  InlineStack,
+  Link,
+  Page,
+  Pagination,
+  Select,
+  Tag,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { searchProfiles } from "../api";
-import { ErrorBanner, Loading, useLoad } from "../ui";
-import { CHANNEL_MIXES, LIFECYCLE_STAGES, channelMixLabel, formatDate, formatMoney, fullName, pageInfo, stageLabel, stageTone } from "../view-model";
+import { keys } from "../queries";
+import { EmptyState, ErrorBanner, Loading } from "../ui";
+import {
+  DASHBOARD_CHANNEL_MIXES,
+  LIFECYCLE_STAGES,
+  channelMixLabel,
+  describeFilters,
+  filtersFromSearch,
+  formatDate,
+  formatMoney,
+  fullName,
+  pageInfo,
+  searchParams,
+  stageLabel,
+  stageTone,
+  type CustomerFilters,
+} from "../view-model";
 
 const PAGE_SIZE = 25;
 
 /** Search customers by name, email or phone, filter by lifecycle stage and channel mix, page through. */
 export function CustomersPage() {
-  const [typed, setTyped] = useState("");
-  const [query, setQuery] = useState("");
-  const [stage, setStage] = useState("");
-  const [channelMix, setChannelMix] = useState("");
+  // The dashboard links here with its filter in the URL (`?stage=loyal`, `?rfmR=5&rfmF=1`).
+  const [initial] = useState(() => filtersFromSearch(location.search));
+  const [typed, setTyped] = useState(initial.query ?? "");
+  const [query, setQuery] = useState(initial.query ?? "");
+  const [stage, setStage] = useState(initial.stage ?? "");
+  const [channelMix, setChannelMix] = useState(initial.channelMix ?? "");
+  const [extra, setExtra] = useState<CustomerFilters>({
+    rfmR: initial.rfmR,
+    rfmF: initial.rfmF,
+    has: initial.has,
+    consent: initial.consent,
+  });
   const [offset, setOffset] = useState(0);
+  const filters: CustomerFilters = { query, stage, channelMix, ...extra };
+  const extraWords = describeFilters(extra);
 
   // Searching as the merchant types, a moment after they stop.
   useEffect(() => {
@@ -23,9 +63,21 @@ export function CustomersPage() {
     return () => clearTimeout(t);
   }, [typed]);
 
-  const result = useLoad(() => searchProfiles({ query, stage, channelMix, limit: PAGE_SIZE, offset }), [query, stage, channelMix, offset]);
+  // The URL keeps the filters, so a filtered list can be bookmarked and the back button returns to it.
+  useEffect(() => {
+    const next = `${location.pathname}${searchParams(filters)}`;
+    if (next !== `${location.pathname}${location.search}`) history.replaceState(history.state, "", next);
+  });
+
+  const params = { ...filters, limit: PAGE_SIZE, offset };
+  const result = useQuery({
+    queryKey: keys.customers(params),
+    queryFn: () => searchProfiles(params),
+    placeholderData: keepPreviousData,
+  });
   const paging = pageInfo(result.data?.total ?? 0, PAGE_SIZE, offset);
   const profiles = result.data?.profiles ?? [];
+  const filtered = Boolean(query || stage || channelMix || extraWords.length);
 
   return (
     <Page title="Customers" subtitle="Every customer, online and in store, as one profile">
@@ -34,11 +86,22 @@ export function CustomersPage() {
         <Card>
           <InlineStack gap="300" wrap blockAlign="end">
             <div style={{ flex: "1 1 18rem" }}>
-              <TextField label="Search" value={typed} onChange={setTyped} autoComplete="off" placeholder="Name, email or phone" clearButton onClearButtonClick={() => setTyped("")} />
+              <TextField
+                label="Search"
+                value={typed}
+                onChange={setTyped}
+                autoComplete="off"
+                placeholder="Name, email or phone"
+                clearButton
+                onClearButtonClick={() => setTyped("")}
+              />
             </div>
             <Select
               label="Lifecycle stage"
-              options={[{ label: "Any stage", value: "" }, ...LIFECYCLE_STAGES.map((s) => ({ label: stageLabel(s), value: s }))]}
+              options={[
+                { label: "Any stage", value: "" },
+                ...LIFECYCLE_STAGES.map((s) => ({ label: stageLabel(s), value: s })),
+              ]}
               value={stage}
               onChange={(v) => {
                 setStage(v);
@@ -47,7 +110,10 @@ export function CustomersPage() {
             />
             <Select
               label="Channel mix"
-              options={[{ label: "Any channel", value: "" }, ...CHANNEL_MIXES.map((m) => ({ label: channelMixLabel(m), value: m }))]}
+              options={[
+                { label: "Any channel", value: "" },
+                ...DASHBOARD_CHANNEL_MIXES.map((m) => ({ label: channelMixLabel(m), value: m })),
+              ]}
               value={channelMix}
               onChange={(v) => {
                 setChannelMix(v);
@@ -55,14 +121,51 @@ export function CustomersPage() {
               }}
             />
           </InlineStack>
+          {extraWords.length > 0 ? (
+            <div style={{ paddingTop: 12 }}>
+              <InlineStack gap="200" blockAlign="center">
+                {extraWords.map((w) => (
+                  <Tag key={w}>{w}</Tag>
+                ))}
+                <Button variant="plain" onClick={() => (setExtra({}), setOffset(0))}>
+                  Clear these filters
+                </Button>
+              </InlineStack>
+            </div>
+          ) : null}
         </Card>
         <Card padding="0">
           <IndexTable
+            emptyState={
+              <div style={{ padding: "0 16px" }}>
+                {filtered ? (
+                  <EmptyState title="No customers match these filters">
+                    Try a shorter search, or clear a filter.
+                  </EmptyState>
+                ) : (
+                  <EmptyState
+                    title="No customers yet"
+                    action={{ content: "Sync from Shopify", url: "/admin/webhooks" }}
+                  >
+                    Customers appear as orders and sign-ups arrive; bring in the shop's history with "Sync from
+                    Shopify".
+                  </EmptyState>
+                )}
+              </div>
+            }
             resourceName={{ singular: "customer", plural: "customers" }}
             itemCount={profiles.length}
             selectable={false}
-            loading={result.loading}
-            headings={[{ title: "Customer" }, { title: "Stage" }, { title: "Tier" }, { title: "Points", alignment: "end" }, { title: "Orders", alignment: "end" }, { title: "Lifetime spend", alignment: "end" }, { title: "Last activity" }]}
+            loading={result.isFetching}
+            headings={[
+              { title: "Customer" },
+              { title: "Stage" },
+              { title: "Tier" },
+              { title: "Points", alignment: "end" },
+              { title: "Orders", alignment: "end" },
+              { title: "Lifetime spend", alignment: "end" },
+              { title: "Last activity" },
+            ]}
           >
             {profiles.map((p, i) => (
               <IndexTable.Row id={p.profileId} key={p.profileId} position={i}>
@@ -96,12 +199,17 @@ export function CustomersPage() {
           </IndexTable>
         </Card>
         <InlineStack align="space-between" blockAlign="center">
-          <Loading loading={result.loading}>
+          <Loading loading={result.isPending}>
             <Text as="span" tone="subdued">
               <span data-testid="paging-label">{paging.label}</span>
             </Text>
           </Loading>
-          <Pagination hasPrevious={paging.hasPrevious} hasNext={paging.hasNext} onPrevious={() => setOffset(paging.previousOffset)} onNext={() => setOffset(paging.nextOffset)} />
+          <Pagination
+            hasPrevious={paging.hasPrevious}
+            hasNext={paging.hasNext}
+            onPrevious={() => setOffset(paging.previousOffset)}
+            onNext={() => setOffset(paging.nextOffset)}
+          />
         </InlineStack>
       </BlockStack>
     </Page>

@@ -1,8 +1,10 @@
 import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Page, Text, TextField } from "@shopify/polaris";
 import QRCode from "qrcode";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { createPairingCode, listDevices, revokeDevice } from "../api";
-import { ErrorBanner, Notice, useAction, useLoad } from "../ui";
+import { keys } from "../queries";
+import { EmptyState, ErrorBanner, Notice } from "../ui";
 import { expiresIn, formatDate } from "../view-model";
 
 function PairingCode({ code, expiresAt }: { code: string; expiresAt: string }) {
@@ -33,15 +35,23 @@ function PairingCode({ code, expiresAt }: { code: string; expiresAt: string }) {
 
 /** Companion tablets: one-time pairing codes, the paired devices, and revocation. */
 export function DevicesPage() {
-  const devices = useLoad(() => listDevices(), []);
+  const client = useQueryClient();
+  const devices = useQuery({ queryKey: keys.devices, queryFn: listDevices });
   const [locationId, setLocationId] = useState("");
   const [pairing, setPairing] = useState<{ code: string; expiresAt: string } | null>(null);
-  const action = useAction();
+  const pair = useMutation({ mutationFn: createPairingCode, onSuccess: (r) => setPairing(r) });
+  const revoke = useMutation({
+    mutationFn: async (d: { deviceId: string; name: string }) => {
+      await revokeDevice(d.deviceId);
+      return `${d.name} can no longer sync.`;
+    },
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.devices }),
+  });
   return (
     <Page title="Devices" subtitle="Companion tablets paired to this shop">
       <BlockStack gap="400">
-        <ErrorBanner error={action.error ?? devices.error} />
-        <Notice text={action.notice} />
+        <ErrorBanner error={pair.error ?? revoke.error ?? devices.error} />
+        <Notice text={revoke.data ?? null} />
         <Card>
           <BlockStack gap="300">
             <Text as="h2" variant="headingMd">
@@ -49,18 +59,27 @@ export function DevicesPage() {
             </Text>
             <InlineStack gap="200" blockAlign="end">
               <TextField label="Location ID (optional)" value={locationId} onChange={setLocationId} autoComplete="off" />
-              <Button variant="primary" loading={action.pending} onClick={() => action.run(() => createPairingCode(locationId.trim() || undefined), (r) => void setPairing(r))}>
+              <Button
+                variant="primary"
+                loading={pair.isPending}
+                onClick={() => pair.mutate(locationId.trim() || undefined)}
+              >
                 Create pairing code
               </Button>
             </InlineStack>
             {pairing ? <PairingCode code={pairing.code} expiresAt={pairing.expiresAt} /> : null}
-            <Button onClick={devices.reload} variant="plain">
+            <Button onClick={() => void devices.refetch()} variant="plain">
               Refresh device list
             </Button>
           </BlockStack>
         </Card>
         <Card>
           <div data-testid="devices">
+            {devices.data && devices.data.devices.length === 0 ? (
+              <EmptyState title="No tablets paired yet">
+                Create a pairing code above and enter or scan it on the tablet's pairing screen.
+              </EmptyState>
+            ) : null}
             <DataTable
               columnContentTypes={["text", "text", "text", "text", "numeric", "text"]}
               headings={["Device", "Location", "Paired", "Last sync", "Rejected changes", ""]}
@@ -73,7 +92,7 @@ export function DevicesPage() {
                 d.status === "revoked" ? (
                   <Badge tone="critical">revoked</Badge>
                 ) : (
-                  <Button tone="critical" size="slim" onClick={() => action.run(() => revokeDevice(d.deviceId), () => (devices.reload(), `${d.name} can no longer sync.`))}>
+                  <Button tone="critical" size="slim" onClick={() => revoke.mutate(d)}>
                     Revoke
                   </Button>
                 ),

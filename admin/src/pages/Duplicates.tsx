@@ -1,6 +1,8 @@
 import { Badge, BlockStack, Button, Card, InlineGrid, InlineStack, Link, Page, Text } from "@shopify/polaris";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { dismissDuplicate, listDuplicates, listMerges, mergeDuplicate, undoMerge, type DuplicatePerson } from "../api";
-import { ErrorBanner, Loading, Notice, useAction, useLoad } from "../ui";
+import { keys } from "../queries";
+import { ErrorBanner, Loading, Notice } from "../ui";
 import { formatDate, fullName, humanize } from "../view-model";
 
 function Person({ p }: { p: DuplicatePerson | null }) {
@@ -22,19 +24,25 @@ function Person({ p }: { p: DuplicatePerson | null }) {
 
 /** The duplicates queue (merge or dismiss, with the reason shown) and recent merges, undoable in their window. */
 export function DuplicatesPage() {
-  const duplicates = useLoad(() => listDuplicates(), []);
-  const merges = useLoad(() => listMerges(), []);
-  const action = useAction();
-  const refresh = () => {
-    duplicates.reload();
-    merges.reload();
-  };
+  const client = useQueryClient();
+  const duplicates = useQuery({ queryKey: keys.duplicates, queryFn: () => listDuplicates() });
+  const merges = useQuery({ queryKey: keys.mergesAll, queryFn: () => listMerges() });
+  // A merge, dismissal or undo changes the queue, the merges, both customers' pages, the list and the figures.
+  const action = useMutation({
+    mutationFn: (act: () => Promise<string>) => act(),
+    onSuccess: () =>
+      Promise.all(
+        [keys.duplicates, keys.mergesAll, ["profile"], keys.customersAll, keys.dashboard].map((queryKey) =>
+          client.invalidateQueries({ queryKey }),
+        ),
+      ),
+  });
   return (
     <Page title="Duplicates" subtitle="Profiles that may be one customer, for a person to decide">
       <BlockStack gap="400">
         <ErrorBanner error={duplicates.error ?? merges.error ?? action.error} />
-        <Notice text={action.notice} />
-        <Loading loading={duplicates.loading && !duplicates.data} />
+        <Notice text={action.data ?? null} />
+        <Loading loading={duplicates.isPending} />
         {duplicates.data && duplicates.data.duplicates.length === 0 ? (
           <Card>
             <Text as="p" tone="subdued">
@@ -61,10 +69,10 @@ export function DuplicatesPage() {
                 <InlineStack gap="200">
                   <Button
                     variant="primary"
-                    loading={action.pending}
+                    loading={action.isPending}
                     onClick={() =>
-                      action.run(() => mergeDuplicate(d.id), (r) => {
-                        refresh();
+                      action.mutate(async () => {
+                        const r = await mergeDuplicate(d.id);
                         return `Merged. You can undo this until ${formatDate(r.undoableUntil, "UTC", true)}.`;
                       })
                     }
@@ -72,12 +80,9 @@ export function DuplicatesPage() {
                     Merge
                   </Button>
                   <Button
-                    loading={action.pending}
+                    loading={action.isPending}
                     onClick={() =>
-                      action.run(() => dismissDuplicate(d.id), () => {
-                        refresh();
-                        return "Dismissed: these stay two customers.";
-                      })
+                      action.mutate(async () => (await dismissDuplicate(d.id), "Dismissed: these stay two customers."))
                     }
                   >
                     Not the same person
@@ -92,7 +97,11 @@ export function DuplicatesPage() {
             <Text as="h2" variant="headingMd">
               Recent merges
             </Text>
-            {(merges.data?.merges ?? []).length === 0 && !merges.loading ? <Text as="p" tone="subdued">No merges yet.</Text> : null}
+            {(merges.data?.merges ?? []).length === 0 && !merges.isPending ? (
+              <Text as="p" tone="subdued">
+                No merges yet.
+              </Text>
+            ) : null}
             {(merges.data?.merges ?? []).map((m) => (
               <div key={m.id} data-testid="merge" data-id={m.id}>
                 <InlineStack align="space-between" blockAlign="center" gap="200">
@@ -107,10 +116,10 @@ export function DuplicatesPage() {
                   </BlockStack>
                   {m.undoable ? (
                     <Button
-                      loading={action.pending}
+                      loading={action.isPending}
                       onClick={() =>
-                        action.run(() => undoMerge(m.id), () => {
-                          refresh();
+                        action.mutate(async () => {
+                          await undoMerge(m.id);
                           return "Merge undone: both profiles are back as they were.";
                         })
                       }

@@ -1,41 +1,106 @@
-import { BlockStack, Button, Card, FormLayout, InlineGrid, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
-import { useEffect, useState } from "react";
-import { getSettings, listConsentTexts, publishConsentText, putSettings, type Settings } from "../api";
+import {
+  BlockStack,
+  Button,
+  Card,
+  FormLayout,
+  InlineGrid,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { channelLabel } from "@c360/shared/labels";
+import { CHANNELS, phoneCountries } from "@c360/shared/settings";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useMemo, useState } from "react";
+import { ApiError, getSettings, listConsentTexts, publishConsentText, putSettings, type Settings } from "../api";
+import { keys } from "../queries";
 import { StageDistribution } from "../stage-distribution";
-import { ErrorBanner, Loading, Notice, useAction, useLoad } from "../ui";
-import { SETTINGS_NUMBER_FIELDS, describeSettingsEffects, formatDate, settingsForm, settingsPatch, type SettingsForm } from "../view-model";
+import { ErrorBanner, Loading, Notice } from "../ui";
+import {
+  SETTINGS_NUMBER_FIELDS,
+  describeSettingsEffects,
+  formatDate,
+  placeFieldErrors,
+  settingsForm,
+  settingsPatch,
+  type SettingsForm,
+} from "../view-model";
+
+/** Time zones as the browser's Intl knows them, the same test the server applies. */
+const timeZones = (): string[] => {
+  const supported = (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.("timeZone") ?? [];
+  return supported.includes("UTC") ? supported : ["UTC", ...supported];
+};
+const countryName = new Intl.DisplayNames(["en"], { type: "region" });
 
 const GROUPS: { title: string; prefix: string }[] = [
   { title: "Lifecycle windows", prefix: "lifecycle." },
   { title: "Message caps and fatigue", prefix: "caps." },
   { title: "Loyalty and identity", prefix: "" },
 ];
-const groupOf = (path: string) => (path.startsWith("lifecycle.") ? "lifecycle." : path.startsWith("caps.") || path === "fatigueThreshold" ? "caps." : "");
+const groupOf = (path: string) =>
+  path.startsWith("lifecycle.") ? "lifecycle." : path.startsWith("caps.") || path === "fatigueThreshold" ? "caps." : "";
 
-function SettingsFormCard({ settings, onSaved }: { settings: Settings; onSaved: (s: Settings, messages: string[]) => void }) {
+function SettingsFormCard({ settings }: { settings: Settings }) {
+  const client = useQueryClient();
   const [form, setForm] = useState<SettingsForm>(() => settingsForm(settings));
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const action = useAction();
+  const [notice, setNotice] = useState<string | null>(null);
+  const [unplaced, setUnplaced] = useState<string[]>([]);
   useEffect(() => setForm(settingsForm(settings)), [settings]);
+  const zones = useMemo(() => {
+    const all = timeZones();
+    return all.includes(form.timeZone) ? all : [form.timeZone, ...all];
+  }, [form.timeZone]);
+  const countries = useMemo(() => {
+    const all = phoneCountries();
+    return (all.includes(form.defaultCountry) ? all : [form.defaultCountry, ...all]).map((c) => ({
+      value: c,
+      label: `${countryName.of(c) ?? c} (${c})`,
+    }));
+  }, [form.defaultCountry]);
+  const save = useMutation({
+    mutationFn: putSettings,
+    onSuccess: (r) => {
+      setNotice(describeSettingsEffects(r.effects).join(" "));
+      client.setQueryData(keys.settings, { settings: r.settings, overrides: r.overrides });
+      // A changed window re-stages customers: the stage chart, the list and the dashboard show it now.
+      void client.invalidateQueries({ queryKey: keys.dashboard });
+      void client.invalidateQueries({ queryKey: keys.customersAll });
+    },
+    onError: (e) => {
+      // The server's refusals go under the field they are about; only what has no field stays in the banner.
+      const placed = placeFieldErrors(e instanceof ApiError ? e.fields : [], Object.keys(form));
+      setErrors(placed.errors);
+      setUnplaced(e instanceof ApiError && e.fields.length > 0 ? placed.unplaced : [e.message]);
+    },
+  });
   const set = (key: keyof SettingsForm) => (value: string) => setForm((f) => ({ ...f, [key]: value }));
-  const save = () => {
+  const submit = () => {
+    setNotice(null);
+    setUnplaced([]);
     const { patch, errors } = settingsPatch(settings, form);
     setErrors(errors);
     if (Object.keys(errors).length > 0) return;
     if (Object.keys(patch).length === 0) {
-      action.setNotice("Nothing changed.");
+      setNotice("Nothing changed.");
       return;
     }
-    void action.run(() => putSettings(patch), (r) => {
-      const messages = describeSettingsEffects(r.effects);
-      onSaved(r.settings, messages);
-      return messages.join(" ");
-    });
+    save.mutate(patch);
   };
   return (
     <BlockStack gap="400">
-      <ErrorBanner error={action.error} title="Settings were not saved" />
-      <Notice text={action.notice} />
+      <ErrorBanner error={unplaced.length ? unplaced.join(" ") : null} title="Settings were not saved" />
+      {Object.keys(errors).length > 0 ? (
+        <div data-testid="settings-field-errors">
+          <Text as="p" tone="critical">
+            Settings were not saved: fix the fields marked below.
+          </Text>
+        </div>
+      ) : null}
+      <Notice text={notice} />
       {GROUPS.map((g) => (
         <Card key={g.title}>
           <BlockStack gap="300">
@@ -44,7 +109,16 @@ function SettingsFormCard({ settings, onSaved }: { settings: Settings; onSaved: 
             </Text>
             <InlineGrid columns={{ xs: 1, md: 3 }} gap="300">
               {SETTINGS_NUMBER_FIELDS.filter(([path]) => groupOf(path) === g.prefix).map(([path, label]) => (
-                <TextField key={path} label={label} type="number" value={form[path]} onChange={set(path)} error={errors[path]} autoComplete="off" id={`setting-${path}`} />
+                <TextField
+                  key={path}
+                  label={label}
+                  type="number"
+                  value={form[path]}
+                  onChange={set(path)}
+                  error={errors[path]}
+                  autoComplete="off"
+                  id={`setting-${path}`}
+                />
               ))}
             </InlineGrid>
           </BlockStack>
@@ -53,20 +127,59 @@ function SettingsFormCard({ settings, onSaved }: { settings: Settings; onSaved: 
       <Card>
         <FormLayout>
           <FormLayout.Group>
-            <TextField label="Shop time zone" value={form.timeZone} onChange={set("timeZone")} autoComplete="off" helpText="IANA name, e.g. Europe/Paris" />
-            <TextField label="Default country for phones" value={form.defaultCountry} onChange={set("defaultCountry")} error={errors.defaultCountry} autoComplete="off" />
+            <Select
+              label="Shop time zone"
+              options={zones}
+              value={form.timeZone}
+              onChange={set("timeZone")}
+              error={errors.timeZone}
+              helpText="Quiet hours and the customer's day follow it"
+            />
+            <Select
+              label="Default country for phones"
+              options={countries}
+              value={form.defaultCountry}
+              onChange={set("defaultCountry")}
+              error={errors.defaultCountry}
+            />
           </FormLayout.Group>
           <FormLayout.Group>
-            <TextField label="Quiet hours start" value={form.quietStart} onChange={set("quietStart")} error={errors.quietStart} autoComplete="off" />
-            <TextField label="Quiet hours end" value={form.quietEnd} onChange={set("quietEnd")} error={errors.quietEnd} autoComplete="off" />
+            <TextField
+              label="Quiet hours start"
+              value={form.quietStart}
+              onChange={set("quietStart")}
+              error={errors.quietStart}
+              autoComplete="off"
+            />
+            <TextField
+              label="Quiet hours end"
+              value={form.quietEnd}
+              onChange={set("quietEnd")}
+              error={errors.quietEnd}
+              autoComplete="off"
+            />
           </FormLayout.Group>
           <FormLayout.Group>
-            <TextField label="Loyalty tiers (Name: points, one a line)" value={form.tiers} onChange={set("tiers")} error={errors.tiers} multiline={4} autoComplete="off" />
-            <TextField label="Junk identifiers (never link, one a line)" value={form.junkIdentifiers} onChange={set("junkIdentifiers")} multiline={4} autoComplete="off" />
+            <TextField
+              label="Loyalty tiers (Name: points, one a line)"
+              value={form.tiers}
+              onChange={set("tiers")}
+              error={errors.tiers}
+              multiline={4}
+              autoComplete="off"
+            />
+            <TextField
+              label="Junk identifiers (never link, one a line)"
+              value={form.junkIdentifiers}
+              onChange={set("junkIdentifiers")}
+              error={errors.junkIdentifiers}
+              multiline={4}
+              autoComplete="off"
+            />
           </FormLayout.Group>
         </FormLayout>
       </Card>
-      <Button variant="primary" onClick={save} loading={action.pending}>
+      <Button variant="primary" onClick={submit} loading={save.isPending}>
         Save settings
       </Button>
     </BlockStack>
@@ -74,11 +187,18 @@ function SettingsFormCard({ settings, onSaved }: { settings: Settings; onSaved: 
 }
 
 function ConsentTexts() {
-  const texts = useLoad(() => listConsentTexts(), []);
+  const client = useQueryClient();
+  const texts = useQuery({ queryKey: keys.consentTexts, queryFn: listConsentTexts });
   const [channel, setChannel] = useState("email");
   const [locale, setLocale] = useState("en");
   const [text, setText] = useState("");
-  const action = useAction();
+  const publish = useMutation({
+    mutationFn: publishConsentText,
+    onSuccess: () => {
+      setText("");
+      void client.invalidateQueries({ queryKey: keys.consentTexts });
+    },
+  });
   return (
     <Card>
       <BlockStack gap="300">
@@ -86,36 +206,45 @@ function ConsentTexts() {
           Consent texts
         </Text>
         <Text as="p" tone="subdued">
-          The exact words staff show before a customer opts in; publishing makes a new version, earlier consents keep theirs.
+          The exact words staff show before a customer opts in; publishing makes a new version, earlier consents keep
+          theirs.
         </Text>
-        {texts.error ? <Text as="p" tone="subdued">Consent texts unavailable: {texts.error}</Text> : null}
+        {texts.error ? (
+          <Text as="p" tone="subdued">
+            Consent texts unavailable: {texts.error.message}
+          </Text>
+        ) : null}
+        {texts.data && texts.data.texts.length === 0 ? (
+          <Text as="p" tone="subdued">
+            No texts published yet: publish one per channel below before staff capture consent.
+          </Text>
+        ) : null}
         {(texts.data?.texts ?? []).map((t, i) => (
           <Text as="p" key={`${t.channel}-${t.locale}-${i}`}>
             <b>
-              {t.channel} · {t.locale}
+              {channelLabel(t.channel)} · {t.locale}
               {t.version != null ? ` · v${String(t.version)}` : ""}
             </b>
             : {t.text} {typeof t.publishedAt === "string" ? `(${formatDate(t.publishedAt)})` : ""}
           </Text>
         ))}
-        <ErrorBanner error={action.error} />
-        <Notice text={action.notice} />
+        <ErrorBanner error={publish.error} />
+        <Notice text={publish.isSuccess ? "Consent text published." : null} />
         <FormLayout>
           <FormLayout.Group>
-            <Select label="Channel" options={["email", "sms", "whatsapp", "push"]} value={channel} onChange={setChannel} />
+            <Select
+              label="Channel"
+              options={CHANNELS.map((c) => ({ value: c, label: channelLabel(c) }))}
+              value={channel}
+              onChange={setChannel}
+            />
             <TextField label="Locale" value={locale} onChange={setLocale} autoComplete="off" />
           </FormLayout.Group>
           <TextField label="Text" value={text} onChange={setText} multiline={3} autoComplete="off" />
           <Button
             disabled={!text.trim()}
-            loading={action.pending}
-            onClick={() =>
-              action.run(() => publishConsentText({ channel, locale, text: text.trim() }), () => {
-                setText("");
-                texts.reload();
-                return "Consent text published.";
-              })
-            }
+            loading={publish.isPending}
+            onClick={() => publish.mutate({ channel, locale, text: text.trim() })}
           >
             Publish text
           </Button>
@@ -127,27 +256,15 @@ function ConsentTexts() {
 
 /** The shop's rules; a change says what it did (e.g. how many customers were re-staged). */
 export function SettingsPage() {
-  const loaded = useLoad(() => getSettings(), []);
-  const [settings, setSettings] = useState<Settings | null>(null);
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    if (loaded.data) setSettings(loaded.data.settings);
-  }, [loaded.data]);
+  const loaded = useQuery({ queryKey: keys.settings, queryFn: getSettings });
+  const settings = loaded.data?.settings ?? null;
   return (
     <Page title="Settings">
       <Layout>
         <Layout.Section>
           <ErrorBanner error={loaded.error} />
-          <Loading loading={loaded.loading && !settings} />
-          {settings ? (
-            <SettingsFormCard
-              settings={settings}
-              onSaved={(s) => {
-                setSettings(s);
-                setVersion((v) => v + 1);
-              }}
-            />
-          ) : null}
+          <Loading loading={loaded.isPending} />
+          {settings ? <SettingsFormCard settings={settings} /> : null}
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
@@ -156,7 +273,7 @@ export function SettingsPage() {
                 <Text as="h2" variant="headingMd">
                   Customers by stage
                 </Text>
-                <StageDistribution version={version} />
+                <StageDistribution />
               </BlockStack>
             </Card>
             <ConsentTexts />

@@ -1,26 +1,40 @@
 import { BlockStack, Button, Card, DataTable, Page, Text } from "@shopify/polaris";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { deadLetters, retryDeadLetter, shopifyStatus, syncFromShopify, webhookHealth } from "../api";
-import { BarChart, ErrorBanner, Loading, Notice, useAction, useLoad } from "../ui";
+import { HBarChart } from "../charts";
+import { keys } from "../queries";
+import { EmptyState, ErrorBanner, Loading, Notice } from "../ui";
 import { formatDate, humanize } from "../view-model";
 
 /** Delivery health by status, and the dead letters that exhausted their retries, each re-runnable. */
 export function WebhooksPage() {
-  const health = useLoad(() => webhookHealth(), []);
-  const dead = useLoad(() => deadLetters(), []);
-  const shopify = useLoad(() => shopifyStatus(), []);
-  const action = useAction();
+  const client = useQueryClient();
+  const health = useQuery({ queryKey: keys.webhookHealth, queryFn: webhookHealth });
+  const dead = useQuery({ queryKey: keys.deadLetters, queryFn: deadLetters });
+  const shopify = useQuery({ queryKey: keys.shopify, queryFn: shopifyStatus });
+  const action = useMutation({
+    mutationFn: (act: () => Promise<string>) => act(),
+    onSuccess: () =>
+      Promise.all(
+        [keys.webhookHealth, keys.deadLetters, keys.shopify].map((queryKey) => client.invalidateQueries({ queryKey })),
+      ),
+  });
   const backfill = shopify.data?.backfill;
   return (
     <Page title="Webhooks" subtitle="Shopify deliveries and what failed">
       <BlockStack gap="400">
         <ErrorBanner error={health.error ?? dead.error ?? shopify.error ?? action.error} />
-        <Notice text={action.notice} />
+        <Notice text={action.data ?? null} />
         <Card>
           <BlockStack gap="200">
             <Text as="h2" variant="headingMd">
               Shopify
             </Text>
-            <Text as="p">{shopify.data?.connected ? `Connected (${shopify.data.scope ?? "no scopes"}).` : "Not connected to the Admin API yet."}</Text>
+            <Text as="p">
+              {shopify.data?.connected
+                ? `Connected (${shopify.data.scope ?? "no scopes"}).`
+                : "Not connected to the Admin API yet."}
+            </Text>
             {backfill ? (
               <Text as="p" tone={backfill.status === "failed" ? "critical" : undefined}>
                 {`Sync from Shopify: ${humanize(backfill.status)}, ${backfill.customers} customers and ${backfill.orders} orders`}
@@ -29,7 +43,7 @@ export function WebhooksPage() {
                 {backfill.error ? ` (${backfill.error})` : ""}
               </Text>
             ) : null}
-            <Button onClick={() => action.run(() => syncFromShopify(), () => (shopify.reload(), "Sync from Shopify started."))}>
+            <Button onClick={() => action.mutate(async () => (await syncFromShopify(), "Sync from Shopify started."))}>
               {backfill?.status === "failed" ? "Retry sync from Shopify" : "Sync from Shopify"}
             </Button>
             {(shopify.data?.pendingJobs.length ?? 0) + (shopify.data?.failedJobs.length ?? 0) > 0 ? (
@@ -37,8 +51,18 @@ export function WebhooksPage() {
                 columnContentTypes={["text", "text", "numeric", "text"]}
                 headings={["Admin API job", "State", "Attempts", "Last error"]}
                 rows={[
-                  ...(shopify.data?.pendingJobs ?? []).map((j) => [humanize(j.kind), "retrying", j.attempts, j.lastError ?? ""]),
-                  ...(shopify.data?.failedJobs ?? []).map((j) => [humanize(j.kind), "failed (retry below)", j.attempts, j.lastError ?? ""]),
+                  ...(shopify.data?.pendingJobs ?? []).map((j) => [
+                    humanize(j.kind),
+                    "retrying",
+                    j.attempts,
+                    j.lastError ?? "",
+                  ]),
+                  ...(shopify.data?.failedJobs ?? []).map((j) => [
+                    humanize(j.kind),
+                    "failed (retry below)",
+                    j.attempts,
+                    j.lastError ?? "",
+                  ]),
                 ]}
               />
             ) : null}
@@ -49,9 +73,22 @@ export function WebhooksPage() {
             <Text as="h2" variant="headingMd">
               Deliveries by status
             </Text>
-            <Loading loading={health.loading}>
-              {health.data && Object.keys(health.data).length === 0 ? <Text as="p" tone="subdued">No deliveries yet.</Text> : null}
-              <BarChart testId="webhook-health" entries={Object.entries(health.data ?? {}).map(([k, v]) => ({ key: k, label: humanize(k), value: v }))} />
+            <Loading loading={health.isPending}>
+              {health.data && Object.keys(health.data).length === 0 ? (
+                <EmptyState title="No deliveries yet">
+                  Shopify sends webhooks as customers and orders change; they are counted here by status.
+                </EmptyState>
+              ) : (
+                <HBarChart
+                  testId="webhook-health"
+                  name="Deliveries"
+                  entries={Object.entries(health.data ?? {}).map(([k, v]) => ({
+                    key: k,
+                    label: humanize(k),
+                    value: v,
+                  }))}
+                />
+              )}
             </Loading>
           </BlockStack>
         </Card>
@@ -60,19 +97,28 @@ export function WebhooksPage() {
             <Text as="h2" variant="headingMd">
               Dead letters
             </Text>
-            <DataTable
-              columnContentTypes={["text", "text", "numeric", "text", "text"]}
-              headings={["Failed", "Topic", "Attempts", "Last error", ""]}
-              rows={(dead.data?.deadLetters ?? []).map((d) => [
-                formatDate(d.failedAt, "UTC", true),
-                d.topic ?? d.kind,
-                d.attempts,
-                d.lastError,
-                <Button size="slim" onClick={() => action.run(() => retryDeadLetter(d.id), () => (dead.reload(), health.reload(), "Queued again."))}>
-                  Retry
-                </Button>,
-              ])}
-            />
+            {dead.data && dead.data.deadLetters.length === 0 ? (
+              <EmptyState title="No dead letters">
+                Every delivery was processed; one that fails all its retries waits here to be re-run.
+              </EmptyState>
+            ) : (
+              <DataTable
+                columnContentTypes={["text", "text", "numeric", "text", "text"]}
+                headings={["Failed", "Topic", "Attempts", "Last error", ""]}
+                rows={(dead.data?.deadLetters ?? []).map((d) => [
+                  formatDate(d.failedAt, "UTC", true),
+                  d.topic ?? d.kind,
+                  d.attempts,
+                  d.lastError,
+                  <Button
+                    size="slim"
+                    onClick={() => action.mutate(async () => (await retryDeadLetter(d.id), "Queued again."))}
+                  >
+                    Retry
+                  </Button>,
+                ])}
+              />
+            )}
           </BlockStack>
         </Card>
       </BlockStack>

@@ -1,4 +1,4 @@
-import { LIFECYCLE_LABELS, formatMoney, nextTierLine, pointsLabel } from "@c360/shared/labels";
+import { formatMoney, lifecycleStageLabel, loyaltyLine } from "@c360/shared/labels";
 import { mount, useConnected, useProfile } from "./runtime";
 import type { PosApi } from "./services";
 
@@ -31,10 +31,10 @@ function CustomerBlock({ api }: { api: BlockApi }) {
     <s-pos-block heading="Customer 360">
       <s-stack direction="inline" gap="small">
         <s-badge tone="info">{view.loyalty.tier}</s-badge>
-        <s-badge tone="neutral">{LIFECYCLE_LABELS[view.lifecycleStage]}</s-badge>
+        <s-badge tone="neutral">{lifecycleStageLabel(view.lifecycleStage)}</s-badge>
         {view.openDuplicates > 0 ? <s-badge tone="warning">{duplicates}</s-badge> : null}
       </s-stack>
-      <s-text>{`${pointsLabel(view.loyalty.points)} · ${nextTierLine(view.loyalty)}`}</s-text>
+      <s-text>{loyaltyLine(view.loyalty.points, null, view.loyalty)}</s-text>
       <s-text>{`${view.orderCount} orders · ${formatMoney(view.lifetimeSpend, view.currency)} lifetime`}</s-text>
       {offlineLabel ? <s-text color="subdued">{offlineLabel}</s-text> : null}
     </s-pos-block>

@@ -1,6 +1,6 @@
 import type { Channel } from "@c360/shared";
 import { useState } from "preact/hooks";
-import { CHANNEL_LABELS, channelConsentRows, channelsToAsk, pickConsentText } from "./consent-capture";
+import { channelLabel, channelConsentRows, channelsToAsk, pickConsentText } from "./consent-capture";
 import { customerName } from "./customer-summary";
 import { mount, orderCustomerId, useConnected, useConsentRecorder, useConsentTexts, usePendingOutbox, useProfile, useServices, useSignal } from "./runtime";
 import type { PosApi } from "./services";
@@ -33,7 +33,7 @@ function PostPurchaseConsent({ api }: { api: PostPurchaseApi }) {
     setBusy(channel);
     try {
       const outcome = await record({ shopifyCustomerId: customerId, channel, action: "granted", text });
-      const label = CHANNEL_LABELS[channel];
+      const label = channelLabel(channel);
       services.toast(outcome === "sent" ? `${label} consent recorded.` : `${label} consent saved; pending sync.`);
     } catch (error) {
       services.toast(`Consent not recorded: ${(error as Error).message}`);
@@ -53,12 +53,12 @@ function PostPurchaseConsent({ api }: { api: PostPurchaseApi }) {
         {toAsk.map((channel) => {
           const text = pickConsentText(texts, channel, locale);
           return (
-            <s-section key={channel} heading={CHANNEL_LABELS[channel]}>
+            <s-section key={channel} heading={channelLabel(channel)}>
               <s-stack direction="block" gap="small">
                 <s-text>{text ? text.text : "No consent text for this channel yet; connect once to load it."}</s-text>
                 {text ? <s-text type="small">{`Consent text version ${text.version} (${text.locale})`}</s-text> : null}
                 <s-button variant="primary" disabled={!text || busy !== null} loading={busy === channel} onClick={() => void agree(channel)}>
-                  {`Customer agrees to ${CHANNEL_LABELS[channel]}`}
+                  {`Customer agrees to ${channelLabel(channel)}`}
                 </s-button>
               </s-stack>
             </s-section>

@@ -4,9 +4,9 @@ import type { ConsentCaptureBody, ConsentText } from "./api";
 import type { OutboxEntry } from "./offline-queue";
 
 import { consentTextToShow } from "@c360/shared/consent/text-choice";
-import { CHANNEL_LABELS } from "@c360/shared/labels";
+import { CHANNEL_LABELS, channelLabel } from "@c360/shared/labels";
 
-export { CHANNEL_LABELS };
+export { CHANNEL_LABELS, channelLabel };
 export const CHANNELS = Object.keys(CHANNEL_LABELS) as Channel[];
 
 /** The shop's text for a channel in the register's language (the shared rule the tablet follows too). */

@@ -1,11 +1,10 @@
+import { channelLabel } from "@c360/shared/labels";
 import type { ConsentText } from "@c360/shared/consent/texts";
 import type { Channel } from "@c360/shared/settings";
 import { useState } from "react";
 import type { LocalCustomer } from "../db";
 import { recordConsent } from "../outbox";
 import { useServices, useSyncSoon } from "../use-sync";
-
-const CHANNEL_NAMES: Record<Channel, string> = { email: "Email", sms: "SMS", whatsapp: "WhatsApp", push: "Push" };
 
 /** One channel: the shop's exact text, the customer's tick, then staff confirm. Revocation is the same, reversed. */
 export function ConsentPanel({ customer, channel, text }: { customer: LocalCustomer; channel: Channel; text: ConsentText }) {
@@ -15,7 +14,7 @@ export function ConsentPanel({ customer, channel, text }: { customer: LocalCusto
   const [open, setOpen] = useState(false);
   const [agreed, setAgreed] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
-  const name = CHANNEL_NAMES[channel];
+  const name = channelLabel(channel);
   const action = granted ? "revoked" : "granted";
   const panelId = `consent-${channel}`;
 

@@ -1,3 +1,4 @@
+import { lifecycleStageLabel, loyaltyLine } from "@c360/shared/labels";
 import { CHANNELS } from "@c360/shared/settings";
 import { useLiveQuery } from "dexie-react-hooks";
 import { useState } from "react";
@@ -51,10 +52,10 @@ export function CustomerDetail({ id, locationId, onBack }: { id: string; locatio
         )}
         <dt>Loyalty</dt>
         <dd>
-          {customer.tier ?? "No tier"} · {customer.points} points
+          {loyaltyLine(customer.points, customer.tier ?? "No tier")}
         </dd>
         <dt>Stage</dt>
-        <dd>{customer.lifecycleStage}</dd>
+        <dd>{lifecycleStageLabel(customer.lifecycleStage)}</dd>
       </dl>
       {refused.map((r) => (
         <p key={r.id} className="error" role="alert">

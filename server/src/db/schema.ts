@@ -516,6 +516,24 @@ export const agencyGrants = pgTable(
 );
 
 /**
+ * A whole-shop recompute asked for from the admin ("Recompute now"): the request and, once its queue job
+ * has run, what it did. The job's ref is `manual:<id>`, so a repeated click while one waits adds no second job.
+ */
+export const shopRecomputes = pgTable(
+  "shop_recomputes",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    requestedAt: ts("requested_at").notNull(),
+    finishedAt: ts("finished_at"),
+    profiles: integer("profiles"),
+    changed: integer("changed"),
+    newCandidates: integer("new_candidates"),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.id] })],
+);
+
+/**
  * What is left of a shop after shop/redact: keyed by domain (not `shop_id`, so the redaction that wipes
  * every `shop_id` table keeps it). Shopify retries older deliveries after the redaction; the delivery ids
  * and the redaction time keep them from bringing the shop's customers back, until a fresh install.

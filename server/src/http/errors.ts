@@ -9,7 +9,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly issues?: string[],
-    readonly fields?: FieldIssue[],
+    /** Each field that is wrong and what it expects (null: the input as a whole), for forms to place. */
+    readonly fields?: { field: string | null; message: string }[],
   ) {
     super(message);
   }

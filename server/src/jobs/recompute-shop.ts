@@ -7,11 +7,22 @@ import { enqueueJob, type Job } from "./queue";
 
 export const RECOMPUTE_SHOP = "recompute_shop";
 
-/** The nightly whole-shop recompute of one shop, inside the job's transaction. */
+/** A recompute the merchant asked for ("Recompute now") has this ref; its id keys `shop_recomputes`. */
+export const MANUAL_RECOMPUTE_PREFIX = "manual:";
+
+/**
+ * The whole-shop recompute of one shop (nightly, or asked for from the admin), inside the job's
+ * transaction; an asked-for one records what it did in the same transaction, so it reads done only once applied.
+ */
 export function recomputeShopJobHandler(clock: () => Date) {
   return async (tx: Tx, job: Job): Promise<void> => {
     const shop = await loadShop(tx, job.shop_id, { lock: true });
-    await recomputeShop(tx, shop, clock());
+    const now = clock();
+    const result = await recomputeShop(tx, shop, now);
+    if (!job.ref.startsWith(MANUAL_RECOMPUTE_PREFIX)) return;
+    await tx.execute(sql`UPDATE shop_recomputes SET finished_at = ${now}, profiles = ${result.profiles},
+        changed = ${result.changed}, new_candidates = ${result.newCandidates}
+      WHERE shop_id = ${job.shop_id} AND id = ${job.ref.slice(MANUAL_RECOMPUTE_PREFIX.length)}`);
   };
 }
 

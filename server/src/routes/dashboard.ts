@@ -1,18 +1,33 @@
 import { Hono } from "hono";
+import { agencyUserIdSchema } from "@c360/shared";
 import { z } from "zod";
 import type { AppEnv } from "../http/context";
-import { HttpError, parseOr400, readJson } from "../http/errors";
+import { HttpError, notFound, parseOr400, readJson } from "../http/errors";
 import { agencyRollup, grantAgency, revokeAgency } from "../services/agency";
 import { shopDashboard } from "../services/dashboard";
+import { recomputeStatus, requestShopRecompute } from "../services/shop-recompute";
 import { loadShop } from "../services/shop";
 
-const grantSchema = z.object({ userId: z.string().trim().min(1).max(100) });
+const grantSchema = z.object({ userId: agencyUserIdSchema });
 
 export const dashboardRoutes = new Hono<AppEnv>()
   .get("/dashboard", async (c) => {
     const { db, clock } = c.var.deps;
     const shop = await loadShop(db.db, c.var.shopId);
     return c.json(await shopDashboard(db.db, shop.shopId, shop.settings, clock()));
+  })
+  /** "Recompute now": the whole-shop pass on the shared queue; answers a job id to poll. */
+  .post("/dashboard/recompute", async (c) => {
+    const { db, clock, queue } = c.var.deps;
+    const status = await requestShopRecompute(db.db, c.var.shopId, clock());
+    queue.kick();
+    return c.json(status, 202);
+  })
+  .get("/dashboard/recompute/:jobId", async (c) => {
+    const { db, clock } = c.var.deps;
+    const status = await recomputeStatus(db.db, c.var.shopId, c.req.param("jobId"), clock());
+    if (!status) throw notFound(`recompute ${c.req.param("jobId")}`);
+    return c.json(status);
   })
   /** The shop grants a Shopify user (an agency) its dashboard figures. */
   .post("/agency/grants", async (c) => {

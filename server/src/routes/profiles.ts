@@ -1,4 +1,4 @@
-import { CHANNEL_MIXES, LIFECYCLE_STAGES } from "@c360/shared";
+import { CHANNEL_MIXES, LIFECYCLE_STAGES, channelSchema } from "@c360/shared";
 import { Hono } from "hono";
 import { z } from "zod";
 import { notFound, parseOr400 } from "../http/errors";
@@ -12,6 +12,11 @@ const searchSchema = z.object({
   query: z.string().trim().max(200).default(""),
   stage: z.enum(LIFECYCLE_STAGES).optional(),
   channelMix: z.enum(CHANNEL_MIXES).optional(),
+  /** The dashboard's RFM grid cell and coverage bars click through to these. */
+  rfmR: z.coerce.number().int().min(1).max(5).optional(),
+  rfmF: z.coerce.number().int().min(1).max(5).optional(),
+  has: z.enum(["email", "phone"]).optional(),
+  consent: channelSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

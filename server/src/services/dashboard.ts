@@ -1,17 +1,18 @@
 import {
-  CHANNEL_MIX_RULE,
   CHANNEL_MIXES,
   CHANNELS,
   FATIGUE_BANDS,
   FATIGUE_FULL_AT,
   FATIGUE_WINDOW_MS,
   LIFECYCLE_STAGES,
+  toMajorUnits,
   type ShopDashboard,
   type ShopSettings,
 } from "@c360/shared";
 import { type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
+import { channelMixFilter } from "./profile-search";
 
 const CONSENT_FLAG = { email: "consent_email", sms: "consent_sms", whatsapp: "consent_whatsapp", push: "consent_push" };
 
@@ -35,12 +36,7 @@ export async function shopDashboard(q: Queryable, shopId: string, settings: Shop
     q,
     sql`SELECT count(*) AS profiles,
           ${countsOf(LIFECYCLE_STAGES.map((s) => [`stage_${s}`, sql`p.lifecycle_stage = ${s}`]))},
-          ${countsOf(
-            CHANNEL_MIXES.map((m) => [
-              `mix_${m}`,
-              sql`(p.online_spend > 0) = ${CHANNEL_MIX_RULE[m].online} AND (p.pos_spend > 0) = ${CHANNEL_MIX_RULE[m].inStore}`,
-            ]),
-          )},
+          ${countsOf(CHANNEL_MIXES.map((m) => [`mix_${m}`, channelMixFilter(m)]))},
           ${countsOf(CHANNELS.map((ch) => [`consent_${ch}`, sql`${sql.identifier(CONSENT_FLAG[ch])}`]))},
           ${countsOf([
             ["with_email", sql`EXISTS (SELECT 1 FROM identifiers i WHERE i.shop_id = p.shop_id AND i.profile_id = p.id AND i.kind = 'email')`],
@@ -65,6 +61,18 @@ export async function shopDashboard(q: Queryable, shopId: string, settings: Shop
         SELECT count(*) AS sent_to, ${countsOf(bands)}, count(*) FILTER (WHERE score >= ${threshold}) AS at_threshold
         FROM f`,
   );
+  const [months, rfm] = await Promise.all([
+    queryRows<{ month: string; orders: string | number; spend: string | number; refunds: string | number }>(
+      q,
+      shopMonthlySpendQuery(shopId, settings.timeZone, new Date(now.getTime() - 365 * 86_400_000), now),
+    ),
+    queryRows<{ r: number; f: number; count: string | number }>(
+      q,
+      sql`SELECT rfm_r AS r, rfm_f AS f, count(*) AS count FROM profiles
+          WHERE shop_id = ${shopId} AND status = 'active' AND rfm_r IS NOT NULL AND rfm_f IS NOT NULL
+          GROUP BY rfm_r, rfm_f ORDER BY rfm_r DESC, rfm_f DESC`,
+    ),
+  ]);
   const n = (v: string | number | undefined) => Number(v ?? 0);
   const profiles = n(counts?.profiles);
   return {
@@ -83,6 +91,14 @@ export async function shopDashboard(q: Queryable, shopId: string, settings: Shop
       threshold,
       shareAtOrAboveThreshold: profiles ? n(fatigue?.at_threshold) / profiles : 0,
     },
+    currency: settings.currency,
+    spendOverTime: months.map((m) => ({
+      month: m.month,
+      orders: n(m.orders),
+      spend: toMajorUnits(n(m.spend), settings.currency),
+      refunds: toMajorUnits(n(m.refunds), settings.currency),
+    })),
+    rfmGrid: rfm.map((c) => ({ r: c.r, f: c.f, count: n(c.count) })),
     coverage: {
       profiles,
       withEmail: n(counts?.with_email),
@@ -93,4 +109,19 @@ export async function shopDashboard(q: Queryable, shopId: string, settings: Shop
       pushConsent: n(counts?.consent_push),
     },
   };
+}
+
+/**
+ * The shop's last year by calendar month in its time zone: orders (not cancelled) and their spend by when
+ * placed, refunds by when made. Only months with something in them; the admin fills the gaps.
+ */
+function shopMonthlySpendQuery(shopId: string, timeZone: string, from: Date, to: Date) {
+  return sql`SELECT month, sum(orders) AS orders, sum(spend) AS spend, sum(refunds) AS refunds FROM (
+        SELECT to_char(placed_at AT TIME ZONE ${timeZone}, 'YYYY-MM') AS month,
+               1 AS orders, total AS spend, 0 AS refunds
+          FROM orders WHERE shop_id = ${shopId} AND cancelled_at IS NULL AND placed_at > ${from} AND placed_at <= ${to}
+        UNION ALL
+        SELECT to_char(created_at AT TIME ZONE ${timeZone}, 'YYYY-MM'), 0, 0, amount
+          FROM refunds WHERE shop_id = ${shopId} AND created_at > ${from} AND created_at <= ${to}) m
+      GROUP BY month ORDER BY month`;
 }

@@ -10,7 +10,7 @@ import {
   type RfmScores,
   type ShopSettings,
 } from "@c360/shared";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
 
@@ -162,20 +162,24 @@ export async function fullProfileView(q: Queryable, shopId: string, row: Profile
   const lifetimeMinor = wholeNumberOf(row.lifetime_spend);
   const lifetime = toMajorUnits(lifetimeMinor, settings.currency);
   const digits = minorUnitsOf(settings.currency);
-  const timeline = await queryRows<{ kind: string; id: string; at: Date | string; summary: string }>(
-    q,
-    sql`(SELECT 'order' AS kind, order_id AS id, placed_at AS at,
-                concat(round(total::numeric / 10::numeric ^ ${digits}, ${digits})::text, ' ', currency,
-                       ' via ', coalesce(source_name, 'online'),
-                       CASE WHEN cancelled_at IS NOT NULL THEN ' (cancelled)' ELSE '' END) AS summary
-           FROM orders WHERE shop_id = ${shopId} AND profile_id = ${row.id})
-        UNION ALL (SELECT 'visit', id, at, concat('visit (', source, ')') FROM visits WHERE shop_id = ${shopId} AND profile_id = ${row.id})
-        UNION ALL (SELECT 'consent', id, acted_at, concat(channel, ' ', action) FROM consents WHERE shop_id = ${shopId} AND profile_id = ${row.id})
-        UNION ALL (SELECT 'message', id, at, concat(channel, ' ', kind, ' ', status, ' (', reason, ')') FROM messages WHERE shop_id = ${shopId} AND profile_id = ${row.id})
-        UNION ALL (SELECT 'merge', id, created_at, reason FROM merges
-                   WHERE shop_id = ${shopId} AND undone_at IS NULL AND (survivor_id = ${row.id} OR merged_id = ${row.id}))
-        ORDER BY at DESC LIMIT 50`,
-  );
+  const [timeline, months, [refunded]] = await Promise.all([
+    queryRows<TimelineRow>(q, timelineQuery(shopId, row.id, digits)),
+    queryRows<{ month: string; orders: string | number; spend: string | number; refunds: string | number }>(
+      q,
+      monthlySpendQuery(shopId, row.id, settings.timeZone),
+    ),
+    queryRows<{ total: string | number | null }>(
+      q,
+      sql`SELECT sum(r.amount) AS total
+          FROM refunds r JOIN orders o ON o.shop_id = r.shop_id AND o.order_id = r.order_id
+          WHERE r.shop_id = ${shopId} AND o.profile_id = ${row.id}`,
+    ),
+  ]);
+  // An order can be backdated (history imported from Shopify) before the profile's row was made: the
+  // customer was seen no later than their first order.
+  const firstSeen = [row.first_seen_at, row.first_order_at]
+    .filter((d): d is Date => d != null)
+    .map((d) => new Date(d).getTime());
   return {
     ...base,
     status: row.status,
@@ -192,6 +196,7 @@ export async function fullProfileView(q: Queryable, shopId: string, row: Profile
       lastOrderAt: iso(row.last_order_at),
       preferredLocationId: row.preferred_location_id,
       visitCount: row.visit_count,
+      refunded: spendOf(refunded?.total ?? 0, settings.currency),
     },
     rfm: row.rfm_r == null ? null : { r: row.rfm_r, f: row.rfm_f, m: row.rfm_m },
     // What the scores mean, in the merchant's words (the shared churn rule's own explanation).
@@ -202,8 +207,75 @@ export async function fullProfileView(q: Queryable, shopId: string, row: Profile
     ltv: { historical: lifetime, predicted90d: spendOf(row.ltv_predicted_90d, settings.currency) },
     nextOrderAt: iso(row.next_order_at),
     engagementScore: row.engagement_score,
-    firstSeenAt: iso(row.first_seen_at),
+    firstSeenAt: firstSeen.length ? new Date(Math.min(...firstSeen)).toISOString() : null,
     lastActivityAt: iso(row.last_activity_at),
-    timeline: timeline.map((t) => ({ kind: t.kind, id: t.id, at: iso(t.at), summary: t.summary })),
+    spendOverTime: months.map((m) => ({
+      month: m.month,
+      orders: Number(m.orders),
+      spend: spendOf(m.spend, settings.currency),
+      refunds: spendOf(m.refunds, settings.currency),
+    })),
+    timeline: timeline.map((t) => ({
+      kind: t.kind,
+      id: t.id,
+      at: iso(t.at),
+      summary: t.summary,
+      ...(t.amount == null ? {} : { amount: spendOf(t.amount, settings.currency) }),
+      ...(t.products == null ? {} : { products: t.products }),
+    })),
   };
+}
+
+interface TimelineRow {
+  kind: string;
+  id: string;
+  at: Date | string;
+  summary: string;
+  /** Minor units: an order's total, or a refund's amount (negative: money going back). */
+  amount: string | number | null;
+  products: string[] | null;
+}
+
+/**
+ * The 50 newest things that happened to a customer. Orders name their products; refunds are rows of
+ * their own, so four orders beside a smaller lifetime spend add up on the page.
+ */
+function timelineQuery(shopId: string, profileId: string, digits: number) {
+  const major = (column: SQL) => sql`round(${column}::numeric / 10::numeric ^ ${digits}, ${digits})::text`;
+  return sql`(SELECT 'order' AS kind, o.order_id AS id, o.placed_at AS at,
+                concat(${major(sql`o.total`)}, ' ', o.currency, ' via ', coalesce(o.source_name, 'online'),
+                       CASE WHEN o.cancelled_at IS NOT NULL THEN ' (cancelled)' ELSE '' END) AS summary,
+                o.total AS amount,
+                (SELECT array_agg(CASE WHEN l.quantity > 1 THEN concat(l.title, ' × ', l.quantity) ELSE l.title END
+                                  ORDER BY l.line_id)
+                   FROM order_lines l WHERE l.shop_id = o.shop_id AND l.order_id = o.order_id) AS products
+           FROM orders o WHERE o.shop_id = ${shopId} AND o.profile_id = ${profileId})
+        UNION ALL (SELECT 'refund', r.refund_id, r.created_at,
+                          concat('refund of ', ${major(sql`r.amount`)}, ' ', o.currency, ' on order ', o.order_id),
+                          -r.amount, NULL
+                   FROM refunds r JOIN orders o ON o.shop_id = r.shop_id AND o.order_id = r.order_id
+                   WHERE r.shop_id = ${shopId} AND o.profile_id = ${profileId})
+        UNION ALL (SELECT 'visit', id, at, concat('visit (', source, ')'), NULL, NULL
+                   FROM visits WHERE shop_id = ${shopId} AND profile_id = ${profileId})
+        UNION ALL (SELECT 'consent', id, acted_at, concat(channel, ' ', action), NULL, NULL
+                   FROM consents WHERE shop_id = ${shopId} AND profile_id = ${profileId})
+        UNION ALL (SELECT 'message', id, at, concat(channel, ' ', kind, ' ', status, ' (', reason, ')'), NULL, NULL
+                   FROM messages WHERE shop_id = ${shopId} AND profile_id = ${profileId})
+        UNION ALL (SELECT 'merge', id, created_at, reason, NULL, NULL FROM merges
+                   WHERE shop_id = ${shopId} AND undone_at IS NULL
+                     AND (survivor_id = ${profileId} OR merged_id = ${profileId}))
+        ORDER BY at DESC LIMIT 50`;
+}
+
+/** Spend per calendar month in the shop's time zone: orders (not cancelled) by when placed, refunds by when made. */
+function monthlySpendQuery(shopId: string, profileId: string, timeZone: string) {
+  return sql`SELECT month, sum(orders) AS orders, sum(spend) AS spend, sum(refunds) AS refunds FROM (
+        SELECT to_char(o.placed_at AT TIME ZONE ${timeZone}, 'YYYY-MM') AS month,
+               1 AS orders, o.total AS spend, 0 AS refunds
+          FROM orders o WHERE o.shop_id = ${shopId} AND o.profile_id = ${profileId} AND o.cancelled_at IS NULL
+        UNION ALL
+        SELECT to_char(r.created_at AT TIME ZONE ${timeZone}, 'YYYY-MM'), 0, 0, r.amount
+          FROM refunds r JOIN orders o ON o.shop_id = r.shop_id AND o.order_id = r.order_id
+          WHERE r.shop_id = ${shopId} AND o.profile_id = ${profileId}) m
+      GROUP BY month ORDER BY month`;
 }

@@ -1,12 +1,26 @@
-import { shopSettingsSchema, type ShopSettings } from "@c360/shared";
+import { settingsFieldErrors, shopSettingsSchema, type SettingsFieldError, type ShopSettings } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
-import { queryRows, jsonOf } from "../db/rows";
-import { parseOr400 } from "../http/errors";
+import { jsonOf, queryRows } from "../db/rows";
+import { HttpError, zodIssues } from "../http/errors";
 import { restageShop } from "./whole-shop-recompute";
 import type { ShopContext } from "./shop";
 
 type Overrides = Record<string, unknown>;
+
+/**
+ * Settings that do not parse: the usual 400 with its message and issues, plus `fields` (a settings path
+ * and a sentence each) so the admin can show every refusal under the input it is about.
+ */
+export class SettingsRefused extends HttpError {
+  constructor(
+    message: string,
+    issues: string[],
+    fields: SettingsFieldError[],
+  ) {
+    super(400, "invalid_input", message, issues, fields);
+  }
+}
 const isPlainObject = (v: unknown): v is Overrides => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** A patch merged over the stored overrides: objects merge key by key, anything else replaces, `null` removes an override. */
@@ -35,7 +49,13 @@ const sameLifecycle = (a: ShopSettings["lifecycle"], b: ShopSettings["lifecycle"
  */
 export async function updateSettings(q: Queryable, shop: ShopContext, patch: Overrides, now: Date) {
   const overrides = mergeOverrides(await storedOverrides(q, shop.shopId), patch);
-  const settings = parseOr400(shopSettingsSchema, overrides, "settings");
+  const parsed = shopSettingsSchema.safeParse(overrides);
+  if (!parsed.success) {
+    const issues = zodIssues(parsed.error);
+    const message = `settings is not valid: ${issues.slice(0, 5).join("; ")}`;
+    throw new SettingsRefused(message, issues, settingsFieldErrors(parsed.error.issues));
+  }
+  const settings = parsed.data;
   await q.execute(sql`UPDATE shops SET settings = ${JSON.stringify(overrides)}::jsonb WHERE shop_id = ${shop.shopId}`);
   const effects: { restaged?: number; stageChanged?: number; appliesToNewEvents?: string[] } = {};
   if (!sameLifecycle(shop.settings.lifecycle, settings.lifecycle)) {

@@ -7,6 +7,9 @@ export interface RfmScores {
   m: Score;
 }
 
+/** Days since the last order that still earn recency 5, 4, 3 and 2 (SPEC "Enrichment"); older is 1. */
+export const RECENCY_DAYS = [30, 60, 120, 240] as const;
+
 /** Recency by days since the last order (SPEC "Enrichment"): 5 within 30 d, then 60, 120, 240; older or never = 1. */
 export function recencyScore(daysSinceLastOrder: number | null): Score {
   if (daysSinceLastOrder === null || Number.isNaN(daysSinceLastOrder)) return 1;

@@ -14,3 +14,5 @@ export * from "./webhook-json";
 export * from "./webhook-shop";
 export * from "./redemption";
 export * from "./shopify-admin";
+export * from "./agency";
+export * from "./admin";

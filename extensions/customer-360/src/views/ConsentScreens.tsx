@@ -2,7 +2,7 @@ import type { Channel } from "@c360/shared";
 import { missingPhoneRefusal } from "@c360/shared/consent/phone";
 import { useState } from "preact/hooks";
 import type { ConsentText } from "../api";
-import { CHANNEL_LABELS, consentStateLabel, type ChannelConsentRow } from "../consent-capture";
+import { channelLabel, consentStateLabel, type ChannelConsentRow } from "../consent-capture";
 
 export interface ConsentRequest {
   channel: Channel;
@@ -14,7 +14,7 @@ export function ConsentOverview(props: { rows: ChannelConsentRow[]; offlineLabel
     <s-stack direction="block" gap="base">
       {props.offlineLabel ? <s-banner heading={props.offlineLabel} tone="info" /> : null}
       {props.rows.map((row) => {
-        const label = CHANNEL_LABELS[row.channel];
+        const label = channelLabel(row.channel);
         const granted = row.state === "granted" || row.state === "grant_pending_sync";
         return (
           <s-section key={row.channel} heading={label}>
@@ -48,7 +48,7 @@ export function ConsentConfirm(props: {
   if (!props.text) {
     return <s-banner heading="The shop's consent text is not on this register yet. Connect to the internet once to load it." tone="critical" />;
   }
-  const label = CHANNEL_LABELS[props.request.channel];
+  const label = channelLabel(props.request.channel);
   const needsPhone = missingPhoneRefusal({ ...props.request, phones: props.phones }) !== null;
   const missing = needsPhone ? missingPhoneRefusal({ ...props.request, phones: [phone] }) : null;
   return (

@@ -1,5 +1,5 @@
 import type { PosCustomerView } from "@c360/shared";
-import { CHURN_LABELS, LIFECYCLE_LABELS, formatMoney, nextTierLine, pointsLabel } from "@c360/shared/labels";
+import { CHURN_LABELS, formatMoney, lifecycleStageLabel, loyaltyLine } from "@c360/shared/labels";
 import { customerName, lastVisitLabel, progressPercent } from "../customer-summary";
 import type { LoadedProfile } from "../runtime";
 
@@ -55,9 +55,11 @@ export function ProfileFacts(props: { view: PosCustomerView; now: Date }) {
     <>
       <s-section heading={customerName(view)}>
         <s-stack direction="block" gap="small">
-          <s-text>{`Lifecycle stage: ${LIFECYCLE_LABELS[view.lifecycleStage]}`}</s-text>
+          <s-text>{`Lifecycle stage: ${lifecycleStageLabel(view.lifecycleStage)}`}</s-text>
           <s-text>{`Tier: ${view.loyalty.tier}`}</s-text>
-          <s-text>{`Points: ${pointsLabel(view.loyalty.points)} · ${nextTierLine(view.loyalty)} (${progressPercent(view.loyalty)}%)`}</s-text>
+          <s-text>
+            {`Points: ${loyaltyLine(view.loyalty.points, null, view.loyalty)} (${progressPercent(view.loyalty)}%)`}
+          </s-text>
         </s-stack>
       </s-section>
       <s-section heading="Purchases">
