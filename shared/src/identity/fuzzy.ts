@@ -56,7 +56,7 @@ export function jaroWinkler(a: string, b: string): number {
 }
 
 // Common English short forms; a nickname compares as its full name.
-const NICKNAMES: Record<string, string> = {
+export const NICKNAMES: Record<string, string> = {
   bob: "robert", rob: "robert", bobby: "robert", bill: "william", will: "william", liam: "william",
   billy: "william", beth: "elizabeth", liz: "elizabeth", lizzie: "elizabeth", betty: "elizabeth",
   kate: "katherine", katie: "katherine", kathy: "katherine", cathy: "catherine", jim: "james",

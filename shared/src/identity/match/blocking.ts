@@ -1,0 +1,102 @@
+import type { PreparedPerson } from "./fields";
+
+/**
+ * Blocking rules: two people are compared when any rule gives them the same key. Each rule alone misses
+ * pairs with a typo in its field; their union catches a pair unless every keyed field has one.
+ * Names are keyed with an initial of the other part, so a person with one name part still has keys.
+ */
+export const BLOCKING_RULES: readonly { name: string; key: (p: PreparedPerson) => string }[] = [
+  { name: "postcode and surname initial", key: (p) => (p.postcode && p.surname ? `${p.postcode}|${p.surname[0]}` : "") },
+  { name: "postcode and given initial", key: (p) => (p.postcode && p.given ? `${p.postcode}|${p.given[0]}` : "") },
+  { name: "surname sound and given initial", key: (p) => (p.surnameCode && p.given ? `${p.surnameCode}|${p.given[0]}` : "") },
+  { name: "given name sound and surname initial", key: (p) => (p.givenCode && p.surname ? `${p.givenCode}|${p.surname[0]}` : "") },
+  { name: "street name and number", key: (p) => (p.street && p.streetNumber ? `${p.streetNumber}|${p.street}` : "") },
+  { name: "birth date", key: (p) => p.birthday },
+  { name: "city and surname sound", key: (p) => (p.city && p.surnameCode ? `${p.city}|${p.surnameCode}` : "") },
+];
+
+/** Every key of one person, tagged by rule: the same strings the whole-shop pass blocks on. */
+export function blockingKeys(p: PreparedPerson): string[] {
+  const keys: string[] = [];
+  BLOCKING_RULES.forEach((rule, n) => {
+    const key = rule.key(p);
+    if (key) keys.push(`${n}:${key}`);
+  });
+  for (const local of p.emailLocals) keys.push(`e:${local}`);
+  return keys;
+}
+
+export interface BlockingOptions {
+  /**
+   * A block larger than this (a common surname in a big city) is compared only between neighbours in
+   * name order, so work stays near-linear in the shop's size.
+   */
+  maxBlockSize?: number;
+}
+
+type KeyOf = (p: PreparedPerson) => string[];
+
+const ruleKeys: KeyOf[] = [
+  ...BLOCKING_RULES.map((rule) => (p: PreparedPerson) => {
+    const key = rule.key(p);
+    return key ? [key] : [];
+  }),
+  (p) => p.emailLocals,
+];
+
+/**
+ * Calls `visit(i, j)` once for each pair of indexes (i < j) that some rule blocks together. A pair an
+ * earlier rule already compared in full is skipped, without a set of every pair (millions at scale).
+ */
+export function forEachCandidatePair(
+  people: readonly PreparedPerson[],
+  visit: (i: number, j: number) => void,
+  options: BlockingOptions = {},
+): void {
+  const cap = options.maxBlockSize ?? 60;
+  const fullBlocks: Set<string>[] = [];
+  const nameOrder = (i: number) => `${people[i]!.surname} ${people[i]!.given} ${people[i]!.profileId}`;
+  const keysBy = ruleKeys.map((keysOf) => people.map(keysOf));
+  keysBy.forEach((keysOfPerson, rule) => {
+    const blocks = new Map<string, number[]>();
+    keysOfPerson.forEach((keys, index) => {
+      for (const key of keys) {
+        const block = blocks.get(key);
+        if (block) block.push(index);
+        else blocks.set(key, [index]);
+      }
+    });
+    const full = new Set<string>();
+    for (const [key, members] of blocks) if (members.length > 1 && members.length <= cap) full.add(key);
+    const comparedEarlier = (i: number, j: number): boolean => {
+      for (let r = 0; r < rule; r++) {
+        const a = keysBy[r]![i]!;
+        if (a.length === 0) continue;
+        const b = keysBy[r]![j]!;
+        for (const k of a) if (fullBlocks[r]!.has(k) && b.includes(k)) return true;
+      }
+      return false;
+    };
+    // Within this rule a pair sharing two keys (two email locals) is visited once.
+    const seenHere = rule === ruleKeys.length - 1 ? new Set<string>() : null;
+    for (const members of blocks.values()) {
+      if (members.length < 2) continue;
+      const ordered = members.length <= cap ? members : [...members].sort((x, y) => (nameOrder(x) < nameOrder(y) ? -1 : 1));
+      const window = members.length <= cap ? members.length : cap;
+      for (let x = 0; x < ordered.length; x++) {
+        for (let y = x + 1; y < Math.min(ordered.length, x + window); y++) {
+          const i = Math.min(ordered[x]!, ordered[y]!);
+          const j = Math.max(ordered[x]!, ordered[y]!);
+          if (i === j || comparedEarlier(i, j)) continue;
+          if (seenHere) {
+            const pair = `${i}|${j}`;
+            if (seenHere.has(pair)) continue;
+            seenHere.add(pair);
+          }
+          visit(i, j);
+        }
+      }
+    }
+    fullBlocks.push(full);
+  });
+}

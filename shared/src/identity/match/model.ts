@@ -1,0 +1,154 @@
+import { COMPARISONS, MATCH_FIELDS, comparePair, type MatchField } from "./compare";
+import type { PreparedPerson } from "./fields";
+
+/**
+ * A Fellegi-Sunter model: per field and level, m = how often true duplicates compare at that level and
+ * u = how often two different people do. A pair's match weight is the sum of log2(m/u) over the fields
+ * both records carry, so agreement on a rare value counts for much, and disagreement counts against.
+ */
+export interface MatchModel {
+  m: Record<MatchField, number[]>;
+  u: Record<MatchField, number[]>;
+  /** Share of blocked pairs that are one person, as EM estimated it. */
+  matchShare: number;
+  /** How many blocked pairs and random pairs the estimate rests on. */
+  trainedOn: { pairs: number; randomPairs: number };
+}
+
+const RADIX = 8;
+const FIELD_COUNT = MATCH_FIELDS.length;
+
+/** A pair's levels as one number, so a shop's millions of pairs fold into a few thousand patterns. */
+export function patternOf(levels: readonly number[]): number {
+  let code = 0;
+  for (let f = FIELD_COUNT - 1; f >= 0; f--) code = code * RADIX + (levels[f]! + 1);
+  return code;
+}
+
+export function levelsOf(pattern: number): number[] {
+  const levels: number[] = [];
+  for (let f = 0; f < FIELD_COUNT; f++) {
+    levels.push((pattern % RADIX) - 1);
+    pattern = Math.floor(pattern / RADIX);
+  }
+  return levels;
+}
+
+/** Deterministic pseudo-random numbers (mulberry32): the caller passes the seed, so runs repeat. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const perField = <T>(make: (field: MatchField, levels: number) => T): Record<MatchField, T> =>
+  Object.fromEntries(MATCH_FIELDS.map((f) => [f, make(f, COMPARISONS[f].length)])) as Record<MatchField, T>;
+
+/** Starting m: most duplicates agree exactly, a few are close, fewer disagree. */
+const startingM = (levels: number): number[] => {
+  const raw = Array.from({ length: levels }, (_, l) => (l === 0 ? 8 : l === levels - 1 ? 0.5 : 1));
+  const total = raw.reduce((s, x) => s + x, 0);
+  return raw.map((x) => x / total);
+};
+
+/**
+ * u from random pairs of the shop's own people: two random customers are almost never one person, so
+ * how often they agree is the chance agreement. Counts are smoothed so a level never seen is rare, not impossible.
+ */
+export function estimateU(people: readonly PreparedPerson[], random: () => number, samples = 100_000): {
+  u: Record<MatchField, number[]>;
+  randomPairs: number;
+} {
+  const counts = perField((_, levels) => new Array<number>(levels).fill(0));
+  const n = people.length;
+  let randomPairs = 0;
+  if (n >= 2) {
+    const wanted = Math.min(samples, (n * (n - 1)) / 2);
+    for (let s = 0; s < wanted; s++) {
+      const i = Math.floor(random() * n);
+      let j = Math.floor(random() * (n - 1));
+      if (j >= i) j++;
+      const { levels } = comparePair(people[i]!, people[j]!);
+      MATCH_FIELDS.forEach((field, f) => {
+        if (levels[f]! >= 0) counts[field][levels[f]!]!++;
+      });
+      randomPairs++;
+    }
+  }
+  const u = perField((field) => {
+    const c = counts[field];
+    const levels = c.length;
+    const seen = c.reduce((s, x) => s + x, 0);
+    // Without data, assume chance agreement is rare for every level but plain disagreement.
+    const prior = Array.from({ length: levels }, (_, l) => (l === levels - 1 ? 0.9 : 0.1 / (levels - 1)));
+    return c.map((x, l) => (x + prior[l]!) / (seen + 1));
+  });
+  return { u, randomPairs };
+}
+
+/**
+ * m and the match share by expectation-maximisation over the blocked pairs' patterns, with u held at
+ * its random-pair estimate. A small prior of pseudo-pairs keeps a tiny shop's estimate sane.
+ */
+export function estimateModel(
+  patterns: ReadonlyMap<number, number>,
+  u: Record<MatchField, number[]>,
+  randomPairs: number,
+  options: { iterations?: number } = {},
+): MatchModel {
+  const m = perField((_, levels) => startingM(levels));
+  const entries = [...patterns].map(([code, count]) => ({ levels: levelsOf(code), count }));
+  const pairs = entries.reduce((s, e) => s + e.count, 0);
+  let matchShare = 0.1;
+  const PSEUDO = 5;
+  for (let it = 0; it < (options.iterations ?? 40); it++) {
+    const mCounts = perField((field, levels) => startingM(levels).map((x) => x * PSEUDO));
+    let matches = 0;
+    for (const { levels, count } of entries) {
+      let pm = matchShare;
+      let pu = 1 - matchShare;
+      MATCH_FIELDS.forEach((field, f) => {
+        const l = levels[f]!;
+        if (l < 0) return;
+        pm *= m[field][l]!;
+        pu *= u[field][l]!;
+      });
+      const p = pm / (pm + pu);
+      matches += p * count;
+      MATCH_FIELDS.forEach((field, f) => {
+        const l = levels[f]!;
+        if (l >= 0) mCounts[field][l]! += p * count;
+      });
+    }
+    let moved = 0;
+    for (const field of MATCH_FIELDS) {
+      const total = mCounts[field].reduce((s, x) => s + x, 0);
+      mCounts[field].forEach((x, l) => {
+        const next = x / total;
+        moved = Math.max(moved, Math.abs(next - m[field][l]!));
+        m[field][l] = next;
+      });
+    }
+    const nextShare = Math.min(0.99, Math.max(1e-6, (matches + 0.5) / (pairs + 1)));
+    moved = Math.max(moved, Math.abs(nextShare - matchShare));
+    matchShare = nextShare;
+    if (moved < 1e-6) break;
+  }
+  return { m, u, matchShare, trainedOn: { pairs, randomPairs } };
+}
+
+/** Bits of evidence one field's level gives: positive for agreement, negative for disagreement. */
+export const fieldWeight = (model: MatchModel, field: MatchField, level: number): number =>
+  level < 0 ? 0 : Math.log2(model.m[field][level]! / model.u[field][level]!);
+
+/** The pair's match weight (prior plus every field's evidence) and the probability it is one person. */
+export function scoreLevels(model: MatchModel, levels: readonly number[]): { weight: number; probability: number } {
+  let weight = Math.log2(model.matchShare / (1 - model.matchShare));
+  MATCH_FIELDS.forEach((field, f) => (weight += fieldWeight(model, field, levels[f]!)));
+  return { weight, probability: 1 / (1 + 2 ** -weight) };
+}
