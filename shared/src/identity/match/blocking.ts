@@ -1,3 +1,4 @@
+import type { MatchField } from "./compare";
 import type { PreparedPerson } from "./fields";
 
 /**
@@ -5,15 +6,35 @@ import type { PreparedPerson } from "./fields";
  * pairs with a typo in its field; their union catches a pair unless every keyed field has one.
  * Names are keyed with an initial of the other part, so a person with one name part still has keys.
  */
-export const BLOCKING_RULES: readonly { name: string; key: (p: PreparedPerson) => string }[] = [
-  { name: "postcode and surname initial", key: (p) => (p.postcode && p.surname ? `${p.postcode}|${p.surname[0]}` : "") },
-  { name: "postcode and given initial", key: (p) => (p.postcode && p.given ? `${p.postcode}|${p.given[0]}` : "") },
-  { name: "surname sound and given initial", key: (p) => (p.surnameCode && p.given ? `${p.surnameCode}|${p.given[0]}` : "") },
-  { name: "given name sound and surname initial", key: (p) => (p.givenCode && p.surname ? `${p.givenCode}|${p.surname[0]}` : "") },
-  { name: "street name and number", key: (p) => (p.street && p.streetNumber ? `${p.streetNumber}|${p.street}` : "") },
-  { name: "birth date", key: (p) => p.birthday },
-  { name: "city and surname sound", key: (p) => (p.city && p.surnameCode ? `${p.city}|${p.surnameCode}` : "") },
+interface BlockingRule {
+  name: string;
+  /** The fields the rule's key is made of: pairs it blocks agree on them, so they teach nothing about m. */
+  fields: readonly MatchField[];
+  key: (p: PreparedPerson) => string;
+}
+
+const keyOf = (...parts: string[]) => (parts.every(Boolean) ? parts.join("|") : "");
+
+export const BLOCKING_RULES: readonly BlockingRule[] = [
+  { name: "postcode and surname initial", fields: ["postcode", "surname"], key: (p) => keyOf(p.postcode, p.surname[0] ?? "") },
+  { name: "postcode and given initial", fields: ["postcode", "givenName"], key: (p) => keyOf(p.postcode, p.given[0] ?? "") },
+  {
+    name: "surname sound and given initial",
+    fields: ["surname", "givenName"],
+    key: (p) => keyOf(p.surnameCode, p.given[0] ?? ""),
+  },
+  {
+    name: "given name sound and surname initial",
+    fields: ["givenName", "surname"],
+    key: (p) => keyOf(p.givenCode, p.surname[0] ?? ""),
+  },
+  { name: "street name and number", fields: ["street", "streetNumber"], key: (p) => keyOf(p.streetNumber, p.street) },
+  { name: "birth date", fields: ["birthday"], key: (p) => p.birthday },
+  { name: "city and surname sound", fields: ["city", "surname"], key: (p) => keyOf(p.city, p.surnameCode) },
 ];
+
+/** The fields of each rule, the email rule last, in the order the `rules` mask of a visit numbers them. */
+export const RULE_FIELDS: readonly (readonly MatchField[])[] = [...BLOCKING_RULES.map((r) => r.fields), ["emailLocal"]];
 
 /** Every key of one person, tagged by rule: the same strings the whole-shop pass blocks on. */
 export function blockingKeys(p: PreparedPerson): string[] {
@@ -45,12 +66,13 @@ const ruleKeys: KeyOf[] = [
 ];
 
 /**
- * Calls `visit(i, j)` once for each pair of indexes (i < j) that some rule blocks together. A pair an
- * earlier rule already compared in full is skipped, without a set of every pair (millions at scale).
+ * Calls `visit(i, j, rules)` once for each pair of indexes (i < j) that some rule blocks together, with
+ * a bit per rule whose key they share. A pair an earlier rule already compared in full is skipped,
+ * without a set of every pair (millions at scale).
  */
 export function forEachCandidatePair(
   people: readonly PreparedPerson[],
-  visit: (i: number, j: number) => void,
+  visit: (i: number, j: number, rules: number) => void,
   options: BlockingOptions = {},
 ): void {
   const cap = options.maxBlockSize ?? 60;
@@ -77,6 +99,14 @@ export function forEachCandidatePair(
       }
       return false;
     };
+    const shared = (i: number, j: number): number => {
+      let mask = 0;
+      for (let r = 0; r < keysBy.length; r++) {
+        const b = keysBy[r]![j]!;
+        if (keysBy[r]![i]!.some((k) => b.includes(k))) mask |= 1 << r;
+      }
+      return mask;
+    };
     // Within this rule a pair sharing two keys (two email locals) is visited once.
     const seenHere = rule === ruleKeys.length - 1 ? new Set<string>() : null;
     for (const members of blocks.values()) {
@@ -93,7 +123,7 @@ export function forEachCandidatePair(
             if (seenHere.has(pair)) continue;
             seenHere.add(pair);
           }
-          visit(i, j);
+          visit(i, j, shared(i, j));
         }
       }
     }

@@ -1,7 +1,7 @@
-import { forEachCandidatePair, type BlockingOptions } from "./blocking";
+import { forEachCandidatePair, RULE_FIELDS, type BlockingOptions } from "./blocking";
 import { comparePair } from "./compare";
 import { preparePerson, type MatchPerson, type PreparedPerson } from "./fields";
-import { estimateModel, estimateU, patternOf, levelsOf, scoreLevels, seededRandom, type MatchModel } from "./model";
+import { estimateModel, estimateU, patternOf, levelsOf, scoreLevels, seededRandom, type MatchModel, type PatternCount } from "./model";
 
 export interface MatchCandidate {
   profileId: string;
@@ -46,9 +46,11 @@ export function findProbableDuplicates(people: readonly MatchPerson[], options: 
   const pairPattern: number[] = [];
   const swapped = new Set<number>();
   const patterns = new Map<number, number>();
+  // Per pattern and set of shared blocking keys, for the per-rule EM sessions.
+  const trainingPatterns = new Map<string, PatternCount>();
   forEachCandidatePair(
     prepared,
-    (i, j) => {
+    (i, j, rules) => {
       if (prepared[i]!.profileId === prepared[j]!.profileId) return;
       const { levels, namesSwapped } = comparePair(prepared[i]!, prepared[j]!);
       const code = patternOf(levels);
@@ -57,13 +59,16 @@ export function findProbableDuplicates(people: readonly MatchPerson[], options: 
       pairJ.push(j);
       pairPattern.push(code);
       patterns.set(code, (patterns.get(code) ?? 0) + 1);
+      const training = trainingPatterns.get(`${code}|${rules}`);
+      if (training) training.count++;
+      else trainingPatterns.set(`${code}|${rules}`, { levels, rules, count: 1 });
     },
     options,
   );
   let model = options.model;
   if (!model) {
     const { u, randomPairs } = estimateU(prepared, seededRandom(options.seed));
-    model = estimateModel(patterns, u, randomPairs);
+    model = estimateModel([...trainingPatterns.values()], RULE_FIELDS, u, randomPairs);
   }
   const minProbability = options.minProbability ?? DEFAULT_MIN_PROBABILITY;
   const scores = new Map<number, ReturnType<typeof scoreLevels>>();

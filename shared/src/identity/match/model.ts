@@ -91,53 +91,108 @@ export function estimateU(people: readonly PreparedPerson[], random: () => numbe
   return { u, randomPairs };
 }
 
-/**
- * m and the match share by expectation-maximisation over the blocked pairs' patterns, with u held at
- * its random-pair estimate. A small prior of pseudo-pairs keeps a tiny shop's estimate sane.
- */
-export function estimateModel(
-  patterns: ReadonlyMap<number, number>,
+/** A pattern of levels and the blocking rules whose keys the pairs share, with how many pairs had it. */
+export interface PatternCount {
+  levels: number[];
+  rules: number;
+  count: number;
+}
+
+const PSEUDO_PAIRS = 5;
+
+function expectation(
+  entries: readonly { levels: readonly number[]; count: number }[],
+  m: Record<MatchField, number[]>,
   u: Record<MatchField, number[]>,
-  randomPairs: number,
-  options: { iterations?: number } = {},
-): MatchModel {
-  const m = perField((_, levels) => startingM(levels));
-  const entries = [...patterns].map(([code, count]) => ({ levels: levelsOf(code), count }));
-  const pairs = entries.reduce((s, e) => s + e.count, 0);
-  let matchShare = 0.1;
-  const PSEUDO = 5;
-  for (let it = 0; it < (options.iterations ?? 40); it++) {
-    const mCounts = perField((field, levels) => startingM(levels).map((x) => x * PSEUDO));
-    let matches = 0;
-    for (const { levels, count } of entries) {
-      let pm = matchShare;
-      let pu = 1 - matchShare;
-      MATCH_FIELDS.forEach((field, f) => {
-        const l = levels[f]!;
-        if (l < 0) return;
-        pm *= m[field][l]!;
-        pu *= u[field][l]!;
-      });
-      const p = pm / (pm + pu);
-      matches += p * count;
-      MATCH_FIELDS.forEach((field, f) => {
-        const l = levels[f]!;
-        if (l >= 0) mCounts[field][l]! += p * count;
-      });
+  matchShare: number,
+  onPair?: (levels: readonly number[], weight: number) => void,
+): number {
+  let matches = 0;
+  for (const { levels, count } of entries) {
+    let pm = matchShare;
+    let pu = 1 - matchShare;
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      const l = levels[f]!;
+      if (l < 0) continue;
+      pm *= m[MATCH_FIELDS[f]!][l]!;
+      pu *= u[MATCH_FIELDS[f]!][l]!;
     }
+    const p = pm / (pm + pu);
+    matches += p * count;
+    onPair?.(levels, p * count);
+  }
+  return matches;
+}
+
+/**
+ * One EM session, as Splink trains: on the pairs one blocking rule finds, with the rule's own fields
+ * left out (those pairs agree on them by construction). u stays at its random-pair estimate.
+ */
+function trainSession(
+  entries: readonly { levels: number[]; count: number }[],
+  u: Record<MatchField, number[]>,
+  iterations: number,
+): Record<MatchField, number[]> {
+  const m = perField((_, levels) => startingM(levels));
+  const pairs = entries.reduce((s, e) => s + e.count, 0);
+  let matchShare = 0.3;
+  for (let it = 0; it < iterations; it++) {
+    const mCounts = perField((_, levels) => startingM(levels).map((x) => x * PSEUDO_PAIRS));
+    const matches = expectation(entries, m, u, matchShare, (levels, weight) => {
+      for (let f = 0; f < FIELD_COUNT; f++) if (levels[f]! >= 0) mCounts[MATCH_FIELDS[f]!][levels[f]!]! += weight;
+    });
     let moved = 0;
     for (const field of MATCH_FIELDS) {
       const total = mCounts[field].reduce((s, x) => s + x, 0);
       mCounts[field].forEach((x, l) => {
-        const next = x / total;
-        moved = Math.max(moved, Math.abs(next - m[field][l]!));
-        m[field][l] = next;
+        moved = Math.max(moved, Math.abs(x / total - m[field][l]!));
+        m[field][l] = x / total;
       });
     }
-    const nextShare = Math.min(0.99, Math.max(1e-6, (matches + 0.5) / (pairs + 1)));
-    moved = Math.max(moved, Math.abs(nextShare - matchShare));
-    matchShare = nextShare;
+    const next = Math.min(0.99, Math.max(1e-6, (matches + 0.5) / (pairs + 1)));
+    moved = Math.max(moved, Math.abs(next - matchShare));
+    matchShare = next;
     if (moved < 1e-6) break;
+  }
+  return m;
+}
+
+/**
+ * m by expectation-maximisation on the shop's blocked pairs, one session per blocking rule, each field's
+ * m the mean of the sessions that did not block on it; then the match share with m and u held.
+ * A small prior of pseudo-pairs keeps a tiny shop's estimate sane.
+ */
+export function estimateModel(
+  patterns: readonly PatternCount[],
+  ruleFields: readonly (readonly MatchField[])[],
+  u: Record<MatchField, number[]>,
+  randomPairs: number,
+  options: { iterations?: number } = {},
+): MatchModel {
+  const iterations = options.iterations ?? 40;
+  const sums = perField((_, levels) => new Array<number>(levels).fill(0));
+  const sessions = perField(() => 0);
+  ruleFields.forEach((fields, rule) => {
+    const blanked = new Set(fields.map((f) => MATCH_FIELDS.indexOf(f)));
+    const entries = patterns
+      .filter((p) => p.rules & (1 << rule))
+      .map((p) => ({ levels: p.levels.map((l, f) => (blanked.has(f) ? -1 : l)), count: p.count }));
+    if (entries.reduce((s, e) => s + e.count, 0) < 10) return;
+    const m = trainSession(entries, u, iterations);
+    for (const field of MATCH_FIELDS) {
+      if (fields.includes(field)) continue;
+      m[field].forEach((x, l) => (sums[field][l]! += x));
+      sessions[field]++;
+    }
+  });
+  const m = perField((field, levels) => (sessions[field] > 0 ? sums[field].map((x) => x / sessions[field]) : startingM(levels)));
+  const entries = patterns.map((p) => ({ levels: p.levels, count: p.count }));
+  const pairs = entries.reduce((s, e) => s + e.count, 0);
+  let matchShare = 0.1;
+  for (let it = 0; it < iterations; it++) {
+    const next = Math.min(0.99, Math.max(1e-6, (expectation(entries, m, u, matchShare) + 0.5) / (pairs + 1)));
+    if (Math.abs(next - matchShare) < 1e-7) break;
+    matchShare = next;
   }
   return { m, u, matchShare, trainedOn: { pairs, randomPairs } };
 }
