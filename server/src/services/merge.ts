@@ -55,7 +55,8 @@ export async function mergeProfiles(
   await q.execute(sql`UPDATE profiles s SET
       first_name = coalesce(s.first_name, o.first_name), last_name = coalesce(s.last_name, o.last_name),
       birthday = coalesce(s.birthday, o.birthday), postcode = coalesce(s.postcode, o.postcode),
-      address1 = coalesce(s.address1, o.address1), time_zone = coalesce(s.time_zone, o.time_zone),
+      address1 = coalesce(s.address1, o.address1), address2 = coalesce(s.address2, o.address2),
+      city = coalesce(s.city, o.city), time_zone = coalesce(s.time_zone, o.time_zone),
       note = coalesce(s.note, o.note), first_seen_at = least(s.first_seen_at, o.first_seen_at)
     FROM profiles o WHERE s.shop_id = ${shopId} AND s.id = ${m.survivorId} AND o.shop_id = ${shopId} AND o.id = ${m.mergedId}`);
   await q.execute(sql`UPDATE profiles SET status = 'merged', merged_into = ${m.survivorId}, updated_at = ${m.now}

@@ -1,7 +1,7 @@
 /** The Admin GraphQL documents the app sends (API version in config.ts). Scopes: see shopify.app.toml. */
 
 const CUSTOMER_FIELDS = `id legacyResourceId firstName lastName email phone createdAt updatedAt tags
-  defaultAddress { address1 zip countryCodeV2 }
+  defaultAddress { address1 address2 city zip countryCodeV2 }
   emailMarketingConsent { marketingState marketingOptInLevel consentUpdatedAt }
   smsMarketingConsent { marketingState marketingOptInLevel consentUpdatedAt }`;
 

@@ -15,6 +15,8 @@ export const MERGED_FIELDS = [
   "birthday",
   "postcode",
   "address1",
+  "address2",
+  "city",
   "time_zone",
   "note",
 ] as const;

@@ -3,8 +3,31 @@ import { webhookCustomerSchema, type WebhookCustomer } from "./webhooks";
 
 /** The fields of a Shopify customer record that identity and profiles use, as `webhookCustomerSchema` reads them. */
 export type CustomerRecord = Pick<WebhookCustomer, "id" | "email" | "phone" | "first_name" | "last_name" | "updated_at" | "created_at"> & {
-  default_address: { zip: string | null; address1: string | null; country_code: string | null } | null;
+  default_address: {
+    zip: string | null;
+    address1: string | null;
+    country_code: string | null;
+    address2?: string | null;
+    city?: string | null;
+  } | null;
+  /** YYYY-MM-DD from Shopify's standard `facts.birth_date` metafield, when the record carries it. */
+  birthday?: string | null;
 };
+
+const BIRTH_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The birth date a record's metafields carry (Shopify's standard `facts.birth_date`). A malformed
+ * metafield is ignored, not a reason to refuse the customer: it is a matching hint, not an identifier.
+ */
+export function birthDateOf(metafields: unknown): string | null {
+  if (!Array.isArray(metafields)) return null;
+  for (const m of metafields) {
+    if (!isPlainObject(m) || m.namespace !== "facts" || m.key !== "birth_date") continue;
+    return typeof m.value === "string" && BIRTH_DATE.test(m.value.trim()) ? m.value.trim() : null;
+  }
+  return null;
+}
 
 export type CustomerRecordResult = { ok: true; customer: CustomerRecord } | { ok: false; issues: string[] };
 
@@ -38,10 +61,13 @@ function readFast(value: unknown): CustomerRecord | typeof UNSURE {
     const zip = optionalText(address.zip);
     const address1 = optionalText(address.address1);
     const country_code = optionalText(address.country_code);
-    if (zip === UNSURE || address1 === UNSURE || country_code === UNSURE) return UNSURE;
-    default_address = { zip, address1, country_code };
+    const address2 = optionalText(address.address2);
+    const city = optionalText(address.city);
+    if (zip === UNSURE || address1 === UNSURE || country_code === UNSURE || address2 === UNSURE || city === UNSURE) return UNSURE;
+    default_address = { zip, address1, country_code, address2, city };
   }
-  return { id, email, phone, first_name, last_name, updated_at, created_at, default_address };
+  const birthday = birthDateOf(value.metafields);
+  return { id, email, phone, first_name, last_name, updated_at, created_at, default_address, birthday };
 }
 
 /**
@@ -65,7 +91,8 @@ export function readCustomerRecord(value: unknown): CustomerRecordResult {
       last_name: c.last_name,
       updated_at: c.updated_at,
       created_at: c.created_at,
-      default_address: a ? { zip: a.zip, address1: a.address1, country_code: a.country_code } : null,
+      default_address: a ? { zip: a.zip, address1: a.address1, country_code: a.country_code, address2: a.address2, city: a.city } : null,
+      birthday: birthDateOf((value as Record<string, unknown>).metafields),
     },
   };
 }
