@@ -54,3 +54,12 @@ export const BULK_STATUS = `query BulkStatus($id: ID!) {
 export const METAFIELDS_SET = `mutation LoyaltyMetafields($metafields: [MetafieldsSetInput!]!) {
   metafieldsSet(metafields: $metafields) { metafields { key } userErrors { field message } }
 }`;
+
+/** Two Shopify customers become one in Shopify (write_customers); the echoed customers/merge webhook merges ours. */
+export const CUSTOMER_MERGE = `mutation MergeCustomers($customerOneId: ID!, $customerTwoId: ID!) {
+  customerMerge(customerOneId: $customerOneId, customerTwoId: $customerTwoId) {
+    resultingCustomerId
+    job { id done }
+    userErrors { field message code }
+  }
+}`;

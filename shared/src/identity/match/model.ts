@@ -16,6 +16,7 @@ export interface MatchModel {
 }
 
 const RADIX = 8;
+const U_PRIOR_PAIRS = 200;
 const FIELD_COUNT = MATCH_FIELDS.length;
 
 /** A pair's levels as one number, so a shop's millions of pairs fold into a few thousand patterns. */
@@ -84,9 +85,10 @@ export function estimateU(people: readonly PreparedPerson[], random: () => numbe
     const c = counts[field];
     const levels = c.length;
     const seen = c.reduce((s, x) => s + x, 0);
-    // Without data, assume chance agreement is rare for every level but plain disagreement.
-    const prior = Array.from({ length: levels }, (_, l) => (l === levels - 1 ? 0.9 : 0.1 / (levels - 1)));
-    return c.map((x, l) => (x + prior[l]!) / (seen + 1));
+    // A prior of pseudo-pairs in which chance agreement is rare: a shop of a few customers (whose
+    // random pairs may be the very duplicates) leans on it; a shop of thousands barely notices it.
+    const prior = Array.from({ length: levels }, (_, l) => (l === levels - 1 ? 1 - 0.02 * (levels - 1) : 0.02));
+    return c.map((x, l) => (x + U_PRIOR_PAIRS * prior[l]!) / (seen + U_PRIOR_PAIRS));
   });
   return { u, randomPairs };
 }
