@@ -53,6 +53,8 @@ export interface BlockingOptions {
    * name order, so work stays near-linear in the shop's size.
    */
   maxBlockSize?: number;
+  /** How many neighbours in name order each member of an oversized block is compared with. */
+  neighbours?: number;
 }
 
 type KeyOf = (p: PreparedPerson) => string[];
@@ -76,6 +78,7 @@ export function forEachCandidatePair(
   options: BlockingOptions = {},
 ): void {
   const cap = options.maxBlockSize ?? 60;
+  const neighbours = Math.min(cap, options.neighbours ?? 10);
   const fullBlocks: Set<string>[] = [];
   const nameOrder = (i: number) => `${people[i]!.surname} ${people[i]!.given} ${people[i]!.profileId}`;
   const keysBy = ruleKeys.map((keysOf) => people.map(keysOf));
@@ -112,7 +115,7 @@ export function forEachCandidatePair(
     for (const members of blocks.values()) {
       if (members.length < 2) continue;
       const ordered = members.length <= cap ? members : [...members].sort((x, y) => (nameOrder(x) < nameOrder(y) ? -1 : 1));
-      const window = members.length <= cap ? members.length : cap;
+      const window = members.length <= cap ? members.length : neighbours + 1;
       for (let x = 0; x < ordered.length; x++) {
         for (let y = x + 1; y < Math.min(ordered.length, x + window); y++) {
           const i = Math.min(ordered[x]!, ordered[y]!);

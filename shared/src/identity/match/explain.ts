@@ -100,14 +100,18 @@ export function explainMatch(
     const levels = COMPARISONS[field] as readonly string[];
     const level = levels[l]!;
     const verdict = l === 0 ? "agrees" : l === levels.length - 1 ? "differs" : "close";
-    const text = words(field, level, shown(field, a, false), shown(field, b, pair.namesSwapped && field !== "givenName" && field !== "surname" ? false : pair.namesSwapped));
+    const text = words(field, level, shown(field, a, false), shown(field, b, pair.namesSwapped));
     fields.push({ field, level, verdict, weight: round1(fieldWeight(model, field, l)), words: text });
   });
   const agreed = fields.filter((e) => e.verdict !== "differs").map((e) => LABEL[e.field]);
   const differed = fields.filter((e) => e.verdict === "differs").map((e) => LABEL[e.field]);
+  const verb = (xs: string[], one: string, many: string) => (xs.length === 1 ? one : many);
+  // Never "100%": the model is evidence for a person to weigh, not a certainty.
+  const percent = Math.min(99, Math.floor(pair.probability * 100));
   const summary =
-    `${Math.round(pair.probability * 100)}% likely one person: ${agreed.length ? `${listWords(agreed)} agree` : "little agrees"}` +
+    `${percent}% likely one person: ` +
+    (agreed.length ? `${listWords(agreed)} ${verb(agreed, "agrees", "agree")}` : "little agrees") +
     (pair.namesSwapped ? " (first and last name entered the other way round)" : "") +
-    (differed.length ? `; ${listWords(differed)} differ.` : ".");
+    (differed.length ? `; ${listWords(differed)} ${verb(differed, "differs", "differ")}.` : ".");
   return { weight: round1(pair.weight), probability: pair.probability, namesSwapped: pair.namesSwapped, fields, summary };
 }
