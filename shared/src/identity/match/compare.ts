@@ -29,6 +29,8 @@ export interface PairComparison {
 }
 
 const MISSING = -1;
+/** Below this Jaro-Winkler two names are different names (Jackson, Jacob: 0.85), not one name with typos. */
+const SIMILAR_NAME = 0.88;
 
 /** Same length and one digit changed, or two neighbours transposed (4011 / 4101). */
 export function oneEditApart(a: string, b: string): boolean {
@@ -65,7 +67,7 @@ function givenLevel(a: PreparedPerson, aGiven: string, bGiven: string, bFull: st
   if (a.givenFull === bFull) return 1;
   const similarity = jaroWinkler(aGiven, bGiven);
   if (similarity >= 0.92) return 2;
-  if (similarity >= 0.8) return 3;
+  if (similarity >= SIMILAR_NAME) return 3;
   return a.givenCode === bCode ? 4 : 5;
 }
 
@@ -74,7 +76,7 @@ function surnameLevel(a: string, aCode: string, b: string, bCode: string): numbe
   if (a === b) return 0;
   const similarity = jaroWinkler(a, b);
   if (similarity >= 0.92) return 1;
-  if (similarity >= 0.8) return 2;
+  if (similarity >= SIMILAR_NAME) return 2;
   return aCode === bCode ? 3 : 4;
 }
 

@@ -25,7 +25,7 @@ export interface MatchOptions extends BlockingOptions {
   model?: MatchModel;
 }
 
-export const DEFAULT_MIN_PROBABILITY = 0.9;
+export const DEFAULT_MIN_PROBABILITY = 0.99;
 
 /** Only people with a name and something to compare it with are worth a comparison. */
 const comparable = (p: PreparedPerson) =>
