@@ -80,7 +80,11 @@ export function forEachCandidatePair(
   const cap = options.maxBlockSize ?? 60;
   const neighbours = Math.min(cap, options.neighbours ?? 10);
   const fullBlocks: Set<string>[] = [];
-  const nameOrder = (i: number) => `${people[i]!.surname} ${people[i]!.given} ${people[i]!.profileId}`;
+  let nameKeys: string[] | null = null;
+  const nameOrder = (i: number) => {
+    nameKeys ??= people.map((p) => `${p.surname} ${p.given} ${p.profileId}`);
+    return nameKeys[i]!;
+  };
   const keysBy = ruleKeys.map((keysOf) => people.map(keysOf));
   keysBy.forEach((keysOfPerson, rule) => {
     const blocks = new Map<string, number[]>();
@@ -93,22 +97,21 @@ export function forEachCandidatePair(
     });
     const full = new Set<string>();
     for (const [key, members] of blocks) if (members.length > 1 && members.length <= cap) full.add(key);
-    const comparedEarlier = (i: number, j: number): boolean => {
-      for (let r = 0; r < rule; r++) {
-        const a = keysBy[r]![i]!;
-        if (a.length === 0) continue;
-        const b = keysBy[r]![j]!;
-        for (const k of a) if (fullBlocks[r]!.has(k) && b.includes(k)) return true;
-      }
-      return false;
-    };
     const shared = (i: number, j: number): number => {
       let mask = 0;
       for (let r = 0; r < keysBy.length; r++) {
+        const a = keysBy[r]![i]!;
+        if (a.length === 0) continue;
         const b = keysBy[r]![j]!;
-        if (keysBy[r]![i]!.some((k) => b.includes(k))) mask |= 1 << r;
+        if (b.length === 0) continue;
+        if (a.length === 1 && b.length === 1 ? a[0] === b[0] : a.some((k) => b.includes(k))) mask |= 1 << r;
       }
       return mask;
+    };
+    // Only the email rule (last) has several keys a person: an earlier rule's shared key is its one key.
+    const comparedEarlier = (i: number, mask: number): boolean => {
+      for (let r = 0; r < rule; r++) if (mask & (1 << r) && fullBlocks[r]!.has(keysBy[r]![i]![0]!)) return true;
+      return false;
     };
     // Within this rule a pair sharing two keys (two email locals) is visited once.
     const seenHere = rule === ruleKeys.length - 1 ? new Set<string>() : null;
@@ -120,13 +123,15 @@ export function forEachCandidatePair(
         for (let y = x + 1; y < Math.min(ordered.length, x + window); y++) {
           const i = Math.min(ordered[x]!, ordered[y]!);
           const j = Math.max(ordered[x]!, ordered[y]!);
-          if (i === j || comparedEarlier(i, j)) continue;
+          if (i === j) continue;
+          const mask = shared(i, j);
+          if (comparedEarlier(i, mask)) continue;
           if (seenHere) {
             const pair = `${i}|${j}`;
             if (seenHere.has(pair)) continue;
             seenHere.add(pair);
           }
-          visit(i, j, shared(i, j));
+          visit(i, j, mask);
         }
       }
     }
