@@ -1,5 +1,6 @@
 import {
   identifierStrength,
+  ADDRESS_DETAIL_FIELDS,
   MERGED_FIELDS,
   survivorFieldsAfterUndo,
   type Identifier,
@@ -137,6 +138,8 @@ const timesOf = (row: Record<string, unknown>): Record<string, string> =>
   (typeof row.field_times === "string" ? JSON.parse(row.field_times) : row.field_times) ?? {};
 
 /** The survivor's fields per shared survivorFieldsAfterUndo; its first-seen time as before the merge. */
+const RESTORED_FIELDS = [...MERGED_FIELDS, ...ADDRESS_DETAIL_FIELDS];
+
 async function restoreSurvivorFields(q: Queryable, shopId: string, survivorId: string, snap: Snapshot, mergedAt: Date) {
   const current = await profileRow(q, shopId, survivorId);
   const { values, times } = survivorFieldsAfterUndo({
@@ -146,9 +149,9 @@ async function restoreSurvivorFields(q: Queryable, shopId: string, survivorId: s
     current: current as FieldValues,
     currentTimes: timesOf(current),
     mergedAt,
-  });
-  const columns = sql.join(MERGED_FIELDS.map((f) => sql`${sql.identifier(f)} = x.${sql.identifier(f)}`), sql`, `);
-  const shape = sql.join(MERGED_FIELDS.map((f) => sql`${sql.identifier(f)} text`), sql`, `);
+  }, RESTORED_FIELDS);
+  const columns = sql.join(RESTORED_FIELDS.map((f) => sql`${sql.identifier(f)} = x.${sql.identifier(f)}`), sql`, `);
+  const shape = sql.join(RESTORED_FIELDS.map((f) => sql`${sql.identifier(f)} text`), sql`, `);
   await q.execute(sql`UPDATE profiles p SET ${columns}, field_times = ${JSON.stringify(times)}::jsonb,
       first_seen_at = ${new Date(snap.survivor.first_seen_at as string)}
     FROM jsonb_to_record(${JSON.stringify(values)}::jsonb) AS x(${shape})

@@ -14,6 +14,15 @@ export type CustomerRecord = Pick<WebhookCustomer, "id" | "email" | "phone" | "f
   birthday?: string | null;
 };
 
+/** The details only duplicate detection reads, present when the record carries them. */
+function matchingDetails(d: { address2?: string | null | undefined; city?: string | null | undefined }) {
+  return { ...(d.address2 != null ? { address2: d.address2 } : {}), ...(d.city != null ? { city: d.city } : {}) };
+}
+const birthdayOf = (metafields: unknown) => {
+  const birthday = birthDateOf(metafields);
+  return birthday ? { birthday } : {};
+};
+
 const BIRTH_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
@@ -64,10 +73,9 @@ function readFast(value: unknown): CustomerRecord | typeof UNSURE {
     const address2 = optionalText(address.address2);
     const city = optionalText(address.city);
     if (zip === UNSURE || address1 === UNSURE || country_code === UNSURE || address2 === UNSURE || city === UNSURE) return UNSURE;
-    default_address = { zip, address1, country_code, address2, city };
+    default_address = { zip, address1, country_code, ...matchingDetails({ address2, city }) };
   }
-  const birthday = birthDateOf(value.metafields);
-  return { id, email, phone, first_name, last_name, updated_at, created_at, default_address, birthday };
+  return { id, email, phone, first_name, last_name, updated_at, created_at, default_address, ...birthdayOf(value.metafields) };
 }
 
 /**
@@ -91,8 +99,10 @@ export function readCustomerRecord(value: unknown): CustomerRecordResult {
       last_name: c.last_name,
       updated_at: c.updated_at,
       created_at: c.created_at,
-      default_address: a ? { zip: a.zip, address1: a.address1, country_code: a.country_code, address2: a.address2, city: a.city } : null,
-      birthday: birthDateOf((value as Record<string, unknown>).metafields),
+      default_address: a
+        ? { zip: a.zip, address1: a.address1, country_code: a.country_code, ...matchingDetails({ address2: a.address2, city: a.city }) }
+        : null,
+      ...birthdayOf((value as Record<string, unknown>).metafields),
     },
   };
 }
