@@ -172,7 +172,9 @@ export interface Duplicate {
   profiles: [DuplicatePerson | null, DuplicatePerson | null];
 }
 export const listDuplicates = (offset = 0, limit = 25) =>
-  get<{ total: number; shopifyConnected: boolean; duplicates: Duplicate[] }>(`/api/duplicates?limit=${limit}&offset=${offset}`);
+  get<{ total: number; shopifyConnected: boolean; duplicates: Duplicate[] }>(
+    `/api/duplicates?limit=${limit}&offset=${offset}`,
+  );
 export const mergeDuplicateInShopify = (duplicateId: string) =>
   send<{ id: string; status: string }>("POST", `/api/duplicates/${id(duplicateId)}/merge-in-shopify`, {});
 export const mergeDuplicate = (duplicateId: string) =>

@@ -43,7 +43,9 @@ const SCALES = {
   medium: { webhooks: 2_000, profiles: 100_000 },
   full: { webhooks: 2_000, profiles: 1_000_000 },
 } as const;
-const GROUPS = ["intake", "processing", "lookup", "whole-shop", "sync", "unsubscribe", "backfill", "duplicates"] as const;
+const GROUPS = [
+  "intake", "processing", "lookup", "whole-shop", "sync", "unsubscribe", "backfill", "duplicates",
+] as const;
 const { values } = parseArgs({
   options: { scale: { type: "string", default: "small" }, customers: { type: "string" }, profiles: { type: "string" }, only: { type: "string" }, record: { type: "boolean", default: false } },
 });

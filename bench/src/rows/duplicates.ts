@@ -5,7 +5,8 @@ import { fmt } from "../measure";
 
 const GIVEN = `james olivia jack charlotte william ava thomas mia noah chloe ethan emily lucas grace liam sophie
   joshua isabella ryan ella samuel ruby daniel lily benjamin zoe matthew hannah alexander amelia henry jessica oscar
-  sarah lachlan georgia harrison madison cooper emma riley jasmine max holly jacob lucy isaac scarlett harry kate`.split(/\s+/);
+  sarah lachlan georgia harrison madison cooper emma riley jasmine max holly jacob lucy isaac scarlett harry
+  kate`.split(/\s+/);
 const SURNAMES = `smith jones williams brown wilson taylor johnson white martin anderson thompson nguyen thomas walker
   harris lee ryan robinson kelly king davis wright evans roberts green hall wood jackson clarke patel khan lewis james
   phillips mitchell campbell young allen scott morris baker turner hill cooper ward edwards collins watson bennett
@@ -32,7 +33,8 @@ async function fillPeople(b: Bench, shopId: string, total: number) {
     SELECT '${shopId}', 'person-' || g, ${pick(GIVEN, "g")}, ${pick(SURNAMES, "s")},
            (1 + g % 180) || ' ' || ${pick(STREETS, "t")} || ' street', ${pick(CITIES, "c")},
            (2000 + (('x' || substr(md5(g::text || 'p'), 1, 7))::bit(28)::int % 7000))::text,
-           to_char(date '1940-01-01' + (('x' || substr(md5(g::text || 'b'), 1, 7))::bit(28)::int % 24000), 'YYYY-MM-DD'),
+           to_char(date '1940-01-01' + (('x' || substr(md5(g::text || 'b'), 1, 7))::bit(28)::int % 24000),
+                   'YYYY-MM-DD'),
            now()
     FROM generate_series(1, ${originals}) g`);
   await b.raw.unsafe(`
@@ -41,10 +43,12 @@ async function fillPeople(b: Bench, shopId: string, total: number) {
            CASE WHEN g % 2 = 0 THEN substr(o.last_name, 1, 1) || substr(o.last_name, 3, 1) || substr(o.last_name, 2, 1)
                   || substr(o.last_name, 4) ELSE o.last_name END,
            o.address1, o.city,
-           CASE WHEN g % 3 = 0 THEN left(o.postcode, 3) || ((right(o.postcode, 1)::int + 1) % 10)::text ELSE o.postcode END,
+           CASE WHEN g % 3 = 0 THEN left(o.postcode, 3) || ((right(o.postcode, 1)::int + 1) % 10)::text
+                ELSE o.postcode END,
            CASE WHEN g % 5 = 0 THEN to_char(o.birthday::date + 1, 'YYYY-MM-DD') ELSE o.birthday END,
            now()
-    FROM generate_series(1, ${total - originals}) g JOIN profiles o ON o.shop_id = '${shopId}' AND o.id = 'person-' || (g * 10)`);
+    FROM generate_series(1, ${total - originals}) g
+    JOIN profiles o ON o.shop_id = '${shopId}' AND o.id = 'person-' || (g * 10)`);
   await b.raw.unsafe(`ANALYZE profiles`);
   return { originals, planted: total - originals };
 }
@@ -64,7 +68,8 @@ export async function measureDuplicateScan(b: Bench) {
   const [found] = await b.raw<{ n: number }[]>`
     SELECT count(*)::int AS n FROM merge_candidates
     WHERE shop_id = ${shopId} AND kind = 'probabilistic'
-      AND substr(other_profile_id, 1, 5) = 'twin-' AND profile_id = 'person-' || (substr(other_profile_id, 6)::int * 10)`;
+      AND substr(other_profile_id, 1, 5) = 'twin-'
+      AND profile_id = 'person-' || (substr(other_profile_id, 6)::int * 10)`;
   const perMillion = (ms / 1000) * (1_000_000 / b.totalProfiles);
   b.rows.push({
     what: "whole-shop duplicate scan",

@@ -35,7 +35,8 @@ describe(`duplicate detection on FEBRL through the API (${dbLabel()})`, () => {
     ["dataset1", "febrl-one.myshopify.com", 0.9],
     ["dataset2", "febrl-two.myshopify.com", 0.9],
   ] as const) {
-    it(`${name}: backfilled customers come back as candidates with F1 at least ${minF1}`, { timeout: 240_000 }, async () => {
+    const title = `${name}: backfilled customers come back as candidates with F1 at least ${minF1}`;
+    it(title, { timeout: 240_000 }, async () => {
       const records = readFebrl(name);
       const customers = records.map((r, n) => febrlCustomer(r, 1000 + n));
       const customerOf = new Map(records.map((r, n) => [r.recId, String(1000 + n)]));

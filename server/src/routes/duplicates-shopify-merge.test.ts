@@ -1,7 +1,14 @@
 import { febrlCustomer, readFebrl } from "@c360/shared/identity/match/testing/febrl";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
-import { dbLabel, startTestServer, TEST_API_KEY, TEST_SECRET, testClock, type TestServer } from "../test-support/harness";
+import {
+  dbLabel,
+  startTestServer,
+  TEST_API_KEY,
+  TEST_SECRET,
+  testClock,
+  type TestServer,
+} from "../test-support/harness";
 
 interface Duplicate {
   id: string;
@@ -22,7 +29,8 @@ describe(`two Shopify customers in the duplicates queue (${dbLabel()})`, () => {
   let shopify: ShopifyAdminStandIn;
   beforeEach(async () => {
     const clock = testClock();
-    shopify = await new ShopifyAdminStandIn({ apiKey: TEST_API_KEY, apiSecret: TEST_SECRET, now: () => clock().getTime() }).start();
+    const now = () => clock().getTime();
+    shopify = await new ShopifyAdminStandIn({ apiKey: TEST_API_KEY, apiSecret: TEST_SECRET, now }).start();
     t = await startTestServer({ clock, shopifyAdminOrigin: shopify.origin });
   });
   afterEach(async () => {
@@ -30,7 +38,7 @@ describe(`two Shopify customers in the duplicates queue (${dbLabel()})`, () => {
     await shopify.stop();
   });
 
-  it("offer Merge in Shopify, not Merge; Shopify's customerMerge and its customers/merge webhook then merge ours", async () => {
+  it("offer Merge in Shopify, not Merge; Shopify's customerMerge and its merge webhook then merge ours", async () => {
     await t.api("GET", "/api/settings"); // the shop's first request: token exchange, the Admin API connection
     const customers = febrlShop();
     shopify.addCustomers(
@@ -59,7 +67,10 @@ describe(`two Shopify customers in the duplicates queue (${dbLabel()})`, () => {
 
     const refused = await t.api("POST", `/api/duplicates/${pair.id}/merge`);
     expect(refused.status).toBe(409);
-    expect(await refused.json()).toMatchObject({ error: "merge_in_shopify", message: expect.stringContaining("Merge in Shopify") });
+    expect(await refused.json()).toMatchObject({
+      error: "identity_limit",
+      message: expect.stringContaining("Merge in Shopify"),
+    });
 
     const sent = await t.api("POST", `/api/duplicates/${pair.id}/merge-in-shopify`);
     expect(sent.status).toBe(202);
@@ -90,7 +101,8 @@ describe(`two Shopify customers in the duplicates queue (${dbLabel()})`, () => {
   it("Merge in Shopify is refused with a reason when the shop has no Admin API connection", async () => {
     const plain = await startTestServer(); // no Shopify Admin API: no connection is ever made
     try {
-      expect((await plain.api("POST", "/api/identity/backfill", { body: JSON.stringify(febrlShop()) })).status).toBe(200);
+      const loaded = await plain.api("POST", "/api/identity/backfill", { body: JSON.stringify(febrlShop()) });
+      expect(loaded.status).toBe(200);
       const queue = await (await plain.api("GET", "/api/duplicates?kind=probabilistic")).json();
       expect(queue.shopifyConnected).toBe(false);
       const res = await plain.api("POST", `/api/duplicates/${queue.duplicates[0].id}/merge-in-shopify`);

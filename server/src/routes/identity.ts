@@ -4,7 +4,13 @@ import { z } from "zod";
 import { HttpError, parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
 import { CustomerExportError, parseCustomerExport } from "../services/customer-export";
-import { dismissCandidate, listDuplicates, listMerges, mergeCandidate, mergeCandidateInShopify } from "../services/duplicates";
+import {
+  dismissCandidate,
+  listDuplicates,
+  listMerges,
+  mergeCandidate,
+  mergeCandidateInShopify,
+} from "../services/duplicates";
 import { backfillCustomers } from "../services/identity-backfill";
 import { identify } from "../services/identify";
 import { undoMerge } from "../services/merge";

@@ -80,8 +80,8 @@ async function existingOwners(q: Queryable, shopId: string, events: readonly Bat
     sql`WITH owner AS (
           SELECT DISTINCT i.profile_id FROM backfill_keys k
           JOIN identifiers i ON i.shop_id = ${shopId} AND i.kind = k.kind AND i.value = k.value)
-        SELECT p.id, p.created_at, p.first_seen_at, p.first_name, p.last_name, p.postcode, p.address1, p.address2, p.city,
-               p.birthday, i.kind, i.value
+        SELECT p.id, p.created_at, p.first_seen_at, p.first_name, p.last_name, p.postcode, p.address1,
+               p.address2, p.city, p.birthday, i.kind, i.value
         FROM owner o
         JOIN profiles p ON p.shop_id = ${shopId} AND p.id = o.profile_id
         JOIN identifiers i ON i.shop_id = ${shopId} AND i.profile_id = o.profile_id`,

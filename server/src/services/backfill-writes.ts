@@ -14,7 +14,9 @@ interface Folded extends ProfileDetails {
 }
 
 const RECOMPUTE_CHUNK = 5_000;
-const NO_DETAILS = { firstName: null, lastName: null, postcode: null, address1: null, address2: null, city: null, birthday: null };
+const NO_DETAILS = {
+  firstName: null, lastName: null, postcode: null, address1: null, address2: null, city: null, birthday: null,
+};
 const detailsOf = (e: CustomerEvent) => ({
   firstName: e.firstName,
   lastName: e.lastName,
@@ -77,8 +79,8 @@ export async function writeBackfill(
   await bulkInsert(
     q,
     "profiles",
-    [text("shop_id"), code("id"), text("first_name"), text("last_name"), text("postcode"), text("address1"), text("address2"),
-      text("city"), text("birthday"), time("first_seen_at"), time("last_activity_at"),
+    [text("shop_id"), code("id"), text("first_name"), text("last_name"), text("postcode"), text("address1"),
+      text("address2"), text("city"), text("birthday"), time("first_seen_at"), time("last_activity_at"),
       code("lifecycle_stage"), { name: "ltv_predicted_90d", type: "bigint" }, time("next_order_at"), text("loyalty_tier"), time("created_at"), time("updated_at")],
     (function* () {
       // In creation order, as `created` lists them: each creating event, or the fold of a profile touched again.
@@ -88,7 +90,8 @@ export async function writeBackfill(
         const e = events[n]!;
         const d = details.get(outcome.resolvedProfileId) ?? { ...detailsOf(e), firstSeenAt: e.at, lastEventAt: e.at };
         const stage = lifecycleStage({ firstSeenAt: d.firstSeenAt, lastActivityAt: d.lastEventAt, orderCount: 0, visitsInLookback: 0 }, settings.lifecycle, now).stage;
-        yield [shopId, outcome.resolvedProfileId, d.firstName, d.lastName, d.postcode, d.address1, d.address2, d.city, d.birthday, d.firstSeenAt, d.lastEventAt, stage, noOrders.ltv, noOrders.nextOrderAt, noOrders.tier, now, now];
+        yield [shopId, outcome.resolvedProfileId, d.firstName, d.lastName, d.postcode, d.address1, d.address2, d.city,
+          d.birthday, d.firstSeenAt, d.lastEventAt, stage, noOrders.ltv, noOrders.nextOrderAt, noOrders.tier, now, now];
       }
     })(),
   );
@@ -214,17 +217,20 @@ async function insertCandidates(q: Queryable, shopId: string, resolution: BatchR
 
 async function updateDetails(q: Queryable, shopId: string, rows: readonly (readonly [string, ProfileDetails])[]): Promise<void> {
   await q.execute(sql`DROP TABLE IF EXISTS backfill_details`);
-  await q.execute(sql`CREATE TEMP TABLE backfill_details (id text, first_name text, last_name text, postcode text, address1 text,
-    address2 text, city text, birthday text, first_seen_at timestamptz) ON COMMIT DROP`);
+  await q.execute(sql`CREATE TEMP TABLE backfill_details (id text, first_name text, last_name text, postcode text,
+    address1 text, address2 text, city text, birthday text, first_seen_at timestamptz) ON COMMIT DROP`);
   await bulkInsert(
     q,
     "backfill_details",
-    [text("id"), text("first_name"), text("last_name"), text("postcode"), text("address1"), text("address2"), text("city"),
-      text("birthday"), time("first_seen_at")],
-    rows.map(([id, d]) => [id, d.firstName, d.lastName, d.postcode, d.address1, d.address2, d.city, d.birthday, d.firstSeenAt]),
+    [text("id"), text("first_name"), text("last_name"), text("postcode"), text("address1"), text("address2"),
+      text("city"), text("birthday"), time("first_seen_at")],
+    rows.map(([id, d]) => [
+      id, d.firstName, d.lastName, d.postcode, d.address1, d.address2, d.city, d.birthday, d.firstSeenAt,
+    ]),
   );
   await q.execute(sql`UPDATE profiles p SET first_name = d.first_name, last_name = d.last_name, postcode = d.postcode,
-      address1 = d.address1, address2 = d.address2, city = d.city, birthday = d.birthday, first_seen_at = d.first_seen_at
+      address1 = d.address1, address2 = d.address2, city = d.city, birthday = d.birthday,
+      first_seen_at = d.first_seen_at
     FROM backfill_details d WHERE p.shop_id = ${shopId} AND p.id = d.id`);
 }
 

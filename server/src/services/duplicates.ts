@@ -53,7 +53,8 @@ export async function listDuplicates(q: Queryable, shopId: string, page: { limit
     q,
     sql`SELECT EXISTS (SELECT 1 FROM shopify_connections WHERE shop_id = ${shopId}) AS connected`,
   );
-  const shopifyIds = (profileId: string) => (people.get(profileId)?.identifiers ?? []).filter((i) => i.kind === "shopify").length;
+  const isShopifyCustomer = (profileId: string) =>
+    (people.get(profileId)?.identifiers ?? []).some((i) => i.kind === "shopify");
   return {
     total: Number(rows[0]?.total ?? 0),
     limit: page.limit,
@@ -62,7 +63,10 @@ export async function listDuplicates(q: Queryable, shopId: string, page: { limit
     shopifyConnected: Boolean(connection?.connected),
     duplicates: rows.map((r) => ({
       // Two Shopify customers are merged in Shopify first (its customers/merge webhook merges ours).
-      action: shopifyIds(r.profile_id) > 0 && shopifyIds(r.other_profile_id) > 0 ? ("merge_in_shopify" as const) : ("merge" as const),
+      action:
+        isShopifyCustomer(r.profile_id) && isShopifyCustomer(r.other_profile_id)
+          ? ("merge_in_shopify" as const)
+          : ("merge" as const),
       id: r.id,
       kind: r.kind,
       reason: r.reason,
@@ -105,16 +109,12 @@ export async function mergeCandidate(q: Queryable, shop: ShopContext, id: string
     sql`SELECT profile_id, kind, value FROM identifiers WHERE shop_id = ${shopId} AND profile_id IN (${candidate.profile_id}, ${candidate.other_profile_id})`,
   );
   for (const i of held) owners.find((o) => o.profileId === i.profile_id)!.identifiers.push({ kind: i.kind, value: i.value });
-  if (owners.every((o) => o.identifiers.some((i) => i.kind === "shopify"))) {
-    throw new HttpError(
-      409,
-      "merge_in_shopify",
-      "both profiles are Shopify customers: merge them in Shopify (Merge in Shopify), and this app follows Shopify's merge",
-    );
-  }
   const breaches = limitBreaches(owners.flatMap((o) => o.identifiers), shop.settings.identityLimits);
   if (breaches.length > 0) {
-    throw new HttpError(409, "identity_limit", `these profiles cannot be merged: ${listInWords(breaches)}`);
+    // Two Shopify customers only Shopify can make one: say where the merchant can (the queue offers it).
+    const twoCustomers = owners.every((o) => o.identifiers.some((i) => i.kind === "shopify"));
+    const where = twoCustomers ? "; use Merge in Shopify, and this app follows Shopify's merge" : "";
+    throw new HttpError(409, "identity_limit", `these profiles cannot be merged: ${listInWords(breaches)}${where}`);
   }
   const [survivor, merged] = owners.sort(survivorOrder);
   const evidence = json<unknown>(candidate.evidence);
@@ -148,14 +148,20 @@ export async function mergeCandidateInShopify(q: Queryable, shopId: string, id: 
     sql`SELECT EXISTS (SELECT 1 FROM shopify_connections WHERE shop_id = ${shopId}) AS connected`,
   );
   if (!connection?.connected) {
-    throw new HttpError(409, "shopify_not_connected", "this shop is not connected to Shopify's Admin API: merge these customers in Shopify admin");
+    throw new HttpError(
+      409,
+      "shopify_not_connected",
+      "this shop is not connected to Shopify's Admin API: merge these customers in Shopify admin",
+    );
   }
   const held = await queryRows<{ profile_id: string }>(
     q,
     sql`SELECT DISTINCT profile_id FROM identifiers WHERE shop_id = ${shopId} AND kind = 'shopify'
         AND profile_id IN (${candidate.profile_id}, ${candidate.other_profile_id})`,
   );
-  if (held.length < 2) throw new HttpError(409, "not_two_shopify_customers", "these profiles are not two Shopify customers: use Merge");
+  if (held.length < 2) {
+    throw new HttpError(409, "not_two_shopify_customers", "these profiles are not two Shopify customers: use Merge");
+  }
   await enqueueShopifyJobs(q, shopId, SHOPIFY_JOBS.customerMerge, [id], now);
   return { id, status: "sent_to_shopify" as const };
 }

@@ -105,7 +105,8 @@ export function customerEvents(customers: Iterable<CustomerRecord>, settings: Sh
  */
 export async function backfillCustomers(q: Queryable, shop: ShopContext, customers: readonly CustomerRecord[], now: Date): Promise<BackfillCounts> {
   const touched: string[] = [];
-  const counts = await backfillEvents(q, shop, customerEvents(customers, shop.settings, now), customers.length, now, touched);
+  const events = customerEvents(customers, shop.settings, now);
+  const counts = await backfillEvents(q, shop, events, customers.length, now, touched);
   // Duplicates among the customers just loaded and those already here, in the same transaction.
   await scanArrivals(q, shop.shopId, touched, now);
   return counts;
@@ -139,7 +140,9 @@ async function backfillEvents(
     { limits: shop.settings.identityLimits, newProfileId: orderedProfileIds(now), createdAt: () => now },
   );
   const { profilesWritten, candidates } = await writeBackfill(q, shop, { events: fresh, resolution, owners: state.owners, now });
-  for (const o of resolution.events) touched?.push(resolution.survivorOf.get(o.resolvedProfileId) ?? o.resolvedProfileId);
+  for (const o of resolution.events) {
+    touched?.push(resolution.survivorOf.get(o.resolvedProfileId) ?? o.resolvedProfileId);
+  }
   // A bulk load outruns autovacuum's statistics: planned on stale ones (this shop "has one identifier"),
   // the next chunk's owner lookup became a nested loop over the whole shop per owner, minutes per chunk.
   await q.execute(sql`ANALYZE profiles, identifiers, identity_events`);

@@ -124,7 +124,11 @@ async function applyNames(q: Queryable, shopId: string, landed: { profileId: str
   for (const { profileId, event } of landed) {
     if (!event.names && !event.authoritative) continue;
     let s = state.get(profileId);
-    if (!s) state.set(profileId, (s = Object.fromEntries(fields.map((f) => [f, { set: false, value: null }])) as Record<(typeof fields)[number], Field>));
+    if (!s) {
+      const unset = fields.map((f) => [f, { set: false, value: null }]);
+      s = Object.fromEntries(unset) as Record<(typeof fields)[number], Field>;
+      state.set(profileId, s);
+    }
     for (const f of ["firstName", "lastName"] as const) {
       const gap = event.names?.[f] ?? null;
       if (gap !== null && s[f].value === null) s[f].value = gap; // fill: stored ?? fallback (or value ?? gap)

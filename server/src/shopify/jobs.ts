@@ -134,12 +134,14 @@ function customerMergeJob(admin: ShopifyAdmin): JobHandler {
   return async (tx, job) => {
     const [candidate] = await queryRows<{ profile_id: string; other_profile_id: string; status: string }>(
       tx,
-      sql`SELECT profile_id, other_profile_id, status FROM merge_candidates WHERE shop_id = ${job.shop_id} AND id = ${job.ref}`,
+      sql`SELECT profile_id, other_profile_id, status FROM merge_candidates
+          WHERE shop_id = ${job.shop_id} AND id = ${job.ref}`,
     );
     if (!candidate || candidate.status !== "open") return;
     const held = await queryRows<{ profile_id: string; value: string }>(
       tx,
-      sql`SELECT i.profile_id, i.value FROM identifiers i JOIN profiles p ON p.shop_id = i.shop_id AND p.id = i.profile_id
+      sql`SELECT i.profile_id, i.value FROM identifiers i
+          JOIN profiles p ON p.shop_id = i.shop_id AND p.id = i.profile_id
           WHERE i.shop_id = ${job.shop_id} AND i.kind = 'shopify' AND p.status = 'active'
             AND i.profile_id IN (${candidate.profile_id}, ${candidate.other_profile_id})
           ORDER BY i.linked_at, i.value`,

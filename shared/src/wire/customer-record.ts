@@ -72,10 +72,12 @@ function readFast(value: unknown): CustomerRecord | typeof UNSURE {
     const country_code = optionalText(address.country_code);
     const address2 = optionalText(address.address2);
     const city = optionalText(address.city);
-    if (zip === UNSURE || address1 === UNSURE || country_code === UNSURE || address2 === UNSURE || city === UNSURE) return UNSURE;
+    if (zip === UNSURE || address1 === UNSURE || country_code === UNSURE) return UNSURE;
+    if (address2 === UNSURE || city === UNSURE) return UNSURE;
     default_address = { zip, address1, country_code, ...matchingDetails({ address2, city }) };
   }
-  return { id, email, phone, first_name, last_name, updated_at, created_at, default_address, ...birthdayOf(value.metafields) };
+  const birthday = birthdayOf(value.metafields);
+  return { id, email, phone, first_name, last_name, updated_at, created_at, default_address, ...birthday };
 }
 
 /**
@@ -100,7 +102,12 @@ export function readCustomerRecord(value: unknown): CustomerRecordResult {
       updated_at: c.updated_at,
       created_at: c.created_at,
       default_address: a
-        ? { zip: a.zip, address1: a.address1, country_code: a.country_code, ...matchingDetails({ address2: a.address2, city: a.city }) }
+        ? {
+            zip: a.zip,
+            address1: a.address1,
+            country_code: a.country_code,
+            ...matchingDetails({ address2: a.address2, city: a.city }),
+          }
         : null,
       ...birthdayOf((value as Record<string, unknown>).metafields),
     },

@@ -12,7 +12,8 @@ CREATE TABLE IF NOT EXISTS "match_models" (
   "trained_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
--- Neighbours of a customer who just arrived, found by the fields blocking keys start from (surname: profiles_shop_name).
+-- Neighbours of a customer who just arrived, found by the fields blocking keys start from
+-- (the surname by profiles_shop_name).
 CREATE INDEX IF NOT EXISTS "profiles_match_postcode" ON "profiles" ("shop_id", "postcode") WHERE "postcode" IS NOT NULL;
 --> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "profiles_match_birthday" ON "profiles" ("shop_id", "birthday") WHERE "birthday" IS NOT NULL;

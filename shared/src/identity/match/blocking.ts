@@ -16,8 +16,16 @@ interface BlockingRule {
 const keyOf = (...parts: string[]) => (parts.every(Boolean) ? parts.join("|") : "");
 
 export const BLOCKING_RULES: readonly BlockingRule[] = [
-  { name: "postcode and surname initial", fields: ["postcode", "surname"], key: (p) => keyOf(p.postcode, p.surname[0] ?? "") },
-  { name: "postcode and given initial", fields: ["postcode", "givenName"], key: (p) => keyOf(p.postcode, p.given[0] ?? "") },
+  {
+    name: "postcode and surname initial",
+    fields: ["postcode", "surname"],
+    key: (p) => keyOf(p.postcode, p.surname[0] ?? ""),
+  },
+  {
+    name: "postcode and given initial",
+    fields: ["postcode", "givenName"],
+    key: (p) => keyOf(p.postcode, p.given[0] ?? ""),
+  },
   {
     name: "surname sound and given initial",
     fields: ["surname", "givenName"],
@@ -117,7 +125,8 @@ export function forEachCandidatePair(
     const seenHere = rule === ruleKeys.length - 1 ? new Set<string>() : null;
     for (const members of blocks.values()) {
       if (members.length < 2) continue;
-      const ordered = members.length <= cap ? members : [...members].sort((x, y) => (nameOrder(x) < nameOrder(y) ? -1 : 1));
+      const byName = (x: number, y: number) => (nameOrder(x) < nameOrder(y) ? -1 : 1);
+      const ordered = members.length <= cap ? members : [...members].sort(byName);
       const window = members.length <= cap ? members.length : neighbours + 1;
       for (let x = 0; x < ordered.length; x++) {
         for (let y = x + 1; y < Math.min(ordered.length, x + window); y++) {

@@ -14,7 +14,7 @@ export const COMPARISONS = {
   address2: ["exact", "very_similar", "disagree"],
   city: ["exact", "very_similar", "disagree"],
   birthday: ["exact", "one_digit", "disagree"],
-  emailLocal: ["exact", "very_similar", "disagree"],
+  emailLocal: ["exact", "disagree"],
   phone: ["exact", "one_digit", "disagree"],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -117,7 +117,9 @@ export function comparePair(a: PreparedPerson, b: PreparedPerson): PairCompariso
       textLevel(a.address2, b.address2, [0.9]),
       textLevel(a.city, b.city, [0.9]),
       codeLevel(a.birthday, b.birthday, birthdaysClose),
-      listLevel(a.emailLocals, b.emailLocals, (x, y) => textLevel(x, y, [0.9])),
+      // Exact only: "sarah.smith12" and "sarah.smith40" are two accounts, and a local part made of the
+      // name would count the name twice.
+      listLevel(a.emailLocals, b.emailLocals, (x, y) => (x === y ? 0 : 1)),
       listLevel(a.phoneTails, b.phoneTails, (x, y) => codeLevel(x, y, oneEditApart)),
     ],
   };

@@ -113,5 +113,6 @@ export function explainMatch(
     (agreed.length ? `${listWords(agreed)} ${verb(agreed, "agrees", "agree")}` : "little agrees") +
     (pair.namesSwapped ? " (first and last name entered the other way round)" : "") +
     (differed.length ? `; ${listWords(differed)} ${verb(differed, "differs", "differ")}.` : ".");
-  return { weight: round1(pair.weight), probability: pair.probability, namesSwapped: pair.namesSwapped, fields, summary };
+  const { probability, namesSwapped } = pair;
+  return { weight: round1(pair.weight), probability, namesSwapped, fields, summary };
 }

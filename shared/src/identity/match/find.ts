@@ -1,7 +1,16 @@
 import { forEachCandidatePair, RULE_FIELDS, type BlockingOptions } from "./blocking";
 import { comparePair } from "./compare";
 import { preparePerson, type MatchPerson, type PreparedPerson } from "./fields";
-import { estimateModel, estimateU, patternOf, levelsOf, scoreLevels, seededRandom, type MatchModel, type PatternCount } from "./model";
+import {
+  estimateModel,
+  estimateU,
+  levelsOf,
+  patternOf,
+  scoreLevels,
+  seededRandom,
+  type MatchModel,
+  type PatternCount,
+} from "./model";
 
 export interface MatchCandidate {
   profileId: string;
@@ -88,6 +97,9 @@ export function findProbableDuplicates(people: readonly MatchPerson[], options: 
       namesSwapped: swapped.has(n),
     });
   }
-  candidates.sort((x, y) => y.weight - x.weight || x.profileId.localeCompare(y.profileId) || x.otherProfileId.localeCompare(y.otherProfileId));
+  candidates.sort(
+    (x, y) =>
+      y.weight - x.weight || x.profileId.localeCompare(y.profileId) || x.otherProfileId.localeCompare(y.otherProfileId),
+  );
   return { candidates, model, comparisons: pairPattern.length };
 }

@@ -187,7 +187,9 @@ export function estimateModel(
       sessions[field]++;
     }
   });
-  const m = perField((field, levels) => (sessions[field] > 0 ? sums[field].map((x) => x / sessions[field]) : startingM(levels)));
+  const m = perField((field, levels) =>
+    sessions[field] > 0 ? sums[field].map((x) => x / sessions[field]) : startingM(levels),
+  );
   const entries = patterns.map((p) => ({ levels: p.levels, count: p.count }));
   const pairs = entries.reduce((s, e) => s + e.count, 0);
   let matchShare = 0.1;

@@ -15,7 +15,8 @@ interface PersonRow {
 }
 
 /** A list of IDs as one JSON parameter: a backfill touches a quarter of a million at once. */
-export const idList = (ids: readonly string[]) => sql`(SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
+export const idList = (ids: readonly string[]) =>
+  sql`(SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
 
 /**
  * The shop's active people that `where` selects, as the match model reads them, with their emails and
@@ -25,7 +26,8 @@ export async function loadMatchPeople(q: Queryable, shopId: string, where: SQL =
   const rows = await queryRows<PersonRow>(
     q,
     sql`SELECT id, first_name, last_name, address1, address2, city, postcode, birthday FROM profiles
-        WHERE shop_id = ${shopId} AND status = 'active' AND (first_name IS NOT NULL OR last_name IS NOT NULL) AND (${where})`,
+        WHERE shop_id = ${shopId} AND status = 'active' AND (first_name IS NOT NULL OR last_name IS NOT NULL)
+          AND (${where})`,
   );
   const people = new Map<string, MatchPerson & { emails: string[]; phones: string[] }>();
   for (const r of rows) {

@@ -33,7 +33,8 @@ export interface ScanOutcome {
 async function storeModel(q: Queryable, shopId: string, model: MatchModel, profiles: number, now: Date) {
   await q.execute(sql`INSERT INTO match_models (shop_id, model, profiles, trained_at)
     VALUES (${shopId}, ${JSON.stringify(model)}::jsonb, ${profiles}, ${now})
-    ON CONFLICT (shop_id) DO UPDATE SET model = excluded.model, profiles = excluded.profiles, trained_at = excluded.trained_at`);
+    ON CONFLICT (shop_id) DO UPDATE
+      SET model = excluded.model, profiles = excluded.profiles, trained_at = excluded.trained_at`);
 }
 
 async function storedModel(q: Queryable, shopId: string): Promise<{ model: MatchModel; profiles: number } | null> {
@@ -75,8 +76,10 @@ async function proposeCandidates(
     const [row] = await queryRows<{ n: number | string }>(
       q,
       sql`WITH written AS (
-            INSERT INTO merge_candidates (shop_id, id, profile_id, other_profile_id, kind, reason, evidence, score, created_at)
-            SELECT ${shopId}, x.id, x.profile_id, x.other_profile_id, 'probabilistic', x.reason, x.evidence, x.score, ${now}
+            INSERT INTO merge_candidates
+              (shop_id, id, profile_id, other_profile_id, kind, reason, evidence, score, created_at)
+            SELECT ${shopId}, x.id, x.profile_id, x.other_profile_id, 'probabilistic', x.reason, x.evidence,
+                   x.score, ${now}
             FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
               AS x(id text, profile_id text, other_profile_id text, reason text, evidence jsonb, score real)
             ON CONFLICT (shop_id, profile_id, other_profile_id) DO UPDATE
@@ -110,7 +113,12 @@ export async function scanShopDuplicates(q: Queryable, shopId: string, now: Date
  * way round) are compared with the shop's learned model. A shop with no model yet learns one from all
  * its people when it is small enough; otherwise the neighbourhood teaches a provisional one.
  */
-export async function scanArrivals(q: Queryable, shopId: string, touched: readonly string[], now: Date): Promise<ScanOutcome> {
+export async function scanArrivals(
+  q: Queryable,
+  shopId: string,
+  touched: readonly string[],
+  now: Date,
+): Promise<ScanOutcome> {
   const started = performance.now();
   const empty = { profiles: 0, comparisons: 0, proposed: 0, created: 0, ms: 0 };
   if (touched.length === 0) return empty;
@@ -122,7 +130,8 @@ export async function scanArrivals(q: Queryable, shopId: string, touched: readon
       sql`SELECT count(*) AS n FROM profiles WHERE shop_id = ${shopId} AND status = 'active'`,
     );
     const active = Number(row?.n ?? 0);
-    if (active <= LEARN_ON_ARRIVAL_LIMIT && (!stored || active >= 2 * stored.profiles + 20)) return scanShopDuplicates(q, shopId, now);
+    const learnAgain = !stored || active >= 2 * stored.profiles + 20;
+    if (active <= LEARN_ON_ARRIVAL_LIMIT && learnAgain) return scanShopDuplicates(q, shopId, now);
   }
   const model = stored?.model ?? null;
   const ids = idList(touched);
@@ -141,5 +150,6 @@ export async function scanArrivals(q: Queryable, shopId: string, touched: readon
   const found = findProbableDuplicates(people, { seed: shopSeed(shopId), ...(model ? { model } : {}) });
   const mine = found.candidates.filter((c) => isTouched.has(c.profileId) || isTouched.has(c.otherProfileId));
   const created = await proposeCandidates(q, shopId, people, mine, model ?? found.model, now);
-  return { ...empty, profiles: people.length, comparisons: found.comparisons, proposed: mine.length, created, ms: Math.round(performance.now() - started) };
+  const ms = Math.round(performance.now() - started);
+  return { profiles: people.length, comparisons: found.comparisons, proposed: mine.length, created, ms };
 }

@@ -44,7 +44,9 @@ export function truePairs(records: readonly FebrlRecord[], keyOf: (r: FebrlRecor
   for (const r of records) byPerson.set(r.person, [...(byPerson.get(r.person) ?? []), keyOf(r)]);
   const pairs = new Set<string>();
   for (const keys of byPerson.values()) {
-    for (let i = 0; i < keys.length; i++) for (let j = i + 1; j < keys.length; j++) pairs.add(pairKey(keys[i]!, keys[j]!));
+    for (let i = 0; i < keys.length; i++) {
+      for (let j = i + 1; j < keys.length; j++) pairs.add(pairKey(keys[i]!, keys[j]!));
+    }
   }
   return pairs;
 }
@@ -62,7 +64,8 @@ export function scores(found: ReadonlySet<string>, truth: ReadonlySet<string>) {
 /** A FEBRL birth date as ISO, when it is one (a few are malformed: those customers have none). */
 export function isoBirthday(r: FebrlRecord): string | null {
   const m = /^(\d{4})(\d{2})(\d{2})$/.exec(r.dateOfBirth);
-  return m && Number(m[2]) >= 1 && Number(m[2]) <= 12 && Number(m[3]) >= 1 && Number(m[3]) <= 31 ? `${m[1]}-${m[2]}-${m[3]}` : null;
+  const valid = m && Number(m[2]) >= 1 && Number(m[2]) <= 12 && Number(m[3]) >= 1 && Number(m[3]) <= 31;
+  return valid ? `${m[1]}-${m[2]}-${m[3]}` : null;
 }
 
 /** The record as a Shopify customer (README of the data): default address, birthday from `facts.birth_date`. */
