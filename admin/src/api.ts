@@ -115,16 +115,31 @@ export interface DuplicatePerson {
   orderCount: number;
   identifiers: { kind: string; value: string }[];
 }
+/** One field of a probabilistic duplicate: what agreed or differed, in words, and its weight. */
+export interface FieldEvidence {
+  field: string;
+  verdict: "agrees" | "close" | "differs";
+  weight: number;
+  words: string;
+}
 export interface Duplicate {
   id: string;
   kind: string;
+  /** Two Shopify customers are merged in Shopify (customerMerge); otherwise here. */
+  action: "merge" | "merge_in_shopify";
   reason: string;
+  /** A probabilistic duplicate's match weight and per-field evidence; a conflict's identifiers. */
+  evidence: { weight?: number; fields?: FieldEvidence[] } | unknown;
   score: number | null;
   createdAt: string | null;
   profiles: [DuplicatePerson | null, DuplicatePerson | null];
 }
 export const listDuplicates = (offset = 0, limit = 25) =>
-  get<{ total: number; duplicates: Duplicate[] }>(`/api/duplicates?limit=${limit}&offset=${offset}`);
+  get<{ total: number; shopifyConnected: boolean; duplicates: Duplicate[] }>(
+    `/api/duplicates?limit=${limit}&offset=${offset}`,
+  );
+export const mergeDuplicateInShopify = (duplicateId: string) =>
+  send<{ id: string; status: string }>("POST", `/api/duplicates/${id(duplicateId)}/merge-in-shopify`, {});
 export const mergeDuplicate = (duplicateId: string) =>
   send<{ mergeId: string; survivorId: string; mergedId: string; undoableUntil: string }>(
     "POST",

@@ -24,6 +24,7 @@ import { fillShop } from "./fill";
 import { LoadProcess } from "./load/process";
 import { fmt, timed } from "./measure";
 import { measureBackfillRow } from "./rows/backfill";
+import { measureDuplicateScan } from "./rows/duplicates";
 import { measureIntake } from "./rows/intake";
 import { measureLookup } from "./rows/lookup";
 import { measureProcessing } from "./rows/processing";
@@ -42,7 +43,9 @@ const SCALES = {
   medium: { webhooks: 2_000, profiles: 100_000 },
   full: { webhooks: 2_000, profiles: 1_000_000 },
 } as const;
-const GROUPS = ["intake", "processing", "lookup", "whole-shop", "sync", "unsubscribe", "backfill"] as const;
+const GROUPS = [
+  "intake", "processing", "lookup", "whole-shop", "sync", "unsubscribe", "backfill", "duplicates",
+] as const;
 const { values } = parseArgs({
   options: { scale: { type: "string", default: "small" }, customers: { type: "string" }, profiles: { type: "string" }, only: { type: "string" }, record: { type: "boolean", default: false } },
 });
@@ -102,6 +105,7 @@ try {
     await measureUnsubscribe(b, someone!.id);
   }
   if (only.has("backfill")) await measureBackfillRow(b);
+  if (only.has("duplicates")) await measureDuplicateScan(b);
 } finally {
   b.load.close();
   server.close();

@@ -30,6 +30,7 @@ export * from "./identity/resolve";
 export * from "./identity/graph";
 export * from "./identity/batch";
 export * from "./identity/fuzzy";
+export * from "./identity/match";
 export * from "./identity/explain";
 export * from "./identity/erasure";
 export * from "./identity/wording";

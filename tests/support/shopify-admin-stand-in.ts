@@ -49,6 +49,8 @@ export class ShopifyAdminStandIn {
   readonly exchanges: { shop: string; token: string }[] = [];
   readonly consentUpdates: ConsentUpdate[] = [];
   readonly createdCustomers: string[] = [];
+  /** customerMerge calls that succeeded: `kept` is the resulting customer, `deleted` the one merged away. */
+  readonly customerMerges: { kept: string; deleted: string }[] = [];
   /** App-owned metafields by customer ID, `namespace.key` → value; and how many metafieldsSet calls came. */
   readonly metafields = new Map<string, Record<string, string>>();
   metafieldsSetCalls = 0;
@@ -240,6 +242,26 @@ export class ShopifyAdminStandIn {
         this.customers.set(id, c);
         this.createdCustomers.push(id);
         return { customerCreate: { customer: customerNode(c), userErrors: [] } };
+      }
+      case "customerMerge": {
+        // Shopify keeps customerTwoId by default; both must exist and differ (CustomerMergeUserError).
+        const one = this.customers.get(idOf(v.customerOneId));
+        const two = this.customers.get(idOf(v.customerTwoId));
+        const refuse = (field: string, message: string, code: string) => ({
+          customerMerge: { resultingCustomerId: null, job: null, userErrors: [{ field: [field], message, code }] },
+        });
+        if (!one) return refuse("customerOneId", "Customer does not exist", "INVALID_CUSTOMER_ID");
+        if (!two) return refuse("customerTwoId", "Customer does not exist", "INVALID_CUSTOMER_ID");
+        if (one.id === two.id) return refuse("customerTwoId", "Customers must be different", "INVALID_CUSTOMER");
+        this.customers.delete(one.id);
+        this.customerMerges.push({ kept: two.id, deleted: one.id });
+        return {
+          customerMerge: {
+            resultingCustomerId: `gid://shopify/Customer/${two.id}`,
+            job: { id: `gid://shopify/Job/${randomUUID()}`, done: false },
+            userErrors: [],
+          },
+        };
       }
       case "customerEmailMarketingConsentUpdate":
       case "customerSmsMarketingConsentUpdate": {

@@ -1,6 +1,16 @@
 import { Badge, BlockStack, Button, Card, InlineGrid, InlineStack, Link, Page, Text } from "@shopify/polaris";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { dismissDuplicate, listDuplicates, listMerges, mergeDuplicate, undoMerge, type DuplicatePerson } from "../api";
+import {
+  dismissDuplicate,
+  listDuplicates,
+  listMerges,
+  mergeDuplicate,
+  mergeDuplicateInShopify,
+  undoMerge,
+  type Duplicate,
+  type DuplicatePerson,
+  type FieldEvidence,
+} from "../api";
 import { keys } from "../queries";
 import { ErrorBanner, Loading, Notice } from "../ui";
 import { formatDate, fullName, humanize } from "../view-model";
@@ -22,7 +32,44 @@ function Person({ p }: { p: DuplicatePerson | null }) {
   );
 }
 
-/** The duplicates queue (merge or dismiss, with the reason shown) and recent merges, undoable in their window. */
+const fieldEvidence = (d: Duplicate): FieldEvidence[] => {
+  const e = d.evidence as { fields?: unknown } | null;
+  return e && Array.isArray(e.fields) ? (e.fields as FieldEvidence[]) : [];
+};
+const matchWeight = (d: Duplicate): number | null => {
+  const e = d.evidence as { weight?: unknown } | null;
+  return e && typeof e.weight === "number" ? e.weight : null;
+};
+const TONE = { agrees: "success", close: "attention", differs: "critical" } as const;
+const VERDICT = { agrees: "agrees", close: "close", differs: "differs" } as const;
+
+/** What agreed and what differed, field by field, with how much each counted for or against. */
+function Evidence({ d }: { d: Duplicate }) {
+  const fields = fieldEvidence(d);
+  if (fields.length === 0) return null;
+  return (
+    <div data-testid="evidence">
+      <BlockStack gap="100">
+        {fields.map((f) => (
+          <InlineStack key={f.field} gap="200" blockAlign="center">
+            <Badge tone={TONE[f.verdict]}>{VERDICT[f.verdict]}</Badge>
+            <Text as="span" variant="bodySm">
+              {f.words}
+            </Text>
+            <Text as="span" tone="subdued" variant="bodySm">
+              {`${f.weight > 0 ? "+" : ""}${f.weight.toFixed(1)}`}
+            </Text>
+          </InlineStack>
+        ))}
+      </BlockStack>
+    </div>
+  );
+}
+
+/**
+ * The duplicates queue (merge, or merge in Shopify for two Shopify customers, or dismiss, with the evidence
+ * shown) and recent merges, undoable in their window.
+ */
 export function DuplicatesPage() {
   const client = useQueryClient();
   const duplicates = useQuery({ queryKey: keys.duplicates, queryFn: () => listDuplicates() });
@@ -56,29 +103,57 @@ export function DuplicatesPage() {
               <BlockStack gap="300">
                 <InlineStack gap="200" blockAlign="center">
                   <Badge tone={d.kind === "conflict" ? "attention" : "info"}>{humanize(d.kind)}</Badge>
-                  {d.score != null ? <Badge>{`score ${d.score.toFixed(2)}`}</Badge> : null}
+                  {matchWeight(d) != null ? (
+                    <Badge>{`match weight ${matchWeight(d)! > 0 ? "+" : ""}${matchWeight(d)!.toFixed(1)}`}</Badge>
+                  ) : d.score != null ? (
+                    <Badge>{`score ${d.score.toFixed(2)}`}</Badge>
+                  ) : null}
                   <Text as="span" tone="subdued" variant="bodySm">
                     {formatDate(d.createdAt, "UTC", true)}
                   </Text>
                 </InlineStack>
                 <Text as="p">{d.reason}</Text>
+                <Evidence d={d} />
+                {d.action === "merge_in_shopify" ? (
+                  <Text as="p" tone="subdued" variant="bodySm">
+                    {duplicates.data?.shopifyConnected
+                      ? "Both are Shopify customers: Shopify merges them, and this app follows."
+                      : "Both are Shopify customers: merge them in Shopify admin, and this app follows."}
+                  </Text>
+                ) : null}
                 <InlineGrid columns={2} gap="400">
                   <Person p={d.profiles[0]} />
                   <Person p={d.profiles[1]} />
                 </InlineGrid>
                 <InlineStack gap="200">
-                  <Button
-                    variant="primary"
-                    loading={action.isPending}
-                    onClick={() =>
-                      action.mutate(async () => {
-                        const r = await mergeDuplicate(d.id);
-                        return `Merged. You can undo this until ${formatDate(r.undoableUntil, "UTC", true)}.`;
-                      })
-                    }
-                  >
-                    Merge
-                  </Button>
+                  {d.action === "merge_in_shopify" ? (
+                    <Button
+                      variant="primary"
+                      loading={action.isPending}
+                      disabled={!duplicates.data?.shopifyConnected}
+                      onClick={() =>
+                        action.mutate(async () => {
+                          await mergeDuplicateInShopify(d.id);
+                          return "Sent to Shopify: once Shopify merges the two customers, their profiles here follow.";
+                        })
+                      }
+                    >
+                      Merge in Shopify
+                    </Button>
+                  ) : (
+                    <Button
+                      variant="primary"
+                      loading={action.isPending}
+                      onClick={() =>
+                        action.mutate(async () => {
+                          const r = await mergeDuplicate(d.id);
+                          return `Merged. You can undo this until ${formatDate(r.undoableUntil, "UTC", true)}.`;
+                        })
+                      }
+                    >
+                      Merge
+                    </Button>
+                  )}
                   <Button
                     loading={action.isPending}
                     onClick={() =>

@@ -56,6 +56,9 @@ export const profiles = pgTable(
     birthday: text("birthday"),
     postcode: text("postcode"),
     address1: text("address1"),
+    /** The default address's second line and city (suburb): compared by duplicate detection. */
+    address2: text("address2"),
+    city: text("city"),
     timeZone: text("time_zone"),
     note: text("note"),
     /** Per-field times of the last write, for last-writer-wins by the time the customer acted. */
@@ -97,8 +100,21 @@ export const profiles = pgTable(
     primaryKey({ columns: [t.shopId, t.id] }),
     index("profiles_shop_stage").on(t.shopId, t.lifecycleStage),
     index("profiles_shop_name").on(t.shopId, sql`lower(${t.lastName})`, sql`lower(${t.firstName})`),
+    index("profiles_match_postcode").on(t.shopId, t.postcode).where(sql`${t.postcode} IS NOT NULL`),
+    index("profiles_match_birthday").on(t.shopId, t.birthday).where(sql`${t.birthday} IS NOT NULL`),
   ],
 );
+
+/**
+ * Each shop's duplicate-detection model (shared `MatchModel`: m and u per field and level), learned by
+ * the whole-shop pass and used to score the candidates of customers as they arrive.
+ */
+export const matchModels = pgTable("match_models", {
+  shopId: text("shop_id").primaryKey(),
+  model: jsonb("model").$type<unknown>().notNull(),
+  profiles: integer("profiles").notNull(),
+  trainedAt: ts("trained_at").notNull(),
+});
 
 /** An identifier belongs to at most one profile: the unique key is the identifier itself. */
 export const identifiers = pgTable(

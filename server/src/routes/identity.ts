@@ -4,7 +4,13 @@ import { z } from "zod";
 import { HttpError, parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
 import { CustomerExportError, parseCustomerExport } from "../services/customer-export";
-import { dismissCandidate, listDuplicates, listMerges, mergeCandidate } from "../services/duplicates";
+import {
+  dismissCandidate,
+  listDuplicates,
+  listMerges,
+  mergeCandidate,
+  mergeCandidateInShopify,
+} from "../services/duplicates";
 import { backfillCustomers } from "../services/identity-backfill";
 import { identify } from "../services/identify";
 import { undoMerge } from "../services/merge";
@@ -62,6 +68,14 @@ export const identityRoutes = new Hono<AppEnv>()
       return mergeCandidate(tx, shop, c.req.param("id"), c.var.staffId, body.note, clock());
     });
     return c.json(result);
+  })
+  .post("/duplicates/:id/merge-in-shopify", async (c) => {
+    const { db, clock } = c.var.deps;
+    const result = await db.db.transaction(async (tx) => {
+      await loadShop(tx, c.var.shopId, { lock: true });
+      return mergeCandidateInShopify(tx, c.var.shopId, c.req.param("id"), clock());
+    });
+    return c.json(result, 202);
   })
   .post("/duplicates/:id/dismiss", async (c) => {
     const { db, clock } = c.var.deps;

@@ -10,6 +10,9 @@ export interface ProfileDetails {
   lastName: string | null;
   postcode: string | null;
   address1: string | null;
+  address2: string | null;
+  city: string | null;
+  birthday: string | null;
   firstSeenAt: Date;
 }
 
@@ -67,6 +70,9 @@ async function existingOwners(q: Queryable, shopId: string, events: readonly Bat
     last_name: string | null;
     postcode: string | null;
     address1: string | null;
+    address2: string | null;
+    city: string | null;
+    birthday: string | null;
     kind: Identifier["kind"];
     value: string;
   }>(
@@ -74,7 +80,8 @@ async function existingOwners(q: Queryable, shopId: string, events: readonly Bat
     sql`WITH owner AS (
           SELECT DISTINCT i.profile_id FROM backfill_keys k
           JOIN identifiers i ON i.shop_id = ${shopId} AND i.kind = k.kind AND i.value = k.value)
-        SELECT p.id, p.created_at, p.first_seen_at, p.first_name, p.last_name, p.postcode, p.address1, i.kind, i.value
+        SELECT p.id, p.created_at, p.first_seen_at, p.first_name, p.last_name, p.postcode, p.address1,
+               p.address2, p.city, p.birthday, i.kind, i.value
         FROM owner o
         JOIN profiles p ON p.shop_id = ${shopId} AND p.id = o.profile_id
         JOIN identifiers i ON i.shop_id = ${shopId} AND i.profile_id = o.profile_id`,
@@ -85,7 +92,16 @@ async function existingOwners(q: Queryable, shopId: string, events: readonly Bat
     if (!owner) {
       owner = {
         profile: { profileId: r.id, createdAt: new Date(r.created_at), identifiers: [] },
-        details: { firstName: r.first_name, lastName: r.last_name, postcode: r.postcode, address1: r.address1, firstSeenAt: new Date(r.first_seen_at) },
+        details: {
+          firstName: r.first_name,
+          lastName: r.last_name,
+          postcode: r.postcode,
+          address1: r.address1,
+          address2: r.address2,
+          city: r.city,
+          birthday: r.birthday,
+          firstSeenAt: new Date(r.first_seen_at),
+        },
       };
       owners.set(r.id, owner);
     }

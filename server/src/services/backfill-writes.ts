@@ -13,6 +13,18 @@ interface Folded extends ProfileDetails {
 }
 
 const RECOMPUTE_CHUNK = 5_000;
+const NO_DETAILS = {
+  firstName: null, lastName: null, postcode: null, address1: null, address2: null, city: null, birthday: null,
+};
+const detailsOf = (e: CustomerEvent) => ({
+  firstName: e.firstName,
+  lastName: e.lastName,
+  postcode: e.postcode,
+  address1: e.address1,
+  address2: e.address2,
+  city: e.city,
+  birthday: e.birthday,
+});
 const text = (name: string): BulkColumn => ({ name, type: "text" });
 /** IDs and codes this code made: no escaping needed. */
 const code = (name: string): BulkColumn => ({ name, type: "text", plain: true });
@@ -66,7 +78,8 @@ export async function writeBackfill(
   await bulkInsert(
     q,
     "profiles",
-    [text("shop_id"), code("id"), text("first_name"), text("last_name"), text("postcode"), text("address1"), time("first_seen_at"), time("last_activity_at"),
+    [text("shop_id"), code("id"), text("first_name"), text("last_name"), text("postcode"), text("address1"),
+      text("address2"), text("city"), text("birthday"), time("first_seen_at"), time("last_activity_at"),
       code("lifecycle_stage"), { name: "ltv_predicted_90d", type: "bigint" }, time("next_order_at"), text("loyalty_tier"), time("created_at"), time("updated_at")],
     (function* () {
       // In creation order, as `created` lists them: each creating event, or the fold of a profile touched again.
@@ -74,9 +87,10 @@ export async function writeBackfill(
         const outcome = resolution.events[n]!;
         if (outcome.replay || outcome.decision !== "create" || inMemory.has(outcome.resolvedProfileId)) continue;
         const e = events[n]!;
-        const d = details.get(outcome.resolvedProfileId) ?? { firstName: e.firstName, lastName: e.lastName, postcode: e.postcode, address1: e.address1, firstSeenAt: e.at, lastEventAt: e.at };
+        const d = details.get(outcome.resolvedProfileId) ?? { ...detailsOf(e), firstSeenAt: e.at, lastEventAt: e.at };
         const stage = lifecycleStage({ firstSeenAt: d.firstSeenAt, lastActivityAt: d.lastEventAt, orderCount: 0, visitsInLookback: 0 }, settings.lifecycle, now).stage;
-        yield [shopId, outcome.resolvedProfileId, d.firstName, d.lastName, d.postcode, d.address1, d.firstSeenAt, d.lastEventAt, stage, noOrders.ltv, noOrders.nextOrderAt, noOrders.tier, now, now];
+        yield [shopId, outcome.resolvedProfileId, d.firstName, d.lastName, d.postcode, d.address1, d.address2, d.city,
+          d.birthday, d.firstSeenAt, d.lastEventAt, stage, noOrders.ltv, noOrders.nextOrderAt, noOrders.tier, now, now];
       }
     })(),
   );
@@ -148,7 +162,7 @@ function foldDetails(input: { events: readonly CustomerEvent[]; resolution: Batc
     const target = outcome.resolvedProfileId;
     if (!touchedAgain.has(target) && !details.has(target)) continue;
     if (!outcome.replay && outcome.decision === "create") {
-      details.set(target, { firstName: null, lastName: null, postcode: null, address1: null, firstSeenAt: event.at, lastEventAt: null });
+      details.set(target, { ...NO_DETAILS, firstSeenAt: event.at, lastEventAt: null });
     }
     const merge = !outcome.replay && outcome.decision === "merge" ? mergeBy.get(event.id) : undefined;
     const d = details.get(target)!;
@@ -158,6 +172,9 @@ function foldDetails(input: { events: readonly CustomerEvent[]; resolution: Batc
       d.lastName ??= m.lastName;
       d.postcode ??= m.postcode;
       d.address1 ??= m.address1;
+      d.address2 ??= m.address2;
+      d.city ??= m.city;
+      d.birthday ??= m.birthday;
       if (m.firstSeenAt < d.firstSeenAt) d.firstSeenAt = m.firstSeenAt;
       if (m.lastEventAt && (!d.lastEventAt || m.lastEventAt > d.lastEventAt)) d.lastEventAt = m.lastEventAt;
     }
@@ -165,6 +182,9 @@ function foldDetails(input: { events: readonly CustomerEvent[]; resolution: Batc
     d.lastName = event.lastName ?? d.lastName;
     d.postcode = event.postcode ?? d.postcode;
     d.address1 = event.address1 ?? d.address1;
+    d.address2 = event.address2 ?? d.address2;
+    d.city = event.city ?? d.city;
+    d.birthday = event.birthday ?? d.birthday;
     if (!outcome.replay && (!d.lastEventAt || event.at > d.lastEventAt)) d.lastEventAt = event.at;
   }
   return details;
@@ -196,15 +216,20 @@ async function insertCandidates(q: Queryable, shopId: string, resolution: BatchR
 
 async function updateDetails(q: Queryable, shopId: string, rows: readonly (readonly [string, ProfileDetails])[]): Promise<void> {
   await q.execute(sql`DROP TABLE IF EXISTS backfill_details`);
-  await q.execute(sql`CREATE TEMP TABLE backfill_details (id text, first_name text, last_name text, postcode text, address1 text, first_seen_at timestamptz) ON COMMIT DROP`);
+  await q.execute(sql`CREATE TEMP TABLE backfill_details (id text, first_name text, last_name text, postcode text,
+    address1 text, address2 text, city text, birthday text, first_seen_at timestamptz) ON COMMIT DROP`);
   await bulkInsert(
     q,
     "backfill_details",
-    [text("id"), text("first_name"), text("last_name"), text("postcode"), text("address1"), time("first_seen_at")],
-    rows.map(([id, d]) => [id, d.firstName, d.lastName, d.postcode, d.address1, d.firstSeenAt]),
+    [text("id"), text("first_name"), text("last_name"), text("postcode"), text("address1"), text("address2"),
+      text("city"), text("birthday"), time("first_seen_at")],
+    rows.map(([id, d]) => [
+      id, d.firstName, d.lastName, d.postcode, d.address1, d.address2, d.city, d.birthday, d.firstSeenAt,
+    ]),
   );
   await q.execute(sql`UPDATE profiles p SET first_name = d.first_name, last_name = d.last_name, postcode = d.postcode,
-      address1 = d.address1, first_seen_at = d.first_seen_at
+      address1 = d.address1, address2 = d.address2, city = d.city, birthday = d.birthday,
+      first_seen_at = d.first_seen_at
     FROM backfill_details d WHERE p.shop_id = ${shopId} AND p.id = d.id`);
 }
 

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows, jsonOf } from "../db/rows";
 import { HttpError, notFound } from "../http/errors";
+import { enqueueShopifyJobs, SHOPIFY_JOBS } from "../shopify/enqueue";
 import { mergeProfiles } from "./merge";
 import type { ShopContext } from "./shop";
 
@@ -47,11 +48,24 @@ export async function listDuplicates(q: Queryable, shopId: string, page: { limit
     );
     for (const i of held) people.get(i.profile_id)?.identifiers.push({ kind: i.kind, value: i.value });
   }
+  const [connection] = await queryRows<{ connected: boolean }>(
+    q,
+    sql`SELECT EXISTS (SELECT 1 FROM shopify_connections WHERE shop_id = ${shopId}) AS connected`,
+  );
+  const isShopifyCustomer = (profileId: string) =>
+    (people.get(profileId)?.identifiers ?? []).some((i) => i.kind === "shopify");
   return {
     total: Number(rows[0]?.total ?? 0),
     limit: page.limit,
     offset: page.offset,
+    /** Whether "Merge in Shopify" can be sent: the shop's Admin API connection exists. */
+    shopifyConnected: Boolean(connection?.connected),
     duplicates: rows.map((r) => ({
+      // Two Shopify customers are merged in Shopify first (its customers/merge webhook merges ours).
+      action:
+        isShopifyCustomer(r.profile_id) && isShopifyCustomer(r.other_profile_id)
+          ? ("merge_in_shopify" as const)
+          : ("merge" as const),
       id: r.id,
       kind: r.kind,
       reason: r.reason,
@@ -96,7 +110,10 @@ export async function mergeCandidate(q: Queryable, shop: ShopContext, id: string
   for (const i of held) owners.find((o) => o.profileId === i.profile_id)!.identifiers.push({ kind: i.kind, value: i.value });
   const breaches = limitBreaches(owners.flatMap((o) => o.identifiers), shop.settings.identityLimits);
   if (breaches.length > 0) {
-    throw new HttpError(409, "identity_limit", `these profiles cannot be merged: ${listInWords(breaches)}`);
+    // Two Shopify customers only Shopify can make one: say where the merchant can (the queue offers it).
+    const twoCustomers = owners.every((o) => o.identifiers.some((i) => i.kind === "shopify"));
+    const where = twoCustomers ? "; use Merge in Shopify, and this app follows Shopify's merge" : "";
+    throw new HttpError(409, "identity_limit", `these profiles cannot be merged: ${listInWords(breaches)}${where}`);
   }
   const [survivor, merged] = owners.sort(survivorOrder);
   const evidence = jsonOf<unknown>(candidate.evidence);
@@ -116,6 +133,36 @@ export async function mergeCandidate(q: Queryable, shop: ShopContext, id: string
     mergedId: merged!.profileId,
     undoableUntil: new Date(now.getTime() + shop.settings.undoWindowDays * DAY_MS).toISOString(),
   };
+}
+
+/**
+ * "Merge in Shopify": the pair holds two Shopify customers, which only Shopify can make one. Queues
+ * Shopify's customerMerge (idempotent by the duplicate's id); the duplicate stays open until Shopify's
+ * customers/merge webhook merges our profiles and closes it.
+ */
+export async function mergeCandidateInShopify(q: Queryable, shopId: string, id: string, now: Date) {
+  const candidate = await openCandidate(q, shopId, id);
+  const [connection] = await queryRows<{ connected: boolean }>(
+    q,
+    sql`SELECT EXISTS (SELECT 1 FROM shopify_connections WHERE shop_id = ${shopId}) AS connected`,
+  );
+  if (!connection?.connected) {
+    throw new HttpError(
+      409,
+      "shopify_not_connected",
+      "this shop is not connected to Shopify's Admin API: merge these customers in Shopify admin",
+    );
+  }
+  const held = await queryRows<{ profile_id: string }>(
+    q,
+    sql`SELECT DISTINCT profile_id FROM identifiers WHERE shop_id = ${shopId} AND kind = 'shopify'
+        AND profile_id IN (${candidate.profile_id}, ${candidate.other_profile_id})`,
+  );
+  if (held.length < 2) {
+    throw new HttpError(409, "not_two_shopify_customers", "these profiles are not two Shopify customers: use Merge");
+  }
+  await enqueueShopifyJobs(q, shopId, SHOPIFY_JOBS.customerMerge, [id], now);
+  return { id, status: "sent_to_shopify" as const };
 }
 
 export async function dismissCandidate(q: Queryable, shopId: string, id: string, decidedBy: string | null, now: Date) {

@@ -76,10 +76,12 @@ function eraseSteps(shopId: string, s: Subject, now: Date): EraseStep[] {
       "profiles",
       // Only rows with something left to change, so the preview counts real changes (a merged-away row may hold nothing).
       sql`shop_id = ${shopId} AND id = ANY(${ids}) AND (id = ${s.profileId} OR first_name IS NOT NULL OR last_name IS NOT NULL
-            OR birthday IS NOT NULL OR postcode IS NOT NULL OR address1 IS NOT NULL OR note IS NOT NULL OR time_zone IS NOT NULL
+            OR birthday IS NOT NULL OR postcode IS NOT NULL OR address1 IS NOT NULL
+            OR address2 IS NOT NULL OR city IS NOT NULL OR note IS NOT NULL OR time_zone IS NOT NULL
             OR field_times <> '{}'::jsonb OR consent_email OR consent_sms OR consent_whatsapp OR consent_push)`, (w) =>
       // The consents become unowned stubs below, so nothing stays granted.
-      sql`UPDATE profiles SET first_name = NULL, last_name = NULL, birthday = NULL, postcode = NULL, address1 = NULL, note = NULL,
+      sql`UPDATE profiles SET first_name = NULL, last_name = NULL, birthday = NULL, postcode = NULL, address1 = NULL,
+            address2 = NULL, city = NULL, note = NULL,
             time_zone = NULL, field_times = '{}'::jsonb, updated_at = ${now},
             consent_email = false, consent_sms = false, consent_whatsapp = false, consent_push = false,
             status = CASE WHEN id = ${s.profileId} THEN 'erased' ELSE status END WHERE ${w}`),

@@ -12,6 +12,7 @@ import type { Database, Queryable } from "../db/client";
 import { loadBackfillState, type CustomerEvent, type ProfileDetails } from "./backfill-state";
 
 export type { CustomerEvent };
+import { scanArrivals, scanShopDuplicates } from "./identity/match";
 import { countHeldBack, screenArrivals } from "./erasure-register";
 import { writeBackfill } from "./backfill-writes";
 import { orderedProfileIds } from "./profile-ids";
@@ -65,6 +66,9 @@ function identifyCustomer(customer: CustomerRecord, settings: ShopSettings, now:
       lastName: customer.last_name,
       postcode: customer.default_address?.zip ?? null,
       address1: customer.default_address?.address1 ?? null,
+      address2: customer.default_address?.address2 ?? null,
+      city: customer.default_address?.city ?? null,
+      birthday: customer.birthday ?? null,
       customerId: customer.id,
       rawEmail: customer.email,
       rawPhone: customer.phone,
@@ -97,7 +101,12 @@ export function customerEvents(customers: Iterable<CustomerRecord>, settings: Sh
  * in memory, then set-based writes. Customers already recorded (same ID and updated_at) change nothing.
  */
 export async function backfillCustomers(q: Queryable, shop: ShopContext, customers: readonly CustomerRecord[], now: Date): Promise<BackfillCounts> {
-  return backfillEvents(q, shop, customerEvents(customers, shop.settings, now), customers.length, now);
+  const touched: string[] = [];
+  const events = customerEvents(customers, shop.settings, now);
+  const counts = await backfillEvents(q, shop, events, customers.length, now, touched);
+  // Duplicates among the customers just loaded and those already here, in the same transaction.
+  await scanArrivals(q, shop.shopId, touched, now);
+  return counts;
 }
 
 async function backfillEvents(
@@ -106,6 +115,7 @@ async function backfillEvents(
   given: CustomerEvent[],
   customers: number,
   now: Date,
+  touched?: string[],
 ): Promise<BackfillCounts> {
   const counts = { ...emptyCounts(), customers };
   if (given.length === 0) return counts;
@@ -127,6 +137,9 @@ async function backfillEvents(
     { limits: shop.settings.identityLimits, newProfileId: orderedProfileIds(now), createdAt: () => now },
   );
   const { profilesWritten, candidates } = await writeBackfill(q, shop, { events: fresh, resolution, owners: state.owners, now });
+  for (const o of resolution.events) {
+    touched?.push(resolution.survivorOf.get(o.resolvedProfileId) ?? o.resolvedProfileId);
+  }
   // A bulk load outruns autovacuum's statistics: planned on stale ones (this shop "has one identifier"),
   // the next chunk's owner lookup became a nested loop over the whole shop per owner, minutes per chunk.
   await q.execute(sql`ANALYZE profiles, identifiers, identity_events`);
@@ -198,6 +211,13 @@ export async function runIdentityBackfill(
     const counts = await write(chunk);
     for (const key of Object.keys(total) as (keyof BackfillCounts)[]) total[key] += counts[key];
     opts.onChunk?.({ ...total });
+  }
+  // Right after the last chunk, one whole-shop pass: per chunk it would compare the shop a quarter at a time.
+  if (total.customers > 0) {
+    await database.db.transaction(async (tx) => {
+      await loadShop(tx, shopId, { lock: true });
+      await scanShopDuplicates(tx, shopId, opts.clock());
+    });
   }
   return total;
 }

@@ -14,6 +14,7 @@ import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
 import { countHeldBack, registerErasure, screenArrivals, type Arrival } from "./erasure-register";
+import { scanArrivals } from "./identity/match";
 import { recomputeProfiles } from "./recompute-profile";
 import { settleOrderRedemptions } from "./redemption";
 import type { IdentityEvent } from "./resolve-identity";
@@ -80,6 +81,8 @@ export async function ingestBatch(
   for (const p of await reconcileOrderPoints(q, shop, orderIds, now)) touched.add(p);
   for (const p of await settleOrderRedemptions(q, shopId, orders, orderIds, now)) touched.add(p);
   await recomputeProfiles(q, shopId, [...touched], shop.settings, now);
+  // Duplicates of the customers whose records just arrived, proposed in the same transaction.
+  await scanArrivals(q, shopId, [...new Set(customerProfiles.map(final))], now);
   return { heldBack };
 }
 
@@ -137,6 +140,8 @@ const customerIdentity = (customer: WebhookCustomer, shop: ShopContext, now: Dat
       lastName: customer.last_name,
       postcode: customer.default_address?.zip ?? null,
       address1: customer.default_address?.address1 ?? null,
+      address2: customer.default_address?.address2 ?? null,
+      city: customer.default_address?.city ?? null,
     },
     id: `customer:${customer.id}:${at.toISOString()}`,
     source: "customer",

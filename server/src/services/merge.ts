@@ -1,5 +1,6 @@
 import {
   identifierStrength,
+  ADDRESS_DETAIL_FIELDS,
   MERGED_FIELDS,
   survivorFieldsAfterUndo,
   type Identifier,
@@ -55,7 +56,8 @@ export async function mergeProfiles(
   await q.execute(sql`UPDATE profiles s SET
       first_name = coalesce(s.first_name, o.first_name), last_name = coalesce(s.last_name, o.last_name),
       birthday = coalesce(s.birthday, o.birthday), postcode = coalesce(s.postcode, o.postcode),
-      address1 = coalesce(s.address1, o.address1), time_zone = coalesce(s.time_zone, o.time_zone),
+      address1 = coalesce(s.address1, o.address1), address2 = coalesce(s.address2, o.address2),
+      city = coalesce(s.city, o.city), time_zone = coalesce(s.time_zone, o.time_zone),
       note = coalesce(s.note, o.note), first_seen_at = least(s.first_seen_at, o.first_seen_at)
     FROM profiles o WHERE s.shop_id = ${shopId} AND s.id = ${m.survivorId} AND o.shop_id = ${shopId} AND o.id = ${m.mergedId}`);
   await q.execute(sql`UPDATE profiles SET status = 'merged', merged_into = ${m.survivorId}, updated_at = ${m.now}
@@ -136,6 +138,8 @@ const timesOf = (row: Record<string, unknown>): Record<string, string> =>
   jsonOf<Record<string, string> | null>(row.field_times) ?? {};
 
 /** The survivor's fields per shared survivorFieldsAfterUndo; its first-seen time as before the merge. */
+const RESTORED_FIELDS = [...MERGED_FIELDS, ...ADDRESS_DETAIL_FIELDS];
+
 async function restoreSurvivorFields(q: Queryable, shopId: string, survivorId: string, snap: Snapshot, mergedAt: Date) {
   const current = await profileRow(q, shopId, survivorId);
   const { values, times } = survivorFieldsAfterUndo({
@@ -145,9 +149,9 @@ async function restoreSurvivorFields(q: Queryable, shopId: string, survivorId: s
     current: current as FieldValues,
     currentTimes: timesOf(current),
     mergedAt,
-  });
-  const columns = sql.join(MERGED_FIELDS.map((f) => sql`${sql.identifier(f)} = x.${sql.identifier(f)}`), sql`, `);
-  const shape = sql.join(MERGED_FIELDS.map((f) => sql`${sql.identifier(f)} text`), sql`, `);
+  }, RESTORED_FIELDS);
+  const columns = sql.join(RESTORED_FIELDS.map((f) => sql`${sql.identifier(f)} = x.${sql.identifier(f)}`), sql`, `);
+  const shape = sql.join(RESTORED_FIELDS.map((f) => sql`${sql.identifier(f)} text`), sql`, `);
   await q.execute(sql`UPDATE profiles p SET ${columns}, field_times = ${JSON.stringify(times)}::jsonb,
       first_seen_at = ${new Date(snap.survivor.first_seen_at as string)}
     FROM jsonb_to_record(${JSON.stringify(values)}::jsonb) AS x(${shape})

@@ -7,7 +7,14 @@ import type { ShopContext } from "./shop";
 
 /** An identity event with, for a Shopify customer record, the fields that record is the authority for. */
 export interface BatchedIdentityEvent extends IdentityEvent {
-  authoritative?: { firstName: string | null; lastName: string | null; postcode: string | null; address1: string | null };
+  authoritative?: {
+    firstName: string | null;
+    lastName: string | null;
+    postcode: string | null;
+    address1: string | null;
+    address2: string | null;
+    city: string | null;
+  };
 }
 
 export interface BatchedIdentityResult {
@@ -112,12 +119,16 @@ async function writeResolution(q: Queryable, shop: ShopContext, events: readonly
  */
 async function applyNames(q: Queryable, shopId: string, landed: { profileId: string; event: BatchedIdentityEvent }[]) {
   type Field = { set: boolean; value: string | null };
-  const fields = ["firstName", "lastName", "postcode", "address1"] as const;
+  const fields = ["firstName", "lastName", "postcode", "address1", "address2", "city"] as const;
   const state = new Map<string, Record<(typeof fields)[number], Field>>();
   for (const { profileId, event } of landed) {
     if (!event.names && !event.authoritative) continue;
     let s = state.get(profileId);
-    if (!s) state.set(profileId, (s = { firstName: { set: false, value: null }, lastName: { set: false, value: null }, postcode: { set: false, value: null }, address1: { set: false, value: null } }));
+    if (!s) {
+      const unset = fields.map((f) => [f, { set: false, value: null }]);
+      s = Object.fromEntries(unset) as Record<(typeof fields)[number], Field>;
+      state.set(profileId, s);
+    }
     for (const f of ["firstName", "lastName"] as const) {
       const gap = event.names?.[f] ?? null;
       if (gap !== null && s[f].value === null) s[f].value = gap; // fill: stored ?? fallback (or value ?? gap)
@@ -136,10 +147,13 @@ async function applyNames(q: Queryable, shopId: string, landed: { profileId: str
       first_name = CASE WHEN x."firstName_set" THEN x."firstName" ELSE coalesce(p.first_name, x."firstName") END,
       last_name = CASE WHEN x."lastName_set" THEN x."lastName" ELSE coalesce(p.last_name, x."lastName") END,
       postcode = CASE WHEN x.postcode_set THEN x.postcode ELSE p.postcode END,
-      address1 = CASE WHEN x.address1_set THEN x.address1 ELSE p.address1 END
+      address1 = CASE WHEN x.address1_set THEN x.address1 ELSE p.address1 END,
+      address2 = CASE WHEN x.address2_set THEN x.address2 ELSE p.address2 END,
+      city = CASE WHEN x.city_set THEN x.city ELSE p.city END
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
       id text, "firstName_set" boolean, "firstName" text, "lastName_set" boolean, "lastName" text,
-      postcode_set boolean, postcode text, address1_set boolean, address1 text)
+      postcode_set boolean, postcode text, address1_set boolean, address1 text, address2_set boolean, address2 text,
+      city_set boolean, city text)
     WHERE p.shop_id = ${shopId} AND p.id = x.id`);
 }
 

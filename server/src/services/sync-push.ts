@@ -21,6 +21,7 @@ import {
   type PushState,
 } from "./sync-mutations";
 import { liveProfileIds } from "./visits";
+import { scanArrivals } from "./identity/match";
 
 export type { DeviceContext, IncomingMutation } from "./sync-mutations";
 
@@ -156,6 +157,8 @@ export async function pushMutations(
     const toRecompute = liveOf(state.recompute);
     await recomputeProfiles(tx, device.shopId, [...toRecompute], shop.settings, now);
     await recordProfileChanges(tx, device.shopId, [...liveOf(state.changed)].filter((id) => !toRecompute.has(id)), "upsert");
+    // Someone signed up or edited on a tablet may be a customer the shop already has: proposed now, not nightly.
+    await scanArrivals(tx, device.shopId, [...liveOf(state.changed)], now);
 
     // Which profile each local ID became: the workspace still mirrors those it read; the rest are read.
     const unread: string[] = [];

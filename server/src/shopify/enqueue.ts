@@ -8,6 +8,7 @@ export const SHOPIFY_JOBS = {
   customer: "shopify.customer",
   backfill: "shopify.backfill",
   loyalty: "shopify.loyalty",
+  customerMerge: "shopify.customerMerge",
 } as const;
 
 /** Admin API jobs wait out throttling and outages: more attempts than a webhook job before a dead letter. */

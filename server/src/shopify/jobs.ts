@@ -8,7 +8,7 @@ import { ShopifyAdmin, ShopifyCallFailed } from "./admin";
 import { backfillJobHandler } from "./backfill";
 import { SHOPIFY_JOBS } from "./enqueue";
 import { loyaltyJobHandler } from "./loyalty-metafields";
-import { CUSTOMER_CREATE, EMAIL_CONSENT_UPDATE, FIND_CUSTOMER, SMS_CONSENT_UPDATE } from "./queries";
+import { CUSTOMER_CREATE, CUSTOMER_MERGE, EMAIL_CONSENT_UPDATE, FIND_CUSTOMER, SMS_CONSENT_UPDATE } from "./queries";
 
 interface UserError {
   field: string[] | null;
@@ -125,6 +125,38 @@ function customerJob(admin: ShopifyAdmin, clock: () => Date): JobHandler {
   };
 }
 
+/**
+ * `shopify.customerMerge` ref `<duplicate id>`: the merchant confirmed two Shopify customers are one;
+ * Shopify merges them (customerMerge) and its customers/merge webhook then merges our profiles. A
+ * duplicate decided meanwhile, or whose people no longer hold two Shopify IDs, is not sent.
+ */
+function customerMergeJob(admin: ShopifyAdmin): JobHandler {
+  return async (tx, job) => {
+    const [candidate] = await queryRows<{ profile_id: string; other_profile_id: string; status: string }>(
+      tx,
+      sql`SELECT profile_id, other_profile_id, status FROM merge_candidates
+          WHERE shop_id = ${job.shop_id} AND id = ${job.ref}`,
+    );
+    if (!candidate || candidate.status !== "open") return;
+    const held = await queryRows<{ profile_id: string; value: string }>(
+      tx,
+      sql`SELECT i.profile_id, i.value FROM identifiers i
+          JOIN profiles p ON p.shop_id = i.shop_id AND p.id = i.profile_id
+          WHERE i.shop_id = ${job.shop_id} AND i.kind = 'shopify' AND p.status = 'active'
+            AND i.profile_id IN (${candidate.profile_id}, ${candidate.other_profile_id})
+          ORDER BY i.linked_at, i.value`,
+    );
+    const one = held.find((h) => h.profile_id === candidate.profile_id)?.value;
+    const two = held.find((h) => h.profile_id === candidate.other_profile_id)?.value;
+    if (!one || !two) return;
+    const { data } = await admin.graphql<{
+      customerMerge: { resultingCustomerId: string | null; userErrors: UserError[] };
+    }>(job.shop_id, CUSTOMER_MERGE, { customerOneId: customerGid(one), customerTwoId: customerGid(two) }, tx);
+    const errors = data.customerMerge.userErrors;
+    if (errors.length > 0) throw new ShopifyCallFailed(`customerMerge refused: ${describe(errors)}`);
+  };
+}
+
 /** Job kinds that call the Admin API; each is idempotent by its ref, so a retry never doubles a write. */
 export function shopifyJobHandlers(admin: ShopifyAdmin, clock: () => Date): Record<string, JobHandler> {
   return {
@@ -132,5 +164,6 @@ export function shopifyJobHandlers(admin: ShopifyAdmin, clock: () => Date): Reco
     [SHOPIFY_JOBS.customer]: customerJob(admin, clock),
     [SHOPIFY_JOBS.backfill]: backfillJobHandler(admin, clock),
     [SHOPIFY_JOBS.loyalty]: loyaltyJobHandler(admin, clock),
+    [SHOPIFY_JOBS.customerMerge]: customerMergeJob(admin),
   };
 }

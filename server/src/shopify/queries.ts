@@ -1,7 +1,7 @@
 /** The Admin GraphQL documents the app sends (API version in config.ts). Scopes: see shopify.app.toml. */
 
 const CUSTOMER_FIELDS = `id legacyResourceId firstName lastName email phone createdAt updatedAt tags
-  defaultAddress { address1 zip countryCodeV2 }
+  defaultAddress { address1 address2 city zip countryCodeV2 }
   emailMarketingConsent { marketingState marketingOptInLevel consentUpdatedAt }
   smsMarketingConsent { marketingState marketingOptInLevel consentUpdatedAt }`;
 
@@ -53,4 +53,13 @@ export const BULK_STATUS = `query BulkStatus($id: ID!) {
 /** Loyalty on the customer as app-owned metafields (`$app:loyalty`), at most 25 metafields per call. */
 export const METAFIELDS_SET = `mutation LoyaltyMetafields($metafields: [MetafieldsSetInput!]!) {
   metafieldsSet(metafields: $metafields) { metafields { key } userErrors { field message } }
+}`;
+
+/** Two Shopify customers become one in Shopify (write_customers); the echoed customers/merge webhook merges ours. */
+export const CUSTOMER_MERGE = `mutation MergeCustomers($customerOneId: ID!, $customerTwoId: ID!) {
+  customerMerge(customerOneId: $customerOneId, customerTwoId: $customerTwoId) {
+    resultingCustomerId
+    job { id done }
+    userErrors { field message code }
+  }
 }`;

@@ -58,7 +58,9 @@ export const MERGED_FIELDS = [
   "time_zone",
   "note",
 ] as const;
-export type MergedField = (typeof MERGED_FIELDS)[number];
+/** The address details duplicate detection compares: filled and restored like the fields above. */
+export const ADDRESS_DETAIL_FIELDS = ["address2", "city"] as const;
+export type MergedField = (typeof MERGED_FIELDS)[number] | (typeof ADDRESS_DETAIL_FIELDS)[number];
 type FieldValues = Partial<Record<MergedField, string | null>>;
 
 export interface UndoFieldsInput {
@@ -78,13 +80,16 @@ export interface UndoFieldsInput {
  * was written since when it has a write time after the merge (a tablet edit, even of the same value) or
  * no longer holds what the merge left (Shopify's customer record, which carries no write time).
  */
-export function survivorFieldsAfterUndo(input: UndoFieldsInput): {
-  values: Record<MergedField, string | null>;
+export function survivorFieldsAfterUndo(
+  input: UndoFieldsInput,
+  fields: readonly MergedField[] = MERGED_FIELDS,
+): {
+  values: Partial<Record<MergedField, string | null>>;
   times: Record<string, string>;
 } {
-  const values = {} as Record<MergedField, string | null>;
+  const values: Partial<Record<MergedField, string | null>> = {};
   const times: Record<string, string> = { ...input.currentTimes };
-  for (const field of MERGED_FIELDS) {
+  for (const field of fields) {
     const leftByMerge = input.survivorBefore[field] ?? input.mergedBefore[field] ?? null;
     const now = input.current[field] ?? null;
     const writtenAt = input.currentTimes[field] ? new Date(input.currentTimes[field]) : null;

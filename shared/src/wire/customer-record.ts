@@ -3,8 +3,40 @@ import { webhookCustomerSchema, type WebhookCustomer } from "./webhooks";
 
 /** The fields of a Shopify customer record that identity and profiles use, as `webhookCustomerSchema` reads them. */
 export type CustomerRecord = Pick<WebhookCustomer, "id" | "email" | "phone" | "first_name" | "last_name" | "updated_at" | "created_at"> & {
-  default_address: { zip: string | null; address1: string | null; country_code: string | null } | null;
+  default_address: {
+    zip: string | null;
+    address1: string | null;
+    country_code: string | null;
+    address2?: string | null;
+    city?: string | null;
+  } | null;
+  /** YYYY-MM-DD from Shopify's standard `facts.birth_date` metafield, when the record carries it. */
+  birthday?: string | null;
 };
+
+/** The details only duplicate detection reads, present when the record carries them. */
+function matchingDetails(d: { address2?: string | null | undefined; city?: string | null | undefined }) {
+  return { ...(d.address2 != null ? { address2: d.address2 } : {}), ...(d.city != null ? { city: d.city } : {}) };
+}
+const birthdayOf = (metafields: unknown) => {
+  const birthday = birthDateOf(metafields);
+  return birthday ? { birthday } : {};
+};
+
+const BIRTH_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The birth date a record's metafields carry (Shopify's standard `facts.birth_date`). A malformed
+ * metafield is ignored, not a reason to refuse the customer: it is a matching hint, not an identifier.
+ */
+export function birthDateOf(metafields: unknown): string | null {
+  if (!Array.isArray(metafields)) return null;
+  for (const m of metafields) {
+    if (!isPlainObject(m) || m.namespace !== "facts" || m.key !== "birth_date") continue;
+    return typeof m.value === "string" && BIRTH_DATE.test(m.value.trim()) ? m.value.trim() : null;
+  }
+  return null;
+}
 
 export type CustomerRecordResult = { ok: true; customer: CustomerRecord } | { ok: false; issues: string[] };
 
@@ -38,10 +70,14 @@ function readFast(value: unknown): CustomerRecord | typeof UNSURE {
     const zip = optionalText(address.zip);
     const address1 = optionalText(address.address1);
     const country_code = optionalText(address.country_code);
+    const address2 = optionalText(address.address2);
+    const city = optionalText(address.city);
     if (zip === UNSURE || address1 === UNSURE || country_code === UNSURE) return UNSURE;
-    default_address = { zip, address1, country_code };
+    if (address2 === UNSURE || city === UNSURE) return UNSURE;
+    default_address = { zip, address1, country_code, ...matchingDetails({ address2, city }) };
   }
-  return { id, email, phone, first_name, last_name, updated_at, created_at, default_address };
+  const birthday = birthdayOf(value.metafields);
+  return { id, email, phone, first_name, last_name, updated_at, created_at, default_address, ...birthday };
 }
 
 /**
@@ -65,7 +101,15 @@ export function readCustomerRecord(value: unknown): CustomerRecordResult {
       last_name: c.last_name,
       updated_at: c.updated_at,
       created_at: c.created_at,
-      default_address: a ? { zip: a.zip, address1: a.address1, country_code: a.country_code } : null,
+      default_address: a
+        ? {
+            zip: a.zip,
+            address1: a.address1,
+            country_code: a.country_code,
+            ...matchingDetails({ address2: a.address2, city: a.city }),
+          }
+        : null,
+      ...birthdayOf((value as Record<string, unknown>).metafields),
     },
   };
 }

@@ -65,7 +65,13 @@ export function adminCustomerToWebhook(node: Obj) {
     updated_at: text(node.updatedAt),
     tags: Array.isArray(node.tags) ? node.tags.filter((t): t is string => typeof t === "string") : [],
     default_address: address
-      ? { address1: text(address.address1), zip: text(address.zip), country_code: text(address.countryCodeV2) }
+      ? {
+          address1: text(address.address1),
+          address2: text(address.address2),
+          city: text(address.city),
+          zip: text(address.zip),
+          country_code: text(address.countryCodeV2),
+        }
       : null,
     email_marketing_consent: consentOf(node.emailMarketingConsent),
     sms_marketing_consent: consentOf(node.smsMarketingConsent),

@@ -34,7 +34,15 @@ export const WEBHOOK_TOPICS = [
 export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
 export const webhookTopicSchema = z.enum(WEBHOOK_TOPICS);
 
-const addressSchema = z.object({ zip: maybe(z.string()), address1: maybe(z.string()), country_code: maybe(z.string()) }).loose();
+const addressSchema = z
+  .object({
+    zip: maybe(z.string()),
+    address1: maybe(z.string()),
+    country_code: maybe(z.string()),
+    address2: maybe(z.string()),
+    city: maybe(z.string()),
+  })
+  .loose();
 
 /** Shopify's marketing consent of one channel, as customer webhooks carry it. */
 export const shopifyMarketingConsentSchema = z

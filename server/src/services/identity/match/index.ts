@@ -1,0 +1,2 @@
+export { scanArrivals, scanShopDuplicates, shopSeed, type ScanOutcome } from "./scan";
+export { loadMatchPeople } from "./people";

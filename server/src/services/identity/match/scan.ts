@@ -1,0 +1,155 @@
+import {
+  explainMatch,
+  findProbableDuplicates,
+  type MatchCandidate,
+  type MatchModel,
+  type MatchPerson,
+} from "@c360/shared";
+import { sql } from "drizzle-orm";
+import type { Queryable } from "../../../db/client";
+import { queryRows } from "../../../db/rows";
+import { idList, loadMatchPeople } from "./people";
+
+/** Up to this many active profiles, a shop without a learned model learns one from all of them on arrival. */
+const LEARN_ON_ARRIVAL_LIMIT = 50_000;
+const WRITE_CHUNK = 2_000;
+
+/** The seed of a shop's random pairs: its scan repeats exactly, and two shops do not share one. */
+export function shopSeed(shopId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < shopId.length; i++) h = Math.imul(h ^ shopId.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+export interface ScanOutcome {
+  profiles: number;
+  comparisons: number;
+  proposed: number;
+  /** Pairs not proposed before (a re-scan refreshes the explanation of open ones). */
+  created: number;
+  ms: number;
+}
+
+async function storeModel(q: Queryable, shopId: string, model: MatchModel, profiles: number, now: Date) {
+  await q.execute(sql`INSERT INTO match_models (shop_id, model, profiles, trained_at)
+    VALUES (${shopId}, ${JSON.stringify(model)}::jsonb, ${profiles}, ${now})
+    ON CONFLICT (shop_id) DO UPDATE
+      SET model = excluded.model, profiles = excluded.profiles, trained_at = excluded.trained_at`);
+}
+
+async function storedModel(q: Queryable, shopId: string): Promise<{ model: MatchModel; profiles: number } | null> {
+  const [row] = await queryRows<{ model: MatchModel | string; profiles: number }>(
+    q,
+    sql`SELECT model, profiles FROM match_models WHERE shop_id = ${shopId}`,
+  );
+  if (!row) return null;
+  const model = typeof row.model === "string" ? (JSON.parse(row.model) as MatchModel) : row.model;
+  return { model, profiles: Number(row.profiles) };
+}
+
+/**
+ * Proposes pairs as `probabilistic` merge candidates, each with its explanation. It never merges. A pair
+ * a person already dismissed or merged is not proposed again; an open one gets the fresh explanation.
+ */
+async function proposeCandidates(
+  q: Queryable,
+  shopId: string,
+  people: readonly MatchPerson[],
+  candidates: readonly MatchCandidate[],
+  model: MatchModel,
+  now: Date,
+): Promise<number> {
+  const byId = new Map(people.map((p) => [p.profileId, p]));
+  let created = 0;
+  for (let n = 0; n < candidates.length; n += WRITE_CHUNK) {
+    const rows = candidates.slice(n, n + WRITE_CHUNK).map((c) => {
+      const explanation = explainMatch(byId.get(c.profileId)!, byId.get(c.otherProfileId)!, c, model);
+      return {
+        id: crypto.randomUUID(),
+        profile_id: c.profileId,
+        other_profile_id: c.otherProfileId,
+        reason: explanation.summary,
+        evidence: explanation,
+        score: Math.round(c.probability * 1000) / 1000,
+      };
+    });
+    const [row] = await queryRows<{ n: number | string }>(
+      q,
+      sql`WITH written AS (
+            INSERT INTO merge_candidates
+              (shop_id, id, profile_id, other_profile_id, kind, reason, evidence, score, created_at)
+            SELECT ${shopId}, x.id, x.profile_id, x.other_profile_id, 'probabilistic', x.reason, x.evidence,
+                   x.score, ${now}
+            FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+              AS x(id text, profile_id text, other_profile_id text, reason text, evidence jsonb, score real)
+            ON CONFLICT (shop_id, profile_id, other_profile_id) DO UPDATE
+              SET reason = excluded.reason, evidence = excluded.evidence, score = excluded.score
+              WHERE merge_candidates.status = 'open' AND merge_candidates.kind = 'probabilistic'
+            RETURNING (xmax = 0) AS inserted)
+          SELECT count(*) FILTER (WHERE inserted) AS n FROM written`,
+    );
+    created += Number(row?.n ?? 0);
+  }
+  return created;
+}
+
+/**
+ * The whole-shop pass: every active person blocked and compared, the shop's model learned afresh from its
+ * own people (m by EM, u from random pairs) and stored for arrivals, and the pairs above the threshold proposed.
+ */
+export async function scanShopDuplicates(q: Queryable, shopId: string, now: Date): Promise<ScanOutcome> {
+  const started = performance.now();
+  const people = await loadMatchPeople(q, shopId);
+  const { candidates, model, comparisons } = findProbableDuplicates(people, { seed: shopSeed(shopId) });
+  await storeModel(q, shopId, model, people.length, now);
+  const created = await proposeCandidates(q, shopId, people, candidates, model, now);
+  const ms = Math.round(performance.now() - started);
+  return { profiles: people.length, comparisons, proposed: candidates.length, created, ms };
+}
+
+/**
+ * Candidates for the customers a webhook batch, a sync push or a backfill just touched, in the same
+ * transaction: the touched people and their neighbours (same postcode, birth date or surname, either
+ * way round) are compared with the shop's learned model. A shop with no model yet learns one from all
+ * its people when it is small enough; otherwise the neighbourhood teaches a provisional one.
+ */
+export async function scanArrivals(
+  q: Queryable,
+  shopId: string,
+  touched: readonly string[],
+  now: Date,
+): Promise<ScanOutcome> {
+  const started = performance.now();
+  const empty = { profiles: 0, comparisons: 0, proposed: 0, created: 0, ms: 0 };
+  if (touched.length === 0) return empty;
+  const stored = await storedModel(q, shopId);
+  // A small shop's model is learned again once the shop has doubled: three customers teach little.
+  if (!stored || stored.profiles <= LEARN_ON_ARRIVAL_LIMIT) {
+    const [row] = await queryRows<{ n: number | string }>(
+      q,
+      sql`SELECT count(*) AS n FROM profiles WHERE shop_id = ${shopId} AND status = 'active'`,
+    );
+    const active = Number(row?.n ?? 0);
+    const learnAgain = !stored || active >= 2 * stored.profiles + 20;
+    if (active <= LEARN_ON_ARRIVAL_LIMIT && learnAgain) return scanShopDuplicates(q, shopId, now);
+  }
+  const model = stored?.model ?? null;
+  const ids = idList(touched);
+  const arrived = sql`SELECT postcode, birthday, lower(last_name) AS surname, lower(first_name) AS given FROM profiles
+    WHERE shop_id = ${shopId} AND id IN ${ids}`;
+  const people = await loadMatchPeople(
+    q,
+    shopId,
+    sql`id IN ${ids}
+      OR postcode IN (SELECT postcode FROM (${arrived}) a WHERE postcode IS NOT NULL)
+      OR birthday IN (SELECT birthday FROM (${arrived}) a WHERE birthday IS NOT NULL)
+      OR lower(last_name) IN (SELECT surname FROM (${arrived}) a WHERE surname IS NOT NULL
+                              UNION SELECT given FROM (${arrived}) a WHERE given IS NOT NULL)`,
+  );
+  const isTouched = new Set(touched);
+  const found = findProbableDuplicates(people, { seed: shopSeed(shopId), ...(model ? { model } : {}) });
+  const mine = found.candidates.filter((c) => isTouched.has(c.profileId) || isTouched.has(c.otherProfileId));
+  const created = await proposeCandidates(q, shopId, people, mine, model ?? found.model, now);
+  const ms = Math.round(performance.now() - started);
+  return { profiles: people.length, comparisons: found.comparisons, proposed: mine.length, created, ms };
+}
