@@ -8,10 +8,12 @@ import { useServices, useSyncSoon } from "../use-sync";
 const CHANNEL_NAMES: Record<Channel, string> = { email: "Email", sms: "SMS", whatsapp: "WhatsApp", push: "Push" };
 
 /** One channel: the shop's exact text, the customer's tick, then staff confirm. Revocation is the same, reversed. */
-export function ConsentPanel({ customer, channel, text }: { customer: LocalCustomer; channel: Channel; text: ConsentText }) {
+export function ConsentPanel({ customer, channel, text, pending }: { customer: LocalCustomer; channel: Channel; text: ConsentText; pending?: "granted" | "revoked" | undefined }) {
   const { db, changeDeps } = useServices();
   const syncSoon = useSyncSoon();
   const granted = customer.consent[channel] === true;
+  // Until the server has acknowledged it, a change is only on this tablet: say so rather than "Opted in".
+  const stateText = pending === "granted" ? "Opt-in pending sync" : pending === "revoked" ? "Opt-out pending sync" : granted ? "Opted in" : "Not opted in";
   const [open, setOpen] = useState(false);
   const [agreed, setAgreed] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -31,7 +33,7 @@ export function ConsentPanel({ customer, channel, text }: { customer: LocalCusto
     <li className="consent">
       <div className="consent-head">
         <span className="channel">{name}</span>
-        <span className={granted ? "state granted" : "state"}>{granted ? "Opted in" : "Not opted in"}</span>
+        <span className={pending ? "state pending" : granted ? "state granted" : "state"}>{stateText}</span>
         <button type="button" className="secondary" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
           {granted ? `Revoke ${name} consent` : `Capture ${name} consent`}
         </button>

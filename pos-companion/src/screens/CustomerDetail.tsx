@@ -5,6 +5,7 @@ import { ConsentPanel } from "../components/ConsentPanel";
 import { consentTextsFor } from "../consent-texts";
 import { displayName } from "../db";
 import { logVisit } from "../outbox";
+import { pendingConsent } from "../pending-changes";
 import { useServices, useSyncSoon, useSyncState } from "../use-sync";
 
 export function CustomerDetail({ id, locationId, onBack }: { id: string; locationId: string | null; onBack: () => void }) {
@@ -12,7 +13,7 @@ export function CustomerDetail({ id, locationId, onBack }: { id: string; locatio
   const syncSoon = useSyncSoon();
   const customer = useLiveQuery(() => db.customers.get(id), [db, id]);
   const texts = useLiveQuery(() => consentTextsFor(db), [db]);
-  const { pendingCustomers, rejected } = useSyncState();
+  const { pending, pendingCustomers, rejected } = useSyncState();
   const [visitMessage, setVisitMessage] = useState<string | null>(null);
 
   if (customer === undefined || !texts) return <p>Loading customer…</p>;
@@ -68,7 +69,7 @@ export function CustomerDetail({ id, locationId, onBack }: { id: string; locatio
       <h3>Marketing consent</h3>
       <ul className="consents">
         {CHANNELS.map((channel) => (
-          <ConsentPanel key={channel} customer={customer} channel={channel} text={texts[channel]} />
+          <ConsentPanel key={channel} customer={customer} channel={channel} text={texts[channel]} pending={pendingConsent(pending, customer.id)[channel]} />
         ))}
       </ul>
     </section>
