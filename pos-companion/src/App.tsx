@@ -7,7 +7,7 @@ import { FindCustomer } from "./screens/FindCustomer";
 import { NewCustomer } from "./screens/NewCustomer";
 import { PairScreen } from "./screens/PairScreen";
 import { RevokedScreen } from "./screens/RevokedScreen";
-import { locationLabel, readDevice } from "./sync";
+import { deviceLocationLabel, readDevice } from "./sync";
 import { useServices, useSyncDriver } from "./use-sync";
 
 type View = { screen: "find" } | { screen: "new" } | { screen: "customer"; id: string };
@@ -25,7 +25,7 @@ export function App() {
   if (device === undefined) return <p className="loading">Opening…</p>;
   if (device === null) return <PairScreen />;
   if (device.revoked) return <RevokedScreen device={device} />;
-  const where = locationLabel(device);
+  const where = deviceLocationLabel(device);
   return (
     <div className="app">
       <header className="topbar">

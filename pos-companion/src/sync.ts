@@ -1,3 +1,4 @@
+import { locationLabel } from "@c360/shared/location/label";
 import type { PairResponse, PullResponse, PushResult } from "@c360/shared/wire/sync";
 import { fetchConsentTexts, pairDevice, pullChanges, pushMutations, type ServerTransport, SyncHttpError } from "./api";
 import { type CompanionDb, type LocalCustomer, searchTerms, withReopen } from "./db";
@@ -69,11 +70,8 @@ function asSyncError(error: unknown): SyncHttpError {
 }
 
 /** The store's name for the paired location; a bare Shopify GID is never shown (older pairings have only the ID). */
-export function locationLabel(device: Pick<PairedDevice, "location" | "locationName">): string | null {
-  if (device.locationName) return device.locationName;
-  if (!device.location) return null;
-  const gid = /^gid:\/\/shopify\/Location\/(\d+)$/.exec(device.location);
-  return gid ? `Location ${gid[1]}` : device.location;
+export function deviceLocationLabel(device: Pick<PairedDevice, "location" | "locationName">): string | null {
+  return locationLabel(device.location, device.locationName);
 }
 
 export async function readDevice(db: CompanionDb): Promise<PairedDevice | null> {

@@ -31,3 +31,4 @@ export * from "./identity/explain";
 export * from "./identity/erasure";
 export * from "./identity/wording";
 export * from "./loyalty/redemption";
+export * from "./location/label";

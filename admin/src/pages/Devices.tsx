@@ -1,7 +1,7 @@
-import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Page, Text, TextField } from "@shopify/polaris";
+import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Page, Select, Text, TextField } from "@shopify/polaris";
 import QRCode from "qrcode";
 import { useEffect, useState } from "react";
-import { createPairingCode, listDevices, revokeDevice } from "../api";
+import { createPairingCode, listDevices, listLocations, revokeDevice } from "../api";
 import { ErrorBanner, Notice, useAction, useLoad } from "../ui";
 import { expiresIn, formatDate } from "../view-model";
 
@@ -24,7 +24,7 @@ function PairingCode({ code, expiresAt }: { code: string; expiresAt: string }) {
           </span>
         </Text>
         <Text as="p" tone="subdued">
-          Enter or scan this on the tablet; {expiresIn(expiresAt, now)}.
+          Scan this with the tablet's camera (Pair this tablet → Scan QR code), or type the code; {expiresIn(expiresAt, now)}.
         </Text>
       </BlockStack>
     </InlineStack>
@@ -34,6 +34,9 @@ function PairingCode({ code, expiresAt }: { code: string; expiresAt: string }) {
 /** Companion tablets: one-time pairing codes, the paired devices, and revocation. */
 export function DevicesPage() {
   const devices = useLoad(() => listDevices(), []);
+  const locations = useLoad(() => listLocations(), []);
+  const known = locations.data?.locations ?? [];
+  const nameOf = (locationId: string | null) => (locationId ? (known.find((l) => l.id === locationId)?.name ?? locationId) : "Any location");
   const [locationId, setLocationId] = useState("");
   const [pairing, setPairing] = useState<{ code: string; expiresAt: string } | null>(null);
   const action = useAction();
@@ -48,7 +51,17 @@ export function DevicesPage() {
               Pair a tablet
             </Text>
             <InlineStack gap="200" blockAlign="end">
-              <TextField label="Location ID (optional)" value={locationId} onChange={setLocationId} autoComplete="off" />
+              {known.length > 0 ? (
+                <Select
+                  label="Location"
+                  options={[{ label: "Any location", value: "" }, ...known.map((l) => ({ label: l.name, value: l.id }))]}
+                  value={locationId}
+                  onChange={setLocationId}
+                />
+              ) : (
+                // No location known yet (no Shopify connection, no POS visit): the merchant names the place.
+                <TextField label="Location name (optional)" value={locationId} onChange={setLocationId} autoComplete="off" />
+              )}
               <Button variant="primary" loading={action.pending} onClick={() => action.run(() => createPairingCode(locationId.trim() || undefined), (r) => void setPairing(r))}>
                 Create pairing code
               </Button>
@@ -66,7 +79,7 @@ export function DevicesPage() {
               headings={["Device", "Location", "Paired", "Last sync", "Rejected changes", ""]}
               rows={(devices.data?.devices ?? []).map((d) => [
                 d.name,
-                d.locationId ?? "any",
+                nameOf(d.locationId),
                 formatDate(d.createdAt, "UTC", true),
                 formatDate(d.lastSyncAt, "UTC", true),
                 d.rejectedMutations,
