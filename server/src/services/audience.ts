@@ -49,7 +49,8 @@ export async function audienceDecision(
   const ids = input.profileIds ? [...new Set(input.profileIds)] : null;
   const flag = sql.identifier(CONSENT_FLAG_COLUMN[channel]);
   // As in the per-message gate: an SMS or WhatsApp grant without a phone on the profile is no usable consent.
-  const phoneHeld = sql`EXISTS (SELECT 1 FROM identifiers i WHERE i.shop_id = ${shopId} AND i.profile_id = p.id AND i.kind = 'phone')`;
+  // One hashed set of the shop's phone holders rather than a lookup per profile.
+  const phoneHeld = sql`p.id IN (SELECT i.profile_id FROM identifiers i WHERE i.shop_id = ${shopId} AND i.kind = 'phone')`;
   const granted = channelNeedsPhone(channel) ? sql`(p.${flag} AND ${phoneHeld})` : sql`p.${flag}`;
   const target: SQL = ids
     ? sql`SELECT p.id, t.ord, p.time_zone, ${granted} AS granted
