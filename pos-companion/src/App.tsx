@@ -21,6 +21,9 @@ export function App() {
   useEffect(() => {
     if (device !== undefined) document.body.dataset.ready = "true";
   }, [device]);
+  // A new pairing (after a revocation wiped the cache) starts at search: the customer open before is gone.
+  const pairedAt = device?.pairedAt;
+  useEffect(() => setView({ screen: "find" }), [pairedAt]);
 
   if (device === undefined) return <p className="loading">Opening…</p>;
   if (device === null) return <PairScreen />;

@@ -11,11 +11,22 @@ import { useServices, useSyncSoon, useSyncState } from "../use-sync";
 export function CustomerDetail({ id, locationId, onBack }: { id: string; locationId: string | null; onBack: () => void }) {
   const { db, changeDeps } = useServices();
   const syncSoon = useSyncSoon();
-  const customer = useLiveQuery(() => db.customers.get(id), [db, id]);
+  // `null` once the read answered and found no one (a wiped cache); `undefined` only while it reads.
+  const customer = useLiveQuery(async () => (await db.customers.get(id)) ?? null, [db, id]);
   const texts = useLiveQuery(() => consentTextsFor(db), [db]);
   const { pending, pendingCustomers, rejected } = useSyncState();
   const [visitMessage, setVisitMessage] = useState<string | null>(null);
 
+  if (customer === null) {
+    return (
+      <p>
+        This customer is no longer on this tablet.{" "}
+        <button type="button" className="link" onClick={onBack}>
+          Back to search
+        </button>
+      </p>
+    );
+  }
   if (customer === undefined || !texts) return <p>Loading customer…</p>;
   const refused = rejected.filter((r) => r.customerKey === customer.id);
   const visit = async () => {
