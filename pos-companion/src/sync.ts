@@ -110,7 +110,7 @@ export async function lockOut(db: CompanionDb, reason: { code: string; message: 
       const device = (await db.meta.get(DEVICE))?.value as PairedDevice | undefined;
       await db.customers.clear();
       await db.meta.put({ key: CURSOR, value: 0 });
-      if (device) await db.meta.put({ key: DEVICE, value: { ...device, token: "", revoked: { ...reason, at: now.toISOString() } } });
+      if (device) await db.meta.put({ key: DEVICE, value: { ...device, token: "", revoked: { code: reason.code, message: reason.message, at: now.toISOString() } } });
     }),
   );
 }

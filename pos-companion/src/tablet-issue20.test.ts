@@ -64,7 +64,7 @@ describe("item 2: a revoked tablet", () => {
     expect(await db.customers.count()).toBe(0);
     expect(await db.outbox.count()).toBe(2);
     const device = await readDevice(db);
-    expect(device?.revoked?.code).toBe("device_revoked");
+    expect(device?.revoked).toMatchObject({ code: "device_revoked", message: "this device was revoked in the admin; pair it again to sync" });
     expect(device?.token).toBe("");
     // Nothing more is tried with a token the server refused.
     const calls = server.calls.length;

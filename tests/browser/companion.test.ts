@@ -356,6 +356,7 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     // Back online, the tablet syncs by itself and learns it was revoked.
     await goOnline();
     await page.getByRole("heading", { name: "This tablet is no longer paired" }).waitFor({ timeout: 15_000 });
+    expect(await page.getByRole("alert").textContent()).toContain("this device was revoked in the admin");
     expect(await idbCount("customers")).toBe(0);
     expect(await idbCount("outbox")).toBe(1);
     expect(await page.getByTestId("waiting-count").getAttribute("data-count")).toBe("1");
