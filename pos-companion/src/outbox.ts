@@ -103,7 +103,9 @@ export async function addToExistingCustomer(
 ): Promise<LocalCustomer> {
   // A capture of its own: the server finds the customer by the email and maps this ID to them.
   const localId = deps.uuid();
-  const names = opts.updateName ? { firstName: input.firstName, lastName: input.lastName } : { firstName: null, lastName: null };
+  const names = opts.updateName
+    ? { firstName: input.firstName, lastName: input.lastName }
+    : { firstName: null, lastName: null };
   await recordChange(db, deps, {
     name: "customer.capture",
     args: { localId, ...names, email: input.email, phone: input.phone, birthday: input.birthday },

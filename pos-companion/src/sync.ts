@@ -110,12 +110,15 @@ export async function lockOut(db: CompanionDb, reason: { code: string; message: 
       const device = (await db.meta.get(DEVICE))?.value as PairedDevice | undefined;
       await db.customers.clear();
       await db.meta.put({ key: CURSOR, value: 0 });
-      if (device) await db.meta.put({ key: DEVICE, value: { ...device, token: "", revoked: { code: reason.code, message: reason.message, at: now.toISOString() } } });
+      if (!device) return;
+      // An Error's message is not enumerable: the fields are copied by name.
+      const revoked = { code: reason.code, message: reason.message, at: now.toISOString() };
+      await db.meta.put({ key: DEVICE, value: { ...device, token: "", revoked } });
     }),
   );
 }
 
-/** What "Export unsynced changes" downloads: the outbox as it is, to hand to the shop if this tablet is not paired again. */
+/** What "Export unsynced changes" downloads: the outbox as it is, for the shop if this tablet is not paired again. */
 export async function exportOutbox(db: CompanionDb, now: Date) {
   const device = await readDevice(db);
   const changes = await withReopen(db, () => db.outbox.orderBy("seq").toArray());
@@ -138,7 +141,8 @@ export async function exportOutbox(db: CompanionDb, now: Date) {
 export async function collapseProfileRows(db: CompanionDb, profileId: string): Promise<void> {
   const rows = await db.customers.where("profileId").equals(profileId).toArray();
   if (rows.length < 2) return;
-  const pending = new Set((await db.outbox.where("customerKey").anyOf(rows.map((r) => r.id)).toArray()).map((r) => r.customerKey));
+  const queued = await db.outbox.where("customerKey").anyOf(rows.map((r) => r.id)).toArray();
+  const pending = new Set(queued.map((r) => r.customerKey));
   const keep = rows.find((r) => pending.has(r.id)) ?? rows.find((r) => r.id === profileId) ?? rows[0]!;
   const merged: LocalCustomer = {
     ...keep,
@@ -149,7 +153,8 @@ export async function collapseProfileRows(db: CompanionDb, profileId: string): P
   };
   merged.terms = searchTerms(merged);
   for (const r of rows) if (r.id !== keep.id) await db.customers.delete(r.id);
-  await db.outbox.where("customerKey").anyOf(rows.filter((r) => r.id !== keep.id).map((r) => r.id)).modify({ customerKey: keep.id });
+  const folded = rows.filter((r) => r.id !== keep.id).map((r) => r.id);
+  await db.outbox.where("customerKey").anyOf(folded).modify({ customerKey: keep.id });
   await db.customers.put(merged);
 }
 

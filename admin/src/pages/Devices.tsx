@@ -1,4 +1,15 @@
-import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Page, Select, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  Button,
+  Card,
+  DataTable,
+  InlineStack,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import QRCode from "qrcode";
 import { useEffect, useState } from "react";
 import { createPairingCode, listDevices, listLocations, revokeDevice } from "../api";
@@ -24,7 +35,8 @@ function PairingCode({ code, expiresAt }: { code: string; expiresAt: string }) {
           </span>
         </Text>
         <Text as="p" tone="subdued">
-          Scan this with the tablet's camera (Pair this tablet → Scan QR code), or type the code; {expiresIn(expiresAt, now)}.
+          Scan this with the tablet's camera (Pair this tablet → Scan QR code), or type the code;{" "}
+          {expiresIn(expiresAt, now)}.
         </Text>
       </BlockStack>
     </InlineStack>
@@ -36,7 +48,8 @@ export function DevicesPage() {
   const devices = useLoad(() => listDevices(), []);
   const locations = useLoad(() => listLocations(), []);
   const known = locations.data?.locations ?? [];
-  const nameOf = (locationId: string | null) => (locationId ? (known.find((l) => l.id === locationId)?.name ?? locationId) : "Any location");
+  const nameOf = (locationId: string | null) =>
+    locationId ? (known.find((l) => l.id === locationId)?.name ?? locationId) : "Any location";
   const [locationId, setLocationId] = useState("");
   const [pairing, setPairing] = useState<{ code: string; expiresAt: string } | null>(null);
   const action = useAction();
@@ -54,13 +67,21 @@ export function DevicesPage() {
               {known.length > 0 ? (
                 <Select
                   label="Location"
-                  options={[{ label: "Any location", value: "" }, ...known.map((l) => ({ label: l.name, value: l.id }))]}
+                  options={[
+                    { label: "Any location", value: "" },
+                    ...known.map((l) => ({ label: l.name, value: l.id })),
+                  ]}
                   value={locationId}
                   onChange={setLocationId}
                 />
               ) : (
                 // No location known yet (no Shopify connection, no POS visit): the merchant names the place.
-                <TextField label="Location name (optional)" value={locationId} onChange={setLocationId} autoComplete="off" />
+                <TextField
+                  label="Location name (optional)"
+                  value={locationId}
+                  onChange={setLocationId}
+                  autoComplete="off"
+                />
               )}
               <Button variant="primary" loading={action.pending} onClick={() => action.run(() => createPairingCode(locationId.trim() || undefined), (r) => void setPairing(r))}>
                 Create pairing code

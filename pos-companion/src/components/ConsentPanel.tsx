@@ -8,12 +8,23 @@ import { useServices, useSyncSoon } from "../use-sync";
 const CHANNEL_NAMES: Record<Channel, string> = { email: "Email", sms: "SMS", whatsapp: "WhatsApp", push: "Push" };
 
 /** One channel: the shop's exact text, the customer's tick, then staff confirm. Revocation is the same, reversed. */
-export function ConsentPanel({ customer, channel, text, pending }: { customer: LocalCustomer; channel: Channel; text: ConsentText; pending?: "granted" | "revoked" | undefined }) {
+export function ConsentPanel(props: {
+  customer: LocalCustomer;
+  channel: Channel;
+  text: ConsentText;
+  /** What this tablet recorded and the server has not acknowledged yet. */
+  pending?: "granted" | "revoked" | undefined;
+}) {
+  const { customer, channel, text, pending } = props;
   const { db, changeDeps } = useServices();
   const syncSoon = useSyncSoon();
   const granted = customer.consent[channel] === true;
   // Until the server has acknowledged it, a change is only on this tablet: say so rather than "Opted in".
-  const stateText = pending === "granted" ? "Opt-in pending sync" : pending === "revoked" ? "Opt-out pending sync" : granted ? "Opted in" : "Not opted in";
+  const stateText =
+    pending === "granted" ? "Opt-in pending sync"
+    : pending === "revoked" ? "Opt-out pending sync"
+    : granted ? "Opted in"
+    : "Not opted in";
   const [open, setOpen] = useState(false);
   const [agreed, setAgreed] = useState(false);
   const [message, setMessage] = useState<string | null>(null);

@@ -38,7 +38,7 @@ async function makeReader(video: HTMLVideoElement): Promise<() => Promise<string
   };
 }
 
-/** The tablet's back camera reading the admin's pairing QR; typing the code stays beside it for when this cannot work. */
+/** The back camera reading the admin's pairing QR; typing the code stays beside it for when this cannot work. */
 export function QrScanner({ onCode, onClose }: { onCode: (code: string) => void; onClose: () => void }) {
   const video = useRef<HTMLVideoElement>(null);
   const [problem, setProblem] = useState<string | null>(null);

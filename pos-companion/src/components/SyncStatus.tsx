@@ -11,7 +11,10 @@ export function SyncStatus() {
   const { online, reason } = useOnline();
   const syncNow = useSyncNow();
   const keys = pending.map((r) => r.customerKey).filter((k): k is string => !!k);
-  const customers = useLiveQuery(async () => new Map((await db.customers.bulkGet(keys)).filter((c) => !!c).map((c) => [c!.id, c!])), [db, keys.join()]);
+  const customers = useLiveQuery(async () => {
+    const found = (await db.customers.bulkGet(keys)).filter((c) => !!c);
+    return new Map(found.map((c) => [c!.id, c!]));
+  }, [db, keys.join()]);
   const pendingText = pendingCount === 0 ? "All changes synced" : `${pendingCount} ${pendingCount === 1 ? "change" : "changes"} waiting to sync`;
   return (
     <section className="sync" aria-label="Sync">

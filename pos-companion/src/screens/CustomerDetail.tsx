@@ -80,7 +80,13 @@ export function CustomerDetail({ id, locationId, onBack }: { id: string; locatio
       <h3>Marketing consent</h3>
       <ul className="consents">
         {CHANNELS.map((channel) => (
-          <ConsentPanel key={channel} customer={customer} channel={channel} text={texts[channel]} pending={pendingConsent(pending, customer.id)[channel]} />
+          <ConsentPanel
+            key={channel}
+            customer={customer}
+            channel={channel}
+            text={texts[channel]}
+            pending={pendingConsent(pending, customer.id)[channel]}
+          />
         ))}
       </ul>
     </section>

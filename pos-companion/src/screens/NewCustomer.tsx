@@ -48,7 +48,9 @@ export function NewCustomer({ defaultCountry, onSaved, onOpen }: { defaultCountr
     try {
       const start = performance.now();
       const customer = sameEmail
-        ? await addToExistingCustomer(db, changeDeps, sameEmail, checked.input, { updateName: nameDiffers && updateName })
+        ? await addToExistingCustomer(db, changeDeps, sameEmail, checked.input, {
+            updateName: nameDiffers && updateName,
+          })
         : await captureCustomer(db, changeDeps, checked.input);
       performance.measure("c360:capture-saved", { start, end: performance.now() });
       syncSoon();
@@ -86,7 +88,8 @@ export function NewCustomer({ defaultCountry, onSaved, onOpen }: { defaultCountr
         {sameEmail && (
           <div className="duplicate" role="alert" data-testid="same-email">
             <p>
-              This email belongs to <strong>{displayName(sameEmail)}</strong>. Saving adds {input.phone ? "this phone, " : ""}the visit and
+              This email belongs to <strong>{displayName(sameEmail)}</strong>. Saving adds{" "}
+              {input.phone ? "this phone, " : ""}the visit and
               consent to {displayName(sameEmail)}; no second customer is made.
             </p>
             <button type="button" className="link" onClick={() => onOpen(sameEmail.id)}>

@@ -4,7 +4,7 @@ import { QrScanner } from "../components/QrScanner";
 import { pair } from "../sync";
 import { useServices } from "../use-sync";
 
-/** The pairing form: scan the admin's QR with the camera, or type the code. Also used to pair a revoked tablet again. */
+/** The pairing form: scan the admin's QR with the camera, or type the code. Also pairs a revoked tablet again. */
 export function PairForm({ submitLabel = "Pair tablet" }: { submitLabel?: string }) {
   const services = useServices();
   const [code, setCode] = useState("");
@@ -38,7 +38,15 @@ export function PairForm({ submitLabel = "Pair tablet" }: { submitLabel?: string
       )}
       <label>
         Pairing code
-        <input value={code} onChange={(e) => setCode(e.target.value)} autoCapitalize="characters" autoComplete="off" required pattern="[A-Za-z0-9]{6,10}" inputMode="text" />
+        <input
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          autoCapitalize="characters"
+          autoComplete="off"
+          required
+          pattern="[A-Za-z0-9]{6,10}"
+          inputMode="text"
+        />
       </label>
       <label>
         Tablet name
@@ -60,7 +68,10 @@ export function PairScreen() {
   return (
     <main className="pair">
       <h1>Pair this tablet</h1>
-      <p>In the Customer 360 admin, open Settings → Devices and create a pairing code. Scan its QR code, or type the code here.</p>
+      <p>
+        In the Customer 360 admin, open Settings → Devices and create a pairing code. Scan its QR code, or type the
+        code here.
+      </p>
       <PairForm />
     </main>
   );

@@ -28,20 +28,27 @@ export function RevokedScreen({ device }: { device: PairedDevice }) {
     <main className="revoked">
       <h1>This tablet is no longer paired</h1>
       <p role="alert">
-        The shop no longer accepts this tablet ({device.revoked?.message ?? "its pairing is not valid"}). The customer list on
+        The shop no longer accepts this tablet ({device.revoked?.message ?? "its pairing is not valid"}). The customer
+        list on
         this tablet has been removed, so no customer details can be read on it.
       </p>
       <p data-testid="waiting-count" data-count={waiting}>
         {waiting === 0
           ? "No changes were waiting to sync."
-          : `${waiting} ${waiting === 1 ? "change" : "changes"} made here did not reach the server. They are kept and will be sent as soon as this tablet is paired again.`}
+          : `${waiting} ${waiting === 1 ? "change" : "changes"} made here did not reach the server. They are kept ` +
+            "and will be sent as soon as this tablet is paired again."}
       </p>
       {waiting > 0 && (
         <p>
           <button type="button" className="secondary" onClick={() => void download()}>
             Export unsynced changes
           </button>
-          {exported && <span className="saved"> Downloaded: hand the file to the shop owner if this tablet will not be paired again.</span>}
+          {exported && (
+            <span className="saved">
+              {" "}
+              Downloaded: hand the file to the shop owner if this tablet will not be paired again.
+            </span>
+          )}
         </p>
       )}
       <h2>Pair again</h2>

@@ -30,7 +30,8 @@ export async function gateDecision(
   const consent = await consentStateOf(q, shop.shopId, profile.id);
   const [phone] = await queryRows<{ one: number }>(
     q,
-    sql`SELECT 1 AS one FROM identifiers WHERE shop_id = ${shop.shopId} AND profile_id = ${profile.id} AND kind = 'phone' LIMIT 1`,
+    sql`SELECT 1 AS one FROM identifiers
+        WHERE shop_id = ${shop.shopId} AND profile_id = ${profile.id} AND kind = 'phone' LIMIT 1`,
   );
   // The caps count the customer's whole local day, sends logged for later in it too.
   const { end: dayEnd } = localDayBounds(input.at, gateTimeZone(profile.timeZone, shop.settings.timeZone));

@@ -18,17 +18,28 @@ const LOCATIONS_QUERY = `query Locations { locations(first: 100) { nodes { id na
  * Refreshes the stored names from the Admin API when the shop is connected. A failure (not connected,
  * throttled, Shopify down) keeps the names stored before: choosing a location must not depend on Shopify.
  */
-export async function refreshLocationNames(q: Queryable, admin: ShopifyAdmin | undefined, shopId: string, now: Date, log: Logger): Promise<void> {
+export async function refreshLocationNames(
+  q: Queryable,
+  admin: ShopifyAdmin | undefined,
+  shopId: string,
+  now: Date,
+  log: Logger,
+): Promise<void> {
   if (!admin) return;
   try {
-    const { data } = await admin.graphql<{ locations: { nodes: { id: string; name: string }[] } }>(shopId, LOCATIONS_QUERY, {}, q);
-    const nodes = (data?.locations.nodes ?? []).filter((n) => typeof n.id === "string" && typeof n.name === "string" && n.name.trim());
+    type Answer = { locations: { nodes: { id: string; name: string }[] } };
+    const { data } = await admin.graphql<Answer>(shopId, LOCATIONS_QUERY, {}, q);
+    const nodes = (data?.locations.nodes ?? []).filter(
+      (n) => typeof n.id === "string" && typeof n.name === "string" && n.name.trim(),
+    );
     if (nodes.length === 0) return;
     await q.execute(sql`INSERT INTO locations (shop_id, id, name, updated_at)
-      SELECT ${shopId}, x.id, x.name, ${now} FROM jsonb_to_recordset(${JSON.stringify(nodes)}::jsonb) AS x(id text, name text)
+      SELECT ${shopId}, x.id, x.name, ${now}
+      FROM jsonb_to_recordset(${JSON.stringify(nodes)}::jsonb) AS x(id text, name text)
       ON CONFLICT (shop_id, id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at`);
   } catch (error) {
-    log({ level: "info", msg: "location names not refreshed from Shopify", shop: shopId, error: (error as Error).message });
+    const why = (error as Error).message;
+    log({ level: "info", msg: "location names not refreshed from Shopify", shop: shopId, error: why });
   }
 }
 
@@ -55,6 +66,9 @@ export async function listLocations(q: Queryable, shopId: string): Promise<ShopL
 /** The name a tablet shows for its location (null for a tablet paired to any location). */
 export async function locationName(q: Queryable, shopId: string, locationId: string | null): Promise<string | null> {
   if (!locationId) return null;
-  const [row] = await queryRows<{ name: string }>(q, sql`SELECT name FROM locations WHERE shop_id = ${shopId} AND id = ${locationId}`);
+  const [row] = await queryRows<{ name: string }>(
+    q,
+    sql`SELECT name FROM locations WHERE shop_id = ${shopId} AND id = ${locationId}`,
+  );
   return locationLabel(locationId, row?.name);
 }

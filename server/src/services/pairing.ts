@@ -63,7 +63,15 @@ export async function pairDevice(
   database: Database,
   input: { code: string; deviceName: string },
   now: Date,
-): Promise<{ deviceId: string; token: string; shop: string; location: string | null; locationName: string | null; defaultCountry: string; timeZone: string }> {
+): Promise<{
+  deviceId: string;
+  token: string;
+  shop: string;
+  location: string | null;
+  locationName: string | null;
+  defaultCountry: string;
+  timeZone: string;
+}> {
   type CodeRow = { shop_id: string; code: string; location_id: string | null; expires_at: Date | string; used_at: unknown; locked_at: unknown };
   const found = await queryRows<CodeRow>(
     database.db,
@@ -101,7 +109,8 @@ export async function pairDevice(
     // The tablet reads national phone numbers and shows times the way the shop does.
     const { settings } = await loadShop(tx, row.shop_id);
     const location = { location: row.location_id, locationName: await locationName(tx, row.shop_id, row.location_id) };
-    return { deviceId, token, shop: row.shop_id, ...location, defaultCountry: settings.defaultCountry, timeZone: settings.timeZone };
+    const { defaultCountry, timeZone } = settings;
+    return { deviceId, token, shop: row.shop_id, ...location, defaultCountry, timeZone };
   });
 }
 
