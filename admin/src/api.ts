@@ -214,6 +214,9 @@ export const createPairingCode = (locationId?: string) =>
     locationId ? { locationId } : {},
   );
 export const listDevices = () => get<{ devices: Device[] }>(`/api/devices`);
+/** The shop's store locations by name (Shopify's, and those seen on visits, orders and tablets). */
+export const listLocations = () =>
+  get<{ locations: { id: string; name: string; named: boolean }[] }>(`/api/devices/locations`);
 export const revokeDevice = (deviceId: string) =>
   send<{ deviceId: string; revokedAt: string }>("DELETE", `/api/devices/${id(deviceId)}`);
 

@@ -6,7 +6,8 @@ import { CustomerDetail } from "./screens/CustomerDetail";
 import { FindCustomer } from "./screens/FindCustomer";
 import { NewCustomer } from "./screens/NewCustomer";
 import { PairScreen } from "./screens/PairScreen";
-import { readDevice } from "./sync";
+import { RevokedScreen } from "./screens/RevokedScreen";
+import { deviceLocationLabel, readDevice } from "./sync";
 import { useServices, useSyncDriver } from "./use-sync";
 
 type View = { screen: "find" } | { screen: "new" } | { screen: "customer"; id: string };
@@ -16,13 +17,18 @@ export function App() {
   // `undefined` while IndexedDB opens, `null` when this tablet was never paired.
   const device = useLiveQuery(() => readDevice(db), [db]);
   const [view, setView] = useState<View>({ screen: "find" });
-  useSyncDriver(!!device);
+  useSyncDriver(!!device && !device.revoked);
   useEffect(() => {
     if (device !== undefined) document.body.dataset.ready = "true";
   }, [device]);
+  // A new pairing (after a revocation wiped the cache) starts at search: the customer open before is gone.
+  const pairedAt = device?.pairedAt;
+  useEffect(() => setView({ screen: "find" }), [pairedAt]);
 
   if (device === undefined) return <p className="loading">Opening…</p>;
   if (device === null) return <PairScreen />;
+  if (device.revoked) return <RevokedScreen device={device} />;
+  const where = deviceLocationLabel(device);
   return (
     <div className="app">
       <header className="topbar">
@@ -30,7 +36,7 @@ export function App() {
           <h1>Customer 360</h1>
           <p className="where">
             {device.shop}
-            {device.location ? ` · ${device.location}` : ""}
+            {where ? ` · ${where}` : ""}
           </p>
         </div>
         <SyncStatus />

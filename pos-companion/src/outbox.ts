@@ -89,6 +89,41 @@ export async function captureCustomer(db: CompanionDb, deps: ChangeDeps, input: 
   return customer;
 }
 
+/**
+ * The same email is the same person: a sign-up with an email this tablet already lists adds to that
+ * customer (a phone, a birthday, the visit and consent that follow) in their one row. Their name changes
+ * only when staff chose to update it; otherwise the capture carries no name, so the server keeps theirs.
+ */
+export async function addToExistingCustomer(
+  db: CompanionDb,
+  deps: ChangeDeps,
+  existing: LocalCustomer,
+  input: CaptureInput,
+  opts: { updateName: boolean },
+): Promise<LocalCustomer> {
+  // A capture of its own: the server finds the customer by the email and maps this ID to them.
+  const localId = deps.uuid();
+  const names = opts.updateName
+    ? { firstName: input.firstName, lastName: input.lastName }
+    : { firstName: null, lastName: null };
+  await recordChange(db, deps, {
+    name: "customer.capture",
+    args: { localId, ...names, email: input.email, phone: input.phone, birthday: input.birthday },
+    customerKey: existing.id,
+    applyLocally: () =>
+      db.customers.update(existing.id, (c) => {
+        c.localId = c.localId ?? localId;
+        if (opts.updateName) Object.assign(c, names);
+        if (input.email && !c.emails.includes(input.email)) c.emails = [...c.emails, input.email];
+        if (input.phone && !c.phones.includes(input.phone)) c.phones = [...c.phones, input.phone];
+        c.birthday = input.birthday ?? c.birthday;
+        c.terms = searchTerms(c);
+        c.updatedAt = deps.now().toISOString();
+      }),
+  });
+  return (await db.customers.get(existing.id))!;
+}
+
 /** Who a mutation is about: the local ID while the server has not mapped it, and the profile ID once it has. */
 export function subjectOf(c: Pick<LocalCustomer, "localId" | "profileId">): { localId?: string; profileId?: string } {
   return { ...(c.localId ? { localId: c.localId } : {}), ...(c.profileId ? { profileId: c.profileId } : {}) };

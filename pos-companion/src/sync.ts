@@ -1,3 +1,4 @@
+import { locationLabel } from "@c360/shared/location/label";
 import type { PairResponse, PullResponse, PushResult } from "@c360/shared/wire/sync";
 import { fetchConsentTexts, pairDevice, pullChanges, pushMutations, type ServerTransport, SyncHttpError } from "./api";
 import { type CompanionDb, type LocalCustomer, searchTerms, withReopen } from "./db";
@@ -7,7 +8,15 @@ import { clientIdOf } from "./outbox";
  * What the tablet keeps of its pairing. `defaultCountry` and `timeZone` are the shop's, absent on tablets
  * paired before the server sent them (the stored row is never rewritten, so readers must fall back).
  */
-export type PairedDevice = PairResponse & { deviceName: string; pairedAt: string };
+export type PairedDevice = PairResponse & {
+  deviceName: string;
+  pairedAt: string;
+  /**
+   * Set when the server refused this tablet's token (revoked in the admin, or unknown): the token is
+   * dropped and the cached customers wiped, the outbox is kept until a new pairing pushes it.
+   */
+  revoked?: { code: string; message: string; at: string };
+};
 
 export interface SyncStatusRow {
   lastSyncAt: string | null;
@@ -60,6 +69,11 @@ function asSyncError(error: unknown): SyncHttpError {
   return new SyncHttpError("sync_failed", `Sync failed: ${(error as Error | null)?.message ?? String(error)}`, true, null);
 }
 
+/** The store's name for the paired location; a bare Shopify GID is never shown (older pairings have only the ID). */
+export function deviceLocationLabel(device: Pick<PairedDevice, "location" | "locationName">): string | null {
+  return locationLabel(device.location, device.locationName);
+}
+
 export async function readDevice(db: CompanionDb): Promise<PairedDevice | null> {
   return ((await withReopen(db, () => db.meta.get(DEVICE)))?.value as PairedDevice | undefined) ?? null;
 }
@@ -69,6 +83,10 @@ export async function readSyncStatus(db: CompanionDb): Promise<SyncStatusRow> {
   return row ?? { lastSyncAt: null, lastError: null, nextAttemptAt: null, failures: 0 };
 }
 
+/**
+ * Pairs, or pairs again after a revocation: the outbox is left as it is, so what waited is pushed with the
+ * new token (mutation IDs keep that idempotent), and the sync status starts clean.
+ */
 export async function pair(deps: Pick<SyncEngineDeps, "db" | "transport" | "now">, code: string, deviceName: string): Promise<PairedDevice> {
   const res = await pairDevice(deps.transport, { code: code.trim().toUpperCase(), deviceName });
   const device: PairedDevice = { ...res, deviceName, pairedAt: deps.now().toISOString() };
@@ -76,8 +94,68 @@ export async function pair(deps: Pick<SyncEngineDeps, "db" | "transport" | "now"
     await deps.db.meta.put({ key: DEVICE, value: device });
     // A newly paired device starts its change feed from the beginning of this shop's profiles.
     await deps.db.meta.put({ key: CURSOR, value: 0 });
+    await deps.db.meta.delete(STATUS);
   });
   return device;
+}
+
+/**
+ * The server no longer accepts this tablet: it may be lost or stolen, so the customers it cached (names,
+ * emails, phones) are deleted at once and the token forgotten. The outbox stays, for export or for the
+ * next pairing to push; it holds only what staff entered here.
+ */
+export async function lockOut(db: CompanionDb, reason: { code: string; message: string }, now: Date): Promise<void> {
+  await withReopen(db, () =>
+    db.transaction("rw", [db.customers, db.meta], async () => {
+      const device = (await db.meta.get(DEVICE))?.value as PairedDevice | undefined;
+      await db.customers.clear();
+      await db.meta.put({ key: CURSOR, value: 0 });
+      if (!device) return;
+      // An Error's message is not enumerable: the fields are copied by name.
+      const revoked = { code: reason.code, message: reason.message, at: now.toISOString() };
+      await db.meta.put({ key: DEVICE, value: { ...device, token: "", revoked } });
+    }),
+  );
+}
+
+/** What "Export unsynced changes" downloads: the outbox as it is, for the shop if this tablet is not paired again. */
+export async function exportOutbox(db: CompanionDb, now: Date) {
+  const device = await readDevice(db);
+  const changes = await withReopen(db, () => db.outbox.orderBy("seq").toArray());
+  return {
+    kind: "c360-companion-unsynced-changes",
+    exportedAt: now.toISOString(),
+    shop: device?.shop ?? null,
+    deviceId: device?.deviceId ?? null,
+    clientId: (await db.meta.get("clientId"))?.value ?? null,
+    changes,
+  };
+}
+
+/**
+ * One person, one row: a capture the server matched to a customer this tablet already lists (the same
+ * email is the same person) maps to that customer's profile ID. The row pending changes point at is kept
+ * (else the pulled one), the others are folded into it and the outbox repointed. Runs in the caller's
+ * transaction, which must cover customers and outbox.
+ */
+export async function collapseProfileRows(db: CompanionDb, profileId: string): Promise<void> {
+  const rows = await db.customers.where("profileId").equals(profileId).toArray();
+  if (rows.length < 2) return;
+  const queued = await db.outbox.where("customerKey").anyOf(rows.map((r) => r.id)).toArray();
+  const pending = new Set(queued.map((r) => r.customerKey));
+  const keep = rows.find((r) => pending.has(r.id)) ?? rows.find((r) => r.id === profileId) ?? rows[0]!;
+  const merged: LocalCustomer = {
+    ...keep,
+    localId: keep.localId ?? rows.find((r) => r.localId)?.localId ?? null,
+    emails: [...new Set(rows.flatMap((r) => r.emails))],
+    phones: [...new Set(rows.flatMap((r) => r.phones))],
+    consent: Object.assign({}, ...rows.filter((r) => r !== keep).map((r) => r.consent), keep.consent),
+  };
+  merged.terms = searchTerms(merged);
+  for (const r of rows) if (r.id !== keep.id) await db.customers.delete(r.id);
+  const folded = rows.filter((r) => r.id !== keep.id).map((r) => r.id);
+  await db.outbox.where("customerKey").anyOf(folded).modify({ customerKey: keep.id });
+  await db.customers.put(merged);
 }
 
 /**
@@ -86,6 +164,7 @@ export async function pair(deps: Pick<SyncEngineDeps, "db" | "transport" | "now"
  */
 export class SyncEngine {
   private inFlight: Promise<SyncReport> | null = null;
+  private soon: ReturnType<typeof setTimeout> | null = null;
   constructor(private readonly deps: SyncEngineDeps) {}
 
   /** Runs now if `force` (Sync now, back online) or the backoff wait is over; joins a run in progress. */
@@ -94,11 +173,28 @@ export class SyncEngine {
     return this.inFlight;
   }
 
+  /**
+   * After a local write: push within a moment, so several quick changes share one push. The timer lives
+   * here, not in a screen, so closing the form that saved does not cancel it; a run already under way
+   * may have read the outbox before this write, so a fresh run follows it.
+   */
+  syncSoon(delayMs = 400): Promise<SyncReport> {
+    if (this.soon) clearTimeout(this.soon);
+    return new Promise((resolve) => {
+      this.soon = setTimeout(() => {
+        this.soon = null;
+        const running = this.inFlight;
+        const next = running ? running.then(() => this.sync({ force: true })) : this.sync({ force: true });
+        void next.then(resolve);
+      }, delayMs);
+    });
+  }
+
   private async run(force: boolean): Promise<SyncReport> {
     const { db, now } = this.deps;
     const report: SyncReport = { ran: false, pushed: 0, rejected: 0, pulled: 0, resets: 0, gaps: 0, error: null };
     const device = await readDevice(db);
-    if (!device) return report;
+    if (!device || device.revoked) return report;
     const status = await readSyncStatus(db);
     if (!force && status.nextAttemptAt && now() < new Date(status.nextAttemptAt)) return report;
     report.ran = true;
@@ -115,6 +211,10 @@ export class SyncEngine {
       } catch (error) {
         const failure = asSyncError(error);
         report.error = failure;
+        if (failure.status === 401) {
+          await lockOut(db, failure, now());
+          return report;
+        }
         const failures = (await readSyncStatus(db)).failures + 1;
         const wait = backoffDelay(failures, this.deps.random, this.deps.backoff);
         if (failure.retryable && attempt < attempts) {
@@ -237,6 +337,7 @@ export class SyncEngine {
         await db.outbox.where("seq").belowOrEqual(Math.min(result.lastSeq, Math.max(...sentSeqs))).delete();
         for (const [localId, profileId] of Object.entries(result.profiles)) {
           await db.customers.where("localId").equals(localId).modify({ profileId });
+          await collapseProfileRows(db, profileId);
         }
       }),
     );
@@ -246,7 +347,14 @@ export class SyncEngine {
   async pullNow(): Promise<SyncReport> {
     const report: SyncReport = { ran: true, pushed: 0, rejected: 0, pulled: 0, resets: 0, gaps: 0, error: null };
     const device = await readDevice(this.deps.db);
-    if (device) await this.pullAll(device.token, await clientIdOf(this.deps.db, this.deps), report);
+    if (!device || device.revoked) return report;
+    try {
+      await this.pullAll(device.token, await clientIdOf(this.deps.db, this.deps), report);
+    } catch (error) {
+      if (!(error instanceof SyncHttpError) || error.status !== 401) throw error;
+      await lockOut(this.deps.db, error, this.deps.now());
+      report.error = error;
+    }
     return report;
   }
 
@@ -318,6 +426,7 @@ export class SyncEngine {
           };
           next.terms = searchTerms(next);
           await db.customers.put(next);
+          await collapseProfileRows(db, p.profileId);
         }
         // The feed also says how far the server has applied our pushes: a lost push answer settles here.
         await db.outbox.where("seq").belowOrEqual(page.lastSeq).delete();

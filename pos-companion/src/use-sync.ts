@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLiveQuery } from "dexie-react-hooks";
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import type { Services } from "./services";
 import { readSyncStatus } from "./sync";
 
@@ -13,7 +13,7 @@ export function useServices(): Services {
 
 const SYNC_KEY = ["sync"] as const;
 const TIMER_MS = 30_000;
-const AFTER_WRITE_MS = 1_500;
+const AFTER_WRITE_MS = 400;
 
 /**
  * TanStack Query decides when a sync runs: at start, on focus (visibilitychange), on reconnect and on a
@@ -53,15 +53,39 @@ export function useSyncNow() {
   });
 }
 
-/** Call after every local write: several quick changes go in one push. */
+/**
+ * Call after every local write: several quick changes go in one push, within a second of the last. The
+ * engine holds the timer, so the screen that saved may close at once (issue #20: a closed form used to
+ * cancel the push, leaving the change for the 30-second timer).
+ */
 export function useSyncSoon() {
   const { engine } = useServices();
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+  const client = useQueryClient();
   return useCallback(() => {
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(() => void engine.sync({ force: true }), AFTER_WRITE_MS);
-  }, [engine]);
+    void engine.syncSoon(AFTER_WRITE_MS).then((report) => client.setQueryData(SYNC_KEY, report));
+  }, [engine, client]);
+}
+
+/**
+ * Whether the tablet can reach the server, known at once: the browser's online flag and its events, and
+ * the last sync's failure for a network that is up but leads nowhere (a captive portal, a server down).
+ */
+export function useOnline(): { online: boolean; reason: string | null } {
+  const { db } = useServices();
+  const [browserOnline, setBrowserOnline] = useState(() => navigator.onLine);
+  useEffect(() => {
+    const update = () => setBrowserOnline(navigator.onLine);
+    window.addEventListener("online", update);
+    window.addEventListener("offline", update);
+    return () => {
+      window.removeEventListener("online", update);
+      window.removeEventListener("offline", update);
+    };
+  }, []);
+  const status = useLiveQuery(() => readSyncStatus(db), [db]);
+  if (!browserOnline) return { online: false, reason: "This tablet has no network." };
+  if (status?.lastError?.code === "offline") return { online: false, reason: "The server cannot be reached." };
+  return { online: true, reason: null };
 }
 
 /** What the status bar shows, live from IndexedDB. */
@@ -71,5 +95,5 @@ export function useSyncState() {
   const rejected = useLiveQuery(() => db.rejected.orderBy("seq").reverse().toArray(), [db], []);
   const status = useLiveQuery(() => readSyncStatus(db), [db]);
   const pendingCustomers = useMemo(() => new Set(pending.map((r) => r.customerKey).filter(Boolean) as string[]), [pending]);
-  return { pendingCount: pending.length, pendingCustomers, rejected, status };
+  return { pending, pendingCount: pending.length, pendingCustomers, rejected, status };
 }

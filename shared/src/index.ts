@@ -36,3 +36,4 @@ export * from "./identity/erasure";
 export * from "./identity/wording";
 export * from "./loyalty/redemption";
 export * from "./settings-fields";
+export * from "./location/label";

@@ -6,7 +6,8 @@
  * new SMS wording first and the tablet must show (and record) exactly that.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serve, type ServerType } from "@hono/node-server";
@@ -22,6 +23,40 @@ const DIST = `${ROOT}pos-companion/dist/index.html`;
 const SHOTS = `${ROOT}tests/test-results/companion`;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const canRun = existsSync(CHROMIUM);
+
+const CAMERA = `${SHOTS}/camera.y4m`;
+const requireFromAdmin = createRequire(`${ROOT}admin/package.json`);
+const QRCode = requireFromAdmin("qrcode") as { create(text: string): { modules: { size: number; get(r: number, c: number): number } } };
+
+/**
+ * A Y4M video (what Chromium's fake camera plays) showing `code` as a QR code, dark on white, 640x480,
+ * the way a tablet camera would see the admin's screen; `null` writes a blank frame.
+ */
+function writeQrVideo(code: string | null) {
+  const w = 640;
+  const h = 480;
+  const y = Buffer.alloc(w * h, 235);
+  if (code) {
+    const { modules } = QRCode.create(code);
+    const scale = 8;
+    const x0 = Math.floor((w - modules.size * scale) / 2);
+    const y0 = Math.floor((h - modules.size * scale) / 2);
+    for (let r = 0; r < modules.size; r++)
+      for (let c = 0; c < modules.size; c++)
+        if (modules.get(r, c)) for (let dy = 0; dy < scale; dy++) y.fill(16, (y0 + r * scale + dy) * w + x0 + c * scale, (y0 + r * scale + dy) * w + x0 + (c + 1) * scale);
+  }
+  const chroma = Buffer.alloc((w / 2) * (h / 2) * 2, 128);
+  const frame = Buffer.concat([Buffer.from("FRAME\n"), y, chroma]);
+  mkdirSync(SHOTS, { recursive: true });
+  writeFileSync(CAMERA, Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${h} F10:1 Ip A1:1 C420jpeg\n`), frame, frame]));
+}
+
+/** What IndexedDB holds on the tablet, read in the page. */
+const idbCount = (store: string) =>
+  page.evaluate(`new Promise((resolve) => {
+    const open = indexedDB.open("c360-companion");
+    open.onsuccess = () => { const req = open.result.transaction("${store}").objectStore("${store}").count(); req.onsuccess = () => { resolve(req.result); open.result.close(); }; };
+  })`) as Promise<number>;
 
 let t: TestServer;
 let http: ServerType | null = null;
@@ -108,9 +143,14 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
       smsText = { version: published.version, text: published.text };
     }
     await listen();
+    // The camera is a file: the pairing step writes the admin's QR code into it before the tablet scans.
+    writeQrVideo(null);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${CAMERA}`,
+      ],
     });
     // A British-English tablet in a US shop: national phone numbers must be read in the shop's country
     // (from the pairing answer), not guessed from the tablet's locale.
@@ -154,7 +194,12 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
   }, 60_000);
 
   it("finds a pulled customer and signs up a new one with SMS consent while offline", async () => {
+    expect(await page.getByTestId("network").getAttribute("data-online")).toBe("true");
+    const wentOffline = Date.now();
     await goOffline();
+    // Issue #20 item 6: offline is shown at once, before any sync has failed.
+    await expect.poll(() => page.getByTestId("network").getAttribute("data-online"), { timeout: 1_000 }).toBe("false");
+    timings.offlineShown = Date.now() - wentOffline;
     await page.getByLabel("Name, email or phone").fill("4155550");
     await expect.poll(() => page.getByRole("button", { name: /Ana Ruiz/ }).count()).toBe(1);
 
@@ -176,6 +221,13 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     await page.getByLabel("The customer has read this and agrees").check();
     await page.getByRole("button", { name: "Confirm SMS consent" }).click();
     await page.getByText("SMS consent saved on this tablet.").waitFor();
+    // Issue #20 item 6: not "Opted in" before the server has it, and the waiting changes are listed.
+    await expect.poll(() => page.locator("li.consent").filter({ hasText: "SMS" }).getByText("Opt-in pending sync", { exact: true }).count()).toBe(1);
+    await page.getByText("Show waiting changes").click();
+    expect(await page.getByRole("list", { name: "Changes waiting to sync" }).getByRole("listitem").allTextContents()).toEqual([
+      expect.stringContaining("Customer details · Maya Okafor"),
+      expect.stringContaining("SMS consent given · Maya Okafor"),
+    ]);
     await expect.poll(pendingCount).toBe(2);
     await expect.poll(() => page.getByRole("status").filter({ hasText: "2 changes waiting to sync" }).count()).toBe(1);
     await shot("04-consent-offline");
@@ -252,4 +304,86 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     await expect.poll(() => page.locator("li.consent").filter({ hasText: "SMS" }).getByText("Not opted in", { exact: true }).count()).toBe(1);
     await shot("09-revocation-synced");
   }, 60_000);
+  it("pushes a customer saved online within 2 seconds, though the form closes at once (issue #20 item 5)", async () => {
+    await page.setViewportSize({ width: 1180, height: 820 });
+    await page.getByRole("button", { name: "New customer" }).click();
+    await page.getByLabel("First name").fill("Noor");
+    await page.getByLabel("Last name").fill("Haddad");
+    await page.getByLabel("Email").fill("noor.haddad@gmail.com");
+    const saved = Date.now();
+    await page.getByRole("button", { name: "Save customer" }).click();
+    await page.getByRole("heading", { name: "Noor Haddad" }).waitFor();
+    const onServer = () => rows<{ profile_id: string }>(sql`SELECT profile_id FROM identifiers WHERE shop_id = ${SHOP} AND kind = 'email' AND value = 'noor.haddad@gmail.com'`);
+    await expect.poll(async () => (await onServer()).length, { timeout: 2_000, interval: 50 }).toBe(1);
+    timings.saveToServer = Date.now() - saved;
+    expect(timings.saveToServer).toBeLessThan(2_000);
+    await shot("10-saved-online");
+  }, 30_000);
+
+  it("adds a sign-up with a known email to that customer: told first, one row, no rename (issue #20 item 3)", async () => {
+    await page.getByRole("button", { name: "New customer" }).click();
+    await page.getByLabel("First name").fill("Maya");
+    await page.getByLabel("Last name").fill("Okafor-Smith");
+    await page.getByLabel("Email").fill("maya.okafor@gmail.com");
+    await page.getByLabel("Phone").fill("(415) 555-0142");
+    const notice = page.getByTestId("same-email");
+    await expect.poll(() => notice.textContent()).toContain("This email belongs to Maya Okafor");
+    expect(await notice.textContent()).toContain("no second customer is made");
+    expect(await notice.getByLabel("Also change their name to “Maya Okafor-Smith”").isChecked()).toBe(false);
+    await shot("11-same-email");
+    await page.getByRole("button", { name: "Add to Maya Okafor" }).click();
+    await page.getByRole("heading", { name: "Maya Okafor" }).waitFor();
+    await expect.poll(pendingCount, { timeout: 5_000 }).toBe(0);
+    await page.getByRole("button", { name: "Find customer" }).click();
+    await page.getByLabel("Name, email or phone").fill("maya");
+    await expect.poll(() => page.getByRole("list", { name: "Matching customers" }).getByRole("listitem").count()).toBe(1);
+    expect(await page.getByRole("button", { name: /Maya Okafor/ }).textContent()).not.toContain("Smith");
+    await shot("12-one-row");
+    const [profile] = await rows<{ first_name: string; last_name: string }>(sql`SELECT first_name, last_name FROM profiles WHERE shop_id = ${SHOP} AND id = ${mayaId}`);
+    expect(profile).toEqual({ first_name: "Maya", last_name: "Okafor" });
+    const phones = await rows<{ value: string }>(sql`SELECT value FROM identifiers WHERE shop_id = ${SHOP} AND profile_id = ${mayaId} AND kind = 'phone' ORDER BY value`);
+    expect(phones.map((p) => p.value)).toEqual(["+14155550142", "+14155550199"]);
+  }, 60_000);
+
+  it("on revocation wipes the customers, keeps and exports the waiting change, and pairs again by scanning the QR (items 2 and 11)", async () => {
+    // The tablet is offline when the shop revokes it, with one change waiting.
+    await page.getByRole("button", { name: /Maya Okafor/ }).click();
+    await goOffline();
+    await page.getByRole("button", { name: "Log visit" }).click();
+    await expect.poll(pendingCount).toBe(1);
+    const { devices } = (await (await t.api("GET", "/api/devices")).json()) as { devices: { deviceId: string; status: string }[] };
+    for (const d of devices.filter((x) => x.status === "active")) expect((await t.api("DELETE", `/api/devices/${d.deviceId}`)).status).toBe(200);
+    // Back online, the tablet syncs by itself and learns it was revoked.
+    await goOnline();
+    await page.getByRole("heading", { name: "This tablet is no longer paired" }).waitFor({ timeout: 15_000 });
+    expect(await page.getByRole("alert").textContent()).toContain("this device was revoked in the admin");
+    expect(await idbCount("customers")).toBe(0);
+    expect(await idbCount("outbox")).toBe(1);
+    expect(await page.getByTestId("waiting-count").getAttribute("data-count")).toBe("1");
+    await shot("13-revoked");
+
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Export unsynced changes" }).click();
+    const file = await (await download).path();
+    const exported = JSON.parse(readFileSync(file, "utf8")) as { shop: string; changes: { id: string; name: string }[] };
+    expect(exported.shop).toBe(SHOP);
+    expect(exported.changes.map((c) => c.name)).toEqual(["visit.log"]);
+
+    // The shop names its locations; the new code is for one of them, shown to the tablet as a QR code.
+    const location = "gid://shopify/Location/1001";
+    await t.runtime.db.db.execute(sql`INSERT INTO locations (shop_id, id, name, updated_at) VALUES (${SHOP}, ${location}, 'Soho store', '2026-11-20')`);
+    const { code } = (await (await t.api("POST", "/api/devices/pairing-codes", { body: { locationId: location } })).json()) as { code: string };
+    writeQrVideo(code);
+    const visitsBefore = await rows<{ n: string }>(sql`SELECT count(*) AS n FROM visits WHERE shop_id = ${SHOP} AND profile_id = ${mayaId}`);
+    await page.getByRole("button", { name: "Scan QR code" }).click();
+    await expect.poll(() => page.getByText("Soho store").count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await page.getByText("gid://shopify/Location/1001").count()).toBe(0);
+    await expect.poll(pendingCount, { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => page.getByText("3 customers on this tablet").count(), { timeout: 15_000 }).toBe(1);
+    await shot("14-paired-again");
+    const visitsAfter = await rows<{ n: string }>(sql`SELECT count(*) AS n FROM visits WHERE shop_id = ${SHOP} AND profile_id = ${mayaId}`);
+    expect(Number(visitsAfter[0]!.n)).toBe(Number(visitsBefore[0]!.n) + 1);
+    const once = await rows<{ n: string }>(sql`SELECT count(*) AS n FROM sync_mutations WHERE shop_id = ${SHOP} AND mutation_id = ${exported.changes[0]!.id}`);
+    expect(Number(once[0]!.n)).toBe(1);
+  }, 90_000);
 });

@@ -1,8 +1,19 @@
-import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Page, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  Button,
+  Card,
+  DataTable,
+  InlineStack,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import QRCode from "qrcode";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { createPairingCode, listDevices, revokeDevice } from "../api";
+import { createPairingCode, listDevices, listLocations, revokeDevice } from "../api";
 import { keys } from "../queries";
 import { EmptyState, ErrorBanner, Notice } from "../ui";
 import { expiresIn, formatDate } from "../view-model";
@@ -26,7 +37,8 @@ function PairingCode({ code, expiresAt }: { code: string; expiresAt: string }) {
           </span>
         </Text>
         <Text as="p" tone="subdued">
-          Enter or scan this on the tablet; {expiresIn(expiresAt, now)}.
+          Scan this with the tablet's camera (Pair this tablet → Scan QR code), or type the code;{" "}
+          {expiresIn(expiresAt, now)}.
         </Text>
       </BlockStack>
     </InlineStack>
@@ -37,6 +49,10 @@ function PairingCode({ code, expiresAt }: { code: string; expiresAt: string }) {
 export function DevicesPage() {
   const client = useQueryClient();
   const devices = useQuery({ queryKey: keys.devices, queryFn: listDevices });
+  const locations = useQuery({ queryKey: ["locations"], queryFn: listLocations });
+  const known = locations.data?.locations ?? [];
+  const nameOf = (locationId: string | null) =>
+    locationId ? (known.find((l) => l.id === locationId)?.name ?? locationId) : "Any location";
   const [locationId, setLocationId] = useState("");
   const [pairing, setPairing] = useState<{ code: string; expiresAt: string } | null>(null);
   const pair = useMutation({ mutationFn: createPairingCode, onSuccess: (r) => setPairing(r) });
@@ -58,7 +74,25 @@ export function DevicesPage() {
               Pair a tablet
             </Text>
             <InlineStack gap="200" blockAlign="end">
-              <TextField label="Location ID (optional)" value={locationId} onChange={setLocationId} autoComplete="off" />
+              {known.length > 0 ? (
+                <Select
+                  label="Location"
+                  options={[
+                    { label: "Any location", value: "" },
+                    ...known.map((l) => ({ label: l.name, value: l.id })),
+                  ]}
+                  value={locationId}
+                  onChange={setLocationId}
+                />
+              ) : (
+                // No location known yet (no Shopify connection, no POS visit): the merchant names the place.
+                <TextField
+                  label="Location name (optional)"
+                  value={locationId}
+                  onChange={setLocationId}
+                  autoComplete="off"
+                />
+              )}
               <Button
                 variant="primary"
                 loading={pair.isPending}
@@ -85,7 +119,7 @@ export function DevicesPage() {
               headings={["Device", "Location", "Paired", "Last sync", "Rejected changes", ""]}
               rows={(devices.data?.devices ?? []).map((d) => [
                 d.name,
-                d.locationId ?? "any",
+                nameOf(d.locationId),
                 formatDate(d.createdAt, "UTC", true),
                 formatDate(d.lastSyncAt, "UTC", true),
                 d.rejectedMutations,

@@ -7,10 +7,23 @@ import { recordConsent } from "../outbox";
 import { useServices, useSyncSoon } from "../use-sync";
 
 /** One channel: the shop's exact text, the customer's tick, then staff confirm. Revocation is the same, reversed. */
-export function ConsentPanel({ customer, channel, text }: { customer: LocalCustomer; channel: Channel; text: ConsentText }) {
+export function ConsentPanel(props: {
+  customer: LocalCustomer;
+  channel: Channel;
+  text: ConsentText;
+  /** What this tablet recorded and the server has not acknowledged yet. */
+  pending?: "granted" | "revoked" | undefined;
+}) {
+  const { customer, channel, text, pending } = props;
   const { db, changeDeps } = useServices();
   const syncSoon = useSyncSoon();
   const granted = customer.consent[channel] === true;
+  // Until the server has acknowledged it, a change is only on this tablet: say so rather than "Opted in".
+  const stateText =
+    pending === "granted" ? "Opt-in pending sync"
+    : pending === "revoked" ? "Opt-out pending sync"
+    : granted ? "Opted in"
+    : "Not opted in";
   const [open, setOpen] = useState(false);
   const [agreed, setAgreed] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -30,7 +43,7 @@ export function ConsentPanel({ customer, channel, text }: { customer: LocalCusto
     <li className="consent">
       <div className="consent-head">
         <span className="channel">{name}</span>
-        <span className={granted ? "state granted" : "state"}>{granted ? "Opted in" : "Not opted in"}</span>
+        <span className={pending ? "state pending" : granted ? "state granted" : "state"}>{stateText}</span>
         <button type="button" className="secondary" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
           {granted ? `Revoke ${name} consent` : `Capture ${name} consent`}
         </button>

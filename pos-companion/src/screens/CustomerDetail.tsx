@@ -6,16 +6,28 @@ import { ConsentPanel } from "../components/ConsentPanel";
 import { consentTextsFor } from "../consent-texts";
 import { displayName } from "../db";
 import { logVisit } from "../outbox";
+import { pendingConsent } from "../pending-changes";
 import { useServices, useSyncSoon, useSyncState } from "../use-sync";
 
 export function CustomerDetail({ id, locationId, onBack }: { id: string; locationId: string | null; onBack: () => void }) {
   const { db, changeDeps } = useServices();
   const syncSoon = useSyncSoon();
-  const customer = useLiveQuery(() => db.customers.get(id), [db, id]);
+  // `null` once the read answered and found no one (a wiped cache); `undefined` only while it reads.
+  const customer = useLiveQuery(async () => (await db.customers.get(id)) ?? null, [db, id]);
   const texts = useLiveQuery(() => consentTextsFor(db), [db]);
-  const { pendingCustomers, rejected } = useSyncState();
+  const { pending, pendingCustomers, rejected } = useSyncState();
   const [visitMessage, setVisitMessage] = useState<string | null>(null);
 
+  if (customer === null) {
+    return (
+      <p>
+        This customer is no longer on this tablet.{" "}
+        <button type="button" className="link" onClick={onBack}>
+          Back to search
+        </button>
+      </p>
+    );
+  }
   if (customer === undefined || !texts) return <p>Loading customer…</p>;
   const refused = rejected.filter((r) => r.customerKey === customer.id);
   const visit = async () => {
@@ -69,7 +81,13 @@ export function CustomerDetail({ id, locationId, onBack }: { id: string; locatio
       <h3>Marketing consent</h3>
       <ul className="consents">
         {CHANNELS.map((channel) => (
-          <ConsentPanel key={channel} customer={customer} channel={channel} text={texts[channel]} />
+          <ConsentPanel
+            key={channel}
+            customer={customer}
+            channel={channel}
+            text={texts[channel]}
+            pending={pendingConsent(pending, customer.id)[channel]}
+          />
         ))}
       </ul>
     </section>

@@ -2,7 +2,7 @@ import { useLiveQuery } from "dexie-react-hooks";
 import { type FormEvent, useId, useState } from "react";
 import { type CaptureFields, type FieldErrors, findDuplicates, validateCapture } from "../capture-form";
 import { displayName } from "../db";
-import { captureCustomer } from "../outbox";
+import { addToExistingCustomer, captureCustomer } from "../outbox";
 import { useServices, useSyncSoon } from "../use-sync";
 
 const EMPTY: CaptureFields = { firstName: "", lastName: "", email: "", phone: "", birthday: "" };
@@ -27,13 +27,19 @@ export function NewCustomer({ defaultCountry, onSaved, onOpen }: { defaultCountr
   const ctx = { defaultCountry, today: changeDeps.now().toISOString().slice(0, 10) };
   const { input } = validateCapture(fields, ctx);
   const duplicates = useLiveQuery(() => findDuplicates(db, input), [db, input.email, input.phone], []);
+  // The same email is the same person: the sign-up adds to them. A shared phone may be a household, so
+  // a phone alone only warns.
+  const sameEmail = input.email ? duplicates.find((d) => d.emails.includes(input.email!)) : undefined;
+  const typedName = [input.firstName, input.lastName].filter(Boolean).join(" ");
+  const nameDiffers = !!sameEmail && !!typedName && typedName.toLowerCase() !== displayName(sameEmail).toLowerCase();
+  const [updateName, setUpdateName] = useState(false);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const checked = validateCapture(fields, ctx);
     setErrors(checked.errors);
     if (Object.keys(checked.errors).length > 0) return;
-    if (duplicates.length > 0 && !saveAnyway) {
+    if (!sameEmail && duplicates.length > 0 && !saveAnyway) {
       setSaveError("This email or phone is already on this tablet. Open the existing customer, or tick “Save as a new customer anyway”.");
       return;
     }
@@ -41,7 +47,11 @@ export function NewCustomer({ defaultCountry, onSaved, onOpen }: { defaultCountr
     setSaveError(null);
     try {
       const start = performance.now();
-      const customer = await captureCustomer(db, changeDeps, checked.input);
+      const customer = sameEmail
+        ? await addToExistingCustomer(db, changeDeps, sameEmail, checked.input, {
+            updateName: nameDiffers && updateName,
+          })
+        : await captureCustomer(db, changeDeps, checked.input);
       performance.measure("c360:capture-saved", { start, end: performance.now() });
       syncSoon();
       onSaved(customer.id);
@@ -75,7 +85,25 @@ export function NewCustomer({ defaultCountry, onSaved, onOpen }: { defaultCountr
             )}
           </label>
         ))}
-        {duplicates.length > 0 && (
+        {sameEmail && (
+          <div className="duplicate" role="alert" data-testid="same-email">
+            <p>
+              This email belongs to <strong>{displayName(sameEmail)}</strong>. Saving adds{" "}
+              {input.phone ? "this phone, " : ""}the visit and
+              consent to {displayName(sameEmail)}; no second customer is made.
+            </p>
+            <button type="button" className="link" onClick={() => onOpen(sameEmail.id)}>
+              Open {displayName(sameEmail)} instead
+            </button>
+            {nameDiffers && (
+              <label className="check">
+                <input type="checkbox" checked={updateName} onChange={(e) => setUpdateName(e.target.checked)} />
+                Also change their name to “{typedName}”
+              </label>
+            )}
+          </div>
+        )}
+        {!sameEmail && duplicates.length > 0 && (
           <div className="duplicate" role="alert">
             <p>Possible duplicate: this email or phone already belongs to</p>
             <ul>
@@ -99,7 +127,7 @@ export function NewCustomer({ defaultCountry, onSaved, onOpen }: { defaultCountr
           </p>
         )}
         <button type="submit" disabled={saving}>
-          Save customer
+          {sameEmail ? `Add to ${displayName(sameEmail)}` : "Save customer"}
         </button>
       </form>
     </section>

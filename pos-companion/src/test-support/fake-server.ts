@@ -28,6 +28,9 @@ export class FakeSyncServer {
   pairExtras: Record<string, unknown> = {};
   /** The shop's published consent texts; `null` answers 404, as a server without the route does. */
   consentTexts: ConsentText[] | null = null;
+  /** Answer every sync call 401 device_revoked until the next pairing, as the server does for a revoked tablet. */
+  revoked = false;
+  private pairings = 0;
   private profileCounter = 0;
   private localToProfile = new Map<string, string>();
 
@@ -42,7 +45,11 @@ export class FakeSyncServer {
       this.failNext--;
       throw new TypeError("Failed to fetch");
     }
-    if (url.pathname === "/api/sync/pair") return json({ deviceId: "dev-1", token: "tok", shop: "shop-a.myshopify.com", location: "Market stall", ...this.pairExtras });
+    if (url.pathname === "/api/sync/pair") {
+      this.revoked = false;
+      return json({ deviceId: `dev-${++this.pairings}`, token: `tok-${this.pairings}`, shop: "shop-a.myshopify.com", location: "Market stall", ...this.pairExtras });
+    }
+    if (this.revoked) return json({ error: "device_revoked", message: "this device was revoked in the admin; pair it again to sync" }, 401);
     if (url.pathname === "/api/sync/push") return this.push(JSON.parse(String(init.body)));
     if (url.pathname === "/api/sync/pull") return this.pull(url.searchParams);
     if (url.pathname === "/api/sync/consent-texts" && this.consentTexts) return json({ texts: this.consentTexts });
@@ -62,6 +69,21 @@ export class FakeSyncServer {
         result.applied.push(m.id);
         if (m.name === "customer.capture") {
           const localId = String(m.args.localId);
+          // As the real server: the same email is the same person; a name is only written when given.
+          const sameEmail = m.args.email ? [...this.profiles].reverse().find((p) => p.emails.includes(m.args.email as string)) : undefined;
+          if (sameEmail && !this.localToProfile.has(localId)) {
+            this.localToProfile.set(localId, sameEmail.profileId);
+            result.profiles[localId] = sameEmail.profileId;
+            const phone = m.args.phone as string | null;
+            this.profiles.push({
+              ...sameEmail,
+              firstName: (m.args.firstName as string) ?? sameEmail.firstName,
+              lastName: (m.args.lastName as string) ?? sameEmail.lastName,
+              phones: phone && !sameEmail.phones.includes(phone) ? [...sameEmail.phones, phone] : sameEmail.phones,
+            });
+            result.lastSeq = Math.max(result.lastSeq, m.seq);
+            continue;
+          }
           const profileId = this.localToProfile.get(localId) ?? `p-${++this.profileCounter}`;
           this.localToProfile.set(localId, profileId);
           result.profiles[localId] = profileId;

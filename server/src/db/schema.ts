@@ -443,6 +443,18 @@ export const devices = pgTable(
   (t) => [primaryKey({ columns: [t.shopId, t.id] })],
 );
 
+/** The shop's store locations by name (Shopify Admin `locations`), so staff choose and see names, not GIDs. */
+export const locations = pgTable(
+  "locations",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.id] })],
+);
+
 export const pairingCodes = pgTable(
   "pairing_codes",
   {

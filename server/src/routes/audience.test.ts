@@ -34,8 +34,13 @@ describe(`audience gate with consent flags (${dbLabel()})`, () => {
   });
   afterEach(async () => t.close());
 
-  const insertProfile = (id: string, timeZone: string | null) =>
-    t.runtime.db.db.execute(sql`INSERT INTO profiles (shop_id, id, first_seen_at, time_zone) VALUES (${SHOP_A}, ${id}, '2026-01-01', ${timeZone})`);
+  let phones = 0;
+  // Each with a phone: SMS and WhatsApp consent need one (issue #20 item 4), and these tests are about the rest.
+  const insertProfile = async (id: string, timeZone: string | null) => {
+    await t.runtime.db.db.execute(sql`INSERT INTO profiles (shop_id, id, first_seen_at, time_zone) VALUES (${SHOP_A}, ${id}, '2026-01-01', ${timeZone})`);
+    await t.runtime.db.db.execute(sql`INSERT INTO identifiers (shop_id, kind, value, profile_id, source, linked_at)
+      VALUES (${SHOP_A}, 'phone', ${`+1415557${String(++phones).padStart(4, "0")}`}, ${id}, 'test', '2026-01-01')`);
+  };
   const inShop = <T,>(fn: (tx: Parameters<Parameters<typeof t.runtime.db.db.transaction>[0]>[0], shop: Awaited<ReturnType<typeof loadShop>>) => Promise<T>) =>
     t.runtime.db.db.transaction(async (tx) => fn(tx, await loadShop(tx, SHOP_A, { lock: true })));
 

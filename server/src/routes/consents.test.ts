@@ -134,7 +134,7 @@ describe(`consent texts and ledger (${dbLabel()})`, () => {
   });
 
   it("keeps each shop's chain apart", async () => {
-    const other = await createCustomer(t, 777, { shop: "shop-b.myshopify.com" });
+    const other = await createCustomer(t, 777, { shop: "shop-b.myshopify.com", phone: "+14155550777" });
     await grant(t, sarah, ["email"]);
     await grant(t, other, ["email", "sms"], {}, "shop-b.myshopify.com");
     expect((await t.api("POST", "/api/consents", { body: capture(other, "push") })).status).toBe(404);

@@ -16,7 +16,8 @@ describe(`send gate (${dbLabel()})`, () => {
   let sarah: string;
   beforeEach(async () => {
     t = await startTestServer();
-    sarah = await createCustomer(t, 601);
+    // SMS and WhatsApp reach a phone: the customer has one, so the steps after consent are what is tested.
+    sarah = await createCustomer(t, 601, { phone: "+14155550101" });
   });
   afterEach(async () => t.close());
 
@@ -92,6 +93,13 @@ describe(`send gate (${dbLabel()})`, () => {
   });
 });
 
+/** A phone on a profile made in SQL: SMS and WhatsApp consent need one (issue #20 item 4). */
+async function withPhone(t: TestServer, profileId: string, n: number) {
+  const phone = `+1415556${String(n).padStart(4, "0")}`;
+  await t.runtime.db.db.execute(sql`INSERT INTO identifiers (shop_id, kind, value, profile_id, source, linked_at)
+    VALUES (${SHOP_A}, 'phone', ${phone}, ${profileId}, 'test', '2026-01-01')`);
+}
+
 /** A small deterministic PRNG so the mixed shop is the same every run. */
 function prng(seed: number) {
   let s = seed >>> 0;
@@ -117,6 +125,7 @@ describe(`audience gate in SQL (${dbLabel()})`, () => {
       const id = `p-${String(i).padStart(3, "0")}`;
       ids.push(id);
       await t.runtime.db.db.execute(sql`INSERT INTO profiles (shop_id, id, first_seen_at, time_zone) VALUES (${SHOP_A}, ${id}, '2026-01-01', ${pick(zones)})`);
+      await withPhone(t, id, i);
     }
     const captures = [];
     const minute = (m: number) => new Date(Date.UTC(2026, 10, 20, 10, m)).toISOString();
@@ -171,7 +180,10 @@ describe(`audience gate in SQL (${dbLabel()})`, () => {
   it("decides each step for someone in a compact shop", async () => {
     const make = async (id: string, tz: string | null) =>
       t.runtime.db.db.execute(sql`INSERT INTO profiles (shop_id, id, first_seen_at, time_zone) VALUES (${SHOP_A}, ${id}, '2026-01-01', ${tz})`);
-    for (const [id, tz] of [["none", null], ["capped", null], ["tired", null], ["tokyo", "Asia/Tokyo"], ["fine", null]] as const) await make(id, tz);
+    for (const [i, [id, tz]] of ([["none", null], ["capped", null], ["tired", null], ["tokyo", "Asia/Tokyo"], ["fine", null]] as const).entries()) {
+      await make(id, tz);
+      await withPhone(t, id, i);
+    }
     for (const id of ["capped", "tired", "tokyo", "fine"]) await grant(t, id, ["sms", "push"], { actedAt: "2026-11-01T10:00:00Z" });
     await send(t, "capped", "sms", "2026-11-25T10:00:00Z");
     for (let d = 18; d <= 24; d++) await send(t, "tired", "push", `2026-11-${d}T13:00:00Z`);
@@ -192,6 +204,10 @@ describe(`audience gate in SQL (${dbLabel()})`, () => {
     await db.execute(sql`INSERT INTO profiles (shop_id, id, first_seen_at, time_zone)
       SELECT ${SHOP_A}, 'big-' || g, '2026-01-01', (ARRAY[NULL, 'Asia/Tokyo', 'America/New_York', 'Europe/Paris'])[1 + g % 4]
       FROM generate_series(1, ${profiles}) g`);
+    // Three in four have a phone: the others' SMS grants reach no one and are blocked at the consent step.
+    await db.execute(sql`INSERT INTO identifiers (shop_id, kind, value, profile_id, source, linked_at)
+      SELECT ${SHOP_A}, 'phone', '+1415' || lpad(g::text, 7, '0'), 'big-' || g, 'test', timestamptz '2026-01-01'
+      FROM generate_series(1, ${profiles}) g WHERE g % 4 <> 0`);
     await db.execute(sql`INSERT INTO consents (shop_id, id, seq, profile_id, channel, action, acted_at, device_time, received_at, source, hash)
       SELECT ${SHOP_A}, 'c-' || g || '-' || k, g * 4 + k, 'big-' || g, (ARRAY['email','sms','whatsapp','push'])[1 + k],
              CASE WHEN (g + k) % 5 = 0 THEN 'revoked' ELSE 'granted' END,

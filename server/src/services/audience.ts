@@ -1,5 +1,6 @@
 import {
   FATIGUE_WINDOW_MS,
+  channelNeedsPhone,
   decideAudienceGroups,
   isValidTimeZone,
   localDayBounds,
@@ -47,11 +48,17 @@ export async function audienceDecision(
   const { channel, at } = input;
   const ids = input.profileIds ? [...new Set(input.profileIds)] : null;
   const flag = sql.identifier(CONSENT_FLAG_COLUMN[channel]);
+  // As in the per-message gate: an SMS or WhatsApp grant without a phone on the profile is no usable consent.
+  // One hashed set of the shop's phone holders rather than a lookup per profile.
+  const phoneHeld = sql`p.id IN (
+    SELECT i.profile_id FROM identifiers i WHERE i.shop_id = ${shopId} AND i.kind = 'phone')`;
+  const granted = channelNeedsPhone(channel) ? sql`(p.${flag} AND ${phoneHeld})` : sql`p.${flag}`;
   const target: SQL = ids
-    ? sql`SELECT p.id, t.ord, p.time_zone, p.${flag} AS granted
+    ? sql`SELECT p.id, t.ord, p.time_zone, ${granted} AS granted
           FROM jsonb_array_elements_text(${jsonText(ids)}) WITH ORDINALITY AS t(id, ord)
           JOIN profiles p ON p.shop_id = ${shopId} AND p.id = t.id AND p.status = 'active'`
-    : sql`SELECT p.id, 0::bigint AS ord, p.time_zone, p.${flag} AS granted FROM profiles p WHERE p.shop_id = ${shopId} AND p.status = 'active'`;
+    : sql`SELECT p.id, 0::bigint AS ord, p.time_zone, ${granted} AS granted
+          FROM profiles p WHERE p.shop_id = ${shopId} AND p.status = 'active'`;
 
   const byZone = await queryRows<{ time_zone: string | null; granted: boolean; n: string | number }>(
     q,

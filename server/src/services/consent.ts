@@ -37,8 +37,6 @@ export interface ConsentContext {
   locationId: string | null;
   staffId: string | null;
   receivedAt: Date;
-  /** Refuse SMS and WhatsApp grants for a profile without a phone (see `withPhoneForGrant`). */
-  requirePhone?: boolean;
 }
 
 export interface StoredConsentRow {
@@ -197,7 +195,7 @@ export async function recordConsents(tx: Queryable, shop: ShopContext, captures:
   const profilesFor = new Map<ConsentCapture, string>();
   for (const capture of fresh) {
     const profileId = await lockConsentProfile(tx, shopId, capture);
-    const linked = await withPhoneForGrant(tx, shop, capture, profileId, ctx.receivedAt, ctx.requirePhone === true);
+    const linked = await withPhoneForGrant(tx, shop, capture, profileId, ctx.receivedAt);
     profilesFor.set(capture, linked);
   }
 
@@ -240,8 +238,8 @@ export async function recordConsents(tx: Queryable, shop: ShopContext, captures:
  * SMS and WhatsApp grants need a phone on the profile (shared `missingPhoneRefusal`): the register asks
  * the clerk for one, and a phone given with the grant is linked like any capture's identifiers (identity
  * resolution, erasure check), which may land the consent on the profile that already owned that number.
- * The 422 for a grant that still has no phone is opt-in (`requirePhone`) until every caller asks for one:
- * today the companion, sync and admin flows record SMS grants for profiles without a phone.
+ * A grant that still has no phone is refused (422 `phone_required`) on every path that records consent:
+ * the register and admin (`POST /api/consents`) and the companion's push, where it refuses that mutation only.
  */
 const ANCHOR_FIELDS: Record<string, "shopifyCustomerId" | "email" | "deviceId" | "marketplaceId"> = {
   shopify: "shopifyCustomerId",
@@ -256,7 +254,6 @@ async function withPhoneForGrant(
   capture: ConsentCapture,
   profileId: string,
   now: Date,
-  requirePhone: boolean,
 ): Promise<string> {
   if (!missingPhoneRefusal({ channel: capture.channel, action: capture.action, phones: [] })) return profileId;
   const ids = await queryRows<{ kind: string; value: string }>(
@@ -283,7 +280,7 @@ async function withPhoneForGrant(
     phones.push(phone);
   }
   const refusal = missingPhoneRefusal({ channel: capture.channel, action: capture.action, phones });
-  if (refusal && requirePhone) throw new HttpError(422, refusal.code, `consent ${capture.id}: ${refusal.message}`);
+  if (refusal) throw new HttpError(422, refusal.code, `consent ${capture.id}: ${refusal.message}`);
   return profileId;
 }
 

@@ -28,6 +28,11 @@ export async function gateDecision(
 ): Promise<{ profileId: string; decision: GateDecision }> {
   const profile = await gateProfile(q, shop.shopId, input.profileId, opts.lock ?? false);
   const consent = await consentStateOf(q, shop.shopId, profile.id);
+  const [phone] = await queryRows<{ one: number }>(
+    q,
+    sql`SELECT 1 AS one FROM identifiers
+        WHERE shop_id = ${shop.shopId} AND profile_id = ${profile.id} AND kind = 'phone' LIMIT 1`,
+  );
   // The caps count the customer's whole local day, sends logged for later in it too.
   const { end: dayEnd } = localDayBounds(input.at, gateTimeZone(profile.timeZone, shop.settings.timeZone));
   const sent = await queryRows<{ channel: Channel; at: Date | string }>(
@@ -43,6 +48,7 @@ export async function gateDecision(
     globallyUnsubscribed: false,
     sent: sent.map((m) => ({ channel: m.channel, at: new Date(m.at) })),
     customerTimeZone: profile.timeZone,
+    hasPhone: phone !== undefined,
     settings: shop.settings,
   });
   return { profileId: profile.id, decision };

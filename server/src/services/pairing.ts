@@ -4,6 +4,7 @@ import { mintDeviceToken } from "../auth/device-token";
 import type { Database } from "../db/client";
 import { queryRows } from "../db/rows";
 import { HttpError, notFound } from "../http/errors";
+import { locationName } from "./locations";
 import { loadShop } from "./shop";
 import { ensureShop } from "./shop";
 
@@ -62,7 +63,15 @@ export async function pairDevice(
   database: Database,
   input: { code: string; deviceName: string },
   now: Date,
-): Promise<{ deviceId: string; token: string; shop: string; location: string | null; defaultCountry: string; timeZone: string }> {
+): Promise<{
+  deviceId: string;
+  token: string;
+  shop: string;
+  location: string | null;
+  locationName: string | null;
+  defaultCountry: string;
+  timeZone: string;
+}> {
   type CodeRow = { shop_id: string; code: string; location_id: string | null; expires_at: Date | string; used_at: unknown; locked_at: unknown };
   const found = await queryRows<CodeRow>(
     database.db,
@@ -99,7 +108,9 @@ export async function pairDevice(
       VALUES (${row.shop_id}, ${deviceId}, ${input.deviceName}, ${row.location_id}, ${tokenHash}, ${now})`);
     // The tablet reads national phone numbers and shows times the way the shop does.
     const { settings } = await loadShop(tx, row.shop_id);
-    return { deviceId, token, shop: row.shop_id, location: row.location_id, defaultCountry: settings.defaultCountry, timeZone: settings.timeZone };
+    const location = { location: row.location_id, locationName: await locationName(tx, row.shop_id, row.location_id) };
+    const { defaultCountry, timeZone } = settings;
+    return { deviceId, token, shop: row.shop_id, ...location, defaultCountry, timeZone };
   });
 }
 

@@ -3,6 +3,7 @@ import {
   applyFieldWrites,
   mutationArgsSchemas,
   normalizeIdentifiers,
+  missingPhoneRefusal,
   refusedContactFields,
   resolveIdentity,
   type Identifier,
@@ -176,8 +177,10 @@ export async function applyMutation(tx: Queryable, s: PushState, m: IncomingMuta
     case "consent.record": {
       const a = parseArgs("consent.record", m);
       const profileId = await targetProfile(tx, s, a);
-      // The ledger locks the profile row, so it must exist; nothing else of the workspace is read.
-      await s.work.writeNewProfiles(tx);
+      // The ledger locks the profile row, so it must exist. An SMS or WhatsApp grant also reads the profile's
+      // phones, which a capture earlier in this push may still hold in the workspace.
+      if (missingPhoneRefusal({ channel: a.channel, action: a.action, phones: [] })) await s.work.flush(tx);
+      else await s.work.writeNewProfiles(tx);
       await recordConsents(
         tx,
         s.shop,

@@ -32,6 +32,7 @@ describe("reason helpers", () => {
       globallyUnsubscribed: false,
       sent: [],
       customerTimeZone: null,
+      hasPhone: true,
       settings: defaultShopSettings(),
     });
     expect(decision.reason).toBe(noConsentReason("push"));
@@ -86,7 +87,7 @@ describe("decideAudienceGroups", () => {
         const decisions = customers.map((c, i) => {
           const consent = currentConsentState(c.granted.map((ch) => ({ id: ch, channel: ch, action: "granted" as const, actedAt: new Date(0), receivedAt: new Date(0) })));
           const sent = c.sent.map((m) => ({ channel: m.channel, at: new Date(base + m.at) }));
-          return { profileId: `p${i}`, decision: checkGate({ channel, at, consent, globallyUnsubscribed: false, sent, customerTimeZone: c.zone, settings }) };
+          return { profileId: `p${i}`, decision: checkGate({ channel, at, consent, globallyUnsubscribed: false, sent, customerTimeZone: c.zone, hasPhone: true, settings }) };
         });
         const groups = new Map<string, AudienceGroup>();
         for (const c of customers) {

@@ -23,6 +23,7 @@ const input = (over: Partial<GateInput> = {}): GateInput => ({
   globallyUnsubscribed: false,
   sent: [],
   customerTimeZone: null,
+  hasPhone: true,
   settings: defaultShopSettings(),
   ...over,
 });
@@ -342,5 +343,18 @@ describe("localDayBounds", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("checkGate: SMS and WhatsApp need a phone on the profile", () => {
+  it("blocks a granted SMS or WhatsApp send at the consent step when the profile has no phone", () => {
+    for (const channel of ["sms", "whatsapp"] as const) {
+      expect(checkGate(input({ channel, hasPhone: false }))).toEqual({ allowed: false, reason: `no_consent:${channel}`, step: "consent" });
+      expect(checkGate(input({ channel, hasPhone: true }))).toEqual({ allowed: true, reason: "ok" });
+    }
+  });
+
+  it("email and push reach the customer without a phone", () => {
+    for (const channel of ["email", "push"] as const) expect(checkGate(input({ channel, hasPhone: false }))).toEqual({ allowed: true, reason: "ok" });
   });
 });

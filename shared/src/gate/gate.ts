@@ -1,5 +1,6 @@
 import type { Channel, ShopSettings } from "../settings";
 import type { ConsentState } from "../consent/ledger";
+import { channelNeedsPhone } from "../consent/phone";
 import {
   ALLOWED_REASON,
   QUIET_HOURS_REASON,
@@ -24,6 +25,8 @@ export interface GateInput {
   /** Messages actually sent (not blocked), covering at least the 7 days before `at` and the rest of its local day. */
   sent: readonly SentMessage[];
   customerTimeZone: string | null;
+  /** Whether the profile holds a phone number: an SMS or WhatsApp grant reaches no one without one. */
+  hasPhone: boolean;
   settings: Pick<ShopSettings, "caps" | "fatigueThreshold" | "quietHours" | "timeZone">;
 }
 
@@ -69,7 +72,10 @@ export function decideGate(channel: Channel, facts: GateFacts, settings: Pick<Sh
 export function checkGate(input: GateInput): GateDecision {
   const { channel, at, settings } = input;
   if (Number.isNaN(at.getTime())) throw new RangeError("send time is not a valid date");
-  if (input.globallyUnsubscribed || !input.consent[channel].granted) {
+  // A grant for a phone channel without a phone is no usable consent (SPEC: SMS and WhatsApp need a phone);
+  // it reads as the consent step, the same reason the set-based audience gate writes for it.
+  const unreachable = channelNeedsPhone(channel) && !input.hasPhone;
+  if (input.globallyUnsubscribed || !input.consent[channel].granted || unreachable) {
     return decideGate(channel, { consentGranted: false, sentToday: 0, sentTodayOnChannel: 0, sentInWindow: 0, quietHour: false }, settings);
   }
   const zone = gateTimeZone(input.customerTimeZone, settings.timeZone);

@@ -12,6 +12,8 @@ export const pairResponseSchema = z.object({
   token: z.string(),
   shop: z.string(),
   location: z.string().nullable(),
+  /** The location's name as the shop calls it (absent from servers before issue #20 and for unknown IDs). */
+  locationName: z.string().nullable().optional(),
   /** The shop's country for national phone numbers, and its time zone. */
   defaultCountry: z.string().length(2).optional(),
   timeZone: z.string().optional(),
