@@ -11,10 +11,20 @@ export interface RateLimits {
   /** Pairing attempts per client address, and over all clients, per minute (defaults in DEFAULT_PAIRING_LIMITS). */
   pairPerAddress?: number;
   pairOverall?: number;
+  /** Pixel batches per shop and per browser, and message-event calls per API key, per window (DEFAULT_SIGNAL_LIMITS). */
+  pixelPerShop?: number;
+  pixelPerClient?: number;
+  messagingPerKey?: number;
 }
 
 /** Generous defaults: a busy shop with many registers stays far below them; a runaway client does not. */
 export const DEFAULT_RATE_LIMITS: RateLimits = { perShop: 3000, perDevice: 600, windowMs: 10_000 };
+
+/**
+ * The public signal endpoints: a browser sends a batch every few seconds at most (20 events each); a busy
+ * storefront's browsers together stay far below the shop's; a messaging tool batches up to 500 events a call.
+ */
+export const DEFAULT_SIGNAL_LIMITS = { pixelPerShop: 2000, pixelPerClient: 30, messagingPerKey: 300 } as const;
 
 /**
  * Pairing is the one sync call without a token, so it is limited by where it comes from: a clerk types a

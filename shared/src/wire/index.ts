@@ -14,3 +14,4 @@ export * from "./webhook-json";
 export * from "./webhook-shop";
 export * from "./redemption";
 export * from "./shopify-admin";
+export * from "./signals";
