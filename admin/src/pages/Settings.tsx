@@ -1,6 +1,7 @@
 import { BlockStack, Button, Card, FormLayout, InlineGrid, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { getSettings, listConsentTexts, publishConsentText, putSettings, type Settings } from "../api";
+import { MessagingKeys } from "../components/MessagingKeys";
 import { StageDistribution } from "../stage-distribution";
 import { ErrorBanner, Loading, Notice, useAction, useLoad } from "../ui";
 import { SETTINGS_NUMBER_FIELDS, describeSettingsEffects, formatDate, settingsForm, settingsPatch, type SettingsForm } from "../view-model";
@@ -160,6 +161,7 @@ export function SettingsPage() {
               </BlockStack>
             </Card>
             <ConsentTexts />
+            <MessagingKeys />
           </BlockStack>
         </Layout.Section>
       </Layout>

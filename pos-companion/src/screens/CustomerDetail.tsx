@@ -1,4 +1,5 @@
 import { CHANNELS } from "@c360/shared/settings";
+import { engagementLabel } from "@c360/shared/labels";
 import { useLiveQuery } from "dexie-react-hooks";
 import { useState } from "react";
 import { ConsentPanel } from "../components/ConsentPanel";
@@ -55,6 +56,8 @@ export function CustomerDetail({ id, locationId, onBack }: { id: string; locatio
         </dd>
         <dt>Stage</dt>
         <dd>{customer.lifecycleStage}</dd>
+        <dt>Engagement</dt>
+        <dd>{engagementLabel(customer.engagementScore)}</dd>
       </dl>
       {refused.map((r) => (
         <p key={r.id} className="error" role="alert">

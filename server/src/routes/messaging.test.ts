@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "../db/rows";
 import { createCustomer, grant } from "../test-support/consent-fixtures";
-import { dbLabel, SHOP_A, SHOP_B, startTestServer, type TestServer } from "../test-support/harness";
+import { dbLabel, SHOP_A, SHOP_B, startTestServer, type TestResponse, type TestServer } from "../test-support/harness";
 
 /** Messaging tools report per customer and channel with an API key the merchant creates and revokes. */
 describe(`message engagement reports (${dbLabel()})`, () => {
@@ -13,6 +13,7 @@ describe(`message engagement reports (${dbLabel()})`, () => {
     sarah = await createCustomer(t, 801, { email: "sarah@mailbox.org", phone: "+14155550188" });
   });
   afterEach(async () => t.close());
+  const request = async (path: string, init: RequestInit): Promise<TestResponse> => t.runtime.app.request(path, init);
 
   const at = () => new Date(t.clock().getTime() - 60_000).toISOString();
   const newKey = async (shop = SHOP_A) => {
@@ -20,8 +21,8 @@ describe(`message engagement reports (${dbLabel()})`, () => {
     expect(res.status).toBe(201);
     return res.json() as Promise<{ id: string; key: string; name: string }>;
   };
-  const report = (key: string, events: unknown[]) =>
-    t.runtime.app.request("/messaging/events", {
+  const report = (key: string, events: unknown[]): Promise<TestResponse> =>
+    request("/messaging/events", {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
       body: JSON.stringify({ events }),

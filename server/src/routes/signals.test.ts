@@ -2,7 +2,7 @@ import { engagementScore } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "../db/rows";
-import { dbLabel, SHOP_A, SHOP_B, startTestServer, type TestServer } from "../test-support/harness";
+import { dbLabel, SHOP_A, SHOP_B, startTestServer, type TestResponse, type TestServer } from "../test-support/harness";
 import { customerPayload } from "../test-support/payloads";
 
 /** Storefront and message signals (#22): the web pixel's batches and the messaging tools' reports. */
@@ -15,12 +15,13 @@ describe(`storefront and message signals (${dbLabel()})`, () => {
     await t.drain();
   });
   afterEach(async () => t.close());
+  const request = async (path: string, init: RequestInit): Promise<TestResponse> => t.runtime.app.request(path, init);
 
   const ago = (minutes: number) => new Date(t.clock().getTime() - minutes * 60_000).toISOString();
   let seq = 0;
   const event = (name: string, extra: Record<string, unknown> = {}) => ({ id: `evt-${++seq}`, name, at: ago(5), ...extra });
-  const pixel = (batch: unknown, shop = SHOP_A) =>
-    t.runtime.app.request("/pixel/events", {
+  const pixel = (batch: unknown, shop = SHOP_A): Promise<TestResponse> =>
+    request("/pixel/events", {
       method: "POST",
       // sendBeacon's default: text/plain, so the browser sends no preflight
       headers: { "content-type": "text/plain;charset=UTF-8" },
@@ -28,8 +29,8 @@ describe(`storefront and message signals (${dbLabel()})`, () => {
     });
   const profileOf = async (shopifyId: number) => (await t.api("GET", `/api/profiles/by-shopify-customer/${shopifyId}`)).json();
   const newKey = async () => (await (await t.api("POST", "/api/messaging-keys", { body: { name: "Klaviyo" } })).json()).key as string;
-  const report = (key: string, events: unknown[]) =>
-    t.runtime.app.request("/messaging/events", {
+  const report = (key: string, events: unknown[]): Promise<TestResponse> =>
+    request("/messaging/events", {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
       body: JSON.stringify({ events }),
@@ -145,7 +146,7 @@ describe(`storefront and message signals (${dbLabel()})`, () => {
   });
 
   it("answers a browser's preflight and names the bad field of a refused batch", async () => {
-    const preflight = await t.runtime.app.request("/pixel/events", {
+    const preflight: TestResponse = await t.runtime.app.request("/pixel/events", {
       method: "OPTIONS",
       headers: { origin: "https://shop-a.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
     });

@@ -143,6 +143,7 @@ export async function posCustomerView(q: Queryable, shopId: string, row: Profile
     currency: settings.currency,
     churnRisk: row.churn_risk,
     churnBand: row.churn_risk == null ? null : churnBand(row.churn_risk),
+    engagementScore: row.engagement_score,
     lastVisitAt: iso(row.last_visit_at),
     lastOrderAt: iso(row.last_order_at),
     loyalty: loyaltyView(row, settings),
