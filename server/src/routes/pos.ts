@@ -80,6 +80,12 @@ async function profileOfShopifyCustomer(q: Queryable, shopId: string, raw: strin
   return profileId ? findProfileRow(q, shopId, profileId) : null;
 }
 
+/** The profile's viewed-and-not-bought products as stored (jsonb, text from postgres-js). */
+const viewedOf = (v: string[] | string | null | undefined): string[] => {
+  const list: unknown = typeof v === "string" ? JSON.parse(v) : v;
+  return Array.isArray(list) ? list.filter((x): x is string => typeof x === "string") : [];
+};
+
 const hintsQuerySchema = z.object({
   customer: z.string().trim().max(64).optional(),
   lines: z
@@ -162,6 +168,7 @@ export const posRoutes = new Hono<AppEnv>()
         : { tier: "", nextTier: null, pointsToNextTier: null, progress: 1 },
       productTitles: titles,
       productVariants: variants,
+      viewedProductIds: viewedOf(row?.viewed_product_ids),
       now,
     });
     // The score only ranks; the register shows the product, its reason and "Add to cart".

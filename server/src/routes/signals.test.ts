@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "../db/rows";
 import { dbLabel, SHOP_A, SHOP_B, startTestServer, type TestResponse, type TestServer } from "../test-support/harness";
+import { grant } from "../test-support/consent-fixtures";
 import { customerPayload } from "../test-support/payloads";
 
 /** Storefront and message signals (#22): the web pixel's batches and the messaging tools' reports. */
@@ -181,5 +182,24 @@ describe(`storefront and message signals (${dbLabel()})`, () => {
       sql`SELECT count(*)::int AS n FROM identifiers WHERE shop_id = ${SHOP_A} AND value IN ('erased-browser-1', 'sarah@mailbox.org')`,
     )) as [{ n: number }];
     expect(links).toBe(0);
+  });
+
+  it("lets the audience gate pick customers by engagement score and lifecycle stage", async () => {
+    const sarah = (await profileOf(7001)).profileId as string;
+    const bob = (await profileOf(7002)).profileId as string;
+    await grant(t, sarah, ["email"]);
+    await grant(t, bob, ["email"]);
+    const key = await newKey();
+    await report(key, [{ id: "click-1", kind: "clicked", channel: "email", at: ago(2), customer: { email: "sarah@mailbox.org" } }]);
+    const audience = async (filters?: unknown) =>
+      (await t.api("POST", "/api/gate/audience", { body: { all: true, channel: "email", ...(filters ? { filters } : {}) } })).json();
+    expect(await audience()).toMatchObject({ total: 2, allowed: 2 });
+    expect(await audience({ minEngagement: 0.2 })).toMatchObject({ total: 1, allowed: 1, allowedIds: [sarah] });
+    expect(await audience({ maxEngagement: 0.1 })).toMatchObject({ total: 1, allowed: 1, allowedIds: [bob] });
+    expect(await audience({ minEngagement: 0.5 })).toMatchObject({ total: 0, allowed: 0 });
+    expect(await audience({ lifecycleStages: ["new"], minEngagement: 0.2 })).toMatchObject({ total: 1, allowedIds: [sarah] });
+    const refused = await t.api("POST", "/api/gate/audience", { body: { all: true, channel: "email", filters: { minEngagement: 2 } } });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).message).toContain("filters.minEngagement");
   });
 });

@@ -42,6 +42,8 @@ export interface ProfileRow {
   ltv_predicted_90d: string | number | null;
   next_order_at: Date | null;
   engagement_score: number | null;
+  /** jsonb: parsed from PGlite, text or parsed from postgres-js. */
+  viewed_product_ids?: string[] | string | null;
   loyalty_points: string | number;
   loyalty_tier: string | null;
   created_at: Date;
