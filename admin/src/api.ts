@@ -283,3 +283,18 @@ export interface ShopifyStatus {
 export const shopifyStatus = () => get<ShopifyStatus>(`/api/shopify/status`);
 export const syncFromShopify = () =>
   send<{ backfill: ShopifyBackfill; started: boolean }>("POST", `/api/shopify/backfill`);
+
+// ----- Messaging API keys (components/MessagingKeys.tsx) ---------------------------------------------------
+
+export interface MessagingKey {
+  id: string;
+  name: string;
+  createdAt: string;
+  createdBy: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+export const listMessagingKeys = () => get<{ keys: MessagingKey[] }>("/api/messaging-keys");
+/** The answer is the only time the full key exists outside the merchant's tool. */
+export const createMessagingKey = (name: string) => send<MessagingKey & { key: string }>("POST", "/api/messaging-keys", { name });
+export const revokeMessagingKey = (keyId: string) => send<MessagingKey>("POST", `/api/messaging-keys/${id(keyId)}/revoke`);

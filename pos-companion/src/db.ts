@@ -16,6 +16,8 @@ export interface LocalCustomer {
   tier: string | null;
   points: number;
   lifecycleStage: string;
+  /** 0–1, as the server last computed it; absent for a customer captured here and not yet pulled. */
+  engagementScore?: number | null;
   consent: Partial<Record<Channel, boolean>>;
   /** Lower-cased name parts, emails and phone digits: what staff type into the search box. */
   terms: string[];

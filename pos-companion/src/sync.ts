@@ -419,6 +419,7 @@ export class SyncEngine {
             tier: p.tier,
             points: p.points,
             lifecycleStage: p.lifecycleStage,
+            engagementScore: p.engagementScore ?? null,
             // Until our own changes about this customer reach the server, what staff recorded here wins.
             consent: pending && existing ? { ...p.consent, ...existing.consent } : p.consent,
             terms: [],

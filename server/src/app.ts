@@ -24,6 +24,8 @@ import { settingsRoutes } from "./routes/settings";
 import { webhookAdminRoutes } from "./routes/webhook-admin";
 import { webhookRoutes } from "./routes/webhooks";
 import { dashboardRoutes } from "./routes/dashboard";
+import { messagingEventRoutes, messagingKeyRoutes } from "./routes/messaging";
+import { pixelRoutes } from "./routes/pixel";
 import { shopifyRoutes } from "./shopify/routes";
 import { redirectKeepingLaunchParams } from "./shopify/embedded";
 
@@ -34,7 +36,7 @@ async function thenRespond(c: Context<AppEnv>, result: Promise<Response | void>)
 }
 
 /** A customer backfill takes a shop's export in parts of ~40,000 customers; larger exports go through the CLI. */
-export const BODY_LIMITS = { webhook: 1024 * 1024, api: 256 * 1024, sync: 8 * 1024 * 1024, backfill: 16 * 1024 * 1024 } as const;
+export const BODY_LIMITS = { pixel: 32 * 1024, webhook: 1024 * 1024, api: 256 * 1024, sync: 8 * 1024 * 1024, backfill: 16 * 1024 * 1024 } as const;
 
 const tooLarge = (limit: number) => () => {
   throw new HttpError(413, "body_too_large", `request body is larger than ${Math.round(limit / 1024)} KiB`);
@@ -73,6 +75,13 @@ export function buildApp(deps: AppDeps) {
   app.use("/webhooks/*", limit(BODY_LIMITS.webhook));
   app.route("/webhooks", webhookRoutes);
 
+  // Public signal endpoints, outside /api's session auth: the storefront pixel, and messaging tools with an API key.
+  const signalLimits = deps.config.rateLimits ?? DEFAULT_RATE_LIMITS;
+  app.use("/pixel/*", limit(BODY_LIMITS.pixel));
+  app.route("/pixel", pixelRoutes(signalLimits));
+  app.use("/messaging/*", limit(BODY_LIMITS.api));
+  app.route("/messaging", messagingEventRoutes(signalLimits));
+
   const syncLimit = limit(BODY_LIMITS.sync);
   const apiLimit = limit(BODY_LIMITS.api);
   const backfillLimit = limit(BODY_LIMITS.backfill);
@@ -101,5 +110,6 @@ export function buildApp(deps: AppDeps) {
   app.route("/api/webhooks", webhookAdminRoutes);
   app.route("/api", dashboardRoutes);
   app.route("/api/shopify", shopifyRoutes);
+  app.route("/api/messaging-keys", messagingKeyRoutes);
   return app;
 }

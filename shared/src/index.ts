@@ -17,6 +17,7 @@ export * from "./profile/churn";
 export * from "./profile/next-order";
 export * from "./profile/ltv";
 export * from "./profile/engagement";
+export * from "./signals/signals";
 export * from "./profile/field-writes";
 export * from "./loyalty/points";
 export * from "./money/currency";

@@ -16,6 +16,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { ApiError, getSettings, listConsentTexts, publishConsentText, putSettings, type Settings } from "../api";
 import { keys } from "../queries";
+import { MessagingKeys } from "../components/MessagingKeys";
 import { StageDistribution } from "../stage-distribution";
 import { ErrorBanner, Loading, Notice } from "../ui";
 import {
@@ -277,6 +278,7 @@ export function SettingsPage() {
               </BlockStack>
             </Card>
             <ConsentTexts />
+            <MessagingKeys />
           </BlockStack>
         </Layout.Section>
       </Layout>

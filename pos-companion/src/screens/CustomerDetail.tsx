@@ -1,5 +1,6 @@
 import { lifecycleStageLabel, loyaltyLine } from "@c360/shared/labels";
 import { CHANNELS } from "@c360/shared/settings";
+import { engagementLabel } from "@c360/shared/labels";
 import { useLiveQuery } from "dexie-react-hooks";
 import { useState } from "react";
 import { ConsentPanel } from "../components/ConsentPanel";
@@ -68,6 +69,8 @@ export function CustomerDetail({ id, locationId, onBack }: { id: string; locatio
         </dd>
         <dt>Stage</dt>
         <dd>{lifecycleStageLabel(customer.lifecycleStage)}</dd>
+        <dt>Engagement</dt>
+        <dd>{engagementLabel(customer.engagementScore)}</dd>
       </dl>
       {refused.map((r) => (
         <p key={r.id} className="error" role="alert">

@@ -82,6 +82,11 @@ export const profiles = pgTable(
     ltvPredicted90d: money("ltv_predicted_90d"),
     nextOrderAt: ts("next_order_at"),
     engagementScore: real("engagement_score"),
+    /** Distinct web sessions of the profile's browsers in the engagement lookback (web pixel). */
+    webSessions30d: integer("web_sessions_30d").notNull().default(0),
+    lastSeenOnlineAt: ts("last_seen_online_at"),
+    /** Products viewed online and not bought, latest first (shared `viewedNotBought`), for the upsell hints. */
+    viewedProductIds: jsonb("viewed_product_ids").$type<string[]>().notNull().default([]),
     loyaltyPoints: points("loyalty_points").notNull().default(0),
     loyaltyTier: text("loyalty_tier"),
     /**
@@ -675,4 +680,68 @@ export const shopifyLoyaltyWritten = pgTable(
     writtenAt: ts("written_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.shopifyCustomerId] })],
+);
+
+/**
+ * What the web pixel saw in a browser, keyed by Shopify's event id (a resent batch stores nothing twice).
+ * Events belong to a browser (`client_id`), not a profile: they count for the profile that holds that
+ * client id as a device identifier, so merges, undo and erasure follow the identifier.
+ */
+export const webEvents = pgTable(
+  "web_events",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    clientId: text("client_id").notNull(),
+    sessionId: text("session_id").notNull(),
+    name: text("name").notNull(),
+    productId: text("product_id"),
+    at: ts("at").notNull(),
+    receivedAt: ts("received_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.id] }),
+    index("web_events_client").on(t.shopId, t.clientId, t.at),
+    index("web_events_shop_at").on(t.shopId, t.at),
+  ],
+);
+
+/**
+ * API keys a merchant creates for their messaging tools. Only a hash of the secret is kept; the key is
+ * shown once. A key is found by its id (the part before the dot), so the lookup index leads with `id`.
+ */
+export const messagingApiKeys = pgTable(
+  "messaging_api_keys",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    secretHash: text("secret_hash").notNull(),
+    createdAt: ts("created_at").notNull(),
+    createdBy: text("created_by"),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("messaging_api_keys_lookup").on(t.id)],
+);
+
+/** Sends, deliveries, opens, clicks, replies and unsubscribes a messaging tool reported, by the tool's event id. */
+export const messageEvents = pgTable(
+  "message_events",
+  {
+    shopId: text("shop_id").notNull(),
+    id: text("id").notNull(),
+    keyId: text("key_id").notNull(),
+    profileId: text("profile_id").notNull(),
+    channel: text("channel").notNull(),
+    kind: text("kind", { enum: ["sent", "delivered", "opened", "clicked", "replied", "unsubscribed"] }).notNull(),
+    messageId: text("message_id"),
+    at: ts("at").notNull(),
+    receivedAt: ts("received_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.id] }),
+    index("message_events_profile").on(t.shopId, t.profileId, t.at),
+    index("message_events_shop_at").on(t.shopId, t.at),
+  ],
 );

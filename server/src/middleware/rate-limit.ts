@@ -4,6 +4,12 @@ import type { RateLimits } from "../config";
 import type { AppEnv } from "../http/context";
 
 /**
+ * The public signal endpoints: a browser sends a batch every few seconds at most (20 events each); a busy
+ * storefront's browsers together stay far below the shop's; a messaging tool batches up to 500 events a call.
+ */
+export const DEFAULT_SIGNAL_LIMITS = { pixelPerShop: 2000, pixelPerClient: 30, messagingPerKey: 300 } as const;
+
+/**
  * Pairing is the one sync call without a token, so it is limited by where it comes from: a clerk types a
  * code a few times a day; a guesser is held to 20 a minute per address and 600 a minute in all.
  */

@@ -39,6 +39,7 @@ export const gateRoutes = new Hono<AppEnv>()
             profileIds: input.profileIds ?? null,
             limit: input.limit,
             offset: input.offset,
+            filters: input.filters,
           }),
         );
       },

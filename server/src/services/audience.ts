@@ -4,6 +4,7 @@ import {
   decideAudienceGroups,
   isValidTimeZone,
   localDayBounds,
+  type AudienceFilters,
   type AudienceGroup,
   type Channel,
   type GateAudienceResponse,
@@ -28,6 +29,16 @@ const jsonText = (values: readonly string[]) => sql`${JSON.stringify(values)}::j
 /** A text[] from one JSON parameter, however many values (bind parameters stop at 65,535). */
 const jsonTextArray = (values: readonly string[]) => sql`ARRAY(SELECT jsonb_array_elements_text(${jsonText(values)}))`;
 
+/** Shared `matchesAudienceFilters` as a condition on `p`: a never-scored profile's engagement counts 0. */
+function filterSql(filters: AudienceFilters | undefined): SQL {
+  const conditions: SQL[] = [sql`true`];
+  // real vs float8: the bound is compared as the real the profile stores, so 0.425 matches a stored 0.425.
+  if (filters?.minEngagement !== undefined) conditions.push(sql`coalesce(p.engagement_score, 0) >= ${filters.minEngagement}::real`);
+  if (filters?.maxEngagement !== undefined) conditions.push(sql`coalesce(p.engagement_score, 0) <= ${filters.maxEngagement}::real`);
+  if (filters?.lifecycleStages) conditions.push(sql`p.lifecycle_stage IN (${sql.join(filters.lifecycleStages.map((s) => sql`${s}`), sql`, `)})`);
+  return sql.join(conditions, sql` AND `);
+}
+
 /**
  * The send gate over a list of customers or the whole shop, decided by the shared `decideAudienceGroups`
  * from facts counted set-based: consent from the profile's flags (kept with the ledger), today's and the
@@ -42,7 +53,7 @@ const jsonTextArray = (values: readonly string[]) => sql`ARRAY(SELECT jsonb_arra
 export async function audienceDecision(
   q: Queryable,
   shop: ShopContext,
-  input: { channel: Channel; at: Date; profileIds: string[] | null; limit: number; offset: number },
+  input: { channel: Channel; at: Date; profileIds: string[] | null; limit: number; offset: number; filters?: AudienceFilters | undefined },
 ): Promise<GateAudienceResponse> {
   const { shopId, settings } = shop;
   const { channel, at } = input;
@@ -53,12 +64,13 @@ export async function audienceDecision(
   const phoneHeld = sql`p.id IN (
     SELECT i.profile_id FROM identifiers i WHERE i.shop_id = ${shopId} AND i.kind = 'phone')`;
   const granted = channelNeedsPhone(channel) ? sql`(p.${flag} AND ${phoneHeld})` : sql`p.${flag}`;
+  const filtered = filterSql(input.filters);
   const target: SQL = ids
     ? sql`SELECT p.id, t.ord, p.time_zone, ${granted} AS granted
           FROM jsonb_array_elements_text(${jsonText(ids)}) WITH ORDINALITY AS t(id, ord)
-          JOIN profiles p ON p.shop_id = ${shopId} AND p.id = t.id AND p.status = 'active'`
+          JOIN profiles p ON p.shop_id = ${shopId} AND p.id = t.id AND p.status = 'active' AND ${filtered}`
     : sql`SELECT p.id, 0::bigint AS ord, p.time_zone, ${granted} AS granted
-          FROM profiles p WHERE p.shop_id = ${shopId} AND p.status = 'active'`;
+          FROM profiles p WHERE p.shop_id = ${shopId} AND p.status = 'active' AND ${filtered}`;
 
   const byZone = await queryRows<{ time_zone: string | null; granted: boolean; n: string | number }>(
     q,

@@ -1,7 +1,7 @@
 import { checkoutHints, coPurchaseOptionsFor, coPurchaseRules, normalizeShopifyCustomerId, replenishmentDue, tierFor, type CoPurchaseRule } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Database, Queryable } from "../db/client";
-import { queryRows } from "../db/rows";
+import { jsonOf, queryRows } from "../db/rows";
 import { HttpError } from "../http/errors";
 import { findProfileRow, profileIdByIdentifier, wholeNumberOf } from "./profile-view";
 import type { ShopContext } from "./shop";
@@ -59,6 +59,12 @@ async function profileOfShopifyCustomer(q: Queryable, shopId: string, raw: strin
   return profileId ? findProfileRow(q, shopId, profileId) : null;
 }
 
+/** The profile's viewed-and-not-bought products as stored (jsonb). */
+const viewedOf = (stored: unknown): string[] => {
+  const list = stored == null ? [] : jsonOf<unknown>(stored);
+  return Array.isArray(list) ? list.filter((x): x is string => typeof x === "string") : [];
+};
+
 /**
  * The register's checkout hints for a cart and, when known, its customer: products bought together with the
  * cart's (the shop's co-purchase rules), products they buy again that are due, and their next loyalty tier.
@@ -94,6 +100,7 @@ export async function checkoutHintsFor(
       : { tier: "", nextTier: null, pointsToNextTier: null, progress: 1 },
     productTitles: titles,
     productVariants: variants,
+    viewedProductIds: viewedOf(row?.viewed_product_ids),
     now,
   });
   return hints.map(({ score: _score, ...hint }) => hint);

@@ -17,6 +17,8 @@ interface Subject {
   profileIds: string[];
   shopifyIds: string[];
   emails: string[];
+  /** The person's browsers (web pixel client ids): their storefront events go with them. */
+  deviceIds: string[];
   /** Every identifier and order ID of the person, for the erasure register. */
   names: ErasedName[];
 }
@@ -40,6 +42,7 @@ async function subjectOf(q: Queryable, shopId: string, profileId: string): Promi
     profileIds,
     shopifyIds: ids.filter((i) => i.kind === "shopify").map((i) => i.value),
     emails: ids.filter((i) => i.kind === "email").map((i) => i.value),
+    deviceIds: ids.filter((i) => i.kind === "device").map((i) => i.value),
     names: [
       ...ids.map((i) => ({ kind: i.kind as ErasedName["kind"], value: i.value })),
       ...orders.map((o) => ({ kind: "order" as const, value: o.order_id })),
@@ -81,7 +84,7 @@ function eraseSteps(shopId: string, s: Subject, now: Date): EraseStep[] {
             OR field_times <> '{}'::jsonb OR consent_email OR consent_sms OR consent_whatsapp OR consent_push)`, (w) =>
       // The consents become unowned stubs below, so nothing stays granted.
       sql`UPDATE profiles SET first_name = NULL, last_name = NULL, birthday = NULL, postcode = NULL, address1 = NULL,
-            address2 = NULL, city = NULL, note = NULL,
+            address2 = NULL, city = NULL, note = NULL, viewed_product_ids = '[]'::jsonb,
             time_zone = NULL, field_times = '{}'::jsonb, updated_at = ${now},
             consent_email = false, consent_sms = false, consent_whatsapp = false, consent_push = false,
             status = CASE WHEN id = ${s.profileId} THEN 'erased' ELSE status END WHERE ${w}`),
@@ -93,6 +96,11 @@ function eraseSteps(shopId: string, s: Subject, now: Date): EraseStep[] {
       sql`UPDATE consents SET profile_id = ${ERASED_CONSENT_PROFILE}, text = NULL, locale = NULL, location_id = NULL, device_id = NULL,
             staff_id = NULL, jurisdiction = NULL WHERE ${w}`),
     step("messages", "messages", sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`, (w) => sql`DELETE FROM messages WHERE ${w}`),
+    step("messageEvents", "message_events", sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`, (w) =>
+      sql`DELETE FROM message_events WHERE ${w}`),
+    // What the person's browsers did on the storefront; the client ids themselves join the erasure register.
+    step("webEvents", "web_events", sql`shop_id = ${shopId} AND client_id = ANY(${sqlTextArray(s.deviceIds)})`, (w) =>
+      sql`DELETE FROM web_events WHERE ${w}`),
     step("mergeCandidates", "merge_candidates", sql`shop_id = ${shopId} AND (profile_id = ANY(${ids}) OR other_profile_id = ANY(${ids}))`, (w) =>
       sql`DELETE FROM merge_candidates WHERE ${w}`),
     step("mergeSnapshots", "merges", sql`shop_id = ${shopId} AND (survivor_id = ANY(${ids}) OR merged_id = ANY(${ids}))
@@ -206,6 +214,14 @@ export async function exportProfile(q: Queryable, shopId: string, profileId: str
     ),
     visits: await section(sql`SELECT to_jsonb(v) AS doc FROM visits v WHERE v.shop_id = ${shopId} AND v.profile_id = ANY(${ids}) ORDER BY v.at, v.id`),
     messages: await section(sql`SELECT to_jsonb(m) AS doc FROM messages m WHERE m.shop_id = ${shopId} AND m.profile_id = ANY(${ids}) ORDER BY m.at, m.id`),
+    messageEvents: await section(
+      sql`SELECT to_jsonb(m) AS doc FROM message_events m WHERE m.shop_id = ${shopId} AND m.profile_id = ANY(${ids}) ORDER BY m.at, m.id`,
+    ),
+    webEvents: await section(
+      sql`SELECT to_jsonb(w) AS doc FROM web_events w WHERE w.shop_id = ${shopId}
+            AND w.client_id IN (SELECT value FROM identifiers WHERE shop_id = ${shopId} AND kind = 'device' AND profile_id = ANY(${ids}))
+          ORDER BY w.at, w.id`,
+    ),
     consents: await section(sql`SELECT to_jsonb(c) AS doc FROM consents c WHERE c.shop_id = ${shopId} AND c.profile_id = ANY(${ids}) ORDER BY c.seq`),
     merges: await section(
       sql`SELECT to_jsonb(m) AS doc FROM merges m WHERE m.shop_id = ${shopId} AND (m.survivor_id = ANY(${ids}) OR m.merged_id = ANY(${ids})) ORDER BY m.created_at, m.id`,

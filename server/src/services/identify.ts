@@ -54,6 +54,7 @@ const SOURCE_WORDS: Record<string, string> = {
   visit: "a store visit",
   capture: "a sign-up at the store",
   identify: "an online session",
+  web: "the storefront (checkout or sign-in)",
   consent: "a consent capture",
 };
 

@@ -21,6 +21,7 @@ const PROFILE_EVENT_TABLES = [
   { table: "visits", key: "id" },
   { table: "consents", key: "id" },
   { table: "messages", key: "id" },
+  { table: "message_events", key: "id" },
   { table: "loyalty_ledger", key: "entry_key" },
   { table: "identity_events", key: "id" },
   { table: "redemptions", key: "id" },

@@ -44,6 +44,8 @@ export interface ProfileRow {
   ltv_predicted_90d: string | number | null;
   next_order_at: Date | null;
   engagement_score: number | null;
+  /** jsonb: parsed from PGlite, text or parsed from postgres-js. */
+  viewed_product_ids?: string[] | string | null;
   loyalty_points: string | number;
   loyalty_tier: string | null;
   created_at: Date;
@@ -145,6 +147,7 @@ export async function posCustomerView(q: Queryable, shopId: string, row: Profile
     currency: settings.currency,
     churnRisk: row.churn_risk,
     churnBand: row.churn_risk == null ? null : churnBand(row.churn_risk),
+    engagementScore: row.engagement_score,
     lastVisitAt: iso(row.last_visit_at),
     lastOrderAt: iso(row.last_order_at),
     loyalty: loyaltyView(row, settings),

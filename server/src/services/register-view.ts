@@ -89,6 +89,7 @@ export async function registerView(database: Database, shopId: string, rawCustom
     currency: settings.currency,
     churnRisk: churn,
     churnBand: churn == null ? null : churnBandOf(churn),
+    engagementScore: row.engagement_score,
     lastVisitAt: iso(row.last_visit_at),
     lastOrderAt: iso(row.last_order_at),
     loyalty: loyaltyView(row, settings),

@@ -9,7 +9,7 @@ import type { ShopContext } from "./shop";
 export interface IdentityEvent {
   /** Unique per shop, e.g. `order:123`, `visit:<uuid>`, `identify:<uuid>`. Re-running the same event is a no-op. */
   id: string;
-  source: "order" | "customer" | "visit" | "capture" | "identify" | "consent";
+  source: "order" | "customer" | "visit" | "capture" | "identify" | "consent" | "web";
   identifiers: Identifier[];
   at: Date;
   names?: { firstName?: string | null; lastName?: string | null };

@@ -14,6 +14,7 @@ interface ChangeRow {
   loyalty_tier: string | null;
   loyalty_points: string | number | null;
   lifecycle_stage: string | null;
+  engagement_score: number | null;
   contacts: unknown;
   consents: unknown;
 }
@@ -35,7 +36,7 @@ export async function pullChanges(q: Queryable, shopId: string, input: { cursor:
   const rows = await queryRows<ChangeRow>(
     q,
     sql`SELECT pc.version, pc.kind, pc.profile_id, p.status, p.merged_into, p.first_name, p.last_name, p.loyalty_tier, p.loyalty_points,
-               p.lifecycle_stage,
+               p.lifecycle_stage, p.engagement_score,
                (SELECT json_agg(json_build_object('kind', i.kind, 'value', i.value) ORDER BY i.linked_at, i.value)
                   FROM identifiers i WHERE i.shop_id = pc.shop_id AND i.profile_id = pc.profile_id AND i.kind IN ('email', 'phone')) AS contacts,
                (SELECT json_agg(json_build_object('id', c.id, 'channel', c.channel, 'action', c.action, 'actedAt', c.acted_at, 'receivedAt', c.received_at))
@@ -76,6 +77,7 @@ export async function pullChanges(q: Queryable, shopId: string, input: { cursor:
         tier: r.loyalty_tier,
         points: Number(r.loyalty_points ?? 0),
         lifecycleStage: r.lifecycle_stage ?? "new",
+        engagementScore: r.engagement_score,
         consent: Object.fromEntries(CHANNELS.map((ch) => [ch, state[ch].granted])) as Record<(typeof CHANNELS)[number], boolean>,
       },
     };

@@ -1,3 +1,4 @@
+import { ENGAGEMENT_WEIGHTS } from "@c360/shared";
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { withWholeSetPlanning } from "../db/whole-set";
@@ -43,6 +44,29 @@ async function storedRfmBreaks(q: Queryable, shopId: string): Promise<RfmBreaks>
 const quintileSql = (value: SQL, breaks: readonly number[]) =>
   sql`(1${sql.join(breaks.map((b) => sql` + (${value} > ${b}::float8)::int`), sql``)})`;
 
+/** The recent signals of a profile, as SQL over `p` and the per-profile counts. */
+interface Signals {
+  /** Visits, sessions and engagements for the lifecycle ("engaged"). */
+  activity: SQL;
+  /** Store visits plus web sessions, opens, and replies plus clicks, for the engagement score. */
+  visits: SQL;
+  sessions: SQL;
+  opens: SQL;
+  responses: SQL;
+}
+
+/**
+ * Shared `engagementScore` in SQL: the same terms in the same order, each weight × min(count / saturation, 1),
+ * summed in float8 and rounded half up to 3 decimals as Math.round does, so both write the same real.
+ */
+function engagementSql(s: Signals): SQL {
+  const term = (count: SQL, w: { weight: number; saturatesAt: number }) =>
+    sql`${w.weight}::float8 * least(${count}::float8 / ${w.saturatesAt}::float8, 1::float8)`;
+  const W = ENGAGEMENT_WEIGHTS;
+  const sum = sql`0::float8 + ${term(s.responses, W.replies30d)} + ${term(s.visits, W.visits30d)} + ${term(s.opens, W.opens30d)}`;
+  return sql`(floor((${sum}) * 1000 + 0.5) / 1000)::real`;
+}
+
 /**
  * Re-stages every active profile of the shop in one statement: lifecycle stage, RFM and churn risk,
  * exactly as shared `lifecycleStage`, `rfmScores` and `churnRisk` compute them for one profile (the
@@ -58,7 +82,8 @@ export async function restageShop(q: Queryable, shop: ShopContext, now: Date, br
   // "No activity for more than N days" is strict, so the cut is a timestamp: quiet since before now − N days.
   // Recency "within 30 days" counts whole days, so ≤ 30 whole days means later than now − 31 days.
   // The new values from the profile row and its visits in the lookback, as SQL over `p`.
-  const values = (visits: SQL) => {
+  const values = (signals: Signals) => {
+    const visits = signals.activity;
     const r = sql`CASE WHEN p.order_count > 0 THEN
         CASE WHEN p.last_order_at > ${before(31)} THEN 5 WHEN p.last_order_at > ${before(61)} THEN 4
              WHEN p.last_order_at > ${before(121)} THEN 3 WHEN p.last_order_at > ${before(241)} THEN 2 ELSE 1 END END`;
@@ -75,28 +100,47 @@ export async function restageShop(q: Queryable, shop: ShopContext, now: Date, br
       fq,
       m,
       churn: sql`(round((60 * (5 - ${r}) + 25 * (5 - ${fq}) + 15 * (5 - ${m})) * 2.5) / 1000)::real`,
+      engagement: engagementSql(signals),
+      sessions: sql`(${signals.sessions})::int`,
     };
   };
   // Each active profile is written by one of the two updates, and only when a value changes. Splitting
   // by "has visits" spares a join of the whole shop with itself: most rows need only their own columns.
-  const restage = (visits: SQL, from: SQL, which: SQL) => {
-    const n = values(visits);
-    return sql`UPDATE profiles p SET lifecycle_stage = ${n.stage}, rfm_r = ${n.r}, rfm_f = ${n.fq}, rfm_m = ${n.m}, churn_risk = ${n.churn}, updated_at = ${now}
+  const restage = (signals: Signals, from: SQL, which: SQL) => {
+    const n = values(signals);
+    return sql`UPDATE profiles p SET lifecycle_stage = ${n.stage}, rfm_r = ${n.r}, rfm_f = ${n.fq}, rfm_m = ${n.m}, churn_risk = ${n.churn},
+        engagement_score = ${n.engagement}, web_sessions_30d = ${n.sessions}, updated_at = ${now}
       ${from}
       WHERE p.shop_id = ${shopId} AND p.status = 'active' AND ${which}
-        AND (p.lifecycle_stage, p.rfm_r::int, p.rfm_f::int, p.rfm_m::int, p.churn_risk) IS DISTINCT FROM (${n.stage}, ${n.r}, ${n.fq}, ${n.m}, ${n.churn})
+        AND (p.lifecycle_stage, p.rfm_r::int, p.rfm_f::int, p.rfm_m::int, p.churn_risk, p.engagement_score, p.web_sessions_30d)
+          IS DISTINCT FROM (${n.stage}, ${n.r}, ${n.fq}, ${n.m}, ${n.churn}, ${n.engagement}, ${n.sessions})
       RETURNING p.id`;
   };
+  const none = sql`0`;
+  const quiet: Signals = { activity: none, visits: none, sessions: none, opens: none, responses: none };
+  const counted: Signals = { activity: sql`v.n`, visits: sql`v.visits`, sessions: sql`v.sessions`, opens: sql`v.opens`, responses: sql`v.responses` };
+  const since = before(l.engagementLookbackDays);
   const statement = sql`
         WITH v AS (
-          SELECT profile_id, count(*) AS n FROM (
-            SELECT profile_id FROM visits WHERE shop_id = ${shopId} AND at > ${before(l.engagementLookbackDays)}
+          -- Per profile: activity (lifecycle), store visits + web sessions, sessions, opens, replies + clicks.
+          SELECT profile_id, sum(act) AS n, sum(vis) AS visits, sum(sess) AS sessions, sum(op) AS opens, sum(resp) AS responses FROM (
+            SELECT profile_id, 1 AS act, 1 AS vis, 0 AS sess, 0 AS op, 0 AS resp
+            FROM visits WHERE shop_id = ${shopId} AND at > ${since}
             UNION ALL
-            SELECT profile_id FROM identity_events WHERE shop_id = ${shopId} AND source IN ('identify', 'capture')
-              AND at > ${before(l.engagementLookbackDays)}) e
+            SELECT profile_id, 1, 0, 0, 0, 0 FROM identity_events WHERE shop_id = ${shopId} AND source IN ('identify', 'capture')
+              AND at > ${since}
+            UNION ALL
+            -- Web events count for the profile that holds the browser's client id, one per distinct session.
+            SELECT i.profile_id, 1, 1, 1, 0, 0 FROM (
+              SELECT DISTINCT i.profile_id, w.session_id FROM web_events w
+              JOIN identifiers i ON i.shop_id = w.shop_id AND i.kind = 'device' AND i.value = w.client_id
+              WHERE w.shop_id = ${shopId} AND w.at > ${since}) i
+            UNION ALL
+            SELECT profile_id, (kind <> 'opened')::int, 0, 0, (kind = 'opened')::int, (kind <> 'opened')::int
+            FROM message_events WHERE shop_id = ${shopId} AND at > ${since} AND kind IN ('opened', 'replied', 'clicked')) e
           GROUP BY profile_id),
-        unvisited AS (${restage(sql`0`, sql``, sql`NOT EXISTS (SELECT 1 FROM v WHERE v.profile_id = p.id)`)}),
-        visited AS (${restage(sql`v.n`, sql`FROM v`, sql`p.id = v.profile_id`)}),
+        unvisited AS (${restage(quiet, sql``, sql`NOT EXISTS (SELECT 1 FROM v WHERE v.profile_id = p.id)`)}),
+        visited AS (${restage(counted, sql`FROM v`, sql`p.id = v.profile_id`)}),
         changed AS (SELECT id FROM unvisited UNION ALL SELECT id FROM visited),
         counted AS (SELECT count(*) AS n FROM changed),
         bump AS (

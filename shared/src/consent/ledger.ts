@@ -1,8 +1,8 @@
 import { CHANNELS, type Channel } from "../settings";
 
-export const CONSENT_SOURCES = ["pos", "companion", "online", "admin", "shopify"] as const;
-// The wire schema for sources lives in wire/consent.ts; "shopify" is not in it: only Shopify's signed
-// webhooks write it, a client can never claim it.
+export const CONSENT_SOURCES = ["pos", "companion", "online", "admin", "shopify", "messaging"] as const;
+// The wire schema for sources lives in wire/consent.ts; "shopify" and "messaging" are not in it: only
+// Shopify's signed webhooks and a messaging tool's API key write them, a client can never claim them.
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 
 export const CONSENT_ACTIONS = ["granted", "revoked"] as const;

@@ -124,3 +124,19 @@ describe("decideAudienceGroups", () => {
     expect(out).toEqual({ allowed: 4, blocked: { "no_consent:email": 2 }, allowedGroups: [group] });
   });
 });
+
+describe("matchesAudienceFilters", () => {
+  it("keeps customers within the engagement bounds and stages; a never-scored customer counts 0", async () => {
+    const { matchesAudienceFilters } = await import("./audience");
+    const sarah = { engagementScore: 0.425, lifecycleStage: "engaged" };
+    const quiet = { engagementScore: null, lifecycleStage: "new" };
+    expect(matchesAudienceFilters(sarah, undefined)).toBe(true);
+    expect(matchesAudienceFilters(sarah, { minEngagement: 0.425 })).toBe(true);
+    expect(matchesAudienceFilters(sarah, { minEngagement: 0.43 })).toBe(false);
+    expect(matchesAudienceFilters(sarah, { maxEngagement: 0.4 })).toBe(false);
+    expect(matchesAudienceFilters(sarah, { lifecycleStages: ["loyal", "engaged"] })).toBe(true);
+    expect(matchesAudienceFilters(sarah, { lifecycleStages: ["loyal"] })).toBe(false);
+    expect(matchesAudienceFilters(quiet, { maxEngagement: 0 })).toBe(true);
+    expect(matchesAudienceFilters(quiet, { minEngagement: 0.01 })).toBe(false);
+  });
+});

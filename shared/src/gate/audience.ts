@@ -1,4 +1,5 @@
 import type { Channel, ShopSettings } from "../settings";
+import type { AudienceFilters } from "../wire/gate";
 import { decideGate, isQuietHour, type GateDecision, type GateFacts } from "./gate";
 
 export {
@@ -61,4 +62,20 @@ export function decideAudienceGroups(
     }
   }
   return result;
+}
+
+/**
+ * Whether a customer belongs to a filtered audience: engagement within the bounds (inclusive; never
+ * scored counts as 0) and the lifecycle stage among those asked for. No filter keeps everyone.
+ */
+export function matchesAudienceFilters(
+  profile: { engagementScore: number | null; lifecycleStage: string },
+  filters: AudienceFilters | undefined,
+): boolean {
+  if (!filters) return true;
+  const engagement = profile.engagementScore ?? 0;
+  if (filters.minEngagement !== undefined && engagement < filters.minEngagement) return false;
+  if (filters.maxEngagement !== undefined && engagement > filters.maxEngagement) return false;
+  if (filters.lifecycleStages && !filters.lifecycleStages.includes(profile.lifecycleStage as never)) return false;
+  return true;
 }

@@ -87,3 +87,15 @@ describe("checkoutHints", () => {
     );
   });
 });
+
+describe("checkoutHints with products viewed online", () => {
+  const base = { rules: [], replenishment: [], loyalty: { tier: "Gold", nextTier: null, pointsToNextTier: null, progress: 1 }, now: new Date("2026-11-25T12:00:00Z") };
+  it("suggests what was viewed and not bought, latest first, never what is in the cart", () => {
+    const hints = checkoutHints({ ...base, cartProductIds: ["2"], viewedProductIds: ["1", "2", "3"], productTitles: { "1": "Linen Shirt", "3": "Silk Tie" } });
+    expect(hints.map((h) => [h.kind, h.productId, h.score])).toEqual([
+      ["viewed", "1", 0.3],
+      ["viewed", "3", 0.2],
+    ]);
+    expect(hints[0]!.message).toBe("Looked at the Linen Shirt online recently and has not bought it");
+  });
+});

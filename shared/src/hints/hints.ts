@@ -3,7 +3,7 @@ import { loyaltyNudge, type TierStatus } from "../loyalty/tiers";
 import type { CoPurchaseRule } from "./co-purchase";
 import type { ReplenishmentDue } from "./replenishment";
 
-export type CheckoutHintKind = "co_purchase" | "replenishment" | "loyalty";
+export type CheckoutHintKind = "co_purchase" | "replenishment" | "viewed" | "loyalty";
 
 export interface CheckoutHint {
   kind: CheckoutHintKind;
@@ -28,6 +28,8 @@ export interface CheckoutHintsInput {
   /** `tierFor` of this customer's rolling-year points. */
   loyalty: TierStatus;
   productTitles?: Record<string, string>;
+  /** Products the customer viewed online and has not bought, latest first (shared `viewedNotBought`). */
+  viewedProductIds?: string[];
   /** A variant to add per product ID (e.g. the one most recently sold). */
   productVariants?: Record<string, string>;
   limit?: number;
@@ -80,6 +82,18 @@ export function checkoutHints(input: CheckoutHintsInput): CheckoutHint[] {
     });
   }
 
+  // Looked at online, never bought: worth a mention, below a strong co-purchase or a due refill.
+  for (const [rank, productId] of (input.viewedProductIds ?? []).entries()) {
+    if (inCart.has(productId)) continue;
+    offer({
+      kind: "viewed",
+      productId,
+      productTitle: titleOf(productId),
+      message: `Looked at the ${titleOf(productId)} online recently and has not bought it`,
+      score: round3(Math.max(0.1, 0.3 - 0.05 * rank)),
+    });
+  }
+
   const hints = [...best.values()];
   const nudge = loyaltyNudge(input.loyalty);
   if (nudge !== null) hints.push({ kind: "loyalty", message: nudge, score: round3(0.5 * input.loyalty.progress) });
@@ -88,7 +102,7 @@ export function checkoutHints(input: CheckoutHintsInput): CheckoutHint[] {
   return hints.slice(0, Math.max(0, input.limit ?? 3));
 }
 
-const KIND_ORDER: Record<CheckoutHintKind, number> = { replenishment: 0, co_purchase: 1, loyalty: 2 };
+const KIND_ORDER: Record<CheckoutHintKind, number> = { replenishment: 0, co_purchase: 1, viewed: 2, loyalty: 3 };
 
 const days = (n: number) => (n === 1 ? "1 day" : `${n} days`);
 const dueIn = (n: number) => (n === 0 ? "due today" : n > 0 ? `due in ${days(n)}` : `overdue by ${days(-n)}`);

@@ -25,6 +25,16 @@ export const CHURN_LABELS: Record<ChurnBand, string> = {
   likely_lost: "Likely lost",
 };
 
+/**
+ * The engagement score (0–1) as a clerk reads it: a percentage with a word. "—" when never scored.
+ * Bands: below 0.2 low, below 0.5 some, from 0.5 high (half the saturated signals).
+ */
+export function engagementLabel(score: number | null | undefined): string {
+  if (score == null || !Number.isFinite(score)) return "—";
+  const band = score < 0.2 ? "low" : score < 0.5 ? "some" : "high";
+  return `${Math.round(score * 100)}% (${band})`;
+}
+
 /** Typed against `Channel`, so a channel added to settings fails typecheck until it is labelled. */
 export const CHANNEL_LABELS: Record<Channel, string> = {
   email: "Email",

@@ -26,3 +26,26 @@ describe("engagementScore", () => {
     );
   });
 });
+
+describe("engagementScore with clicks", () => {
+  it("counts a click as strongly as a reply, and together they saturate at 2", () => {
+    expect(engagementScore({ opens30d: 0, replies30d: 0, clicks30d: 1, visits30d: 0 })).toBe(0.2);
+    expect(engagementScore({ opens30d: 0, replies30d: 1, clicks30d: 1, visits30d: 0 })).toBe(0.4);
+    expect(engagementScore({ opens30d: 0, replies30d: 3, clicks30d: 5, visits30d: 0 })).toBe(0.4);
+    // a click is worth four opens (0.2 / 2 against 0.2 / 8 per open)
+    expect(engagementScore({ opens30d: 4, replies30d: 0, visits30d: 0 })).toBeLessThan(
+      engagementScore({ opens30d: 0, replies30d: 0, clicks30d: 1, visits30d: 0 }),
+    );
+  });
+
+  it("property: a click never lowers the score", () => {
+    fc.assert(
+      fc.property(
+        fc.record({ opens30d: fc.nat(50), replies30d: fc.nat(50), clicks30d: fc.nat(50), visits30d: fc.nat(50) }),
+        (c) => {
+          expect(engagementScore({ ...c, clicks30d: c.clicks30d + 1 })).toBeGreaterThanOrEqual(engagementScore(c));
+        },
+      ),
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { channelSchema } from "../settings";
 import { isoDate } from "./common";
+import { lifecycleStageSchema } from "./profile";
 
 const profileId = z.string().min(1).max(64);
 
@@ -15,11 +16,28 @@ export const messageSendSchema = z.object({
   at: isoDate.optional(),
 });
 
+/**
+ * Who of the audience the gate is asked about: engagement score bounds (0–1, inclusive; a profile never
+ * scored counts 0) and lifecycle stages. Shared `matchesAudienceFilters` is the rule; the server applies it in SQL.
+ */
+export const audienceFiltersSchema = z
+  .object({
+    minEngagement: z.number().min(0).max(1).optional(),
+    maxEngagement: z.number().min(0).max(1).optional(),
+    lifecycleStages: z.array(lifecycleStageSchema).min(1).max(6).optional(),
+  })
+  .strict()
+  .refine((f) => f.minEngagement === undefined || f.maxEngagement === undefined || f.minEngagement <= f.maxEngagement, {
+    message: "minEngagement must not be above maxEngagement",
+  });
+export type AudienceFilters = z.infer<typeof audienceFiltersSchema>;
+
 /** `POST /api/gate/audience`: the gate over a list of customers or the whole shop, with allowed ids paged. */
 export const gateAudienceSchema = z
   .object({
     profileIds: z.array(profileId).min(1).max(100_000).optional(),
     all: z.literal(true).optional(),
+    filters: audienceFiltersSchema.optional(),
     channel: channelSchema,
     at: isoDate.optional(),
     limit: z.number().int().min(0).max(10_000).default(1000),

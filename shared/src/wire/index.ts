@@ -16,3 +16,4 @@ export * from "./redemption";
 export * from "./shopify-admin";
 export * from "./agency";
 export * from "./admin";
+export * from "./signals";

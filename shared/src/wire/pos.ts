@@ -12,7 +12,7 @@ export const posVisitSchema = z.object({
 export type PosVisit = z.infer<typeof posVisitSchema>;
 
 export const checkoutHintSchema = z.object({
-  kind: z.enum(["co_purchase", "replenishment", "loyalty"]),
+  kind: z.enum(["co_purchase", "replenishment", "viewed", "loyalty"]),
   productId: z.string().optional(),
   /** The suggested product's name. */
   productTitle: z.string().optional(),

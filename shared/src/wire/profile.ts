@@ -37,6 +37,8 @@ export const posCustomerViewSchema = z.object({
   currency: z.string(),
   churnRisk: z.number().nullable(),
   churnBand: churnBandSchema.nullable(),
+  /** 0–1 from recent replies, clicks, opens, visits and web sessions; null until first computed. */
+  engagementScore: z.number().nullable().optional(),
   lastVisitAt: z.string().nullable(),
   lastOrderAt: z.string().nullable(),
   loyalty: loyaltyViewSchema,

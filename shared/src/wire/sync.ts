@@ -102,6 +102,8 @@ export const profileSummarySchema = z.object({
   tier: z.string().nullable(),
   points: z.number(),
   lifecycleStage: z.string(),
+  /** Optional: a server before #22 does not send it. */
+  engagementScore: z.number().nullable().optional(),
   consent: z.record(channelSchema, z.boolean()),
 });
 export type ProfileSummary = z.infer<typeof profileSummarySchema>;

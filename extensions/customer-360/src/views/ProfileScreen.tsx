@@ -1,5 +1,5 @@
 import type { PosCustomerView } from "@c360/shared";
-import { CHURN_LABELS, formatMoney, lifecycleStageLabel, loyaltyLine } from "@c360/shared/labels";
+import { CHURN_LABELS, engagementLabel, formatMoney, lifecycleStageLabel, loyaltyLine } from "@c360/shared/labels";
 import { customerName, lastVisitLabel, progressPercent } from "../customer-summary";
 import type { LoadedProfile } from "../runtime";
 
@@ -68,6 +68,7 @@ export function ProfileFacts(props: { view: PosCustomerView; now: Date }) {
           <s-text>{`Lifetime spend: ${money(view.lifetimeSpend)}`}</s-text>
           <s-text>{`POS spend: ${money(view.posSpend)}`}</s-text>
           <s-text>{`Churn risk: ${view.churnBand ? CHURN_LABELS[view.churnBand] : "Not enough history"}`}</s-text>
+          <s-text>{`Engagement: ${engagementLabel(view.engagementScore)}`}</s-text>
           <s-text>{`Last visit: ${lastVisitLabel(view.lastVisitAt, props.now)}`}</s-text>
         </s-stack>
       </s-section>

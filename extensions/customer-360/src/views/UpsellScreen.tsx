@@ -4,6 +4,7 @@ import type { HintsState } from "../runtime";
 const KIND_LABELS: Record<CheckoutHint["kind"], string> = {
   co_purchase: "Often bought together",
   replenishment: "Due for a refill",
+  viewed: "Viewed online",
   loyalty: "Loyalty",
 };
 

@@ -1,0 +1,82 @@
+import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Text, TextField } from "@shopify/polaris";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { createMessagingKey, listMessagingKeys, revokeMessagingKey } from "../api";
+import { ErrorBanner, Notice } from "../ui";
+import { formatDate } from "../view-model";
+
+/**
+ * Keys for the shop's messaging tools (email, SMS, WhatsApp) to report opens, clicks, replies and
+ * unsubscribes to POST /messaging/events. A new key is shown once; revoking one refuses it at once.
+ */
+export function MessagingKeys() {
+  const client = useQueryClient();
+  const keys = useQuery({ queryKey: ["messaging-keys"], queryFn: listMessagingKeys });
+  const [name, setName] = useState("");
+  const [shown, setShown] = useState<{ name: string; key: string } | null>(null);
+  const refresh = () => client.invalidateQueries({ queryKey: ["messaging-keys"] });
+  const createKey = useMutation({
+    mutationFn: (toolName: string) => createMessagingKey(toolName),
+    onSuccess: (created) => {
+      setShown({ name: created.name, key: created.key });
+      setName("");
+      return refresh();
+    },
+  });
+  const revoke = useMutation({
+    mutationFn: async (k: { id: string; name: string }) => (await revokeMessagingKey(k.id), `The key for ${k.name} no longer works.`),
+    onSuccess: refresh,
+  });
+  const action = { error: createKey.error ?? revoke.error, notice: revoke.data, pending: createKey.isPending };
+  const create = () => createKey.mutate(name.trim());
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          Messaging API keys
+        </Text>
+        <Text as="p" tone="subdued">
+          Your messaging tools send opens, clicks, replies and unsubscribes with one of these keys. An unsubscribe
+          revokes that channel&apos;s consent; replies and clicks raise the customer&apos;s engagement score.
+        </Text>
+        <ErrorBanner error={action.error ?? keys.error} />
+        <Notice text={action.notice} />
+        {shown ? (
+          <Banner tone="warning" title={`Copy the key for ${shown.name} now: it is not shown again`} onDismiss={() => setShown(null)}>
+            <span data-testid="new-messaging-key" style={{ fontFamily: "monospace", wordBreak: "break-all" }}>
+              {shown.key}
+            </span>
+          </Banner>
+        ) : null}
+        <InlineStack gap="200" blockAlign="end">
+          <TextField label="Tool name" value={name} onChange={setName} autoComplete="off" placeholder="e.g. Klaviyo" />
+          <Button variant="primary" disabled={name.trim() === ""} loading={action.pending} onClick={() => void create()}>
+            Create key
+          </Button>
+        </InlineStack>
+        <div data-testid="messaging-keys">
+          <DataTable
+            columnContentTypes={["text", "text", "text", "text"]}
+            headings={["Tool", "Created", "Last used", ""]}
+            rows={(keys.data?.keys ?? []).map((k) => [
+              k.name,
+              formatDate(k.createdAt, "UTC", true),
+              formatDate(k.lastUsedAt, "UTC", true),
+              k.revokedAt ? (
+                <Badge tone="critical">revoked</Badge>
+              ) : (
+                <Button
+                  tone="critical"
+                  size="slim"
+                  onClick={() => revoke.mutate({ id: k.id, name: k.name })}
+                >
+                  Revoke
+                </Button>
+              ),
+            ])}
+          />
+        </div>
+      </BlockStack>
+    </Card>
+  );
+}
