@@ -2,7 +2,8 @@ import { messageEventsSchema, messagingKeyCreateSchema } from "@c360/shared";
 import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
 import { HttpError, parseOr400, readJson } from "../http/errors";
-import { DEFAULT_SIGNAL_LIMITS, type RateLimits } from "../middleware/rate-limit";
+import type { RateLimits } from "../config";
+import { DEFAULT_SIGNAL_LIMITS } from "../middleware/rate-limit";
 import { WindowLimiter } from "../middleware/window-limit";
 import { recordMessageEvents } from "../services/signals/message-events";
 import {

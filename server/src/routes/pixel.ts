@@ -3,7 +3,8 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { AppEnv } from "../http/context";
 import { HttpError, parseOr400, readJson } from "../http/errors";
-import { DEFAULT_SIGNAL_LIMITS, type RateLimits } from "../middleware/rate-limit";
+import type { RateLimits } from "../config";
+import { DEFAULT_SIGNAL_LIMITS } from "../middleware/rate-limit";
 import { WindowLimiter } from "../middleware/window-limit";
 import { ingestPixelBatch } from "../services/signals/pixel";
 
