@@ -5,7 +5,7 @@ import type { Logger } from "./http/logger";
 import { webhookBatchHandler, webhookJobHandler } from "./jobs/process-webhook";
 import { JobQueue, type JobHandler } from "./jobs/queue";
 import { RECOMPUTE_SHOP, recomputeShopJobHandler, scheduleNightlyRecompute } from "./jobs/recompute-shop";
-import { complianceHandlers } from "./services/gdpr";
+import { complianceHandlers } from "./services/gdpr/gdpr";
 import { ShopifyAdmin } from "./shopify/admin";
 import { shopifyJobHandlers } from "./shopify/jobs";
 import { startBackfill } from "./shopify/backfill";

@@ -1,5 +1,5 @@
 import { scanShopDuplicates } from "@c360/server/services/identity/match/scan";
-import { ensureShop, loadShop } from "@c360/server/services/shop";
+import { ensureShop, loadShop } from "@c360/server/services/shop/shop";
 import type { Bench } from "../context";
 import { fmt } from "../measure";
 

@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { queryRows } from "@c360/server/db/rows";
-import { registerViewQuery } from "@c360/server/services/register-view";
+import { registerViewQuery } from "@c360/server/services/profile/register-view";
 import { sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { watchBackgroundWork } from "../background";

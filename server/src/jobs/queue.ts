@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client";
 import { queryRows } from "../db/rows";
-import { sqlTextArray } from "../services/sql-arrays";
+import { sqlTextArray } from "../db/sql-arrays";
 
 export interface Job {
   shop_id: string;

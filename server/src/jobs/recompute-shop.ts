@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client";
 import { queryRows } from "../db/rows";
-import { loadShop } from "../services/shop";
-import { recomputeShop } from "../services/whole-shop-recompute";
+import { loadShop } from "../services/shop/shop";
+import { recomputeShop } from "./whole-shop-recompute";
 import { enqueueJob, type Job } from "./queue";
 
 export const RECOMPUTE_SHOP = "recompute_shop";

@@ -4,7 +4,7 @@ import { cachedSessionTokenVerifier, type SessionTokenVerifier } from "../auth/s
 import type { Config } from "../config";
 import { HttpError } from "../http/errors";
 import type { AppEnv } from "../http/context";
-import { recordVerifiedSession } from "../services/install";
+import { recordVerifiedSession } from "../services/shop/install";
 
 /** When each shop's install state was last recorded, per database (ms on the runtime's clock). */
 const knownShops = new WeakMap<object, Map<string, number>>();

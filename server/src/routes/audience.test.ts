@@ -2,9 +2,9 @@ import { CHANNELS, summarizeDecisions, type Channel, type GateDecision } from "@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "../db/rows";
-import { CONSENT_FLAG_COLUMN } from "../services/consent-flags";
-import { mergeProfiles, undoMerge } from "../services/merge";
-import { consentStateOf } from "../services/profile-view";
+import { CONSENT_FLAG_COLUMN } from "../services/consent";
+import { mergeProfiles, undoMerge } from "../services/identity";
+import { consentStateOf } from "../services/profile";
 import { loadShop } from "../services/shop";
 import { capture } from "../test-support/consent-fixtures";
 import { dbLabel, SHOP_A, startTestServer, type TestServer } from "../test-support/harness";

@@ -3,8 +3,8 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
 import { notFound, parseOr400, readJson } from "../http/errors";
 import { consentHistory, consentRowView, profileForUnsubscribe, recordConsents, recordGlobalUnsubscribe, verifyShopLedger } from "../services/consent";
-import { currentConsentTexts, publishConsentText } from "../services/consent-texts";
-import { consentStateOf, consentView, findProfileRow } from "../services/profile-view";
+import { currentConsentTexts, publishConsentText } from "../services/consent";
+import { consentStateOf, consentView, findProfileRow } from "../services/profile";
 import { loadShop, withShopLock } from "../services/shop";
 
 const publishSchema = consentTextSchema.omit({ version: true });

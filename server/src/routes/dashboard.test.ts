@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../db/rows";
 import { seedShop } from "../seed/demo";
-import { mergeProfiles } from "../services/merge";
+import { mergeProfiles } from "../services/identity";
 import { loadShop } from "../services/shop";
 import { createCustomer, grant } from "../test-support/consent-fixtures";
 import { dbLabel, SHOP_A, SHOP_B, startTestServer, type TestServer } from "../test-support/harness";

@@ -3,9 +3,9 @@ import { agencyUserIdSchema } from "@c360/shared";
 import { z } from "zod";
 import type { AppEnv } from "../http/context";
 import { HttpError, notFound, parseOr400, readJson } from "../http/errors";
-import { agencyRollup, grantAgency, revokeAgency } from "../services/agency";
-import { shopDashboard } from "../services/dashboard";
-import { recomputeStatus, requestShopRecompute } from "../services/shop-recompute";
+import { agencyRollup, grantAgency, revokeAgency } from "../services/reporting";
+import { shopDashboard } from "../services/reporting";
+import { recomputeStatus, requestShopRecompute } from "../services/reporting";
 import { loadShop } from "../services/shop";
 
 const grantSchema = z.object({ userId: agencyUserIdSchema });

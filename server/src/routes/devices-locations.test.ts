@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../http/logger";
-import { listLocations, refreshLocationNames } from "../services/locations";
+import { listLocations, refreshLocationNames } from "../services/shop";
 import type { ShopifyAdmin } from "../shopify/admin";
 import { createCustomer } from "../test-support/consent-fixtures";
 import { dbLabel, SHOP_A, SHOP_B, startTestServer, type TestServer } from "../test-support/harness";

@@ -2,8 +2,8 @@ import { pairingCodeRequestSchema } from "@c360/shared";
 import { Hono } from "hono";
 import { parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
-import { listLocations, refreshLocationNames } from "../services/locations";
-import { createPairingCode, listDevices, revokeDevice } from "../services/pairing";
+import { listLocations, refreshLocationNames } from "../services/shop";
+import { createPairingCode, listDevices, revokeDevice } from "../services/sync";
 
 /** Admin side of companion tablets (session token): pairing codes, the device list, revocation. */
 export const deviceRoutes = new Hono<AppEnv>()

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
 import { loadShop, withShopLock } from "../services/shop";
-import { recomputeShop } from "../services/whole-shop-recompute";
+import { recomputeShop } from "../jobs/whole-shop-recompute";
 
 /** The whole-shop pass on demand (it also runs nightly as the `recompute_shop` job). */
 export const enrichmentRoutes = new Hono<AppEnv>().post("/recompute", async (c) => {

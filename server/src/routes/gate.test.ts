@@ -2,7 +2,7 @@ import { CHANNELS, summarizeDecisions, type Channel, type GateDecision } from "@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { queryRows } from "../db/rows";
-import { refreshConsentFlags } from "../services/consent-flags";
+import { refreshConsentFlags } from "../services/consent";
 import { capture, createCustomer, grant } from "../test-support/consent-fixtures";
 import { dbLabel, SHOP_A, startTestServer, type TestServer } from "../test-support/harness";
 

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { withWholeSetPlanning } from "../db/whole-set";
 import type { AppEnv } from "../http/context";
 import { parseOr400, readJson } from "../http/errors";
-import { audienceDecision } from "../services/audience";
+import { audienceDecision } from "../services/gate";
 import { gateDecision, sendMessage } from "../services/gate";
 import { loadShop } from "../services/shop";
 

@@ -10,7 +10,7 @@ import {
   listDataRequests,
   previewErasure,
 } from "../services/gdpr";
-import { findProfileRow } from "../services/profile-view";
+import { findProfileRow } from "../services/profile";
 import { loadShop, withShopLock } from "../services/shop";
 
 /** The customer must exist and not be erased already; a merged profile is erased through its survivor. */

@@ -3,17 +3,17 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { HttpError, parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
-import { CustomerExportError, parseCustomerExport } from "../services/customer-export";
+import { CustomerExportError, parseCustomerExport } from "../services/identity/backfill";
 import {
   dismissCandidate,
   listDuplicates,
   listMerges,
   mergeCandidate,
   mergeCandidateInShopify,
-} from "../services/duplicates";
-import { backfillCustomers } from "../services/identity-backfill";
-import { identify } from "../services/identify";
-import { undoMerge } from "../services/merge";
+} from "../services/identity";
+import { backfillCustomers } from "../services/identity/backfill";
+import { identify } from "../services/identity";
+import { undoMerge } from "../services/identity";
 import { loadShop, withShopLock } from "../services/shop";
 
 const pageSchema = z.object({

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Queryable } from "../db/client";
 import { queryRows } from "../db/rows";
-import { mergeProfiles } from "../services/merge";
+import { mergeProfiles } from "../services/identity";
 import { loadShop, type ShopContext } from "../services/shop";
 import { dbLabel, SHOP_A, startTestServer, type TestServer } from "../test-support/harness";
 import { customerPayload } from "../test-support/payloads";

@@ -5,13 +5,13 @@ import { HttpError, parseOr400, readJson } from "../http/errors";
 import type { RateLimits } from "../config";
 import { DEFAULT_SIGNAL_LIMITS } from "../middleware/rate-limit";
 import { WindowLimiter } from "../middleware/window-limit";
-import { recordMessageEvents } from "../services/signals/message-events";
+import { recordMessageEvents } from "../services/signals";
 import {
   authenticateMessagingKey,
   createMessagingKey,
   listMessagingKeys,
   revokeMessagingKey,
-} from "../services/signals/messaging-keys";
+} from "../services/signals";
 import { loadShop } from "../services/shop";
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { queryRows } from "../db/rows";
-import { PAIRING_ALPHABET, PAIRING_MAX_FAILURES } from "../services/pairing";
+import { PAIRING_ALPHABET, PAIRING_MAX_FAILURES } from "../services/sync";
 import { dbLabel, startTestServer, type TestServer } from "../test-support/harness";
 
 /** Issue #17 item 8: pairing codes cannot be guessed without limit. */

@@ -6,7 +6,7 @@ import { HttpError, parseOr400, readJson } from "../http/errors";
 import type { RateLimits } from "../config";
 import { DEFAULT_SIGNAL_LIMITS } from "../middleware/rate-limit";
 import { WindowLimiter } from "../middleware/window-limit";
-import { ingestPixelBatch } from "../services/signals/pixel";
+import { ingestPixelBatch } from "../services/signals";
 
 /**
  * `POST /pixel/events`: the storefront web pixel's batches. Public (a pixel can hold no secret), so it

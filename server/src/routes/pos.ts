@@ -3,12 +3,12 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { notFound, parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
-import { checkoutHintsFor } from "../services/checkout-hints";
-import { createRegisterCustomer } from "../services/register-create";
-import { registerView } from "../services/register-view";
-import { searchRegisterCustomers } from "../services/register-search";
+import { checkoutHintsFor } from "../services/profile";
+import { createRegisterCustomer } from "../services/profile";
+import { registerView } from "../services/profile";
+import { searchRegisterCustomers } from "../services/profile";
 import { loadShop, withShopLock } from "../services/shop";
-import { logVisit } from "../services/visits";
+import { logVisit } from "../services/ingest";
 import { importCustomerFromShopify } from "../shopify/register-lookup";
 
 const hintsQuerySchema = z.object({

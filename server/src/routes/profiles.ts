@@ -3,9 +3,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { notFound, parseOr400 } from "../http/errors";
 import type { AppEnv } from "../http/context";
-import { explainProfile } from "../services/identify";
-import { searchProfiles } from "../services/profile-search";
-import { findProfileRow, fullProfileView, profileIdByIdentifier } from "../services/profile-view";
+import { explainProfile } from "../services/identity";
+import { searchProfiles } from "../services/profile";
+import { findProfileRow, fullProfileView, profileIdByIdentifier } from "../services/profile";
 import { loadShop } from "../services/shop";
 
 const searchSchema = z.object({

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
-import { findRedemptionView, holdRedemption, settleFromRegister } from "../services/redemption";
+import { findRedemptionView, holdRedemption, settleFromRegister } from "../services/loyalty";
 import { loadShop, withShopLock } from "../services/shop";
 
 const idSchema = z.object({ id: z.uuid() });

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
-import { updateSettings, storedOverrides } from "../services/settings";
+import { updateSettings, storedOverrides } from "../services/shop";
 import { loadShop, withShopLock } from "../services/shop";
 
 const patchSchema = z.record(z.string(), z.unknown());

@@ -1,12 +1,12 @@
 import { mutationSchema, pairRequestSchema, pullQuerySchema, pushRequestSchema } from "@c360/shared";
 import { Hono } from "hono";
-import { currentConsentTexts } from "../services/consent-texts";
+import { currentConsentTexts } from "../services/consent";
 import { z } from "zod";
 import { parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
-import { pairDevice } from "../services/pairing";
-import { pullChanges } from "../services/sync-pull";
-import { pushMutations } from "../services/sync-push";
+import { pairDevice } from "../services/sync";
+import { pullChanges } from "../services/sync";
+import { pushMutations } from "../services/sync";
 
 /**
  * The wire contract caps a push at 1,000 mutations (the companion sends 500); the server also takes a

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
 import { notFound } from "../http/errors";
 import { retryDeadLetter } from "../jobs/queue";
-import { deliveryHealth, listDeadLetters } from "../services/dead-letters";
+import { deliveryHealth, listDeadLetters } from "../services/ingest";
 
 /** Delivery health and the dead-letter list, for the admin's Webhooks page. */
 export const webhookAdminRoutes = new Hono<AppEnv>()

@@ -22,8 +22,8 @@ import type { z } from "zod";
 import { isValidWebhookHmac } from "../auth/webhook-hmac";
 import { HttpError, parseOr400 } from "../http/errors";
 import type { AppEnv } from "../http/context";
-import { pinShopifyShopId, shopAtIntake } from "../services/shop-tombstone";
-import { storeDelivery } from "../services/webhook-intake";
+import { pinShopifyShopId, shopAtIntake } from "../services/shop";
+import { storeDelivery } from "../services/ingest";
 
 const payloadSchemas: Record<WebhookTopic, z.ZodType> = {
   "customers/create": webhookCustomerSchema,

@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config";
 import { openDatabase } from "../db/client";
-import { CustomerExportError, exportFileLines, readCustomerLines } from "../services/customer-export";
-import { BACKFILL_CHUNK, runIdentityBackfill } from "../services/identity-backfill";
+import { CustomerExportError, exportFileLines, readCustomerLines } from "../services/identity/backfill/customer-export";
+import { BACKFILL_CHUNK, runIdentityBackfill } from "../services/identity/backfill/identity-backfill";
 
 /**
  * `tsx src/seed/backfill-cli.ts --shop x.myshopify.com --file customers.jsonl [--chunk N]`: backfills a

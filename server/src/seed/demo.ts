@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { queryRows } from "../db/rows";
-import { ingestBatch, parseDataEvent } from "../services/ingest-batch";
-import { loadShop, withShopLock } from "../services/shop";
+import { ingestBatch, parseDataEvent } from "../services/ingest/ingest-batch";
+import { loadShop, withShopLock } from "../services/shop/shop";
 import { generateShop } from "./generate";
 
 export const DEMO_SHOP = "demo-c360.myshopify.com";

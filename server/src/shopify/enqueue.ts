@@ -1,7 +1,7 @@
 import { consentWriteBack } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../db/client";
-import { sqlTextArray } from "../services/sql-arrays";
+import { sqlTextArray } from "../db/sql-arrays";
 
 export const SHOPIFY_JOBS = {
   consent: "shopify.consent",

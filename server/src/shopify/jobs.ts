@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client";
 import { queryRows } from "../db/rows";
 import type { JobHandler } from "../jobs/queue";
-import { recordProfileChange } from "../services/shop";
+import { recordProfileChange } from "../services/shop/shop";
 import { ShopifyAdmin, ShopifyCallFailed } from "./admin";
 import { backfillJobHandler } from "./backfill";
 import { SHOPIFY_JOBS } from "./enqueue";

@@ -2,7 +2,7 @@ import { customerGid, tierFor } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import { queryRows } from "../db/rows";
 import type { JobHandler } from "../jobs/queue";
-import { loadShop } from "../services/shop";
+import { loadShop } from "../services/shop/shop";
 import { ShopifyCallFailed, type ShopifyAdmin } from "./admin";
 import { enqueueShopifyJobs, SHOPIFY_JOBS } from "./enqueue";
 import { METAFIELDS_SET } from "./queries";

@@ -1,8 +1,8 @@
 import { adminCustomerToWebhook, adminOrderToWebhook, customerGid } from "@c360/shared";
 import type { Database } from "../db/client";
 import { HttpError } from "../http/errors";
-import { parseDataEvent, ingestBatch, type DataEvent } from "../services/ingest-batch";
-import { loadShop, withShopLock } from "../services/shop";
+import { parseDataEvent, ingestBatch, type DataEvent } from "../services/ingest/ingest-batch";
+import { loadShop, withShopLock } from "../services/shop/shop";
 import { ShopifyAdmin, ShopifyNotConnected } from "./admin";
 import { CUSTOMER_WITH_ORDERS } from "./queries";
 

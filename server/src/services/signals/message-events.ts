@@ -2,10 +2,10 @@ import { effectiveActedAt, identifierStrength, normalizeIdentifiers, type Messag
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
 import { queryRows } from "../../db/rows";
-import { appendConsentRow, lockConsentProfile } from "../consent";
-import { recomputeProfiles } from "../recompute-profile";
-import type { ShopContext } from "../shop";
-import { sqlTextArray } from "../sql-arrays";
+import { appendConsentRow, lockConsentProfile } from "../consent/consent";
+import { recomputeProfiles } from "../profile/recompute-profile";
+import type { ShopContext } from "../shop/shop";
+import { sqlTextArray } from "../../db/sql-arrays";
 
 export interface MessageEventResult {
   id: string;

@@ -9,11 +9,11 @@ import { sql } from "drizzle-orm";
 import type { Database, Queryable } from "../../db/client";
 import { queryRows } from "../../db/rows";
 import { HttpError } from "../../http/errors";
-import { countHeldBack, screenArrivals, type Arrival } from "../erasure-register";
-import { recomputeProfiles } from "../recompute-profile";
-import { resolveEventIdentity } from "../resolve-identity";
-import { loadShop } from "../shop";
-import { sqlTextArray } from "../sql-arrays";
+import { countHeldBack, screenArrivals, type Arrival } from "../gdpr/erasure-register";
+import { recomputeProfiles } from "../profile/recompute-profile";
+import { resolveEventIdentity } from "../identity/resolve-identity";
+import { loadShop } from "../shop/shop";
+import { sqlTextArray } from "../../db/sql-arrays";
 
 export interface PixelResult {
   /** Events stored now; a resent event is not stored again. */

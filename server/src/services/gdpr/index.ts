@@ -1,0 +1,3 @@
+export * from "./compliance";
+export * from "./erasure-register";
+export * from "./gdpr";

@@ -1,0 +1,223 @@
+import {
+  normalizeIdentifiers,
+  resolveIdentityBatch,
+  type BatchIdentityEvent,
+  type BatchResolution,
+  type CustomerRecord,
+  type ShopSettings,
+} from "@c360/shared";
+import { isoTimestamp } from "../../../db/bulk-insert";
+import { sql } from "drizzle-orm";
+import type { Database, Queryable } from "../../../db/client";
+import { loadBackfillState, type CustomerEvent, type ProfileDetails } from "./backfill-state";
+
+export type { CustomerEvent };
+import { scanArrivals, scanShopDuplicates } from "../match";
+import { countHeldBack, screenArrivals } from "../../gdpr/erasure-register";
+import { writeBackfill } from "./backfill-writes";
+import { orderedProfileIds } from "../profile-ids";
+import { loadShop, type ShopContext, withShopLock } from "../../shop/shop";
+
+/**
+ * What a backfill did. `profilesCreated` counts the profiles it wrote (a customer merged into another of
+ * the same backfill never gets one); `merged` counts every profile a backfilled customer merged into another.
+ */
+export interface BackfillCounts {
+  customers: number;
+  profilesCreated: number;
+  identifiersAttached: number;
+  merged: number;
+  candidates: number;
+  /** Rows of an export taken before a customer's erase that named them: not loaded (see erasureVerdict). */
+  erasedHeldBack: number;
+}
+
+/**
+ * A Shopify customer as an identity event, with the details Shopify is the authority for and the raw
+ * email and phone (normalised again should the shop's rules change while a chunk waits for the lock).
+ * Flat, because a chunk holds a quarter of a million of them.
+ */
+
+export const emptyCounts = (): BackfillCounts => ({
+  customers: 0,
+  profilesCreated: 0,
+  identifiersAttached: 0,
+  merged: 0,
+  candidates: 0,
+  erasedHeldBack: 0,
+});
+
+/** The identity event a customers/create or customers/update webhook makes of this record; null when it carries no usable identifier. */
+export function customerEvent(customer: CustomerRecord, settings: ShopSettings, now: Date): CustomerEvent | null {
+  const event = identifyCustomer(customer, settings, now);
+  return event.identifiers.length > 0 ? event : null;
+}
+
+function identifyCustomer(customer: CustomerRecord, settings: ShopSettings, now: Date): CustomerEvent {
+  const stamped = customer.updated_at ?? customer.created_at;
+  return normalized(
+    {
+      // The webhook's event ID, so a backfill after (or before) the webhooks records each version once.
+      id: `customer:${customer.id}:${stamped ? isoTimestamp(stamped) : "undated"}`,
+      source: "customer",
+      identifiers: [],
+      at: stamped ?? now,
+      firstName: customer.first_name,
+      lastName: customer.last_name,
+      postcode: customer.default_address?.zip ?? null,
+      address1: customer.default_address?.address1 ?? null,
+      address2: customer.default_address?.address2 ?? null,
+      city: customer.default_address?.city ?? null,
+      birthday: customer.birthday ?? null,
+      customerId: customer.id,
+      rawEmail: customer.email,
+      rawPhone: customer.phone,
+    },
+    settings,
+  );
+}
+
+function normalized(event: CustomerEvent, settings: ShopSettings): CustomerEvent {
+  event.identifiers = normalizeIdentifiers(
+    { shopifyCustomerId: event.customerId, email: event.rawEmail, phone: event.rawPhone },
+    { defaultCountry: settings.defaultCountry, junk: settings.junkIdentifiers },
+  );
+  return event;
+}
+
+/** The identity events of a list of customer records, in order (records without a usable identifier drop out). */
+export function customerEvents(customers: Iterable<CustomerRecord>, settings: ShopSettings, now: Date): CustomerEvent[] {
+  const events: CustomerEvent[] = [];
+  for (const customer of customers) {
+    const event = customerEvent(customer, settings, now);
+    if (event) events.push(event);
+  }
+  return events;
+}
+
+/**
+ * Backfills a shop's existing customers inside the caller's transaction (shop lock held), giving the
+ * profiles replaying them one by one through the webhook path would: resolution by the shared batch rule
+ * in memory, then set-based writes. Customers already recorded (same ID and updated_at) change nothing.
+ */
+export async function backfillCustomers(q: Queryable, shop: ShopContext, customers: readonly CustomerRecord[], now: Date): Promise<BackfillCounts> {
+  const touched: string[] = [];
+  const events = customerEvents(customers, shop.settings, now);
+  const counts = await backfillEvents(q, shop, events, customers.length, now, touched);
+  // Duplicates among the customers just loaded and those already here, in the same transaction.
+  await scanArrivals(q, shop.shopId, touched, now);
+  return counts;
+}
+
+async function backfillEvents(
+  q: Queryable,
+  shop: ShopContext,
+  given: CustomerEvent[],
+  customers: number,
+  now: Date,
+  touched?: string[],
+): Promise<BackfillCounts> {
+  const counts = { ...emptyCounts(), customers };
+  if (given.length === 0) return counts;
+  // A row's time is the record's own (updated_at, else created_at): an export from before an erase stays out.
+  const arrivals = given.map((e) => ({ interaction: "backfill" as const, madeAt: e.at, names: e.identifiers }));
+  const verdicts = await screenArrivals(q, shop.shopId, arrivals);
+  const events = given.filter((_, i) => verdicts[i]!.keep);
+  counts.erasedHeldBack = given.length - events.length;
+  await countHeldBack(q, shop.shopId, "backfill", counts.erasedHeldBack, now);
+  if (events.length === 0) return counts;
+
+  const state = await loadBackfillState(q, shop.shopId, events);
+  const { fresh } = state;
+  if (fresh.length === 0) return counts;
+  const resolution: BatchResolution = resolveIdentityBatch(
+    fresh,
+    state.owners.map((o) => o.profile),
+    // Created "now", as the per-event path stamps them, so profiles that already existed stay the survivors.
+    { limits: shop.settings.identityLimits, newProfileId: orderedProfileIds(now), createdAt: () => now },
+  );
+  const { profilesWritten, candidates } = await writeBackfill(q, shop, { events: fresh, resolution, owners: state.owners, now });
+  for (const o of resolution.events) {
+    touched?.push(resolution.survivorOf.get(o.resolvedProfileId) ?? o.resolvedProfileId);
+  }
+  // A bulk load outruns autovacuum's statistics: planned on stale ones (this shop "has one identifier"),
+  // the next chunk's owner lookup became a nested loop over the whole shop per owner, minutes per chunk.
+  await q.execute(sql`ANALYZE profiles, identifiers, identity_events`);
+  return {
+    ...counts,
+    profilesCreated: profilesWritten,
+    identifiersAttached: resolution.attached.length,
+    merged: resolution.survivorOf.size,
+    candidates,
+  };
+}
+
+export const BACKFILL_CHUNK = 250_000;
+
+interface PreparedChunk {
+  customers: number;
+  /** Every customer's event, usable identifiers or not: the rules under the lock decide. */
+  events: CustomerEvent[];
+  settings: ShopSettings;
+  now: Date;
+}
+
+/**
+ * Backfills from a stream of records in chunks, each its own transaction under the shop lock: webhooks
+ * wait at most one chunk, memory stays bounded, and a run that stops part-way can simply be run again.
+ * The next chunk is read and normalised while the current one is written (the writes mostly wait on
+ * PostgreSQL), with the settings as read before the lock; a chunk whose shop changed them meanwhile is
+ * normalised again under the lock.
+ */
+export async function runIdentityBackfill(
+  database: Database,
+  shopId: string,
+  customers: Iterable<CustomerRecord> | AsyncIterable<CustomerRecord>,
+  opts: { clock: () => Date; chunkSize?: number; onChunk?: (total: BackfillCounts) => void },
+): Promise<BackfillCounts> {
+  const size = opts.chunkSize ?? BACKFILL_CHUNK;
+  const source = Symbol.asyncIterator in customers ? customers[Symbol.asyncIterator]() : customers[Symbol.iterator]();
+  const prepare = async (): Promise<PreparedChunk | null> => {
+    const { settings } = await loadShop(database.db, shopId);
+    const now = opts.clock();
+    const events: CustomerEvent[] = [];
+    let customers = 0;
+    for (;;) {
+      const step = await source.next();
+      if (step.done) break;
+      customers++;
+      events.push(identifyCustomer(step.value, settings, now));
+      if (customers >= size) break;
+      // Let the chunk being written keep its COPY streams fed.
+      if (customers % 1_000 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return customers > 0 ? { customers, events, settings, now } : null;
+  };
+  const write = (chunk: PreparedChunk) =>
+    withShopLock(database.db, shopId, async (tx, shop) => {
+      const sameRules =
+        shop.settings.defaultCountry === chunk.settings.defaultCountry &&
+        JSON.stringify(shop.settings.junkIdentifiers) === JSON.stringify(chunk.settings.junkIdentifiers);
+      const events = (sameRules ? chunk.events : chunk.events.map((e) => normalized(e, shop.settings))).filter((e) => e.identifiers.length > 0);
+      return backfillEvents(tx, shop, events, chunk.customers, chunk.now);
+    });
+
+  const total = emptyCounts();
+  let next = prepare();
+  next.catch(() => {}); // awaited below; a failure must not surface as unhandled while a chunk is written
+  for (let chunk = await next; chunk; chunk = await next) {
+    next = prepare();
+    next.catch(() => {});
+    const counts = await write(chunk);
+    for (const key of Object.keys(total) as (keyof BackfillCounts)[]) total[key] += counts[key];
+    opts.onChunk?.({ ...total });
+  }
+  // Right after the last chunk, one whole-shop pass: per chunk it would compare the shop a quarter at a time.
+  if (total.customers > 0) {
+    await database.db.transaction(async (tx) => {
+      await loadShop(tx, shopId, { lock: true });
+      await scanShopDuplicates(tx, shopId, opts.clock());
+    });
+  }
+  return total;
+}

@@ -1,0 +1,4 @@
+export * from "./backfill-state";
+export * from "./backfill-writes";
+export * from "./customer-export";
+export * from "./identity-backfill";

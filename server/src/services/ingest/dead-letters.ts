@@ -1,0 +1,40 @@
+import { sql } from "drizzle-orm";
+import type { Queryable } from "../../db/client";
+import { queryRows } from "../../db/rows";
+
+/** The shop's dead letters not yet retried, newest first, named as the merchant sees them in Shopify's logs. */
+export async function listDeadLetters(q: Queryable, shopId: string) {
+  const rows = await queryRows<{
+    id: string;
+    kind: string;
+    ref: string;
+    attempts: number;
+    last_error: string;
+    failed_at: Date;
+    topic: string | null;
+    event_id: string | null;
+  }>(
+    q,
+    sql`SELECT d.id, d.kind, d.ref, d.attempts, d.last_error, d.failed_at, w.topic, w.event_id
+        FROM dead_letters d LEFT JOIN webhook_deliveries w ON w.shop_id = d.shop_id AND w.delivery_id = d.ref
+        WHERE d.shop_id = ${shopId} AND d.retried_at IS NULL ORDER BY d.failed_at DESC LIMIT 200`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    deliveryId: r.event_id ?? r.ref, // Shopify's event id, as the merchant sees it in Shopify's logs
+    topic: r.topic,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    failedAt: new Date(r.failed_at).toISOString(),
+  }));
+}
+
+/** Webhook deliveries of the shop by status (received, processed, dead...). */
+export async function deliveryHealth(q: Queryable, shopId: string): Promise<Record<string, number>> {
+  const rows = await queryRows<{ status: string; n: string | number }>(
+    q,
+    sql`SELECT status, count(*) AS n FROM webhook_deliveries WHERE shop_id = ${shopId} GROUP BY status`,
+  );
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}

@@ -1,0 +1,5 @@
+export * from "./dead-letters";
+export * from "./ingest-batch";
+export * from "./shopify-customer-events";
+export * from "./visits";
+export * from "./webhook-intake";

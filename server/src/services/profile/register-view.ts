@@ -1,0 +1,109 @@
+import { churnBand as churnBandOf, currentConsentState, normalizeShopifyCustomerId, type ConsentEntry, type ShopSettings } from "@c360/shared";
+import { sql, type SQL } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { preparedRows } from "../../db/prepared";
+import { HttpError } from "../../http/errors";
+import { consentView, loyaltyView, spendOf, type ProfileRow } from "./profile-view";
+import { parseStoredSettings } from "../shop/shop";
+
+interface RegisterRow extends ProfileRow {
+  /** The shop's settings as stored JSON text: the key of {@link settingsOf}'s cache. */
+  shop_settings: string | null;
+  ids: { kind: string; value: string }[] | string | null;
+  consent_rows: { id: string; channel: string; action: "granted" | "revoked"; acted_at: string; received_at: string }[] | string | null;
+  open_duplicates: string | number;
+  recent_orders: { order_id: string; placed_at: string; total: string | number; products: string[] | null }[] | string | null;
+}
+
+// Settings change rarely and every lookup of a shop carries the same text; parsing it (zod, defaults)
+// was a visible share of a lookup. Keyed by the exact text, so an edit is seen on the next lookup.
+const parsedSettings = new Map<string, ShopSettings>();
+function settingsOf(text: string | null): ShopSettings {
+  const key = text ?? "";
+  let settings = parsedSettings.get(key);
+  if (!settings) {
+    if (parsedSettings.size >= 256) parsedSettings.clear();
+    settings = parseStoredSettings(text);
+    parsedSettings.set(key, settings);
+  }
+  return settings;
+}
+
+const parsed = <T>(v: T | string | null): T | null => (typeof v === "string" ? (JSON.parse(v) as T) : v);
+const iso = (d: Date | string | null | undefined) => (d == null ? null : new Date(d).toISOString());
+
+/** The one statement behind the register view; exported so the bench can EXPLAIN exactly what runs. */
+export function registerViewQuery(shopId: string, shopifyId: string): SQL {
+  return sql`SELECT p.*, s.settings::text AS shop_settings,
+      (SELECT json_agg(json_build_object('kind', i.kind, 'value', i.value) ORDER BY i.linked_at, i.kind, i.value)
+         FROM identifiers i WHERE i.shop_id = p.shop_id AND i.profile_id = p.id) AS ids,
+      (SELECT json_agg(json_build_object('id', c.id, 'channel', c.channel, 'action', c.action, 'acted_at', c.acted_at, 'received_at', c.received_at))
+         FROM consents c WHERE c.shop_id = p.shop_id AND c.profile_id = p.id) AS consent_rows,
+      (SELECT count(*) FROM merge_candidates m WHERE m.shop_id = p.shop_id AND m.status = 'open' AND m.profile_id = p.id)
+         + (SELECT count(*) FROM merge_candidates m WHERE m.shop_id = p.shop_id AND m.status = 'open' AND m.other_profile_id = p.id) AS open_duplicates,
+      (SELECT json_agg(json_build_object('order_id', r.order_id, 'placed_at', r.placed_at, 'total', r.total, 'products',
+                (SELECT json_agg(l.title ORDER BY l.line_id) FROM order_lines l WHERE l.shop_id = p.shop_id AND l.order_id = r.order_id))
+              ORDER BY r.placed_at DESC, r.order_id)
+         FROM (SELECT o.order_id, o.placed_at, o.total FROM orders o
+               WHERE o.shop_id = p.shop_id AND o.profile_id = p.id AND o.cancelled_at IS NULL
+               ORDER BY o.placed_at DESC, o.order_id LIMIT 5) r) AS recent_orders
+    FROM identifiers x
+    JOIN profiles p ON p.shop_id = x.shop_id AND p.id = x.profile_id
+    JOIN shops s ON s.shop_id = x.shop_id
+    WHERE x.shop_id = ${shopId} AND x.kind = 'shopify' AND x.value = ${shopifyId}`;
+}
+
+/**
+ * The register's view of a customer (`GET /api/pos/customers/:id`) in one round trip: the profile found
+ * through the Shopify-ID primary key, with its identifiers, consent rows, open duplicates and the shop's
+ * settings gathered by indexed sub-selects, prepared once per connection. This is the path every checkout
+ * waits on.
+ */
+export async function registerView(database: Database, shopId: string, rawCustomerId: string, now: Date) {
+  const shopifyId = normalizeShopifyCustomerId(rawCustomerId);
+  if (!shopifyId) throw new HttpError(400, "invalid_customer", `"${rawCustomerId}" is not a Shopify customer ID`);
+  const [row] = await preparedRows<RegisterRow>(database, registerViewQuery(shopId, shopifyId));
+  if (!row) return null;
+  const settings = settingsOf(row.shop_settings);
+  const ids = parsed(row.ids) ?? [];
+  const consentEntries: ConsentEntry[] = (parsed(row.consent_rows) ?? []).map((c) => ({
+    id: c.id,
+    channel: c.channel as ConsentEntry["channel"],
+    action: c.action,
+    actedAt: new Date(c.acted_at),
+    receivedAt: new Date(c.received_at),
+  }));
+  const churn = row.churn_risk;
+  return {
+    profileId: row.id,
+    shopifyCustomerId: shopifyId,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    emails: ids.filter((i) => i.kind === "email").map((i) => i.value),
+    phones: ids.filter((i) => i.kind === "phone").map((i) => i.value),
+    lifecycleStage: row.lifecycle_stage,
+    orderCount: row.order_count,
+    lifetimeSpend: spendOf(row.lifetime_spend, settings.currency),
+    posSpend: spendOf(row.pos_spend, settings.currency),
+    onlineSpend: spendOf(row.online_spend, settings.currency),
+    currency: settings.currency,
+    churnRisk: churn,
+    churnBand: churn == null ? null : churnBandOf(churn),
+    engagementScore: row.engagement_score,
+    lastVisitAt: iso(row.last_visit_at),
+    lastOrderAt: iso(row.last_order_at),
+    loyalty: loyaltyView(row, settings),
+    redemption: settings.loyalty.redemption,
+    consent: consentView(currentConsentState(consentEntries)),
+    openDuplicates: Number(row.open_duplicates),
+    recentOrders: (parsed(row.recent_orders) ?? []).map((o) => ({
+      orderId: o.order_id,
+      placedAt: iso(o.placed_at)!,
+      // Stored in minor units like spend; answered in the shop's currency like the spend beside it.
+      total: spendOf(o.total, settings.currency),
+      products: o.products ?? [],
+    })),
+    asOf: now.toISOString(),
+  };
+}
+

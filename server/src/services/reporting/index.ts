@@ -1,0 +1,3 @@
+export * from "./agency";
+export * from "./dashboard";
+export * from "./shop-recompute";

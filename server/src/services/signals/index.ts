@@ -1,0 +1,3 @@
+export * from "./message-events";
+export * from "./messaging-keys";
+export * from "./pixel";
