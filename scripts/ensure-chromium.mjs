@@ -13,7 +13,8 @@ export function ensureChromium() {
     console.log("tests: Chromium is missing; installing Debian's chromium package for the browser tests");
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
     const update = spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
-    const install = update.status === 0 && spawnSync("apt-get", ["install", "-y", "-qq", "chromium"], { stdio: "inherit", env });
+    const install =
+      update.status === 0 && spawnSync("apt-get", ["install", "-y", "-qq", "chromium"], { stdio: "inherit", env });
     if (install && install.status === 0 && existsSync(path)) return true;
   }
   console.error(

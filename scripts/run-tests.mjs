@@ -13,7 +13,12 @@ const patterns = [...workspace.matchAll(/^\s+-\s+(\S+)\s*$/gm)].map((m) => m[1])
 const dirs = patterns.flatMap((p) => {
   if (!p.endsWith("/*")) return [p];
   const base = p.slice(0, -2);
-  return existsSync(join(root, base)) ? spawnSync("ls", [join(root, base)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map((d) => `${base}/${d}`) : [];
+  return existsSync(join(root, base))
+    ? spawnSync("ls", [join(root, base)], { encoding: "utf8" })
+        .stdout.split("\n")
+        .filter(Boolean)
+        .map((d) => `${base}/${d}`)
+    : [];
 });
 const packages = dirs.filter((d) => {
   const file = join(root, d, "package.json");
@@ -30,16 +35,21 @@ const broken = [];
 for (const dir of packages) {
   const report = join(out, `${dir.replaceAll("/", "_")}.json`);
   console.log(`\n=== ${dir} ===`);
-  const run = spawnSync("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], {
-    cwd: join(root, dir),
-    stdio: "inherit",
-    env: process.env,
-  });
+  const run = spawnSync(
+    "npx",
+    ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+    {
+      cwd: join(root, dir),
+      stdio: "inherit",
+      env: process.env,
+    },
+  );
   if (existsSync(report)) {
     const r = JSON.parse(readFileSync(report, "utf8"));
     passed += r.numPassedTests;
     failed += r.numFailedTests;
-    if (r.numTotalTestSuites > 0 && r.numFailedTestSuites > 0 && r.numFailedTests === 0) broken.push(`${dir} (a test file failed to load)`);
+    if (r.numTotalTestSuites > 0 && r.numFailedTestSuites > 0 && r.numFailedTests === 0)
+      broken.push(`${dir} (a test file failed to load)`);
   }
   if (run.status !== 0) broken.push(dir);
 }

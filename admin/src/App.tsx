@@ -86,10 +86,19 @@ function TokenBox({ onChange }: { onChange: () => void }) {
   return (
     <Banner tone="info" title="Paste a session token">
       <BlockStack gap="200">
-        <p>Outside Shopify admin the app needs a session token: the server prints a dev token when started with --demo.</p>
+        <p>
+          Outside Shopify admin the app needs a session token: the server prints a dev token when started with --demo.
+        </p>
         <InlineStack gap="200" blockAlign="end">
           <div style={{ minWidth: 360 }}>
-            <TextField label="Session token" labelHidden value={value} onChange={setValue} autoComplete="off" placeholder="eyJ…" />
+            <TextField
+              label="Session token"
+              labelHidden
+              value={value}
+              onChange={setValue}
+              autoComplete="off"
+              placeholder="eyJ…"
+            />
           </div>
           <Button
             variant="primary"
@@ -110,7 +119,13 @@ function TokenBox({ onChange }: { onChange: () => void }) {
 export function App() {
   const route = useRoute();
   const [session, setSession] = useState(0);
-  const current = routePath(route.page === "customer" ? { page: "customers" } : route.page === "gdpr" ? { page: "gdpr", profileId: null } : route);
+  const current = routePath(
+    route.page === "customer"
+      ? { page: "customers" }
+      : route.page === "gdpr"
+        ? { page: "gdpr", profileId: null }
+        : route,
+  );
   const navigation = (
     <Navigation location={current}>
       <Navigation.Section

@@ -296,5 +296,7 @@ export interface MessagingKey {
 }
 export const listMessagingKeys = () => get<{ keys: MessagingKey[] }>("/api/messaging-keys");
 /** The answer is the only time the full key exists outside the merchant's tool. */
-export const createMessagingKey = (name: string) => send<MessagingKey & { key: string }>("POST", "/api/messaging-keys", { name });
-export const revokeMessagingKey = (keyId: string) => send<MessagingKey>("POST", `/api/messaging-keys/${id(keyId)}/revoke`);
+export const createMessagingKey = (name: string) =>
+  send<MessagingKey & { key: string }>("POST", "/api/messaging-keys", { name });
+export const revokeMessagingKey = (keyId: string) =>
+  send<MessagingKey>("POST", `/api/messaging-keys/${id(keyId)}/revoke`);

@@ -56,7 +56,7 @@ export function fullName(
   p: { firstName?: string | null; lastName?: string | null },
   fallback = "Unnamed customer",
 ): string {
-  const name = [p.firstName, p.lastName].filter((s) => s && s.trim()).join(" ");
+  const name = [p.firstName, p.lastName].filter((s) => s?.trim()).join(" ");
   return name || fallback;
 }
 

@@ -7,7 +7,13 @@ import { openDatabase } from "@c360/server/db/client";
 import { measureBackfill } from "./backfill";
 import { createFreshDatabase } from "./fresh-database";
 
-const { values } = parseArgs({ options: { customers: { type: "string", default: "100000" }, chunk: { type: "string" }, keep: { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: {
+    customers: { type: "string", default: "100000" },
+    chunk: { type: "string" },
+    keep: { type: "boolean", default: false },
+  },
+});
 const customers = Number(values.customers);
 if (!Number.isInteger(customers) || customers < 1) throw new Error("--customers must be a positive whole number");
 

@@ -60,7 +60,11 @@ export function generateCustomerExport(customers: number, mix: BackfillMix = TAR
       last_name: last,
       created_at: created,
       updated_at: created,
-      default_address: { zip: String(rnd.int(10000, 99999)), address1: `${rnd.int(1, 999)} Market St`, country_code: "US" },
+      default_address: {
+        zip: String(rnd.int(10000, 99999)),
+        address1: `${rnd.int(1, 999)} Market St`,
+        country_code: "US",
+      },
       tags: "",
       verified_email: email !== null,
     };
@@ -84,7 +88,13 @@ function phoneNumber(i: number, style: number): string {
 /** The CLI's default: a chunk per transaction keeps memory bounded and lets webhooks in between. */
 const DEFAULT_CHUNK = BACKFILL_CHUNK;
 
-export async function measureBackfill(opts: { url: string; shopId: string; customers: number; mix?: BackfillMix; chunkSize?: number }): Promise<{
+export async function measureBackfill(opts: {
+  url: string;
+  shopId: string;
+  customers: number;
+  mix?: BackfillMix;
+  chunkSize?: number;
+}): Promise<{
   figure: string;
   baseline: string;
   ratio: string;
@@ -95,8 +105,12 @@ export async function measureBackfill(opts: { url: string; shopId: string; custo
   let lines: string[] = generateCustomerExport(opts.customers, opts.mix).lines;
   const database = await openDatabase({ url: opts.url, max: 4 });
   try {
-    const [existing] = await queryRows<{ n: number | string }>(database.db, sql`SELECT count(*) AS n FROM profiles WHERE shop_id = ${opts.shopId}`);
-    if (Number(existing!.n) > 0) throw new Error(`measureBackfill needs a fresh shop; ${opts.shopId} already has profiles`);
+    const [existing] = await queryRows<{ n: number | string }>(
+      database.db,
+      sql`SELECT count(*) AS n FROM profiles WHERE shop_id = ${opts.shopId}`,
+    );
+    if (Number(existing!.n) > 0)
+      throw new Error(`measureBackfill needs a fresh shop; ${opts.shopId} already has profiles`);
 
     const pgCpuStarted = await postgresCpu(database);
     const started = performance.now();
@@ -113,7 +127,10 @@ export async function measureBackfill(opts: { url: string; shopId: string; custo
         yield customer;
       }
     })();
-    const counts = await runIdentityBackfill(database, opts.shopId, customers, { clock: () => new Date(), chunkSize: opts.chunkSize ?? DEFAULT_CHUNK });
+    const counts = await runIdentityBackfill(database, opts.shopId, customers, {
+      clock: () => new Date(),
+      chunkSize: opts.chunkSize ?? DEFAULT_CHUNK,
+    });
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuStarted);
     const mainThreadSeconds = (mainThreadCpu() - mainThreadStarted) / 100;
@@ -128,12 +145,24 @@ export async function measureBackfill(opts: { url: string; shopId: string; custo
     await database.db.execute(sql`CREATE TABLE bench_backfill_scratch (customer_id text, kind text, value text)`);
     const copyStarted = performance.now();
     await database.db.transaction((tx) =>
-      bulkInsert(tx, "bench_backfill_scratch", [{ name: "customer_id", type: "text" }, { name: "kind", type: "text" }, { name: "value", type: "text" }], identifierRows),
+      bulkInsert(
+        tx,
+        "bench_backfill_scratch",
+        [
+          { name: "customer_id", type: "text" },
+          { name: "kind", type: "text" },
+          { name: "value", type: "text" },
+        ],
+        identifierRows,
+      ),
     );
     const copySeconds = (performance.now() - copyStarted) / 1000;
     await database.db.execute(sql`DROP TABLE bench_backfill_scratch`);
 
-    const [stored] = await queryRows<{ identifiers: number | string }>(database.db, sql`SELECT count(*) AS identifiers FROM identifiers WHERE shop_id = ${opts.shopId}`);
+    const [stored] = await queryRows<{ identifiers: number | string }>(
+      database.db,
+      sql`SELECT count(*) AS identifiers FROM identifiers WHERE shop_id = ${opts.shopId}`,
+    );
     return {
       figure: `${fmt(seconds, 1)} s for ${fmt(counts.customers)} customers (${fmt(identifierRows.length)} identifiers)`,
       baseline: `${fmt(copySeconds, 1)} s COPY of the ${fmt(identifierRows.length)} identifier rows`,
@@ -153,7 +182,10 @@ export async function measureBackfill(opts: { url: string; shopId: string; custo
 
 /** CPU ticks (1/100 s) each PostgreSQL backend of this database has used, when the server runs on this machine. */
 async function postgresCpu(database: Database): Promise<Map<number, number>> {
-  const rows = await queryRows<{ pid: number }>(database.db, sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+  const rows = await queryRows<{ pid: number }>(
+    database.db,
+    sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`,
+  );
   const ticks = new Map<number, number>();
   for (const { pid } of rows) {
     try {

@@ -44,15 +44,29 @@ const SCALES = {
   full: { webhooks: 2_000, profiles: 1_000_000 },
 } as const;
 const GROUPS = [
-  "intake", "processing", "lookup", "whole-shop", "sync", "unsubscribe", "backfill", "duplicates",
+  "intake",
+  "processing",
+  "lookup",
+  "whole-shop",
+  "sync",
+  "unsubscribe",
+  "backfill",
+  "duplicates",
 ] as const;
 const { values } = parseArgs({
-  options: { scale: { type: "string", default: "small" }, customers: { type: "string" }, profiles: { type: "string" }, only: { type: "string" }, record: { type: "boolean", default: false } },
+  options: {
+    scale: { type: "string", default: "small" },
+    customers: { type: "string" },
+    profiles: { type: "string" },
+    only: { type: "string" },
+    record: { type: "boolean", default: false },
+  },
 });
 const scale = values.scale as keyof typeof SCALES;
 if (!(scale in SCALES)) throw new Error(`--scale must be one of ${Object.keys(SCALES).join(", ")}`);
 const only = new Set(values.only ? values.only.split(",") : GROUPS);
-for (const g of only) if (!(GROUPS as readonly string[]).includes(g)) throw new Error(`--only takes ${GROUPS.join(", ")}`);
+for (const g of only)
+  if (!(GROUPS as readonly string[]).includes(g)) throw new Error(`--only takes ${GROUPS.join(", ")}`);
 // Processing drains what intake accepted, so it cannot run without it.
 if (only.has("processing")) only.add("intake");
 const customers = values.customers ? Number(values.customers) : SCALES[scale].webhooks;
@@ -66,7 +80,16 @@ const url = new URL(fresh.url);
 const database = await openDatabase({ url: url.toString(), max: 20 });
 // The bench measures capacity, so the per-shop guard against runaway clients is lifted for this run.
 const unlimited = { perShop: 1e9, perDevice: 1e9, windowMs: 10_000 };
-const config: Config = { port: 0, databaseUrl: url.toString(), apiKey: undefined, apiSecret: SECRET, dataDir: "", publicUrl: "", devSecret: false, rateLimits: unlimited };
+const config: Config = {
+  port: 0,
+  databaseUrl: url.toString(),
+  apiKey: undefined,
+  apiSecret: SECRET,
+  dataDir: "",
+  publicUrl: "",
+  devSecret: false,
+  rateLimits: unlimited,
+};
 const runtime = await createRuntime(config, { log: silentLogger, database, startWorkers: false });
 const server = serve({ fetch: runtime.app.fetch, port: 0 });
 await new Promise((r) => server.once("listening", r));
@@ -90,18 +113,24 @@ try {
   let replayedProfiles = 0;
   if (only.has("intake")) {
     const shop = generateShop({ customers, seed: 7 });
-    console.log(`generated ${customers.toLocaleString()} customers, ${shop.orders.toLocaleString()} orders, ${shop.events.length.toLocaleString()} webhook events`);
+    console.log(
+      `generated ${customers.toLocaleString()} customers, ${shop.orders.toLocaleString()} orders, ${shop.events.length.toLocaleString()} webhook events`,
+    );
     await measureIntake(b, shop);
     if (only.has("processing")) replayedProfiles = await measureProcessing(b, shop);
   }
   // The rest of the shop, set-based, so reads and whole-shop passes run at full size.
-  const fill = await timed(() => fillShop(b.raw, SHOP, { from: replayedProfiles, total: totalProfiles, now: new Date() }));
+  const fill = await timed(() =>
+    fillShop(b.raw, SHOP, { from: replayedProfiles, total: totalProfiles, now: new Date() }),
+  );
   console.log(`filled the shop to ${totalProfiles.toLocaleString()} profiles in ${fmt(fill.ms / 1000, 1)} s`);
   if (only.has("lookup")) await measureLookup(b);
   if (only.has("whole-shop")) await measureWholeShop(b);
   if (only.has("sync")) await measureSync(b);
   if (only.has("unsubscribe")) {
-    const [someone] = await b.raw<{ id: string }[]>`SELECT id FROM profiles WHERE shop_id = ${SHOP} ORDER BY md5(id) LIMIT 1`;
+    const [someone] = await b.raw<
+      { id: string }[]
+    >`SELECT id FROM profiles WHERE shop_id = ${SHOP} ORDER BY md5(id) LIMIT 1`;
     await measureUnsubscribe(b, someone!.id);
   }
   if (only.has("backfill")) await measureBackfillRow(b);
@@ -114,8 +143,12 @@ try {
   await fresh.drop();
 }
 
-const header = "| what | figure | baseline (same run, same database) | ratio | target on 2 cores | note |\n|---|---|---|---|---|---|";
-const table = [header, ...b.rows.map((r) => `| ${r.what} | ${r.figure} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.note} |`)].join("\n");
+const header =
+  "| what | figure | baseline (same run, same database) | ratio | target on 2 cores | note |\n|---|---|---|---|---|---|";
+const table = [
+  header,
+  ...b.rows.map((r) => `| ${r.what} | ${r.figure} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.note} |`),
+].join("\n");
 console.log(`\n${table}\n`);
 for (const p of b.plans) console.log(`${p}\n`);
 if (values.only) {

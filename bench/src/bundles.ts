@@ -15,7 +15,10 @@ export function bundleSizes(): string[] {
     if (!existsSync(path)) return `- ${name}: not built`;
     const files = readdirSync(path).filter((f) => f.endsWith(".js"));
     const raw = files.reduce((sum, f) => sum + readFileSync(new URL(`${dir}/${f}`, root)).length, 0);
-    const gz = files.reduce((sum, f) => sum + gzipSync(readFileSync(new URL(`${dir}/${f}`, root)), { level: 9 }).length, 0);
+    const gz = files.reduce(
+      (sum, f) => sum + gzipSync(readFileSync(new URL(`${dir}/${f}`, root)), { level: 9 }).length,
+      0,
+    );
     return `- ${name}: ${(raw / 1024).toFixed(1)} KiB of JavaScript, ${(gz / 1024).toFixed(1)} KiB gzipped (${files.join(", ")})`;
   });
 }

@@ -16,7 +16,9 @@ export function processCpuMs(pid: number): number {
 
 /** The PostgreSQL server processes serving a database's connections (PostgreSQL on this machine). */
 export async function backendPids(sql: postgres.Sql): Promise<number[]> {
-  const rows = await sql<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`;
+  const rows = await sql<
+    { pid: number }[]
+  >`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`;
   return rows.map((r) => r.pid);
 }
 
@@ -25,12 +27,16 @@ export async function backendPids(sql: postgres.Sql): Promise<number[]> {
  * after; one that opened and closed in between is missed). Robust to other work on the machine in a way
  * that wall-clock rates are not.
  */
-export async function cpuDuring<T>(sql: postgres.Sql, fn: () => Promise<T>): Promise<{ value: T; nodeMs: number; postgresMs: number }> {
+export async function cpuDuring<T>(
+  sql: postgres.Sql,
+  fn: () => Promise<T>,
+): Promise<{ value: T; nodeMs: number; postgresMs: number }> {
   const before = new Map((await backendPids(sql)).map((pid) => [pid, processCpuMs(pid)]));
   const node = process.cpuUsage();
   const value = await fn();
   const used = process.cpuUsage(node);
   let postgresMs = 0;
-  for (const pid of new Set([...before.keys(), ...(await backendPids(sql))])) postgresMs += Math.max(0, processCpuMs(pid) - (before.get(pid) ?? 0));
+  for (const pid of new Set([...before.keys(), ...(await backendPids(sql))]))
+    postgresMs += Math.max(0, processCpuMs(pid) - (before.get(pid) ?? 0));
   return { value, nodeMs: (used.user + used.system) / 1000, postgresMs };
 }

@@ -1,4 +1,4 @@
-import postgres from "postgres";
+import type postgres from "postgres";
 
 /**
  * Fills a shop up to `total` profiles with set-based SQL (generate_series), so the read paths and the

@@ -14,16 +14,38 @@ import postgres from "postgres";
 import { fmt, timed } from "./measure";
 import { createFreshDatabase } from "./fresh-database";
 
-const { values } = parseArgs({ options: { customers: { type: "string", default: "2000" }, batch: { type: "string" }, "log-statements": { type: "boolean" }, keep: { type: "boolean" } } });
+const { values } = parseArgs({
+  options: {
+    customers: { type: "string", default: "2000" },
+    batch: { type: "string" },
+    "log-statements": { type: "boolean" },
+    keep: { type: "boolean" },
+  },
+});
 const SHOP = "processing-shop.myshopify.com";
 const SECRET = "bench-secret";
 const fresh = await createFreshDatabase("c360_processing");
 // Every statement with its duration in the server log, to see where processing time goes.
-if (values["log-statements"]) await fresh.admin.unsafe(`ALTER DATABASE ${fresh.name} SET log_min_duration_statement = 0`);
+if (values["log-statements"])
+  await fresh.admin.unsafe(`ALTER DATABASE ${fresh.name} SET log_min_duration_statement = 0`);
 const url = new URL(fresh.url);
 const database = await openDatabase({ url: url.toString(), max: 10 });
-const config: Config = { port: 0, databaseUrl: url.toString(), apiKey: undefined, apiSecret: SECRET, dataDir: "", publicUrl: "", devSecret: false, rateLimits: { perShop: 1e9, perDevice: 1e9, windowMs: 10_000 } };
-const runtime = await createRuntime(config, { log: silentLogger, database, startWorkers: false, ...(values.batch ? { queueBatchSize: Number(values.batch) } : {}) });
+const config: Config = {
+  port: 0,
+  databaseUrl: url.toString(),
+  apiKey: undefined,
+  apiSecret: SECRET,
+  dataDir: "",
+  publicUrl: "",
+  devSecret: false,
+  rateLimits: { perShop: 1e9, perDevice: 1e9, windowMs: 10_000 },
+};
+const runtime = await createRuntime(config, {
+  log: silentLogger,
+  database,
+  startWorkers: false,
+  ...(values.batch ? { queueBatchSize: Number(values.batch) } : {}),
+});
 try {
   const shop = generateShop({ customers: Number(values.customers), seed: 7 });
   for (const event of shop.events) {

@@ -41,7 +41,16 @@ const opened = await openDatabase({ url: url.toString(), max: 20 });
 const statements = new Map<string, { n: number; ms: number }>();
 const database = values.count ? countingDatabase(opened, statements) : opened;
 const unlimited = { perShop: 1e9, perDevice: 1e9, windowMs: 10_000 };
-const config: Config = { port: 0, databaseUrl: url.toString(), apiKey: undefined, apiSecret: "bench-secret", dataDir: "", publicUrl: "", devSecret: false, rateLimits: unlimited };
+const config: Config = {
+  port: 0,
+  databaseUrl: url.toString(),
+  apiKey: undefined,
+  apiSecret: "bench-secret",
+  dataDir: "",
+  publicUrl: "",
+  devSecret: false,
+  rateLimits: unlimited,
+};
 const runtime = await createRuntime(config, { log: silentLogger, database, startWorkers: false });
 const server = serve({ fetch: runtime.app.fetch, port: 0 });
 await new Promise((r) => server.once("listening", r));
@@ -56,17 +65,28 @@ try {
   }
   const code = "BENCH123";
   await raw`INSERT INTO pairing_codes (shop_id, code, expires_at) VALUES (${SHOP}, ${code}, now() + interval '10 minutes')`;
-  const pair = await fetch(`${base}/api/sync/pair`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code, deviceName: "bench tablet" }) });
+  const pair = await fetch(`${base}/api/sync/pair`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ code, deviceName: "bench tablet" }),
+  });
   if (!pair.ok) throw new Error(`pair answered ${pair.status}: ${await pair.text()}`);
   const device = (await pair.json()) as { token: string };
   const clientId = `bench-client-${Date.now()}`;
-  const mutations = values.mix ? companionDay(total) : Array.from({ length: total }, (_, i) => ({
-    seq: i + 1,
-    id: crypto.randomUUID(),
-    name: "customer.capture",
-    args: { localId: crypto.randomUUID(), firstName: "Pop", lastName: `Up ${i}`, email: `popup${i}@market-stall.com` },
-    createdAt: new Date().toISOString(),
-  }));
+  const mutations = values.mix
+    ? companionDay(total)
+    : Array.from({ length: total }, (_, i) => ({
+        seq: i + 1,
+        id: crypto.randomUUID(),
+        name: "customer.capture",
+        args: {
+          localId: crypto.randomUUID(),
+          firstName: "Pop",
+          lastName: `Up ${i}`,
+          email: `popup${i}@market-stall.com`,
+        },
+        createdAt: new Date().toISOString(),
+      }));
   statements.clear();
   const perRequest: number[] = [];
   const sync = await timed(async () => {
@@ -92,9 +112,12 @@ try {
   if (values.count) {
     const sum = [...statements.values()].reduce((a, b) => a + b.n, 0);
     const ms = [...statements.values()].reduce((a, b) => a + b.ms, 0);
-    console.log(`${sum.toLocaleString()} statements (${fmt(sum / total, 2)} per mutation), ${fmt(ms / 1000, 2)} s awaiting them:`);
+    console.log(
+      `${sum.toLocaleString()} statements (${fmt(sum / total, 2)} per mutation), ${fmt(ms / 1000, 2)} s awaiting them:`,
+    );
     console.log("    count   total ms  statement");
-    for (const [what, c] of [...statements].sort((a, b) => b[1].ms - a[1].ms)) console.log(`  ${String(c.n).padStart(7)}  ${fmt(c.ms, 0).padStart(9)}  ${what}`);
+    for (const [what, c] of [...statements].sort((a, b) => b[1].ms - a[1].ms))
+      console.log(`  ${String(c.n).padStart(7)}  ${fmt(c.ms, 0).padStart(9)}  ${what}`);
   }
 } finally {
   server.close();
@@ -111,12 +134,19 @@ function companionDay(total: number) {
   for (let i = 0; out.length < total; i++) {
     const localId = crypto.randomUUID();
     const kinds = [
-      { name: "customer.capture", args: { localId, firstName: "Pop", lastName: `Up ${i}`, email: `popup${i}@market-stall.com` } },
-      { name: "consent.record", args: { localId, channel: "email", action: "granted", textVersion: emailText.version, text: emailText.text } },
+      {
+        name: "customer.capture",
+        args: { localId, firstName: "Pop", lastName: `Up ${i}`, email: `popup${i}@market-stall.com` },
+      },
+      {
+        name: "consent.record",
+        args: { localId, channel: "email", action: "granted", textVersion: emailText.version, text: emailText.text },
+      },
       { name: "visit.log", args: { localId, at } },
       { name: "profile.note", args: { localId, note: `note ${i}` } },
     ];
-    for (const k of kinds.slice(0, total - out.length)) out.push({ seq: out.length + 1, id: crypto.randomUUID(), ...k, createdAt: at });
+    for (const k of kinds.slice(0, total - out.length))
+      out.push({ seq: out.length + 1, id: crypto.randomUUID(), ...k, createdAt: at });
   }
   return out;
 }
@@ -140,7 +170,8 @@ function countingDatabase(inner: Database, into: Map<string, { n: number; ms: nu
     new Proxy(target, {
       get(t, prop) {
         const value = Reflect.get(t, prop, t) as unknown;
-        if (prop === "execute") return (statement: SQL) => count(statement, () => (value as (s: SQL) => Promise<unknown>).call(t, statement));
+        if (prop === "execute")
+          return (statement: SQL) => count(statement, () => (value as (s: SQL) => Promise<unknown>).call(t, statement));
         if (prop === "transaction") {
           return (fn: (tx: unknown) => unknown, cfg?: unknown) =>
             (value as (f: (tx: object) => unknown, c?: unknown) => unknown).call(t, (tx: object) => fn(wrap(tx)), cfg);

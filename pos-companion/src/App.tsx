@@ -42,17 +42,33 @@ export function App() {
         <SyncStatus />
       </header>
       <nav className="tabs" aria-label="Screens">
-        <button type="button" aria-current={view.screen === "find" ? "page" : undefined} onClick={() => setView({ screen: "find" })}>
+        <button
+          type="button"
+          aria-current={view.screen === "find" ? "page" : undefined}
+          onClick={() => setView({ screen: "find" })}
+        >
           Find customer
         </button>
-        <button type="button" aria-current={view.screen === "new" ? "page" : undefined} onClick={() => setView({ screen: "new" })}>
+        <button
+          type="button"
+          aria-current={view.screen === "new" ? "page" : undefined}
+          onClick={() => setView({ screen: "new" })}
+        >
           New customer
         </button>
       </nav>
       <main className="content">
         {view.screen === "find" && <FindCustomer onOpen={(id) => setView({ screen: "customer", id })} />}
-        {view.screen === "new" && <NewCustomer defaultCountry={phoneCountry(device, navigator.language)} onSaved={(id) => setView({ screen: "customer", id })} onOpen={(id) => setView({ screen: "customer", id })} />}
-        {view.screen === "customer" && <CustomerDetail id={view.id} locationId={device.location} onBack={() => setView({ screen: "find" })} />}
+        {view.screen === "new" && (
+          <NewCustomer
+            defaultCountry={phoneCountry(device, navigator.language)}
+            onSaved={(id) => setView({ screen: "customer", id })}
+            onOpen={(id) => setView({ screen: "customer", id })}
+          />
+        )}
+        {view.screen === "customer" && (
+          <CustomerDetail id={view.id} locationId={device.location} onBack={() => setView({ screen: "find" })} />
+        )}
       </main>
     </div>
   );

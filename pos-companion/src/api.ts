@@ -30,7 +30,11 @@ export interface ServerTransport {
   baseUrl: string;
 }
 
-async function call(t: ServerTransport, path: string, init: RequestInit & { token?: string | null }): Promise<Response> {
+async function call(
+  t: ServerTransport,
+  path: string,
+  init: RequestInit & { token?: string | null },
+): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.token) headers.set("authorization", `Bearer ${init.token}`);
   if (init.body) headers.set("content-type", "application/json");
@@ -48,25 +52,42 @@ async function call(t: ServerTransport, path: string, init: RequestInit & { toke
   throw new SyncHttpError(body?.error ?? `http_${res.status}`, message, retryable, res.status);
 }
 
-export async function pairDevice(t: ServerTransport, body: { code: string; deviceName: string }): Promise<PairResponse> {
+export async function pairDevice(
+  t: ServerTransport,
+  body: { code: string; deviceName: string },
+): Promise<PairResponse> {
   const res = await call(t, "/api/sync/pair", { method: "POST", body: JSON.stringify(body) });
   return pairResponseSchema.parse(await res.json());
 }
 
 /** On a gap the server may still have applied the run before it; that part comes back as `result`. */
-export type PushOutcome = { kind: "ok"; result: PushResult } | { kind: "gap"; expectedSeq: number; result: PushResult | null };
+export type PushOutcome =
+  | { kind: "ok"; result: PushResult }
+  | { kind: "gap"; expectedSeq: number; result: PushResult | null };
 
-export async function pushMutations(t: ServerTransport, token: string, body: { clientId: string; mutations: Mutation[] }): Promise<PushOutcome> {
+export async function pushMutations(
+  t: ServerTransport,
+  token: string,
+  body: { clientId: string; mutations: Mutation[] },
+): Promise<PushOutcome> {
   const res = await call(t, "/api/sync/push", { method: "POST", body: JSON.stringify(body), token });
   const json = await res.json();
   if (res.status === 409) {
     const partial = pushResultSchema.safeParse(json);
-    return { kind: "gap", expectedSeq: pushGapSchema.parse(json).expectedSeq, result: partial.success ? partial.data : null };
+    return {
+      kind: "gap",
+      expectedSeq: pushGapSchema.parse(json).expectedSeq,
+      result: partial.success ? partial.data : null,
+    };
   }
   return { kind: "ok", result: pushResultSchema.parse(json) };
 }
 
-export async function pullChanges(t: ServerTransport, token: string, q: { cursor: number; limit: number; clientId: string }): Promise<PullResponse> {
+export async function pullChanges(
+  t: ServerTransport,
+  token: string,
+  q: { cursor: number; limit: number; clientId: string },
+): Promise<PullResponse> {
   const params = new URLSearchParams({ cursor: String(q.cursor), limit: String(q.limit), clientId: q.clientId });
   const res = await call(t, `/api/sync/pull?${params}`, { method: "GET", token });
   return pullResponseSchema.parse(await res.json());

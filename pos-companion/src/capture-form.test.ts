@@ -4,13 +4,25 @@ import { captureCustomer } from "./outbox";
 import { freshDb, sequentialUuids } from "./test-support/setup";
 
 const ctx = { defaultCountry: "US", today: "2026-11-25" };
-const fields = { firstName: " Sarah ", lastName: "Lopez", email: " Sarah@Gmail.COM ", phone: "(415) 555-0142", birthday: "" };
+const fields = {
+  firstName: " Sarah ",
+  lastName: "Lopez",
+  email: " Sarah@Gmail.COM ",
+  phone: "(415) 555-0142",
+  birthday: "",
+};
 
 describe("sign-up form", () => {
   it("normalises email and phone as the server does", () => {
     const { input, errors } = validateCapture(fields, ctx);
     expect(errors).toEqual({});
-    expect(input).toEqual({ firstName: "Sarah", lastName: "Lopez", email: "sarah@gmail.com", phone: "+14155550142", birthday: null });
+    expect(input).toEqual({
+      firstName: "Sarah",
+      lastName: "Lopez",
+      email: "sarah@gmail.com",
+      phone: "+14155550142",
+      birthday: null,
+    });
   });
 
   it("refuses typos and placeholders with a sentence staff can act on", () => {
@@ -26,7 +38,9 @@ describe("sign-up form", () => {
     const db = freshDb();
     const deps = { now: () => new Date("2026-11-25T10:00:00Z"), uuid: sequentialUuids() };
     const existing = await captureCustomer(db, deps, validateCapture(fields, ctx).input);
-    expect((await findDuplicates(db, { email: "sarah@gmail.com", phone: null })).map((c) => c.id)).toEqual([existing.id]);
+    expect((await findDuplicates(db, { email: "sarah@gmail.com", phone: null })).map((c) => c.id)).toEqual([
+      existing.id,
+    ]);
     expect((await findDuplicates(db, { email: null, phone: "+14155550142" })).map((c) => c.id)).toEqual([existing.id]);
     expect(await findDuplicates(db, { email: "other@gmail.com", phone: "+14155550143" })).toEqual([]);
   });

@@ -80,7 +80,9 @@ export class CompanionDb extends Dexie {
 
 export function searchTerms(c: Pick<LocalCustomer, "firstName" | "lastName" | "emails" | "phones">): string[] {
   const terms = new Set<string>();
-  const names = [c.firstName, c.lastName].filter((n): n is string => !!n && n.trim().length > 0).map((n) => n.trim().toLowerCase());
+  const names = [c.firstName, c.lastName]
+    .filter((n): n is string => !!n && n.trim().length > 0)
+    .map((n) => n.trim().toLowerCase());
   for (const n of names) for (const part of n.split(/\s+/)) terms.add(part);
   if (names.length > 1) terms.add(names.join(" "));
   for (const e of c.emails) terms.add(e.toLowerCase());

@@ -4,7 +4,13 @@ import { captureCustomer, clientIdOf, logVisit, recordChange, recordConsent } fr
 import { freshDb, sequentialUuids } from "./test-support/setup";
 
 const deps = () => ({ now: () => new Date("2026-11-25T10:00:00Z"), uuid: sequentialUuids() });
-const sarah = { firstName: "Sarah", lastName: "Lopez", email: "sarah@gmail.com", phone: "+15551234567", birthday: null };
+const sarah = {
+  firstName: "Sarah",
+  lastName: "Lopez",
+  email: "sarah@gmail.com",
+  phone: "+15551234567",
+  birthday: null,
+};
 
 describe("outbox", () => {
   it("gives every change a growing seq, kept across reopen", async () => {
@@ -30,7 +36,22 @@ describe("outbox", () => {
         args: { localId: "00000000-0000-4000-8000-000000000099" },
         customerKey: "x",
         applyLocally: async () => {
-          await db.customers.add({ id: "x", localId: "x", profileId: null, firstName: "A", lastName: null, emails: [], phones: [], birthday: null, tier: null, points: 0, lifecycleStage: "new", consent: {}, terms: [], updatedAt: "" });
+          await db.customers.add({
+            id: "x",
+            localId: "x",
+            profileId: null,
+            firstName: "A",
+            lastName: null,
+            emails: [],
+            phones: [],
+            birthday: null,
+            tier: null,
+            points: 0,
+            lifecycleStage: "new",
+            consent: {},
+            terms: [],
+            updatedAt: "",
+          });
           await db.customers.add({ id: "x" } as never); // duplicate key: the transaction aborts
         },
       }),
@@ -53,7 +74,10 @@ describe("outbox", () => {
     const db = freshDb();
     await captureCustomer(db, deps(), sarah);
     for (const q of ["sar", "LOP", "sarah lo", "sarah@g", "555123", "(555) 12", "+1 555"]) {
-      expect((await searchCustomers(db, q)).map((c) => c.firstName), q).toEqual(["Sarah"]);
+      expect(
+        (await searchCustomers(db, q)).map((c) => c.firstName),
+        q,
+      ).toEqual(["Sarah"]);
     }
     expect(await searchCustomers(db, "bob")).toEqual([]);
   });

@@ -82,7 +82,14 @@ export async function captureCustomer(db: CompanionDb, deps: ChangeDeps, input: 
   customer.terms = searchTerms(customer);
   await recordChange(db, deps, {
     name: "customer.capture",
-    args: { localId, firstName: input.firstName, lastName: input.lastName, email: input.email, phone: input.phone, birthday: input.birthday },
+    args: {
+      localId,
+      firstName: input.firstName,
+      lastName: input.lastName,
+      email: input.email,
+      phone: input.phone,
+      birthday: input.birthday,
+    },
     customerKey: localId,
     applyLocally: () => db.customers.add(customer),
   });
@@ -133,11 +140,26 @@ export async function recordConsent(
   db: CompanionDb,
   deps: ChangeDeps,
   customer: LocalCustomer,
-  consent: { channel: MutationArgs<"consent.record">["channel"]; action: "granted" | "revoked"; text: string; textVersion: number; locale: string; staffId?: string | null },
+  consent: {
+    channel: MutationArgs<"consent.record">["channel"];
+    action: "granted" | "revoked";
+    text: string;
+    textVersion: number;
+    locale: string;
+    staffId?: string | null;
+  },
 ): Promise<OutboxRow> {
   return recordChange(db, deps, {
     name: "consent.record",
-    args: { ...subjectOf(customer), channel: consent.channel, action: consent.action, text: consent.text, textVersion: consent.textVersion, locale: consent.locale, staffId: consent.staffId ?? null },
+    args: {
+      ...subjectOf(customer),
+      channel: consent.channel,
+      action: consent.action,
+      text: consent.text,
+      textVersion: consent.textVersion,
+      locale: consent.locale,
+      staffId: consent.staffId ?? null,
+    },
     customerKey: customer.id,
     applyLocally: () =>
       db.customers.update(customer.id, (c) => {
@@ -147,7 +169,12 @@ export async function recordConsent(
   });
 }
 
-export async function logVisit(db: CompanionDb, deps: ChangeDeps, customer: LocalCustomer, where: { locationId: string | null }): Promise<OutboxRow> {
+export async function logVisit(
+  db: CompanionDb,
+  deps: ChangeDeps,
+  customer: LocalCustomer,
+  where: { locationId: string | null },
+): Promise<OutboxRow> {
   return recordChange(db, deps, {
     name: "visit.log",
     args: { ...subjectOf(customer), locationId: where.locationId, at: deps.now().toISOString() },

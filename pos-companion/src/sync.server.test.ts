@@ -8,7 +8,13 @@ import { pair, SyncEngine } from "./sync";
 import { freshDb } from "./test-support/setup";
 
 const SHOP = "shop-a.myshopify.com";
-const sarah = { firstName: "Sarah", lastName: "Lopez", email: "sarah.lopez@gmail.com", phone: "+14155550142", birthday: "1990-04-12" };
+const sarah = {
+  firstName: "Sarah",
+  lastName: "Lopez",
+  email: "sarah.lopez@gmail.com",
+  phone: "+14155550142",
+  birthday: "1990-04-12",
+};
 const SMS_TEXT =
   "Yes, I'd like to receive marketing text messages from this store at the mobile number I gave. " +
   "Message frequency varies. Message and data rates may apply. Consent is not a condition of purchase. " +
@@ -20,15 +26,27 @@ afterEach(async () => t.close());
 
 async function pairedTablet(transport?: ServerTransport) {
   const db = freshDb();
-  const base: ServerTransport = { baseUrl: "http://localhost", fetch: (url, init) => Promise.resolve(t.runtime.app.request(url, init)) };
-  const deps = { db, transport: transport ?? base, now: () => t.clock(), uuid: () => crypto.randomUUID(), sleep: async () => {}, random: () => 0.5 };
+  const base: ServerTransport = {
+    baseUrl: "http://localhost",
+    fetch: (url, init) => Promise.resolve(t.runtime.app.request(url, init)),
+  };
+  const deps = {
+    db,
+    transport: transport ?? base,
+    now: () => t.clock(),
+    uuid: () => crypto.randomUUID(),
+    sleep: async () => {},
+    random: () => 0.5,
+  };
   const { code } = await (await t.api("POST", "/api/devices/pairing-codes", { body: {} })).json();
   await pair({ ...deps, transport: base }, code, "Test tablet");
   return { db, deps, engine: new SyncEngine(deps) };
 }
 
 const rows = async <T>(q: ReturnType<typeof sql>): Promise<T[]> => {
-  const res = (await (t.runtime.db.db as unknown as { execute(q: unknown): Promise<{ rows?: T[] } | T[]> }).execute(q)) as { rows?: T[] } | T[];
+  const res = (await (t.runtime.db.db as unknown as { execute(q: unknown): Promise<{ rows?: T[] } | T[]> }).execute(
+    q,
+  )) as { rows?: T[] } | T[];
   return Array.isArray(res) ? res : (res.rows ?? []);
 };
 const count = async (q: ReturnType<typeof sql>) => Number((await rows<{ n: string | number }>(q))[0]!.n);
@@ -37,7 +55,13 @@ describe("sync engine against the server", () => {
   it("a customer captured offline, their consent and a visit arrive once, and come back in the pull", async () => {
     const { db, deps, engine } = await pairedTablet();
     const c = await captureCustomer(db, deps, sarah);
-    await recordConsent(db, deps, c, { channel: "sms", action: "granted", text: SMS_TEXT, textVersion: 1, locale: "en" });
+    await recordConsent(db, deps, c, {
+      channel: "sms",
+      action: "granted",
+      text: SMS_TEXT,
+      textVersion: 1,
+      locale: "en",
+    });
     await logVisit(db, deps, c, { locationId: null });
     const report = await engine.sync({ force: true });
     expect(report.error).toBeNull();
@@ -46,10 +70,18 @@ describe("sync engine against the server", () => {
     const local = (await db.customers.get(c.id))!;
     expect(local.profileId).toBeTruthy();
     expect(local.consent.sms).toBe(true);
-    expect(await count(sql`SELECT count(*) AS n FROM consents WHERE shop_id = ${SHOP} AND profile_id = ${local.profileId} AND channel = 'sms'`)).toBe(1);
+    expect(
+      await count(
+        sql`SELECT count(*) AS n FROM consents WHERE shop_id = ${SHOP} AND profile_id = ${local.profileId} AND channel = 'sms'`,
+      ),
+    ).toBe(1);
     await engine.sync({ force: true });
     expect(await count(sql`SELECT count(*) AS n FROM sync_mutations WHERE shop_id = ${SHOP}`)).toBe(3);
-    expect(await count(sql`SELECT count(*) AS n FROM identifiers WHERE shop_id = ${SHOP} AND value = 'sarah.lopez@gmail.com'`)).toBe(1);
+    expect(
+      await count(
+        sql`SELECT count(*) AS n FROM identifiers WHERE shop_id = ${SHOP} AND value = 'sarah.lopez@gmail.com'`,
+      ),
+    ).toBe(1);
   }, 60_000);
 
   it("an invalid email is shown on the customer as a field the server did not keep; nothing stays queued", async () => {
@@ -59,7 +91,12 @@ describe("sync engine against the server", () => {
     expect(report).toMatchObject({ error: null, pushed: 1, rejected: 0 });
     expect(await db.outbox.count()).toBe(0);
     expect(await db.rejected.toArray()).toEqual([
-      expect.objectContaining({ customerKey: c.id, field: "email", name: "customer.capture", reason: expect.stringMatching(/^the email is not a valid email address/) }),
+      expect.objectContaining({
+        customerKey: c.id,
+        field: "email",
+        name: "customer.capture",
+        reason: expect.stringMatching(/^the email is not a valid email address/),
+      }),
     ]);
     expect((await db.customers.get(c.id))!.profileId).toBeTruthy();
   }, 60_000);
@@ -70,7 +107,9 @@ describe("sync engine against the server", () => {
       baseUrl: "http://localhost",
       fetch: async (url, init) =>
         String(init?.body ?? "").includes("Poison")
-          ? new Response(JSON.stringify({ error: "invalid_value", message: "a value cannot be stored" }), { status: 400 })
+          ? new Response(JSON.stringify({ error: "invalid_value", message: "a value cannot be stored" }), {
+              status: 400,
+            })
           : t.runtime.app.request(url, init),
     };
     const { db, deps, engine } = await pairedTablet(transport);
@@ -81,10 +120,16 @@ describe("sync engine against the server", () => {
     expect(report.error).toBeNull();
     expect(report.rejected).toBe(1);
     expect(await db.outbox.count()).toBe(0);
-    expect((await db.rejected.toArray()).map((r) => [r.customerKey, r.reason])).toEqual([[poison.id, "a value cannot be stored"]]);
+    expect((await db.rejected.toArray()).map((r) => [r.customerKey, r.reason])).toEqual([
+      [poison.id, "a value cannot be stored"],
+    ]);
     expect((await db.customers.get(before.id))!.profileId).toBeTruthy();
     expect((await db.customers.get(after.id))!.profileId).toBeTruthy();
-    expect(await count(sql`SELECT count(*) AS n FROM identifiers WHERE shop_id = ${SHOP} AND value IN ('first@gmail.com', 'after@gmail.com')`)).toBe(2);
+    expect(
+      await count(
+        sql`SELECT count(*) AS n FROM identifiers WHERE shop_id = ${SHOP} AND value IN ('first@gmail.com', 'after@gmail.com')`,
+      ),
+    ).toBe(2);
   }, 60_000);
 
   it("a lost push answer is resent and applied once", async () => {
@@ -102,7 +147,13 @@ describe("sync engine against the server", () => {
     };
     const { db, deps, engine } = await pairedTablet(transport);
     const c = await captureCustomer(db, deps, sarah);
-    await recordConsent(db, deps, c, { channel: "sms", action: "granted", text: SMS_TEXT, textVersion: 1, locale: "en" });
+    await recordConsent(db, deps, c, {
+      channel: "sms",
+      action: "granted",
+      text: SMS_TEXT,
+      textVersion: 1,
+      locale: "en",
+    });
     const report = await engine.sync({ force: true });
     expect(report.error).toBeNull();
     expect(await db.outbox.count()).toBe(0);
@@ -123,7 +174,9 @@ describe("sync engine against the server", () => {
     expect(report.gaps).toBe(1);
     expect(report.error).toBeNull();
     expect(await db.outbox.count()).toBe(0);
-    const seqs = await rows<{ seq: number | string }>(sql`SELECT seq FROM sync_mutations WHERE shop_id = ${SHOP} ORDER BY seq`);
+    const seqs = await rows<{ seq: number | string }>(
+      sql`SELECT seq FROM sync_mutations WHERE shop_id = ${SHOP} ORDER BY seq`,
+    );
     expect(seqs.map((r) => Number(r.seq))).toEqual([1, 2]);
   }, 60_000);
 });

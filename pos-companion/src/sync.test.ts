@@ -23,9 +23,22 @@ async function setup(opts: { attempts?: number; pushBatchSize?: number; pairExtr
     ...engineOpts,
   };
   await pair(deps, "abc123", "Front tablet");
-  return { db, server, deps, sleeps, engine: new SyncEngine(deps), advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
+  return {
+    db,
+    server,
+    deps,
+    sleeps,
+    engine: new SyncEngine(deps),
+    advance: (ms: number) => (now = new Date(now.getTime() + ms)),
+  };
 }
-const sarah = { firstName: "Sarah", lastName: "Lopez", email: "sarah@gmail.com", phone: "+15551234567", birthday: null };
+const sarah = {
+  firstName: "Sarah",
+  lastName: "Lopez",
+  email: "sarah@gmail.com",
+  phone: "+15551234567",
+  birthday: null,
+};
 
 describe("sync engine", () => {
   it("pushes the outbox, maps the local customer to the server profile and pulls it back", async () => {
@@ -115,16 +128,36 @@ describe("sync engine", () => {
     const { db, server, deps, engine } = await setup();
     const c = await captureCustomer(db, deps, sarah);
     server.rejectNames.add("consent.record");
-    await recordConsent(db, deps, c, { channel: "sms", action: "granted", text: "made up", textVersion: 9, locale: "en" });
+    await recordConsent(db, deps, c, {
+      channel: "sms",
+      action: "granted",
+      text: "made up",
+      textVersion: 9,
+      locale: "en",
+    });
     const report = await engine.sync();
     expect(report.rejected).toBe(1);
     expect(await db.outbox.count()).toBe(0);
-    expect((await db.rejected.toArray())[0]).toMatchObject({ name: "consent.record", reason: "consent text does not match what the shop published", customerKey: c.id });
+    expect((await db.rejected.toArray())[0]).toMatchObject({
+      name: "consent.record",
+      reason: "consent text does not match what the shop published",
+      customerKey: c.id,
+    });
   });
 
   it("on reset downloads the cache again and keeps customers with unsynced changes", async () => {
     const { db, server, deps, engine } = await setup({ pushBatchSize: 1 });
-    server.profiles.push({ profileId: "srv-1", firstName: "Ana", lastName: "Ruiz", emails: ["ana@x.io"], phones: [], tier: "Gold", points: 120, lifecycleStage: "engaged", consent: { email: true, sms: false, whatsapp: false, push: false } });
+    server.profiles.push({
+      profileId: "srv-1",
+      firstName: "Ana",
+      lastName: "Ruiz",
+      emails: ["ana@x.io"],
+      phones: [],
+      tier: "Gold",
+      points: 120,
+      lifecycleStage: "engaged",
+      consent: { email: true, sms: false, whatsapp: false, push: false },
+    });
     await engine.sync();
     await db.customers.put({ ...(await db.customers.get("srv-1"))!, id: "stale", profileId: "gone" });
     const mine = await captureCustomer(db, deps, sarah); // not pushed yet
@@ -180,7 +213,12 @@ describe("the shop's consent texts", () => {
 
   it("caches the shop's published text at sync and keeps it when a later answer is 404", async () => {
     const { db, server, engine } = await setup();
-    const sms = { channel: "sms" as const, locale: "en", version: 2, text: "Texts from Corner Shop, 2 a month. Reply STOP to end." };
+    const sms = {
+      channel: "sms" as const,
+      locale: "en",
+      version: 2,
+      text: "Texts from Corner Shop, 2 a month. Reply STOP to end.",
+    };
     server.consentTexts = [sms];
     await engine.sync();
     expect((await consentTextsFor(db)).sms).toEqual(sms);

@@ -56,7 +56,11 @@ const MAX_GAP_RESENDS = 3;
 const MAX_RESETS = 2;
 
 /** Exponential with jitter (half to full), capped: many tablets coming back online do not stampede. */
-export function backoffDelay(failures: number, random: () => number, opts = { baseMs: 1_000, maxMs: 5 * 60_000 }): number {
+export function backoffDelay(
+  failures: number,
+  random: () => number,
+  opts = { baseMs: 1_000, maxMs: 5 * 60_000 },
+): number {
   const exp = Math.min(opts.maxMs, opts.baseMs * 2 ** Math.max(0, failures - 1));
   return Math.round(exp * (0.5 + random() / 2));
 }
@@ -64,9 +68,19 @@ export function backoffDelay(failures: number, random: () => number, opts = { ba
 function asSyncError(error: unknown): SyncHttpError {
   if (error instanceof SyncHttpError) return error;
   if ((error as Error | null)?.name === "ZodError") {
-    return new SyncHttpError("bad_response", "The server's answer was not understood; changes stay on this tablet. Reload the app to update it.", true, null);
+    return new SyncHttpError(
+      "bad_response",
+      "The server's answer was not understood; changes stay on this tablet. Reload the app to update it.",
+      true,
+      null,
+    );
   }
-  return new SyncHttpError("sync_failed", `Sync failed: ${(error as Error | null)?.message ?? String(error)}`, true, null);
+  return new SyncHttpError(
+    "sync_failed",
+    `Sync failed: ${(error as Error | null)?.message ?? String(error)}`,
+    true,
+    null,
+  );
 }
 
 /** The store's name for the paired location; a bare Shopify GID is never shown (older pairings have only the ID). */
@@ -87,7 +101,11 @@ export async function readSyncStatus(db: CompanionDb): Promise<SyncStatusRow> {
  * Pairs, or pairs again after a revocation: the outbox is left as it is, so what waited is pushed with the
  * new token (mutation IDs keep that idempotent), and the sync status starts clean.
  */
-export async function pair(deps: Pick<SyncEngineDeps, "db" | "transport" | "now">, code: string, deviceName: string): Promise<PairedDevice> {
+export async function pair(
+  deps: Pick<SyncEngineDeps, "db" | "transport" | "now">,
+  code: string,
+  deviceName: string,
+): Promise<PairedDevice> {
   const res = await pairDevice(deps.transport, { code: code.trim().toUpperCase(), deviceName });
   const device: PairedDevice = { ...res, deviceName, pairedAt: deps.now().toISOString() };
   await deps.db.transaction("rw", deps.db.meta, async () => {
@@ -141,7 +159,10 @@ export async function exportOutbox(db: CompanionDb, now: Date) {
 export async function collapseProfileRows(db: CompanionDb, profileId: string): Promise<void> {
   const rows = await db.customers.where("profileId").equals(profileId).toArray();
   if (rows.length < 2) return;
-  const queued = await db.outbox.where("customerKey").anyOf(rows.map((r) => r.id)).toArray();
+  const queued = await db.outbox
+    .where("customerKey")
+    .anyOf(rows.map((r) => r.id))
+    .toArray();
   const pending = new Set(queued.map((r) => r.customerKey));
   const keep = rows.find((r) => pending.has(r.id)) ?? rows.find((r) => r.id === profileId) ?? rows[0]!;
   const merged: LocalCustomer = {
@@ -266,26 +287,55 @@ export class SyncEngine {
         continue;
       }
       if (outcome.kind === "gap") {
-        if (++report.gaps > MAX_GAP_RESENDS) throw new SyncHttpError("seq_gap", `The server keeps expecting change #${outcome.expectedSeq}; will try again later.`, true, 409);
-        if (outcome.result) await this.acknowledge(outcome.result, rows.map((r) => r.seq));
+        if (++report.gaps > MAX_GAP_RESENDS)
+          throw new SyncHttpError(
+            "seq_gap",
+            `The server keeps expecting change #${outcome.expectedSeq}; will try again later.`,
+            true,
+            409,
+          );
+        if (outcome.result)
+          await this.acknowledge(
+            outcome.result,
+            rows.map((r) => r.seq),
+          );
         await this.resolveGap(outcome.expectedSeq);
         continue;
       }
       const sent = db.outbox.where("seq").belowOrEqual(rows[rows.length - 1]!.seq);
-      await this.acknowledge(outcome.result, rows.map((r) => r.seq));
+      await this.acknowledge(
+        outcome.result,
+        rows.map((r) => r.seq),
+      );
       // A server that settles nothing would have us resend the same batch forever.
-      if ((await sent.count()) >= rows.length) throw new SyncHttpError("no_progress", "The server did not accept any queued change; will try again later.", true, null);
+      if ((await sent.count()) >= rows.length)
+        throw new SyncHttpError(
+          "no_progress",
+          "The server did not accept any queued change; will try again later.",
+          true,
+          null,
+        );
       report.pushed += outcome.result.applied.length + outcome.result.skipped.length;
       report.rejected += outcome.result.rejected.length;
     }
   }
 
   /** A change the server refused as a whole batch of one leaves the queue for `rejected`; a gap then renumbers the rest. */
-  private async refuseLocally(row: { id: string; seq: number; name: string; customerKey: string | null }, message: string) {
+  private async refuseLocally(
+    row: { id: string; seq: number; name: string; customerKey: string | null },
+    message: string,
+  ) {
     const { db, now } = this.deps;
     await withReopen(db, () =>
       db.transaction("rw", [db.outbox, db.rejected], async () => {
-        await db.rejected.put({ id: row.id, seq: row.seq, name: row.name, reason: message, customerKey: row.customerKey, rejectedAt: now().toISOString() });
+        await db.rejected.put({
+          id: row.id,
+          seq: row.seq,
+          name: row.name,
+          reason: message,
+          customerKey: row.customerKey,
+          rejectedAt: now().toISOString(),
+        });
         await db.outbox.delete(row.seq);
       }),
     );
@@ -317,7 +367,14 @@ export class SyncEngine {
       db.transaction("rw", [db.outbox, db.rejected, db.customers], async () => {
         for (const r of result.rejected) {
           const row = await db.outbox.where("id").equals(r.id).first();
-          await db.rejected.put({ id: r.id, seq: r.seq, name: row?.name ?? "change", reason: r.reason, customerKey: row?.customerKey ?? null, rejectedAt: now().toISOString() });
+          await db.rejected.put({
+            id: r.id,
+            seq: r.seq,
+            name: row?.name ?? "change",
+            reason: r.reason,
+            customerKey: row?.customerKey ?? null,
+            rejectedAt: now().toISOString(),
+          });
         }
         for (const r of result.fieldRejections ?? []) {
           const row = await db.outbox.where("id").equals(r.id).first();
@@ -332,9 +389,15 @@ export class SyncEngine {
           });
         }
         const done = new Set([...result.applied, ...result.skipped, ...result.rejected.map((r) => r.id)]);
-        await db.outbox.where("id").anyOf([...done]).delete();
+        await db.outbox
+          .where("id")
+          .anyOf([...done])
+          .delete();
         // Everything up to the server's lastSeq is settled, even rows an answer did not list.
-        await db.outbox.where("seq").belowOrEqual(Math.min(result.lastSeq, Math.max(...sentSeqs))).delete();
+        await db.outbox
+          .where("seq")
+          .belowOrEqual(Math.min(result.lastSeq, Math.max(...sentSeqs)))
+          .delete();
         for (const [localId, profileId] of Object.entries(result.profiles)) {
           await db.customers.where("localId").equals(localId).modify({ profileId });
           await collapseProfileRows(db, profileId);
@@ -444,7 +507,12 @@ export class SyncEngine {
     const keys = [...emails, ...phones.map((p) => p.replace(/\D/g, ""))];
     if (keys.length === 0) return undefined;
     const candidates = await this.deps.db.customers.where("terms").anyOf(keys).toArray();
-    return candidates.find((c) => c.localId && !c.profileId && (c.emails.some((e) => emails.includes(e)) || c.phones.some((p) => phones.includes(p))));
+    return candidates.find(
+      (c) =>
+        c.localId &&
+        !c.profileId &&
+        (c.emails.some((e) => emails.includes(e)) || c.phones.some((p) => phones.includes(p))),
+    );
   }
 
   private async refreshConsentTexts(token: string) {

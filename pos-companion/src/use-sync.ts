@@ -94,6 +94,9 @@ export function useSyncState() {
   const pending = useLiveQuery(() => db.outbox.toArray(), [db], []);
   const rejected = useLiveQuery(() => db.rejected.orderBy("seq").reverse().toArray(), [db], []);
   const status = useLiveQuery(() => readSyncStatus(db), [db]);
-  const pendingCustomers = useMemo(() => new Set(pending.map((r) => r.customerKey).filter(Boolean) as string[]), [pending]);
+  const pendingCustomers = useMemo(
+    () => new Set(pending.map((r) => r.customerKey).filter(Boolean) as string[]),
+    [pending],
+  );
   return { pending, pendingCount: pending.length, pendingCustomers, rejected, status };
 }

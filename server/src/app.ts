@@ -36,7 +36,13 @@ async function thenRespond(c: Context<AppEnv>, result: Promise<Response | void>)
 }
 
 /** A customer backfill takes a shop's export in parts of ~40,000 customers; larger exports go through the CLI. */
-export const BODY_LIMITS = { pixel: 32 * 1024, webhook: 1024 * 1024, api: 256 * 1024, sync: 8 * 1024 * 1024, backfill: 16 * 1024 * 1024 } as const;
+export const BODY_LIMITS = {
+  pixel: 32 * 1024,
+  webhook: 1024 * 1024,
+  api: 256 * 1024,
+  sync: 8 * 1024 * 1024,
+  backfill: 16 * 1024 * 1024,
+} as const;
 
 const tooLarge = (limit: number) => () => {
   throw new HttpError(413, "body_too_large", `request body is larger than ${Math.round(limit / 1024)} KiB`);
@@ -85,7 +91,8 @@ export function buildApp(deps: AppDeps) {
   const syncLimit = limit(BODY_LIMITS.sync);
   const apiLimit = limit(BODY_LIMITS.api);
   const backfillLimit = limit(BODY_LIMITS.backfill);
-  const bodyLimitFor = (path: string) => (path === "/api/sync/push" ? syncLimit : path === "/api/identity/backfill" ? backfillLimit : apiLimit);
+  const bodyLimitFor = (path: string) =>
+    path === "/api/sync/push" ? syncLimit : path === "/api/identity/backfill" ? backfillLimit : apiLimit;
   // Before authentication: a browser's preflight from the register carries no token.
   for (const route of REGISTER_ROUTES) app.use(route, registerCors);
   app.use("/api/*", (c, next) => bodyLimitFor(c.req.path)(c, next));
@@ -93,8 +100,12 @@ export function buildApp(deps: AppDeps) {
   const perShop = rateLimit("shop", deps.config.rateLimits ?? DEFAULT_RATE_LIMITS);
   // Pairing carries no token yet: it is limited by client address and overall instead.
   const pairing = pairingRateLimit(deps.config.rateLimits ?? DEFAULT_RATE_LIMITS);
-  app.use("/api/sync/*", async (c, next) => (c.req.path === "/api/sync/pair" ? pairing(c, next) : deviceAuth(c, () => thenRespond(c, perDevice(c, next)))));
-  app.use("/api/*", async (c, next) => (c.req.path.startsWith("/api/sync/") ? next() : sessionAuth(c, () => thenRespond(c, perShop(c, next)))));
+  app.use("/api/sync/*", async (c, next) =>
+    c.req.path === "/api/sync/pair" ? pairing(c, next) : deviceAuth(c, () => thenRespond(c, perDevice(c, next))),
+  );
+  app.use("/api/*", async (c, next) =>
+    c.req.path.startsWith("/api/sync/") ? next() : sessionAuth(c, () => thenRespond(c, perShop(c, next))),
+  );
 
   app.route("/api/profiles", profileRoutes);
   app.route("/api/devices", deviceRoutes);

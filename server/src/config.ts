@@ -34,16 +34,25 @@ const envSchema = z.object({
     .optional(),
   SHOPIFY_API_KEY: z.string().min(1).optional(),
   SHOPIFY_API_SECRET: z.string().min(1).optional(),
-  C360_DATA_DIR: z.string().min(1).default(fileURLToPath(new URL("../../.data", import.meta.url))),
+  C360_DATA_DIR: z
+    .string()
+    .min(1)
+    .default(fileURLToPath(new URL("../../.data", import.meta.url))),
   C360_PUBLIC_URL: z.string().url().optional(),
   C360_QUEUE_LOCK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   C360_RATE_LIMIT_SHOP: z.coerce.number().int().min(1).optional(),
   C360_RATE_LIMIT_DEVICE: z.coerce.number().int().min(1).optional(),
   NODE_ENV: z.string().optional(),
-  C360_SHOPIFY_ADMIN_ORIGIN: z.string().url("C360_SHOPIFY_ADMIN_ORIGIN must be an origin like http://127.0.0.1:9999").optional(),
+  C360_SHOPIFY_ADMIN_ORIGIN: z
+    .string()
+    .url("C360_SHOPIFY_ADMIN_ORIGIN must be an origin like http://127.0.0.1:9999")
+    .optional(),
   C360_TOKEN_ENCRYPTION_KEY: z
     .string()
-    .regex(/^[A-Za-z0-9+/]{43}=$/, "C360_TOKEN_ENCRYPTION_KEY must be 32 random bytes in base64 (openssl rand -base64 32)")
+    .regex(
+      /^[A-Za-z0-9+/]{43}=$/,
+      "C360_TOKEN_ENCRYPTION_KEY must be 32 random bytes in base64 (openssl rand -base64 32)",
+    )
     .optional(),
 });
 
@@ -93,17 +102,22 @@ export function loadConfig(env: NodeJS.ProcessEnv, opts: { demo: boolean }): Con
   }
   const production = e.NODE_ENV === "production";
   if (production && e.C360_SHOPIFY_ADMIN_ORIGIN) {
-    throw new Error("C360_SHOPIFY_ADMIN_ORIGIN is for tests and local development; it is refused when NODE_ENV=production");
+    throw new Error(
+      "C360_SHOPIFY_ADMIN_ORIGIN is for tests and local development; it is refused when NODE_ENV=production",
+    );
   }
   if (production && e.SHOPIFY_API_SECRET && !e.C360_TOKEN_ENCRYPTION_KEY) {
     throw new Error("C360_TOKEN_ENCRYPTION_KEY is not set: Admin API tokens cannot be stored without it in production");
   }
   // A real app secret (or a stand-in origin) means Shopify is there to talk to; a --demo run never calls it.
-  const talksToShopify = Boolean(e.C360_SHOPIFY_ADMIN_ORIGIN) || (Boolean(e.SHOPIFY_API_SECRET) && Boolean(e.SHOPIFY_API_KEY));
+  const talksToShopify =
+    Boolean(e.C360_SHOPIFY_ADMIN_ORIGIN) || (Boolean(e.SHOPIFY_API_SECRET) && Boolean(e.SHOPIFY_API_KEY));
   const shopify: ShopifyConfig | undefined = talksToShopify
     ? {
         adminOrigin: e.C360_SHOPIFY_ADMIN_ORIGIN ? new URL(e.C360_SHOPIFY_ADMIN_ORIGIN).origin : null,
-        tokenKey: e.C360_TOKEN_ENCRYPTION_KEY ? new Uint8Array(Buffer.from(e.C360_TOKEN_ENCRYPTION_KEY, "base64")) : DEMO_TOKEN_KEY,
+        tokenKey: e.C360_TOKEN_ENCRYPTION_KEY
+          ? new Uint8Array(Buffer.from(e.C360_TOKEN_ENCRYPTION_KEY, "base64"))
+          : DEMO_TOKEN_KEY,
         apiVersion: SHOPIFY_API_VERSION,
       }
     : undefined;

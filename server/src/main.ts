@@ -9,6 +9,7 @@ import { DEMO_SHOP, DEMO_STAFF, demoAdminUrl, seedDemoShop } from "./seed/demo-s
 /** `tsx src/main.ts [--demo]`: with --demo, embedded PGlite, a seeded demo shop and a printed dev token. */
 async function main() {
   const demo = process.argv.includes("--demo");
+  // biome-ignore lint/suspicious/noImplicitAnyLet: assigned in the try below, typed by what it is assigned
   let config;
   try {
     config = loadConfig(process.env, { demo });
@@ -24,11 +25,15 @@ async function main() {
   };
   // The one clock: the runtime, the demo seed and the dev token all read it.
   const clock = () => new Date();
+  // biome-ignore lint/suspicious/noImplicitAnyLet: assigned in the try below, typed by what it is assigned
   let runtime;
   try {
     runtime = await createRuntime(config, { log, clock });
   } catch (error) {
-    const reason = error instanceof DatabaseUnavailableError ? error.message : `cannot open the database: ${(error as Error).message}`;
+    const reason =
+      error instanceof DatabaseUnavailableError
+        ? error.message
+        : `cannot open the database: ${(error as Error).message}`;
     console.error(reason);
     process.exit(1);
   }

@@ -24,12 +24,29 @@ export interface Runtime {
 /** Opens the database, wires the queue and builds the app; the same for `main`, tests and benchmarks. */
 export async function createRuntime(
   config: Config,
-  opts: { log: Logger; clock?: () => Date; database?: Database; startWorkers?: boolean; queueLockSeconds?: number; queueBatchSize?: number },
+  opts: {
+    log: Logger;
+    clock?: () => Date;
+    database?: Database;
+    startWorkers?: boolean;
+    queueLockSeconds?: number;
+    queueBatchSize?: number;
+  },
 ): Promise<Runtime> {
-  const db = opts.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite` }));
+  const db =
+    opts.database ??
+    (await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite`,
+    }));
   const clock = opts.clock ?? (() => new Date());
   const shopify = config.shopify
-    ? new ShopifyAdmin(db, { apiKey: config.apiKey, apiSecret: config.apiSecret, shopify: config.shopify }, opts.log, clock)
+    ? new ShopifyAdmin(
+        db,
+        { apiKey: config.apiKey, apiSecret: config.apiSecret, shopify: config.shopify },
+        opts.log,
+        clock,
+      )
     : undefined;
   const handlers: Record<string, JobHandler> = {
     webhook: webhookJobHandler(clock, complianceHandlers(clock)),
@@ -37,16 +54,27 @@ export async function createRuntime(
     ...(shopify ? shopifyJobHandlers(shopify, clock) : {}),
   };
   // A shop's first connection brings in its history (customers, then orders) by bulk operations.
-  if (shopify) shopify.onFirstConnect = async (shopId) => void (await startBackfill(db.db, shopId, clock()), queue.kick());
+  if (shopify)
+    shopify.onFirstConnect = async (shopId) => void (await startBackfill(db.db, shopId, clock()), queue.kick());
   const batchHandlers = { webhook: webhookBatchHandler(clock, complianceHandlers(clock)) };
-  const queue = new JobQueue(db.db, { clock, handlers, batchHandlers, log: opts.log, lockSeconds: opts.queueLockSeconds ?? config.queueLockSeconds ?? 30, batchSize: opts.queueBatchSize });
+  const queue = new JobQueue(db.db, {
+    clock,
+    handlers,
+    batchHandlers,
+    log: opts.log,
+    lockSeconds: opts.queueLockSeconds ?? config.queueLockSeconds ?? 30,
+    batchSize: opts.queueBatchSize,
+  });
   const app = buildApp({ db, config, queue, clock, log: opts.log, ...(shopify ? { shopify } : {}) });
   const scheduleNightly = () => scheduleNightlyRecompute(db.db, clock());
   let scheduler: ReturnType<typeof setInterval> | null = null;
   if (opts.startWorkers !== false) {
     queue.start();
     // The timer only puts jobs on the shared queue; the work itself runs on whichever instance claims it.
-    const tick = () => void scheduleNightly().catch((error: Error) => opts.log({ level: "error", msg: "nightly scheduling failed", error: error.message }));
+    const tick = () =>
+      void scheduleNightly().catch((error: Error) =>
+        opts.log({ level: "error", msg: "nightly scheduling failed", error: error.message }),
+      );
     tick();
     scheduler = setInterval(tick, 15 * 60_000);
     scheduler.unref?.();

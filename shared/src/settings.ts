@@ -48,7 +48,13 @@ export const shopSettingsSchema = z
         churnedDays: z.number().int().min(1).max(3650).default(90),
       })
       .refine((l) => l.churnedDays > l.atRiskDays, "churnedDays must be longer than atRiskDays")
-      .default({ engagedWindowDays: 14, engagementLookbackDays: 30, engagedMinVisits: 3, atRiskDays: 30, churnedDays: 90 }),
+      .default({
+        engagedWindowDays: 14,
+        engagementLookbackDays: 30,
+        engagedMinVisits: 3,
+        atRiskDays: 30,
+        churnedDays: 90,
+      }),
     identityLimits: z
       .object({
         maxShopifyIds: z.number().int().min(1).max(1).default(1),
@@ -60,7 +66,18 @@ export const shopSettingsSchema = z
     junkIdentifiers: z
       .array(z.string().min(1).max(200))
       .max(500)
-      .default(["n/a", "na", "none", "null", "unknown", "test@test.com", "noemail@", "no@email.com", "0000000000", "1234567890"]),
+      .default([
+        "n/a",
+        "na",
+        "none",
+        "null",
+        "unknown",
+        "test@test.com",
+        "noemail@",
+        "no@email.com",
+        "0000000000",
+        "1234567890",
+      ]),
     caps: z
       .object({
         globalDaily: z.number().int().min(0).max(100).default(3),

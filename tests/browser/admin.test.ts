@@ -24,9 +24,16 @@ function listen(fetch: (request: Request) => Response | Promise<Response>): Prom
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) if (v != null) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+      for (const [k, v] of Object.entries(req.headers))
+        if (v != null) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
       const hasBody = req.method !== "GET" && req.method !== "HEAD" && chunks.length > 0;
-      const response = await fetch(new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body: hasBody ? Buffer.concat(chunks) : undefined }));
+      const response = await fetch(
+        new Request(`http://${req.headers.host}${req.url}`, {
+          method: req.method,
+          headers,
+          body: hasBody ? Buffer.concat(chunks) : undefined,
+        }),
+      );
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (error) {
@@ -46,7 +53,8 @@ let token = "";
 let people: { liz: string; elizabeth: string; candidateId: string };
 
 const shot = (name: string) => page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
-const api = async (method: string, path: string, body?: unknown) => t.api(method, path, body === undefined ? {} : { body });
+const api = async (method: string, path: string, body?: unknown) =>
+  t.api(method, path, body === undefined ? {} : { body });
 /** Whether a route exists at all (404 `not_found` from the router means another engineer has not landed it). */
 const routeExists = async (method: string, path: string) => {
   const res = await api(method, path);
@@ -59,7 +67,9 @@ const openAdmin = async (path: string, as = token) => {
 };
 const stageCounts = async () =>
   Object.fromEntries(
-    await page.locator("[data-testid=stage-distribution] [data-bar]").evaluateAll((els) => els.map((e) => [e.getAttribute("data-bar"), Number(e.getAttribute("data-value"))])),
+    await page
+      .locator("[data-testid=stage-distribution] [data-bar]")
+      .evaluateAll((els) => els.map((e) => [e.getAttribute("data-bar"), Number(e.getAttribute("data-value"))])),
   ) as Record<string, number>;
 
 describe("merchant admin in a browser", { timeout: 120_000 }, () => {
@@ -70,17 +80,24 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     await seedShop(t.runtime.db.db, { shopId: SHOP_A, customers: 40, seed: 7, now: t.clock() });
 
     // Two people a scan finds alike (same surname and postcode): a probabilistic duplicate for a person to decide.
-    const identify = async (email: string) => (await (await api("POST", "/api/identify", { identifiers: { email } })).json()).profileId as string;
+    const identify = async (email: string) =>
+      (await (await api("POST", "/api/identify", { identifiers: { email } })).json()).profileId as string;
     const liz = await identify("liz@home.net");
     t.clock.advanceDays(0.01);
     const elizabeth = await identify("elizabeth.novak@work.com");
     // Names and postcode arrive from a source the test does not need; ids are server-made, safe to inline.
-    const name = (id: string, first: string) => `UPDATE profiles SET first_name = '${first}', last_name = 'Novak', postcode = '10001' WHERE id = '${id.replace(/'/g, "")}'`;
+    const name = (id: string, first: string) =>
+      `UPDATE profiles SET first_name = '${first}', last_name = 'Novak', postcode = '10001' WHERE id = '${id.replace(/'/g, "")}'`;
     await t.runtime.db.db.execute(name(liz, "Liz"));
     await t.runtime.db.db.execute(name(elizabeth, "Elizabeth"));
     await api("POST", "/api/enrichment/recompute");
-    const dupes = (await (await api("GET", "/api/duplicates?limit=100")).json()).duplicates as { id: string; profiles: { profileId: string }[] }[];
-    const candidate = dupes.find((d) => d.profiles.some((p) => p?.profileId === liz) && d.profiles.some((p) => p?.profileId === elizabeth));
+    const dupes = (await (await api("GET", "/api/duplicates?limit=100")).json()).duplicates as {
+      id: string;
+      profiles: { profileId: string }[];
+    }[];
+    const candidate = dupes.find(
+      (d) => d.profiles.some((p) => p?.profileId === liz) && d.profiles.some((p) => p?.profileId === elizabeth),
+    );
     if (!candidate) throw new Error("the lookalike scan did not propose Liz and Elizabeth Novak");
     people = { liz, elizabeth, candidateId: candidate.id };
 
@@ -89,7 +106,14 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     token = await t.token();
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 120_000);
@@ -104,7 +128,9 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     await openAdmin("/customers");
     await expect.poll(() => page.getByTestId("paging-label").textContent()).toMatch(/of \d+/);
     await page.getByLabel("Search").fill("novak");
-    await expect.poll(() => page.getByTestId("customer-row").allTextContents()).toEqual(expect.arrayContaining(["Liz Novak", "Elizabeth Novak"]));
+    await expect
+      .poll(() => page.getByTestId("customer-row").allTextContents())
+      .toEqual(expect.arrayContaining(["Liz Novak", "Elizabeth Novak"]));
     await shot("01-customers-search");
 
     await page.getByTestId("customer-row").filter({ hasText: "Liz Novak" }).click();
@@ -156,8 +182,14 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     await expect.poll(() => page.getByTestId("notice").textContent()).toMatch(/Merged\. You can undo this until/);
     await expect.poll(() => card.count()).toBe(0);
 
-    const merges = (await (await api("GET", "/api/merges?limit=100")).json()).merges as { id: string; survivorId: string; mergedId: string }[];
-    const merge = merges.find((m) => [m.survivorId, m.mergedId].sort().join() === [people.liz, people.elizabeth].sort().join());
+    const merges = (await (await api("GET", "/api/merges?limit=100")).json()).merges as {
+      id: string;
+      survivorId: string;
+      mergedId: string;
+    }[];
+    const merge = merges.find(
+      (m) => [m.survivorId, m.mergedId].sort().join() === [people.liz, people.elizabeth].sort().join(),
+    );
     expect(merge).toBeDefined();
     const profile = (await (await api("GET", `/api/profiles/${merge!.survivorId}`)).json()) as { emails: string[] };
     expect(profile.emails.sort()).toEqual(["elizabeth.novak@work.com", "liz@home.net"]);
@@ -200,7 +232,10 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     await page.getByLabel("Type ERASE to confirm").fill("ERASE");
     await erase.click();
     await expect.poll(() => page.getByTestId("notice").textContent()).toMatch(/Customer erased/);
-    const after = (await (await api("GET", `/api/profiles/${people.elizabeth}`)).json()) as { emails?: string[]; firstName?: string | null };
+    const after = (await (await api("GET", `/api/profiles/${people.elizabeth}`)).json()) as {
+      emails?: string[];
+      firstName?: string | null;
+    };
     expect(after.emails ?? []).toEqual([]);
     expect(after.firstName ?? null).toBeNull();
     // Without a reload: the preview gives way to "erased", the inventory counts the erasure.
@@ -255,7 +290,9 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     await page.getByLabel("Churned after (days without activity)").fill("1825");
     await page.getByLabel("At risk after (days without activity)").fill("730");
     await page.getByRole("button", { name: "Save settings" }).click();
-    await expect.poll(() => page.getByTestId("notice").textContent()).toMatch(/Re-staged \d+ profiles; \d+ changed lifecycle stage/);
+    await expect
+      .poll(() => page.getByTestId("notice").textContent())
+      .toMatch(/Re-staged \d+ profiles; \d+ changed lifecycle stage/);
     await expect.poll(stageCounts).not.toEqual(before);
     const after = await stageCounts();
     expect((after.at_risk ?? 0) + (after.churned ?? 0)).toBeLessThan((before.at_risk ?? 0) + (before.churned ?? 0));
@@ -294,8 +331,11 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     await openAdmin("/", await t.token());
     const d = (await (await api("GET", "/api/dashboard")).json()) as { profiles: number };
     await expect.poll(async () => Object.values(await stageCounts()).reduce((a, b) => a + b, 0)).toBe(d.profiles);
-    for (const chart of ["channel-mix", "fatigue", "coverage"]) expect(await page.locator(`[data-testid=${chart}] [data-bar]`).count()).toBeGreaterThan(0);
-    await expect.poll(() => page.getByTestId("fatigue-share").textContent()).toMatch(/% of customers are at or above the fatigue threshold/);
+    for (const chart of ["channel-mix", "fatigue", "coverage"])
+      expect(await page.locator(`[data-testid=${chart}] [data-bar]`).count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByTestId("fatigue-share").textContent())
+      .toMatch(/% of customers are at or above the fatigue threshold/);
     page.off("request", onRequest);
     expect(calls).toEqual(["/api/dashboard"]);
     await shot("12-dashboard");
@@ -363,9 +403,9 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     const agency = "agency-user-42";
     // Shop B: its own customers, nearly all messaged 8 times this week (fatigue 0.8, above the 0.7 threshold).
     await seedShop(t.runtime.db.db, { shopId: SHOP_B, customers: 12, seed: 11, now: t.clock() });
-    const profiles = (await t.runtime.db.db.execute(sql`SELECT id FROM profiles WHERE shop_id = ${SHOP_B} AND status = 'active' ORDER BY id`)) as unknown as
-      | { rows: { id: string }[] }
-      | { id: string }[];
+    const profiles = (await t.runtime.db.db.execute(
+      sql`SELECT id FROM profiles WHERE shop_id = ${SHOP_B} AND status = 'active' ORDER BY id`,
+    )) as unknown as { rows: { id: string }[] } | { id: string }[];
     const ids = (Array.isArray(profiles) ? profiles : profiles.rows).map((r) => r.id);
     const now = t.clock().getTime();
     for (const profileId of ids.slice(0, Math.ceil(ids.length * 0.75))) {
@@ -385,20 +425,27 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     await shot("13a-agency-invalid-user");
     await page.getByLabel("Agency user ID (Shopify user)").fill(agency);
     await page.getByRole("button", { name: "Grant access" }).click();
-    await expect.poll(() => page.getByTestId("notice").textContent()).toContain(`User ${agency} can now see this shop's figures`);
+    await expect
+      .poll(() => page.getByTestId("notice").textContent())
+      .toContain(`User ${agency} can now see this shop's figures`);
     await shot("13-agency-granted");
 
     // The same Shopify user signed in on shop A: shop A (the token's own) and shop B, side by side.
     await openAdmin("/agency", await t.token(SHOP_A, { staffId: agency }));
     const shops = page.getByTestId("agency-shop");
-    await expect.poll(() => shops.evaluateAll((els) => els.map((e) => e.getAttribute("data-shop")))).toEqual([SHOP_A, SHOP_B]);
+    await expect
+      .poll(() => shops.evaluateAll((els) => els.map((e) => e.getAttribute("data-shop"))))
+      .toEqual([SHOP_A, SHOP_B]);
     const row = (shop: string) => page.locator("tr", { has: page.locator(`[data-shop="${shop}"]`) });
     // Polaris reads the tone out to screen readers ("Critical") before the badge text.
     expect(await row(SHOP_B).getByTestId("fatigue-flag").textContent()).toMatch(/fatigue$/);
     expect(await row(SHOP_A).getByTestId("fatigue-flag").count()).toBe(0);
     expect(Number(await row(SHOP_B).getByTestId("fatigue-share").getAttribute("data-share"))).toBeGreaterThan(60);
     // Each row holds that shop's own count, never a sum of both.
-    const counts = await page.locator("tr").filter({ has: page.getByTestId("agency-shop") }).evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll("td, th")[1]?.textContent));
+    const counts = await page
+      .locator("tr")
+      .filter({ has: page.getByTestId("agency-shop") })
+      .evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll("td, th")[1]?.textContent));
     const bAlone = (await (await t.api("GET", "/api/dashboard", { shop: SHOP_B })).json()) as { profiles: number };
     expect(counts[1]).toBe(String(bAlone.profiles));
     await shot("14-agency-rollup");
@@ -408,7 +455,9 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     await page.getByLabel("Agency user ID (Shopify user)").fill(agency);
     await page.getByRole("button", { name: "Revoke access" }).click();
     await expect.poll(() => page.getByTestId("notice").textContent()).toContain("no longer sees");
-    const after = (await (await t.api("GET", "/api/agency/rollup", { token: await t.token(SHOP_A, { staffId: agency }) })).json()) as { shops: { shopId: string }[] };
+    const after = (await (
+      await t.api("GET", "/api/agency/rollup", { token: await t.token(SHOP_A, { staffId: agency }) })
+    ).json()) as { shops: { shopId: string }[] };
     expect(after.shops.map((s) => s.shopId)).toEqual([SHOP_A]);
   });
 });

@@ -26,7 +26,9 @@ const canRun = existsSync(CHROMIUM);
 
 const CAMERA = `${SHOTS}/camera.y4m`;
 const requireFromAdmin = createRequire(`${ROOT}admin/package.json`);
-const QRCode = requireFromAdmin("qrcode") as { create(text: string): { modules: { size: number; get(r: number, c: number): number } } };
+const QRCode = requireFromAdmin("qrcode") as {
+  create(text: string): { modules: { size: number; get(r: number, c: number): number } };
+};
 
 /**
  * A Y4M video (what Chromium's fake camera plays) showing `code` as a QR code, dark on white, 640x480,
@@ -43,7 +45,9 @@ function writeQrVideo(code: string | null) {
     const y0 = Math.floor((h - modules.size * scale) / 2);
     for (let r = 0; r < modules.size; r++)
       for (let c = 0; c < modules.size; c++)
-        if (modules.get(r, c)) for (let dy = 0; dy < scale; dy++) y.fill(16, (y0 + r * scale + dy) * w + x0 + c * scale, (y0 + r * scale + dy) * w + x0 + (c + 1) * scale);
+        if (modules.get(r, c))
+          for (let dy = 0; dy < scale; dy++)
+            y.fill(16, (y0 + r * scale + dy) * w + x0 + c * scale, (y0 + r * scale + dy) * w + x0 + (c + 1) * scale);
   }
   const chroma = Buffer.alloc((w / 2) * (h / 2) * 2, 128);
   const frame = Buffer.concat([Buffer.from("FRAME\n"), y, chroma]);
@@ -115,7 +119,11 @@ async function goOnline() {
  */
 async function deviceConsentTextsRoute(): Promise<boolean> {
   const { code } = (await (await t.api("POST", "/api/devices/pairing-codes", { body: {} })).json()) as { code: string };
-  const paired = await t.runtime.app.request("/api/sync/pair", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code, deviceName: "Route probe" }) });
+  const paired = await t.runtime.app.request("/api/sync/pair", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ code, deviceName: "Route probe" }),
+  });
   const { token, deviceId } = (await paired.json()) as { token: string; deviceId: string };
   const res = await t.runtime.app.request("/api/sync/consent-texts", { headers: { authorization: `Bearer ${token}` } });
   await t.api("DELETE", `/api/devices/${deviceId}`);
@@ -130,7 +138,16 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     mkdirSync(SHOTS, { recursive: true });
     t = await startTestServer({ clock: testClock(new Date()) });
     // A customer the shop already knows, so the tablet has something to find offline.
-    await t.webhook("customers/create", customerPayload({ id: 7001, email: "ana.ruiz@gmail.com", phone: "+14155550123", firstName: "Ana", lastName: "Ruiz" }));
+    await t.webhook(
+      "customers/create",
+      customerPayload({
+        id: 7001,
+        email: "ana.ruiz@gmail.com",
+        phone: "+14155550123",
+        firstName: "Ana",
+        lastName: "Ruiz",
+      }),
+    );
     await t.drain();
     shopTexts = await deviceConsentTextsRoute();
     if (shopTexts) {
@@ -148,18 +165,33 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${CAMERA}`,
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        `--use-file-for-fake-video-capture=${CAMERA}`,
       ],
     });
     // A British-English tablet in a US shop: national phone numbers must be read in the shop's country
     // (from the pairing answer), not guessed from the tablet's locale.
-    context = await browser.newContext({ viewport: { width: 1180, height: 820 }, locale: "en-GB", serviceWorkers: "allow" });
+    context = await browser.newContext({
+      viewport: { width: 1180, height: 820 },
+      locale: "en-GB",
+      serviceWorkers: "allow",
+    });
     page = await context.newPage();
   }, 180_000);
 
   afterAll(async () => {
-    console.log("companion timings (ms):", JSON.stringify(timings), shopTexts ? "· SMS text published by the shop" : "· no /api/sync/consent-texts yet: default texts");
+    console.log(
+      "companion timings (ms):",
+      JSON.stringify(timings),
+      shopTexts ? "· SMS text published by the shop" : "· no /api/sync/consent-texts yet: default texts",
+    );
     await browser?.close();
     await stopListening();
     await t?.close();
@@ -168,11 +200,19 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
   it("serves an installable manifest with icons", async () => {
     const res = await fetch(`http://localhost:${port}/companion/manifest.webmanifest`);
     expect(res.headers.get("content-type")).toContain("application/manifest+json");
-    const manifest = (await res.json()) as { start_url: string; scope: string; display: string; icons: { sizes: string; purpose?: string }[] };
+    const manifest = (await res.json()) as {
+      start_url: string;
+      scope: string;
+      display: string;
+      icons: { sizes: string; purpose?: string }[];
+    };
     expect(manifest).toMatchObject({ start_url: "/companion/", scope: "/companion/", display: "standalone" });
     expect(manifest.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(["192x192", "512x512"]));
     expect(manifest.icons.some((i) => i.purpose === "maskable")).toBe(true);
-    for (const icon of ["icon-192.png", "icon-512.png"]) expect((await fetch(`http://localhost:${port}/companion/icons/${icon}`)).headers.get("content-type")).toBe("image/png");
+    for (const icon of ["icon-192.png", "icon-512.png"])
+      expect((await fetch(`http://localhost:${port}/companion/icons/${icon}`)).headers.get("content-type")).toBe(
+        "image/png",
+      );
   });
 
   it("pairs with a code from the admin and downloads the shop's customers", async () => {
@@ -211,20 +251,30 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     await shot("03-signup-offline");
     await page.getByRole("button", { name: "Save customer" }).click();
     await page.getByRole("heading", { name: "Maya Okafor" }).waitFor();
-    timings.captureToIndexedDb = Number(await page.evaluate(`performance.getEntriesByName("c360:capture-saved")[0]?.duration ?? -1`));
+    timings.captureToIndexedDb = Number(
+      await page.evaluate(`performance.getEntriesByName("c360:capture-saved")[0]?.duration ?? -1`),
+    );
     await expect.poll(() => page.getByText("maya.okafor@gmail.com").count()).toBe(1);
     await expect.poll(() => page.getByText("+14155550199").count()).toBe(1);
 
     await page.getByRole("button", { name: "Capture SMS consent" }).click();
     await expect.poll(() => page.locator("#consent-sms blockquote").textContent()).toBe(smsText.text);
-    expect(await page.locator("#consent-sms").getByText(`(version ${smsText.version}, en)`, { exact: false }).count()).toBe(1);
+    expect(
+      await page.locator("#consent-sms").getByText(`(version ${smsText.version}, en)`, { exact: false }).count(),
+    ).toBe(1);
     await page.getByLabel("The customer has read this and agrees").check();
     await page.getByRole("button", { name: "Confirm SMS consent" }).click();
     await page.getByText("SMS consent saved on this tablet.").waitFor();
     // Issue #20 item 6: not "Opted in" before the server has it, and the waiting changes are listed.
-    await expect.poll(() => page.locator("li.consent").filter({ hasText: "SMS" }).getByText("Opt-in pending sync", { exact: true }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        page.locator("li.consent").filter({ hasText: "SMS" }).getByText("Opt-in pending sync", { exact: true }).count(),
+      )
+      .toBe(1);
     await page.getByText("Show waiting changes").click();
-    expect(await page.getByRole("list", { name: "Changes waiting to sync" }).getByRole("listitem").allTextContents()).toEqual([
+    expect(
+      await page.getByRole("list", { name: "Changes waiting to sync" }).getByRole("listitem").allTextContents(),
+    ).toEqual([
       expect.stringContaining("Customer details · Maya Okafor"),
       expect.stringContaining("SMS consent given · Maya Okafor"),
     ]);
@@ -261,29 +311,49 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     await expect.poll(() => page.getByRole("button", { name: "Sync now" }).isEnabled()).toBe(true);
 
     const shop = SHOP;
-    const ids = await rows<{ profile_id: string }>(sql`SELECT profile_id FROM identifiers WHERE shop_id = ${shop} AND kind = 'email' AND value = 'maya.okafor@gmail.com'`);
+    const ids = await rows<{ profile_id: string }>(
+      sql`SELECT profile_id FROM identifiers WHERE shop_id = ${shop} AND kind = 'email' AND value = 'maya.okafor@gmail.com'`,
+    );
     expect(ids).toHaveLength(1);
-    const phone = await rows<{ profile_id: string }>(sql`SELECT profile_id FROM identifiers WHERE shop_id = ${shop} AND kind = 'phone' AND value = '+14155550199'`);
+    const phone = await rows<{ profile_id: string }>(
+      sql`SELECT profile_id FROM identifiers WHERE shop_id = ${shop} AND kind = 'phone' AND value = '+14155550199'`,
+    );
     expect(phone.map((r) => r.profile_id)).toEqual([ids[0]!.profile_id]);
-    const consents = await rows<{ channel: string; action: string; text_version: number; source: string; text: string }>(
+    const consents = await rows<{
+      channel: string;
+      action: string;
+      text_version: number;
+      source: string;
+      text: string;
+    }>(
       sql`SELECT channel, action, text_version, source, text FROM consents WHERE shop_id = ${shop} AND profile_id = ${ids[0]!.profile_id}`,
     );
-    expect(consents.map((c) => [c.channel, c.action, Number(c.text_version)])).toEqual([["sms", "granted", smsText.version]]);
+    expect(consents.map((c) => [c.channel, c.action, Number(c.text_version)])).toEqual([
+      ["sms", "granted", smsText.version],
+    ]);
     expect(consents[0]!.text).toBe(smsText.text);
-    const mutations = await rows<{ n: number | string }>(sql`SELECT count(*) AS n FROM sync_mutations WHERE shop_id = ${shop}`);
+    const mutations = await rows<{ n: number | string }>(
+      sql`SELECT count(*) AS n FROM sync_mutations WHERE shop_id = ${shop}`,
+    );
     expect(Number(mutations[0]!.n)).toBe(2);
     mayaId = ids[0]!.profile_id;
   }, 90_000);
 
   it("revokes SMS consent on the tablet and the server holds the revocation after sync", async () => {
     expect(mayaId).not.toBe("");
-    await expect.poll(() => page.locator("li.consent").filter({ hasText: "SMS" }).getByText("Opted in", { exact: true }).count()).toBe(1);
+    await expect
+      .poll(() => page.locator("li.consent").filter({ hasText: "SMS" }).getByText("Opted in", { exact: true }).count())
+      .toBe(1);
     await page.getByRole("button", { name: "Revoke SMS consent" }).click();
     await expect.poll(() => page.locator("#consent-sms blockquote").textContent()).toBe(smsText.text);
     await page.getByLabel("The customer asks to stop SMS messages").check();
     await page.getByRole("button", { name: "Confirm SMS revocation" }).click();
     await page.getByText("SMS consent revoked on this tablet.").waitFor();
-    await expect.poll(() => page.locator("li.consent").filter({ hasText: "SMS" }).getByText("Not opted in", { exact: true }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        page.locator("li.consent").filter({ hasText: "SMS" }).getByText("Not opted in", { exact: true }).count(),
+      )
+      .toBe(1);
     await shot("08-sms-revoked");
     await expect.poll(pendingCount, { timeout: 30_000 }).toBe(0);
 
@@ -296,12 +366,18 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     ]);
     expect(Number(ledger[1]!.text_version)).toBe(smsText.version);
     // The server's view agrees: SMS is no longer granted.
-    const consents = (await (await t.api("GET", `/api/profiles/${mayaId}/consents`)).json()) as { current: Record<string, { granted: boolean }> };
+    const consents = (await (await t.api("GET", `/api/profiles/${mayaId}/consents`)).json()) as {
+      current: Record<string, { granted: boolean }>;
+    };
     expect(consents.current.sms?.granted).toBe(false);
     // And the pulled profile on the tablet still says so after a fresh sync.
     await page.getByRole("button", { name: "Sync now" }).click();
     await expect.poll(() => page.getByRole("button", { name: "Sync now" }).isEnabled()).toBe(true);
-    await expect.poll(() => page.locator("li.consent").filter({ hasText: "SMS" }).getByText("Not opted in", { exact: true }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        page.locator("li.consent").filter({ hasText: "SMS" }).getByText("Not opted in", { exact: true }).count(),
+      )
+      .toBe(1);
     await shot("09-revocation-synced");
   }, 60_000);
   it("pushes a customer saved online within 2 seconds, though the form closes at once (issue #20 item 5)", async () => {
@@ -313,7 +389,10 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     const saved = Date.now();
     await page.getByRole("button", { name: "Save customer" }).click();
     await page.getByRole("heading", { name: "Noor Haddad" }).waitFor();
-    const onServer = () => rows<{ profile_id: string }>(sql`SELECT profile_id FROM identifiers WHERE shop_id = ${SHOP} AND kind = 'email' AND value = 'noor.haddad@gmail.com'`);
+    const onServer = () =>
+      rows<{ profile_id: string }>(
+        sql`SELECT profile_id FROM identifiers WHERE shop_id = ${SHOP} AND kind = 'email' AND value = 'noor.haddad@gmail.com'`,
+      );
     await expect.poll(async () => (await onServer()).length, { timeout: 2_000, interval: 50 }).toBe(1);
     timings.saveToServer = Date.now() - saved;
     expect(timings.saveToServer).toBeLessThan(2_000);
@@ -336,12 +415,18 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     await expect.poll(pendingCount, { timeout: 5_000 }).toBe(0);
     await page.getByRole("button", { name: "Find customer" }).click();
     await page.getByLabel("Name, email or phone").fill("maya");
-    await expect.poll(() => page.getByRole("list", { name: "Matching customers" }).getByRole("listitem").count()).toBe(1);
+    await expect
+      .poll(() => page.getByRole("list", { name: "Matching customers" }).getByRole("listitem").count())
+      .toBe(1);
     expect(await page.getByRole("button", { name: /Maya Okafor/ }).textContent()).not.toContain("Smith");
     await shot("12-one-row");
-    const [profile] = await rows<{ first_name: string; last_name: string }>(sql`SELECT first_name, last_name FROM profiles WHERE shop_id = ${SHOP} AND id = ${mayaId}`);
+    const [profile] = await rows<{ first_name: string; last_name: string }>(
+      sql`SELECT first_name, last_name FROM profiles WHERE shop_id = ${SHOP} AND id = ${mayaId}`,
+    );
     expect(profile).toEqual({ first_name: "Maya", last_name: "Okafor" });
-    const phones = await rows<{ value: string }>(sql`SELECT value FROM identifiers WHERE shop_id = ${SHOP} AND profile_id = ${mayaId} AND kind = 'phone' ORDER BY value`);
+    const phones = await rows<{ value: string }>(
+      sql`SELECT value FROM identifiers WHERE shop_id = ${SHOP} AND profile_id = ${mayaId} AND kind = 'phone' ORDER BY value`,
+    );
     expect(phones.map((p) => p.value)).toEqual(["+14155550142", "+14155550199"]);
   }, 60_000);
 
@@ -351,8 +436,11 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     await goOffline();
     await page.getByRole("button", { name: "Log visit" }).click();
     await expect.poll(pendingCount).toBe(1);
-    const { devices } = (await (await t.api("GET", "/api/devices")).json()) as { devices: { deviceId: string; status: string }[] };
-    for (const d of devices.filter((x) => x.status === "active")) expect((await t.api("DELETE", `/api/devices/${d.deviceId}`)).status).toBe(200);
+    const { devices } = (await (await t.api("GET", "/api/devices")).json()) as {
+      devices: { deviceId: string; status: string }[];
+    };
+    for (const d of devices.filter((x) => x.status === "active"))
+      expect((await t.api("DELETE", `/api/devices/${d.deviceId}`)).status).toBe(200);
     // Back online, the tablet syncs by itself and learns it was revoked.
     await goOnline();
     await page.getByRole("heading", { name: "This tablet is no longer paired" }).waitFor({ timeout: 15_000 });
@@ -365,25 +453,38 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     const download = page.waitForEvent("download");
     await page.getByRole("button", { name: "Export unsynced changes" }).click();
     const file = await (await download).path();
-    const exported = JSON.parse(readFileSync(file, "utf8")) as { shop: string; changes: { id: string; name: string }[] };
+    const exported = JSON.parse(readFileSync(file, "utf8")) as {
+      shop: string;
+      changes: { id: string; name: string }[];
+    };
     expect(exported.shop).toBe(SHOP);
     expect(exported.changes.map((c) => c.name)).toEqual(["visit.log"]);
 
     // The shop names its locations; the new code is for one of them, shown to the tablet as a QR code.
     const location = "gid://shopify/Location/1001";
-    await t.runtime.db.db.execute(sql`INSERT INTO locations (shop_id, id, name, updated_at) VALUES (${SHOP}, ${location}, 'Soho store', '2026-11-20')`);
-    const { code } = (await (await t.api("POST", "/api/devices/pairing-codes", { body: { locationId: location } })).json()) as { code: string };
+    await t.runtime.db.db.execute(
+      sql`INSERT INTO locations (shop_id, id, name, updated_at) VALUES (${SHOP}, ${location}, 'Soho store', '2026-11-20')`,
+    );
+    const { code } = (await (
+      await t.api("POST", "/api/devices/pairing-codes", { body: { locationId: location } })
+    ).json()) as { code: string };
     writeQrVideo(code);
-    const visitsBefore = await rows<{ n: string }>(sql`SELECT count(*) AS n FROM visits WHERE shop_id = ${SHOP} AND profile_id = ${mayaId}`);
+    const visitsBefore = await rows<{ n: string }>(
+      sql`SELECT count(*) AS n FROM visits WHERE shop_id = ${SHOP} AND profile_id = ${mayaId}`,
+    );
     await page.getByRole("button", { name: "Scan QR code" }).click();
     await expect.poll(() => page.getByText("Soho store").count(), { timeout: 20_000 }).toBeGreaterThan(0);
     expect(await page.getByText("gid://shopify/Location/1001").count()).toBe(0);
     await expect.poll(pendingCount, { timeout: 15_000 }).toBe(0);
     await expect.poll(() => page.getByText("3 customers on this tablet").count(), { timeout: 15_000 }).toBe(1);
     await shot("14-paired-again");
-    const visitsAfter = await rows<{ n: string }>(sql`SELECT count(*) AS n FROM visits WHERE shop_id = ${SHOP} AND profile_id = ${mayaId}`);
+    const visitsAfter = await rows<{ n: string }>(
+      sql`SELECT count(*) AS n FROM visits WHERE shop_id = ${SHOP} AND profile_id = ${mayaId}`,
+    );
     expect(Number(visitsAfter[0]!.n)).toBe(Number(visitsBefore[0]!.n) + 1);
-    const once = await rows<{ n: string }>(sql`SELECT count(*) AS n FROM sync_mutations WHERE shop_id = ${SHOP} AND mutation_id = ${exported.changes[0]!.id}`);
+    const once = await rows<{ n: string }>(
+      sql`SELECT count(*) AS n FROM sync_mutations WHERE shop_id = ${SHOP} AND mutation_id = ${exported.changes[0]!.id}`,
+    );
     expect(Number(once[0]!.n)).toBe(1);
   }, 90_000);
 });

@@ -29,7 +29,16 @@ describe("database outage (PostgreSQL behind a proxy that is cut)", () => {
     proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
     const viaProxy = new URL(db.url);
     viaProxy.port = String(proxy.port);
-    const config: Config = { port: 0, databaseUrl: viaProxy.toString(), apiKey: undefined, apiSecret: SECRET, dataDir: "", publicUrl: "", devSecret: false, queueLockSeconds: 2 };
+    const config: Config = {
+      port: 0,
+      databaseUrl: viaProxy.toString(),
+      apiKey: undefined,
+      apiSecret: SECRET,
+      dataDir: "",
+      publicUrl: "",
+      devSecret: false,
+      queueLockSeconds: 2,
+    };
     runtime = await createRuntime(config, { log: silentLogger, startWorkers: true });
     sqlc = postgres(db.url, { max: 2, onnotice: () => {} });
   });
@@ -77,9 +86,19 @@ describe("database outage (PostgreSQL behind a proxy that is cut)", () => {
 
   it("leaves nothing half-written when the connection drops in the middle of a sync push", async () => {
     const token = await signSessionToken({ shopId: SHOP, secret: SECRET, now: new Date() }); // the server process runs on the real clock
-    const codeRes = await runtime.app.request("/api/devices/pairing-codes", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: "{}" });
+    const codeRes = await runtime.app.request("/api/devices/pairing-codes", {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: "{}",
+    });
     const { code } = (await codeRes.json()) as { code: string };
-    const paired = (await (await runtime.app.request("/api/sync/pair", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code, deviceName: "outage tablet" }) })).json()) as { token: string };
+    const paired = (await (
+      await runtime.app.request("/api/sync/pair", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ code, deviceName: "outage tablet" }),
+      })
+    ).json()) as { token: string };
     const mutations = Array.from({ length: 1500 }, (_, i) => ({
       seq: i + 1,
       id: crypto.randomUUID(),
@@ -96,7 +115,9 @@ describe("database outage (PostgreSQL behind a proxy that is cut)", () => {
     const inFlight = push();
     // Cut once the push transaction is writing.
     for (let i = 0; i < 200; i++) {
-      const [row] = await sqlc<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND datname = current_database()`;
+      const [row] = await sqlc<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND datname = current_database()`;
       if ((row?.n ?? 0) > 0) break;
       await sleep(20);
     }
@@ -106,7 +127,9 @@ describe("database outage (PostgreSQL behind a proxy that is cut)", () => {
     expect(answer.status).toBe(503);
     expect(answer.headers.get("retry-after")).toBeTruthy();
     await sleep(500);
-    const [half] = await sqlc<{ n: number }>`SELECT count(*)::int AS n FROM sync_mutations WHERE client_id = 'outage-client'`;
+    const [half] = await sqlc<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM sync_mutations WHERE client_id = 'outage-client'`;
     expect(half?.n).toBe(0);
 
     proxy.restore();

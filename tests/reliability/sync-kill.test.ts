@@ -16,7 +16,8 @@ import {
  */
 const SHOP = "kill-test.myshopify.com";
 const CUSTOMERS = 2500;
-const startServer = (databaseUrl: string, port: number) => startServerProcess({ DATABASE_URL: databaseUrl, SHOPIFY_API_SECRET: "kill-test-secret" }, port);
+const startServer = (databaseUrl: string, port: number) =>
+  startServerProcess({ DATABASE_URL: databaseUrl, SHOPIFY_API_SECRET: "kill-test-secret" }, port);
 
 describe("sync push survives SIGKILL mid-batch (PostgreSQL)", () => {
   const dbName = `c360_kill_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
@@ -65,12 +66,28 @@ describe("sync push survives SIGKILL mid-batch (PostgreSQL)", () => {
     for (let i = 0; i < CUSTOMERS; i++) {
       const localId = crypto.randomUUID();
       const at = new Date(start + i * 60_000).toISOString();
-      mutations.push({ seq: 2 * i + 1, id: crypto.randomUUID(), name: "customer.capture", args: { localId, firstName: `C${i}`, email: `c${i}@mailbox.org` }, createdAt: at });
-      mutations.push({ seq: 2 * i + 2, id: crypto.randomUUID(), name: "visit.log", args: { localId, at }, createdAt: at });
+      mutations.push({
+        seq: 2 * i + 1,
+        id: crypto.randomUUID(),
+        name: "customer.capture",
+        args: { localId, firstName: `C${i}`, email: `c${i}@mailbox.org` },
+        createdAt: at,
+      });
+      mutations.push({
+        seq: 2 * i + 2,
+        id: crypto.randomUUID(),
+        name: "visit.log",
+        args: { localId, at },
+        createdAt: at,
+      });
     }
     const body = JSON.stringify({ clientId: "kill-test-client", mutations });
     const pushTo = (url: string) =>
-      fetch(`${url}/api/sync/push`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body });
+      fetch(`${url}/api/sync/push`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body,
+      });
 
     let answered = false;
     const inFlight = pushTo(first.url).then(
@@ -80,7 +97,8 @@ describe("sync push survives SIGKILL mid-batch (PostgreSQL)", () => {
     // Mid-way: the push transaction has started writing and has not committed.
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const [row] = await sqlc`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ${dbName} AND backend_xid IS NOT NULL`;
+      const [row] =
+        await sqlc`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ${dbName} AND backend_xid IS NOT NULL`;
       if ((row?.n ?? 0) > 0) break;
       if (answered || Date.now() > deadline) throw new Error("the push finished (or never started) before the kill");
       await sleep(20);
@@ -93,11 +111,13 @@ describe("sync push survives SIGKILL mid-batch (PostgreSQL)", () => {
 
     // Postgres rolls the orphaned transaction back once it sees the connection gone.
     for (let i = 0; i < 100; i++) {
-      const [row] = await sqlc`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ${dbName} AND backend_xid IS NOT NULL`;
+      const [row] =
+        await sqlc`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ${dbName} AND backend_xid IS NOT NULL`;
       if ((row?.n ?? 0) === 0) break;
       await sleep(100);
     }
-    const [before] = await sqlc`SELECT (SELECT count(*)::int FROM sync_mutations) AS mutations, (SELECT count(*)::int FROM profiles) AS profiles`;
+    const [before] =
+      await sqlc`SELECT (SELECT count(*)::int FROM sync_mutations) AS mutations, (SELECT count(*)::int FROM profiles) AS profiles`;
     expect(before).toEqual({ mutations: 0, profiles: 0 });
 
     const second = await startServer(databaseUrl, port);
@@ -106,7 +126,9 @@ describe("sync push survives SIGKILL mid-batch (PostgreSQL)", () => {
     const res = await pushTo(second.url);
     expect(res.status).toBe(200);
     const result = (await res.json()) as { lastSeq: number; applied: string[]; rejected: unknown[] };
-    console.log(`[postgres] re-push of ${mutations.length} mutations after SIGKILL: ${((performance.now() - began) / 1000).toFixed(1)} s`);
+    console.log(
+      `[postgres] re-push of ${mutations.length} mutations after SIGKILL: ${((performance.now() - began) / 1000).toFixed(1)} s`,
+    );
     expect(result.lastSeq).toBe(mutations.length);
     expect(result.applied).toHaveLength(mutations.length);
     expect(result.rejected).toEqual([]);

@@ -62,7 +62,9 @@ describe("webhook flood under SIGKILL (PostgreSQL)", () => {
     };
 
     // Flood with 8 deliveries in flight; kill the server at three points and restart it.
-    const killAt = new Set(Array.from({ length: KILLS }, (_, k) => Math.floor(((k + 1) * events.length) / (KILLS + 1))));
+    const killAt = new Set(
+      Array.from({ length: KILLS }, (_, k) => Math.floor(((k + 1) * events.length) / (KILLS + 1))),
+    );
     let next = 0;
     let kills = 0;
     const pending: number[] = [];
@@ -102,7 +104,16 @@ describe("webhook flood under SIGKILL (PostgreSQL)", () => {
       await sleep(500);
     }
 
-    const [actual] = await sqlc<{ deliveries: number; processed: number; dead: number; orders: number; profiles: number; spend: string; points: string; ledger: number }>`
+    const [actual] = await sqlc<{
+      deliveries: number;
+      processed: number;
+      dead: number;
+      orders: number;
+      profiles: number;
+      spend: string;
+      points: string;
+      ledger: number;
+    }>`
       SELECT (SELECT count(*)::int FROM webhook_deliveries) AS deliveries,
              (SELECT count(*)::int FROM webhook_deliveries WHERE status = 'processed') AS processed,
              (SELECT count(*)::int FROM dead_letters) AS dead,
@@ -140,7 +151,12 @@ describe("webhook flood under SIGKILL (PostgreSQL)", () => {
     expect(actual!.orders).toBe(shop.orders);
     // The ledger's row count may differ (a cancel processed before its create earns nothing instead of
     // earning and clawing back); what a customer holds may not.
-    expect({ orders: actual!.orders, profiles: actual!.profiles, spend: actual!.spend, points: actual!.points }).toEqual({
+    expect({
+      orders: actual!.orders,
+      profiles: actual!.profiles,
+      spend: actual!.spend,
+      points: actual!.points,
+    }).toEqual({
       orders: expected.orders,
       profiles: expected.profiles,
       spend: expected.spend,

@@ -13,7 +13,10 @@ export interface Sql {
   end(opts?: { timeout?: number }): Promise<void>;
 }
 /** The `postgres` driver the server itself uses, loaded from @c360/server so this package needs no copy of it. */
-export const postgres = createRequire(`${repoRoot}server/package.json`)("postgres") as (url: string, opts: Record<string, unknown>) => Sql;
+export const postgres = createRequire(`${repoRoot}server/package.json`)("postgres") as (
+  url: string,
+  opts: Record<string, unknown>,
+) => Sql;
 export const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -111,7 +111,7 @@ export class ShopifyAdminStandIn {
     const url = new URL(req.url ?? "/", this.origin);
     if (req.method === "GET" && url.pathname.startsWith("/bulk-results/")) {
       const op = this.bulkOperations.find((b) => url.pathname === `/bulk-results/${encodeURIComponent(b.id)}.jsonl`);
-      if (!op || op.status !== "COMPLETED") return send(res, 404, { errors: "Not Found" });
+      if (op?.status !== "COMPLETED") return send(res, 404, { errors: "Not Found" });
       res.writeHead(200, { "content-type": "application/jsonl" });
       return void res.end(op.lines.join("\n") + (op.lines.length ? "\n" : ""));
     }
@@ -268,7 +268,8 @@ export class ShopifyAdminStandIn {
         const input = (v.input ?? {}) as Record<string, unknown>;
         const channel = op === "customerSmsMarketingConsentUpdate" ? "sms" : "email";
         const consent = (channel === "sms" ? input.smsMarketingConsent : input.emailMarketingConsent) as
-          Record<string, string> | undefined;
+          | Record<string, string>
+          | undefined;
         const c = this.customers.get(idOf(input.customerId));
         if (!c) return { [op]: { customer: null, userErrors: [userError("customerId", "Customer does not exist")] } };
         if (!consent?.marketingState)

@@ -24,7 +24,9 @@ export function MessagingKeys() {
     },
   });
   const revoke = useMutation({
-    mutationFn: async (k: { id: string; name: string }) => (await revokeMessagingKey(k.id), `The key for ${k.name} no longer works.`),
+    mutationFn: async (k: { id: string; name: string }) => (
+      await revokeMessagingKey(k.id), `The key for ${k.name} no longer works.`
+    ),
     onSuccess: refresh,
   });
   const action = { error: createKey.error ?? revoke.error, notice: revoke.data, pending: createKey.isPending };
@@ -42,7 +44,11 @@ export function MessagingKeys() {
         <ErrorBanner error={action.error ?? keys.error} />
         <Notice text={action.notice} />
         {shown ? (
-          <Banner tone="warning" title={`Copy the key for ${shown.name} now: it is not shown again`} onDismiss={() => setShown(null)}>
+          <Banner
+            tone="warning"
+            title={`Copy the key for ${shown.name} now: it is not shown again`}
+            onDismiss={() => setShown(null)}
+          >
             <span data-testid="new-messaging-key" style={{ fontFamily: "monospace", wordBreak: "break-all" }}>
               {shown.key}
             </span>
@@ -50,7 +56,12 @@ export function MessagingKeys() {
         ) : null}
         <InlineStack gap="200" blockAlign="end">
           <TextField label="Tool name" value={name} onChange={setName} autoComplete="off" placeholder="e.g. Klaviyo" />
-          <Button variant="primary" disabled={name.trim() === ""} loading={action.pending} onClick={() => void create()}>
+          <Button
+            variant="primary"
+            disabled={name.trim() === ""}
+            loading={action.pending}
+            onClick={() => void create()}
+          >
             Create key
           </Button>
         </InlineStack>
@@ -65,11 +76,7 @@ export function MessagingKeys() {
               k.revokedAt ? (
                 <Badge tone="critical">revoked</Badge>
               ) : (
-                <Button
-                  tone="critical"
-                  size="slim"
-                  onClick={() => revoke.mutate({ id: k.id, name: k.name })}
-                >
+                <Button tone="critical" size="slim" onClick={() => revoke.mutate({ id: k.id, name: k.name })}>
                   Revoke
                 </Button>
               ),

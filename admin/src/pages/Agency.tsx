@@ -4,7 +4,7 @@ import { useState } from "react";
 import { getAgencyRollup, grantAgencyUser, revokeAgencyUser } from "../api";
 import { agencyUserError, rollupRows, shareList, type RollupRow } from "../dashboard-view";
 import { keys } from "../queries";
-import { EmptyState, ErrorBanner, Loading, Notice, StackedBar } from "../ui";
+import { ErrorBanner, Loading, Notice, StackedBar } from "../ui";
 import { formatDate, percent } from "../view-model";
 
 function rowCells(r: RollupRow) {

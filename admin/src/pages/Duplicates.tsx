@@ -16,7 +16,12 @@ import { ErrorBanner, Loading, Notice } from "../ui";
 import { formatDate, fullName, humanize } from "../view-model";
 
 function Person({ p }: { p: DuplicatePerson | null }) {
-  if (!p) return <Text as="p" tone="subdued">Profile no longer exists</Text>;
+  if (!p)
+    return (
+      <Text as="p" tone="subdued">
+        Profile no longer exists
+      </Text>
+    );
   return (
     <BlockStack gap="100">
       <Link url={`/admin/customers/${encodeURIComponent(p.profileId)}`}>{fullName(p)}</Link>
@@ -182,10 +187,12 @@ export function DuplicatesPage() {
                 <InlineStack align="space-between" blockAlign="center" gap="200">
                   <BlockStack gap="050">
                     <Text as="p">
-                      {m.reason} {m.auto ? <Badge>automatic</Badge> : null} {m.undoneAt ? <Badge tone="info">undone</Badge> : null}
+                      {m.reason} {m.auto ? <Badge>automatic</Badge> : null}{" "}
+                      {m.undoneAt ? <Badge tone="info">undone</Badge> : null}
                     </Text>
                     <Text as="p" tone="subdued" variant="bodySm">
-                      {formatDate(m.createdAt, "UTC", true)} · kept <Link url={`/admin/customers/${encodeURIComponent(m.survivorId)}`}>{m.survivorId}</Link>
+                      {formatDate(m.createdAt, "UTC", true)} · kept{" "}
+                      <Link url={`/admin/customers/${encodeURIComponent(m.survivorId)}`}>{m.survivorId}</Link>
                       {m.undoable ? ` · undo until ${formatDate(m.undoableUntil, "UTC", true)}` : ""}
                     </Text>
                   </BlockStack>

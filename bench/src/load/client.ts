@@ -19,7 +19,8 @@ function summary(
   firstFailure?: string,
 ): LoadResult {
   latencies.sort((a, b) => a - b);
-  const at = (p: number) => latencies[Math.max(0, Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1))] ?? NaN;
+  const at = (p: number) =>
+    latencies[Math.max(0, Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1))] ?? NaN;
   return {
     requests: latencies.length + failures,
     perSecond: ((latencies.length + failures) / ms) * 1000,
@@ -45,21 +46,24 @@ async function closedLoopHttp(job: Extract<LoadJob, { kind: "http" }>): Promise<
   let finished!: (r: autocannon.Result) => void;
   let failed!: (e: Error) => void;
   const done = new Promise<autocannon.Result>((resolve, reject) => ((finished = resolve), (failed = reject)));
-  const instance = autocannon({
-    url: job.url,
-    connections: job.connections,
-    amount: job.amount,
-    timeout: 30,
-    // Each call hands the next request of the list to whichever connection is free.
-    requests: [
-      {
-        setupRequest: (req) => ({ ...req, ...job.requests[next++ % job.requests.length]! }),
-        onResponse: (status, body) => {
-          if (status < 200 || status > 299) firstFailure ??= `HTTP ${status}: ${String(body).slice(0, 300)}`;
+  const instance = autocannon(
+    {
+      url: job.url,
+      connections: job.connections,
+      amount: job.amount,
+      timeout: 30,
+      // Each call hands the next request of the list to whichever connection is free.
+      requests: [
+        {
+          setupRequest: (req) => ({ ...req, ...job.requests[next++ % job.requests.length]! }),
+          onResponse: (status, body) => {
+            if (status < 200 || status > 299) firstFailure ??= `HTTP ${status}: ${String(body).slice(0, 300)}`;
+          },
         },
-      },
-    ],
-  }, (error, result) => (error ? failed(error) : finished(result)));
+      ],
+    },
+    (error, result) => (error ? failed(error) : finished(result)),
+  );
   instance.on("response", (_client, status, _bytes, ms) => {
     if (status >= 200 && status <= 299) latencies.push(ms);
     else failures++;
@@ -67,7 +71,8 @@ async function closedLoopHttp(job: Extract<LoadJob, { kind: "http" }>): Promise<
   const result = await done;
   lag.disable();
   failures += result.errors + result.timeouts;
-  if (result.errors + result.timeouts > 0) firstFailure ??= `${result.errors} connection errors, ${result.timeouts} timeouts`;
+  if (result.errors + result.timeouts > 0)
+    firstFailure ??= `${result.errors} connection errors, ${result.timeouts} timeouts`;
   return summary(latencies, performance.now() - start, lag, process.cpuUsage(cpu), failures, firstFailure);
 }
 
@@ -143,13 +148,17 @@ async function closedLoopSql(job: Extract<LoadJob, { kind: "sql" }>): Promise<Lo
       lag.disable();
       return { ms, used };
     });
-    return { ...summary(latencies, measured.value.ms, lag, measured.value.used, 0), postgresCpuMs: measured.postgresMs };
+    return {
+      ...summary(latencies, measured.value.ms, lag, measured.value.used, 0),
+      postgresCpuMs: measured.postgresMs,
+    };
   } finally {
     await sql.end({ timeout: 5 });
   }
 }
 
-const run = (job: LoadJob) => (job.kind === "http" ? closedLoopHttp(job) : job.kind === "http-rate" ? openLoopHttp(job) : closedLoopSql(job));
+const run = (job: LoadJob) =>
+  job.kind === "http" ? closedLoopHttp(job) : job.kind === "http-rate" ? openLoopHttp(job) : closedLoopSql(job);
 
 process.on("message", (message: { id: number; job: LoadJob }) => {
   run(message.job).then(

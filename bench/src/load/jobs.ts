@@ -16,7 +16,14 @@ export type LoadJob =
    */
   | { kind: "http-rate"; url: string; perSecond: number; amount: number; requests: HttpRequest[] }
   /** Closed loop on the database driver itself: `concurrency` callers run `statement` with params[i % n], `amount` times in all. */
-  | { kind: "sql"; databaseUrl: string; concurrency: number; amount: number; statement: string; params: (string | number)[][] };
+  | {
+      kind: "sql";
+      databaseUrl: string;
+      concurrency: number;
+      amount: number;
+      statement: string;
+      params: (string | number)[][];
+    };
 
 export interface LoadResult {
   requests: number;

@@ -14,7 +14,10 @@ export class LoadProcess {
 
   constructor() {
     // fork inherits this process's exec arguments, so the child runs TypeScript through tsx as well.
-    this.child = fork(new URL("./client.ts", import.meta.url), { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    this.child = fork(new URL("./client.ts", import.meta.url), {
+      serialization: "advanced",
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     this.ready = new Promise((resolve, reject) => {
       this.child.once("error", reject);
       this.child.once("exit", (code) => reject(new Error(`load process exited with ${code} before it was ready`)));
@@ -39,7 +42,10 @@ export class LoadProcess {
       this.pending.set(id, { resolve, reject });
       this.child.send({ id, job });
     });
-    if (result.failures > 0) throw new Error(`${result.failures} of ${result.requests} requests failed (${job.kind}); first: ${result.firstFailure}`);
+    if (result.failures > 0)
+      throw new Error(
+        `${result.failures} of ${result.requests} requests failed (${job.kind}); first: ${result.firstFailure}`,
+      );
     return result;
   }
 

@@ -7,7 +7,11 @@ import type { Bench } from "../context";
  * database, beside a COPY of the same identifier rows. Runs last: it doubles the database.
  */
 export async function measureBackfillRow(b: Bench): Promise<void> {
-  const result = await measureBackfill({ url: b.databaseUrl, shopId: "backfill-shop.myshopify.com", customers: b.totalProfiles });
+  const result = await measureBackfill({
+    url: b.databaseUrl,
+    shopId: "backfill-shop.myshopify.com",
+    customers: b.totalProfiles,
+  });
   const at1M = result.seconds * (1_000_000 / b.totalProfiles);
   b.rows.push({
     what: "identity backfill",

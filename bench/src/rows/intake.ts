@@ -27,7 +27,15 @@ export async function measureIntake(b: Bench, shop: GeneratedShop) {
     const d = shopifyDelivery(e, b.shopId, b.secret);
     return { method: "POST", path: "/webhooks/shopify", headers: d.headers as Record<string, string>, body: d.body };
   });
-  const measured = await cpuDuring(b.raw, () => b.load.run({ kind: "http", url: b.base, connections: CONCURRENCY, amount: deliveries.length, requests: deliveries }));
+  const measured = await cpuDuring(b.raw, () =>
+    b.load.run({
+      kind: "http",
+      url: b.base,
+      connections: CONCURRENCY,
+      amount: deliveries.length,
+      requests: deliveries,
+    }),
+  );
   const intake = measured.value;
   const us = (ms: number | undefined, calls: number) => fmt(((ms ?? NaN) / calls) * 1000);
   b.plans.push(

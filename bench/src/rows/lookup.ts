@@ -50,7 +50,11 @@ export async function measureLookup(b: Bench) {
     statement: viewQuery("").sql,
     params: ids.map((r) => viewQuery(r.value).params as string[]),
   });
-  const requests: HttpRequest[] = ids.map((r) => ({ method: "GET", path: `/api/pos/customers/${r.value}`, headers: b.auth }));
+  const requests: HttpRequest[] = ids.map((r) => ({
+    method: "GET",
+    path: `/api/pos/customers/${r.value}`,
+    headers: b.auth,
+  }));
   await b.load.run({ kind: "http", url: b.base, connections: CONCURRENCY, amount: 2000, requests }); // warm-up: JIT, pool, caches
 
   const serverLag = monitorEventLoopDelay({ resolution: 1 }); // this process is the server's
@@ -59,10 +63,18 @@ export async function measureLookup(b: Bench) {
   const atTarget = await b.load.run({ kind: "http-rate", url: b.base, perSecond: 500, amount: 3000, requests });
   serverLag.disable();
   const during = await background.stop();
-  const hotBuffers = await planBuffers(b.raw, ids.slice(0, 100).map((r) => viewQuery(r.value)));
-  const coldBuffers = await planBuffers(b.raw, cold.map((r) => viewQuery(r.value)));
+  const hotBuffers = await planBuffers(
+    b.raw,
+    ids.slice(0, 100).map((r) => viewQuery(r.value)),
+  );
+  const coldBuffers = await planBuffers(
+    b.raw,
+    cold.map((r) => viewQuery(r.value)),
+  );
 
-  const measured = await cpuDuring(b.raw, () => b.load.run({ kind: "http", url: b.base, connections: CONCURRENCY, amount: 10_000, requests }));
+  const measured = await cpuDuring(b.raw, () =>
+    b.load.run({ kind: "http", url: b.base, connections: CONCURRENCY, amount: 10_000, requests }),
+  );
   const flatOut = measured.value;
 
   const one = viewQuery(ids[7 % ids.length]!.value);

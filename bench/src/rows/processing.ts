@@ -14,7 +14,10 @@ export async function measureProcessing(b: Bench, shop: GeneratedShop): Promise<
   const processing = await timed(() => b.runtime.queue.drain());
   const sample = JSON.stringify(shop.events[1]?.payload ?? {});
   await b.raw`CREATE TABLE IF NOT EXISTS bench_scratch (id bigint primary key, payload jsonb)`;
-  const bulk = await timed(() => b.raw`INSERT INTO bench_scratch (id, payload) SELECT g + 1000000, ${sample}::jsonb FROM generate_series(1, ${shop.events.length}) g`);
+  const bulk = await timed(
+    () =>
+      b.raw`INSERT INTO bench_scratch (id, payload) SELECT g + 1000000, ${sample}::jsonb FROM generate_series(1, ${shop.events.length}) g`,
+  );
   const [counts] = await queryRows<{ orders: string; processed: string; profiles: string }>(
     b.runtime.db.db,
     sql`SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM webhook_deliveries WHERE status = 'processed') AS processed,
@@ -32,6 +35,7 @@ export async function measureProcessing(b: Bench, shop: GeneratedShop): Promise<
       (ordersPerSecond >= 1500 ? "met" : "missed") +
       ": a shop's claimed deliveries (up to 500 per poll) are one set-based transaction: identity decided in memory by the shared batch rule, ~25 statements per batch",
   });
-  if (lost !== 0 || Number(counts!.orders) !== shop.orders) throw new Error(`processing lost events: ${JSON.stringify(counts)}`);
+  if (lost !== 0 || Number(counts!.orders) !== shop.orders)
+    throw new Error(`processing lost events: ${JSON.stringify(counts)}`);
   return Number(counts!.profiles);
 }

@@ -4,10 +4,18 @@ import { fmt, timed } from "../measure";
 /** Unsubscribe one customer, then the gate must refuse every channel: the time for the whole sequence. */
 export async function measureUnsubscribe(b: Bench, profileId: string) {
   const unsub = await timed(async () => {
-    const res = await fetch(`${b.base}/api/unsubscribe`, { method: "POST", headers: b.auth, body: JSON.stringify({ profileId }) });
+    const res = await fetch(`${b.base}/api/unsubscribe`, {
+      method: "POST",
+      headers: b.auth,
+      body: JSON.stringify({ profileId }),
+    });
     if (!res.ok) return res.status;
     for (const channel of ["email", "sms", "whatsapp", "push"]) {
-      const gate = await fetch(`${b.base}/api/gate/check`, { method: "POST", headers: b.auth, body: JSON.stringify({ profileId, channel }) });
+      const gate = await fetch(`${b.base}/api/gate/check`, {
+        method: "POST",
+        headers: b.auth,
+        body: JSON.stringify({ profileId, channel }),
+      });
       const body = (await gate.json()) as { allowed?: boolean };
       if (body.allowed !== false) throw new Error(`gate still allows ${channel} after unsubscribe`);
     }

@@ -38,8 +38,16 @@ if (appUrl) {
   }
 }
 
-const env = { ...process.env, NODE_ENV: production ? "production" : process.env.NODE_ENV, SHOPIFY_CLI_NO_ANALYTICS: "1" };
-const run = spawnSync(shopify, ["app", "build", "--path", repoRoot, "--skip-dependencies-installation"], { cwd: here, stdio: "inherit", env });
+const env = {
+  ...process.env,
+  NODE_ENV: production ? "production" : process.env.NODE_ENV,
+  SHOPIFY_CLI_NO_ANALYTICS: "1",
+};
+const run = spawnSync(shopify, ["app", "build", "--path", repoRoot, "--skip-dependencies-installation"], {
+  cwd: here,
+  stdio: "inherit",
+  env,
+});
 if (run.status !== 0) fail(`shopify app build exited ${run.status ?? run.signal}`);
 
 const bundle = join(here, "dist/customer-360.js");
@@ -48,15 +56,25 @@ if (!existsSync(bundle)) fail(`shopify app build reported success but ${bundle} 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const report = (label, bytes) => {
   const gzip = gzipSync(bytes).length;
-  const verdict = gzip > LIMIT_GZIP_BYTES ? "OVER THE 64 KB LIMIT" : gzip > GOAL_GZIP_BYTES ? "over the 24 KB goal" : "ok";
+  const verdict =
+    gzip > LIMIT_GZIP_BYTES ? "OVER THE 64 KB LIMIT" : gzip > GOAL_GZIP_BYTES ? "over the 24 KB goal" : "ok";
   console.log(`${label}: ${kb(bytes.length)} raw, gzip ${kb(gzip)} (${gzip} bytes) ${verdict}`);
-  if (/ZodError|\$ZodType/.test(bytes.toString("utf8"))) fail(`${label} contains zod; import shared rules from entry points without it`);
+  if (/ZodError|\$ZodType/.test(bytes.toString("utf8")))
+    fail(`${label} contains zod; import shared rules from entry points without it`);
   return gzip;
 };
-const sizes = { "dist/customer-360.js (all targets, as shopify app build ships it)": report("bundle dist/customer-360.js", readFileSync(bundle)) };
+const sizes = {
+  "dist/customer-360.js (all targets, as shopify app build ships it)": report(
+    "bundle dist/customer-360.js",
+    readFileSync(bundle),
+  ),
+};
 
 const toml = readFileSync(join(here, "shopify.extension.toml"), "utf8");
-const targets = [...toml.matchAll(/module = "([^"]+)"\s*\n\s*target = "([^"]+)"/g)].map((m) => ({ module: m[1], target: m[2] }));
+const targets = [...toml.matchAll(/module = "([^"]+)"\s*\n\s*target = "([^"]+)"/g)].map((m) => ({
+  module: m[1],
+  target: m[2],
+}));
 if (targets.length === 0) fail("no [[extensions.targeting]] module/target pairs found in shopify.extension.toml");
 const define = { "process.env.NODE_ENV": JSON.stringify(production ? "production" : "development") };
 if (appUrl) define["process.env.C360_APP_URL"] = JSON.stringify(appUrl);

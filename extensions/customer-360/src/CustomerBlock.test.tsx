@@ -14,13 +14,21 @@ describe("pos.customer-details.block.render", () => {
   });
 
   it("says one point, not one points, a tier away", async () => {
-    const view = customerView({ loyalty: { points: 1, tier: "Bronze", nextTier: "Silver", pointsToNextTier: 1, progress: 0.99 } });
-    done = (await renderTarget("pos.customer-details.block.render", { customerId: 123, fetch: fakeServer({ customers: { "123": view } }).fetch })).done;
+    const view = customerView({
+      loyalty: { points: 1, tier: "Bronze", nextTier: "Silver", pointsToNextTier: 1, progress: 0.99 },
+    });
+    done = (
+      await renderTarget("pos.customer-details.block.render", {
+        customerId: 123,
+        fetch: fakeServer({ customers: { "123": view } }).fetch,
+      })
+    ).done;
     await waitFor(() => expect(screen.text()).toContain("1 point · 1 point to Silver"));
   });
 
   it("says so when the customer has no profile yet", async () => {
-    done = (await renderTarget("pos.customer-details.block.render", { customerId: 999, fetch: fakeServer({}).fetch })).done;
+    done = (await renderTarget("pos.customer-details.block.render", { customerId: 999, fetch: fakeServer({}).fetch }))
+      .done;
     await waitFor(() => expect(screen.text()).toContain("This customer has no Customer 360 profile yet."));
   });
 });

@@ -1,7 +1,18 @@
 import { consentCaptureSchema } from "@c360/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import { STORAGE_KEYS } from "./storage";
-import { CONSENT_TEXTS, SESSION_TOKEN, cartWith, customerView, fakeServer, fakeStorage, renderTarget, screen, settle, waitFor } from "./test-support";
+import {
+  CONSENT_TEXTS,
+  SESSION_TOKEN,
+  cartWith,
+  customerView,
+  fakeServer,
+  fakeStorage,
+  renderTarget,
+  screen,
+  settle,
+  waitFor,
+} from "./test-support";
 
 let done: (() => void) | undefined;
 afterEach(() => done?.());
@@ -12,11 +23,22 @@ const EMAIL_TEXT = CONSENT_TEXTS[0]!;
 describe("pos.home.modal.render", () => {
   it("Profile: stage, tier, points and progress, orders, spend, churn band, last visit, duplicates warning", async () => {
     const recentOrders = [
-      { orderId: "1002", placedAt: "2026-03-01T10:05:00.000Z", total: 138, products: ["Linen Shirt", "Chino Trousers"] },
+      {
+        orderId: "1002",
+        placedAt: "2026-03-01T10:05:00.000Z",
+        total: 138,
+        products: ["Linen Shirt", "Chino Trousers"],
+      },
       { orderId: "1001", placedAt: "2026-02-01T10:05:00.000Z", total: 18, products: ["Wool Socks"] },
     ];
-    const server = fakeServer({ customers: { "123": customerView({ openDuplicates: 1, recentOrders }) }, texts: CONSENT_TEXTS });
-    const pos = await renderTarget("pos.home.modal.render", { cart: cartWith({ customerId: 123 }), fetch: server.fetch });
+    const server = fakeServer({
+      customers: { "123": customerView({ openDuplicates: 1, recentOrders }) },
+      texts: CONSENT_TEXTS,
+    });
+    const pos = await renderTarget("pos.home.modal.render", {
+      cart: cartWith({ customerId: 123 }),
+      fetch: server.fetch,
+    });
     done = pos.done;
     await waitFor(() => expect(screen.text()).toContain("Sarah Lee"));
     const text = screen.text();
@@ -43,8 +65,20 @@ describe("pos.home.modal.render", () => {
   it("no customer: finds one by name, shows email and phone to confirm, and attaches them to the cart", async () => {
     const server = fakeServer({
       customers: {
-        "456": customerView({ profileId: "p-tom", firstName: "Tom", lastName: "Ng", emails: ["tom@mailbox.org"], phones: ["+14155550199"] }),
-        "789": customerView({ profileId: "p-ann", firstName: "Ann", lastName: "Lee", emails: ["ann@mailbox.org"], phones: [] }),
+        "456": customerView({
+          profileId: "p-tom",
+          firstName: "Tom",
+          lastName: "Ng",
+          emails: ["tom@mailbox.org"],
+          phones: ["+14155550199"],
+        }),
+        "789": customerView({
+          profileId: "p-ann",
+          firstName: "Ann",
+          lastName: "Lee",
+          emails: ["ann@mailbox.org"],
+          phones: [],
+        }),
       },
       texts: CONSENT_TEXTS,
     });
@@ -64,7 +98,11 @@ describe("pos.home.modal.render", () => {
 
   it("look-up offline says it needs a connection instead of searching", async () => {
     const server = fakeServer({});
-    const pos = await renderTarget("pos.home.modal.render", { cart: cartWith(), connected: false, fetch: server.fetch });
+    const pos = await renderTarget("pos.home.modal.render", {
+      cart: cartWith(),
+      connected: false,
+      fetch: server.fetch,
+    });
     done = pos.done;
     await waitFor(() => expect(screen.all("s-search-field")).toHaveLength(1));
     screen.type("s-search-field", "tom");
@@ -74,7 +112,10 @@ describe("pos.home.modal.render", () => {
 
   it("Consent: a capture sends the shop's exact text and version, staff from the session, with the session token", async () => {
     const server = fakeServer({ customers: { "123": customerView() }, texts: CONSENT_TEXTS });
-    const pos = await renderTarget("pos.home.modal.render", { cart: cartWith({ customerId: 123 }), fetch: server.fetch });
+    const pos = await renderTarget("pos.home.modal.render", {
+      cart: cartWith({ customerId: 123 }),
+      fetch: server.fetch,
+    });
     done = pos.done;
     await waitFor(() => expect(screen.text()).toContain("Sarah Lee"));
 
@@ -108,12 +149,19 @@ describe("pos.home.modal.render", () => {
 
   it("offline: shows the kept profile as of its time, queues a capture, and sends it exactly once when back online", async () => {
     const storage = fakeStorage({
-      [STORAGE_KEYS.profiles]: [{ shopifyCustomerId: "123", view: customerView(), fetchedAt: "2026-03-02T14:05:00.000Z" }],
+      [STORAGE_KEYS.profiles]: [
+        { shopifyCustomerId: "123", view: customerView(), fetchedAt: "2026-03-02T14:05:00.000Z" },
+      ],
       [STORAGE_KEYS.consentTexts]: CONSENT_TEXTS,
     });
     const server = fakeServer({ customers: { "123": customerView() }, texts: CONSENT_TEXTS });
     server.state.down = true;
-    const pos = await renderTarget("pos.home.modal.render", { cart: cartWith({ customerId: 123 }), connected: false, storage, fetch: server.fetch });
+    const pos = await renderTarget("pos.home.modal.render", {
+      cart: cartWith({ customerId: 123 }),
+      connected: false,
+      storage,
+      fetch: server.fetch,
+    });
     done = pos.done;
     await waitFor(() => expect(screen.text()).toContain("offline, as of 14:05"));
     expect(screen.text()).toContain("Tier: Silver");
@@ -127,7 +175,9 @@ describe("pos.home.modal.render", () => {
     await waitFor(() => expect(pos.spies.toast).toHaveBeenCalledWith("Consent saved on this register; pending sync."));
     expect(server.callsTo("POST", "/api/consents")).toHaveLength(0);
     // One record holds the queue (and the visit this cart logged offline).
-    const queued = (storage.map.has(STORAGE_KEYS.outbox) ? JSON.parse(storage.map.get(STORAGE_KEYS.outbox)!) : { entries: [] }) as {
+    const queued = (
+      storage.map.has(STORAGE_KEYS.outbox) ? JSON.parse(storage.map.get(STORAGE_KEYS.outbox)!) : { entries: [] }
+    ) as {
       entries: { kind: string; id: string }[];
     };
     const queuedConsents = queued.entries.filter((e) => e.kind === "consent");
@@ -165,11 +215,16 @@ describe("pos.home.modal.render", () => {
         { kind: "loyalty", message: "120 points to Gold" },
       ],
     });
-    const pos = await renderTarget("pos.home.modal.render", { cart: cartWith({ customerId: 123, productIds: [5, 6, 5] }), fetch: server.fetch });
+    const pos = await renderTarget("pos.home.modal.render", {
+      cart: cartWith({ customerId: 123, productIds: [5, 6, 5] }),
+      fetch: server.fetch,
+    });
     done = pos.done;
     await waitFor(() => expect(screen.text()).toContain("Sarah Lee"));
     screen.click("Upsell hints");
-    await waitFor(() => expect(screen.text()).toContain("52% of people who bought Chino Trousers also bought the Linen Shirt"));
+    await waitFor(() =>
+      expect(screen.text()).toContain("52% of people who bought Chino Trousers also bought the Linen Shirt"),
+    );
     expect(screen.text()).toContain("Linen Shirt");
     expect(screen.text()).toContain("Often bought together");
     expect(screen.text()).toContain("120 points to Gold");

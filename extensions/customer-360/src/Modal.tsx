@@ -38,7 +38,9 @@ function CustomerModal({ api }: { api: CartPosApi }) {
   const profile = useProfile(customerId, connected);
   const pending = usePendingOutbox();
   const texts = useConsentTexts(connected);
-  const productIds = [...new Set(cart.lineItems.flatMap((line) => (line.productId == null ? [] : [String(line.productId)])))];
+  const productIds = [
+    ...new Set(cart.lineItems.flatMap((line) => (line.productId == null ? [] : [String(line.productId)]))),
+  ];
   const hints = useCheckoutHints(customerId, productIds, connected);
   const record = useConsentRecorder(connected);
   const redemption = useRedemption(api, connected);
@@ -131,7 +133,9 @@ function CustomerModal({ api }: { api: CartPosApi }) {
             onRemove={() => void redemption.remove()}
           />
         ) : null}
-        {screen === "upsell" ? <UpsellBody hints={hints} hasCustomer={customerId !== null} onAdd={(hint) => void addToCart(hint)} /> : null}
+        {screen === "upsell" ? (
+          <UpsellBody hints={hints} hasCustomer={customerId !== null} onAdd={(hint) => void addToCart(hint)} />
+        ) : null}
       </s-scroll-box>
     </s-page>
   );

@@ -7,7 +7,9 @@ afterEach(() => done?.());
 
 describe("pos.purchase.post.action.menu-item.render", () => {
   it("presents the consent modal after a sale with a customer", async () => {
-    const pos = await renderTarget("pos.purchase.post.action.menu-item.render", { order: { id: 1, name: "#1001", customerId: 123 } });
+    const pos = await renderTarget("pos.purchase.post.action.menu-item.render", {
+      order: { id: 1, name: "#1001", customerId: 123 },
+    });
     done = pos.done;
     await waitFor(() => expect(screen.buttons()).toEqual(["Ask for marketing consent"]));
     expect(screen.button("Ask for marketing consent").hasAttribute("disabled")).toBe(false);
@@ -32,7 +34,10 @@ describe("pos.purchase.post.action.render", () => {
       },
     });
     const server = fakeServer({ customers: { "123": view }, texts: CONSENT_TEXTS });
-    const pos = await renderTarget("pos.purchase.post.action.render", { order: { id: 1, name: "#1001", customerId: 123 }, fetch: server.fetch });
+    const pos = await renderTarget("pos.purchase.post.action.render", {
+      order: { id: 1, name: "#1001", customerId: 123 },
+      fetch: server.fetch,
+    });
     done = pos.done;
     await waitFor(() => expect(screen.text()).toContain("Ask Sarah Lee:"));
     expect(screen.buttons()).toEqual(["Customer agrees to SMS", "Customer agrees to WhatsApp", "Done"]);
@@ -42,7 +47,12 @@ describe("pos.purchase.post.action.render", () => {
     await waitFor(() => expect(server.callsTo("POST", "/api/consents")).toHaveLength(1));
     const call = server.callsTo("POST", "/api/consents")[0]!;
     expect(call.headers.Authorization).toBe(`Bearer ${SESSION_TOKEN}`);
-    expect(consentCaptureSchema.parse(call.body)).toMatchObject({ channel: "whatsapp", text: CONSENT_TEXTS[3]!.text, textVersion: 1, source: "pos" });
+    expect(consentCaptureSchema.parse(call.body)).toMatchObject({
+      channel: "whatsapp",
+      text: CONSENT_TEXTS[3]!.text,
+      textVersion: 1,
+      source: "pos",
+    });
     await waitFor(() => expect(pos.spies.toast).toHaveBeenCalledWith("WhatsApp consent recorded."));
 
     const close = vi.spyOn(window, "close").mockImplementation(() => undefined);

@@ -2,7 +2,17 @@ import type { Channel } from "@c360/shared";
 import { useState } from "preact/hooks";
 import { channelLabel, channelConsentRows, channelsToAsk, pickConsentText } from "./consent-capture";
 import { customerName } from "./customer-summary";
-import { mount, orderCustomerId, useConnected, useConsentRecorder, useConsentTexts, usePendingOutbox, useProfile, useServices, useSignal } from "./runtime";
+import {
+  mount,
+  orderCustomerId,
+  useConnected,
+  useConsentRecorder,
+  useConsentTexts,
+  usePendingOutbox,
+  useProfile,
+  useServices,
+  useSignal,
+} from "./runtime";
 import type { PosApi } from "./services";
 
 interface PostPurchaseApi extends PosApi {
@@ -45,7 +55,8 @@ function PostPurchaseConsent({ api }: { api: PostPurchaseApi }) {
   function body() {
     if (!customerId) return <s-text>This sale has no customer, so there is no one to ask.</s-text>;
     if (profile.state.status === "loading" || texts === null) return <s-text>Loading…</s-text>;
-    if (toAsk.length === 0) return <s-text>{view ? `${customerName(view)} has already granted every channel.` : "Nothing to ask."}</s-text>;
+    if (toAsk.length === 0)
+      return <s-text>{view ? `${customerName(view)} has already granted every channel.` : "Nothing to ask."}</s-text>;
     return (
       <s-stack direction="block" gap="base">
         {profile.offlineLabel ? <s-banner heading={profile.offlineLabel} tone="info" /> : null}
@@ -57,7 +68,12 @@ function PostPurchaseConsent({ api }: { api: PostPurchaseApi }) {
               <s-stack direction="block" gap="small">
                 <s-text>{text ? text.text : "No consent text for this channel yet; connect once to load it."}</s-text>
                 {text ? <s-text type="small">{`Consent text version ${text.version} (${text.locale})`}</s-text> : null}
-                <s-button variant="primary" disabled={!text || busy !== null} loading={busy === channel} onClick={() => void agree(channel)}>
+                <s-button
+                  variant="primary"
+                  disabled={!text || busy !== null}
+                  loading={busy === channel}
+                  onClick={() => void agree(channel)}
+                >
                   {`Customer agrees to ${channelLabel(channel)}`}
                 </s-button>
               </s-stack>

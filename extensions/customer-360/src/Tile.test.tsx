@@ -1,6 +1,15 @@
 import { posVisitSchema } from "@c360/shared";
 import { afterEach, describe, expect, it } from "vitest";
-import { SESSION_TOKEN, cartWith, customerView, fakeServer, renderTarget, screen, settle, waitFor } from "./test-support";
+import {
+  SESSION_TOKEN,
+  cartWith,
+  customerView,
+  fakeServer,
+  renderTarget,
+  screen,
+  settle,
+  waitFor,
+} from "./test-support";
 
 let done: (() => void) | undefined;
 afterEach(() => done?.());
@@ -24,7 +33,12 @@ describe("pos.home.tile.render", () => {
 
   it("shows the cart customer's name and tier, with a count for duplicates and missing consent", async () => {
     const server = fakeServer({ customers: { "123": customerView({ openDuplicates: 2 }) } });
-    done = (await renderTarget("pos.home.tile.render", { cart: cartWith({ customerId: 123, productIds: [5] }), fetch: server.fetch })).done;
+    done = (
+      await renderTarget("pos.home.tile.render", {
+        cart: cartWith({ customerId: 123, productIds: [5] }),
+        fetch: server.fetch,
+      })
+    ).done;
     await waitFor(() => expect(tile().getAttribute("heading")).toBe("Sarah Lee"));
     const subheading = tile().getAttribute("subheading")!;
     expect(subheading).toContain("Silver");
@@ -38,14 +52,20 @@ describe("pos.home.tile.render", () => {
   });
 
   it("logs one POS visit per customer per cart, with a client UUID", async () => {
-    const server = fakeServer({ customers: { "123": customerView(), "456": customerView({ profileId: "p2", firstName: "Tom" }) } });
+    const server = fakeServer({
+      customers: { "123": customerView(), "456": customerView({ profileId: "p2", firstName: "Tom" }) },
+    });
     const pos = await renderTarget("pos.home.tile.render", { cart: cartWith(), fetch: server.fetch });
     done = pos.done;
     pos.setCart(cartWith({ customerId: 123 }));
     await waitFor(() => expect(server.callsTo("POST", "/api/pos/visits")).toHaveLength(1));
     const first = server.callsTo("POST", "/api/pos/visits")[0]!;
     expect(first.headers.Authorization).toBe(`Bearer ${SESSION_TOKEN}`);
-    expect(posVisitSchema.parse(first.body)).toMatchObject({ shopifyCustomerId: "123", locationId: "42", staffId: "77" });
+    expect(posVisitSchema.parse(first.body)).toMatchObject({
+      shopifyCustomerId: "123",
+      locationId: "42",
+      staffId: "77",
+    });
 
     // Same cart: lines change, the customer is removed and re-attached: still one visit.
     pos.setCart(cartWith({ customerId: 123, productIds: [5, 6] }));
@@ -69,7 +89,10 @@ describe("pos.home.tile.render", () => {
 
   it("offline: shows the kept profile with its time, and queues the visit until connected", async () => {
     const server = fakeServer({ customers: { "123": customerView() } });
-    const pos = await renderTarget("pos.home.tile.render", { cart: cartWith({ customerId: 123 }), fetch: server.fetch });
+    const pos = await renderTarget("pos.home.tile.render", {
+      cart: cartWith({ customerId: 123 }),
+      fetch: server.fetch,
+    });
     done = pos.done;
     await waitFor(() => expect(server.callsTo("POST", "/api/pos/visits")).toHaveLength(1));
 

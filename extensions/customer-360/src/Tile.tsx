@@ -18,13 +18,25 @@ function CustomerTile({ api }: { api: TileApi }) {
   const face = !customerId
     ? tileFace({ kind: "no_customer" })
     : state.status === "live" || state.status === "cached"
-      ? tileFace({ kind: "profile", view: state.view, consentRows: channelConsentRows(state.view, pending, customerId), offlineLabel })
+      ? tileFace({
+          kind: "profile",
+          view: state.view,
+          consentRows: channelConsentRows(state.view, pending, customerId),
+          offlineLabel,
+        })
       : state.status === "loading"
         ? tileFace({ kind: "loading" })
         : tileFace({ kind: "unavailable", message: state.message });
 
   // Always enabled: with no customer the modal is where the clerk looks one up.
-  return <s-tile heading={face.title} subheading={face.subtitle} itemCount={face.badgeValue} onClick={() => api.action.presentModal()} />;
+  return (
+    <s-tile
+      heading={face.title}
+      subheading={face.subtitle}
+      itemCount={face.badgeValue}
+      onClick={() => api.action.presentModal()}
+    />
+  );
 }
 
 export default mount(CustomerTile);

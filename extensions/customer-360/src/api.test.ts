@@ -50,15 +50,25 @@ describe("request builders (pure; the contract tests call these against the real
     expect(request.url).toBe("https://c360.example.com/api/consents");
     expect(request.headers).toMatchObject({ Authorization: "Bearer tok", "Content-Type": "application/json" });
     const parsed = consentCaptureSchema.parse(JSON.parse(request.body!));
-    expect(parsed).toMatchObject({ text: CONSENT_TEXTS[0]!.text, textVersion: 3, source: "pos", staffId: "77", locationId: "42" });
+    expect(parsed).toMatchObject({
+      text: CONSENT_TEXTS[0]!.text,
+      textVersion: 3,
+      source: "pos",
+      staffId: "77",
+      locationId: "42",
+    });
     expect(parsed.actedAt.toISOString()).toBe("2026-03-02T14:05:00.000Z");
   });
 
   it("POST a visit whose body is valid for shared's posVisitSchema", () => {
-    const body = visitBody({ visitId: "3b241101-e2bb-4255-8caf-4136c566a962", shopifyCustomerId: "123" }, new Date("2026-03-02T14:05:00Z"), {
-      locationId: "42",
-      staffId: "77",
-    });
+    const body = visitBody(
+      { visitId: "3b241101-e2bb-4255-8caf-4136c566a962", shopifyCustomerId: "123" },
+      new Date("2026-03-02T14:05:00Z"),
+      {
+        locationId: "42",
+        staffId: "77",
+      },
+    );
     const request = posVisitRequest(APP, "tok", body);
     expect(request.url).toBe("https://c360.example.com/api/pos/visits");
     expect(posVisitSchema.parse(JSON.parse(request.body!))).toMatchObject({ shopifyCustomerId: "123" });
@@ -66,12 +76,20 @@ describe("request builders (pure; the contract tests call these against the real
 });
 
 describe("createServerClient", () => {
-  const client = (fetchImpl: typeof fetch, timeoutMs = 1000, getSessionToken = async (): Promise<string | undefined> => "tok") =>
-    createServerClient({ appUrl: APP, getSessionToken, fetch: () => fetchImpl, timeoutMs });
+  const client = (
+    fetchImpl: typeof fetch,
+    timeoutMs = 1000,
+    getSessionToken = async (): Promise<string | undefined> => "tok",
+  ) => createServerClient({ appUrl: APP, getSessionToken, fetch: () => fetchImpl, timeoutMs });
 
   it("turns a 4xx {error, message} into a rejected call carrying the server's sentence", async () => {
-    const f = (async () => new Response(JSON.stringify({ error: "not_found", message: "No such customer." }), { status: 404 })) as typeof fetch;
-    const error = await client(f).customerView("1").catch((e: unknown) => e);
+    const f = (async () =>
+      new Response(JSON.stringify({ error: "not_found", message: "No such customer." }), {
+        status: 404,
+      })) as typeof fetch;
+    const error = await client(f)
+      .customerView("1")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerCallError);
     expect(error).toMatchObject({ kind: "rejected", status: 404, code: "not_found", message: "No such customer." });
     expect((error as ServerCallError).retryable).toBe(false);
@@ -83,7 +101,9 @@ describe("createServerClient", () => {
     }) as typeof fetch;
     await expect(client(down).consentTexts()).rejects.toMatchObject({ kind: "offline" });
     const slow = (() => new Promise<Response>(() => undefined)) as typeof fetch;
-    const error = (await client(slow, 20).consentTexts().catch((e: unknown) => e)) as ServerCallError;
+    const error = (await client(slow, 20)
+      .consentTexts()
+      .catch((e: unknown) => e)) as ServerCallError;
     expect(error.kind).toBe("timeout");
     expect(error.retryable).toBe(true);
   });
@@ -94,7 +114,9 @@ describe("createServerClient", () => {
       called = true;
       return new Response("{}");
     }) as typeof fetch;
-    await expect(client(f, 1000, async () => undefined).customerView("1")).rejects.toMatchObject({ kind: "no_session" });
+    await expect(client(f, 1000, async () => undefined).customerView("1")).rejects.toMatchObject({
+      kind: "no_session",
+    });
     expect(called).toBe(false);
   });
 

@@ -57,7 +57,11 @@ export function customerViewRequest(appUrl: string, sessionToken: string, shopif
 /** The clerk's look-up by name, email or phone. */
 export function customerSearchRequest(appUrl: string, sessionToken: string, query: string): ApiRequest {
   const params = new URLSearchParams({ q: query.trim() });
-  return { method: "GET", url: join(appUrl, `/api/pos/customers?${params.toString()}`), headers: authHeaders(sessionToken) };
+  return {
+    method: "GET",
+    url: join(appUrl, `/api/pos/customers?${params.toString()}`),
+    headers: authHeaders(sessionToken),
+  };
 }
 
 export function checkoutHintsRequest(
@@ -66,7 +70,11 @@ export function checkoutHintsRequest(
   query: { shopifyCustomerId: string; productIds: readonly string[] },
 ): ApiRequest {
   const params = new URLSearchParams({ customer: query.shopifyCustomerId, lines: query.productIds.join(",") });
-  return { method: "GET", url: join(appUrl, `/api/pos/hints?${params.toString()}`), headers: authHeaders(sessionToken) };
+  return {
+    method: "GET",
+    url: join(appUrl, `/api/pos/hints?${params.toString()}`),
+    headers: authHeaders(sessionToken),
+  };
 }
 
 export function consentTextsRequest(appUrl: string, sessionToken: string): ApiRequest {
@@ -162,7 +170,8 @@ export function createServerClient(options: ServerClientOptions) {
       const kind = response.status >= 400 && response.status < 500 ? "rejected" : "server";
       throw new ServerCallError(kind, message, response.status, explained?.error);
     }
-    if (!looksRight(payload)) throw new ServerCallError("server", "The server's answer was not understood.", response.status);
+    if (!looksRight(payload))
+      throw new ServerCallError("server", "The server's answer was not understood.", response.status);
     return payload;
   }
 
@@ -171,14 +180,20 @@ export function createServerClient(options: ServerClientOptions) {
       return send(customerViewRequest(options.appUrl, await token(), shopifyCustomerId), isCustomerView);
     },
     async searchCustomers(query: string): Promise<RegisterCustomerMatch[]> {
-      const found = await send(customerSearchRequest(options.appUrl, await token(), query), hasArray<RegisterCustomerMatch, "customers">("customers"));
+      const found = await send(
+        customerSearchRequest(options.appUrl, await token(), query),
+        hasArray<RegisterCustomerMatch, "customers">("customers"),
+      );
       return found.customers;
     },
     async checkoutHints(query: { shopifyCustomerId: string; productIds: readonly string[] }): Promise<CheckoutHint[]> {
-      return (await send(checkoutHintsRequest(options.appUrl, await token(), query), hasArray<CheckoutHint, "hints">("hints"))).hints;
+      return (
+        await send(checkoutHintsRequest(options.appUrl, await token(), query), hasArray<CheckoutHint, "hints">("hints"))
+      ).hints;
     },
     async consentTexts(): Promise<ConsentText[]> {
-      return (await send(consentTextsRequest(options.appUrl, await token()), hasArray<ConsentText, "texts">("texts"))).texts;
+      return (await send(consentTextsRequest(options.appUrl, await token()), hasArray<ConsentText, "texts">("texts")))
+        .texts;
     },
     async postConsent(capture: ConsentCaptureBody): Promise<void> {
       await send(consentCaptureRequest(options.appUrl, await token(), capture), hasArray("consents"));
@@ -201,7 +216,13 @@ function isApiError(v: unknown): v is ApiError {
 
 /** A light check that the answer is the register view; its full shape is the contract tests' job. */
 function isCustomerView(v: unknown): v is PosCustomerView {
-  return isRecord(v) && typeof v.profileId === "string" && isRecord(v.loyalty) && isRecord(v.consent) && typeof v.openDuplicates === "number";
+  return (
+    isRecord(v) &&
+    typeof v.profileId === "string" &&
+    isRecord(v.loyalty) &&
+    isRecord(v.consent) &&
+    typeof v.openDuplicates === "number"
+  );
 }
 
 function hasArray<T, K extends string = string>(key: K) {

@@ -39,7 +39,9 @@ describe("build (shopify app build, then each target's size)", () => {
     // Preact, not React, renders the targets.
     expect(text).not.toContain("react-reconciler");
     for (const target of TARGETS) {
-      const line = run.stdout.match(new RegExp(`target ${target.replace(/\./g, "\\.")}: [\\d.]+ KB raw, gzip [\\d.]+ KB \\((\\d+) bytes\\)`));
+      const line = run.stdout.match(
+        new RegExp(`target ${target.replace(/\./g, "\\.")}: [\\d.]+ KB raw, gzip [\\d.]+ KB \\((\\d+) bytes\\)`),
+      );
       expect(line, `no size printed for ${target}:\n${run.stdout}`).not.toBeNull();
       expect(Number(line![1])).toBeLessThan(64 * 1024);
     }

@@ -18,7 +18,15 @@ describe("app and extension configuration", () => {
   });
 
   it("the app declares the webhooks, compliance topics and POS setting the server expects", () => {
-    for (const topic of ["customers/create", "customers/update", "orders/create", "orders/updated", "orders/cancelled", "refunds/create", "app/uninstalled"]) {
+    for (const topic of [
+      "customers/create",
+      "customers/update",
+      "orders/create",
+      "orders/updated",
+      "orders/cancelled",
+      "refunds/create",
+      "app/uninstalled",
+    ]) {
       expect(app).toContain(`"${topic}"`);
     }
     expect(app).toMatch(/compliance_topics = \["customers\/data_request", "customers\/redact", "shop\/redact"\]/);
@@ -39,7 +47,10 @@ describe("app and extension configuration", () => {
       // API 2026-04 on: the background target replaces pos.transaction-complete.event.observe.
       "pos.app.ready.data",
     ]);
-    const pkg = JSON.parse(read("../package.json")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(read("../package.json")) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     expect(pkg.dependencies["@shopify/ui-extensions"]).toMatch(/^2026\.7\.\d+$/);
     expect(pkg.dependencies.preact).toBeDefined();
     for (const gone of ["react", "react-reconciler", "@shopify/ui-extensions-react"]) {

@@ -62,14 +62,23 @@ export interface ChannelConsentRow {
 }
 
 /** Consent per channel as the clerk should see it: a capture still in the outbox wins over the server's view. */
-export function channelConsentRows(view: PosCustomerView | null, pending: readonly OutboxEntry[], shopifyCustomerId: string): ChannelConsentRow[] {
+export function channelConsentRows(
+  view: PosCustomerView | null,
+  pending: readonly OutboxEntry[],
+  shopifyCustomerId: string,
+): ChannelConsentRow[] {
   return CHANNELS.map((channel) => {
     const queued = pending.filter(
       (e): e is Extract<OutboxEntry, { kind: "consent" }> =>
         e.kind === "consent" && e.body.channel === channel && e.body.shopifyCustomerId === shopifyCustomerId,
     );
     const latest = queued[queued.length - 1];
-    if (latest) return { channel, state: latest.body.action === "granted" ? "grant_pending_sync" : "revoke_pending_sync", since: null };
+    if (latest)
+      return {
+        channel,
+        state: latest.body.action === "granted" ? "grant_pending_sync" : "revoke_pending_sync",
+        since: null,
+      };
     const server = view?.consent[channel];
     return { channel, state: server?.granted ? "granted" : "not_granted", since: server?.since ?? null };
   });
@@ -79,7 +88,6 @@ export function channelConsentRows(view: PosCustomerView | null, pending: readon
 export function channelsToAsk(rows: readonly ChannelConsentRow[]): Channel[] {
   return rows.filter((r) => r.state === "not_granted" || r.state === "revoke_pending_sync").map((r) => r.channel);
 }
-
 
 export function consentStateLabel(row: ChannelConsentRow): string {
   switch (row.state) {

@@ -25,8 +25,10 @@ export function lastVisitLabel(lastVisitAt: string | null, now: Date): string {
 /** What needs the clerk's attention: the tile's badge counts these. */
 export function attentionItems(view: PosCustomerView, consentRows: readonly ChannelConsentRow[]): string[] {
   const items: string[] = [];
-  if (view.openDuplicates > 0) items.push(view.openDuplicates === 1 ? "1 possible duplicate" : `${view.openDuplicates} possible duplicates`);
-  if (consentRows.some((r) => r.state === "grant_pending_sync" || r.state === "revoke_pending_sync")) items.push("consent pending sync");
+  if (view.openDuplicates > 0)
+    items.push(view.openDuplicates === 1 ? "1 possible duplicate" : `${view.openDuplicates} possible duplicates`);
+  if (consentRows.some((r) => r.state === "grant_pending_sync" || r.state === "revoke_pending_sync"))
+    items.push("consent pending sync");
   else if (!consentRows.some((r) => r.state === "granted")) items.push("no marketing consent yet");
   return items;
 }
@@ -42,7 +44,12 @@ export function tileFace(
     | { kind: "no_customer" }
     | { kind: "loading" }
     | { kind: "unavailable"; message: string }
-    | { kind: "profile"; view: PosCustomerView; consentRows: readonly ChannelConsentRow[]; offlineLabel: string | null },
+    | {
+        kind: "profile";
+        view: PosCustomerView;
+        consentRows: readonly ChannelConsentRow[];
+        offlineLabel: string | null;
+      },
 ): TileFace {
   switch (input.kind) {
     case "no_customer":
@@ -55,7 +62,11 @@ export function tileFace(
       const attention = attentionItems(input.view, input.consentRows);
       const parts = [input.view.loyalty.tier, ...attention];
       if (input.offlineLabel) parts.push(input.offlineLabel);
-      return { title: customerName(input.view), subtitle: parts.join(" · "), badgeValue: attention.length || undefined };
+      return {
+        title: customerName(input.view),
+        subtitle: parts.join(" · "),
+        badgeValue: attention.length || undefined,
+      };
     }
   }
 }

@@ -8,7 +8,16 @@ const consent = (id: string, queuedAt: string): OutboxEntry => ({
   kind: "consent",
   id,
   queuedAt,
-  body: { id, shopifyCustomerId: "1", channel: "email", action: "granted", text: "t", textVersion: 1, actedAt: queuedAt, source: "pos" } as ConsentCaptureBody,
+  body: {
+    id,
+    shopifyCustomerId: "1",
+    channel: "email",
+    action: "granted",
+    text: "t",
+    textVersion: 1,
+    actedAt: queuedAt,
+    source: "pos",
+  } as ConsentCaptureBody,
 });
 
 function recordingSender(fail?: (id: string) => Error | undefined) {
@@ -44,7 +53,9 @@ describe("Outbox", () => {
   it("stops at a network failure and keeps the rest for later", async () => {
     const storage = fakeStorage();
     let down = true;
-    const { sent, sender } = recordingSender(() => (down ? new ServerCallError("offline", "Cannot reach the server.") : undefined));
+    const { sent, sender } = recordingSender(() =>
+      down ? new ServerCallError("offline", "Cannot reach the server.") : undefined,
+    );
     const outbox = new Outbox(storage, sender);
     await outbox.add(consent("a", "2026-03-02T10:00:01Z"));
     await outbox.add(consent("b", "2026-03-02T10:00:02Z"));
@@ -57,12 +68,16 @@ describe("Outbox", () => {
 
   it("drops what the server refused (a 4xx will not succeed on retry) and reports why", async () => {
     const storage = fakeStorage();
-    const { sender } = recordingSender((id) => (id === "a" ? new ServerCallError("rejected", "Consent text version 9 is unknown.", 422) : undefined));
+    const { sender } = recordingSender((id) =>
+      id === "a" ? new ServerCallError("rejected", "Consent text version 9 is unknown.", 422) : undefined,
+    );
     const outbox = new Outbox(storage, sender);
     await outbox.add(consent("a", "2026-03-02T10:00:01Z"));
     await outbox.add(consent("b", "2026-03-02T10:00:02Z"));
     const result = await outbox.flush();
-    expect(result.rejected).toEqual([{ entry: expect.objectContaining({ id: "a" }), message: "Consent text version 9 is unknown." }]);
+    expect(result.rejected).toEqual([
+      { entry: expect.objectContaining({ id: "a" }), message: "Consent text version 9 is unknown." },
+    ]);
     expect(result.sent.map((e) => e.id)).toEqual(["b"]);
     expect(await outbox.pending()).toEqual([]);
   });

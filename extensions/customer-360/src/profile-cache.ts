@@ -30,7 +30,10 @@ export class ProfileCache {
 
   async put(shopifyCustomerId: string, view: PosCustomerView, fetchedAt: Date): Promise<void> {
     const kept = await this.all();
-    await this.store.set(STORAGE_KEYS.profiles, rememberProfile(kept, { shopifyCustomerId, view, fetchedAt: fetchedAt.toISOString() }));
+    await this.store.set(
+      STORAGE_KEYS.profiles,
+      rememberProfile(kept, { shopifyCustomerId, view, fetchedAt: fetchedAt.toISOString() }),
+    );
   }
 
   async consentTexts(): Promise<ConsentText[] | undefined> {
@@ -48,13 +51,21 @@ export class ProfileCache {
     // What storage holds may predate an app update: keep only entries that still look like a view.
     return raw.filter(
       (p): p is CachedProfile =>
-        typeof p === "object" && p !== null && typeof (p as CachedProfile).shopifyCustomerId === "string" && typeof (p as CachedProfile).view?.profileId === "string",
+        typeof p === "object" &&
+        p !== null &&
+        typeof (p as CachedProfile).shopifyCustomerId === "string" &&
+        typeof (p as CachedProfile).view?.profileId === "string",
     );
   }
 }
 
 /** "offline, as of 14:05" in the register's own clock (or the given time zone). */
 export function offlineLabel(fetchedAt: string, timeZone?: string): string {
-  const time = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(new Date(fetchedAt));
+  const time = new Intl.DateTimeFormat("en-GB", {
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone,
+  }).format(new Date(fetchedAt));
   return `offline, as of ${time}`;
 }

@@ -28,7 +28,8 @@ export async function loadProfile(deps: {
       return { status: "live", view, fetchedAt: deps.now.toISOString() };
     } catch (error) {
       if (error instanceof ServerCallError && error.kind === "rejected") {
-        if (error.status === 404) return { status: "not_found", message: "This customer has no Customer 360 profile yet." };
+        if (error.status === 404)
+          return { status: "not_found", message: "This customer has no Customer 360 profile yet." };
         return { status: "unavailable", message: error.message };
       }
     }
@@ -38,7 +39,11 @@ export async function loadProfile(deps: {
   return { status: "unavailable", message: "Offline, and this customer was not seen on this register yet." };
 }
 
-export async function loadConsentTexts(deps: { client: ServerClient; cache: ProfileCache; connected: boolean }): Promise<ConsentText[]> {
+export async function loadConsentTexts(deps: {
+  client: ServerClient;
+  cache: ProfileCache;
+  connected: boolean;
+}): Promise<ConsentText[]> {
   if (deps.connected) {
     try {
       const texts = await deps.client.consentTexts();

@@ -28,8 +28,7 @@ const headers = (sessionToken: string, json: boolean): Record<string, string> =>
   Accept: "application/json",
   ...(json ? { "Content-Type": "application/json" } : {}),
 });
-const path = (redemptionId: string, step: string) =>
-  `/api/pos/redemptions/${encodeURIComponent(redemptionId)}/${step}`;
+const path = (redemptionId: string, step: string) => `/api/pos/redemptions/${encodeURIComponent(redemptionId)}/${step}`;
 
 export function holdRedemptionRequest(appUrl: string, sessionToken: string, body: RedemptionHoldBody): ApiRequest {
   return {
@@ -114,10 +113,8 @@ export function createRedemptions(options: RedemptionOptions) {
       return { ok: false, reason: "offline", message: OFFLINE_REFUSAL };
     }
     const payload = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
-    if (response.ok && typeof payload?.redemptionId === "string")
-      return { ok: true, view: payload as RedemptionView };
-    const message =
-      typeof payload?.message === "string" ? payload.message : `The server answered ${response.status}.`;
+    if (response.ok && typeof payload?.redemptionId === "string") return { ok: true, view: payload as RedemptionView };
+    const message = typeof payload?.message === "string" ? payload.message : `The server answered ${response.status}.`;
     const code = typeof payload?.error === "string" ? payload.error : undefined;
     return { ok: false, reason: response.status < 500 ? "refused" : "server", message, ...(code ? { code } : {}) };
   }
@@ -149,8 +146,7 @@ export function createRedemptions(options: RedemptionOptions) {
         const quote = quoteRedemption({ requestedPoints: input.points, ...input.known });
         if (!quote.ok) return { ok: false, reason: "refused", message: quote.message, code: quote.code };
       }
-      const same =
-        pending && pending.shopifyCustomerId === input.shopifyCustomerId && pending.points === input.points;
+      const same = pending && pending.shopifyCustomerId === input.shopifyCustomerId && pending.points === input.points;
       const redemptionId = same ? pending!.redemptionId : options.newId();
       pending = { redemptionId, shopifyCustomerId: input.shopifyCustomerId, points: input.points };
       const body: RedemptionHoldBody = {

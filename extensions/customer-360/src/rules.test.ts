@@ -11,14 +11,25 @@ import { decideVisit } from "./visits";
 describe("decideVisit", () => {
   const id = () => "v1";
   it("logs a customer newly attached to the cart", () => {
-    expect(decideVisit(null, { customerId: "1", lineCount: 0 }, id)).toEqual({ action: "log", visitId: "v1", shopifyCustomerId: "1", next: { shopifyCustomerIds: ["1"] } });
+    expect(decideVisit(null, { customerId: "1", lineCount: 0 }, id)).toEqual({
+      action: "log",
+      visitId: "v1",
+      shopifyCustomerId: "1",
+      next: { shopifyCustomerIds: ["1"] },
+    });
   });
   it("does not log the same customer twice in one cart", () => {
-    expect(decideVisit({ shopifyCustomerIds: ["1"] }, { customerId: "1", lineCount: 3 }, id)).toEqual({ action: "none" });
+    expect(decideVisit({ shopifyCustomerIds: ["1"] }, { customerId: "1", lineCount: 3 }, id)).toEqual({
+      action: "none",
+    });
   });
   it("keeps the cart's visits while lines remain, forgets them when the cart is empty", () => {
-    expect(decideVisit({ shopifyCustomerIds: ["1"] }, { customerId: null, lineCount: 2 }, id)).toEqual({ action: "none" });
-    expect(decideVisit({ shopifyCustomerIds: ["1"] }, { customerId: null, lineCount: 0 }, id)).toEqual({ action: "forget" });
+    expect(decideVisit({ shopifyCustomerIds: ["1"] }, { customerId: null, lineCount: 2 }, id)).toEqual({
+      action: "none",
+    });
+    expect(decideVisit({ shopifyCustomerIds: ["1"] }, { customerId: null, lineCount: 0 }, id)).toEqual({
+      action: "forget",
+    });
   });
 });
 
@@ -33,9 +44,16 @@ describe("consent rules", () => {
 
   it("a capture waiting in the outbox shows as pending over the server's state", () => {
     const pending = [
-      { kind: "consent", id: "x", queuedAt: "", body: { shopifyCustomerId: "1", channel: "sms", action: "granted" } as ConsentCaptureBody },
+      {
+        kind: "consent",
+        id: "x",
+        queuedAt: "",
+        body: { shopifyCustomerId: "1", channel: "sms", action: "granted" } as ConsentCaptureBody,
+      },
     ] as OutboxEntry[];
-    const view = customerView({ consent: { ...customerView().consent, email: { granted: true, since: "2026-01-01T00:00:00Z" } } });
+    const view = customerView({
+      consent: { ...customerView().consent, email: { granted: true, since: "2026-01-01T00:00:00Z" } },
+    });
     const rows = channelConsentRows(view, pending, "1");
     expect(rows.map((r) => r.state)).toEqual(["granted", "grant_pending_sync", "not_granted", "not_granted"]);
     expect(channelsToAsk(rows)).toEqual(["whatsapp", "push"]);
@@ -50,7 +68,12 @@ describe("consent rules", () => {
 describe("what the register shows", () => {
   it("tile: no customer keeps the tile usable; a customer shows tier and a badge for what needs attention", () => {
     expect(tileFace({ kind: "no_customer" })).toMatchObject({ title: "Customer 360", badgeValue: undefined });
-    const face = tileFace({ kind: "profile", view: customerView({ openDuplicates: 0 }), consentRows: channelConsentRows(customerView(), [], "123"), offlineLabel: null });
+    const face = tileFace({
+      kind: "profile",
+      view: customerView({ openDuplicates: 0 }),
+      consentRows: channelConsentRows(customerView(), [], "123"),
+      offlineLabel: null,
+    });
     expect(face).toEqual({ title: "Sarah Lee", subtitle: "Silver · no marketing consent yet", badgeValue: 1 });
   });
 
@@ -70,7 +93,8 @@ describe("what the register shows", () => {
 
   it("the profile cache keeps the most recent customers only", () => {
     let kept: ReturnType<typeof rememberProfile> = [];
-    for (let i = 0; i < MAX_CACHED_PROFILES + 5; i++) kept = rememberProfile(kept, { shopifyCustomerId: String(i), view: customerView(), fetchedAt: "" });
+    for (let i = 0; i < MAX_CACHED_PROFILES + 5; i++)
+      kept = rememberProfile(kept, { shopifyCustomerId: String(i), view: customerView(), fetchedAt: "" });
     kept = rememberProfile(kept, { shopifyCustomerId: "10", view: customerView(), fetchedAt: "later" });
     expect(kept).toHaveLength(MAX_CACHED_PROFILES);
     expect(kept[0]).toMatchObject({ shopifyCustomerId: "10", fetchedAt: "later" });

@@ -39,7 +39,9 @@ export function ExtensionRoot(props: { api: PosApi; services?: Services; childre
     if (!connected) return;
     void services.outbox.flush().then((result) => {
       for (const { entry, message } of result.rejected) {
-        services.toast(entry.kind === "consent" ? `Consent not recorded: ${message}` : `Visit not recorded: ${message}`);
+        services.toast(
+          entry.kind === "consent" ? `Consent not recorded: ${message}` : `Visit not recorded: ${message}`,
+        );
       }
     });
   }, [connected, services]);
@@ -111,10 +113,16 @@ export function useProfile(shopifyCustomerId: string | null, connected: boolean)
   useEffect(() => {
     if (!shopifyCustomerId) return;
     let live = true;
-    setState((previous) => (previous.status === "live" || previous.status === "cached" ? previous : { status: "loading" }));
-    void loadProfile({ client: services.client, cache: services.cache, connected, shopifyCustomerId, now: services.now() }).then(
-      (next) => live && setState(next),
+    setState((previous) =>
+      previous.status === "live" || previous.status === "cached" ? previous : { status: "loading" },
     );
+    void loadProfile({
+      client: services.client,
+      cache: services.cache,
+      connected,
+      shopifyCustomerId,
+      now: services.now(),
+    }).then((next) => live && setState(next));
     return () => {
       live = false;
     };
@@ -128,7 +136,9 @@ export function useConsentTexts(connected: boolean): ConsentText[] | null {
   const [texts, setTexts] = useState<ConsentText[] | null>(null);
   useEffect(() => {
     let live = true;
-    void loadConsentTexts({ client: services.client, cache: services.cache, connected }).then((t) => live && setTexts(t));
+    void loadConsentTexts({ client: services.client, cache: services.cache, connected }).then(
+      (t) => live && setTexts(t),
+    );
     return () => {
       live = false;
     };
@@ -136,9 +146,16 @@ export function useConsentTexts(connected: boolean): ConsentText[] | null {
   return texts;
 }
 
-export type HintsState = { status: "loading" } | { status: "ready"; hints: CheckoutHint[] } | { status: "unavailable"; message: string };
+export type HintsState =
+  | { status: "loading" }
+  | { status: "ready"; hints: CheckoutHint[] }
+  | { status: "unavailable"; message: string };
 
-export function useCheckoutHints(shopifyCustomerId: string | null, productIds: readonly string[], connected: boolean): HintsState {
+export function useCheckoutHints(
+  shopifyCustomerId: string | null,
+  productIds: readonly string[],
+  connected: boolean,
+): HintsState {
   const services = useServices();
   const [state, setState] = useState<HintsState>({ status: "loading" });
   const key = productIds.join(",");
@@ -168,20 +185,30 @@ export function useVisitLogging(cart: CartSnapshot, connected: boolean): void {
   const connectedRef = useRef(connected);
   connectedRef.current = connected;
   useEffect(() => {
-    chain.current = chain.current.then(async () => {
-      const logged = ((await services.store.get(STORAGE_KEYS.visit)) as CartVisits | undefined) ?? null;
-      const decision = decideVisit(logged, cart, services.newId);
-      if (decision.action === "forget") await services.store.delete(STORAGE_KEYS.visit);
-      if (decision.action !== "log") return;
-      await services.store.set(STORAGE_KEYS.visit, decision.next);
-      const where = { locationId: services.session.locationId == null ? null : String(services.session.locationId), staffId: staffOf(services.session) };
-      const at = services.now();
-      await services.outbox.add({ kind: "visit", id: decision.visitId, queuedAt: at.toISOString(), body: visitBody(decision, at, where) });
-      if (connectedRef.current) await services.outbox.flush();
-    }).catch((error: unknown) => {
-      // A full outbox is the clerk's to know (it says how to clear it); anything else retries on the next cart change.
-      if (error instanceof OutboxFullError) services.toast(`Visit not recorded: ${error.message}`);
-    });
+    chain.current = chain.current
+      .then(async () => {
+        const logged = ((await services.store.get(STORAGE_KEYS.visit)) as CartVisits | undefined) ?? null;
+        const decision = decideVisit(logged, cart, services.newId);
+        if (decision.action === "forget") await services.store.delete(STORAGE_KEYS.visit);
+        if (decision.action !== "log") return;
+        await services.store.set(STORAGE_KEYS.visit, decision.next);
+        const where = {
+          locationId: services.session.locationId == null ? null : String(services.session.locationId),
+          staffId: staffOf(services.session),
+        };
+        const at = services.now();
+        await services.outbox.add({
+          kind: "visit",
+          id: decision.visitId,
+          queuedAt: at.toISOString(),
+          body: visitBody(decision, at, where),
+        });
+        if (connectedRef.current) await services.outbox.flush();
+      })
+      .catch((error: unknown) => {
+        // A full outbox is the clerk's to know (it says how to clear it); anything else retries on the next cart change.
+        if (error instanceof OutboxFullError) services.toast(`Visit not recorded: ${error.message}`);
+      });
   }, [cart.customerId, cart.lineCount, services]);
 }
 
@@ -258,7 +285,14 @@ export function useRedemption(api: CartPosApi, connected: boolean) {
     state,
     busy,
     apply: (input: Parameters<typeof redemptions.apply>[0]) =>
-      act(() => redemptions.apply(input), (o) => `${o.view.discount.title} applied to the cart.`),
-    remove: () => act(() => redemptions.release(), () => "Points discount removed; the points are back."),
+      act(
+        () => redemptions.apply(input),
+        (o) => `${o.view.discount.title} applied to the cart.`,
+      ),
+    remove: () =>
+      act(
+        () => redemptions.release(),
+        () => "Points discount removed; the points are back.",
+      ),
   };
 }

@@ -76,7 +76,8 @@ export function fakeStorage(seed: Record<string, unknown> = {}) {
     },
     async set(key: string, value: unknown) {
       const raw = JSON.stringify(value);
-      if (!map.has(key) && map.size >= POS_STORAGE_LIMITS.records) throw new Error("RecordsCount: POS storage holds 100 entries");
+      if (!map.has(key) && map.size >= POS_STORAGE_LIMITS.records)
+        throw new Error("RecordsCount: POS storage holds 100 entries");
       if (raw.length > POS_STORAGE_LIMITS.valueChars) throw new Error("RecordSize: value over 1 MB");
       map.set(key, raw);
     },
@@ -92,7 +93,15 @@ export function fakeStorage(seed: Record<string, unknown> = {}) {
   };
 }
 
-export const SESSION = { shopId: 1, userId: 501, shopDomain: "demo.myshopify.com", locationId: 42, staffMemberId: 77, currency: "EUR", posVersion: "10.0.0" };
+export const SESSION = {
+  shopId: 1,
+  userId: 501,
+  shopDomain: "demo.myshopify.com",
+  locationId: 42,
+  staffMemberId: 77,
+  currency: "EUR",
+  posVersion: "10.0.0",
+};
 export const SESSION_TOKEN = "session-token-abc";
 
 export interface RecordedCall {
@@ -115,20 +124,37 @@ export function fakeServer(data: {
   const calls: RecordedCall[] = [];
   const state = { down: false };
   const redemptions = new Map<string, RedemptionView>();
-  const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+  const json = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
   const fetch = vi.fn(async (input: string | URL | Request, init?: RequestInit) => {
     // Requests are relative ("/api/..."): POS resolves them against the app's application_url.
     const url = new URL(String(input instanceof Request ? input.url : input), APP_ORIGIN);
     const method = init?.method ?? "GET";
     const headers = Object.fromEntries(Object.entries((init?.headers ?? {}) as Record<string, string>));
-    calls.push({ raw: String(input instanceof Request ? input.url : input), method, url, headers, body: init?.body ? JSON.parse(String(init.body)) : undefined });
+    calls.push({
+      raw: String(input instanceof Request ? input.url : input),
+      method,
+      url,
+      headers,
+      body: init?.body ? JSON.parse(String(init.body)) : undefined,
+    });
     if (state.down) throw new TypeError("fetch failed");
-    if (headers.Authorization !== `Bearer ${SESSION_TOKEN}`) return json(401, { error: "unauthorized", message: "Session token missing." });
+    if (headers.Authorization !== `Bearer ${SESSION_TOKEN}`)
+      return json(401, { error: "unauthorized", message: "Session token missing." });
     if (method === "GET" && url.pathname === "/api/pos/customers") {
       const q = (url.searchParams.get("q") ?? "").toLowerCase();
       const customers = Object.entries(data.customers ?? {})
-        .filter(([, v]) => [v.firstName, v.lastName, ...v.emails, ...v.phones].some((s) => s?.toLowerCase().includes(q)))
-        .map(([id, v]) => ({ profileId: v.profileId, shopifyCustomerId: id, firstName: v.firstName, lastName: v.lastName, emails: v.emails, phones: v.phones }));
+        .filter(([, v]) =>
+          [v.firstName, v.lastName, ...v.emails, ...v.phones].some((s) => s?.toLowerCase().includes(q)),
+        )
+        .map(([id, v]) => ({
+          profileId: v.profileId,
+          shopifyCustomerId: id,
+          firstName: v.firstName,
+          lastName: v.lastName,
+          emails: v.emails,
+          phones: v.phones,
+        }));
       return json(200, { customers });
     }
     const customer = url.pathname.match(/^\/api\/pos\/customers\/(.+)$/);
@@ -150,7 +176,8 @@ export function fakeServer(data: {
     if (redemption) return json(redemption.status, redemption.body);
     return json(404, { error: "not_found", message: `No route ${method} ${url.pathname}` });
   });
-  const callsTo = (method: string, pathname: string) => calls.filter((c) => c.method === method && c.url.pathname === pathname);
+  const callsTo = (method: string, pathname: string) =>
+    calls.filter((c) => c.method === method && c.url.pathname === pathname);
   return { fetch, calls, callsTo, state, redemptions };
 }
 
@@ -189,7 +216,6 @@ function redemptionAnswer(method: string, pathname: string, body: unknown, held:
   return { status: 200, body: next };
 }
 
-
 export type PosTarget =
   | "pos.home.tile.render"
   | "pos.home.modal.render"
@@ -217,7 +243,9 @@ export async function renderTarget(target: PosTarget, options: TargetOptions = {
   const extension = getExtension(target);
   extension.setUp();
   const cart = posSignal<Cart>(options.cart ?? cartWith());
-  const connectivity = posSignal<ConnectivityState>({ internetConnected: options.connected === false ? "Disconnected" : "Connected" });
+  const connectivity = posSignal<ConnectivityState>({
+    internetConnected: options.connected === false ? "Disconnected" : "Connected",
+  });
   const storage = options.storage ?? fakeStorage();
   const shopify = extension.shopify as unknown as Record<string, unknown> & {
     cart?: Record<string, unknown>;
@@ -254,7 +282,8 @@ export async function renderTarget(target: PosTarget, options: TargetOptions = {
     /** Fires a POS host event (`transactioncomplete`, ...) at the target's listeners. */
     dispatch: (type: string, event: unknown) => (extension as unknown as Dispatcher).dispatch(type, event),
     setCart: (next: Cart) => cart.set(next),
-    setConnected: (connected: boolean) => connectivity.set({ internetConnected: connected ? "Connected" : "Disconnected" }),
+    setConnected: (connected: boolean) =>
+      connectivity.set({ internetConnected: connected ? "Connected" : "Disconnected" }),
     done() {
       render(null, document.body);
       extension.tearDown();
@@ -352,9 +381,19 @@ export function customerView(overrides: Partial<PosCustomerView> = {}): PosCusto
 }
 
 export const CONSENT_TEXTS: ConsentText[] = [
-  { channel: "email", locale: "en", version: 3, text: "I agree to receive marketing emails from Demo Shop. I can unsubscribe at any time." },
+  {
+    channel: "email",
+    locale: "en",
+    version: 3,
+    text: "I agree to receive marketing emails from Demo Shop. I can unsubscribe at any time.",
+  },
   { channel: "email", locale: "en", version: 2, text: "Old email wording." },
-  { channel: "sms", locale: "en", version: 1, text: "I agree to receive marketing texts from Demo Shop. Reply STOP to opt out." },
+  {
+    channel: "sms",
+    locale: "en",
+    version: 1,
+    text: "I agree to receive marketing texts from Demo Shop. Reply STOP to opt out.",
+  },
   { channel: "whatsapp", locale: "en", version: 1, text: "I agree to WhatsApp messages from Demo Shop." },
   { channel: "push", locale: "en", version: 1, text: "I agree to push notifications from Demo Shop." },
 ];

@@ -39,5 +39,11 @@ export function visitBody(
   at: Date,
   where: { locationId: string | null; staffId: string | null },
 ): PosVisitBody {
-  return { id: visit.visitId, shopifyCustomerId: visit.shopifyCustomerId, at: at.toISOString(), locationId: where.locationId, staffId: where.staffId };
+  return {
+    id: visit.visitId,
+    shopifyCustomerId: visit.shopifyCustomerId,
+    at: at.toISOString(),
+    locationId: where.locationId,
+    staffId: where.staffId,
+  };
 }

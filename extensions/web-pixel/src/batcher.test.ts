@@ -79,7 +79,11 @@ describe("Batcher", () => {
   it("drops the oldest past the pending cap while the server does not answer", async () => {
     const sent: OutgoingEvent[][] = [];
     // A server that never answers: the first full batch stays in flight, the rest wait.
-    const batcher = new Batcher({ send: (events) => (sent.push(events), new Promise<boolean>(() => {})), setTimer: () => 1, clearTimer: () => {} });
+    const batcher = new Batcher({
+      send: (events) => (sent.push(events), new Promise<boolean>(() => {})),
+      setTimer: () => 1,
+      clearTimer: () => {},
+    });
     const events = Array.from({ length: MAX_PENDING + MAX_BATCH + 15 }, () => view());
     for (const e of events) batcher.add(e);
     expect(sent).toHaveLength(1);
@@ -93,7 +97,10 @@ describe("sessionFor", () => {
   const newId = () => "fresh";
   it("keeps the tab's session while events keep coming, and starts another after 30 idle minutes", () => {
     expect(sessionFor(null, 1_000, newId)).toEqual({ id: "fresh", lastAt: 1_000 });
-    expect(sessionFor({ id: "s1", lastAt: 1_000 }, 1_000 + SESSION_IDLE_MS - 1, newId)).toEqual({ id: "s1", lastAt: 1_000 + SESSION_IDLE_MS - 1 });
+    expect(sessionFor({ id: "s1", lastAt: 1_000 }, 1_000 + SESSION_IDLE_MS - 1, newId)).toEqual({
+      id: "s1",
+      lastAt: 1_000 + SESSION_IDLE_MS - 1,
+    });
     expect(sessionFor({ id: "s1", lastAt: 1_000 }, 1_000 + SESSION_IDLE_MS, newId).id).toBe("fresh");
     // a clock that went backwards starts a new session rather than trusting it
     expect(sessionFor({ id: "s1", lastAt: 5_000 }, 1_000, newId).id).toBe("fresh");

@@ -93,6 +93,7 @@ export function sessionFor(
   nowMs: number,
   newId: () => string,
 ): { id: string; lastAt: number } {
-  if (stored && nowMs - stored.lastAt < SESSION_IDLE_MS && nowMs >= stored.lastAt) return { id: stored.id, lastAt: nowMs };
+  if (stored && nowMs - stored.lastAt < SESSION_IDLE_MS && nowMs >= stored.lastAt)
+    return { id: stored.id, lastAt: nowMs };
   return { id: newId(), lastAt: nowMs };
 }

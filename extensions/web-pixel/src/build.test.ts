@@ -9,7 +9,11 @@ const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 describe("build", () => {
   it("bundles the pixel under 16 KB gzip (goal 4 KB), without zod", () => {
-    const run = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: packageDir, encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync(process.execPath, ["scripts/build.mjs"], {
+      cwd: packageDir,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(run.status, run.stdout + run.stderr).toBe(0);
     const bundle = readFileSync(resolve(packageDir, "dist/web-pixel.js"));
     const gzip = gzipSync(bundle).length;

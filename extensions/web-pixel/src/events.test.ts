@@ -4,7 +4,12 @@ import { customerIdentified, toOutgoing } from "./events";
 describe("toOutgoing", () => {
   it("reads the product of a view or a cart line, and the buyer at checkout", () => {
     expect(
-      toOutgoing({ id: "sh-1", name: "product_viewed", timestamp: "2026-11-25T12:00:00.000Z", data: { productVariant: { product: { id: "111" } } } }),
+      toOutgoing({
+        id: "sh-1",
+        name: "product_viewed",
+        timestamp: "2026-11-25T12:00:00.000Z",
+        data: { productVariant: { product: { id: "111" } } },
+      }),
     ).toEqual({ id: "sh-1", name: "product_viewed", at: "2026-11-25T12:00:00.000Z", productId: "111" });
     expect(
       toOutgoing({
@@ -21,15 +26,25 @@ describe("toOutgoing", () => {
         timestamp: "2026-11-25T12:00:00.000Z",
         data: { checkout: { email: " sarah@mailbox.org ", phone: null, order: { customer: { id: "7001" } } } },
       }),
-    ).toEqual({ id: "sh-3", name: "checkout_completed", at: "2026-11-25T12:00:00.000Z", email: "sarah@mailbox.org", shopifyCustomerId: "7001" });
+    ).toEqual({
+      id: "sh-3",
+      name: "checkout_completed",
+      at: "2026-11-25T12:00:00.000Z",
+      email: "sarah@mailbox.org",
+      shopifyCustomerId: "7001",
+    });
   });
 
   it("drops an event without id or time, and a product id that is not one", () => {
     expect(toOutgoing({ name: "page_viewed", timestamp: "2026-11-25T12:00:00.000Z" })).toBeNull();
     expect(toOutgoing({ id: "x", name: "page_viewed" })).toBeNull();
     expect(
-      toOutgoing({ id: "sh-4", name: "product_viewed", timestamp: "2026-11-25T12:00:00.000Z", data: { productVariant: { product: { id: "<script>" } } } })
-        ?.productId,
+      toOutgoing({
+        id: "sh-4",
+        name: "product_viewed",
+        timestamp: "2026-11-25T12:00:00.000Z",
+        data: { productVariant: { product: { id: "<script>" } } },
+      })?.productId,
     ).toBeUndefined();
   });
 });

@@ -34,7 +34,11 @@ export interface StandardEvent {
   data?: {
     productVariant?: { product?: { id?: string | null } | null } | null;
     cartLine?: { merchandise?: { product?: { id?: string | null } | null } | null } | null;
-    checkout?: { email?: string | null; phone?: string | null; order?: { customer?: { id?: string | null } | null } | null } | null;
+    checkout?: {
+      email?: string | null;
+      phone?: string | null;
+      order?: { customer?: { id?: string | null } | null } | null;
+    } | null;
   };
 }
 

@@ -20,10 +20,13 @@ export function ConsentPanel(props: {
   const granted = customer.consent[channel] === true;
   // Until the server has acknowledged it, a change is only on this tablet: say so rather than "Opted in".
   const stateText =
-    pending === "granted" ? "Opt-in pending sync"
-    : pending === "revoked" ? "Opt-out pending sync"
-    : granted ? "Opted in"
-    : "Not opted in";
+    pending === "granted"
+      ? "Opt-in pending sync"
+      : pending === "revoked"
+        ? "Opt-out pending sync"
+        : granted
+          ? "Opted in"
+          : "Not opted in";
   const [open, setOpen] = useState(false);
   const [agreed, setAgreed] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -32,8 +35,16 @@ export function ConsentPanel(props: {
   const panelId = `consent-${channel}`;
 
   const confirm = async () => {
-    await recordConsent(db, changeDeps, customer, { channel, action, text: text.text, textVersion: text.version, locale: text.locale });
-    setMessage(action === "granted" ? `${name} consent saved on this tablet.` : `${name} consent revoked on this tablet.`);
+    await recordConsent(db, changeDeps, customer, {
+      channel,
+      action,
+      text: text.text,
+      textVersion: text.version,
+      locale: text.locale,
+    });
+    setMessage(
+      action === "granted" ? `${name} consent saved on this tablet.` : `${name} consent revoked on this tablet.`,
+    );
     setOpen(false);
     setAgreed(false);
     syncSoon();
@@ -44,14 +55,23 @@ export function ConsentPanel(props: {
       <div className="consent-head">
         <span className="channel">{name}</span>
         <span className={pending ? "state pending" : granted ? "state granted" : "state"}>{stateText}</span>
-        <button type="button" className="secondary" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
+        <button
+          type="button"
+          className="secondary"
+          aria-expanded={open}
+          aria-controls={panelId}
+          onClick={() => setOpen(!open)}
+        >
           {granted ? `Revoke ${name} consent` : `Capture ${name} consent`}
         </button>
       </div>
       {open && (
         <div id={panelId} className="consent-body">
           <p className="hint">
-            {granted ? "Read this to the customer and confirm they no longer agree:" : "Show this text to the customer:"} (version {text.version}, {text.locale})
+            {granted
+              ? "Read this to the customer and confirm they no longer agree:"
+              : "Show this text to the customer:"}{" "}
+            (version {text.version}, {text.locale})
           </p>
           <blockquote lang={text.locale}>{text.text}</blockquote>
           <label className="check">

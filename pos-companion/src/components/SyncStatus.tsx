@@ -15,7 +15,10 @@ export function SyncStatus() {
     const found = (await db.customers.bulkGet(keys)).filter((c) => !!c);
     return new Map(found.map((c) => [c!.id, c!]));
   }, [db, keys.join()]);
-  const pendingText = pendingCount === 0 ? "All changes synced" : `${pendingCount} ${pendingCount === 1 ? "change" : "changes"} waiting to sync`;
+  const pendingText =
+    pendingCount === 0
+      ? "All changes synced"
+      : `${pendingCount} ${pendingCount === 1 ? "change" : "changes"} waiting to sync`;
   return (
     <section className="sync" aria-label="Sync">
       <span className={online ? "net online" : "net offline"} data-testid="network" data-online={online}>

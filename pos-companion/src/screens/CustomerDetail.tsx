@@ -10,7 +10,15 @@ import { logVisit } from "../outbox";
 import { pendingConsent } from "../pending-changes";
 import { useServices, useSyncSoon, useSyncState } from "../use-sync";
 
-export function CustomerDetail({ id, locationId, onBack }: { id: string; locationId: string | null; onBack: () => void }) {
+export function CustomerDetail({
+  id,
+  locationId,
+  onBack,
+}: {
+  id: string;
+  locationId: string | null;
+  onBack: () => void;
+}) {
   const { db, changeDeps } = useServices();
   const syncSoon = useSyncSoon();
   // `null` once the read answered and found no one (a wiped cache); `undefined` only while it reads.
@@ -43,7 +51,11 @@ export function CustomerDetail({ id, locationId, onBack }: { id: string; locatio
         ← Back to search
       </button>
       <h2 id="customer-title">{displayName(customer)}</h2>
-      {pendingCustomers.has(customer.id) ? <p className="badge">Not synced yet — saved on this tablet</p> : <p className="badge ok">Synced</p>}
+      {pendingCustomers.has(customer.id) ? (
+        <p className="badge">Not synced yet — saved on this tablet</p>
+      ) : (
+        <p className="badge ok">Synced</p>
+      )}
       <dl className="facts">
         {customer.emails.length > 0 && (
           <>
@@ -64,9 +76,7 @@ export function CustomerDetail({ id, locationId, onBack }: { id: string; locatio
           </>
         )}
         <dt>Loyalty</dt>
-        <dd>
-          {loyaltyLine(customer.points, customer.tier ?? "No tier")}
-        </dd>
+        <dd>{loyaltyLine(customer.points, customer.tier ?? "No tier")}</dd>
         <dt>Stage</dt>
         <dd>{lifecycleStageLabel(customer.lifecycleStage)}</dd>
         <dt>Engagement</dt>

@@ -6,7 +6,13 @@ import { addToExistingCustomer, captureCustomer } from "../outbox";
 import { useServices, useSyncSoon } from "../use-sync";
 
 const EMPTY: CaptureFields = { firstName: "", lastName: "", email: "", phone: "", birthday: "" };
-const FIELDS: { key: keyof CaptureFields; label: string; type: string; autoComplete: string; inputMode?: "email" | "tel" }[] = [
+const FIELDS: {
+  key: keyof CaptureFields;
+  label: string;
+  type: string;
+  autoComplete: string;
+  inputMode?: "email" | "tel";
+}[] = [
   { key: "firstName", label: "First name", type: "text", autoComplete: "off" },
   { key: "lastName", label: "Last name", type: "text", autoComplete: "off" },
   { key: "email", label: "Email", type: "email", autoComplete: "off", inputMode: "email" },
@@ -15,7 +21,15 @@ const FIELDS: { key: keyof CaptureFields; label: string; type: string; autoCompl
 ];
 
 /** `defaultCountry`: the shop's, for national phone numbers (see `phoneCountry`). */
-export function NewCustomer({ defaultCountry, onSaved, onOpen }: { defaultCountry: string; onSaved: (id: string) => void; onOpen: (id: string) => void }) {
+export function NewCustomer({
+  defaultCountry,
+  onSaved,
+  onOpen,
+}: {
+  defaultCountry: string;
+  onSaved: (id: string) => void;
+  onOpen: (id: string) => void;
+}) {
   const { db, changeDeps } = useServices();
   const syncSoon = useSyncSoon();
   const formId = useId();
@@ -40,7 +54,9 @@ export function NewCustomer({ defaultCountry, onSaved, onOpen }: { defaultCountr
     setErrors(checked.errors);
     if (Object.keys(checked.errors).length > 0) return;
     if (!sameEmail && duplicates.length > 0 && !saveAnyway) {
-      setSaveError("This email or phone is already on this tablet. Open the existing customer, or tick “Save as a new customer anyway”.");
+      setSaveError(
+        "This email or phone is already on this tablet. Open the existing customer, or tick “Save as a new customer anyway”.",
+      );
       return;
     }
     setSaving(true);
@@ -89,8 +105,8 @@ export function NewCustomer({ defaultCountry, onSaved, onOpen }: { defaultCountr
           <div className="duplicate" role="alert" data-testid="same-email">
             <p>
               This email belongs to <strong>{displayName(sameEmail)}</strong>. Saving adds{" "}
-              {input.phone ? "this phone, " : ""}the visit and
-              consent to {displayName(sameEmail)}; no second customer is made.
+              {input.phone ? "this phone, " : ""}the visit and consent to {displayName(sameEmail)}; no second customer
+              is made.
             </p>
             <button type="button" className="link" onClick={() => onOpen(sameEmail.id)}>
               Open {displayName(sameEmail)} instead

@@ -69,8 +69,8 @@ export function PairScreen() {
     <main className="pair">
       <h1>Pair this tablet</h1>
       <p>
-        In the Customer 360 admin, open Settings → Devices and create a pairing code. Scan its QR code, or type the
-        code here.
+        In the Customer 360 admin, open Settings → Devices and create a pairing code. Scan its QR code, or type the code
+        here.
       </p>
       <PairForm />
     </main>

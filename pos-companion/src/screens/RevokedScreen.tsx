@@ -29,8 +29,7 @@ export function RevokedScreen({ device }: { device: PairedDevice }) {
       <h1>This tablet is no longer paired</h1>
       <p role="alert">
         The shop no longer accepts this tablet ({device.revoked?.message ?? "its pairing is not valid"}). The customer
-        list on
-        this tablet has been removed, so no customer details can be read on it.
+        list on this tablet has been removed, so no customer details can be read on it.
       </p>
       <p data-testid="waiting-count" data-count={waiting}>
         {waiting === 0

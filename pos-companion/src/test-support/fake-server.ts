@@ -47,9 +47,19 @@ export class FakeSyncServer {
     }
     if (url.pathname === "/api/sync/pair") {
       this.revoked = false;
-      return json({ deviceId: `dev-${++this.pairings}`, token: `tok-${this.pairings}`, shop: "shop-a.myshopify.com", location: "Market stall", ...this.pairExtras });
+      return json({
+        deviceId: `dev-${++this.pairings}`,
+        token: `tok-${this.pairings}`,
+        shop: "shop-a.myshopify.com",
+        location: "Market stall",
+        ...this.pairExtras,
+      });
     }
-    if (this.revoked) return json({ error: "device_revoked", message: "this device was revoked in the admin; pair it again to sync" }, 401);
+    if (this.revoked)
+      return json(
+        { error: "device_revoked", message: "this device was revoked in the admin; pair it again to sync" },
+        401,
+      );
     if (url.pathname === "/api/sync/push") return this.push(JSON.parse(String(init.body)));
     if (url.pathname === "/api/sync/pull") return this.pull(url.searchParams);
     if (url.pathname === "/api/sync/consent-texts" && this.consentTexts) return json({ texts: this.consentTexts });
@@ -59,18 +69,28 @@ export class FakeSyncServer {
   private push(body: { clientId: string; mutations: Applied[] }): Response {
     const last = this.lastSeq.get(body.clientId) ?? 0;
     const first = body.mutations[0];
-    if (first && (first.seq > last + 1 || (this.gapOnStale && first.seq <= last))) return json({ error: "seq_gap", message: "resend", expectedSeq: last + 1 }, 409);
-    const result = { lastSeq: last, applied: [] as string[], skipped: [] as string[], rejected: [] as { id: string; seq: number; reason: string }[], profiles: {} as Record<string, string> };
+    if (first && (first.seq > last + 1 || (this.gapOnStale && first.seq <= last)))
+      return json({ error: "seq_gap", message: "resend", expectedSeq: last + 1 }, 409);
+    const result = {
+      lastSeq: last,
+      applied: [] as string[],
+      skipped: [] as string[],
+      rejected: [] as { id: string; seq: number; reason: string }[],
+      profiles: {} as Record<string, string>,
+    };
     for (const m of body.mutations) {
       if (this.applied.some((a) => a.id === m.id) || m.seq <= last) result.skipped.push(m.id);
-      else if (this.rejectNames.has(m.name)) result.rejected.push({ id: m.id, seq: m.seq, reason: "consent text does not match what the shop published" });
+      else if (this.rejectNames.has(m.name))
+        result.rejected.push({ id: m.id, seq: m.seq, reason: "consent text does not match what the shop published" });
       else {
         this.applied.push(m);
         result.applied.push(m.id);
         if (m.name === "customer.capture") {
           const localId = String(m.args.localId);
           // As the real server: the same email is the same person; a name is only written when given.
-          const sameEmail = m.args.email ? [...this.profiles].reverse().find((p) => p.emails.includes(m.args.email as string)) : undefined;
+          const sameEmail = m.args.email
+            ? [...this.profiles].reverse().find((p) => p.emails.includes(m.args.email as string))
+            : undefined;
           if (sameEmail && !this.localToProfile.has(localId)) {
             this.localToProfile.set(localId, sameEmail.profileId);
             result.profiles[localId] = sameEmail.profileId;
@@ -87,7 +107,17 @@ export class FakeSyncServer {
           const profileId = this.localToProfile.get(localId) ?? `p-${++this.profileCounter}`;
           this.localToProfile.set(localId, profileId);
           result.profiles[localId] = profileId;
-          this.profiles.push({ profileId, firstName: (m.args.firstName as string) ?? null, lastName: (m.args.lastName as string) ?? null, emails: m.args.email ? [m.args.email as string] : [], phones: m.args.phone ? [m.args.phone as string] : [], tier: null, points: 0, lifecycleStage: "new", consent: { email: false, sms: false, whatsapp: false, push: false } });
+          this.profiles.push({
+            profileId,
+            firstName: (m.args.firstName as string) ?? null,
+            lastName: (m.args.lastName as string) ?? null,
+            emails: m.args.email ? [m.args.email as string] : [],
+            phones: m.args.phone ? [m.args.phone as string] : [],
+            tier: null,
+            points: 0,
+            lifecycleStage: "new",
+            consent: { email: false, sms: false, whatsapp: false, push: false },
+          });
         }
       }
       result.lastSeq = Math.max(result.lastSeq, m.seq);
@@ -117,4 +147,5 @@ export class FakeSyncServer {
   }
 }
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });

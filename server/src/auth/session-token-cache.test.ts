@@ -8,8 +8,19 @@ const SHOP = "cache-shop.myshopify.com";
 const T0 = new Date("2026-11-25T12:00:00Z");
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 const sign = (opts: { apiKey?: string; staffId?: string; ttlSeconds?: number } = {}) =>
-  signSessionToken({ shopId: SHOP, secret: SECRET, apiKey: opts.apiKey ?? API_KEY, staffId: opts.staffId ?? "7", now: T0, ttlSeconds: opts.ttlSeconds ?? 60 });
-const codeOf = (p: Promise<unknown>) => p.then(() => "accepted", (e: { code?: string }) => e.code);
+  signSessionToken({
+    shopId: SHOP,
+    secret: SECRET,
+    apiKey: opts.apiKey ?? API_KEY,
+    staffId: opts.staffId ?? "7",
+    now: T0,
+    ttlSeconds: opts.ttlSeconds ?? 60,
+  });
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => "accepted",
+    (e: { code?: string }) => e.code,
+  );
 
 describe("cached session-token verifier", () => {
   it("answers a repeated token from the cache with the same claims", async () => {

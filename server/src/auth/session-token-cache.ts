@@ -1,4 +1,9 @@
-import { CLOCK_TOLERANCE_SECONDS, verifySessionTokenWindow, type SessionClaims, type VerifiedSessionToken } from "./session-token";
+import {
+  CLOCK_TOLERANCE_SECONDS,
+  verifySessionTokenWindow,
+  type SessionClaims,
+  type VerifiedSessionToken,
+} from "./session-token";
 
 export interface SessionTokenVerifier {
   verify(token: string, now: Date): Promise<SessionClaims>;
@@ -17,7 +22,11 @@ export interface SessionTokenVerifier {
  * audience, so nothing is accepted that a full verification would refuse: a token outside its window
  * is dropped and verified again (which answers why it is refused); failures are never cached.
  */
-export function cachedSessionTokenVerifier(opts: { secret: string; apiKey?: string | undefined; maxEntries?: number }): SessionTokenVerifier {
+export function cachedSessionTokenVerifier(opts: {
+  secret: string;
+  apiKey?: string | undefined;
+  maxEntries?: number;
+}): SessionTokenVerifier {
   const maxEntries = opts.maxEntries ?? 10_000;
   const verified = new Map<string, VerifiedSessionToken>();
   let hits = 0;

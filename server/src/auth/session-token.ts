@@ -36,14 +36,19 @@ function hmacKey(secret: string): Promise<webcrypto.CryptoKey> {
   let key = keys.get(secret);
   if (!key) {
     if (keys.size >= 16) keys.clear();
-    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+      "verify",
+    ]);
     keys.set(secret, key);
   }
   return key;
 }
 
 /** Verifies a Shopify session token (HS256, signed with the app secret) and reads the shop from `dest`. */
-export async function verifySessionToken(token: string, opts: { secret: string; apiKey?: string | undefined; now: Date }): Promise<SessionClaims> {
+export async function verifySessionToken(
+  token: string,
+  opts: { secret: string; apiKey?: string | undefined; now: Date },
+): Promise<SessionClaims> {
   return (await verifySessionTokenWindow(token, opts)).claims;
 }
 
@@ -52,6 +57,7 @@ export async function verifySessionTokenWindow(
   token: string,
   opts: { secret: string; apiKey?: string | undefined; now: Date },
 ): Promise<VerifiedSessionToken> {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: assigned in the try below, typed by what it is assigned
   let payload;
   try {
     ({ payload } = await jwtVerify(token, await hmacKey(opts.secret), {
@@ -73,9 +79,11 @@ export async function verifySessionTokenWindow(
   } catch {
     /* reported below */
   }
-  if (!SHOP_DOMAIN.test(host)) throw new AuthError("invalid_token", "session token dest is not a https://{shop}.myshopify.com URL");
+  if (!SHOP_DOMAIN.test(host))
+    throw new AuthError("invalid_token", "session token dest is not a https://{shop}.myshopify.com URL");
   // Shopify issues a shop's tokens from that shop's admin; a token naming two shops speaks for neither.
-  if (hostOf(payload.iss) !== host) throw new AuthError("invalid_token", "session token iss and dest name different shops");
+  if (hostOf(payload.iss) !== host)
+    throw new AuthError("invalid_token", "session token iss and dest name different shops");
   return {
     claims: {
       shopId: host,
@@ -98,7 +106,8 @@ function hostOf(url: unknown): string | null {
 
 function tokenErrorCode(error: unknown): string {
   if (error instanceof errors.JWTExpired) return "token_expired";
-  if (error instanceof errors.JWTClaimValidationFailed) return error.claim === "aud" ? "wrong_audience" : "invalid_claims";
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return error.claim === "aud" ? "wrong_audience" : "invalid_claims";
   if (error instanceof errors.JWSSignatureVerificationFailed) return "bad_signature";
   return "invalid_token";
 }
@@ -106,9 +115,12 @@ function tokenErrorCode(error: unknown): string {
 function tokenErrorMessage(error: unknown): string {
   if (error instanceof errors.JWTExpired) return "session token has expired; fetch a fresh one";
   if (error instanceof errors.JWTClaimValidationFailed) {
-    return error.claim === "aud" ? "session token was issued for another app (aud)" : `session token claim ${error.claim} is not valid now`;
+    return error.claim === "aud"
+      ? "session token was issued for another app (aud)"
+      : `session token claim ${error.claim} is not valid now`;
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return "session token signature does not match the app secret";
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return "session token signature does not match the app secret";
   if (error instanceof errors.JOSEAlgNotAllowed) return "session token must be signed with HS256";
   return "session token is malformed";
 }

@@ -14,8 +14,12 @@ export interface BulkColumn {
 
 /** The postgres-js connection under a drizzle database or transaction; null on PGlite. */
 export function postgresClientOf(q: Queryable): postgres.Sql | null {
-  const client = (q as unknown as { session?: { client?: unknown } }).session?.client as { unsafe?: unknown; query?: unknown } | undefined;
-  return client && typeof client.unsafe === "function" && typeof client.query !== "function" ? (client as postgres.Sql) : null;
+  const client = (q as unknown as { session?: { client?: unknown } }).session?.client as
+    | { unsafe?: unknown; query?: unknown }
+    | undefined;
+  return client && typeof client.unsafe === "function" && typeof client.query !== "function"
+    ? (client as postgres.Sql)
+    : null;
 }
 
 const PGLITE_ROWS_PER_STATEMENT = 2_000;
@@ -26,14 +30,26 @@ const COPY_BUFFER_CHARS = 1 << 18;
  * INSERTs from one JSON parameter on PGlite. `rows` is read once, lazily, so it can be a generator.
  * Returns how many rows went in.
  */
-export async function bulkInsert(q: Queryable, table: string, columns: readonly BulkColumn[], rows: Iterable<readonly unknown[]>): Promise<number> {
+export async function bulkInsert(
+  q: Queryable,
+  table: string,
+  columns: readonly BulkColumn[],
+  rows: Iterable<readonly unknown[]>,
+): Promise<number> {
   const client = postgresClientOf(q);
   return client ? copyIn(client, table, columns, rows) : insertInChunks(q, table, columns, rows);
 }
 
-async function copyIn(client: postgres.Sql, table: string, columns: readonly BulkColumn[], rows: Iterable<readonly unknown[]>): Promise<number> {
+async function copyIn(
+  client: postgres.Sql,
+  table: string,
+  columns: readonly BulkColumn[],
+  rows: Iterable<readonly unknown[]>,
+): Promise<number> {
   const names = columns.map((c) => quoteIdent(c.name)).join(", ");
-  const stream = (await client.unsafe(`COPY ${quoteIdent(table)} (${names}) FROM STDIN`).writable()) as unknown as Writable;
+  const stream = (await client
+    .unsafe(`COPY ${quoteIdent(table)} (${names}) FROM STDIN`)
+    .writable()) as unknown as Writable;
   let failed: Error | null = null;
   stream.on("error", (error) => void (failed ??= error));
   const finished = once(stream, "finish");
@@ -72,7 +88,8 @@ async function copyIn(client: postgres.Sql, table: string, columns: readonly Bul
 
 /** COPY's text format: `\N` is NULL; backslash, tab, newline and carriage return are escaped. */
 function copyText(value: unknown): string {
-  if (typeof value === "string") return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPED, (c) => COPY_ESCAPES[c]!) : value;
+  if (typeof value === "string")
+    return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPED, (c) => COPY_ESCAPES[c]!) : value;
   if (value === null || value === undefined) return "\\N";
   if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return String(value);
   if (value instanceof Date) return isoTimestamp(value);
@@ -109,14 +126,21 @@ export function isoTimestamp(date: Date): string {
   return `${prefix}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[ms]}Z`;
 }
 
-async function insertInChunks(q: Queryable, table: string, columns: readonly BulkColumn[], rows: Iterable<readonly unknown[]>): Promise<number> {
+async function insertInChunks(
+  q: Queryable,
+  table: string,
+  columns: readonly BulkColumn[],
+  rows: Iterable<readonly unknown[]>,
+): Promise<number> {
   const names = sql.raw(columns.map((c) => quoteIdent(c.name)).join(", "));
   const shape = sql.raw(columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(", "));
   let count = 0;
   let chunk: Record<string, unknown>[] = [];
   const flush = async () => {
     if (chunk.length === 0) return;
-    await q.execute(sql`INSERT INTO ${sql.identifier(table)} (${names}) SELECT ${names} FROM json_to_recordset(${JSON.stringify(chunk)}::json) AS x(${shape})`);
+    await q.execute(
+      sql`INSERT INTO ${sql.identifier(table)} (${names}) SELECT ${names} FROM json_to_recordset(${JSON.stringify(chunk)}::json) AS x(${shape})`,
+    );
     chunk = [];
   };
   for (const row of rows) {

@@ -27,7 +27,12 @@ const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url))
 export class DatabaseUnavailableError extends Error {}
 
 /** A postgres:// URL means PostgreSQL; otherwise embedded PGlite in `dataDir` (or in memory, or `pglite` when given). */
-export async function openDatabase(opts: { url?: string | undefined; dataDir?: string | undefined; max?: number; pglite?: PGlite }): Promise<Database> {
+export async function openDatabase(opts: {
+  url?: string | undefined;
+  dataDir?: string | undefined;
+  max?: number;
+  pglite?: PGlite;
+}): Promise<Database> {
   if (opts.url) {
     const client = postgres(opts.url, {
       max: opts.max ?? 10,
@@ -41,7 +46,9 @@ export async function openDatabase(opts: { url?: string | undefined; dataDir?: s
       await client`select 1`;
     } catch (error) {
       await client.end({ timeout: 1 }).catch(() => {});
-      throw new DatabaseUnavailableError(`cannot reach PostgreSQL at ${redactUrl(opts.url)}: ${(error as Error).message}`);
+      throw new DatabaseUnavailableError(
+        `cannot reach PostgreSQL at ${redactUrl(opts.url)}: ${(error as Error).message}`,
+      );
     }
     await migratePostgres(drizzlePostgres(client), { migrationsFolder });
     serializeDatesAsIso(client);
@@ -61,7 +68,8 @@ export async function openDatabase(opts: { url?: string | undefined; dataDir?: s
  */
 function serializeDatesAsIso(client: postgres.Sql) {
   const toIso = (x: unknown) => (x instanceof Date ? x.toISOString() : x);
-  for (const type of [1082, 1083, 1114, 1184]) (client.options.serializers as Record<number, (x: unknown) => unknown>)[type] = toIso;
+  for (const type of [1082, 1083, 1114, 1184])
+    (client.options.serializers as Record<number, (x: unknown) => unknown>)[type] = toIso;
 }
 
 export function redactUrl(url: string): string {

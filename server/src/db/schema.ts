@@ -49,7 +49,9 @@ export const profiles = pgTable(
   {
     shopId: text("shop_id").notNull(),
     id: text("id").notNull(),
-    status: text("status", { enum: ["active", "merged", "erased"] }).notNull().default("active"),
+    status: text("status", { enum: ["active", "merged", "erased"] })
+      .notNull()
+      .default("active"),
     mergedInto: text("merged_into"),
     firstName: text("first_name"),
     lastName: text("last_name"),
@@ -172,7 +174,10 @@ export const orders = pgTable(
     /** Shopify's updated_at: an older copy of the order never overwrites a newer one. */
     shopifyUpdatedAt: ts("shopify_updated_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.orderId] }), index("orders_profile").on(t.shopId, t.profileId, t.placedAt)],
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.orderId] }),
+    index("orders_profile").on(t.shopId, t.profileId, t.placedAt),
+  ],
 );
 
 export const orderLines = pgTable(
@@ -363,7 +368,9 @@ export const mergeCandidates = pgTable(
     reason: text("reason").notNull(),
     evidence: jsonb("evidence").$type<unknown>().notNull(),
     score: real("score"),
-    status: text("status", { enum: ["open", "merged", "dismissed"] }).notNull().default("open"),
+    status: text("status", { enum: ["open", "merged", "dismissed"] })
+      .notNull()
+      .default("open"),
     createdAt: ts("created_at").notNull(),
     decidedAt: ts("decided_at"),
     decidedBy: text("decided_by"),
@@ -391,7 +398,9 @@ export const webhookDeliveries = pgTable(
     webhookId: text("webhook_id"),
     payload: jsonb("payload").notNull(),
     receivedAt: ts("received_at").notNull().defaultNow(),
-    status: text("status", { enum: ["queued", "processed", "dead"] }).notNull().default("queued"),
+    status: text("status", { enum: ["queued", "processed", "dead"] })
+      .notNull()
+      .default("queued"),
     processedAt: ts("processed_at"),
   },
   (t) => [primaryKey({ columns: [t.shopId, t.deliveryId] }), index("webhook_deliveries_status").on(t.shopId, t.status)],
@@ -415,7 +424,11 @@ export const jobs = pgTable(
     lastError: text("last_error"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] }), uniqueIndex("jobs_kind_ref").on(t.shopId, t.kind, t.ref), index("jobs_due").on(t.runAt)],
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.id] }),
+    uniqueIndex("jobs_kind_ref").on(t.shopId, t.kind, t.ref),
+    index("jobs_due").on(t.runAt),
+  ],
 );
 
 export const deadLetters = pgTable(
@@ -504,7 +517,10 @@ export const syncMutations = pgTable(
     reason: text("reason"),
     appliedAt: ts("applied_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.mutationId] }), index("sync_mutations_client").on(t.shopId, t.clientId, t.seq)],
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.mutationId] }),
+    index("sync_mutations_client").on(t.shopId, t.clientId, t.seq),
+  ],
 );
 
 /** The change feed devices pull: the latest version per profile, or its tombstone. */
@@ -517,7 +533,10 @@ export const profileChanges = pgTable(
     kind: text("kind", { enum: ["upsert", "tombstone"] }).notNull(),
     changedAt: ts("changed_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.profileId] }), uniqueIndex("profile_changes_version").on(t.shopId, t.version)],
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.profileId] }),
+    uniqueIndex("profile_changes_version").on(t.shopId, t.version),
+  ],
 );
 
 /** GDPR data requests: the export document kept for the merchant to download. */

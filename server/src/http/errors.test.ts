@@ -1,7 +1,7 @@
 import { consentPostSchema } from "@c360/shared";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { HttpError, fieldIssues, parseOr400 } from "./errors";
+import { type HttpError, fieldIssues, parseOr400 } from "./errors";
 
 const capture = {
   id: crypto.randomUUID(),
@@ -38,7 +38,9 @@ describe("field issues", () => {
   });
 
   it("keeps plain object paths as they are", () => {
-    const result = z.object({ settings: z.object({ atRiskDays: z.number().min(1) }) }).safeParse({ settings: { atRiskDays: 0 } });
+    const result = z
+      .object({ settings: z.object({ atRiskDays: z.number().min(1) }) })
+      .safeParse({ settings: { atRiskDays: 0 } });
     expect(result.success).toBe(false);
     expect(fieldIssues(result.error!)).toEqual([{ field: "settings.atRiskDays", message: expect.stringMatching(/1/) }]);
   });

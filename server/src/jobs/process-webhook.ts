@@ -94,7 +94,11 @@ export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHan
     const flush = async () => {
       if (pending.length > 0) {
         const { heldBack } = await ingestWithConsent(tx, shop, pending, now);
-        await redactPayloads(tx, shopId, heldBack.map((i) => pendingRefs[i]!));
+        await redactPayloads(
+          tx,
+          shopId,
+          heldBack.map((i) => pendingRefs[i]!),
+        );
       }
       pending = [];
       pendingRefs = [];

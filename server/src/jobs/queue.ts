@@ -118,7 +118,8 @@ export class JobQueue {
           RETURNING shop_id, id, kind, ref, attempts, max_attempts, extract(epoch FROM run_at) * 1000 + extract(epoch FROM created_at) / 1e6 AS seq`,
     );
     const byShop = new Map<string, Job[]>();
-    for (const job of claimed.sort((a, b) => a.seq - b.seq)) byShop.set(job.shop_id, [...(byShop.get(job.shop_id) ?? []), job]);
+    for (const job of claimed.sort((a, b) => a.seq - b.seq))
+      byShop.set(job.shop_id, [...(byShop.get(job.shop_id) ?? []), job]);
     for (const jobs of byShop.values()) await this.runShopBatch(jobs);
     return claimed.length;
   }
@@ -143,11 +144,19 @@ export class JobQueue {
     try {
       await this.db.transaction(async (tx) => {
         await batch(tx, jobs);
-        await tx.execute(sql`DELETE FROM jobs WHERE shop_id = ${jobs[0]!.shop_id} AND id = ANY(${sqlTextArray(jobs.map((j) => j.id))})`);
+        await tx.execute(
+          sql`DELETE FROM jobs WHERE shop_id = ${jobs[0]!.shop_id} AND id = ANY(${sqlTextArray(jobs.map((j) => j.id))})`,
+        );
       });
       return true;
     } catch (error) {
-      this.opts.log?.({ level: "warn", msg: "job batch failed; running its jobs one by one", shop: jobs[0]!.shop_id, jobs: jobs.length, error: (error as Error).message });
+      this.opts.log?.({
+        level: "warn",
+        msg: "job batch failed; running its jobs one by one",
+        shop: jobs[0]!.shop_id,
+        jobs: jobs.length,
+        error: (error as Error).message,
+      });
       return false;
     }
   }
@@ -183,7 +192,15 @@ export class JobQueue {
   private async fail(job: Job, error: Error): Promise<void> {
     const message = describeFailure(error).slice(0, 2000);
     const now = this.opts.clock();
-    this.opts.log?.({ level: "warn", msg: "job failed", shop: job.shop_id, kind: job.kind, ref: job.ref, attempt: job.attempts, error: message });
+    this.opts.log?.({
+      level: "warn",
+      msg: "job failed",
+      shop: job.shop_id,
+      kind: job.kind,
+      ref: job.ref,
+      attempt: job.attempts,
+      error: message,
+    });
     if (job.attempts >= job.max_attempts) {
       await this.db.transaction(async (tx) => {
         await tx.execute(sql`DELETE FROM jobs WHERE shop_id = ${job.shop_id} AND id = ${job.id}`);
@@ -192,14 +209,17 @@ export class JobQueue {
           ON CONFLICT (shop_id, id) DO UPDATE SET attempts = excluded.attempts, last_error = excluded.last_error,
             failed_at = excluded.failed_at, retried_at = NULL`);
         if (job.kind === "webhook") {
-          await tx.execute(sql`UPDATE webhook_deliveries SET status = 'dead' WHERE shop_id = ${job.shop_id} AND delivery_id = ${job.ref}`);
+          await tx.execute(
+            sql`UPDATE webhook_deliveries SET status = 'dead' WHERE shop_id = ${job.shop_id} AND delivery_id = ${job.ref}`,
+          );
         }
       });
       return;
     }
     // A job that knows when to come back (Shopify's cost throttle) says so; others back off exponentially.
     const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
-    const delayMs = typeof retryAfterMs === "number" ? retryAfterMs : (this.opts.backoff ?? defaultBackoff)(job.attempts);
+    const delayMs =
+      typeof retryAfterMs === "number" ? retryAfterMs : (this.opts.backoff ?? defaultBackoff)(job.attempts);
     const runAt = new Date(now.getTime() + delayMs);
     await this.db.execute(sql`UPDATE jobs SET run_at = ${runAt}, locked_until = NULL,
       last_error = ${message} WHERE shop_id = ${job.shop_id} AND id = ${job.id}`);
@@ -207,7 +227,10 @@ export class JobQueue {
 }
 
 /** Puts a job on the queue unless the same (kind, ref) is already waiting; it is due at `runAt` (the runtime's clock). */
-export async function enqueueJob(q: Db | Tx, job: { shopId: string; kind: string; ref: string; runAt: Date; maxAttempts?: number }) {
+export async function enqueueJob(
+  q: Db | Tx,
+  job: { shopId: string; kind: string; ref: string; runAt: Date; maxAttempts?: number },
+) {
   await q.execute(sql`INSERT INTO jobs (shop_id, id, kind, ref, run_at, max_attempts)
     VALUES (${job.shopId}, ${crypto.randomUUID()}, ${job.kind}, ${job.ref}, ${job.runAt}, ${job.maxAttempts ?? 8})
     ON CONFLICT (shop_id, kind, ref) DO NOTHING`);
@@ -223,7 +246,9 @@ export async function retryDeadLetter(db: Db, shopId: string, id: string, now: D
     if (!dead) return false;
     await enqueueJob(tx, { shopId, kind: dead.kind, ref: dead.ref, runAt: now });
     if (dead.kind === "webhook") {
-      await tx.execute(sql`UPDATE webhook_deliveries SET status = 'queued' WHERE shop_id = ${shopId} AND delivery_id = ${dead.ref}`);
+      await tx.execute(
+        sql`UPDATE webhook_deliveries SET status = 'queued' WHERE shop_id = ${shopId} AND delivery_id = ${dead.ref}`,
+      );
     }
     return true;
   });
@@ -232,7 +257,8 @@ export async function retryDeadLetter(db: Db, shopId: string, id: string, now: D
 /** A readable reason for the dead-letter list: zod issues as "path: message", driver errors with their cause. */
 function describeFailure(error: Error): string {
   const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
-  if (Array.isArray(issues)) return `invalid payload: ${issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`;
+  if (Array.isArray(issues))
+    return `invalid payload: ${issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`;
   const cause = (error as { cause?: Error }).cause;
   return cause?.message ? `${cause.message} (${error.message.split("\n")[0]})` : error.message;
 }

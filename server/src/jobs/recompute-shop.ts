@@ -41,6 +41,7 @@ export async function scheduleNightlyRecompute(db: Db, now: Date): Promise<numbe
   const runAt = nextNightlyRun(now);
   const ref = runAt.toISOString().slice(0, 10);
   const shops = await queryRows<{ shop_id: string }>(db, sql`SELECT shop_id FROM shops WHERE uninstalled_at IS NULL`);
-  for (const { shop_id } of shops) await enqueueJob(db, { shopId: shop_id, kind: RECOMPUTE_SHOP, ref, runAt, maxAttempts: 3 });
+  for (const { shop_id } of shops)
+    await enqueueJob(db, { shopId: shop_id, kind: RECOMPUTE_SHOP, ref, runAt, maxAttempts: 3 });
   return shops.length;
 }

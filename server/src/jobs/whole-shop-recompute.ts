@@ -35,14 +35,20 @@ export async function refreshRfmBreaks(q: Queryable, shopId: string): Promise<Rf
 
 /** The shop's stored RFM cut points (the last whole-shop pass's). */
 async function storedRfmBreaks(q: Queryable, shopId: string): Promise<RfmBreaks> {
-  const [row] = await queryRows<{ breaks: RfmBreaks | string | null }>(q, sql`SELECT rfm_breaks AS breaks FROM shops WHERE shop_id = ${shopId}`);
+  const [row] = await queryRows<{ breaks: RfmBreaks | string | null }>(
+    q,
+    sql`SELECT rfm_breaks AS breaks FROM shops WHERE shop_id = ${shopId}`,
+  );
   const breaks = row?.breaks ?? { frequency: [], monetary: [] };
   return jsonOf(breaks);
 }
 
 /** Shared `quintileScore` in SQL with the cut points as constants: 1 + the number of breaks the value is strictly above. */
 const quintileSql = (value: SQL, breaks: readonly number[]) =>
-  sql`(1${sql.join(breaks.map((b) => sql` + (${value} > ${b}::float8)::int`), sql``)})`;
+  sql`(1${sql.join(
+    breaks.map((b) => sql` + (${value} > ${b}::float8)::int`),
+    sql``,
+  )})`;
 
 /** The recent signals of a profile, as SQL over `p` and the per-profile counts. */
 interface Signals {
@@ -74,7 +80,12 @@ function engagementSql(s: Signals): SQL {
  * change-feed version each, taken from `shops.change_version` in the same statement, so devices pull
  * them. `breaks` defaults to the shop's stored cut points.
  */
-export async function restageShop(q: Queryable, shop: ShopContext, now: Date, breaks?: RfmBreaks): Promise<{ profiles: number; changed: number }> {
+export async function restageShop(
+  q: Queryable,
+  shop: ShopContext,
+  now: Date,
+  breaks?: RfmBreaks,
+): Promise<{ profiles: number; changed: number }> {
   const { shopId } = shop;
   const l = shop.settings.lifecycle;
   const cuts = breaks ?? (await storedRfmBreaks(q, shopId));
@@ -118,7 +129,13 @@ export async function restageShop(q: Queryable, shop: ShopContext, now: Date, br
   };
   const none = sql`0`;
   const quiet: Signals = { activity: none, visits: none, sessions: none, opens: none, responses: none };
-  const counted: Signals = { activity: sql`v.n`, visits: sql`v.visits`, sessions: sql`v.sessions`, opens: sql`v.opens`, responses: sql`v.responses` };
+  const counted: Signals = {
+    activity: sql`v.n`,
+    visits: sql`v.visits`,
+    sessions: sql`v.sessions`,
+    opens: sql`v.opens`,
+    responses: sql`v.responses`,
+  };
   const since = before(l.engagementLookbackDays);
   const statement = sql`
         WITH v AS (
@@ -160,7 +177,9 @@ export async function restageShop(q: Queryable, shop: ShopContext, now: Date, br
           WHERE NOT EXISTS (SELECT 1 FROM profile_changes pc WHERE pc.shop_id = ${shopId} AND pc.profile_id = n.id)
           RETURNING 1)
         SELECT (SELECT count(*) FROM profiles WHERE shop_id = ${shopId} AND status = 'active') AS profiles, (SELECT n FROM counted) AS changed`;
-  const [row] = await withWholeSetPlanning(q, () => queryRows<{ profiles: string | number; changed: string | number }>(q, statement));
+  const [row] = await withWholeSetPlanning(q, () =>
+    queryRows<{ profiles: string | number; changed: string | number }>(q, statement),
+  );
   return { profiles: Number(row?.profiles ?? 0), changed: Number(row?.changed ?? 0) };
 }
 
@@ -171,5 +190,11 @@ export async function recomputeShop(q: Queryable, shop: ShopContext, now: Date) 
   const breaks = await withWholeSetPlanning(q, () => refreshRfmBreaks(q, shop.shopId));
   const { profiles, changed } = await restageShop(q, shop, now, breaks);
   const candidates = await scanProbableDuplicates(q, shop.shopId, now);
-  return { profiles, changed, rfmBreaks: breaks, newCandidates: candidates, ms: Math.round(performance.now() - started) };
+  return {
+    profiles,
+    changed,
+    rfmBreaks: breaks,
+    newCandidates: candidates,
+    ms: Math.round(performance.now() - started),
+  };
 }

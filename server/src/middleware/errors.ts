@@ -4,7 +4,8 @@ import { DatabaseUnavailableError } from "../db/client";
 import { HttpError } from "../http/errors";
 import type { AppEnv } from "../http/context";
 
-const CONNECTION_ERRORS = /ECONNREFUSED|ECONNRESET|CONNECTION_ENDED|CONNECTION_CLOSED|CONNECT_TIMEOUT|terminating connection|the database system is (starting up|shutting down)/i;
+const CONNECTION_ERRORS =
+  /ECONNREFUSED|ECONNRESET|CONNECTION_ENDED|CONNECTION_CLOSED|CONNECT_TIMEOUT|terminating connection|the database system is (starting up|shutting down)/i;
 
 /** Maps failures to `{ error, message }`: 4xx for the caller's mistakes, 503 when the database is away, 500 otherwise. */
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
@@ -23,20 +24,37 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
   if (sqlState?.startsWith("22")) {
     // Class 22 is "data exception": a value from the request the database cannot hold (a NUL byte, a
     // number out of range, a malformed date). The transaction was rolled back; the caller must fix it.
-    return c.json({ error: "invalid_value", message: `a value in the request cannot be stored (${dataExceptionReason(sqlState)})` }, 400);
+    return c.json(
+      { error: "invalid_value", message: `a value in the request cannot be stored (${dataExceptionReason(sqlState)})` },
+      400,
+    );
   }
   if (error instanceof DatabaseUnavailableError || isConnectionFailure(error)) {
     deps?.log({ level: "warn", msg: "database unavailable", requestId: c.var.requestId, error: message });
     c.header("Retry-After", "2");
-    return c.json({ error: "database_unavailable", message: "the database is not reachable right now; retry shortly" }, 503);
+    return c.json(
+      { error: "database_unavailable", message: "the database is not reachable right now; retry shortly" },
+      503,
+    );
   }
-  deps?.log({ level: "error", msg: "unhandled error", requestId: c.var.requestId, path: c.req.path, error: message, stack: (error as Error).stack });
+  deps?.log({
+    level: "error",
+    msg: "unhandled error",
+    requestId: c.var.requestId,
+    path: c.req.path,
+    error: message,
+    stack: (error as Error).stack,
+  });
   return c.json({ error: "internal", message: "something went wrong on our side; the request was not applied" }, 500);
 };
 
 /** The SQLSTATE of a driver error, from postgres-js or PGlite, possibly wrapped by drizzle as `cause`. */
 function postgresErrorCode(error: unknown): string | undefined {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 4;
+    e = e.cause as typeof e, depth++
+  ) {
     if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
   }
   return undefined;
@@ -62,7 +80,11 @@ function dataExceptionReason(code: string): string {
 
 /** A lost or refused database connection anywhere in the cause chain (drizzle wraps driver errors). */
 function isConnectionFailure(error: unknown): boolean {
-  for (let e = error as { message?: unknown; code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as { message?: unknown; code?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 4;
+    e = e.cause as typeof e, depth++
+  ) {
     if (CONNECTION_ERRORS.test(String(e.message ?? "")) || CONNECTION_ERRORS.test(String(e.code ?? ""))) return true;
   }
   return false;

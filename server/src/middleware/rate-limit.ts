@@ -25,7 +25,8 @@ export function rateLimit(kind: "shop" | "device", limits: RateLimits): Middlewa
     windowMs: limits.windowMs,
     limit: kind === "shop" ? limits.perShop : limits.perDevice,
     standardHeaders: "draft-6",
-    keyGenerator: (c) => (kind === "shop" ? `shop:${c.get("shopId")}` : `device:${c.get("shopId")}:${c.get("deviceId")}`),
+    keyGenerator: (c) =>
+      kind === "shop" ? `shop:${c.get("shopId")}` : `device:${c.get("shopId")}:${c.get("deviceId")}`,
     handler: (c) =>
       c.json(
         {
@@ -46,7 +47,8 @@ export function clientAddress(c: Context<AppEnv>): string {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   const peer = env?.incoming?.socket?.remoteAddress;
   const forwarded = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
-  const behindProxy = peer === undefined || /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|::1$|::ffff:127\.|fc|fd)/.test(peer);
+  const behindProxy =
+    peer === undefined || /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|::1$|::ffff:127\.|fc|fd)/.test(peer);
   return (behindProxy && forwarded) || peer || "unknown";
 }
 

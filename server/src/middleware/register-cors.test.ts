@@ -4,7 +4,11 @@ import { dbLabel, startTestServer, type TestServer } from "../test-support/harne
 
 const preflight = (origin: string, path = "/api/pos/customers/8080") => ({
   method: "OPTIONS",
-  headers: { origin, "access-control-request-method": "GET", "access-control-request-headers": "authorization,content-type" },
+  headers: {
+    origin,
+    "access-control-request-method": "GET",
+    "access-control-request-headers": "authorization,content-type",
+  },
   path,
 });
 
@@ -17,16 +21,19 @@ describe(`CORS for the register extension (${dbLabel()})`, () => {
   });
   afterAll(async () => t.close());
 
-  it.each(["https://extensions.shopifycdn.com", "https://cdn.shopify.com"])("answers a preflight from %s without a token", async (origin) => {
-    for (const path of ["/api/pos/customers/8080", "/api/pos/visits", "/api/consents", "/api/consent-texts"]) {
-      const p = preflight(origin, path);
-      const res = await t.runtime.app.request(p.path, { method: p.method, headers: p.headers });
-      expect(res.status, path).toBe(204);
-      expect(res.headers.get("access-control-allow-origin"), path).toBe(origin);
-      expect(res.headers.get("access-control-allow-headers")?.toLowerCase(), path).toContain("authorization");
-      expect(res.headers.get("access-control-allow-headers")?.toLowerCase(), path).toContain("content-type");
-    }
-  });
+  it.each(["https://extensions.shopifycdn.com", "https://cdn.shopify.com"])(
+    "answers a preflight from %s without a token",
+    async (origin) => {
+      for (const path of ["/api/pos/customers/8080", "/api/pos/visits", "/api/consents", "/api/consent-texts"]) {
+        const p = preflight(origin, path);
+        const res = await t.runtime.app.request(p.path, { method: p.method, headers: p.headers });
+        expect(res.status, path).toBe(204);
+        expect(res.headers.get("access-control-allow-origin"), path).toBe(origin);
+        expect(res.headers.get("access-control-allow-headers")?.toLowerCase(), path).toContain("authorization");
+        expect(res.headers.get("access-control-allow-headers")?.toLowerCase(), path).toContain("content-type");
+      }
+    },
+  );
 
   it("gives other origins no CORS headers, and still authenticates them", async () => {
     const p = preflight("https://evil.example.com");

@@ -19,7 +19,8 @@ const shopifyCors = cors({
   maxAge: 600,
 });
 
-const isShopifyExtensionOrigin = (origin: string | undefined) => (SHOPIFY_EXTENSION_ORIGINS as readonly string[]).includes(origin ?? "");
+const isShopifyExtensionOrigin = (origin: string | undefined) =>
+  (SHOPIFY_EXTENSION_ORIGINS as readonly string[]).includes(origin ?? "");
 
 /** Hono's CORS for Shopify's extension origins; any other request passes on untouched (and is authenticated). */
 export const registerCors = createMiddleware(async (c, next) => {

@@ -26,7 +26,8 @@ export const sessionAuth = createMiddleware<AppEnv>(async (c, next) => {
   const { config, db, clock } = c.get("deps");
   const header = c.req.header("authorization") ?? "";
   const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-  if (!token) throw new HttpError(401, "missing_token", "send the Shopify session token as Authorization: Bearer <token>");
+  if (!token)
+    throw new HttpError(401, "missing_token", "send the Shopify session token as Authorization: Bearer <token>");
   let issuedAt = new Date(0);
   try {
     const claims = await verifierFor(config).verify(token, clock());

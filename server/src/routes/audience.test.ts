@@ -37,16 +37,22 @@ describe(`audience gate with consent flags (${dbLabel()})`, () => {
   let phones = 0;
   // Each with a phone: SMS and WhatsApp consent need one (issue #20 item 4), and these tests are about the rest.
   const insertProfile = async (id: string, timeZone: string | null) => {
-    await t.runtime.db.db.execute(sql`INSERT INTO profiles (shop_id, id, first_seen_at, time_zone) VALUES (${SHOP_A}, ${id}, '2026-01-01', ${timeZone})`);
+    await t.runtime.db.db.execute(
+      sql`INSERT INTO profiles (shop_id, id, first_seen_at, time_zone) VALUES (${SHOP_A}, ${id}, '2026-01-01', ${timeZone})`,
+    );
     await t.runtime.db.db.execute(sql`INSERT INTO identifiers (shop_id, kind, value, profile_id, source, linked_at)
       VALUES (${SHOP_A}, 'phone', ${`+1415557${String(++phones).padStart(4, "0")}`}, ${id}, 'test', '2026-01-01')`);
   };
-  const inShop = <T,>(fn: (tx: Parameters<Parameters<typeof t.runtime.db.db.transaction>[0]>[0], shop: Awaited<ReturnType<typeof loadShop>>) => Promise<T>) =>
-    t.runtime.db.db.transaction(async (tx) => fn(tx, await loadShop(tx, SHOP_A, { lock: true })));
+  const inShop = <T>(
+    fn: (
+      tx: Parameters<Parameters<typeof t.runtime.db.db.transaction>[0]>[0],
+      shop: Awaited<ReturnType<typeof loadShop>>,
+    ) => Promise<T>,
+  ) => t.runtime.db.db.transaction(async (tx) => fn(tx, await loadShop(tx, SHOP_A, { lock: true })));
 
   it("equals the per-profile gate for every customer after mixed consent histories, merges, an undo and an erasure", async () => {
     const rand = prng(7);
-    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
     const zones = [null, null, "Asia/Tokyo", "America/Los_Angeles", "Europe/Berlin", "Not/AZone"];
     const ids = Array.from({ length: 36 }, (_, i) => `a-${String(i).padStart(3, "0")}`);
     for (const id of ids) await insertProfile(id, pick(zones));
@@ -60,7 +66,10 @@ describe(`audience gate with consent flags (${dbLabel()})`, () => {
             rand() < 0.1
               ? await t.api("POST", "/api/unsubscribe", { body: { profileId: id, at: minute(Math.floor(rand() * 6)) } })
               : await t.api("POST", "/api/consents", {
-                  body: capture(id, pick(CHANNELS), { action: pick(["granted", "granted", "revoked"] as const), actedAt: minute(Math.floor(rand() * 6)) }),
+                  body: capture(id, pick(CHANNELS), {
+                    action: pick(["granted", "granted", "revoked"] as const),
+                    actedAt: minute(Math.floor(rand() * 6)),
+                  }),
                 });
           expect(res.status).toBe(201);
         }
@@ -81,7 +90,18 @@ describe(`audience gate with consent flags (${dbLabel()})`, () => {
     await grantAt("a-001", "push", "granted", 25);
     await grantAt("a-002", "whatsapp", "revoked", 20);
     const merge = (survivorId: string, mergedId: string) =>
-      inShop((tx, shop) => mergeProfiles(tx, shop, { survivorId, mergedId, evidence: [], eventId: null, reason: "test", auto: false, decidedBy: null, now: t.clock() }));
+      inShop((tx, shop) =>
+        mergeProfiles(tx, shop, {
+          survivorId,
+          mergedId,
+          evidence: [],
+          eventId: null,
+          reason: "test",
+          auto: false,
+          decidedBy: null,
+          now: t.clock(),
+        }),
+      );
     await merge("a-000", "a-001");
     const undone = await merge("a-002", "a-003");
     await merge("a-004", "a-005");
@@ -93,11 +113,17 @@ describe(`audience gate with consent flags (${dbLabel()})`, () => {
     await t.api("POST", "/api/consents", { body: capture("a-004", "sms") });
     expect((await t.api("POST", "/api/gdpr/profiles/a-004/erase")).status).toBe(200);
 
-    const profiles = await queryRows<Record<string, unknown> & { id: string; status: string }>(t.runtime.db.db, sql`SELECT * FROM profiles WHERE shop_id = ${SHOP_A} ORDER BY id`);
+    const profiles = await queryRows<Record<string, unknown> & { id: string; status: string }>(
+      t.runtime.db.db,
+      sql`SELECT * FROM profiles WHERE shop_id = ${SHOP_A} ORDER BY id`,
+    );
     for (const p of profiles) {
       const state = await consentStateOf(t.runtime.db.db, SHOP_A, p.id);
       const flags = Object.fromEntries(CHANNELS.map((ch) => [ch, p[CONSENT_FLAG_COLUMN[ch]]]));
-      expect({ id: p.id, flags }).toEqual({ id: p.id, flags: Object.fromEntries(CHANNELS.map((ch) => [ch, state[ch].granted])) });
+      expect({ id: p.id, flags }).toEqual({
+        id: p.id,
+        flags: Object.fromEntries(CHANNELS.map((ch) => [ch, state[ch].granted])),
+      });
     }
     const active = profiles.filter((p) => p.status === "active").map((p) => p.id);
     expect(active).not.toContain("a-001");
@@ -113,7 +139,12 @@ describe(`audience gate with consent flags (${dbLabel()})`, () => {
         for (const id of active) {
           const one = await check(t, id, channel, at);
           expect(one.profileId).toBe(id);
-          decisions.push({ profileId: id, decision: one.allowed ? { allowed: true, reason: "ok" } : { allowed: false, reason: one.reason, step: "consent" } });
+          decisions.push({
+            profileId: id,
+            decision: one.allowed
+              ? { allowed: true, reason: "ok" }
+              : { allowed: false, reason: one.reason, step: "consent" },
+          });
           compared++;
         }
         const expected = summarizeDecisions(decisions);
@@ -137,10 +168,19 @@ describe(`audience gate with consent flags (${dbLabel()})`, () => {
   it("pages past granted customers the gate blocks, in id order and in list order", async () => {
     for (const id of ["c1", "c2", "c3", "c4", "c5", "ok1", "ok2", "ok3"]) {
       await insertProfile(id, null);
-      expect((await t.api("POST", "/api/consents", { body: capture(id, "sms", { actedAt: "2026-11-01T10:00:00Z" }) })).status).toBe(201);
+      expect(
+        (await t.api("POST", "/api/consents", { body: capture(id, "sms", { actedAt: "2026-11-01T10:00:00Z" }) }))
+          .status,
+      ).toBe(201);
     }
     for (const id of ["c1", "c2", "c3", "c4", "c5"]) {
-      expect((await t.api("POST", "/api/messages", { body: { profileId: id, channel: "sms", kind: "promo", at: "2026-11-25T10:00:00Z" } })).status).toBe(201);
+      expect(
+        (
+          await t.api("POST", "/api/messages", {
+            body: { profileId: id, channel: "sms", kind: "promo", at: "2026-11-25T10:00:00Z" },
+          })
+        ).status,
+      ).toBe(201);
     }
     const at = "2026-11-25T12:00:00Z";
     // The first candidates by id are all capped, so the page comes from a second look.
@@ -150,10 +190,16 @@ describe(`audience gate with consent flags (${dbLabel()})`, () => {
       blocked: { "channel_cap_reached:sms:1/1": 5 },
       allowedIds: ["ok1"],
     });
-    expect((await audience(t, { all: true, channel: "sms", at, limit: 2, offset: 1 })).allowedIds).toEqual(["ok2", "ok3"]);
+    expect((await audience(t, { all: true, channel: "sms", at, limit: 2, offset: 1 })).allowedIds).toEqual([
+      "ok2",
+      "ok3",
+    ]);
     expect((await audience(t, { all: true, channel: "sms", at, limit: 2, offset: 3 })).allowedIds).toEqual([]);
     expect((await audience(t, { all: true, channel: "sms", at, limit: 0 })).allowedIds).toEqual([]);
     const list = ["c5", "ok3", "c4", "c3", "c2", "c1", "ok1", "ok2"];
-    expect((await audience(t, { profileIds: list, channel: "sms", at, limit: 2, offset: 1 })).allowedIds).toEqual(["ok1", "ok2"]);
+    expect((await audience(t, { profileIds: list, channel: "sms", at, limit: 2, offset: 1 })).allowedIds).toEqual([
+      "ok1",
+      "ok2",
+    ]);
   });
 });

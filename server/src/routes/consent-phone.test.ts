@@ -51,7 +51,12 @@ describe(`SMS and WhatsApp consent need a phone on the profile (${dbLabel()})`, 
   });
 
   it("a phone given with the grant is linked to the profile, and the grant recorded on it", async () => {
-    const body = { ...capture(noPhone, "sms"), profileId: undefined, shopifyCustomerId: "601", phone: "(415) 555-0177" };
+    const body = {
+      ...capture(noPhone, "sms"),
+      profileId: undefined,
+      shopifyCustomerId: "601",
+      phone: "(415) 555-0177",
+    };
     const res = await t.api("POST", "/api/consents", { body });
     expect(res.status).toBe(201);
     expect((await res.json()).consent.profileId).toBe(noPhone);
@@ -80,10 +85,19 @@ describe(`SMS consent without a phone is refused on every path (${dbLabel()})`, 
   afterEach(async () => t.close());
 
   async function pairedToken() {
-    const { code } = await (await t.api("POST", "/api/devices/pairing-codes", { body: { locationId: "loc-1" } })).json();
-    return (await (await t.api("POST", "/api/sync/pair", { token: null, body: { code, deviceName: "Tablet" } })).json()).token as string;
+    const { code } = await (
+      await t.api("POST", "/api/devices/pairing-codes", { body: { locationId: "loc-1" } })
+    ).json();
+    return (await (await t.api("POST", "/api/sync/pair", { token: null, body: { code, deviceName: "Tablet" } })).json())
+      .token as string;
   }
-  const mutation = (seq: number, name: string, args: Record<string, unknown>) => ({ seq, id: crypto.randomUUID(), name, args, createdAt: "2026-11-25T11:00:00Z" });
+  const mutation = (seq: number, name: string, args: Record<string, unknown>) => ({
+    seq,
+    id: crypto.randomUUID(),
+    name,
+    args,
+    createdAt: "2026-11-25T11:00:00Z",
+  });
   const smsText = capture("x", "sms");
 
   it("the register and API route answers 422 phone_required naming the field, and stores nothing", async () => {
@@ -93,38 +107,70 @@ describe(`SMS consent without a phone is refused on every path (${dbLabel()})`, 
     const body = await res.json();
     expect(body.error).toBe("phone_required");
     expect(body.message).toContain('field "phone"');
-    const batch = await t.api("POST", "/api/consents", { body: { consents: [capture(noPhone, "email"), capture(noPhone, "whatsapp")] } });
+    const batch = await t.api("POST", "/api/consents", {
+      body: { consents: [capture(noPhone, "email"), capture(noPhone, "whatsapp")] },
+    });
     expect(batch.status).toBe(422);
     expect(await consentCount(t)).toBe(0);
   });
 
   it("a tablet push refuses that one mutation with the reason and applies the rest of the queue", async () => {
     const token = await pairedToken();
-    const noPhone = mutation(1, "customer.capture", { localId: crypto.randomUUID(), firstName: "Lea", email: "lea@gmail.com" });
-    const withPhone = mutation(2, "customer.capture", { localId: crypto.randomUUID(), firstName: "Mo", phone: "+14155550142" });
+    const noPhone = mutation(1, "customer.capture", {
+      localId: crypto.randomUUID(),
+      firstName: "Lea",
+      email: "lea@gmail.com",
+    });
+    const withPhone = mutation(2, "customer.capture", {
+      localId: crypto.randomUUID(),
+      firstName: "Mo",
+      phone: "+14155550142",
+    });
     const consent = (seq: number, localId: unknown) =>
-      mutation(seq, "consent.record", { localId, channel: "sms", action: "granted", textVersion: smsText.textVersion, text: smsText.text, locale: "en" });
+      mutation(seq, "consent.record", {
+        localId,
+        channel: "sms",
+        action: "granted",
+        textVersion: smsText.textVersion,
+        text: smsText.text,
+        locale: "en",
+      });
     const refused = consent(3, noPhone.args.localId);
     const granted = consent(4, withPhone.args.localId);
     const visit = mutation(5, "visit.log", { localId: noPhone.args.localId, at: "2026-11-25T11:00:00Z" });
-    const res = await t.api("POST", "/api/sync/push", { token, body: { clientId: "tablet-phone", mutations: [noPhone, withPhone, refused, granted, visit] } });
+    const res = await t.api("POST", "/api/sync/push", {
+      token,
+      body: { clientId: "tablet-phone", mutations: [noPhone, withPhone, refused, granted, visit] },
+    });
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.applied).toEqual([noPhone.id, withPhone.id, granted.id, visit.id]);
     expect(body.rejected).toHaveLength(1);
     expect(body.rejected[0]).toMatchObject({ id: refused.id, seq: 3 });
-    expect(body.rejected[0].reason).toMatch(/^phone_required: .*SMS consent needs the customer's phone number.*field "phone"/);
-    const rows = await queryRows<{ channel: string; profile_id: string }>(t.runtime.db.db, sql`SELECT channel, profile_id FROM consents`);
+    expect(body.rejected[0].reason).toMatch(
+      /^phone_required: .*SMS consent needs the customer's phone number.*field "phone"/,
+    );
+    const rows = await queryRows<{ channel: string; profile_id: string }>(
+      t.runtime.db.db,
+      sql`SELECT channel, profile_id FROM consents`,
+    );
     expect(rows).toEqual([{ channel: "sms", profile_id: body.profiles[withPhone.args.localId as string] }]);
   });
 
   it("the gate never allows SMS for a profile whose phone is gone, per message and for an audience", async () => {
     const profileId = await createCustomer(t, 612, { email: "jo@mailbox.org", phone: "+14155550161" });
     expect((await t.api("POST", "/api/consents", { body: capture(profileId, "sms") })).status).toBe(201);
-    const check = async () => (await t.api("POST", "/api/gate/check", { body: { profileId, channel: "sms", at: "2026-11-25T15:00:00Z" } })).json();
+    const check = async () =>
+      (
+        await t.api("POST", "/api/gate/check", { body: { profileId, channel: "sms", at: "2026-11-25T15:00:00Z" } })
+      ).json();
     expect(await check()).toMatchObject({ allowed: true, reason: "ok" });
     const audience = async () =>
-      (await t.api("POST", "/api/gate/audience", { body: { channel: "sms", at: "2026-11-25T15:00:00Z", profileIds: [profileId] } })).json();
+      (
+        await t.api("POST", "/api/gate/audience", {
+          body: { channel: "sms", at: "2026-11-25T15:00:00Z", profileIds: [profileId] },
+        })
+      ).json();
     expect((await audience()).allowed).toBe(1);
     // The number leaves the profile (the customer asked for it to be removed): the grant alone reaches no one.
     await t.runtime.db.db.execute(sql`DELETE FROM identifiers WHERE profile_id = ${profileId} AND kind = 'phone'`);

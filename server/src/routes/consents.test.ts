@@ -20,17 +20,25 @@ describe(`consent texts and ledger (${dbLabel()})`, () => {
   it("serves the default texts as version 1, publishes the next version, and still accepts captures of an older one", async () => {
     const first = await (await t.api("GET", "/api/consent-texts")).json();
     expect(first.texts).toHaveLength(4);
-    expect(first.texts.every((x: { version: number; locale: string }) => x.version === 1 && x.locale === "en")).toBe(true);
+    expect(first.texts.every((x: { version: number; locale: string }) => x.version === 1 && x.locale === "en")).toBe(
+      true,
+    );
 
-    const published = await t.api("POST", "/api/consent-texts", { body: { channel: "sms", locale: "en", text: "Text me deals. Reply STOP to stop." } });
+    const published = await t.api("POST", "/api/consent-texts", {
+      body: { channel: "sms", locale: "en", text: "Text me deals. Reply STOP to stop." },
+    });
     expect(published.status).toBe(201);
     expect((await published.json()).text).toMatchObject({ channel: "sms", version: 2 });
-    const sms = (await (await t.api("GET", "/api/consent-texts")).json()).texts.filter((x: { channel: string }) => x.channel === "sms");
+    const sms = (await (await t.api("GET", "/api/consent-texts")).json()).texts.filter(
+      (x: { channel: string }) => x.channel === "sms",
+    );
     expect(sms).toEqual([{ channel: "sms", locale: "en", version: 2, text: "Text me deals. Reply STOP to stop." }]);
 
     const old = await t.api("POST", "/api/consents", { body: capture(sarah, "sms") });
     expect(old.status).toBe(201);
-    const current = await t.api("POST", "/api/consents", { body: capture(sarah, "sms", { textVersion: 2, text: "Text me deals. Reply STOP to stop." }) });
+    const current = await t.api("POST", "/api/consents", {
+      body: capture(sarah, "sms", { textVersion: 2, text: "Text me deals. Reply STOP to stop." }),
+    });
     expect(current.status).toBe(201);
   });
 
@@ -61,29 +69,52 @@ describe(`consent texts and ledger (${dbLabel()})`, () => {
     expect(answer.status).toBe("duplicate");
     expect(answer.consent).toEqual(stored);
     expect(await consentCount(t)).toBe(1);
-    const [shop] = await queryRows<{ consent_seq: string | number }>(t.runtime.db.db, sql`SELECT consent_seq FROM shops WHERE shop_id = ${SHOP_A}`);
+    const [shop] = await queryRows<{ consent_seq: string | number }>(
+      t.runtime.db.db,
+      sql`SELECT consent_seq FROM shops WHERE shop_id = ${SHOP_A}`,
+    );
     expect(Number(shop!.consent_seq)).toBe(1);
   });
 
   it("finds the profile by Shopify customer id, and answers 404 for an unknown one", async () => {
-    const byCustomer = await t.api("POST", "/api/consents", { body: { ...capture(sarah, "push"), profileId: undefined, shopifyCustomerId: "501" } });
+    const byCustomer = await t.api("POST", "/api/consents", {
+      body: { ...capture(sarah, "push"), profileId: undefined, shopifyCustomerId: "501" },
+    });
     expect(byCustomer.status).toBe(201);
     expect((await byCustomer.json()).consent.profileId).toBe(sarah);
     const unknown = await t.api("POST", "/api/consents", { body: capture("no-such-profile", "push") });
     expect(unknown.status).toBe(404);
-    expect((await t.api("POST", "/api/consents", { body: { ...capture(sarah, "push"), profileId: undefined, shopifyCustomerId: "999" } })).status).toBe(404);
+    expect(
+      (
+        await t.api("POST", "/api/consents", {
+          body: { ...capture(sarah, "push"), profileId: undefined, shopifyCustomerId: "999" },
+        })
+      ).status,
+    ).toBe(404);
     expect(await consentCount(t)).toBe(1);
   });
 
   it("orders by when the customer acted, whatever the arrival order, and clamps a device clock running ahead", async () => {
     // The revocation reaches the server first; the grant, made earlier on an offline tablet, arrives later.
-    await t.api("POST", "/api/consents", { body: capture(sarah, "sms", { action: "revoked", actedAt: "2026-11-24T10:00:00Z" }) });
-    await t.api("POST", "/api/consents", { body: capture(sarah, "sms", { actedAt: "2026-11-20T10:00:00Z", source: "companion" }) });
+    await t.api("POST", "/api/consents", {
+      body: capture(sarah, "sms", { action: "revoked", actedAt: "2026-11-24T10:00:00Z" }),
+    });
+    await t.api("POST", "/api/consents", {
+      body: capture(sarah, "sms", { actedAt: "2026-11-20T10:00:00Z", source: "companion" }),
+    });
     // A grant and a revocation at the same instant: the revocation wins.
     await t.api("POST", "/api/consents", { body: capture(sarah, "email", { actedAt: "2026-11-24T09:00:00Z" }) });
-    await t.api("POST", "/api/consents", { body: capture(sarah, "email", { action: "revoked", actedAt: "2026-11-24T09:00:00Z" }) });
-    const ahead = await t.api("POST", "/api/consents", { body: capture(sarah, "push", { actedAt: "2026-11-25T13:00:00Z" }) });
-    expect((await ahead.json()).consent).toMatchObject({ clamped: true, actedAt: "2026-11-25T12:00:00.000Z", deviceTime: "2026-11-25T13:00:00.000Z" });
+    await t.api("POST", "/api/consents", {
+      body: capture(sarah, "email", { action: "revoked", actedAt: "2026-11-24T09:00:00Z" }),
+    });
+    const ahead = await t.api("POST", "/api/consents", {
+      body: capture(sarah, "push", { actedAt: "2026-11-25T13:00:00Z" }),
+    });
+    expect((await ahead.json()).consent).toMatchObject({
+      clamped: true,
+      actedAt: "2026-11-25T12:00:00.000Z",
+      deviceTime: "2026-11-25T13:00:00.000Z",
+    });
 
     const view = await (await t.api("GET", `/api/profiles/${sarah}/consents`)).json();
     expect(view.current.sms).toEqual({ granted: false, since: "2026-11-24T10:00:00.000Z" });
@@ -106,10 +137,15 @@ describe(`consent texts and ledger (${dbLabel()})`, () => {
     for (const channel of CHANNELS) {
       const res = await (await t.api("POST", "/api/gate/check", { body: { profileId: sarah, channel } })).json();
       expect(res).toEqual({ profileId: sarah, allowed: false, reason: `no_consent:${channel}` });
-      const sent = await (await t.api("POST", "/api/messages", { body: { profileId: sarah, channel, kind: "promo" } })).json();
+      const sent = await (
+        await t.api("POST", "/api/messages", { body: { profileId: sarah, channel, kind: "promo" } })
+      ).json();
       expect(sent).toMatchObject({ status: "blocked", reason: `no_consent:${channel}` });
     }
-    const [ledger] = await queryRows<{ n: string }>(t.runtime.db.db, sql`SELECT count(*) AS n FROM consents WHERE channel = 'all'`);
+    const [ledger] = await queryRows<{ n: string }>(
+      t.runtime.db.db,
+      sql`SELECT count(*) AS n FROM consents WHERE channel = 'all'`,
+    );
     expect(Number(ledger!.n)).toBe(1);
     expect((await t.api("POST", "/api/unsubscribe", { body: { phone: "(415) 555-0101" } })).status).toBe(201);
     expect((await t.api("POST", "/api/unsubscribe", { body: { email: "nobody@millerhome.net" } })).status).toBe(404);
@@ -128,9 +164,16 @@ describe(`consent texts and ledger (${dbLabel()})`, () => {
   it("detects a removed row and rows cut off the end", async () => {
     await grant(t, sarah, ["email", "sms", "push"]);
     await t.runtime.db.db.execute(sql`DELETE FROM consents WHERE seq = 3`);
-    expect(await (await t.api("GET", "/api/consents/verify")).json()).toMatchObject({ intact: false, checked: 2, brokenAt: { seq: 3 } });
+    expect(await (await t.api("GET", "/api/consents/verify")).json()).toMatchObject({
+      intact: false,
+      checked: 2,
+      brokenAt: { seq: 3 },
+    });
     await t.runtime.db.db.execute(sql`DELETE FROM consents WHERE seq = 2`);
-    expect(await (await t.api("GET", "/api/consents/verify")).json()).toMatchObject({ intact: false, brokenAt: { index: 1 } });
+    expect(await (await t.api("GET", "/api/consents/verify")).json()).toMatchObject({
+      intact: false,
+      brokenAt: { index: 1 },
+    });
   });
 
   it("keeps each shop's chain apart", async () => {

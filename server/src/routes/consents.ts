@@ -2,7 +2,14 @@ import { consentPostSchema, consentTextSchema, unsubscribeSchema } from "@c360/s
 import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
 import { notFound, parseOr400, readJson } from "../http/errors";
-import { consentHistory, consentRowView, profileForUnsubscribe, recordConsents, recordGlobalUnsubscribe, verifyShopLedger } from "../services/consent";
+import {
+  consentHistory,
+  consentRowView,
+  profileForUnsubscribe,
+  recordConsents,
+  recordGlobalUnsubscribe,
+  verifyShopLedger,
+} from "../services/consent";
 import { currentConsentTexts, publishConsentText } from "../services/consent";
 import { consentStateOf, consentView, findProfileRow } from "../services/profile";
 import { loadShop, withShopLock } from "../services/shop";
@@ -32,7 +39,13 @@ export const consentRoutes = new Hono<AppEnv>()
     const captures = "consents" in body ? body.consents : [body];
     const { db, clock } = c.var.deps;
     const results = await withShopLock(db.db, c.var.shopId, async (tx, shop) => {
-      return recordConsents(tx, shop, captures, { source: null, deviceId: null, locationId: null, staffId: c.var.staffId, receivedAt: clock() });
+      return recordConsents(tx, shop, captures, {
+        source: null,
+        deviceId: null,
+        locationId: null,
+        staffId: c.var.staffId,
+        receivedAt: clock(),
+      });
     });
     const status = results.some((r) => r.status === "recorded") ? 201 : 200;
     // Always `consents` (what the POS extension and batch callers read); a single capture also gets its own row.
@@ -48,7 +61,10 @@ export const consentRoutes = new Hono<AppEnv>()
     const shopId = c.var.shopId;
     const row = await findProfileRow(db.db, shopId, c.req.param("id"));
     if (!row) throw notFound(`profile ${c.req.param("id")}`);
-    const [state, history] = await Promise.all([consentStateOf(db.db, shopId, row.id), consentHistory(db.db, shopId, row.id)]);
+    const [state, history] = await Promise.all([
+      consentStateOf(db.db, shopId, row.id),
+      consentHistory(db.db, shopId, row.id),
+    ]);
     return c.json({ profileId: row.id, current: consentView(state), history });
   })
   .post("/unsubscribe", async (c) => {

@@ -12,9 +12,21 @@ import { orderPayload, refundPayload } from "../test-support/payloads";
 const CUSTOMER = 4242;
 const created = orderPayload({ id: 1001, customerId: CUSTOMER, total: "200.00", createdAt: "2026-11-01T10:00:00Z" });
 const updated = { ...created, total_price: "180.00", updated_at: "2026-11-01T12:00:00Z" };
-const second = orderPayload({ id: 1002, customerId: CUSTOMER, total: "50.00", source: "pos", createdAt: "2026-11-10T10:00:00Z" });
+const second = orderPayload({
+  id: 1002,
+  customerId: CUSTOMER,
+  total: "50.00",
+  source: "pos",
+  createdAt: "2026-11-10T10:00:00Z",
+});
 const cancelled = { ...second, cancelled_at: "2026-11-10T15:00:00Z", updated_at: "2026-11-10T15:00:00Z" };
-const third = orderPayload({ id: 1003, customerId: CUSTOMER, total: "75.00", source: "pos", createdAt: "2026-11-12T10:00:00Z" });
+const third = orderPayload({
+  id: 1003,
+  customerId: CUSTOMER,
+  total: "75.00",
+  source: "pos",
+  createdAt: "2026-11-12T10:00:00Z",
+});
 const EVENTS = [
   { topic: "orders/create", payload: created, id: "e1" },
   { topic: "orders/updated", payload: updated, id: "e2" },
@@ -27,7 +39,10 @@ const EVENTS = [
 
 async function finalState(t: TestServer) {
   const view = await (await t.api("GET", `/api/profiles/by-shopify-customer/${CUSTOMER}`)).json();
-  const [ledger] = await queryRows<{ points: string }>(t.runtime.db.db, sql`SELECT coalesce(sum(points), 0)::text AS points FROM loyalty_ledger`);
+  const [ledger] = await queryRows<{ points: string }>(
+    t.runtime.db.db,
+    sql`SELECT coalesce(sum(points), 0)::text AS points FROM loyalty_ledger`,
+  );
   return {
     orderCount: view.orderCount,
     lifetimeSpend: view.lifetimeSpend,

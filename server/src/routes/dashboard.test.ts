@@ -17,7 +17,10 @@ describe(`dashboard and agency roll-up (${dbLabel()})`, () => {
     await seedShop(t.runtime.db.db, { shopId: SHOP_A, customers: 30, now, seed: 1 });
     await seedShop(t.runtime.db.db, { shopId: SHOP_B, customers: 20, now, seed: 2 });
     // Shop B: every customer got 8 messages this week (fatigue 0.8, at or above the 0.7 threshold).
-    const profiles = await queryRows<{ id: string }>(t.runtime.db.db, sql`SELECT id FROM profiles WHERE shop_id = ${SHOP_B}`);
+    const profiles = await queryRows<{ id: string }>(
+      t.runtime.db.db,
+      sql`SELECT id FROM profiles WHERE shop_id = ${SHOP_B}`,
+    );
     for (const p of profiles) {
       for (let i = 0; i < 8; i++) {
         await t.runtime.db.db.execute(sql`INSERT INTO messages (shop_id, id, profile_id, channel, kind, status, reason, at)

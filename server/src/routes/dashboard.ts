@@ -41,6 +41,7 @@ export const dashboardRoutes = new Hono<AppEnv>()
   })
   .get("/agency/rollup", async (c) => {
     const userId = c.var.staffId;
-    if (!userId) throw new HttpError(403, "no_user", "the session token names no user (sub), so no shops can be granted to it");
+    if (!userId)
+      throw new HttpError(403, "no_user", "the session token names no user (sub), so no shops can be granted to it");
     return c.json(await agencyRollup(c.var.deps.db.db, userId, c.var.shopId, c.var.deps.clock()));
   });

@@ -33,7 +33,18 @@ describe(`store locations for pairing (${dbLabel()})`, () => {
     ]);
 
     // The Admin API names them (a stand-in for Shopify's `locations` query).
-    const admin = { graphql: async () => ({ data: { locations: { nodes: [{ id: gid(1001), name: "Soho store" }, { id: gid(1003), name: "Warehouse" }] } } }) };
+    const admin = {
+      graphql: async () => ({
+        data: {
+          locations: {
+            nodes: [
+              { id: gid(1001), name: "Soho store" },
+              { id: gid(1003), name: "Warehouse" },
+            ],
+          },
+        },
+      }),
+    };
     await refreshLocationNames(t.runtime.db.db, admin as unknown as ShopifyAdmin, SHOP_A, t.clock(), silentLogger);
     expect(await listLocations(t.runtime.db.db, SHOP_A)).toEqual([
       { id: gid(1001), name: "Soho store", named: true },
@@ -44,16 +55,30 @@ describe(`store locations for pairing (${dbLabel()})`, () => {
     // Shopify unreachable: the names stored before still answer.
     const failing = { graphql: async () => Promise.reject(new Error("not connected")) };
     await refreshLocationNames(t.runtime.db.db, failing as unknown as ShopifyAdmin, SHOP_A, t.clock(), silentLogger);
-    expect((await listLocations(t.runtime.db.db, SHOP_A))[0]).toEqual({ id: gid(1001), name: "Soho store", named: true });
+    expect((await listLocations(t.runtime.db.db, SHOP_A))[0]).toEqual({
+      id: gid(1001),
+      name: "Soho store",
+      named: true,
+    });
   });
 
   it("pairing answers the location's name, so the tablet header never shows the GID", async () => {
-    await t.runtime.db.db.execute(sql`INSERT INTO locations (shop_id, id, name, updated_at) VALUES (${SHOP_A}, ${gid(1001)}, 'Soho store', '2026-11-20')`);
-    const { code } = await (await t.api("POST", "/api/devices/pairing-codes", { body: { locationId: gid(1001) } })).json();
-    const paired = await (await t.api("POST", "/api/sync/pair", { token: null, body: { code, deviceName: "Front tablet" } })).json();
+    await t.runtime.db.db.execute(
+      sql`INSERT INTO locations (shop_id, id, name, updated_at) VALUES (${SHOP_A}, ${gid(1001)}, 'Soho store', '2026-11-20')`,
+    );
+    const { code } = await (
+      await t.api("POST", "/api/devices/pairing-codes", { body: { locationId: gid(1001) } })
+    ).json();
+    const paired = await (
+      await t.api("POST", "/api/sync/pair", { token: null, body: { code, deviceName: "Front tablet" } })
+    ).json();
     expect(paired).toMatchObject({ location: gid(1001), locationName: "Soho store" });
-    const unnamed = await (await t.api("POST", "/api/devices/pairing-codes", { body: { locationId: gid(1002) } })).json();
-    const second = await (await t.api("POST", "/api/sync/pair", { token: null, body: { code: unnamed.code, deviceName: "Back tablet" } })).json();
+    const unnamed = await (
+      await t.api("POST", "/api/devices/pairing-codes", { body: { locationId: gid(1002) } })
+    ).json();
+    const second = await (
+      await t.api("POST", "/api/sync/pair", { token: null, body: { code: unnamed.code, deviceName: "Back tablet" } })
+    ).json();
     expect(second.locationName).toBe("Location 1002");
   });
 });

@@ -11,7 +11,11 @@ export const deviceRoutes = new Hono<AppEnv>()
     // An empty body is fine: the code is then for any location.
     const body = parseOr400(pairingCodeRequestSchema, (await c.req.text()) ? await readJson(c) : {});
     const { db, clock } = c.var.deps;
-    const created = await createPairingCode(db, { shopId: c.var.shopId, locationId: body.locationId || null, staffId: c.var.staffId }, clock());
+    const created = await createPairingCode(
+      db,
+      { shopId: c.var.shopId, locationId: body.locationId || null, staffId: c.var.staffId },
+      clock(),
+    );
     return c.json(created, 201);
   })
   .get("/", async (c) => c.json({ devices: await listDevices(c.var.deps.db, c.var.shopId) }))

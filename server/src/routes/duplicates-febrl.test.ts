@@ -53,7 +53,10 @@ describe(`duplicate detection on FEBRL through the API (${dbLabel()})`, () => {
           return pairKey(a!, b!);
         }),
       );
-      const s = scores(found, truePairs(records, (r) => customerOf.get(r.recId)!));
+      const s = scores(
+        found,
+        truePairs(records, (r) => customerOf.get(r.recId)!),
+      );
       console.log(`FEBRL ${name} via backfill + /api/duplicates: ${JSON.stringify({ ...s, backfillMs })}`);
       expect(s.f1).toBeGreaterThanOrEqual(minF1);
       // Every candidate explains itself per field, and none was merged: probabilistic evidence only proposes.

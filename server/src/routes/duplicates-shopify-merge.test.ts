@@ -20,7 +20,12 @@ interface Duplicate {
 /** Fifty people of FEBRL's first set, and the duplicates among them, as Shopify customers. */
 function febrlShop() {
   const records = readFebrl("dataset1");
-  const people = new Set(records.filter((r) => r.recId.endsWith("-org")).slice(0, 50).map((r) => r.person));
+  const people = new Set(
+    records
+      .filter((r) => r.recId.endsWith("-org"))
+      .slice(0, 50)
+      .map((r) => r.person),
+  );
   return records.filter((r) => people.has(r.person)).map((r, n) => febrlCustomer(r, 5000 + n));
 }
 

@@ -17,12 +17,14 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
 
   const ago = (days: number, ms = 0) => new Date(t.clock().getTime() - days * DAY - ms).toISOString();
   const recompute = async () => (await t.api("POST", "/api/enrichment/recompute")).json();
-  const stageOf = async (customerId: number) => (await (await t.api("GET", `/api/profiles/by-shopify-customer/${customerId}`)).json()).lifecycleStage;
+  const stageOf = async (customerId: number) =>
+    (await (await t.api("GET", `/api/profiles/by-shopify-customer/${customerId}`)).json()).lifecycleStage;
   const stageById = async (id: string) => (await (await t.api("GET", `/api/profiles/${id}`)).json()).lifecycleStage;
 
   it("puts each profile in its lifecycle stage, on both sides of every window edge", async () => {
     const identify = async (email: string, at: string, eventId: string) =>
-      (await (await t.api("POST", "/api/identify", { body: { identifiers: { email }, at, eventId } })).json()).profileId as string;
+      (await (await t.api("POST", "/api/identify", { body: { identifiers: { email }, at, eventId } })).json())
+        .profileId as string;
     const fresh = await identify("new@x.com", ago(0), "n1");
     const engaged = await identify("engaged@x.com", ago(3), "e1");
     await identify("engaged@x.com", ago(2), "e2");
@@ -35,7 +37,8 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
       [3, ago(90)], // at_risk at the churned edge
       [4, ago(90, 1)], // churned
     ];
-    for (const [customerId, createdAt] of orders) await t.webhook("orders/create", orderPayload({ id: customerId, customerId, createdAt }));
+    for (const [customerId, createdAt] of orders)
+      await t.webhook("orders/create", orderPayload({ id: customerId, customerId, createdAt }));
     await t.webhook("orders/create", orderPayload({ id: 50, customerId: 5, createdAt: ago(10) }));
     await t.webhook("orders/create", orderPayload({ id: 51, customerId: 5, createdAt: ago(5) }));
     await t.drain();
@@ -60,11 +63,19 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
     const shorter = await t.api("PUT", "/api/settings", { body: { lifecycle: { atRiskDays: 14 } } });
     expect(shorter.status).toBe(200);
     const body = await shorter.json();
-    expect(body.settings.lifecycle).toEqual({ engagedWindowDays: 14, engagementLookbackDays: 30, engagedMinVisits: 3, atRiskDays: 14, churnedDays: 90 });
+    expect(body.settings.lifecycle).toEqual({
+      engagedWindowDays: 14,
+      engagementLookbackDays: 30,
+      engagedMinVisits: 3,
+      atRiskDays: 14,
+      churnedDays: 90,
+    });
     expect(body.effects).toMatchObject({ restaged: 9, stageChanged: 1 });
     expect(await stageOf(1)).toBe("at_risk");
     expect(await stageOf(5)).toBe("loyal");
-    const furniture = await (await t.api("PUT", "/api/settings", { body: { lifecycle: { atRiskDays: 100, churnedDays: 180 } } })).json();
+    const furniture = await (
+      await t.api("PUT", "/api/settings", { body: { lifecycle: { atRiskDays: 100, churnedDays: 180 } } })
+    ).json();
     expect(furniture.effects.restaged).toBe(9);
     expect(await stageOf(2)).toBe("converted");
     expect(await stageOf(4)).toBe("converted");
@@ -74,7 +85,9 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
   it("validates settings as a whole, merges partial updates over the stored overrides and writes nothing on a bad one", async () => {
     const get = async () => (await t.api("GET", "/api/settings")).json();
     expect((await get()).settings).toEqual(shopSettingsSchema.parse({}));
-    const ok = await (await t.api("PUT", "/api/settings", { body: { undoWindowDays: 3, identityLimits: { maxEmails: 8 } } })).json();
+    const ok = await (
+      await t.api("PUT", "/api/settings", { body: { undoWindowDays: 3, identityLimits: { maxEmails: 8 } } })
+    ).json();
     expect(ok.effects).toEqual({ appliesToNewEvents: ["identityLimits", "undoWindowDays"] });
     await t.api("PUT", "/api/settings", { body: { identityLimits: { maxPhones: 2 } } });
     expect((await get()).overrides).toEqual({ undoWindowDays: 3, identityLimits: { maxEmails: 8, maxPhones: 2 } });
@@ -88,7 +101,9 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
     // A time zone or country the gate could not use is refused here, not found later by a send.
     const mars = await t.api("PUT", "/api/settings", { body: { timeZone: "Mars/Olympus", defaultCountry: "XX" } });
     expect(mars.status).toBe(400);
-    expect((await mars.json()).message).toMatch(/timeZone: must be an IANA time zone.*defaultCountry: must be a two-letter/);
+    expect((await mars.json()).message).toMatch(
+      /timeZone: must be an IANA time zone.*defaultCountry: must be a two-letter/,
+    );
     expect((await get()).overrides).toEqual({ undoWindowDays: 3, identityLimits: { maxEmails: 8, maxPhones: 2 } });
     await t.api("PUT", "/api/settings", { body: { undoWindowDays: null } });
     expect((await get()).settings.undoWindowDays).toBe(7);
@@ -101,7 +116,10 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
     for (let i = 0; i < 10; i++) {
       for (let k = 0; k < counts[i]!; k++) {
         const createdAt = ago(lastOrderDaysAgo[i]! + k * 2);
-        await t.webhook("orders/create", orderPayload({ id: ++orderId, customerId: 100 + i, total: `${(i + 1) * 10}.00`, createdAt }));
+        await t.webhook(
+          "orders/create",
+          orderPayload({ id: ++orderId, customerId: 100 + i, total: `${(i + 1) * 10}.00`, createdAt }),
+        );
       }
     }
     await t.drain();
@@ -129,7 +147,9 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
       const p = await (await t.api("GET", `/api/profiles/by-shopify-customer/${100 + i}`)).json();
       expect({ ...p.rfm, churn: p.churnRisk }, `customer ${i}`).toEqual(expected[i]);
       // The 360 page explains the scores with the shared churn rule's words.
-      expect(p.rfmExplanation).toContain(`recency ${expected[i]!.r}/5, frequency ${expected[i]!.f}/5, spend ${expected[i]!.m}/5`);
+      expect(p.rfmExplanation).toContain(
+        `recency ${expected[i]!.r}/5, frequency ${expected[i]!.f}/5, spend ${expected[i]!.m}/5`,
+      );
     }
   });
 
@@ -138,7 +158,10 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
     await seedShop(db, { shopId: SHOP_A, customers: 300, now: t.clock() });
     await db.execute(sql`INSERT INTO visits (shop_id, id, profile_id, source, at, received_at)
       SELECT shop_id, 'v-' || id, id, 'pos', ${ago(3)}, ${ago(3)} FROM profiles WHERE shop_id = ${SHOP_A} AND order_count = 0`);
-    const [{ v: versionBefore }] = await queryRows<{ v: string }>(db, sql`SELECT change_version AS v FROM shops WHERE shop_id = ${SHOP_A}`) as [{ v: string }];
+    const [{ v: versionBefore }] = (await queryRows<{ v: string }>(
+      db,
+      sql`SELECT change_version AS v FROM shops WHERE shop_id = ${SHOP_A}`,
+    )) as [{ v: string }];
     const result = await recompute();
     expect(result.profiles).toBeGreaterThan(250);
     expect(result.changed).toBeGreaterThan(0);
@@ -162,7 +185,16 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
     for (const r of rows) {
       const orderCount = Number(r.order_count);
       const lastActivityAt = r.last_activity_at ? new Date(r.last_activity_at as string) : null;
-      const stage = lifecycleStage({ firstSeenAt: new Date(r.first_seen_at as string), lastActivityAt, orderCount, visitsInLookback: Number(r.visits) }, settings.lifecycle, now).stage;
+      const stage = lifecycleStage(
+        {
+          firstSeenAt: new Date(r.first_seen_at as string),
+          lastActivityAt,
+          orderCount,
+          visitsInLookback: Number(r.visits),
+        },
+        settings.lifecycle,
+        now,
+      ).stage;
       const rfm =
         orderCount > 0
           ? rfmScores(
@@ -175,7 +207,16 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
             )
           : null;
       stages.add(stage);
-      expect({ stage: r.lifecycle_stage, r: r.rfm_r, f: r.rfm_f, m: r.rfm_m, churn: r.churn_risk == null ? null : Number(r.churn_risk) }, String(r.id)).toEqual({
+      expect(
+        {
+          stage: r.lifecycle_stage,
+          r: r.rfm_r,
+          f: r.rfm_f,
+          m: r.rfm_m,
+          churn: r.churn_risk == null ? null : Number(r.churn_risk),
+        },
+        String(r.id),
+      ).toEqual({
         stage,
         r: rfm?.r ?? null,
         f: rfm?.f ?? null,
@@ -199,23 +240,34 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
   it("gives each changed profile one new feed version, whether its feed row existed or not, and writes nothing when nothing changed", async () => {
     const db = t.runtime.db.db;
     // Two customers through webhooks (feed rows exist) and three rows written directly (none yet).
-    for (const id of [1, 2]) await t.webhook("orders/create", orderPayload({ id, customerId: id, createdAt: ago(200) }));
+    for (const id of [1, 2])
+      await t.webhook("orders/create", orderPayload({ id, customerId: id, createdAt: ago(200) }));
     await t.drain();
     for (const id of ["raw-1", "raw-2", "raw-3"]) {
-      await db.execute(sql`INSERT INTO profiles (shop_id, id, first_seen_at, last_activity_at) VALUES (${SHOP_A}, ${id}, ${ago(400)}, ${ago(400)})`);
+      await db.execute(
+        sql`INSERT INTO profiles (shop_id, id, first_seen_at, last_activity_at) VALUES (${SHOP_A}, ${id}, ${ago(400)}, ${ago(400)})`,
+      );
     }
     await db.execute(sql`UPDATE profiles SET lifecycle_stage = 'loyal' WHERE shop_id = ${SHOP_A}`);
     const feed = () =>
-      queryRows<{ profile_id: string; version: string }>(db, sql`SELECT profile_id, version FROM profile_changes WHERE shop_id = ${SHOP_A} ORDER BY version`);
+      queryRows<{ profile_id: string; version: string }>(
+        db,
+        sql`SELECT profile_id, version FROM profile_changes WHERE shop_id = ${SHOP_A} ORDER BY version`,
+      );
     const before = await feed();
     expect(before.map((r) => r.profile_id)).not.toContain("raw-1");
-    const [{ v }] = (await queryRows<{ v: string }>(db, sql`SELECT change_version AS v FROM shops WHERE shop_id = ${SHOP_A}`)) as [{ v: string }];
+    const [{ v }] = (await queryRows<{ v: string }>(
+      db,
+      sql`SELECT change_version AS v FROM shops WHERE shop_id = ${SHOP_A}`,
+    )) as [{ v: string }];
 
     expect(await recompute()).toMatchObject({ profiles: 5, changed: 5 });
     const after = await feed();
     expect(after).toHaveLength(5);
     expect(after.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5].map((k) => Number(v) + k));
-    expect(after.map((r) => r.profile_id).sort()).toEqual([...before.map((r) => r.profile_id), "raw-1", "raw-2", "raw-3"].sort());
+    expect(after.map((r) => r.profile_id).sort()).toEqual(
+      [...before.map((r) => r.profile_id), "raw-1", "raw-2", "raw-3"].sort(),
+    );
 
     expect(await recompute()).toMatchObject({ profiles: 5, changed: 0 });
     expect(await feed()).toEqual(after);
@@ -227,29 +279,45 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
     await t.drain();
     await t.runtime.scheduleNightly();
     await t.runtime.scheduleNightly();
-    const jobs = () => queryRows<{ ref: string; run_at: Date | string }>(t.runtime.db.db, sql`SELECT ref, run_at FROM jobs WHERE kind = 'recompute_shop'`);
-    expect((await jobs()).map((j) => [j.ref, new Date(j.run_at).toISOString()])).toEqual([["2026-11-26", "2026-11-26T03:00:00.000Z"]]);
+    const jobs = () =>
+      queryRows<{ ref: string; run_at: Date | string }>(
+        t.runtime.db.db,
+        sql`SELECT ref, run_at FROM jobs WHERE kind = 'recompute_shop'`,
+      );
+    expect((await jobs()).map((j) => [j.ref, new Date(j.run_at).toISOString()])).toEqual([
+      ["2026-11-26", "2026-11-26T03:00:00.000Z"],
+    ]);
     t.clock.advanceDays(1);
     await t.runtime.scheduleNightly();
     expect((await jobs()).map((j) => j.ref).sort()).toEqual(["2026-11-26", "2026-11-27"]);
     // The runtime's clock (2026-11-26 12:00) is past that date's 03:00 run and before the next one: one job is due.
     expect(await t.drain()).toBe(1);
     expect((await jobs()).map((j) => j.ref)).toEqual(["2026-11-27"]);
-    const [shop] = await queryRows<{ rfm_breaks: unknown }>(t.runtime.db.db, sql`SELECT rfm_breaks FROM shops WHERE shop_id = ${SHOP_A}`);
+    const [shop] = await queryRows<{ rfm_breaks: unknown }>(
+      t.runtime.db.db,
+      sql`SELECT rfm_breaks FROM shops WHERE shop_id = ${SHOP_A}`,
+    );
     expect(shop!.rfm_breaks).not.toBeNull();
   });
 
-  it.runIf(process.env.C360_BENCH)("times the whole-shop recompute of a 2,000-customer shop", async () => {
-    const started = performance.now();
-    const seeded = await seedShop(t.runtime.db.db, { shopId: SHOP_A, customers: 2000, now: t.clock() });
-    const seedMs = performance.now() - started;
-    const runs: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const t0 = performance.now();
-      const r = await recompute();
-      runs.push(Math.round(performance.now() - t0));
-      if (i === 0) console.log(`[bench ${dbLabel()}] seeded ${JSON.stringify(seeded)} in ${Math.round(seedMs)} ms; first recompute: ${JSON.stringify({ profiles: r.profiles, changed: r.changed, newCandidates: r.newCandidates, serviceMs: r.ms })}`);
-    }
-    console.log(`[bench ${dbLabel()}] POST /api/enrichment/recompute wall times (ms): ${runs.join(", ")}`);
-  }, 600_000);
+  it.runIf(process.env.C360_BENCH)(
+    "times the whole-shop recompute of a 2,000-customer shop",
+    async () => {
+      const started = performance.now();
+      const seeded = await seedShop(t.runtime.db.db, { shopId: SHOP_A, customers: 2000, now: t.clock() });
+      const seedMs = performance.now() - started;
+      const runs: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        const r = await recompute();
+        runs.push(Math.round(performance.now() - t0));
+        if (i === 0)
+          console.log(
+            `[bench ${dbLabel()}] seeded ${JSON.stringify(seeded)} in ${Math.round(seedMs)} ms; first recompute: ${JSON.stringify({ profiles: r.profiles, changed: r.changed, newCandidates: r.newCandidates, serviceMs: r.ms })}`,
+          );
+      }
+      console.log(`[bench ${dbLabel()}] POST /api/enrichment/recompute wall times (ms): ${runs.join(", ")}`);
+    },
+    600_000,
+  );
 });

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
-import { loadShop, withShopLock } from "../services/shop";
+import { withShopLock } from "../services/shop";
 import { recomputeShop } from "../jobs/whole-shop-recompute";
 
 /** The whole-shop pass on demand (it also runs nightly as the `recompute_shop` job). */

@@ -18,7 +18,7 @@ const RUNS = Number(process.env.C360_FUZZ_RUNS ?? 12);
 const nasty = fc.oneof(
   fc.constantFrom(
     "'; DROP TABLE profiles; --",
-    "\" OR 1=1 --",
+    '" OR 1=1 --',
     "<script>alert(1)</script>",
     "../../etc/passwd",
     "\u0000",
@@ -43,10 +43,17 @@ const junk = fc.letrec((tie) => ({
     fc.boolean(),
     fc.constant(null),
     fc.array(tie("value"), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(nasty, fc.constantFrom("profileId", "channel", "id", "identifiers", "mutations", "consents", "email", "at")), tie("value"), { maxKeys: 5 }),
+    fc.dictionary(
+      fc.oneof(
+        nasty,
+        fc.constantFrom("profileId", "channel", "id", "identifiers", "mutations", "consents", "email", "at"),
+      ),
+      tie("value"),
+      { maxKeys: 5 },
+    ),
   ),
 })).value;
-const body = fc.oneof(junk, fc.constantFrom("{not json", "", "[]", "\"text\"", "{\"__proto__\": {\"admin\": true}}"));
+const body = fc.oneof(junk, fc.constantFrom("{not json", "", "[]", '"text"', '{"__proto__": {"admin": true}}'));
 
 describe(`fuzzing every route (${dbLabel()})`, () => {
   let t: TestServer;
@@ -63,7 +70,11 @@ describe(`fuzzing every route (${dbLabel()})`, () => {
     await t.webhook("customers/create", customerPayload({ id: 9100, email: "fuzz@mailbox.org" }));
     await t.drain();
     const code = await (await t.api("POST", "/api/devices/pairing-codes", { body: {} })).json();
-    deviceToken = (await (await t.api("POST", "/api/sync/pair", { token: null, body: { code: code.code, deviceName: "fuzz tablet" } })).json()).token;
+    deviceToken = (
+      await (
+        await t.api("POST", "/api/sync/pair", { token: null, body: { code: code.code, deviceName: "fuzz tablet" } })
+      ).json()
+    ).token;
   });
   afterAll(async () => t.close());
 
@@ -74,24 +85,33 @@ describe(`fuzzing every route (${dbLabel()})`, () => {
     );
     const [row] = await queryRows<{ counts: string }>(
       t.runtime.db.db,
-      sql.raw(`SELECT concat_ws(',', ${tables.map((x) => `(SELECT count(*) FROM "${x.table_name}")`).join(", ")}) AS counts`),
+      sql.raw(
+        `SELECT concat_ws(',', ${tables.map((x) => `(SELECT count(*) FROM "${x.table_name}")`).join(", ")}) AS counts`,
+      ),
     );
     return row!.counts;
   };
 
   it("answers hostile input with 4xx and no partial write", async () => {
-    const routes = [...new Map(t.runtime.app.routes.filter((r) => r.method !== "ALL").map((r) => [`${r.method} ${r.path}`, r])).values()];
+    const routes = [
+      ...new Map(
+        t.runtime.app.routes.filter((r) => r.method !== "ALL").map((r) => [`${r.method} ${r.path}`, r]),
+      ).values(),
+    ];
     let requests = 0;
     let fiveHundreds = 0;
     for (const route of routes) {
       await fc.assert(
         fc.asyncProperty(body, fc.array(nasty, { minLength: 3, maxLength: 3 }), async (payload, params) => {
           let p = 0;
-          const path = route.path.replace(/:[A-Za-z]+/g, () => encodeURIComponent(params[p++ % params.length]!.slice(0, 300))).replace("*", "x");
+          const path = route.path
+            .replace(/:[A-Za-z]+/g, () => encodeURIComponent(params[p++ % params.length]!.slice(0, 300)))
+            .replace("*", "x");
           const query = `?cursor=${encodeURIComponent(params[0]!.slice(0, 100))}&limit=${encodeURIComponent(params[1]!.slice(0, 50))}&query=${encodeURIComponent(params[2]!.slice(0, 100))}`;
           const before = await rowCounts();
           const token = route.path.startsWith("/api/sync/") ? deviceToken : undefined;
-          const sendBody = route.method === "GET" ? undefined : typeof payload === "string" ? payload : JSON.stringify(payload);
+          const sendBody =
+            route.method === "GET" ? undefined : typeof payload === "string" ? payload : JSON.stringify(payload);
           const res =
             route.path === "/webhooks/shopify"
               ? await t.webhook("orders/create", sendBody ?? "{}")
@@ -99,10 +119,18 @@ describe(`fuzzing every route (${dbLabel()})`, () => {
           requests++;
           const text = await res.text();
           if (res.status >= 500) fiveHundreds++;
-          expect(res.status, `${route.method} ${route.path} answered ${res.status}: ${text.slice(0, 300)}`).toBeLessThan(500);
+          expect(
+            res.status,
+            `${route.method} ${route.path} answered ${res.status}: ${text.slice(0, 300)}`,
+          ).toBeLessThan(500);
           if (res.status >= 400) {
-            expect(JSON.parse(text), `${route.method} ${route.path}: a 4xx carries {error, message}`).toMatchObject({ error: expect.any(String), message: expect.any(String) });
-            expect(await rowCounts(), `${route.method} ${route.path} wrote rows while refusing the request`).toBe(before);
+            expect(JSON.parse(text), `${route.method} ${route.path}: a 4xx carries {error, message}`).toMatchObject({
+              error: expect.any(String),
+              message: expect.any(String),
+            });
+            expect(await rowCounts(), `${route.method} ${route.path} wrote rows while refusing the request`).toBe(
+              before,
+            );
           }
         }),
         { numRuns: RUNS },

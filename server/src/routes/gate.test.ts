@@ -26,7 +26,10 @@ describe(`send gate (${dbLabel()})`, () => {
     expect(await send(t, sarah, "sms")).toMatchObject({ status: "blocked", reason: "no_consent:sms" });
     await grant(t, sarah, ["sms"]);
     expect(await send(t, sarah, "sms")).toMatchObject({ status: "sent", reason: "ok" });
-    const log = await queryRows<{ status: string; reason: string }>(t.runtime.db.db, sql`SELECT status, reason FROM messages ORDER BY reason`);
+    const log = await queryRows<{ status: string; reason: string }>(
+      t.runtime.db.db,
+      sql`SELECT status, reason FROM messages ORDER BY reason`,
+    );
     expect(log).toEqual([
       { status: "blocked", reason: "no_consent:sms" },
       { status: "sent", reason: "ok" },
@@ -47,10 +50,18 @@ describe(`send gate (${dbLabel()})`, () => {
   it("step 2, caps count the whole local day: a 10:00 SMS decided after a 12:00 one meets the 1/day cap", async () => {
     await grant(t, sarah, ["sms"]);
     expect(await send(t, sarah, "sms", "2026-11-25T12:00:00Z")).toMatchObject({ status: "sent" });
-    expect(await check(t, sarah, "sms", "2026-11-25T10:00:00Z")).toMatchObject({ allowed: false, reason: "channel_cap_reached:sms:1/1" });
-    expect(await send(t, sarah, "sms", "2026-11-25T10:00:00Z")).toMatchObject({ status: "blocked", reason: "channel_cap_reached:sms:1/1" });
+    expect(await check(t, sarah, "sms", "2026-11-25T10:00:00Z")).toMatchObject({
+      allowed: false,
+      reason: "channel_cap_reached:sms:1/1",
+    });
+    expect(await send(t, sarah, "sms", "2026-11-25T10:00:00Z")).toMatchObject({
+      status: "blocked",
+      reason: "channel_cap_reached:sms:1/1",
+    });
     const audience = await (
-      await t.api("POST", "/api/gate/audience", { body: { profileIds: [sarah], channel: "sms", at: "2026-11-25T10:00:00Z" } })
+      await t.api("POST", "/api/gate/audience", {
+        body: { profileIds: [sarah], channel: "sms", at: "2026-11-25T10:00:00Z" },
+      })
     ).json();
     expect(audience).toMatchObject({ allowed: 0, blocked: { "channel_cap_reached:sms:1/1": 1 }, allowedIds: [] });
     // The day before is another day: the later send does not count there.
@@ -69,19 +80,31 @@ describe(`send gate (${dbLabel()})`, () => {
     const sends = ["19T12", "19T13", "20T12", "20T13", "21T12", "21T13", "22T12"].map((d) => `2026-11-${d}:00:00Z`);
     for (const at of sends) expect(await send(t, sarah, "email", at)).toMatchObject({ status: "sent" });
     // The eighth in the same week is one too many.
-    expect(await send(t, sarah, "email", "2026-11-22T13:00:00Z")).toMatchObject({ status: "blocked", reason: "fatigue:0.70" });
+    expect(await send(t, sarah, "email", "2026-11-22T13:00:00Z")).toMatchObject({
+      status: "blocked",
+      reason: "fatigue:0.70",
+    });
     // (at - 7d, at]: seven on the 25th at noon; the 19th 12:00 drops out by the 26th 12:30.
-    expect(await check(t, sarah, "email", "2026-11-25T12:00:00Z")).toMatchObject({ allowed: false, reason: "fatigue:0.70" });
+    expect(await check(t, sarah, "email", "2026-11-25T12:00:00Z")).toMatchObject({
+      allowed: false,
+      reason: "fatigue:0.70",
+    });
     expect(await check(t, sarah, "email", "2026-11-26T12:30:00Z")).toMatchObject({ allowed: true });
   });
 
   it("step 4, quiet hours: in the customer's zone when known, else the shop's; email is exempt", async () => {
     await grant(t, sarah, ["sms", "email"]);
-    expect(await check(t, sarah, "sms", "2026-11-25T22:00:00Z")).toMatchObject({ allowed: false, reason: "quiet_hours" });
+    expect(await check(t, sarah, "sms", "2026-11-25T22:00:00Z")).toMatchObject({
+      allowed: false,
+      reason: "quiet_hours",
+    });
     expect(await check(t, sarah, "email", "2026-11-25T22:00:00Z")).toMatchObject({ allowed: true });
     await t.runtime.db.db.execute(sql`UPDATE profiles SET time_zone = 'Asia/Tokyo' WHERE id = ${sarah}`);
     // 12:00 UTC is 21:00 in Tokyo.
-    expect(await check(t, sarah, "sms", "2026-11-25T12:00:00Z")).toMatchObject({ allowed: false, reason: "quiet_hours" });
+    expect(await check(t, sarah, "sms", "2026-11-25T12:00:00Z")).toMatchObject({
+      allowed: false,
+      reason: "quiet_hours",
+    });
     // 03:00 UTC is noon in Tokyo.
     expect(await check(t, sarah, "sms", "2026-11-26T03:00:00Z")).toMatchObject({ allowed: true });
   });
@@ -118,13 +141,15 @@ describe(`audience gate in SQL (${dbLabel()})`, () => {
 
   it("equals checkGate for every profile of a mixed shop", async () => {
     const rand = prng(42);
-    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
     const zones = [null, null, "Asia/Tokyo", "America/Los_Angeles", "Europe/Berlin", "Not/AZone", "Pacific/Kiritimati"];
     const ids: string[] = [];
     for (let i = 0; i < 48; i++) {
       const id = `p-${String(i).padStart(3, "0")}`;
       ids.push(id);
-      await t.runtime.db.db.execute(sql`INSERT INTO profiles (shop_id, id, first_seen_at, time_zone) VALUES (${SHOP_A}, ${id}, '2026-01-01', ${pick(zones)})`);
+      await t.runtime.db.db.execute(
+        sql`INSERT INTO profiles (shop_id, id, first_seen_at, time_zone) VALUES (${SHOP_A}, ${id}, '2026-01-01', ${pick(zones)})`,
+      );
       await withPhone(t, id, i);
     }
     const captures = [];
@@ -161,15 +186,29 @@ describe(`audience gate in SQL (${dbLabel()})`, () => {
         const decisions: { profileId: string; decision: GateDecision }[] = [];
         for (const id of ids) {
           const one = await check(t, id, channel, at);
-          decisions.push({ profileId: id, decision: one.allowed ? { allowed: true, reason: "ok" } : { allowed: false, reason: one.reason, step: "consent" } });
+          decisions.push({
+            profileId: id,
+            decision: one.allowed
+              ? { allowed: true, reason: "ok" }
+              : { allowed: false, reason: one.reason, step: "consent" },
+          });
         }
         const expected = summarizeDecisions(decisions);
         const res = await t.api("POST", "/api/gate/audience", { body: { all: true, channel, at, limit: 1000 } });
         expect(res.status).toBe(200);
         const actual = await res.json();
-        expect({ at, channel, blocked: actual.blocked, allowed: actual.allowed }).toEqual({ at, channel, blocked: expected.blocked, allowed: expected.allowed });
+        expect({ at, channel, blocked: actual.blocked, allowed: actual.allowed }).toEqual({
+          at,
+          channel,
+          blocked: expected.blocked,
+          allowed: expected.allowed,
+        });
         expect(actual.allowedIds).toEqual(expected.allowedIds);
-        const listed = await (await t.api("POST", "/api/gate/audience", { body: { profileIds: [...ids].reverse(), channel, at, limit: 2, offset: 1 } })).json();
+        const listed = await (
+          await t.api("POST", "/api/gate/audience", {
+            body: { profileIds: [...ids].reverse(), channel, at, limit: 2, offset: 1 },
+          })
+        ).json();
         expect(listed.allowedIds).toEqual([...expected.allowedIds].reverse().slice(1, 3));
         compared += ids.length;
       }
@@ -179,16 +218,29 @@ describe(`audience gate in SQL (${dbLabel()})`, () => {
 
   it("decides each step for someone in a compact shop", async () => {
     const make = async (id: string, tz: string | null) =>
-      t.runtime.db.db.execute(sql`INSERT INTO profiles (shop_id, id, first_seen_at, time_zone) VALUES (${SHOP_A}, ${id}, '2026-01-01', ${tz})`);
-    for (const [i, [id, tz]] of ([["none", null], ["capped", null], ["tired", null], ["tokyo", "Asia/Tokyo"], ["fine", null]] as const).entries()) {
+      t.runtime.db.db.execute(
+        sql`INSERT INTO profiles (shop_id, id, first_seen_at, time_zone) VALUES (${SHOP_A}, ${id}, '2026-01-01', ${tz})`,
+      );
+    for (const [i, [id, tz]] of (
+      [
+        ["none", null],
+        ["capped", null],
+        ["tired", null],
+        ["tokyo", "Asia/Tokyo"],
+        ["fine", null],
+      ] as const
+    ).entries()) {
       await make(id, tz);
       await withPhone(t, id, i);
     }
-    for (const id of ["capped", "tired", "tokyo", "fine"]) await grant(t, id, ["sms", "push"], { actedAt: "2026-11-01T10:00:00Z" });
+    for (const id of ["capped", "tired", "tokyo", "fine"])
+      await grant(t, id, ["sms", "push"], { actedAt: "2026-11-01T10:00:00Z" });
     await send(t, "capped", "sms", "2026-11-25T10:00:00Z");
     for (let d = 18; d <= 24; d++) await send(t, "tired", "push", `2026-11-${d}T13:00:00Z`);
     const at = "2026-11-25T12:00:00Z";
-    const audience = await (await t.api("POST", "/api/gate/audience", { body: { all: true, channel: "sms", at } })).json();
+    const audience = await (
+      await t.api("POST", "/api/gate/audience", { body: { all: true, channel: "sms", at } })
+    ).json();
     expect(audience).toMatchObject({
       total: 5,
       allowed: 1,
@@ -214,19 +266,31 @@ describe(`audience gate in SQL (${dbLabel()})`, () => {
              timestamptz '2026-11-01' + (k || ' hours')::interval, timestamptz '2026-11-01', timestamptz '2026-11-01', 'pos', 'x'
       FROM generate_series(1, ${profiles}) g, generate_series(0, 1) k`);
     // The ledger was written around the consent service, so the profiles' flags are brought up to date as an append would.
-    await refreshConsentFlags(db, SHOP_A, Array.from({ length: profiles }, (_, i) => `big-${i + 1}`));
+    await refreshConsentFlags(
+      db,
+      SHOP_A,
+      Array.from({ length: profiles }, (_, i) => `big-${i + 1}`),
+    );
     await db.execute(sql`INSERT INTO messages (shop_id, id, profile_id, channel, kind, status, reason, at)
       SELECT ${SHOP_A}, 'm-' || g || '-' || k, 'big-' || g, (ARRAY['email','sms','whatsapp','push'])[1 + (g + k) % 4], 'promo', 'sent', 'ok',
              timestamptz '2026-11-25 12:00+00' - ((g * 7 + k * 13) % 170 || ' hours')::interval
       FROM generate_series(1, ${profiles}) g, generate_series(0, 2 + g % 5) k`);
-    const [counts] = await queryRows<{ c: string; m: string }>(db, sql`SELECT (SELECT count(*) FROM consents) AS c, (SELECT count(*) FROM messages) AS m`);
+    const [counts] = await queryRows<{ c: string; m: string }>(
+      db,
+      sql`SELECT (SELECT count(*) FROM consents) AS c, (SELECT count(*) FROM messages) AS m`,
+    );
     const started = performance.now();
-    const res = await t.api("POST", "/api/gate/audience", { body: { all: true, channel: "sms", at: "2026-11-25T12:00:00Z", limit: 100 } });
+    const res = await t.api("POST", "/api/gate/audience", {
+      body: { all: true, channel: "sms", at: "2026-11-25T12:00:00Z", limit: 100 },
+    });
     const ms = performance.now() - started;
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.total).toBe(profiles);
     expect(body.blocked["no_consent:sms"]).toBeLessThan(profiles);
-    console.log(`[${dbLabel()}] audience over ${profiles} profiles, ${counts!.c} consents, ${counts!.m} messages: ${ms.toFixed(0)} ms`, JSON.stringify(body.blocked));
+    console.log(
+      `[${dbLabel()}] audience over ${profiles} profiles, ${counts!.c} consents, ${counts!.m} messages: ${ms.toFixed(0)} ms`,
+      JSON.stringify(body.blocked),
+    );
   });
 });

@@ -8,8 +8,24 @@ import { dbLabel, SHOP_A, SHOP_B, startTestServer, type TestServer } from "../te
 import { orderPayload, refundPayload } from "../test-support/payloads";
 
 const TABLES = [
-  "profiles", "identifiers", "identity_events", "orders", "order_lines", "refunds", "visits", "consents", "consent_texts",
-  "loyalty_ledger", "messages", "merges", "merge_candidates", "webhook_deliveries", "jobs", "data_requests", "profile_changes", "shops",
+  "profiles",
+  "identifiers",
+  "identity_events",
+  "orders",
+  "order_lines",
+  "refunds",
+  "visits",
+  "consents",
+  "consent_texts",
+  "loyalty_ledger",
+  "messages",
+  "merges",
+  "merge_candidates",
+  "webhook_deliveries",
+  "jobs",
+  "data_requests",
+  "profile_changes",
+  "shops",
 ];
 
 /** Every row of every table the GDPR pipelines touch, as text, per shop: a before/after picture. */
@@ -27,16 +43,45 @@ async function picture(t: TestServer, shopId: string): Promise<Record<string, st
 
 /** Sarah: two orders (one refunded), a merged-in second profile, consents, messages, a conflict candidate. */
 async function seedSarah(t: TestServer, shop = SHOP_A) {
-  await t.webhook("orders/create", orderPayload({ id: 901, customerId: 71, email: "sarah@millerhome.net", phone: "+14155550123", total: "80.00" }), { shop });
-  await t.webhook("orders/create", orderPayload({ id: 902, customerId: null, email: "sarah.work@acme-corp.io", total: "30.00", createdAt: "2026-11-21T10:00:00Z" }), { shop });
+  await t.webhook(
+    "orders/create",
+    orderPayload({ id: 901, customerId: 71, email: "sarah@millerhome.net", phone: "+14155550123", total: "80.00" }),
+    { shop },
+  );
+  await t.webhook(
+    "orders/create",
+    orderPayload({
+      id: 902,
+      customerId: null,
+      email: "sarah.work@acme-corp.io",
+      total: "30.00",
+      createdAt: "2026-11-21T10:00:00Z",
+    }),
+    { shop },
+  );
   await t.drain();
   // One order ties both emails together: the second profile merges into the first.
-  await t.webhook("orders/create", orderPayload({ id: 903, customerId: 71, email: "sarah.work@acme-corp.io", total: "20.00", createdAt: "2026-11-22T10:00:00Z" }), { shop });
+  await t.webhook(
+    "orders/create",
+    orderPayload({
+      id: 903,
+      customerId: 71,
+      email: "sarah.work@acme-corp.io",
+      total: "20.00",
+      createdAt: "2026-11-22T10:00:00Z",
+    }),
+    { shop },
+  );
   await t.webhook("refunds/create", refundPayload({ id: 9901, orderId: 901, amount: "10.00" }), { shop });
   // Someone sharing the household phone: a candidate, not a merge.
-  await t.webhook("orders/create", orderPayload({ id: 904, customerId: 72, email: "tom@millerhome.net", phone: "+14155550123", total: "15.00" }), { shop });
+  await t.webhook(
+    "orders/create",
+    orderPayload({ id: 904, customerId: 72, email: "tom@millerhome.net", phone: "+14155550123", total: "15.00" }),
+    { shop },
+  );
   await t.drain();
-  const sarah = (await (await t.api("GET", "/api/profiles/by-shopify-customer/71", { shop })).json()).profileId as string;
+  const sarah = (await (await t.api("GET", "/api/profiles/by-shopify-customer/71", { shop })).json())
+    .profileId as string;
   await grant(t, sarah, ["email", "sms"], {}, shop);
   await t.api("POST", "/api/messages", { body: { profileId: sarah, channel: "email", kind: "welcome" }, shop });
   await t.api("POST", "/api/messages", { body: { profileId: sarah, channel: "whatsapp", kind: "promo" }, shop });
@@ -44,7 +89,14 @@ async function seedSarah(t: TestServer, shop = SHOP_A) {
 }
 
 const count = async (t: TestServer, table: string, where = sql`true`) =>
-  Number((await queryRows<{ n: string }>(t.runtime.db.db, sql`SELECT count(*) AS n FROM ${sql.identifier(table)} WHERE ${where}`))[0]!.n);
+  Number(
+    (
+      await queryRows<{ n: string }>(
+        t.runtime.db.db,
+        sql`SELECT count(*) AS n FROM ${sql.identifier(table)} WHERE ${where}`,
+      )
+    )[0]!.n,
+  );
 
 describe(`GDPR (${dbLabel()})`, () => {
   let t: TestServer;
@@ -59,7 +111,15 @@ describe(`GDPR (${dbLabel()})`, () => {
     const before = await picture(t, SHOP_A);
     const preview = await (await t.api("GET", `/api/gdpr/profiles/${sarah}/preview`)).json();
     expect(preview.willChange.profiles).toBeGreaterThanOrEqual(1);
-    expect(preview.willChange).toMatchObject({ orders: 3, identifiers: 4, consents: 2, messages: 2, mergeCandidates: 1, mergeSnapshots: 1, tombstones: 1 });
+    expect(preview.willChange).toMatchObject({
+      orders: 3,
+      identifiers: 4,
+      consents: 2,
+      messages: 2,
+      mergeCandidates: 1,
+      mergeSnapshots: 1,
+      tombstones: 1,
+    });
     expect(await picture(t, SHOP_A)).toEqual(before);
 
     const res = await t.api("POST", `/api/gdpr/profiles/${sarah}/erase`);
@@ -80,14 +140,23 @@ describe(`GDPR (${dbLabel()})`, () => {
     expect(diff("profiles")).toBe(preview.willChange.profiles);
     expect(diff("webhook_deliveries")).toBe(preview.willChange.webhookPayloads);
 
-    const [profile] = await queryRows<Record<string, unknown>>(t.runtime.db.db, sql`SELECT * FROM profiles WHERE id = ${sarah}`);
+    const [profile] = await queryRows<Record<string, unknown>>(
+      t.runtime.db.db,
+      sql`SELECT * FROM profiles WHERE id = ${sarah}`,
+    );
     expect(profile).toMatchObject({ status: "erased", first_name: null, last_name: null, order_count: 3 });
     expect(await count(t, "identifiers", sql`profile_id = ${sarah}`)).toBe(0);
     expect(await count(t, "orders", sql`email IS NOT NULL AND profile_id = ${sarah}`)).toBe(0);
-    const [change] = await queryRows<{ kind: string }>(t.runtime.db.db, sql`SELECT kind FROM profile_changes WHERE profile_id = ${sarah}`);
+    const [change] = await queryRows<{ kind: string }>(
+      t.runtime.db.db,
+      sql`SELECT kind FROM profile_changes WHERE profile_id = ${sarah}`,
+    );
     expect(change!.kind).toBe("tombstone");
     // Nothing personal is left in the payloads Shopify sent about her.
-    const payloads = await queryRows<{ p: string }>(t.runtime.db.db, sql`SELECT payload::text AS p FROM webhook_deliveries`);
+    const payloads = await queryRows<{ p: string }>(
+      t.runtime.db.db,
+      sql`SELECT payload::text AS p FROM webhook_deliveries`,
+    );
     expect(payloads.filter((p) => p.p.includes("sarah"))).toEqual([]);
     // Shop totals do not change; the household candidate's other profile is untouched.
     expect(await count(t, "orders")).toBe(4);
@@ -102,11 +171,18 @@ describe(`GDPR (${dbLabel()})`, () => {
     await grant(t, tom, ["email"]);
     const verdict = await (await t.api("GET", "/api/consents/verify")).json();
     expect(verdict).toMatchObject({ intact: true, checked: 4, stubs: 2 });
-    const stubs = await queryRows<Record<string, unknown>>(t.runtime.db.db, sql`SELECT * FROM consents WHERE profile_id = 'erased'`);
-    for (const stub of stubs) expect(stub).toMatchObject({ text: null, locale: null, location_id: null, staff_id: null, jurisdiction: null });
+    const stubs = await queryRows<Record<string, unknown>>(
+      t.runtime.db.db,
+      sql`SELECT * FROM consents WHERE profile_id = 'erased'`,
+    );
+    for (const stub of stubs)
+      expect(stub).toMatchObject({ text: null, locale: null, location_id: null, staff_id: null, jurisdiction: null });
     // Tampering with a stub's links is still found.
     await t.runtime.db.db.execute(sql`UPDATE consents SET prev_hash = ${"f".repeat(64)} WHERE seq = 2`);
-    expect(await (await t.api("GET", "/api/consents/verify")).json()).toMatchObject({ intact: false, brokenAt: { seq: 2 } });
+    expect(await (await t.api("GET", "/api/consents/verify")).json()).toMatchObject({
+      intact: false,
+      brokenAt: { seq: 2 },
+    });
   });
 
   it("is all or nothing: a failure injected half-way changes nothing", async () => {
@@ -132,7 +208,12 @@ describe(`GDPR (${dbLabel()})`, () => {
     const doc = await res.json();
     expect(doc.profile.id).toBe(sarah);
     expect(doc.mergedProfiles).toHaveLength(1);
-    expect(doc.identifiers.map((i: { value: string }) => i.value).sort()).toEqual(["+14155550123", "71", "sarah.work@acme-corp.io", "sarah@millerhome.net"]);
+    expect(doc.identifiers.map((i: { value: string }) => i.value).sort()).toEqual([
+      "+14155550123",
+      "71",
+      "sarah.work@acme-corp.io",
+      "sarah@millerhome.net",
+    ]);
     expect(doc.orders.map((o: { order_id: string }) => o.order_id)).toEqual(["901", "902", "903"]);
     const first = doc.orders[0];
     expect(first.lines).toHaveLength(1);
@@ -148,7 +229,11 @@ describe(`GDPR (${dbLabel()})`, () => {
     expect(doc.orders).toHaveLength(await count(t, "orders", sql`profile_id = ${sarah}`));
     expect(doc.messages).toHaveLength(await count(t, "messages", sql`profile_id = ${sarah}`));
 
-    await t.webhook("customers/data_request", { shop_domain: SHOP_A, customer: { id: 71, email: "sarah@millerhome.net", phone: null }, orders_requested: [901] });
+    await t.webhook("customers/data_request", {
+      shop_domain: SHOP_A,
+      customer: { id: 71, email: "sarah@millerhome.net", phone: null },
+      orders_requested: [901],
+    });
     await t.drain();
     const list = await (await t.api("GET", "/api/gdpr/data-requests")).json();
     expect(list.dataRequests).toEqual([expect.objectContaining({ profileId: sarah })]);
@@ -161,7 +246,11 @@ describe(`GDPR (${dbLabel()})`, () => {
 
   it("customers/redact runs the same erase, found by the payload's customer id", async () => {
     const preview = await (await t.api("GET", `/api/gdpr/profiles/${sarah}/preview`)).json();
-    await t.webhook("customers/redact", { shop_domain: SHOP_A, customer: { id: 71, email: "sarah@millerhome.net", phone: "+14155550123" }, orders_to_redact: [901] });
+    await t.webhook("customers/redact", {
+      shop_domain: SHOP_A,
+      customer: { id: 71, email: "sarah@millerhome.net", phone: "+14155550123" },
+      orders_to_redact: [901],
+    });
     await t.drain();
     expect(await count(t, "profiles", sql`id = ${sarah} AND status = 'erased'`)).toBe(1);
     expect(await count(t, "identifiers", sql`profile_id = ${sarah}`)).toBe(0);
@@ -172,16 +261,30 @@ describe(`GDPR (${dbLabel()})`, () => {
 
   it("reports the data inventory", async () => {
     const before = await (await t.api("GET", "/api/gdpr/inventory")).json();
-    expect(before).toMatchObject({ profiles: 2, profilesWithEmail: 2, profilesWithPhone: 1, erasedProfiles: 0, oldestRecordAt: expect.any(String) });
+    expect(before).toMatchObject({
+      profiles: 2,
+      profilesWithEmail: 2,
+      profilesWithPhone: 1,
+      erasedProfiles: 0,
+      oldestRecordAt: expect.any(String),
+    });
     expect(before.retention.policy).toBeTruthy();
     await t.api("POST", `/api/gdpr/profiles/${sarah}/erase`);
-    expect(await (await t.api("GET", "/api/gdpr/inventory")).json()).toMatchObject({ profiles: 1, profilesWithEmail: 1, profilesWithPhone: 0, erasedProfiles: 1 });
+    expect(await (await t.api("GET", "/api/gdpr/inventory")).json()).toMatchObject({
+      profiles: 1,
+      profilesWithEmail: 1,
+      profilesWithPhone: 0,
+      erasedProfiles: 1,
+    });
     // The household phone went with the stronger profile (Sarah's); Tom kept only a candidate, now deleted.
   });
 
   it("shop/redact removes every row of that shop and leaves other shops intact", async () => {
     await seedSarah(t, SHOP_B);
-    await t.api("POST", "/api/consent-texts", { body: { channel: "sms", locale: "en", text: "B's words" }, shop: SHOP_B });
+    await t.api("POST", "/api/consent-texts", {
+      body: { channel: "sms", locale: "en", text: "B's words" },
+      shop: SHOP_B,
+    });
     const a = await picture(t, SHOP_A);
     expect((await picture(t, SHOP_B)).consents!.length).toBe(2);
     await t.webhook("shop/redact", { shop_domain: SHOP_B, shop_id: 2 }, { shop: SHOP_B });
@@ -191,7 +294,8 @@ describe(`GDPR (${dbLabel()})`, () => {
       sql`SELECT table_name FROM information_schema.columns WHERE column_name = 'shop_id' AND table_schema = 'public'`,
     );
     expect(tables.length).toBeGreaterThanOrEqual(TABLES.length);
-    for (const { table_name } of tables) expect({ table_name, n: await count(t, table_name, sql`shop_id = ${SHOP_B}`) }).toEqual({ table_name, n: 0 });
+    for (const { table_name } of tables)
+      expect({ table_name, n: await count(t, table_name, sql`shop_id = ${SHOP_B}`) }).toEqual({ table_name, n: 0 });
     const afterA = await picture(t, SHOP_A);
     expect(afterA).toEqual(a);
     expect((await (await t.api("GET", "/api/consents/verify")).json()).intact).toBe(true);

@@ -11,7 +11,7 @@ import {
   previewErasure,
 } from "../services/gdpr";
 import { findProfileRow } from "../services/profile";
-import { loadShop, withShopLock } from "../services/shop";
+import { withShopLock } from "../services/shop";
 
 /** The customer must exist and not be erased already; a merged profile is erased through its survivor. */
 async function erasableProfile(q: Queryable, shopId: string, profileId: string): Promise<string> {
@@ -19,7 +19,11 @@ async function erasableProfile(q: Queryable, shopId: string, profileId: string):
   if (!row) throw notFound(`profile ${profileId}`);
   if (row.status === "erased") throw new HttpError(409, "already_erased", `profile ${profileId} was already erased`);
   if (row.status === "merged") {
-    throw new HttpError(409, "profile_merged", `profile ${profileId} was merged into ${row.merged_into}; erase that profile, which includes this one`);
+    throw new HttpError(
+      409,
+      "profile_merged",
+      `profile ${profileId} was merged into ${row.merged_into}; erase that profile, which includes this one`,
+    );
   }
   return row.id;
 }

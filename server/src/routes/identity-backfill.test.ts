@@ -32,19 +32,35 @@ describe(`POST /api/identity/backfill (${dbLabel()})`, () => {
   it("backfills NDJSON and answers counts; the same export again creates nothing", async () => {
     const res = await t.api("POST", "/api/identity/backfill", { body: `${ndjson(customers)}\n\n` });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ customers: 3, profilesCreated: 3, identifiersAttached: 7, merged: 0, candidates: 1, erasedHeldBack: 0 });
+    expect(await res.json()).toEqual({
+      customers: 3,
+      profilesCreated: 3,
+      identifiersAttached: 7,
+      merged: 0,
+      candidates: 1,
+      erasedHeldBack: 0,
+    });
     const ann = await (await t.api("GET", "/api/profiles/by-shopify-customer/1")).json();
     expect(ann).toMatchObject({ emails: ["ann@home.net"], phones: ["+14155550101"], firstName: "Ann" });
     expect((await (await t.api("GET", "/api/duplicates")).json()).duplicates).toHaveLength(1);
 
     const before = await rowCounts();
     const again = await t.api("POST", "/api/identity/backfill", { body: JSON.stringify(customers) });
-    expect(await again.json()).toEqual({ customers: 3, profilesCreated: 0, identifiersAttached: 0, merged: 0, candidates: 0, erasedHeldBack: 0 });
+    expect(await again.json()).toEqual({
+      customers: 3,
+      profilesCreated: 0,
+      identifiersAttached: 0,
+      merged: 0,
+      candidates: 0,
+      erasedHeldBack: 0,
+    });
     expect(await rowCounts()).toEqual(before);
   });
 
   it("backfills only the shop the session token names", async () => {
-    expect((await t.api("POST", "/api/identity/backfill", { body: JSON.stringify(customers), shop: SHOP_B })).status).toBe(200);
+    expect(
+      (await t.api("POST", "/api/identity/backfill", { body: JSON.stringify(customers), shop: SHOP_B })).status,
+    ).toBe(200);
     expect((await t.api("GET", "/api/profiles/by-shopify-customer/1")).status).toBe(404);
     expect((await t.api("GET", "/api/profiles/by-shopify-customer/1", { shop: SHOP_B })).status).toBe(200);
   });
@@ -53,11 +69,18 @@ describe(`POST /api/identity/backfill (${dbLabel()})`, () => {
     const badId = `${ndjson(customers)}\n${JSON.stringify({ ...customers[0], id: "abc" })}`;
     const res = await t.api("POST", "/api/identity/backfill", { body: badId });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: "invalid_customer", message: expect.stringMatching(/^line 4: not a Shopify customer record \(id: /) });
+    expect(await res.json()).toMatchObject({
+      error: "invalid_customer",
+      message: expect.stringMatching(/^line 4: not a Shopify customer record \(id: /),
+    });
 
-    const badJson = await t.api("POST", "/api/identity/backfill", { body: `${JSON.stringify(customers[0])}\n{"id": 2,` });
+    const badJson = await t.api("POST", "/api/identity/backfill", {
+      body: `${JSON.stringify(customers[0])}\n{"id": 2,`,
+    });
     expect(await badJson.json()).toMatchObject({ error: "invalid_customer", message: "line 2: not valid JSON" });
-    const badTime = await t.api("POST", "/api/identity/backfill", { body: JSON.stringify([customers[0], { ...customers[1], updated_at: "yesterday" }]) });
+    const badTime = await t.api("POST", "/api/identity/backfill", {
+      body: JSON.stringify([customers[0], { ...customers[1], updated_at: "yesterday" }]),
+    });
     expect(await badTime.json()).toMatchObject({ message: expect.stringMatching(/^record 2: .*updated_at/) });
     expect((await t.api("POST", "/api/identity/backfill", { body: JSON.stringify({ customers }) })).status).toBe(400);
     expect((await t.api("POST", "/api/identity/backfill", { body: "  " })).status).toBe(400);
@@ -66,12 +89,22 @@ describe(`POST /api/identity/backfill (${dbLabel()})`, () => {
 
   it("needs a session token, takes exports far over the usual API body limit, and refuses one over its own", async () => {
     expect((await t.api("POST", "/api/identity/backfill", { body: ndjson(customers), token: null })).status).toBe(401);
-    const large = ndjson(Array.from({ length: 1_500 }, (_, n) => ({ ...customerPayload({ id: 10_000 + n, email: `big${n}@example-mail.com` }), note: "x".repeat(200) })));
+    const large = ndjson(
+      Array.from({ length: 1_500 }, (_, n) => ({
+        ...customerPayload({ id: 10_000 + n, email: `big${n}@example-mail.com` }),
+        note: "x".repeat(200),
+      })),
+    );
     expect(large.length).toBeGreaterThan(BODY_LIMITS.api);
     const accepted = await t.api("POST", "/api/identity/backfill", { body: large });
     expect(await accepted.json()).toMatchObject({ customers: 1_500, profilesCreated: 1_500 });
     const before = await rowCounts();
-    const huge = ndjson(Array.from({ length: 45_000 }, (_, n) => ({ ...customerPayload({ id: n + 1, email: `c${n}@example-mail.com` }), note: "x".repeat(300) })));
+    const huge = ndjson(
+      Array.from({ length: 45_000 }, (_, n) => ({
+        ...customerPayload({ id: n + 1, email: `c${n}@example-mail.com` }),
+        note: "x".repeat(300),
+      })),
+    );
     const res = await t.api("POST", "/api/identity/backfill", { body: huge });
     expect(huge.length).toBeGreaterThan(BODY_LIMITS.backfill);
     expect(res.status).toBe(413);

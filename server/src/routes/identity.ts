@@ -29,7 +29,12 @@ const optionalJson = async (c: Parameters<typeof readJson>[0]) => ((await c.req.
 
 /** A shop's existing customers: NDJSON or a JSON array of Shopify customer records, all read before anything is written. */
 function readCustomerExport(body: string) {
-  if (body.trim() === "") throw new HttpError(400, "invalid_customer", "request body is empty; send Shopify customer records as NDJSON or a JSON array");
+  if (body.trim() === "")
+    throw new HttpError(
+      400,
+      "invalid_customer",
+      "request body is empty; send Shopify customer records as NDJSON or a JSON array",
+    );
   try {
     return parseCustomerExport(body);
   } catch (error) {

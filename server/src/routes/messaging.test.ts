@@ -27,7 +27,8 @@ describe(`message engagement reports (${dbLabel()})`, () => {
       headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
       body: JSON.stringify({ events }),
     });
-  const check = async (channel: string) => (await t.api("POST", "/api/gate/check", { body: { profileId: sarah, channel } })).json();
+  const check = async (channel: string) =>
+    (await t.api("POST", "/api/gate/check", { body: { profileId: sarah, channel } })).json();
 
   it("shows a key once, stores only its hash, and refuses it once revoked", async () => {
     const created = await newKey();
@@ -35,7 +36,10 @@ describe(`message engagement reports (${dbLabel()})`, () => {
     const listed = await (await t.api("GET", "/api/messaging-keys")).json();
     expect(listed.keys).toEqual([expect.objectContaining({ id: created.id, name: "Attentive", revokedAt: null })]);
     expect(JSON.stringify(listed)).not.toContain(created.key.split(".")[1]);
-    const [stored] = await queryRows<{ secret_hash: string }>(t.runtime.db.db, sql`SELECT secret_hash FROM messaging_api_keys`);
+    const [stored] = await queryRows<{ secret_hash: string }>(
+      t.runtime.db.db,
+      sql`SELECT secret_hash FROM messaging_api_keys`,
+    );
     expect(stored!.secret_hash).not.toContain(created.key.split(".")[1]!);
 
     const open = { id: "o-1", kind: "opened", channel: "email", at: at(), customer: { email: "sarah@mailbox.org" } };
@@ -58,13 +62,23 @@ describe(`message engagement reports (${dbLabel()})`, () => {
     const { key } = await newKey();
     const reply = { id: "r-1", kind: "replied", channel: "sms", at: at(), customer: { phone: "(415) 555-0188" } };
     const first = await (await report(key, [reply])).json();
-    expect(first).toMatchObject({ recorded: 1, duplicates: 0, unknownCustomers: 0, results: [{ id: "r-1", status: "recorded", profileId: sarah }] });
+    expect(first).toMatchObject({
+      recorded: 1,
+      duplicates: 0,
+      unknownCustomers: 0,
+      results: [{ id: "r-1", status: "recorded", profileId: sarah }],
+    });
     const score = (await (await t.api("GET", `/api/profiles/${sarah}`)).json()).engagementScore;
     expect(score).toBeCloseTo(0.2, 6);
-    const again = await (await report(key, [reply, { ...reply, id: "r-2", customer: { email: "stranger@nowhere.org" } }])).json();
+    const again = await (
+      await report(key, [reply, { ...reply, id: "r-2", customer: { email: "stranger@nowhere.org" } }])
+    ).json();
     expect(again).toMatchObject({ recorded: 0, duplicates: 1, unknownCustomers: 1 });
     expect((await (await t.api("GET", `/api/profiles/${sarah}`)).json()).engagementScore).toBeCloseTo(score, 6);
-    const [{ n }] = (await queryRows<{ n: number }>(t.runtime.db.db, sql`SELECT count(*)::int AS n FROM message_events`)) as [{ n: number }];
+    const [{ n }] = (await queryRows<{ n: number }>(
+      t.runtime.db.db,
+      sql`SELECT count(*)::int AS n FROM message_events`,
+    )) as [{ n: number }];
     expect(n).toBe(1);
 
     // Shop B's key does not reach shop A's Sarah.
@@ -77,7 +91,13 @@ describe(`message engagement reports (${dbLabel()})`, () => {
     await grant(t, sarah, ["email", "sms"]);
     expect(await check("email")).toMatchObject({ allowed: true });
     const { key } = await newKey();
-    const unsubscribe = { id: "u-1", kind: "unsubscribed", channel: "email", at: at(), customer: { shopifyCustomerId: "801" } };
+    const unsubscribe = {
+      id: "u-1",
+      kind: "unsubscribed",
+      channel: "email",
+      at: at(),
+      customer: { shopifyCustomerId: "801" },
+    };
     expect((await report(key, [unsubscribe])).status).toBe(200);
     expect(await check("email")).toMatchObject({ allowed: false, reason: "no_consent:email" });
     expect(await check("sms")).toMatchObject({ allowed: true });
@@ -98,7 +118,10 @@ describe(`message engagement reports (${dbLabel()})`, () => {
     const body = await bad.json();
     expect(body.message).toContain("events.1.kind");
     expect(body.message).toContain("events.1.customer");
-    const [{ n }] = (await queryRows<{ n: number }>(t.runtime.db.db, sql`SELECT count(*)::int AS n FROM message_events`)) as [{ n: number }];
+    const [{ n }] = (await queryRows<{ n: number }>(
+      t.runtime.db.db,
+      sql`SELECT count(*)::int AS n FROM message_events`,
+    )) as [{ n: number }];
     expect(n).toBe(0);
   });
 });

@@ -24,7 +24,12 @@ export function messagingEventRoutes(limits: RateLimits) {
     const { db, clock } = c.var.deps;
     const { shopId, keyId } = await authenticateMessagingKey(db.db, c.req.header("authorization"));
     const hit = perKey.hit(`${shopId}|${keyId}`, clock().getTime());
-    if (!hit.allowed) throw new HttpError(429, "rate_limited", `too many calls with this API key; retry after ${hit.retryAfterSeconds} s`);
+    if (!hit.allowed)
+      throw new HttpError(
+        429,
+        "rate_limited",
+        `too many calls with this API key; retry after ${hit.retryAfterSeconds} s`,
+      );
     const { events } = parseOr400(messageEventsSchema, await readJson(c));
     const now = clock();
     const results = await db.db.transaction(async (tx) => {
@@ -32,7 +37,12 @@ export function messagingEventRoutes(limits: RateLimits) {
       return recordMessageEvents(tx, shop, keyId, events, now);
     });
     const count = (status: string) => results.filter((r) => r.status === status).length;
-    return c.json({ recorded: count("recorded"), duplicates: count("duplicate"), unknownCustomers: count("unknown_customer"), results });
+    return c.json({
+      recorded: count("recorded"),
+      duplicates: count("duplicate"),
+      unknownCustomers: count("unknown_customer"),
+      results,
+    });
   });
 }
 

@@ -10,7 +10,11 @@ describe(`pairing guard (${dbLabel()})`, () => {
   afterEach(async () => t.close());
 
   const pairFrom = (address: string, code: string) =>
-    t.api("POST", "/api/sync/pair", { token: null, headers: { "x-forwarded-for": address }, body: { code, deviceName: "Guess" } });
+    t.api("POST", "/api/sync/pair", {
+      token: null,
+      headers: { "x-forwarded-for": address },
+      body: { code, deviceName: "Guess" },
+    });
   /** The same lookup (first three characters) with another secret. */
   const wrongSecretFor = (code: string, i: number) => {
     const tail = [...code.slice(3)];
@@ -19,11 +23,16 @@ describe(`pairing guard (${dbLabel()})`, () => {
   };
 
   it("locks a code after a few wrong codes that reach it; guesses elsewhere do not count", async () => {
-    t = await startTestServer({ rateLimits: { perShop: 1e6, perDevice: 1e6, windowMs: 10_000, pairPerAddress: 1e6, pairOverall: 1e6 } });
+    t = await startTestServer({
+      rateLimits: { perShop: 1e6, perDevice: 1e6, windowMs: 10_000, pairPerAddress: 1e6, pairOverall: 1e6 },
+    });
     const { code } = await (await t.api("POST", "/api/devices/pairing-codes", { body: {} })).json();
     const elsewhere = code[0] === "A" ? "CCCCCCCC" : "AAAAAAAA";
     for (let i = 0; i < 10; i++) expect((await pairFrom("203.0.113.9", elsewhere)).status).toBe(401);
-    const [untouched] = await queryRows<{ failed_attempts: number }>(t.runtime.db.db, sql`SELECT failed_attempts FROM pairing_codes`);
+    const [untouched] = await queryRows<{ failed_attempts: number }>(
+      t.runtime.db.db,
+      sql`SELECT failed_attempts FROM pairing_codes`,
+    );
     expect(untouched!.failed_attempts).toBe(0);
 
     for (let i = 0; i < PAIRING_MAX_FAILURES; i++) {
@@ -61,7 +70,9 @@ describe(`pairing guard (${dbLabel()})`, () => {
   });
 
   it("limits pairing attempts per client address and over all clients, with Retry-After", async () => {
-    t = await startTestServer({ rateLimits: { perShop: 1e6, perDevice: 1e6, windowMs: 10_000, pairPerAddress: 3, pairOverall: 5 } });
+    t = await startTestServer({
+      rateLimits: { perShop: 1e6, perDevice: 1e6, windowMs: 10_000, pairPerAddress: 3, pairOverall: 5 },
+    });
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await pairFrom("203.0.113.1", "ZZZZZZZZ")).status);
     expect(statuses).toEqual([401, 401, 401, 429]);

@@ -1,4 +1,9 @@
-import { normalizeShopifyCustomerId, posVisitSchema, registerCustomerCreateSchema, registerSearchQuerySchema } from "@c360/shared";
+import {
+  normalizeShopifyCustomerId,
+  posVisitSchema,
+  registerCustomerCreateSchema,
+  registerSearchQuerySchema,
+} from "@c360/shared";
 import { Hono } from "hono";
 import { z } from "zod";
 import { notFound, parseOr400, readJson } from "../http/errors";
@@ -17,7 +22,15 @@ const hintsQuerySchema = z.object({
     .string()
     .max(4000)
     .optional()
-    .transform((s) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean).slice(0, 100) : [])),
+    .transform((s) =>
+      s
+        ? s
+            .split(",")
+            .map((x) => x.trim())
+            .filter(Boolean)
+            .slice(0, 100)
+        : [],
+    ),
 });
 
 /** What the POS extension calls (session token): customer look-up, the register view, visits, checkout hints. */
@@ -34,7 +47,12 @@ export const posRoutes = new Hono<AppEnv>()
     let view = await registerView(db, c.get("shopId"), raw, clock());
     // Not known here yet: ask Shopify in the same request (a 404 only when Shopify does not know them either).
     const shopifyId = normalizeShopifyCustomerId(raw);
-    if (!view && shopify && shopifyId && (await importCustomerFromShopify(db, shopify, c.get("shopId"), shopifyId, clock()))) {
+    if (
+      !view &&
+      shopify &&
+      shopifyId &&
+      (await importCustomerFromShopify(db, shopify, c.get("shopId"), shopifyId, clock()))
+    ) {
       view = await registerView(db, c.get("shopId"), raw, clock());
     }
     if (!view) throw notFound(`customer ${raw}`);
@@ -56,7 +74,14 @@ export const posRoutes = new Hono<AppEnv>()
       return logVisit(
         tx,
         shop,
-        { id: body.id, shopifyCustomerId: body.shopifyCustomerId, source: "pos", locationId: body.locationId ?? null, staffId: body.staffId ?? c.var.staffId, at: body.at },
+        {
+          id: body.id,
+          shopifyCustomerId: body.shopifyCustomerId,
+          source: "pos",
+          locationId: body.locationId ?? null,
+          staffId: body.staffId ?? c.var.staffId,
+          at: body.at,
+        },
         now,
       );
     });

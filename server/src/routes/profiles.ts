@@ -36,9 +36,13 @@ export const profileRoutes = new Hono<AppEnv>()
     const row = await findProfileRow(db.db, shop.shopId, c.req.param("id"));
     if (!row) throw notFound(`profile ${c.req.param("id")}`);
     if (row.status === "merged" && row.merged_into) {
-      return c.json({ profileId: row.id, mergedInto: row.merged_into, message: "this profile was merged; follow mergedInto" }, 301, {
-        Location: `/api/profiles/${row.merged_into}/explain`,
-      });
+      return c.json(
+        { profileId: row.id, mergedInto: row.merged_into, message: "this profile was merged; follow mergedInto" },
+        301,
+        {
+          Location: `/api/profiles/${row.merged_into}/explain`,
+        },
+      );
     }
     return c.json(await explainProfile(db.db, shop, row.id));
   })
@@ -48,9 +52,13 @@ export const profileRoutes = new Hono<AppEnv>()
     const row = await findProfileRow(db.db, shop.shopId, c.req.param("id"));
     if (!row) throw notFound(`profile ${c.req.param("id")}`);
     if (row.status === "merged" && row.merged_into) {
-      return c.json({ profileId: row.id, mergedInto: row.merged_into, message: "this profile was merged; follow mergedInto" }, 301, {
-        Location: `/api/profiles/${row.merged_into}`,
-      });
+      return c.json(
+        { profileId: row.id, mergedInto: row.merged_into, message: "this profile was merged; follow mergedInto" },
+        301,
+        {
+          Location: `/api/profiles/${row.merged_into}`,
+        },
+      );
     }
     return c.json(await fullProfileView(db.db, shop.shopId, row, shop.settings, clock()));
   })

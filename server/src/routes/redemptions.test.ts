@@ -20,8 +20,7 @@ describe(`points redemption at the register (${dbLabel()})`, () => {
 
   const hold = (redemptionId: string, points: number, extra: Record<string, unknown> = {}) =>
     t.api("POST", "/api/pos/redemptions", { body: { redemptionId, shopifyCustomerId: "11", points, ...extra } });
-  const pointsOf11 = async () =>
-    (await (await t.api("GET", "/api/pos/customers/11")).json()).loyalty.points as number;
+  const pointsOf11 = async () => (await (await t.api("GET", "/api/pos/customers/11")).json()).loyalty.points as number;
   const ledgerOf = (redemptionId: string) =>
     queryRows<{ entry_key: string; kind: string; points: number; reason: string }>(
       t.runtime.db.db,

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { parseOr400, readJson } from "../http/errors";
 import type { AppEnv } from "../http/context";
 import { findRedemptionView, holdRedemption, settleFromRegister } from "../services/loyalty";
-import { loadShop, withShopLock } from "../services/shop";
+import { withShopLock } from "../services/shop";
 
 const idSchema = z.object({ id: z.uuid() });
 

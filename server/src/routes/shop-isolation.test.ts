@@ -16,11 +16,29 @@ describe(`shop isolation on every route (${dbLabel()})`, () => {
 
   beforeAll(async () => {
     t = await startTestServer();
-    const customer = { id: 7001, email: MARKERS[3], phone: "+14152008888", firstName: MARKERS[0], lastName: MARKERS[1] };
+    const customer = {
+      id: 7001,
+      email: MARKERS[3],
+      phone: "+14152008888",
+      firstName: MARKERS[0],
+      lastName: MARKERS[1],
+    };
     await t.webhook("customers/create", customerPayload(customer));
-    await t.webhook("orders/create", { ...orderPayload({ id: 880001, customerId: 7001, email: MARKERS[3], total: "123.45" }), customer: { id: 7001, email: MARKERS[3], first_name: MARKERS[0], last_name: MARKERS[1] } });
+    await t.webhook("orders/create", {
+      ...orderPayload({ id: 880001, customerId: 7001, email: MARKERS[3], total: "123.45" }),
+      customer: { id: 7001, email: MARKERS[3], first_name: MARKERS[0], last_name: MARKERS[1] },
+    });
     // A second Shopify customer on the same phone: a duplicate candidate in shop A.
-    await t.webhook("customers/create", customerPayload({ id: 7002, email: "housemate@mailbox.org", phone: "+14152008888", firstName: MARKERS[0], lastName: MARKERS[1] }));
+    await t.webhook(
+      "customers/create",
+      customerPayload({
+        id: 7002,
+        email: "housemate@mailbox.org",
+        phone: "+14152008888",
+        firstName: MARKERS[0],
+        lastName: MARKERS[1],
+      }),
+    );
     await t.drain();
     const profile = await (await t.api("GET", "/api/profiles/by-shopify-customer/7001")).json();
     ids.profile = profile.profileId;
@@ -28,12 +46,17 @@ describe(`shop isolation on every route (${dbLabel()})`, () => {
     // A merge in shop A: an email-only and a phone-only profile, then one event that carries both.
     await t.api("POST", "/api/identify", { body: { identifiers: { email: "walkin@mailbox.org" } } });
     await t.api("POST", "/api/identify", { body: { identifiers: { phone: "+14152009999" } } });
-    await t.api("POST", "/api/identify", { body: { identifiers: { email: "walkin@mailbox.org", phone: "+14152009999" } } });
-    const one = async (q: ReturnType<typeof sql>) => (await queryRows<{ id: string }>(t.runtime.db.db, q))[0]?.id ?? "missing";
+    await t.api("POST", "/api/identify", {
+      body: { identifiers: { email: "walkin@mailbox.org", phone: "+14152009999" } },
+    });
+    const one = async (q: ReturnType<typeof sql>) =>
+      (await queryRows<{ id: string }>(t.runtime.db.db, q))[0]?.id ?? "missing";
     ids.candidate = await one(sql`SELECT id FROM merge_candidates WHERE shop_id = ${SHOP_A} LIMIT 1`);
     ids.merge = await one(sql`SELECT id FROM merges WHERE shop_id = ${SHOP_A} LIMIT 1`);
     const code = await (await t.api("POST", "/api/devices/pairing-codes", { body: {} })).json();
-    const paired = await (await t.api("POST", "/api/sync/pair", { token: null, body: { code: code.code, deviceName: "A's tablet" } })).json();
+    const paired = await (
+      await t.api("POST", "/api/sync/pair", { token: null, body: { code: code.code, deviceName: "A's tablet" } })
+    ).json();
     ids.device = paired.deviceId;
     await t.runtime.db.db.execute(sql`INSERT INTO dead_letters (shop_id, id, kind, ref, attempts, last_error, failed_at)
       VALUES (${SHOP_A}, 'dead-a', 'webhook', 'x', 8, ${MARKERS[1]}, now())`);
@@ -86,7 +109,9 @@ describe(`shop isolation on every route (${dbLabel()})`, () => {
   };
 
   it("answers shop B's token with 404 for shop A's IDs, and never shows or changes shop A's data", async () => {
-    const routes = t.runtime.app.routes.filter((r) => r.method !== "ALL" && r.path.startsWith("/api/") && !r.path.startsWith("/api/sync/"));
+    const routes = t.runtime.app.routes.filter(
+      (r) => r.method !== "ALL" && r.path.startsWith("/api/") && !r.path.startsWith("/api/sync/"),
+    );
     const unique = [...new Map(routes.map((r) => [`${r.method} ${r.path}`, r])).values()];
     expect(unique.length).toBeGreaterThan(30);
     const before = await shopAState();
@@ -121,7 +146,8 @@ describe(`shop isolation on every route (${dbLabel()})`, () => {
       tried.push(`${route.method} ${route.path} → ${res.status}`);
       expect(res.status, `${route.method} ${route.path}: ${text.slice(0, 200)}`).toBeLessThan(500);
       if (targetsShopA) expect(res.status, `${route.method} ${route.path} with shop A's ID`).toBe(404);
-      for (const marker of MARKERS.slice(0, 3)) expect(text, `${route.method} ${route.path} leaked shop A data`).not.toContain(marker);
+      for (const marker of MARKERS.slice(0, 3))
+        expect(text, `${route.method} ${route.path} leaked shop A data`).not.toContain(marker);
     }
     expect(await shopAState()).toEqual(before);
     console.log(`shop isolation: ${tried.length} routes tried with shop B's token`);

@@ -89,14 +89,8 @@ describe(`Shopify's customer topics (${dbLabel()})`, () => {
 
   it("customers/delete detaches the Shopify ID; orders/delete drops the order and claws back its points", async () => {
     await t.webhook("customers/create", customerPayload({ id: 31, email: "tom@example.com" }));
-    await t.webhook(
-      "orders/create",
-      orderPayload({ id: 3, customerId: 32, email: "ann@example.com", total: "50.00" }),
-    );
-    await t.webhook(
-      "orders/create",
-      orderPayload({ id: 4, customerId: 32, email: "ann@example.com", total: "20.00" }),
-    );
+    await t.webhook("orders/create", orderPayload({ id: 3, customerId: 32, email: "ann@example.com", total: "50.00" }));
+    await t.webhook("orders/create", orderPayload({ id: 4, customerId: 32, email: "ann@example.com", total: "20.00" }));
     await t.drain();
     expect((await (await t.api("GET", "/api/profiles/by-shopify-customer/32")).json()).loyalty.points).toBe(70);
 

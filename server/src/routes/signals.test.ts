@@ -20,7 +20,12 @@ describe(`storefront and message signals (${dbLabel()})`, () => {
 
   const ago = (minutes: number) => new Date(t.clock().getTime() - minutes * 60_000).toISOString();
   let seq = 0;
-  const event = (name: string, extra: Record<string, unknown> = {}) => ({ id: `evt-${++seq}`, name, at: ago(5), ...extra });
+  const event = (name: string, extra: Record<string, unknown> = {}) => ({
+    id: `evt-${++seq}`,
+    name,
+    at: ago(5),
+    ...extra,
+  });
   const pixel = (batch: unknown, shop = SHOP_A): Promise<TestResponse> =>
     request("/pixel/events", {
       method: "POST",
@@ -28,8 +33,10 @@ describe(`storefront and message signals (${dbLabel()})`, () => {
       headers: { "content-type": "text/plain;charset=UTF-8" },
       body: typeof batch === "string" ? batch : JSON.stringify({ shop, ...(batch as object) }),
     });
-  const profileOf = async (shopifyId: number) => (await t.api("GET", `/api/profiles/by-shopify-customer/${shopifyId}`)).json();
-  const newKey = async () => (await (await t.api("POST", "/api/messaging-keys", { body: { name: "Klaviyo" } })).json()).key as string;
+  const profileOf = async (shopifyId: number) =>
+    (await t.api("GET", `/api/profiles/by-shopify-customer/${shopifyId}`)).json();
+  const newKey = async () =>
+    (await (await t.api("POST", "/api/messaging-keys", { body: { name: "Klaviyo" } })).json()).key as string;
   const report = (key: string, events: unknown[]): Promise<TestResponse> =>
     request("/messaging/events", {
       method: "POST",
@@ -42,7 +49,11 @@ describe(`storefront and message signals (${dbLabel()})`, () => {
     const browse = await pixel({
       clientId: "client-laptop-1",
       sessionId: "session-laptop-1",
-      events: [event("page_viewed"), event("product_viewed", { productId: "gid://shopify/Product/111" }), event("product_added_to_cart", { productId: "111" })],
+      events: [
+        event("page_viewed"),
+        event("product_viewed", { productId: "gid://shopify/Product/111" }),
+        event("product_added_to_cart", { productId: "111" }),
+      ],
     });
     expect(browse.status).toBe(202);
     expect(await browse.json()).toEqual({ stored: 3, duplicates: 0, heldBack: 0, linked: false });
@@ -57,20 +68,35 @@ describe(`storefront and message signals (${dbLabel()})`, () => {
     const phone = await pixel({
       clientId: "client-phone-22",
       sessionId: "session-phone-22",
-      events: [event("page_viewed"), event("customer_identified", { email: "sarah@mailbox.org", shopifyCustomerId: "gid://shopify/Customer/7001" })],
+      events: [
+        event("page_viewed"),
+        event("customer_identified", { email: "sarah@mailbox.org", shopifyCustomerId: "gid://shopify/Customer/7001" }),
+      ],
     });
     expect(await phone.json()).toMatchObject({ stored: 2, linked: true });
 
     const sarah = await profileOf(7001);
     const kinds = (sarah.identifiers as { kind: string; value: string }[]).map((i) => `${i.kind}:${i.value}`).sort();
-    expect(kinds).toEqual(["device:client-laptop-1", "device:client-phone-22", "email:sarah@mailbox.org", "phone:+14155550123", "shopify:7001"]);
-    const [row] = await queryRows<{ web_sessions_30d: number; last_seen_online_at: Date | string; viewed_product_ids: unknown; engagement_score: number }>(
+    expect(kinds).toEqual([
+      "device:client-laptop-1",
+      "device:client-phone-22",
+      "email:sarah@mailbox.org",
+      "phone:+14155550123",
+      "shopify:7001",
+    ]);
+    const [row] = await queryRows<{
+      web_sessions_30d: number;
+      last_seen_online_at: Date | string;
+      viewed_product_ids: unknown;
+      engagement_score: number;
+    }>(
       t.runtime.db.db,
       sql`SELECT web_sessions_30d, last_seen_online_at, viewed_product_ids, engagement_score FROM profiles WHERE shop_id = ${SHOP_A} AND id = ${sarah.profileId}`,
     );
     expect(row!.web_sessions_30d).toBe(2);
     expect(new Date(row!.last_seen_online_at).toISOString()).toBe(ago(5));
-    const viewed = typeof row!.viewed_product_ids === "string" ? JSON.parse(row!.viewed_product_ids) : row!.viewed_product_ids;
+    const viewed =
+      typeof row!.viewed_product_ids === "string" ? JSON.parse(row!.viewed_product_ids) : row!.viewed_product_ids;
     expect(viewed).toEqual(["111"]);
     // Two sessions of four that saturate: 0.4 × 2/4.
     const before = engagementScore({ opens30d: 0, replies30d: 0, visits30d: 2 });
@@ -96,7 +122,9 @@ describe(`storefront and message signals (${dbLabel()})`, () => {
     expect(after).toBeCloseTo(0.425, 6);
 
     // The whole-shop pass computes the same score in SQL.
-    await t.runtime.db.db.execute(sql`UPDATE profiles SET engagement_score = NULL, web_sessions_30d = 0 WHERE shop_id = ${SHOP_A}`);
+    await t.runtime.db.db.execute(
+      sql`UPDATE profiles SET engagement_score = NULL, web_sessions_30d = 0 WHERE shop_id = ${SHOP_A}`,
+    );
     await t.api("POST", "/api/enrichment/recompute");
     const recomputed = await profileOf(7001);
     expect(recomputed.engagementScore).toBeCloseTo(0.425, 6);
@@ -108,25 +136,44 @@ describe(`storefront and message signals (${dbLabel()})`, () => {
   });
 
   it("never lets a browser alone tie two customers who each have an email (a shared family computer)", async () => {
-    await pixel({ clientId: "family-pc-001", sessionId: "family-s-1", events: [event("checkout_completed", { email: "sarah@mailbox.org" })] });
-    const bob = await pixel({ clientId: "family-pc-001", sessionId: "family-s-2", events: [event("checkout_completed", { email: "bob@mailbox.org" })] });
+    await pixel({
+      clientId: "family-pc-001",
+      sessionId: "family-s-1",
+      events: [event("checkout_completed", { email: "sarah@mailbox.org" })],
+    });
+    const bob = await pixel({
+      clientId: "family-pc-001",
+      sessionId: "family-s-2",
+      events: [event("checkout_completed", { email: "bob@mailbox.org" })],
+    });
     expect(bob.status).toBe(202);
     const sarah = await profileOf(7001);
     const bobProfile = await profileOf(7002);
     expect(sarah.profileId).not.toBe(bobProfile.profileId);
     expect(sarah.status).toBe("active");
     expect(bobProfile.status).toBe("active");
-    const emails = (p: { identifiers: { kind: string; value: string }[] }) => p.identifiers.filter((i) => i.kind === "email").map((i) => i.value);
+    const emails = (p: { identifiers: { kind: string; value: string }[] }) =>
+      p.identifiers.filter((i) => i.kind === "email").map((i) => i.value);
     expect(emails(sarah)).toEqual(["sarah@mailbox.org"]);
     expect(emails(bobProfile)).toEqual(["bob@mailbox.org"]);
   });
 
   it("takes a resent batch once, an anonymous browser creates no profile, a junk email links nothing", async () => {
-    const [{ n: profilesBefore }] = (await queryRows<{ n: number }>(t.runtime.db.db, sql`SELECT count(*)::int AS n FROM profiles`)) as [{ n: number }];
-    const batch = { clientId: "anon-client-1", sessionId: "anon-sess-1", events: [event("page_viewed"), event("checkout_started", { email: "test@test.com" })] };
+    const [{ n: profilesBefore }] = (await queryRows<{ n: number }>(
+      t.runtime.db.db,
+      sql`SELECT count(*)::int AS n FROM profiles`,
+    )) as [{ n: number }];
+    const batch = {
+      clientId: "anon-client-1",
+      sessionId: "anon-sess-1",
+      events: [event("page_viewed"), event("checkout_started", { email: "test@test.com" })],
+    };
     expect(await (await pixel(batch)).json()).toEqual({ stored: 2, duplicates: 0, heldBack: 0, linked: false });
     expect(await (await pixel(batch)).json()).toEqual({ stored: 0, duplicates: 2, heldBack: 0, linked: false });
-    const [{ n: profilesAfter }] = (await queryRows<{ n: number }>(t.runtime.db.db, sql`SELECT count(*)::int AS n FROM profiles`)) as [{ n: number }];
+    const [{ n: profilesAfter }] = (await queryRows<{ n: number }>(
+      t.runtime.db.db,
+      sql`SELECT count(*)::int AS n FROM profiles`,
+    )) as [{ n: number }];
     expect(profilesAfter).toBe(profilesBefore);
   });
 
@@ -149,19 +196,35 @@ describe(`storefront and message signals (${dbLabel()})`, () => {
   it("answers a browser's preflight and names the bad field of a refused batch", async () => {
     const preflight: TestResponse = await t.runtime.app.request("/pixel/events", {
       method: "OPTIONS",
-      headers: { origin: "https://shop-a.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+      headers: {
+        origin: "https://shop-a.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
     });
     expect(preflight.status).toBeLessThan(300);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
-    const bad = await pixel({ clientId: "client-bad-1", sessionId: "sess-bad-1", events: [{ ...event("page_viewed"), at: "yesterday" }] });
+    const bad = await pixel({
+      clientId: "client-bad-1",
+      sessionId: "sess-bad-1",
+      events: [{ ...event("page_viewed"), at: "yesterday" }],
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).message).toContain("events.0.at");
-    const tooMany = await pixel({ clientId: "client-bad-1", sessionId: "sess-bad-1", events: Array.from({ length: 21 }, () => event("page_viewed")) });
+    const tooMany = await pixel({
+      clientId: "client-bad-1",
+      sessionId: "sess-bad-1",
+      events: Array.from({ length: 21 }, () => event("page_viewed")),
+    });
     expect(tooMany.status).toBe(400);
   });
 
   it("keeps an erased customer's browser and email from coming back", async () => {
-    await pixel({ clientId: "erased-browser-1", sessionId: "erased-s-1", events: [event("checkout_completed", { email: "sarah@mailbox.org" })] });
+    await pixel({
+      clientId: "erased-browser-1",
+      sessionId: "erased-s-1",
+      events: [event("checkout_completed", { email: "sarah@mailbox.org" })],
+    });
     const sarah = await profileOf(7001);
     const erased = await t.api("POST", `/api/gdpr/profiles/${sarah.profileId}/erase`, { body: { confirm: true } });
     expect(erased.status).toBeLessThan(300);
@@ -190,15 +253,26 @@ describe(`storefront and message signals (${dbLabel()})`, () => {
     await grant(t, sarah, ["email"]);
     await grant(t, bob, ["email"]);
     const key = await newKey();
-    await report(key, [{ id: "click-1", kind: "clicked", channel: "email", at: ago(2), customer: { email: "sarah@mailbox.org" } }]);
+    await report(key, [
+      { id: "click-1", kind: "clicked", channel: "email", at: ago(2), customer: { email: "sarah@mailbox.org" } },
+    ]);
     const audience = async (filters?: unknown) =>
-      (await t.api("POST", "/api/gate/audience", { body: { all: true, channel: "email", ...(filters ? { filters } : {}) } })).json();
+      (
+        await t.api("POST", "/api/gate/audience", {
+          body: { all: true, channel: "email", ...(filters ? { filters } : {}) },
+        })
+      ).json();
     expect(await audience()).toMatchObject({ total: 2, allowed: 2 });
     expect(await audience({ minEngagement: 0.2 })).toMatchObject({ total: 1, allowed: 1, allowedIds: [sarah] });
     expect(await audience({ maxEngagement: 0.1 })).toMatchObject({ total: 1, allowed: 1, allowedIds: [bob] });
     expect(await audience({ minEngagement: 0.5 })).toMatchObject({ total: 0, allowed: 0 });
-    expect(await audience({ lifecycleStages: ["new"], minEngagement: 0.2 })).toMatchObject({ total: 1, allowedIds: [sarah] });
-    const refused = await t.api("POST", "/api/gate/audience", { body: { all: true, channel: "email", filters: { minEngagement: 2 } } });
+    expect(await audience({ lifecycleStages: ["new"], minEngagement: 0.2 })).toMatchObject({
+      total: 1,
+      allowedIds: [sarah],
+    });
+    const refused = await t.api("POST", "/api/gate/audience", {
+      body: { all: true, channel: "email", filters: { minEngagement: 2 } },
+    });
     expect(refused.status).toBe(400);
     expect((await refused.json()).message).toContain("filters.minEngagement");
   });

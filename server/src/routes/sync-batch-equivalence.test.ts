@@ -84,7 +84,13 @@ function companionDay(count: number, seed: number): Mutation[] {
       const sms = r.chance(0.3);
       const text = sms ? smsText : emailText;
       name = "consent.record";
-      args = { localId: known, channel: text.channel, action: r.chance(0.8) ? "granted" : "revoked", textVersion: text.version, text: r.chance(0.05) ? "not the shop's words" : text.text };
+      args = {
+        localId: known,
+        channel: text.channel,
+        action: r.chance(0.8) ? "granted" : "revoked",
+        textVersion: text.version,
+        text: r.chance(0.05) ? "not the shop's words" : text.text,
+      };
     } else if (roll < 88) {
       name = "visit.log";
       const at = new Date(base + r.int(240) * 60_000).toISOString();
@@ -108,9 +114,25 @@ function companionDay(count: number, seed: number): Mutation[] {
 
 /** What recomputeProfiles writes. */
 const COMPUTED_COLUMNS = [
-  "order_count", "lifetime_spend", "pos_spend", "online_spend", "first_order_at", "last_order_at", "preferred_location_id",
-  "visit_count", "last_visit_at", "last_activity_at", "lifecycle_stage", "rfm_r", "rfm_f", "rfm_m", "churn_risk",
-  "ltv_predicted_90d", "next_order_at", "loyalty_points", "loyalty_tier",
+  "order_count",
+  "lifetime_spend",
+  "pos_spend",
+  "online_spend",
+  "first_order_at",
+  "last_order_at",
+  "preferred_location_id",
+  "visit_count",
+  "last_visit_at",
+  "last_activity_at",
+  "lifecycle_stage",
+  "rfm_r",
+  "rfm_f",
+  "rfm_m",
+  "churn_risk",
+  "ltv_predicted_90d",
+  "next_order_at",
+  "loyalty_points",
+  "loyalty_tier",
 ];
 
 /** Everything a push writes, for one shop, with profile IDs replaced by the order the profiles were made in. */
@@ -124,13 +146,25 @@ async function shopState(t: TestServer, shopId: string) {
       .map((id, i) => [id, `profile#${i}`]),
   );
   const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
-  const clean = (list: Record<string, unknown>[], profileColumns: string[], drop: string[] = [], jsonColumns: string[] = []) =>
+  const clean = (
+    list: Record<string, unknown>[],
+    profileColumns: string[],
+    drop: string[] = [],
+    jsonColumns: string[] = [],
+  ) =>
     list
       .map((row) => {
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(row)) {
           if (k === "shop_id" || drop.includes(k)) continue;
-          out[k] = profileColumns.includes(k) && v != null ? (order.get(v as string) ?? `unknown ${v}`) : jsonColumns.includes(k) ? json(v) : v instanceof Date ? v.toISOString() : v;
+          out[k] =
+            profileColumns.includes(k) && v != null
+              ? (order.get(v as string) ?? `unknown ${v}`)
+              : jsonColumns.includes(k)
+                ? json(v)
+                : v instanceof Date
+                  ? v.toISOString()
+                  : v;
         }
         return out;
       })
@@ -144,17 +178,40 @@ async function shopState(t: TestServer, shopId: string) {
     profiles: clean(live, ["id", "merged_into"], [], ["field_times"]),
     mergedProfiles: clean(merged, ["id", "merged_into"], COMPUTED_COLUMNS, ["field_times"]),
     identifiers: clean(await rows(sql`SELECT * FROM identifiers WHERE shop_id = ${shopId}`), ["profile_id"]),
-    identityEvents: clean(await rows(sql`SELECT * FROM identity_events WHERE shop_id = ${shopId}`), ["profile_id"], [], ["identifiers"]),
+    identityEvents: clean(
+      await rows(sql`SELECT * FROM identity_events WHERE shop_id = ${shopId}`),
+      ["profile_id"],
+      [],
+      ["identifiers"],
+    ),
     // The snapshot keeps the rows as they were at merge time; a push has always recomputed only at its end.
-    merges: clean(await rows(sql`SELECT * FROM merges WHERE shop_id = ${shopId}`), ["survivor_id", "merged_id"], ["id", "snapshot"], ["evidence"]),
-    candidates: clean(await rows(sql`SELECT * FROM merge_candidates WHERE shop_id = ${shopId}`), ["profile_id", "other_profile_id"], ["id"], ["evidence"]),
+    merges: clean(
+      await rows(sql`SELECT * FROM merges WHERE shop_id = ${shopId}`),
+      ["survivor_id", "merged_id"],
+      ["id", "snapshot"],
+      ["evidence"],
+    ),
+    candidates: clean(
+      await rows(sql`SELECT * FROM merge_candidates WHERE shop_id = ${shopId}`),
+      ["profile_id", "other_profile_id"],
+      ["id"],
+      ["evidence"],
+    ),
     visits: clean(await rows(sql`SELECT * FROM visits WHERE shop_id = ${shopId}`), ["profile_id"], ["device_id"]),
     // Hashes cover profile IDs, which differ between the shops; the chain order (seq) is compared.
-    consents: clean(await rows(sql`SELECT * FROM consents WHERE shop_id = ${shopId}`), ["profile_id"], ["hash", "prev_hash", "device_id"]),
+    consents: clean(
+      await rows(sql`SELECT * FROM consents WHERE shop_id = ${shopId}`),
+      ["profile_id"],
+      ["hash", "prev_hash", "device_id"],
+    ),
     mutations: clean(await rows(sql`SELECT * FROM sync_mutations WHERE shop_id = ${shopId}`), [], ["client_id"]),
     // Versions count pushes; which profiles devices must pull, and how, is the state.
-    changes: clean(await rows(sql`SELECT profile_id, kind FROM profile_changes WHERE shop_id = ${shopId}`), ["profile_id"]),
-    lastSeq: (await rows(sql`SELECT last_seq FROM sync_clients WHERE shop_id = ${shopId}`)).map((r) => Number(r.last_seq)),
+    changes: clean(await rows(sql`SELECT profile_id, kind FROM profile_changes WHERE shop_id = ${shopId}`), [
+      "profile_id",
+    ]),
+    lastSeq: (await rows(sql`SELECT last_seq FROM sync_clients WHERE shop_id = ${shopId}`)).map((r) =>
+      Number(r.last_seq),
+    ),
   };
 }
 
@@ -169,10 +226,15 @@ describe(`one push of 2,000 mutations equals the same mutations one per request 
     // 2,080 requests from one device in seconds: the per-device guard against runaway clients is not the subject here.
     t = await startTestServer({ rateLimits: { perShop: 1e6, perDevice: 1e6, windowMs: 10_000 } });
     let counter = 0;
-    vi.spyOn(crypto, "randomUUID").mockImplementation(() => `00000000-0000-4000-8000-${String(++counter).padStart(12, "0")}` as `${string}-${string}-${string}-${string}-${string}`);
+    vi.spyOn(crypto, "randomUUID").mockImplementation(
+      () =>
+        `00000000-0000-4000-8000-${String(++counter).padStart(12, "0")}` as `${string}-${string}-${string}-${string}-${string}`,
+    );
 
     const pairDevice = async (shop: string) => {
-      const { code } = await (await t.api("POST", "/api/devices/pairing-codes", { shop, body: { locationId: "loc-1" } })).json();
+      const { code } = await (
+        await t.api("POST", "/api/devices/pairing-codes", { shop, body: { locationId: "loc-1" } })
+      ).json();
       const paired = await t.api("POST", "/api/sync/pair", { token: null, body: { code, deviceName: "Tablet" } });
       expect(paired.status).toBe(201);
       return (await paired.json()).token as string;
@@ -210,6 +272,7 @@ describe(`one push of 2,000 mutations equals the same mutations one per request 
     expect(batched.visits.length).toBeGreaterThan(100);
     expect(batched.consents.length).toBeGreaterThan(100);
     expect(batched.profiles.filter((p) => p.note !== null).length).toBeGreaterThan(10);
-    for (const part of Object.keys(single) as (keyof typeof single)[]) expect(batched[part], part).toEqual(single[part]);
+    for (const part of Object.keys(single) as (keyof typeof single)[])
+      expect(batched[part], part).toEqual(single[part]);
   }, 900_000);
 });

@@ -10,7 +10,9 @@ describe(`concurrent pushes of one batch (${dbLabel()})`, () => {
   beforeAll(async () => {
     t = await startTestServer();
     const { code } = await (await t.api("POST", "/api/devices/pairing-codes", { body: {} })).json();
-    token = (await (await t.api("POST", "/api/sync/pair", { token: null, body: { code, deviceName: "Twin tablet" } })).json()).token;
+    token = (
+      await (await t.api("POST", "/api/sync/pair", { token: null, body: { code, deviceName: "Twin tablet" } })).json()
+    ).token;
   });
   afterAll(async () => t.close());
 
@@ -21,7 +23,11 @@ describe(`concurrent pushes of one batch (${dbLabel()})`, () => {
       name: i % 2 === 0 ? "customer.capture" : "visit.log",
       args:
         i % 2 === 0
-          ? { localId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`, firstName: `Twin ${i}`, email: `twin${i}@mailbox.org` }
+          ? {
+              localId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+              firstName: `Twin ${i}`,
+              email: `twin${i}@mailbox.org`,
+            }
           : { localId: `00000000-0000-4000-8000-${String(i - 1).padStart(12, "0")}`, at: "2026-11-25T10:00:00Z" },
       createdAt: "2026-11-25T10:00:00Z",
     }));

@@ -13,7 +13,9 @@ describe(`text PostgreSQL cannot store (${dbLabel()})`, () => {
   afterEach(async () => t.close());
 
   async function pairedToken() {
-    const { code } = await (await t.api("POST", "/api/devices/pairing-codes", { body: { locationId: "loc-1" } })).json();
+    const { code } = await (
+      await t.api("POST", "/api/devices/pairing-codes", { body: { locationId: "loc-1" } })
+    ).json();
     const res = await t.api("POST", "/api/sync/pair", { token: null, body: { code, deviceName: "Tablet" } });
     return (await res.json()).token as string;
   }
@@ -24,7 +26,12 @@ describe(`text PostgreSQL cannot store (${dbLabel()})`, () => {
       seq: i + 1,
       id: crypto.randomUUID(),
       name: "customer.capture",
-      args: { localId: crypto.randomUUID(), firstName: `Guest${i}`, email: `guest${i}@example.com`, notes: "likes linen" },
+      args: {
+        localId: crypto.randomUUID(),
+        firstName: `Guest${i}`,
+        email: `guest${i}@example.com`,
+        notes: "likes linen",
+      },
       createdAt: "2026-11-25T11:00:00Z",
     }));
     mutations[17]!.args.firstName = "Ana\u0000";
@@ -37,7 +44,10 @@ describe(`text PostgreSQL cannot store (${dbLabel()})`, () => {
     expect(body.rejected.map((r: { seq: number }) => r.seq)).toEqual([18, 301]);
     expect(body.rejected[0].reason).toMatch(/^invalid_args: firstName: contains a NUL character/);
     expect(body.rejected[1].reason).toMatch(/^invalid_args: notes: contains a NUL character or a broken character/);
-    const [profiles] = await queryRows<{ n: string | number }>(t.runtime.db.db, sql`SELECT count(*) AS n FROM profiles`);
+    const [profiles] = await queryRows<{ n: string | number }>(
+      t.runtime.db.db,
+      sql`SELECT count(*) AS n FROM profiles`,
+    );
     expect(Number(profiles!.n)).toBe(498);
 
     // The next push continues after the rejected ones: nothing is stuck behind them.
@@ -45,7 +55,15 @@ describe(`text PostgreSQL cannot store (${dbLabel()})`, () => {
       token,
       body: {
         clientId: "tablet-nul-1",
-        mutations: [{ seq: 501, id: crypto.randomUUID(), name: "customer.capture", args: { localId: crypto.randomUUID(), firstName: "Late" }, createdAt: "2026-11-25T11:05:00Z" }],
+        mutations: [
+          {
+            seq: 501,
+            id: crypto.randomUUID(),
+            name: "customer.capture",
+            args: { localId: crypto.randomUUID(), firstName: "Late" },
+            createdAt: "2026-11-25T11:05:00Z",
+          },
+        ],
       },
     });
     expect(next.status).toBe(200);
@@ -56,13 +74,25 @@ describe(`text PostgreSQL cannot store (${dbLabel()})`, () => {
     const token = await pairedToken();
     const mutations = [
       { seq: 1, id: crypto.randomUUID(), name: "customer\u0000.capture", args: {}, createdAt: "2026-11-25T11:00:00Z" },
-      { seq: 2, id: crypto.randomUUID(), name: "customer.capture", args: { localId: crypto.randomUUID(), firstName: "Bo" }, createdAt: "2026-11-25T11:00:00Z" },
+      {
+        seq: 2,
+        id: crypto.randomUUID(),
+        name: "customer.capture",
+        args: { localId: crypto.randomUUID(), firstName: "Bo" },
+        createdAt: "2026-11-25T11:00:00Z",
+      },
     ];
     const res = await t.api("POST", "/api/sync/push", { token, body: { clientId: "tablet-nul-2", mutations } });
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.applied).toEqual([mutations[1]!.id]);
-    expect(body.rejected).toEqual([{ id: mutations[0]!.id, seq: 1, reason: 'unknown_mutation: "customer.capture" is not a mutation this server knows' }]);
+    expect(body.rejected).toEqual([
+      {
+        id: mutations[0]!.id,
+        seq: 1,
+        reason: 'unknown_mutation: "customer.capture" is not a mutation this server knows',
+      },
+    ]);
   });
 
   it("stores a signed order whose note and customer name hold \\u0000, without the NUL", async () => {
@@ -71,7 +101,10 @@ describe(`text PostgreSQL cannot store (${dbLabel()})`, () => {
     const res = await t.webhook("orders/create", order);
     expect(res.status).toBe(200);
     await t.drain();
-    const [delivery] = await queryRows<{ note: string }>(t.runtime.db.db, sql`SELECT payload->>'note' AS note FROM webhook_deliveries`);
+    const [delivery] = await queryRows<{ note: string }>(
+      t.runtime.db.db,
+      sql`SELECT payload->>'note' AS note FROM webhook_deliveries`,
+    );
     expect(delivery!.note).toBe("giftwrap");
     const stored = await queryRows<{ first_name: string; orders: string | number }>(
       t.runtime.db.db,

@@ -11,7 +11,10 @@ const count = async (t: TestServer, statement: ReturnType<typeof sql>) =>
   Number((await queryRows<{ n: string | number }>(t.runtime.db.db, statement))[0]!.n);
 
 async function pair(t: TestServer, opts: { shop?: string; name?: string; locationId?: string | null } = {}) {
-  const created = await t.api("POST", "/api/devices/pairing-codes", { shop: opts.shop, body: { locationId: opts.locationId ?? "loc-1" } });
+  const created = await t.api("POST", "/api/devices/pairing-codes", {
+    shop: opts.shop,
+    body: { locationId: opts.locationId ?? "loc-1" },
+  });
   expect(created.status).toBe(201);
   const { code } = await created.json();
   const res = await t.api("POST", "/api/sync/pair", { token: null, body: { code, deviceName: opts.name ?? "Tablet" } });
@@ -24,11 +27,25 @@ interface Device {
   clientId: string;
   seq: number;
 }
-const device = (token: string, clientId = `client-${crypto.randomUUID().slice(0, 8)}`): Device => ({ token, clientId, seq: 0 });
+const device = (token: string, clientId = `client-${crypto.randomUUID().slice(0, 8)}`): Device => ({
+  token,
+  clientId,
+  seq: 0,
+});
 
 /** Builds the next mutations of a device, numbered as the companion's outbox numbers them. */
-function mutations(d: Device, list: { name: string; args: unknown; createdAt?: string }[], at = "2026-11-25T11:00:00Z") {
-  return list.map((m) => ({ seq: ++d.seq, id: crypto.randomUUID(), name: m.name, args: m.args, createdAt: m.createdAt ?? at }));
+function mutations(
+  d: Device,
+  list: { name: string; args: unknown; createdAt?: string }[],
+  at = "2026-11-25T11:00:00Z",
+) {
+  return list.map((m) => ({
+    seq: ++d.seq,
+    id: crypto.randomUUID(),
+    name: m.name,
+    args: m.args,
+    createdAt: m.createdAt ?? at,
+  }));
 }
 
 const push = (t: TestServer, d: Device, muts: unknown[]) =>
@@ -49,7 +66,10 @@ describe(`companion pairing and devices (${dbLabel()})`, () => {
     expect(new Date(body.expiresAt).getTime() - t.clock().getTime()).toBe(10 * 60_000);
     expect(body.locationId).toBe("loc-9");
 
-    const paired = await t.api("POST", "/api/sync/pair", { token: null, body: { code: body.code.toLowerCase(), deviceName: "Front desk" } });
+    const paired = await t.api("POST", "/api/sync/pair", {
+      token: null,
+      body: { code: body.code.toLowerCase(), deviceName: "Front desk" },
+    });
     expect(paired.status).toBe(201);
     const p = await paired.json();
     expect(p).toMatchObject({ shop: SHOP_A, location: "loc-9" });
@@ -58,7 +78,10 @@ describe(`companion pairing and devices (${dbLabel()})`, () => {
     expect(stored[0]!.token_hash).not.toContain(p.token.split(".").at(-1));
     expect((await pull(t, p.token)).status).toBe(200);
 
-    const replay = await t.api("POST", "/api/sync/pair", { token: null, body: { code: body.code, deviceName: "Thief" } });
+    const replay = await t.api("POST", "/api/sync/pair", {
+      token: null,
+      body: { code: body.code, deviceName: "Thief" },
+    });
     expect(replay.status).toBe(410);
     expect((await replay.json()).error).toBe("pairing_code_used");
     expect(await count(t, sql`SELECT count(*) AS n FROM devices`)).toBe(1);
@@ -70,7 +93,10 @@ describe(`companion pairing and devices (${dbLabel()})`, () => {
     const expired = await t.api("POST", "/api/sync/pair", { token: null, body: { code, deviceName: "Late" } });
     expect(expired.status).toBe(410);
     expect((await expired.json()).error).toBe("pairing_code_expired");
-    const unknown = await t.api("POST", "/api/sync/pair", { token: null, body: { code: "ZZZZZZZZ", deviceName: "Guess" } });
+    const unknown = await t.api("POST", "/api/sync/pair", {
+      token: null,
+      body: { code: "ZZZZZZZZ", deviceName: "Guess" },
+    });
     expect(unknown.status).toBe(401);
     const bad = await t.api("POST", "/api/sync/pair", { token: null, body: { code: "no!", deviceName: "" } });
     expect(bad.status).toBe(400);
@@ -82,7 +108,13 @@ describe(`companion pairing and devices (${dbLabel()})`, () => {
     await push(t, d, mutations(d, [{ name: "does.not.exist", args: {} }]));
     const list = await (await t.api("GET", "/api/devices")).json();
     expect(list.devices).toHaveLength(1);
-    expect(list.devices[0]).toMatchObject({ deviceId: p.deviceId, name: "Market stall", status: "active", rejectedMutations: 1, lastSeq: 1 });
+    expect(list.devices[0]).toMatchObject({
+      deviceId: p.deviceId,
+      name: "Market stall",
+      status: "active",
+      rejectedMutations: 1,
+      lastSeq: 1,
+    });
     expect(list.devices[0].lastSyncAt).toBe(t.clock().toISOString());
     // Another shop sees none of it and cannot revoke it.
     expect((await (await t.api("GET", "/api/devices", { shop: SHOP_B })).json()).devices).toHaveLength(0);
@@ -93,7 +125,10 @@ describe(`companion pairing and devices (${dbLabel()})`, () => {
     expect(refused.status).toBe(401);
     expect((await refused.json()).error).toBe("device_revoked");
     expect((await pull(t, p.token)).status).toBe(401);
-    expect((await t.api("GET", "/api/sync/pull", { token: "c360d.shop-a.myshopify.com.nope.aaaaaaaaaaaaaaaaaaaaaaaaa" })).status).toBe(401);
+    expect(
+      (await t.api("GET", "/api/sync/pull", { token: "c360d.shop-a.myshopify.com.nope.aaaaaaaaaaaaaaaaaaaaaaaaa" }))
+        .status,
+    ).toBe(401);
   });
 });
 
@@ -109,8 +144,20 @@ describe(`sync push (${dbLabel()})`, () => {
   it("applies the same batch pushed three times once", async () => {
     const localId = crypto.randomUUID();
     const batch = mutations(d, [
-      { name: "customer.capture", args: { localId, firstName: "Sarah", lastName: "Miller", email: " Sarah@Mailbox.org ", phone: "+1 415 555 0101" } },
-      { name: "consent.record", args: { localId, channel: "email", action: "granted", textVersion: 1, text: emailText.text } },
+      {
+        name: "customer.capture",
+        args: {
+          localId,
+          firstName: "Sarah",
+          lastName: "Miller",
+          email: " Sarah@Mailbox.org ",
+          phone: "+1 415 555 0101",
+        },
+      },
+      {
+        name: "consent.record",
+        args: { localId, channel: "email", action: "granted", textVersion: 1, text: emailText.text },
+      },
       { name: "visit.log", args: { localId, at: "2026-11-25T11:00:00Z" } },
     ]);
     const results = [];
@@ -139,10 +186,14 @@ describe(`sync push (${dbLabel()})`, () => {
   });
 
   it("answers a gap with 409 and the seq to resend from, applying nothing past it", async () => {
-    const first = mutations(d, [{ name: "customer.capture", args: { localId: crypto.randomUUID(), email: "a@mailbox.org" } }]);
+    const first = mutations(d, [
+      { name: "customer.capture", args: { localId: crypto.randomUUID(), email: "a@mailbox.org" } },
+    ]);
     expect((await push(t, d, first)).status).toBe(200);
     d.seq++; // seq 2 lost on the device side
-    const late = mutations(d, [{ name: "customer.capture", args: { localId: crypto.randomUUID(), email: "b@mailbox.org" } }]);
+    const late = mutations(d, [
+      { name: "customer.capture", args: { localId: crypto.randomUUID(), email: "b@mailbox.org" } },
+    ]);
     const res = await push(t, d, late);
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ error: "seq_gap", expectedSeq: 2 });
@@ -168,7 +219,16 @@ describe(`sync push (${dbLabel()})`, () => {
     const batch = mutations(d, [
       { name: "customer.teleport", args: {} },
       { name: "customer.capture", args: { localId: "not-a-uuid" } },
-      { name: "consent.record", args: { localId: crypto.randomUUID(), channel: "email", action: "granted", textVersion: 1, text: emailText.text } },
+      {
+        name: "consent.record",
+        args: {
+          localId: crypto.randomUUID(),
+          channel: "email",
+          action: "granted",
+          textVersion: 1,
+          text: emailText.text,
+        },
+      },
       { name: "customer.capture", args: { localId: crypto.randomUUID(), email: "ok@mailbox.org" } },
     ]);
     const res = await push(t, d, batch);
@@ -180,12 +240,16 @@ describe(`sync push (${dbLabel()})`, () => {
     expect(body.rejected[0].reason).toMatch(/unknown_mutation/);
     expect(body.rejected[1].reason).toMatch(/invalid_args: localId/);
     expect(body.rejected[2].reason).toMatch(/unknown_customer/);
-    expect(await count(t, sql`SELECT count(*) AS n FROM sync_mutations WHERE status = 'rejected' AND reason IS NOT NULL`)).toBe(3);
+    expect(
+      await count(t, sql`SELECT count(*) AS n FROM sync_mutations WHERE status = 'rejected' AND reason IS NOT NULL`),
+    ).toBe(3);
   });
 
   it("resolves a device's local customer ID in later batches and follows the profile", async () => {
     const localId = crypto.randomUUID();
-    const first = await (await push(t, d, mutations(d, [{ name: "customer.capture", args: { localId, firstName: "Ana" } }]))).json();
+    const first = await (
+      await push(t, d, mutations(d, [{ name: "customer.capture", args: { localId, firstName: "Ana" } }]))
+    ).json();
     const profileId = first.profiles[localId];
     expect(profileId).toBeTruthy();
     const second = await push(
@@ -200,10 +264,20 @@ describe(`sync push (${dbLabel()})`, () => {
     const body = await second.json();
     expect(body.rejected).toEqual([]);
     expect(body.profiles[localId]).toBe(profileId);
-    const [row] = await queryRows<{ note: string; first_name: string }>(t.runtime.db.db, sql`SELECT note, first_name FROM profiles WHERE id = ${profileId}`);
+    const [row] = await queryRows<{ note: string; first_name: string }>(
+      t.runtime.db.db,
+      sql`SELECT note, first_name FROM profiles WHERE id = ${profileId}`,
+    );
     expect(row).toMatchObject({ note: "prefers linen", first_name: "Ana" });
-    expect(await count(t, sql`SELECT count(*) AS n FROM identifiers WHERE profile_id = ${profileId} AND kind = 'email'`)).toBe(1);
-    expect(await count(t, sql`SELECT count(*) AS n FROM consents WHERE profile_id = ${profileId} AND channel = 'all' AND action = 'revoked'`)).toBe(1);
+    expect(
+      await count(t, sql`SELECT count(*) AS n FROM identifiers WHERE profile_id = ${profileId} AND kind = 'email'`),
+    ).toBe(1);
+    expect(
+      await count(
+        t,
+        sql`SELECT count(*) AS n FROM consents WHERE profile_id = ${profileId} AND channel = 'all' AND action = 'revoked'`,
+      ),
+    ).toBe(1);
   });
 
   it("lets two devices interleave on the same customer: each field keeps the customer's latest write", async () => {
@@ -211,12 +285,56 @@ describe(`sync push (${dbLabel()})`, () => {
     const a = crypto.randomUUID();
     const b = crypto.randomUUID();
     // A captured at 10:00 and 10:30; B (offline) captured at 10:15 and syncs last.
-    await push(t, d, mutations(d, [{ name: "customer.capture", args: { localId: a, firstName: "Sarah", lastName: "Miller", email: "sarah@mailbox.org" } }], "2026-11-25T10:00:00Z"));
-    await push(t, other, mutations(other, [{ name: "customer.capture", args: { localId: b, firstName: "Sara", email: "SARAH@mailbox.org", phone: "+14155550199" } }], "2026-11-25T10:15:00Z"));
-    await push(t, d, mutations(d, [{ name: "customer.capture", args: { localId: a, lastName: "Miller-Jones", birthday: "1990-04-01" } }], "2026-11-25T10:30:00Z"));
-    const late = mutations(other, [{ name: "customer.capture", args: { localId: b, lastName: "Mueller" } }], "2026-11-25T10:20:00Z");
+    await push(
+      t,
+      d,
+      mutations(
+        d,
+        [
+          {
+            name: "customer.capture",
+            args: { localId: a, firstName: "Sarah", lastName: "Miller", email: "sarah@mailbox.org" },
+          },
+        ],
+        "2026-11-25T10:00:00Z",
+      ),
+    );
+    await push(
+      t,
+      other,
+      mutations(
+        other,
+        [
+          {
+            name: "customer.capture",
+            args: { localId: b, firstName: "Sara", email: "SARAH@mailbox.org", phone: "+14155550199" },
+          },
+        ],
+        "2026-11-25T10:15:00Z",
+      ),
+    );
+    await push(
+      t,
+      d,
+      mutations(
+        d,
+        [{ name: "customer.capture", args: { localId: a, lastName: "Miller-Jones", birthday: "1990-04-01" } }],
+        "2026-11-25T10:30:00Z",
+      ),
+    );
+    const late = mutations(
+      other,
+      [{ name: "customer.capture", args: { localId: b, lastName: "Mueller" } }],
+      "2026-11-25T10:20:00Z",
+    );
     const res = await (await push(t, other, late)).json();
-    const [row] = await queryRows<{ id: string; first_name: string; last_name: string; birthday: string; field_times: unknown }>(
+    const [row] = await queryRows<{
+      id: string;
+      first_name: string;
+      last_name: string;
+      birthday: string;
+      field_times: unknown;
+    }>(
       t.runtime.db.db,
       sql`SELECT id, first_name, last_name, birthday, field_times FROM profiles WHERE status = 'active'`,
     );
@@ -232,8 +350,24 @@ describe(`sync push (${dbLabel()})`, () => {
     const localId = crypto.randomUUID();
     const ahead = new Date(t.clock().getTime() + 60 * 60_000).toISOString();
     await push(t, d, mutations(d, [{ name: "customer.capture", args: { localId, email: "fast@mailbox.org" } }]));
-    await push(t, d, mutations(d, [{ name: "consent.record", args: { localId, channel: "email", action: "granted", textVersion: 1, text: emailText.text } }], ahead));
-    const [row] = await queryRows<{ acted_at: Date | string; clamped: boolean }>(t.runtime.db.db, sql`SELECT acted_at, clamped FROM consents`);
+    await push(
+      t,
+      d,
+      mutations(
+        d,
+        [
+          {
+            name: "consent.record",
+            args: { localId, channel: "email", action: "granted", textVersion: 1, text: emailText.text },
+          },
+        ],
+        ahead,
+      ),
+    );
+    const [row] = await queryRows<{ acted_at: Date | string; clamped: boolean }>(
+      t.runtime.db.db,
+      sql`SELECT acted_at, clamped FROM consents`,
+    );
     expect(row!.clamped).toBe(true);
     expect(new Date(row!.acted_at).toISOString()).toBe(t.clock().toISOString());
   });
@@ -245,8 +379,26 @@ describe(`sync push (${dbLabel()})`, () => {
       const localId = crypto.randomUUID();
       const at = (k: number) => new Date(start + (i * 4 + k) * 60_000).toISOString();
       all.push(
-        ...mutations(d, [{ name: "customer.capture", args: { localId, firstName: `F${i}`, lastName: `L${i}`, email: `c${i}@mailbox.org` } }], at(0)),
-        ...mutations(d, [{ name: "consent.record", args: { localId, channel: "email", action: "granted", textVersion: 1, text: emailText.text } }], at(1)),
+        ...mutations(
+          d,
+          [
+            {
+              name: "customer.capture",
+              args: { localId, firstName: `F${i}`, lastName: `L${i}`, email: `c${i}@mailbox.org` },
+            },
+          ],
+          at(0),
+        ),
+        ...mutations(
+          d,
+          [
+            {
+              name: "consent.record",
+              args: { localId, channel: "email", action: "granted", textVersion: 1, text: emailText.text },
+            },
+          ],
+          at(1),
+        ),
         ...mutations(d, [{ name: "visit.log", args: { localId, at: at(2) } }], at(2)),
         ...mutations(d, [{ name: "profile.note", args: { localId, note: `note ${i}` } }], at(3)),
       );
@@ -289,7 +441,14 @@ describe(`sync pull (${dbLabel()})`, () => {
 
   it("pages through the feed while writes land between pages and misses nothing", async () => {
     const locals = Array.from({ length: 30 }, () => crypto.randomUUID());
-    await push(t, d, mutations(d, locals.map((l, i) => capture(`p${i}@mailbox.org`, `P${i}`, l))));
+    await push(
+      t,
+      d,
+      mutations(
+        d,
+        locals.map((l, i) => capture(`p${i}@mailbox.org`, `P${i}`, l)),
+      ),
+    );
     const seen = new Map<string, { version: number; firstName: string | null; tombstone: boolean }>();
     let cursor = 0;
     let pages = 0;
@@ -302,7 +461,11 @@ describe(`sync pull (${dbLabel()})`, () => {
       for (const ch of page.changes) {
         expect(ch.version).toBeGreaterThan(cursor);
         const id = ch.kind === "upsert" ? ch.profile.profileId : ch.profileId;
-        seen.set(id, { version: ch.version, firstName: ch.kind === "upsert" ? ch.profile.firstName : null, tombstone: ch.kind === "tombstone" });
+        seen.set(id, {
+          version: ch.version,
+          firstName: ch.kind === "upsert" ? ch.profile.firstName : null,
+          tombstone: ch.kind === "tombstone",
+        });
       }
       cursor = page.cursor;
       pages++;
@@ -310,12 +473,28 @@ describe(`sync pull (${dbLabel()})`, () => {
       if (page.hasMore && pages <= 6) {
         renames++;
         const later = new Date(t.clock().getTime() + pages * 1000).toISOString();
-        const w = await (await push(t, d, mutations(d, [capture(`new${pages}@mailbox.org`, `New${pages}`), { name: "customer.capture", args: { localId: locals[pages - 1], firstName: `Renamed${pages}` } }], later))).json();
+        const w = await (
+          await push(
+            t,
+            d,
+            mutations(
+              d,
+              [
+                capture(`new${pages}@mailbox.org`, `New${pages}`),
+                { name: "customer.capture", args: { localId: locals[pages - 1], firstName: `Renamed${pages}` } },
+              ],
+              later,
+            ),
+          )
+        ).json();
         expect(w.rejected).toEqual([]);
       }
       if (!page.hasMore) break;
     }
-    const active = await queryRows<{ id: string; first_name: string }>(t.runtime.db.db, sql`SELECT id, first_name FROM profiles WHERE status = 'active'`);
+    const active = await queryRows<{ id: string; first_name: string }>(
+      t.runtime.db.db,
+      sql`SELECT id, first_name FROM profiles WHERE status = 'active'`,
+    );
     expect(renames).toBeGreaterThanOrEqual(4);
     expect(active).toHaveLength(30 + renames);
     for (const p of active) expect(seen.get(p.id)?.firstName).toBe(p.first_name);
@@ -328,32 +507,73 @@ describe(`sync pull (${dbLabel()})`, () => {
       t,
       d,
       mutations(d, [
-        { name: "customer.capture", args: { localId, firstName: "Sarah", email: "sarah@mailbox.org", phone: "+14155550101" } },
-        { name: "consent.record", args: { localId, channel: "email", action: "granted", textVersion: 1, text: emailText.text } },
+        {
+          name: "customer.capture",
+          args: { localId, firstName: "Sarah", email: "sarah@mailbox.org", phone: "+14155550101" },
+        },
+        {
+          name: "consent.record",
+          args: { localId, channel: "email", action: "granted", textVersion: 1, text: emailText.text },
+        },
       ]),
     );
     const page = await (await pull(t, d.token)).json();
     expect(page.changes).toHaveLength(1);
     expect(page.changes[0]).toMatchObject({
       kind: "upsert",
-      profile: { firstName: "Sarah", emails: ["sarah@mailbox.org"], phones: ["+14155550101"], points: 0, tier: "Bronze", lifecycleStage: "new", consent: { email: true, sms: false, whatsapp: false, push: false } },
+      profile: {
+        firstName: "Sarah",
+        emails: ["sarah@mailbox.org"],
+        phones: ["+14155550101"],
+        points: 0,
+        tier: "Bronze",
+        lifecycleStage: "new",
+        consent: { email: true, sms: false, whatsapp: false, push: false },
+      },
     });
   });
 
   it("turns an erased customer into a tombstone and a merged one into a pointer", async () => {
     const [la, lb, lc] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
-    const r = await (await push(t, d, mutations(d, [capture("a@mailbox.org", "A", la), capture("b@mailbox.org", "B", lb), capture("c@mailbox.org", "C", lc)]))).json();
+    const r = await (
+      await push(
+        t,
+        d,
+        mutations(d, [
+          capture("a@mailbox.org", "A", la),
+          capture("b@mailbox.org", "B", lb),
+          capture("c@mailbox.org", "C", lc),
+        ]),
+      )
+    ).json();
     const first = await (await pull(t, d.token)).json();
     expect(first.changes.map((c: { kind: string }) => c.kind)).toEqual(["upsert", "upsert", "upsert"]);
 
     await t.runtime.db.db.transaction(async (tx) => {
-      await tx.execute(sql`UPDATE profiles SET status = 'erased', first_name = NULL WHERE shop_id = ${SHOP_A} AND id = ${r.profiles[la]}`);
+      await tx.execute(
+        sql`UPDATE profiles SET status = 'erased', first_name = NULL WHERE shop_id = ${SHOP_A} AND id = ${r.profiles[la]}`,
+      );
       await recordProfileChange(tx, SHOP_A, r.profiles[la], "tombstone");
     });
     // One capture seen with both b's email and c's: they merge, and the one merged away becomes a pointer.
-    await push(t, d, mutations(d, [{ name: "customer.capture", args: { localId: crypto.randomUUID(), email: "c@mailbox.org", phone: "+14155550123" } }, { name: "customer.capture", args: { localId: lb, phone: "+14155550123" } }]));
+    await push(
+      t,
+      d,
+      mutations(d, [
+        {
+          name: "customer.capture",
+          args: { localId: crypto.randomUUID(), email: "c@mailbox.org", phone: "+14155550123" },
+        },
+        { name: "customer.capture", args: { localId: lb, phone: "+14155550123" } },
+      ]),
+    );
     const next = await (await pull(t, d.token, `?cursor=${first.cursor}`)).json();
-    const byId = new Map(next.changes.map((c: { kind: string; profileId?: string; profile?: { profileId: string } }) => [c.profileId ?? c.profile!.profileId, c]));
+    const byId = new Map(
+      next.changes.map((c: { kind: string; profileId?: string; profile?: { profileId: string } }) => [
+        c.profileId ?? c.profile!.profileId,
+        c,
+      ]),
+    );
     expect(byId.get(r.profiles[la])).toMatchObject({ kind: "tombstone", mergedInto: null });
     const tombstones = next.changes.filter((c: { kind: string }) => c.kind === "tombstone");
     expect(tombstones).toHaveLength(2);

@@ -32,7 +32,10 @@ export const syncRoutes = new Hono<AppEnv>()
       log,
     );
     if (outcome.kind === "gap") {
-      return c.json({ error: "seq_gap" as const, message: outcome.message, expectedSeq: outcome.expectedSeq, ...outcome.result }, 409);
+      return c.json(
+        { error: "seq_gap" as const, message: outcome.message, expectedSeq: outcome.expectedSeq, ...outcome.result },
+        409,
+      );
     }
     return c.json(outcome.result);
   })

@@ -5,12 +5,20 @@ import { dbLabel, SHOP_A, startTestServer, type TestServer } from "../test-suppo
 import { orderPayload, refundPayload } from "../test-support/payloads";
 
 const count = async (t: TestServer, table: string) =>
-  Number((await queryRows<{ n: string }>(t.runtime.db.db, sql`SELECT count(*) AS n FROM ${sql.identifier(table)}`))[0]!.n);
+  Number(
+    (await queryRows<{ n: string }>(t.runtime.db.db, sql`SELECT count(*) AS n FROM ${sql.identifier(table)}`))[0]!.n,
+  );
 
 const profileOf = async (t: TestServer, customerId: number) => {
   const res = await t.api("GET", `/api/profiles/by-shopify-customer/${customerId}`);
   expect(res.status).toBe(200);
-  return (await res.json()) as { orderCount: number; lifetimeSpend: number; posSpend: number; onlineSpend: number; aggregates: { firstOrderAt: string; lastOrderAt: string } };
+  return (await res.json()) as {
+    orderCount: number;
+    lifetimeSpend: number;
+    posSpend: number;
+    onlineSpend: number;
+    aggregates: { firstOrderAt: string; lastOrderAt: string };
+  };
 };
 
 describe(`webhook intake (${dbLabel()})`, () => {
@@ -33,7 +41,9 @@ describe(`webhook intake (${dbLabel()})`, () => {
   });
 
   it("rejects a forged or missing signature and stores nothing", async () => {
-    const forged = await t.webhook("orders/create", orderPayload({ id: 2, customerId: 12 }), { secret: "not-the-secret" });
+    const forged = await t.webhook("orders/create", orderPayload({ id: 2, customerId: 12 }), {
+      secret: "not-the-secret",
+    });
     expect(forged.status).toBe(401);
     expect((await forged.json()).error).toBe("bad_hmac");
     const missing = await t.webhook("orders/create", orderPayload({ id: 2, customerId: 12 }), { hmac: null });
@@ -88,8 +98,14 @@ describe(`webhook intake (${dbLabel()})`, () => {
   });
 
   it("counts a POS order as POS spend and a web order as online spend", async () => {
-    await t.webhook("orders/create", orderPayload({ id: 5, customerId: 15, total: "80.00", source: "pos", createdAt: "2026-10-01T10:00:00Z" }));
-    await t.webhook("orders/create", orderPayload({ id: 6, customerId: 15, total: "20.00", source: "web", createdAt: "2026-11-01T10:00:00Z" }));
+    await t.webhook(
+      "orders/create",
+      orderPayload({ id: 5, customerId: 15, total: "80.00", source: "pos", createdAt: "2026-10-01T10:00:00Z" }),
+    );
+    await t.webhook(
+      "orders/create",
+      orderPayload({ id: 6, customerId: 15, total: "20.00", source: "web", createdAt: "2026-11-01T10:00:00Z" }),
+    );
     await t.drain();
     const profile = await profileOf(t, 15);
     expect(profile.posSpend).toBe(80);
@@ -104,9 +120,17 @@ describe(`webhook intake (${dbLabel()})`, () => {
     await t.webhook("orders/create", order);
     await t.drain();
     expect((await profileOf(t, 16)).orderCount).toBe(1);
-    await t.webhook("orders/cancelled", { ...order, cancelled_at: "2026-11-20T12:00:00Z", updated_at: "2026-11-20T12:00:00Z" });
+    await t.webhook("orders/cancelled", {
+      ...order,
+      cancelled_at: "2026-11-20T12:00:00Z",
+      updated_at: "2026-11-20T12:00:00Z",
+    });
     await t.drain();
-    const after = (await profileOf(t, 16)) as unknown as { orderCount: number; lifetimeSpend: number; loyalty: { points: number } };
+    const after = (await profileOf(t, 16)) as unknown as {
+      orderCount: number;
+      lifetimeSpend: number;
+      loyalty: { points: number };
+    };
     expect(after.orderCount).toBe(0);
     expect(after.lifetimeSpend).toBe(0);
     expect(after.loyalty.points).toBe(0);
@@ -142,7 +166,9 @@ describe(`webhook intake (${dbLabel()})`, () => {
     expect(dead.deadLetters[0]).toMatchObject({ deliveryId: "poison", topic: "orders/create", attempts: 2 });
     expect(dead.deadLetters[0].lastError).toMatch(/total_price|currency|created_at/);
 
-    await t.runtime.db.db.execute(sql`UPDATE webhook_deliveries SET payload = ${JSON.stringify(orderPayload({ id: 1, customerId: 19 }))}::jsonb WHERE delivery_id = 'poison'`);
+    await t.runtime.db.db.execute(
+      sql`UPDATE webhook_deliveries SET payload = ${JSON.stringify(orderPayload({ id: 1, customerId: 19 }))}::jsonb WHERE delivery_id = 'poison'`,
+    );
     const retry = await t.api("POST", `/api/webhooks/dead/${dead.deadLetters[0].id}/retry`);
     expect(retry.status).toBe(202);
     await t.drain();

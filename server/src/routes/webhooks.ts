@@ -61,13 +61,19 @@ export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
   const { db, config, queue, clock, log } = c.var.deps;
   const raw = new Uint8Array(await c.req.arrayBuffer());
   if (!isValidWebhookHmac(raw, c.req.header("x-shopify-hmac-sha256"), config.apiSecret)) {
-    throw new HttpError(401, "bad_hmac", "webhook signature (X-Shopify-Hmac-Sha256) is missing or does not match the app secret");
+    throw new HttpError(
+      401,
+      "bad_hmac",
+      "webhook signature (X-Shopify-Hmac-Sha256) is missing or does not match the app secret",
+    );
   }
   const topic = parseOr400(webhookTopicSchema, c.req.header("x-shopify-topic"), "X-Shopify-Topic");
   const shopId = c.req.header("x-shopify-shop-domain") ?? "";
-  if (!SHOP_DOMAIN.test(shopId)) throw new HttpError(400, "bad_shop", "X-Shopify-Shop-Domain must be a {shop}.myshopify.com domain");
+  if (!SHOP_DOMAIN.test(shopId))
+    throw new HttpError(400, "bad_shop", "X-Shopify-Shop-Domain must be a {shop}.myshopify.com domain");
   const eventId = c.req.header("x-shopify-event-id") || c.req.header("x-shopify-webhook-id");
-  if (!eventId || eventId.length > 200) throw new HttpError(400, "missing_id", "X-Shopify-Event-Id or X-Shopify-Webhook-Id is required");
+  if (!eventId || eventId.length > 200)
+    throw new HttpError(400, "missing_id", "X-Shopify-Event-Id or X-Shopify-Webhook-Id is required");
   // One Shopify event fans out to several topics under the same event id: a delivery is its topic's copy.
   const deliveryId = webhookDeliveryKey(topic, eventId);
   // Shopify sends the payload in the version it was asked for; another version means the subscription

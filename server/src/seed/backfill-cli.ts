@@ -11,7 +11,11 @@ import { BACKFILL_CHUNK, runIdentityBackfill } from "../services/identity/backfi
  * chunk committing on its own, and a run that stops part-way can simply be run again.
  */
 const { values } = parseArgs({
-  options: { shop: { type: "string" }, file: { type: "string" }, chunk: { type: "string", default: String(BACKFILL_CHUNK) } },
+  options: {
+    shop: { type: "string" },
+    file: { type: "string" },
+    chunk: { type: "string", default: String(BACKFILL_CHUNK) },
+  },
 });
 const chunkSize = Number(values.chunk);
 if (!values.shop || !values.file || !Number.isInteger(chunkSize) || chunkSize < 1) {
@@ -35,7 +39,10 @@ try {
 console.log(`checked ${count.toLocaleString()} customers in ${seconds()} s`);
 
 // Second pass: read again as the chunks are written, so memory holds one chunk, not the file.
-const db = await openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.DATABASE_URL ? undefined : `${loadConfig(process.env, { demo: true }).dataDir}/pglite` });
+const db = await openDatabase({
+  url: process.env.DATABASE_URL,
+  dataDir: process.env.DATABASE_URL ? undefined : `${loadConfig(process.env, { demo: true }).dataDir}/pglite`,
+});
 try {
   const counts = await runIdentityBackfill(db, values.shop, readCustomerLines(lines()), {
     clock: () => new Date(),

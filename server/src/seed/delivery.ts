@@ -2,7 +2,11 @@ import { signWebhook } from "../auth/webhook-hmac";
 import type { SeedEvent } from "./generate";
 
 /** A generated event as Shopify delivers it: the JSON body, signed, with the topic, shop and event ID headers. */
-export function shopifyDelivery(event: SeedEvent, shopId: string, secret: string): RequestInit & { method: "POST"; body: string } {
+export function shopifyDelivery(
+  event: SeedEvent,
+  shopId: string,
+  secret: string,
+): RequestInit & { method: "POST"; body: string } {
   const body = JSON.stringify(event.payload);
   return {
     method: "POST",

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { queryRows } from "../db/rows";
 import { ingestBatch, parseDataEvent } from "../services/ingest/ingest-batch";
-import { loadShop, withShopLock } from "../services/shop/shop";
+import { withShopLock } from "../services/shop/shop";
 import { generateShop } from "./generate";
 
 export const DEMO_SHOP = "demo-c360.myshopify.com";
@@ -13,10 +13,20 @@ export const DEMO_SHOP = "demo-c360.myshopify.com";
  */
 export async function seedShop(
   db: Db,
-  opts: { shopId?: string; customers: number; seed?: number; now?: Date; batch?: number; onProgress?: (done: number, total: number) => void },
+  opts: {
+    shopId?: string;
+    customers: number;
+    seed?: number;
+    now?: Date;
+    batch?: number;
+    onProgress?: (done: number, total: number) => void;
+  },
 ) {
   const shopId = opts.shopId ?? DEMO_SHOP;
-  const [existing] = await queryRows<{ n: string | number }>(db, sql`SELECT count(*) AS n FROM profiles WHERE shop_id = ${shopId}`);
+  const [existing] = await queryRows<{ n: string | number }>(
+    db,
+    sql`SELECT count(*) AS n FROM profiles WHERE shop_id = ${shopId}`,
+  );
   if (Number(existing?.n ?? 0) > 0) return null;
   const now = opts.now ?? new Date();
   const shop = generateShop({ customers: opts.customers, seed: opts.seed, now });

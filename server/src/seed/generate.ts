@@ -18,8 +18,46 @@ export function prng(seed: number) {
   };
 }
 
-const FIRST = ["Sarah", "James", "Maria", "Ahmed", "Yuki", "Liam", "Olivia", "Noah", "Emma", "Lucas", "Mia", "Ethan", "Ava", "Mateo", "Chloe", "Leo", "Zoe", "Omar", "Ines", "Ben"];
-const LAST = ["Miller", "Okafor", "Garcia", "Chen", "Novak", "Schmidt", "Rossi", "Kowalski", "Dubois", "Silva", "Jensen", "Tanaka", "Murphy", "Haddad", "Larsen", "Costa"];
+const FIRST = [
+  "Sarah",
+  "James",
+  "Maria",
+  "Ahmed",
+  "Yuki",
+  "Liam",
+  "Olivia",
+  "Noah",
+  "Emma",
+  "Lucas",
+  "Mia",
+  "Ethan",
+  "Ava",
+  "Mateo",
+  "Chloe",
+  "Leo",
+  "Zoe",
+  "Omar",
+  "Ines",
+  "Ben",
+];
+const LAST = [
+  "Miller",
+  "Okafor",
+  "Garcia",
+  "Chen",
+  "Novak",
+  "Schmidt",
+  "Rossi",
+  "Kowalski",
+  "Dubois",
+  "Silva",
+  "Jensen",
+  "Tanaka",
+  "Murphy",
+  "Haddad",
+  "Larsen",
+  "Costa",
+];
 const PRODUCTS = [
   { id: "9001", title: "Linen Shirt", price: 59 },
   { id: "9002", title: "Chino Trousers", price: 79 },
@@ -63,7 +101,20 @@ export function generateShop(opts: { customers: number; seed?: number; now?: Dat
     const email = `${first}.${last}${i}@example-mail.com`.toLowerCase();
     const phone = rnd.chance(0.7) ? `+1415${String(2_000_000 + i).padStart(7, "0")}` : null;
     const createdAt = new Date(now - rnd.int(1, 730) * day);
-    const customer = { id: Number(customerId), email, phone, first_name: first, last_name: last, created_at: createdAt.toISOString(), updated_at: createdAt.toISOString(), default_address: { zip: String(rnd.int(10000, 10099)), address1: `${rnd.int(1, 200)} Market St`, country_code: "US" } };
+    const customer = {
+      id: Number(customerId),
+      email,
+      phone,
+      first_name: first,
+      last_name: last,
+      created_at: createdAt.toISOString(),
+      updated_at: createdAt.toISOString(),
+      default_address: {
+        zip: String(rnd.int(10000, 10099)),
+        address1: `${rnd.int(1, 200)} Market St`,
+        country_code: "US",
+      },
+    };
     events.push({ topic: "customers/create", id: `seed-c-${customerId}`, payload: customer });
 
     const profile = rnd.next();
@@ -72,12 +123,21 @@ export function generateShop(opts: { customers: number; seed?: number; now?: Dat
     const span = (now - createdAt.getTime()) / day;
     const prefersPos = rnd.chance(0.5);
     for (let k = 0; k < orderCount; k++) {
-      const ageDays = lapsed ? rnd.int(Math.min(100, Math.floor(span)), Math.max(100, Math.floor(span))) : rnd.int(0, Math.max(0, Math.floor(span)));
+      const ageDays = lapsed
+        ? rnd.int(Math.min(100, Math.floor(span)), Math.max(100, Math.floor(span)))
+        : rnd.int(0, Math.max(0, Math.floor(span)));
       const placed = new Date(now - ageDays * day - rnd.int(0, 36_000) * 1000);
       const bundle = rnd.pick(BUNDLES);
       const lines = bundle.map((pid, n) => {
         const p = PRODUCTS.find((x) => x.id === pid)!;
-        return { id: Number(`${orderId}${n}`), product_id: Number(p.id), variant_id: Number(p.id) * 10, title: p.title, quantity: 1, price: p.price.toFixed(2) };
+        return {
+          id: Number(`${orderId}${n}`),
+          product_id: Number(p.id),
+          variant_id: Number(p.id) * 10,
+          title: p.title,
+          quantity: 1,
+          price: p.price.toFixed(2),
+        };
       });
       const total = lines.reduce((s, l) => s + Number(l.price), 0);
       const pos = rnd.chance(prefersPos ? 0.8 : 0.2);
@@ -102,13 +162,22 @@ export function generateShop(opts: { customers: number; seed?: number; now?: Dat
       orders++;
       if (rnd.chance(0.03)) {
         const cancelledAt = new Date(placed.getTime() + 3_600_000).toISOString();
-        events.push({ topic: "orders/cancelled", id: `seed-x-${id}`, payload: { ...order, cancelled_at: cancelledAt, updated_at: cancelledAt } });
+        events.push({
+          topic: "orders/cancelled",
+          id: `seed-x-${id}`,
+          payload: { ...order, cancelled_at: cancelledAt, updated_at: cancelledAt },
+        });
       } else if (rnd.chance(0.05)) {
         const amount = Number(lines[0]!.price).toFixed(2);
         events.push({
           topic: "refunds/create",
           id: `seed-r-${id}`,
-          payload: { id: id * 10, order_id: id, created_at: new Date(placed.getTime() + 5 * day).toISOString(), transactions: [{ amount, kind: "refund", status: "success" }] },
+          payload: {
+            id: id * 10,
+            order_id: id,
+            created_at: new Date(placed.getTime() + 5 * day).toISOString(),
+            transactions: [{ amount, kind: "refund", status: "success" }],
+          },
         });
       }
     }

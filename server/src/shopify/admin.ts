@@ -112,10 +112,7 @@ export class ShopifyAdmin {
   }
 
   /** Shopify's token exchange: the session token (an ID token) for an offline access token. */
-  private async exchange(
-    shopId: string,
-    sessionToken: string,
-  ): Promise<{ accessToken: string; scope: string | null }> {
+  private async exchange(shopId: string, sessionToken: string): Promise<{ accessToken: string; scope: string | null }> {
     if (!this.config.apiKey)
       throw new ShopifyCallFailed("SHOPIFY_API_KEY is not set: the token exchange needs the app's client ID");
     const response = await this.fetchFn(`${this.originFor(shopId)}/admin/oauth/access_token`, {

@@ -82,9 +82,7 @@ describe("C360_SHOPIFY_ADMIN_ORIGIN", () => {
         { demo: false },
       ),
     ).toThrow(/refused when NODE_ENV=production/);
-    expect(() => loadConfig({ ...base, NODE_ENV: "production" }, { demo: false })).toThrow(
-      /C360_TOKEN_ENCRYPTION_KEY/,
-    );
+    expect(() => loadConfig({ ...base, NODE_ENV: "production" }, { demo: false })).toThrow(/C360_TOKEN_ENCRYPTION_KEY/);
     expect(
       loadConfig(
         { ...base, NODE_ENV: "production", C360_TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64") },

@@ -4,7 +4,7 @@ import type { Tx } from "../db/client";
 import { queryRows } from "../db/rows";
 import type { JobHandler } from "../jobs/queue";
 import { recordProfileChange } from "../services/shop/shop";
-import { ShopifyAdmin, ShopifyCallFailed } from "./admin";
+import { type ShopifyAdmin, ShopifyCallFailed } from "./admin";
 import { backfillJobHandler } from "./backfill";
 import { SHOPIFY_JOBS } from "./enqueue";
 import { loyaltyJobHandler } from "./loyalty-metafields";
@@ -54,12 +54,7 @@ export async function ensureShopifyCustomer(
     if (!taken) throw new ShopifyCallFailed(`customerCreate refused the customer: ${describe(errors)}`);
     const byPhone = (taken.field ?? []).includes("phone");
     const query = byPhone ? `phone:"${phone}"` : `email:"${email}"`;
-    const found = await admin.graphql<{ customers: { nodes: { id: string }[] } }>(
-      shopId,
-      FIND_CUSTOMER,
-      { query },
-      tx,
-    );
+    const found = await admin.graphql<{ customers: { nodes: { id: string }[] } }>(shopId, FIND_CUSTOMER, { query }, tx);
     shopifyId = idFromGid(found.data.customers.nodes[0]?.id);
     if (!shopifyId) throw new ShopifyCallFailed(`Shopify says ${taken.message} but finds no customer for ${query}`);
   }
@@ -137,7 +132,7 @@ function customerMergeJob(admin: ShopifyAdmin): JobHandler {
       sql`SELECT profile_id, other_profile_id, status FROM merge_candidates
           WHERE shop_id = ${job.shop_id} AND id = ${job.ref}`,
     );
-    if (!candidate || candidate.status !== "open") return;
+    if (candidate?.status !== "open") return;
     const held = await queryRows<{ profile_id: string; value: string }>(
       tx,
       sql`SELECT i.profile_id, i.value FROM identifiers i

@@ -2,8 +2,8 @@ import { adminCustomerToWebhook, adminOrderToWebhook, customerGid } from "@c360/
 import type { Database } from "../db/client";
 import { HttpError } from "../http/errors";
 import { parseDataEvent, ingestBatch, type DataEvent } from "../services/ingest/ingest-batch";
-import { loadShop, withShopLock } from "../services/shop/shop";
-import { ShopifyAdmin, ShopifyNotConnected } from "./admin";
+import { withShopLock } from "../services/shop/shop";
+import { type ShopifyAdmin, ShopifyNotConnected } from "./admin";
 import { CUSTOMER_WITH_ORDERS } from "./queries";
 
 /** How many of a customer's latest orders the register's first lookup brings in (the backfill brings the rest). */

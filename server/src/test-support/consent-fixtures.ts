@@ -4,8 +4,16 @@ import type { TestServer } from "./harness";
 import { customerPayload } from "./payloads";
 
 /** A customer created the way Shopify would (customers/create), answered with its profile id. */
-export async function createCustomer(t: TestServer, id: number, o: { email?: string; phone?: string; shop?: string } = {}): Promise<string> {
-  const res = await t.webhook("customers/create", customerPayload({ id, email: o.email ?? `c${id}@shopper.io`, phone: o.phone ?? null }), { shop: o.shop });
+export async function createCustomer(
+  t: TestServer,
+  id: number,
+  o: { email?: string; phone?: string; shop?: string } = {},
+): Promise<string> {
+  const res = await t.webhook(
+    "customers/create",
+    customerPayload({ id, email: o.email ?? `c${id}@shopper.io`, phone: o.phone ?? null }),
+    { shop: o.shop },
+  );
   expect(res.status).toBe(200);
   await t.drain();
   const profile = await t.api("GET", `/api/profiles/by-shopify-customer/${id}`, { shop: o.shop });
@@ -32,8 +40,17 @@ export function capture(profileId: string, channel: Channel, over: Record<string
   };
 }
 
-export async function grant(t: TestServer, profileId: string, channels: Channel[], over: Record<string, unknown> = {}, shop?: string) {
-  const res = await t.api("POST", "/api/consents", { body: { consents: channels.map((ch) => capture(profileId, ch, over)) }, shop });
+export async function grant(
+  t: TestServer,
+  profileId: string,
+  channels: Channel[],
+  over: Record<string, unknown> = {},
+  shop?: string,
+) {
+  const res = await t.api("POST", "/api/consents", {
+    body: { consents: channels.map((ch) => capture(profileId, ch, over)) },
+    shop,
+  });
   expect(res.status).toBe(201);
   return res.json();
 }

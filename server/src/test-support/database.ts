@@ -11,8 +11,12 @@ const adminUrl = () => process.env.TEST_DATABASE_URL ?? "postgres://postgres@127
  * A fresh, migrated database for one test: in-memory PGlite, or a new database on the real PostgreSQL
  * server that is dropped again on close.
  */
-export async function openTestDatabase(kind: TestDbKind = testDbKind(), opts: { max?: number } = {}): Promise<Database & { url?: string }> {
-  if (kind === "pglite") return openDatabase({ pglite: (await (await (migratedTemplate ??= migratedPglite())).clone()) as PGlite });
+export async function openTestDatabase(
+  kind: TestDbKind = testDbKind(),
+  opts: { max?: number } = {},
+): Promise<Database & { url?: string }> {
+  if (kind === "pglite")
+    return openDatabase({ pglite: (await (await (migratedTemplate ??= migratedPglite())).clone()) as PGlite });
   const name = `c360_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE ${name}`);

@@ -27,7 +27,7 @@ export function testClock(start: Date | string = "2026-11-25T12:00:00Z"): TestCl
 }
 
 /** Test code reads response bodies loosely; assertions check their shape. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: tests read whatever a route answers
 export type TestResponse = Omit<Response, "json"> & { json(): Promise<any> };
 
 export interface TestServer {
@@ -37,7 +37,11 @@ export interface TestServer {
   /** A session token for the shop, minted as Shopify would. */
   token(shopId?: string, opts?: { staffId?: string }): Promise<string>;
   /** Calls the app in-process with JSON and a session token (pass `token: null` to send none). */
-  api(method: string, path: string, opts?: { body?: unknown; token?: string | null; shop?: string; headers?: Record<string, string> }): Promise<TestResponse>;
+  api(
+    method: string,
+    path: string,
+    opts?: { body?: unknown; token?: string | null; shop?: string; headers?: Record<string, string> },
+  ): Promise<TestResponse>;
   /** Sends a signed webhook as Shopify does. */
   webhook(
     topic: string,
@@ -50,7 +54,15 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  opts: { kind?: TestDbKind; clock?: TestClock; rateLimits?: RateLimits; log?: Logger; queueBatchSize?: number; sites?: Config["sites"]; shopifyAdminOrigin?: string } = {},
+  opts: {
+    kind?: TestDbKind;
+    clock?: TestClock;
+    rateLimits?: RateLimits;
+    log?: Logger;
+    queueBatchSize?: number;
+    sites?: Config["sites"];
+    shopifyAdminOrigin?: string;
+  } = {},
 ): Promise<TestServer> {
   const clock = opts.clock ?? testClock();
   const database = await openTestDatabase(opts.kind);
@@ -64,11 +76,26 @@ export async function startTestServer(
     devSecret: false,
     rateLimits: opts.rateLimits,
     sites: opts.sites,
-    ...(opts.shopifyAdminOrigin ? { shopify: { adminOrigin: opts.shopifyAdminOrigin, tokenKey: DEMO_TOKEN_KEY, apiVersion: SHOPIFY_API_VERSION } } : {}),
+    ...(opts.shopifyAdminOrigin
+      ? { shopify: { adminOrigin: opts.shopifyAdminOrigin, tokenKey: DEMO_TOKEN_KEY, apiVersion: SHOPIFY_API_VERSION } }
+      : {}),
   };
-  const runtime = await createRuntime(config, { log: opts.log ?? (process.env.C360_TEST_LOG ? jsonLogger() : silentLogger), clock, database, startWorkers: false, queueLockSeconds: 1, queueBatchSize: opts.queueBatchSize });
+  const runtime = await createRuntime(config, {
+    log: opts.log ?? (process.env.C360_TEST_LOG ? jsonLogger() : silentLogger),
+    clock,
+    database,
+    startWorkers: false,
+    queueLockSeconds: 1,
+    queueBatchSize: opts.queueBatchSize,
+  });
   const token = (shopId = SHOP_A, o: { staffId?: string } = {}) =>
-    signSessionToken({ shopId, secret: TEST_SECRET, apiKey: TEST_API_KEY, staffId: o.staffId ?? "staff-1", now: clock() });
+    signSessionToken({
+      shopId,
+      secret: TEST_SECRET,
+      apiKey: TEST_API_KEY,
+      staffId: o.staffId ?? "staff-1",
+      now: clock(),
+    });
   let eventCounter = 0;
   return {
     runtime,

@@ -23,15 +23,19 @@ export function orderPayload(o: {
     created_at: createdAt,
     updated_at: o.updatedAt ?? createdAt,
     cancelled_at: o.cancelledAt ?? null,
-    customer: o.customerId ? { id: o.customerId, email: o.email ?? null, phone: o.phone ?? null, first_name: "Sarah", last_name: "Miller" } : null,
-    line_items: (o.lines ?? [{ id: o.id * 10, productId: 9001, title: "Linen Shirt", price: o.total ?? "100.00" }]).map((l) => ({
-      id: l.id,
-      product_id: l.productId,
-      variant_id: l.variantId ?? null,
-      title: l.title,
-      quantity: 1,
-      price: l.price,
-    })),
+    customer: o.customerId
+      ? { id: o.customerId, email: o.email ?? null, phone: o.phone ?? null, first_name: "Sarah", last_name: "Miller" }
+      : null,
+    line_items: (o.lines ?? [{ id: o.id * 10, productId: 9001, title: "Linen Shirt", price: o.total ?? "100.00" }]).map(
+      (l) => ({
+        id: l.id,
+        product_id: l.productId,
+        variant_id: l.variantId ?? null,
+        title: l.title,
+        quantity: 1,
+        price: l.price,
+      }),
+    ),
   };
 }
 
@@ -44,7 +48,22 @@ export function refundPayload(r: { id: number; orderId: number; amount: string; 
   };
 }
 
-export function customerPayload(c: { id: number; email?: string | null; phone?: string | null; firstName?: string; lastName?: string; updatedAt?: string }) {
+export function customerPayload(c: {
+  id: number;
+  email?: string | null;
+  phone?: string | null;
+  firstName?: string;
+  lastName?: string;
+  updatedAt?: string;
+}) {
   const at = c.updatedAt ?? "2026-11-01T10:00:00Z";
-  return { id: c.id, email: c.email ?? null, phone: c.phone ?? null, first_name: c.firstName ?? "Sarah", last_name: c.lastName ?? "Miller", created_at: at, updated_at: at };
+  return {
+    id: c.id,
+    email: c.email ?? null,
+    phone: c.phone ?? null,
+    first_name: c.firstName ?? "Sarah",
+    last_name: c.lastName ?? "Miller",
+    created_at: at,
+    updated_at: at,
+  };
 }

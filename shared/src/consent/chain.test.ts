@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { GENESIS_HASH, consentRowContent, consentRowHash, verifyChain, type ConsentLedgerRow, type StoredLedgerRow } from "./chain";
+import {
+  GENESIS_HASH,
+  consentRowContent,
+  consentRowHash,
+  verifyChain,
+  type ConsentLedgerRow,
+  type StoredLedgerRow,
+} from "./chain";
 
 const row = (over: Partial<ConsentLedgerRow> = {}): ConsentLedgerRow => ({
   id: "c1",
@@ -54,10 +61,20 @@ describe("consentRowContent", () => {
   it("changes when any stored field changes", () => {
     const base = consentRowContent(row());
     const edits: Partial<ConsentLedgerRow>[] = [
-      { id: "c2" }, { profileId: "p2" }, { channel: "email" }, { action: "revoked" }, { textVersion: 2 },
-      { text: "Yes, text me offers!" }, { actedAt: new Date("2026-03-01T10:00:01Z") },
-      { receivedAt: new Date("2026-03-01T10:00:03Z") }, { clamped: true }, { source: "companion" },
-      { locationId: null }, { deviceId: "tab-1" }, { staffId: null }, { jurisdiction: "US-CA" },
+      { id: "c2" },
+      { profileId: "p2" },
+      { channel: "email" },
+      { action: "revoked" },
+      { textVersion: 2 },
+      { text: "Yes, text me offers!" },
+      { actedAt: new Date("2026-03-01T10:00:01Z") },
+      { receivedAt: new Date("2026-03-01T10:00:03Z") },
+      { clamped: true },
+      { source: "companion" },
+      { locationId: null },
+      { deviceId: "tab-1" },
+      { staffId: null },
+      { jurisdiction: "US-CA" },
     ];
     expect(edits).toHaveLength(14);
     for (const edit of edits) expect(consentRowContent(row(edit))).not.toBe(base);
@@ -79,7 +96,9 @@ describe("consentRowHash", () => {
 
   it("matches a known digest (guards the format other implementations rebuild)", async () => {
     const { createHash } = await import("node:crypto");
-    const expected = createHash("sha256").update(`${GENESIS_HASH}\n${consentRowContent(row())}`, "utf8").digest("hex");
+    const expected = createHash("sha256")
+      .update(`${GENESIS_HASH}\n${consentRowContent(row())}`, "utf8")
+      .digest("hex");
     expect(consentRowHash(null, row())).toBe(expected);
   });
 });
@@ -108,7 +127,10 @@ describe("verifyChain", () => {
   it("finds a removed row and reordered rows", () => {
     const rows = ledger();
     expect(verifyChain([rows[0]!, rows[2]!])).toMatchObject({ intact: false, brokenAt: { index: 1, id: "c3" } });
-    expect(verifyChain([rows[1]!, rows[0]!, rows[2]!])).toMatchObject({ intact: false, brokenAt: { index: 0, id: "c2" } });
+    expect(verifyChain([rows[1]!, rows[0]!, rows[2]!])).toMatchObject({
+      intact: false,
+      brokenAt: { index: 0, id: "c2" },
+    });
   });
 
   it("reports a row that cannot be hashed rather than throwing", () => {
@@ -120,18 +142,32 @@ describe("verifyChain", () => {
   });
 
   it("checks an erased stub by its link only, and counts it", () => {
-    const rows: StoredLedgerRow[] = ledger().map((r, i, all) => ({ ...r, seq: i + 1, prevHash: i === 0 ? null : all[i - 1]!.hash }));
+    const rows: StoredLedgerRow[] = ledger().map((r, i, all) => ({
+      ...r,
+      seq: i + 1,
+      prevHash: i === 0 ? null : all[i - 1]!.hash,
+    }));
     rows[1] = { ...rows[1]!, text: null, staffId: null, erased: true };
     expect(verifyChain(rows)).toMatchObject({ intact: true, checked: 3, stubs: 1, headHash: rows[2]!.hash });
     rows[1] = { ...rows[1]!, prevHash: "f".repeat(64) };
-    expect(verifyChain(rows)).toMatchObject({ intact: false, brokenAt: { index: 1, seq: 2, reason: expect.stringMatching(/prev_hash/) } });
+    expect(verifyChain(rows)).toMatchObject({
+      intact: false,
+      brokenAt: { index: 1, seq: 2, reason: expect.stringMatching(/prev_hash/) },
+    });
   });
 
   it("finds a gap in seq and rows cut off the end against the shop's head", () => {
     const rows = ledger().map((r, i) => ({ ...r, seq: i + 1 }));
-    expect(verifyChain([rows[0]!, { ...rows[1]!, seq: 3 }])).toMatchObject({ intact: false, brokenAt: { index: 1, seq: 3 } });
+    expect(verifyChain([rows[0]!, { ...rows[1]!, seq: 3 }])).toMatchObject({
+      intact: false,
+      brokenAt: { index: 1, seq: 3 },
+    });
     const head = { seq: 3, hash: rows[2]!.hash };
     expect(verifyChain(rows, head)).toMatchObject({ intact: true, checked: 3 });
-    expect(verifyChain(rows.slice(0, 2), head)).toMatchObject({ intact: false, checked: 2, brokenAt: { index: 2, id: "" } });
+    expect(verifyChain(rows.slice(0, 2), head)).toMatchObject({
+      intact: false,
+      checked: 2,
+      brokenAt: { index: 2, id: "" },
+    });
   });
 });

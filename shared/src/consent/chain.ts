@@ -56,7 +56,8 @@ export function consentRowContent(row: ConsentLedgerRow): string {
       throw new TypeError(`consent row ${String(row.id)} has no value for "${field}"; store null when it is unknown`);
     }
     if (value instanceof Date) {
-      if (Number.isNaN(value.getTime())) throw new RangeError(`consent row ${String(row.id)} has an invalid date in "${field}"`);
+      if (Number.isNaN(value.getTime()))
+        throw new RangeError(`consent row ${String(row.id)} has an invalid date in "${field}"`);
       canonical[field] = value.toISOString();
     } else {
       canonical[field] = value as string | number | boolean | null;
@@ -71,11 +72,21 @@ export function consentRowHash(prevHash: string | null, row: ConsentLedgerRow): 
 }
 
 /** A stored ledger row: its content plus the chain fields. An erased stub is checked by its link only. */
-export type StoredLedgerRow = ConsentLedgerRow & { hash: string; prevHash?: string | null; seq?: number; erased?: boolean };
+export type StoredLedgerRow = ConsentLedgerRow & {
+  hash: string;
+  prevHash?: string | null;
+  seq?: number;
+  erased?: boolean;
+};
 
 export type ChainVerification =
   | { intact: true; checked: number; stubs: number; headHash: string | null }
-  | { intact: false; checked: number; stubs: number; brokenAt: { index: number; seq: number; id: string; reason: string } };
+  | {
+      intact: false;
+      checked: number;
+      stubs: number;
+      brokenAt: { index: number; seq: number; id: string; reason: string };
+    };
 
 /**
  * Re-hashes the rows in insertion (seq) order. Every row must follow its predecessor (its seq and stored
@@ -84,15 +95,26 @@ export type ChainVerification =
  * rows that verified, so on a break it equals `brokenAt.index`. An erased stub has lost its content, so its
  * content hash can no longer be recomputed: it is checked by its link only.
  */
-export function verifyChain(rows: readonly StoredLedgerRow[], head?: { seq: number; hash: string | null }): ChainVerification {
+export function verifyChain(
+  rows: readonly StoredLedgerRow[],
+  head?: { seq: number; hash: string | null },
+): ChainVerification {
   let prevHash: string | null = null;
   let stubs = 0;
   for (const [index, row] of rows.entries()) {
     const seq = row.seq ?? index + 1;
-    const broken = (reason: string): ChainVerification => ({ intact: false, checked: index, stubs, brokenAt: { index, seq, id: row.id, reason } });
-    if (seq !== index + 1) return broken(`expected seq ${index + 1}, found ${seq}: a row was removed or inserted before it`);
+    const broken = (reason: string): ChainVerification => ({
+      intact: false,
+      checked: index,
+      stubs,
+      brokenAt: { index, seq, id: row.id, reason },
+    });
+    if (seq !== index + 1)
+      return broken(`expected seq ${index + 1}, found ${seq}: a row was removed or inserted before it`);
     if (row.prevHash !== undefined && (row.prevHash ?? GENESIS_HASH) !== (prevHash ?? GENESIS_HASH)) {
-      return broken("prev_hash does not match the hash of the row before it: a row before it was altered, removed or inserted");
+      return broken(
+        "prev_hash does not match the hash of the row before it: a row before it was altered, removed or inserted",
+      );
     }
     if (row.erased) {
       stubs++;
@@ -115,7 +137,12 @@ export function verifyChain(rows: readonly StoredLedgerRow[], head?: { seq: numb
   }
   if (head && (rows.length !== head.seq || prevHash !== head.hash)) {
     const reason = `the shop's head is seq ${head.seq}, but the ledger ends at seq ${rows.length}: rows were removed from the end`;
-    return { intact: false, checked: rows.length, stubs, brokenAt: { index: rows.length, seq: rows.length + 1, id: "", reason } };
+    return {
+      intact: false,
+      checked: rows.length,
+      stubs,
+      brokenAt: { index: rows.length, seq: rows.length + 1, id: "", reason },
+    };
   }
   return { intact: true, checked: rows.length, stubs, headHash: prevHash };
 }

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { CHANNELS } from "../settings";
-import {
-  MAX_CLOCK_SKEW_MS,
-  currentConsentState,
-  effectiveActedAt,
-  type ConsentEntry,
-} from "./ledger";
+import { MAX_CLOCK_SKEW_MS, currentConsentState, effectiveActedAt, type ConsentEntry } from "./ledger";
 
 const t = (iso: string) => new Date(iso);
 let seq = 0;
@@ -50,16 +45,38 @@ describe("currentConsentState", () => {
   });
 
   it("orders by when the customer acted, not when the server heard", () => {
-    const grant = entry({ id: "g", channel: "sms", action: "granted", actedAt: t("2026-03-01T10:00Z"), receivedAt: t("2026-03-08T10:00Z") });
+    const grant = entry({
+      id: "g",
+      channel: "sms",
+      action: "granted",
+      actedAt: t("2026-03-01T10:00Z"),
+      receivedAt: t("2026-03-08T10:00Z"),
+    });
     const revoke = entry({ id: "r", channel: "sms", action: "revoked", actedAt: t("2026-03-05T10:00Z") });
     // The offline grant arrives after the revocation but happened before it.
-    expect(currentConsentState([revoke, grant]).sms).toEqual({ granted: false, since: t("2026-03-05T10:00Z"), entryId: "r" });
+    expect(currentConsentState([revoke, grant]).sms).toEqual({
+      granted: false,
+      since: t("2026-03-05T10:00Z"),
+      entryId: "r",
+    });
   });
 
   it("lets the revocation win a tie on acted time, whatever the receipt times", () => {
     const at = t("2026-03-01T10:00Z");
-    const revoke = entry({ id: "a", channel: "email", action: "revoked", actedAt: at, receivedAt: t("2026-03-01T10:00Z") });
-    const grant = entry({ id: "z", channel: "email", action: "granted", actedAt: at, receivedAt: t("2026-03-02T10:00Z") });
+    const revoke = entry({
+      id: "a",
+      channel: "email",
+      action: "revoked",
+      actedAt: at,
+      receivedAt: t("2026-03-01T10:00Z"),
+    });
+    const grant = entry({
+      id: "z",
+      channel: "email",
+      action: "granted",
+      actedAt: at,
+      receivedAt: t("2026-03-02T10:00Z"),
+    });
     expect(currentConsentState([grant, revoke]).email.granted).toBe(false);
     expect(currentConsentState([revoke, grant]).email.granted).toBe(false);
   });
@@ -103,7 +120,9 @@ describe("currentConsentState", () => {
       .map((es) => es.map((e, i): ConsentEntry => ({ ...e, id: `id-${i}` })));
     fc.assert(
       fc.property(
-        ledgerArb.chain((es) => fc.tuple(fc.constant(es), fc.shuffledSubarray(es, { minLength: es.length, maxLength: es.length }))),
+        ledgerArb.chain((es) =>
+          fc.tuple(fc.constant(es), fc.shuffledSubarray(es, { minLength: es.length, maxLength: es.length })),
+        ),
         ([entries, shuffled]) => {
           expect(currentConsentState(shuffled)).toEqual(currentConsentState(entries));
         },

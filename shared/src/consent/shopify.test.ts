@@ -63,7 +63,13 @@ describe("consent read from Shopify's customer record", () => {
 describe("our own consent written back to Shopify and reported again", () => {
   const [echo] = shopifyConsentEntries(
     "42",
-    { email: { state: "subscribed", opt_in_level: "single_opt_in", consent_updated_at: new Date("2026-11-25T06:00:00-05:00") } },
+    {
+      email: {
+        state: "subscribed",
+        opt_in_level: "single_opt_in",
+        consent_updated_at: new Date("2026-11-25T06:00:00-05:00"),
+      },
+    },
     new Date("2026-11-26T00:00:00Z"),
   );
   const ours = { channel: "email", action: "granted" as const, actedAt: new Date("2026-11-25T11:00:00.480Z") };

@@ -59,6 +59,7 @@ export interface OwnConsentRow {
 export function echoesOwnConsent(entry: ShopifyConsentEntry, own: readonly OwnConsentRow[]): boolean {
   const second = (at: Date) => Math.floor(at.getTime() / 1000);
   return own.some(
-    (row) => row.channel === entry.channel && row.action === entry.action && second(row.actedAt) === second(entry.actedAt),
+    (row) =>
+      row.channel === entry.channel && row.action === entry.action && second(row.actedAt) === second(entry.actedAt),
   );
 }

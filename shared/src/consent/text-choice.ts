@@ -14,7 +14,11 @@ const language = (locale: string) => locale.split(/[-_]/)[0]!.toLowerCase();
  * exact locale, else the same language, else English; of those, the newest version. Undefined when the
  * shop has none for the channel (a device then shows the shared defaults it was built with).
  */
-export function consentTextToShow<T extends ShownText>(texts: readonly T[], channel: Channel, locale: string): T | undefined {
+export function consentTextToShow<T extends ShownText>(
+  texts: readonly T[],
+  channel: Channel,
+  locale: string,
+): T | undefined {
   const forChannel = texts.filter((t) => t.channel === channel);
   const tries = [
     (t: T) => t.locale.toLowerCase() === locale.toLowerCase(),

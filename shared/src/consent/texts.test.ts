@@ -15,7 +15,9 @@ describe("matchesConsentText", () => {
   });
 
   it("forgives surrounding whitespace only", () => {
-    expect(matchesConsentText({ ...published[1]!, text: `  ${published[1]!.text}\n` }, published)).toEqual({ ok: true });
+    expect(matchesConsentText({ ...published[1]!, text: `  ${published[1]!.text}\n` }, published)).toEqual({
+      ok: true,
+    });
   });
 
   it.each([

@@ -38,39 +38,39 @@ export function matchesConsentText(
 export const DEFAULT_CONSENT_TEXTS: readonly Readonly<ConsentText>[] = Object.freeze(
   (
     [
-  {
-    channel: "email",
-    locale: "en",
-    version: 1,
-    text:
-      "Yes, I'd like to receive marketing emails from this store about new arrivals, offers and events. " +
-      "I can unsubscribe at any time with the link in every email. See our privacy policy for how we use my data.",
-  },
-  {
-    channel: "sms",
-    locale: "en",
-    version: 1,
-    text:
-      "Yes, I'd like to receive marketing text messages from this store at the mobile number I gave. " +
-      "Message frequency varies. Message and data rates may apply. Consent is not a condition of purchase. " +
-      "Reply STOP to unsubscribe at any time.",
-  },
-  {
-    channel: "whatsapp",
-    locale: "en",
-    version: 1,
-    text:
-      "Yes, I'd like to receive marketing messages from this store on WhatsApp at the mobile number I gave. " +
-      "Message frequency varies. Reply STOP to unsubscribe at any time.",
-  },
-  {
-    channel: "push",
-    locale: "en",
-    version: 1,
-    text:
-      "Yes, I'd like to receive push notifications from this store about offers and my loyalty points. " +
-      "I can turn them off at any time in my device settings.",
-  },
-] satisfies ConsentText[]
+      {
+        channel: "email",
+        locale: "en",
+        version: 1,
+        text:
+          "Yes, I'd like to receive marketing emails from this store about new arrivals, offers and events. " +
+          "I can unsubscribe at any time with the link in every email. See our privacy policy for how we use my data.",
+      },
+      {
+        channel: "sms",
+        locale: "en",
+        version: 1,
+        text:
+          "Yes, I'd like to receive marketing text messages from this store at the mobile number I gave. " +
+          "Message frequency varies. Message and data rates may apply. Consent is not a condition of purchase. " +
+          "Reply STOP to unsubscribe at any time.",
+      },
+      {
+        channel: "whatsapp",
+        locale: "en",
+        version: 1,
+        text:
+          "Yes, I'd like to receive marketing messages from this store on WhatsApp at the mobile number I gave. " +
+          "Message frequency varies. Reply STOP to unsubscribe at any time.",
+      },
+      {
+        channel: "push",
+        locale: "en",
+        version: 1,
+        text:
+          "Yes, I'd like to receive push notifications from this store about offers and my loyalty points. " +
+          "I can turn them off at any time in my device settings.",
+      },
+    ] satisfies ConsentText[]
   ).map((t) => Object.freeze(t)),
 );

@@ -62,7 +62,11 @@ describe("summarizeDecisions", () => {
         { profileId: "p0", decision: ok },
         { profileId: "p5", decision: block("fatigue:0.80") },
       ]),
-    ).toEqual({ allowed: 2, blocked: { "no_consent:sms": 2, quiet_hours: 1, "fatigue:0.80": 1 }, allowedIds: ["p3", "p0"] });
+    ).toEqual({
+      allowed: 2,
+      blocked: { "no_consent:sms": 2, quiet_hours: 1, "fatigue:0.80": 1 },
+      allowedIds: ["p3", "p0"],
+    });
   });
 
   it("is empty for an empty audience", () => {
@@ -77,50 +81,87 @@ describe("decideAudienceGroups", () => {
   const customer = fc.record({
     zone: fc.constantFrom(...zones),
     granted: fc.subarray([...CHANNELS]),
-    sent: fc.array(fc.record({ channel: fc.constantFrom(...CHANNELS), at: fc.integer({ min: -8 * 86_400_000, max: 2 * 86_400_000 }) }), { maxLength: 9 }),
+    sent: fc.array(
+      fc.record({
+        channel: fc.constantFrom(...CHANNELS),
+        at: fc.integer({ min: -8 * 86_400_000, max: 2 * 86_400_000 }),
+      }),
+      { maxLength: 9 },
+    ),
   });
 
   it("equals checkGate per customer when facts are counted set-based: today as the local day's bounds, the week as (at - 7d, at]", () => {
     fc.assert(
-      fc.property(fc.array(customer, { maxLength: 25 }), fc.constantFrom(...CHANNELS), fc.integer({ min: 0, max: 2 * 86_400_000 }), (customers, channel, offset) => {
-        const at = new Date(base + offset);
-        const decisions = customers.map((c, i) => {
-          const consent = currentConsentState(c.granted.map((ch) => ({ id: ch, channel: ch, action: "granted" as const, actedAt: new Date(0), receivedAt: new Date(0) })));
-          const sent = c.sent.map((m) => ({ channel: m.channel, at: new Date(base + m.at) }));
-          return { profileId: `p${i}`, decision: checkGate({ channel, at, consent, globallyUnsubscribed: false, sent, customerTimeZone: c.zone, hasPhone: true, settings }) };
-        });
-        const groups = new Map<string, AudienceGroup>();
-        for (const c of customers) {
-          const zone = gateTimeZone(c.zone, settings.timeZone);
-          const { start, end } = localDayBounds(at, zone);
-          const all = c.sent.map((m) => ({ channel: m.channel, t: base + m.at }));
-          const window = all.filter((m) => m.t > at.getTime() - FATIGUE_WINDOW_MS && m.t <= at.getTime());
-          const today = all.filter((m) => m.t >= start.getTime() && m.t < end.getTime());
-          const facts = {
-            zone,
-            consentGranted: c.granted.includes(channel),
-            sentToday: today.length,
-            sentTodayOnChannel: today.filter((m) => m.channel === channel).length,
-            sentInWindow: window.length,
-          };
-          const key = JSON.stringify(facts);
-          groups.set(key, { ...facts, count: (groups.get(key)?.count ?? 0) + 1 });
-        }
-        const expected = summarizeDecisions(decisions);
-        const actual = decideAudienceGroups([...groups.values()], { channel, at, settings });
-        expect({ allowed: actual.allowed, blocked: actual.blocked }).toEqual({ allowed: expected.allowed, blocked: expected.blocked });
-      }),
+      fc.property(
+        fc.array(customer, { maxLength: 25 }),
+        fc.constantFrom(...CHANNELS),
+        fc.integer({ min: 0, max: 2 * 86_400_000 }),
+        (customers, channel, offset) => {
+          const at = new Date(base + offset);
+          const decisions = customers.map((c, i) => {
+            const consent = currentConsentState(
+              c.granted.map((ch) => ({
+                id: ch,
+                channel: ch,
+                action: "granted" as const,
+                actedAt: new Date(0),
+                receivedAt: new Date(0),
+              })),
+            );
+            const sent = c.sent.map((m) => ({ channel: m.channel, at: new Date(base + m.at) }));
+            return {
+              profileId: `p${i}`,
+              decision: checkGate({
+                channel,
+                at,
+                consent,
+                globallyUnsubscribed: false,
+                sent,
+                customerTimeZone: c.zone,
+                hasPhone: true,
+                settings,
+              }),
+            };
+          });
+          const groups = new Map<string, AudienceGroup>();
+          for (const c of customers) {
+            const zone = gateTimeZone(c.zone, settings.timeZone);
+            const { start, end } = localDayBounds(at, zone);
+            const all = c.sent.map((m) => ({ channel: m.channel, t: base + m.at }));
+            const window = all.filter((m) => m.t > at.getTime() - FATIGUE_WINDOW_MS && m.t <= at.getTime());
+            const today = all.filter((m) => m.t >= start.getTime() && m.t < end.getTime());
+            const facts = {
+              zone,
+              consentGranted: c.granted.includes(channel),
+              sentToday: today.length,
+              sentTodayOnChannel: today.filter((m) => m.channel === channel).length,
+              sentInWindow: window.length,
+            };
+            const key = JSON.stringify(facts);
+            groups.set(key, { ...facts, count: (groups.get(key)?.count ?? 0) + 1 });
+          }
+          const expected = summarizeDecisions(decisions);
+          const actual = decideAudienceGroups([...groups.values()], { channel, at, settings });
+          expect({ allowed: actual.allowed, blocked: actual.blocked }).toEqual({
+            allowed: expected.allowed,
+            blocked: expected.blocked,
+          });
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it("lists the groups that may be sent to", () => {
     const group = { zone: "UTC", consentGranted: true, sentToday: 0, sentTodayOnChannel: 0, sentInWindow: 0, count: 4 };
-    const out = decideAudienceGroups([group, { ...group, consentGranted: false, count: 2 }, { ...group, count: 0, sentInWindow: 1 }], {
-      channel: "email",
-      at: new Date("2026-03-10T12:00:00Z"),
-      settings: defaultShopSettings(),
-    });
+    const out = decideAudienceGroups(
+      [group, { ...group, consentGranted: false, count: 2 }, { ...group, count: 0, sentInWindow: 1 }],
+      {
+        channel: "email",
+        at: new Date("2026-03-10T12:00:00Z"),
+        settings: defaultShopSettings(),
+      },
+    );
     expect(out).toEqual({ allowed: 4, blocked: { "no_consent:email": 2 }, allowedGroups: [group] });
   });
 });

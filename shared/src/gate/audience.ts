@@ -18,7 +18,9 @@ export interface AudienceSummary {
   allowedIds: string[];
 }
 
-export function summarizeDecisions(decisions: readonly { profileId: string; decision: GateDecision }[]): AudienceSummary {
+export function summarizeDecisions(
+  decisions: readonly { profileId: string; decision: GateDecision }[],
+): AudienceSummary {
   const summary: AudienceSummary = { allowed: 0, blocked: {}, allowedIds: [] };
   for (const { profileId, decision } of decisions) {
     if (decision.allowed) {

@@ -3,17 +3,35 @@ import fc from "fast-check";
 import { CHANNELS, defaultShopSettings, type Channel } from "../settings";
 import { currentConsentState, neverConsented, type ConsentState } from "../consent/ledger";
 import { fatigueOfSentCount } from "./fatigue";
-import { checkGate, decideGate, isQuietHour, localDayBounds, localDayKey, localDayStart, type GateInput, type SentMessage } from "./gate";
+import {
+  checkGate,
+  decideGate,
+  isQuietHour,
+  localDayBounds,
+  localDayKey,
+  localDayStart,
+  type GateInput,
+  type SentMessage,
+} from "./gate";
 
 const t = (iso: string) => new Date(iso);
 const H = 60 * 60_000;
 const DAY = 24 * H;
 
 const grantedAll: ConsentState = currentConsentState(
-  CHANNELS.map((channel, i) => ({ id: `g${i}`, channel, action: "granted", actedAt: t("2026-01-01T00:00Z"), receivedAt: t("2026-01-01T00:00Z") })),
+  CHANNELS.map((channel, i) => ({
+    id: `g${i}`,
+    channel,
+    action: "granted",
+    actedAt: t("2026-01-01T00:00Z"),
+    receivedAt: t("2026-01-01T00:00Z"),
+  })),
 );
 
-const sent = (channel: Channel, iso: string | Date): SentMessage => ({ channel, at: typeof iso === "string" ? t(iso) : iso });
+const sent = (channel: Channel, iso: string | Date): SentMessage => ({
+  channel,
+  at: typeof iso === "string" ? t(iso) : iso,
+});
 
 /** Noon UTC on a Tuesday: no quiet hours in UTC, nothing sent, everything granted. */
 const input = (over: Partial<GateInput> = {}): GateInput => ({
@@ -34,7 +52,11 @@ describe("checkGate: each step alone", () => {
   });
 
   it("step 1 consent: blocks a channel never granted or revoked", () => {
-    expect(checkGate(input({ consent: neverConsented() }))).toEqual({ allowed: false, reason: "no_consent:sms", step: "consent" });
+    expect(checkGate(input({ consent: neverConsented() }))).toEqual({
+      allowed: false,
+      reason: "no_consent:sms",
+      step: "consent",
+    });
     const revoked = { ...grantedAll, whatsapp: { granted: false, since: t("2026-02-01T00:00Z"), entryId: "r" } };
     expect(checkGate(input({ channel: "whatsapp", consent: revoked }))).toEqual({
       allowed: false,
@@ -54,8 +76,16 @@ describe("checkGate: each step alone", () => {
   });
 
   it("step 2 caps: the global daily cap across channels", () => {
-    const today = [sent("email", "2026-03-10T08:00Z"), sent("push", "2026-03-10T09:00Z"), sent("whatsapp", "2026-03-10T10:00Z")];
-    expect(checkGate(input({ sent: today }))).toEqual({ allowed: false, reason: "global_cap_reached:3/3", step: "caps" });
+    const today = [
+      sent("email", "2026-03-10T08:00Z"),
+      sent("push", "2026-03-10T09:00Z"),
+      sent("whatsapp", "2026-03-10T10:00Z"),
+    ];
+    expect(checkGate(input({ sent: today }))).toEqual({
+      allowed: false,
+      reason: "global_cap_reached:3/3",
+      step: "caps",
+    });
     expect(checkGate(input({ sent: today.slice(0, 2) }))).toEqual({ allowed: true, reason: "ok" });
   });
 
@@ -74,12 +104,17 @@ describe("checkGate: each step alone", () => {
 
   it("step 2 caps: reports the real count when a shop lowered its cap below what was already sent", () => {
     const settings = { ...defaultShopSettings(), caps: { ...defaultShopSettings().caps, globalDaily: 2 } };
-    const today = [sent("email", "2026-03-10T08:00Z"), sent("push", "2026-03-10T09:00Z"), sent("email", "2026-03-10T10:00Z")];
+    const today = [
+      sent("email", "2026-03-10T08:00Z"),
+      sent("push", "2026-03-10T09:00Z"),
+      sent("email", "2026-03-10T10:00Z"),
+    ];
     expect(checkGate(input({ settings, sent: today }))).toMatchObject({ reason: "global_cap_reached:3/2" });
   });
 
   it("step 3 fatigue: exactly 0.70 is blocked, 0.60 is not", () => {
-    const week = (n: number) => Array.from({ length: n }, (_, i) => sent("email", new Date(t("2026-03-09T12:00Z").getTime() - i * 20 * H)));
+    const week = (n: number) =>
+      Array.from({ length: n }, (_, i) => sent("email", new Date(t("2026-03-09T12:00Z").getTime() - i * 20 * H)));
     expect(checkGate(input({ sent: week(7) }))).toEqual({ allowed: false, reason: "fatigue:0.70", step: "fatigue" });
     expect(checkGate(input({ sent: week(6) }))).toEqual({ allowed: true, reason: "ok" });
   });
@@ -96,8 +131,14 @@ describe("checkGate: each step alone", () => {
 describe("checkGate: order of the steps (first failure wins)", () => {
   const night = t("2026-03-10T23:00:00Z");
   // Seven earlier this week, none today.
-  const sevenThisWeek = Array.from({ length: 7 }, (_, i) => sent("sms", new Date(t("2026-03-09T20:00Z").getTime() - i * 20 * H)));
-  const threeToday = [sent("sms", "2026-03-10T01:00Z"), sent("push", "2026-03-10T02:00Z"), sent("email", "2026-03-10T03:00Z")];
+  const sevenThisWeek = Array.from({ length: 7 }, (_, i) =>
+    sent("sms", new Date(t("2026-03-09T20:00Z").getTime() - i * 20 * H)),
+  );
+  const threeToday = [
+    sent("sms", "2026-03-10T01:00Z"),
+    sent("push", "2026-03-10T02:00Z"),
+    sent("email", "2026-03-10T03:00Z"),
+  ];
   const everything = { at: night, sent: [...sevenThisWeek, ...threeToday] };
 
   it("consent before caps, fatigue and quiet hours", () => {
@@ -109,19 +150,27 @@ describe("checkGate: order of the steps (first failure wins)", () => {
   });
 
   it("channel cap before fatigue", () => {
-    expect(checkGate(input({ ...everything, sent: [...sevenThisWeek, sent("sms", "2026-03-10T01:00Z")] }))).toMatchObject({
+    expect(
+      checkGate(input({ ...everything, sent: [...sevenThisWeek, sent("sms", "2026-03-10T01:00Z")] })),
+    ).toMatchObject({
       reason: "channel_cap_reached:sms:1/1",
     });
   });
 
   it("fatigue before quiet hours", () => {
-    expect(checkGate(input({ at: night, sent: sevenThisWeek }))).toMatchObject({ reason: "fatigue:0.70", step: "fatigue" });
+    expect(checkGate(input({ at: night, sent: sevenThisWeek }))).toMatchObject({
+      reason: "fatigue:0.70",
+      step: "fatigue",
+    });
   });
 
   it("a blocked decision never becomes allowed by sending more (monotone in history)", () => {
     const base = t("2026-03-10T00:00:00Z").getTime();
     const sentArb = fc.array(
-      fc.record({ channel: fc.constantFrom(...CHANNELS), at: fc.integer({ min: -8 * DAY, max: DAY }).map((d) => new Date(base + d)) }),
+      fc.record({
+        channel: fc.constantFrom(...CHANNELS),
+        at: fc.integer({ min: -8 * DAY, max: DAY }).map((d) => new Date(base + d)),
+      }),
       { maxLength: 12 },
     );
     fc.assert(
@@ -150,7 +199,9 @@ describe("checkGate: time zones", () => {
     const justAfterMidnight = t("2026-03-10T07:30:00Z"); // 00:30 on the 10th in LA
     const settings = { ...defaultShopSettings(), quietHours: { start: "00:00", end: "00:00" } };
     expect(
-      checkGate(input({ at: justAfterMidnight, sent: [lateLastNight], customerTimeZone: "America/Los_Angeles", settings })),
+      checkGate(
+        input({ at: justAfterMidnight, sent: [lateLastNight], customerTimeZone: "America/Los_Angeles", settings }),
+      ),
     ).toEqual({ allowed: true, reason: "ok" });
     // In the shop's zone (UTC) both fall on the 10th, so the sms cap of 1 is already used.
     expect(checkGate(input({ at: justAfterMidnight, sent: [lateLastNight], settings }))).toMatchObject({
@@ -165,7 +216,9 @@ describe("checkGate: time zones", () => {
       reason: "channel_cap_reached:sms:1/1",
     });
     // A send the next local day is a new day's.
-    expect(checkGate(input({ at: t("2026-03-11T17:00:00Z"), sent: [noon], customerTimeZone: "America/Los_Angeles" }))).toEqual({
+    expect(
+      checkGate(input({ at: t("2026-03-11T17:00:00Z"), sent: [noon], customerTimeZone: "America/Los_Angeles" })),
+    ).toEqual({
       allowed: true,
       reason: "ok",
     });
@@ -176,7 +229,10 @@ describe("checkGate: time zones", () => {
     const before = sent("sms", "2026-03-10T14:30:00Z"); // 23:30 in Tokyo
     const at = t("2026-03-10T15:30:00Z"); // 00:30 next day in Tokyo
     expect(checkGate(input({ at, sent: [before], settings }))).toEqual({ allowed: true, reason: "ok" });
-    expect(checkGate(input({ at, sent: [before], settings, customerTimeZone: "Mars/Olympus" }))).toEqual({ allowed: true, reason: "ok" });
+    expect(checkGate(input({ at, sent: [before], settings, customerTimeZone: "Mars/Olympus" }))).toEqual({
+      allowed: true,
+      reason: "ok",
+    });
   });
 
   it("uses the customer's quiet hours when they live in another zone than the shop", () => {
@@ -189,7 +245,10 @@ describe("checkGate: time zones", () => {
       step: "quiet_hours",
     });
     const evening = t("2026-06-15T20:00:00Z"); // 22:00 in Berlin, 16:00 in New York
-    expect(checkGate(input({ at: evening, settings, customerTimeZone: "America/New_York" }))).toEqual({ allowed: true, reason: "ok" });
+    expect(checkGate(input({ at: evening, settings, customerTimeZone: "America/New_York" }))).toEqual({
+      allowed: true,
+      reason: "ok",
+    });
   });
 
   it("follows Berlin's wall clock across the spring change (2026-03-29, 02:00 CET -> 03:00 CEST)", () => {
@@ -220,7 +279,10 @@ describe("checkGate: time zones", () => {
 
   it("lets email through at any hour of a DST night", () => {
     const settings = { ...defaultShopSettings(), timeZone: "America/New_York" };
-    expect(checkGate(input({ channel: "email", at: t("2026-11-01T06:30:00Z"), settings }))).toEqual({ allowed: true, reason: "ok" });
+    expect(checkGate(input({ channel: "email", at: t("2026-11-01T06:30:00Z"), settings }))).toEqual({
+      allowed: true,
+      reason: "ok",
+    });
   });
 });
 
@@ -281,16 +343,24 @@ describe("decideGate", () => {
     expect(decideGate("sms", facts, settings)).toEqual({ allowed: true, reason: "ok" });
     expect(decideGate("sms", { ...facts, quietHour: true }, settings)).toMatchObject({ reason: "quiet_hours" });
     expect(decideGate("email", { ...facts, quietHour: true }, settings)).toEqual({ allowed: true, reason: "ok" });
-    expect(decideGate("sms", { ...facts, sentInWindow: 7, quietHour: true }, settings)).toMatchObject({ reason: "fatigue:0.70" });
-    expect(decideGate("sms", { ...facts, sentTodayOnChannel: 1, sentToday: 1, sentInWindow: 9 }, settings)).toMatchObject({ reason: "channel_cap_reached:sms:1/1" });
-    expect(decideGate("sms", { ...facts, sentToday: 4, sentTodayOnChannel: 2 }, settings)).toMatchObject({ reason: "global_cap_reached:4/3" });
+    expect(decideGate("sms", { ...facts, sentInWindow: 7, quietHour: true }, settings)).toMatchObject({
+      reason: "fatigue:0.70",
+    });
+    expect(
+      decideGate("sms", { ...facts, sentTodayOnChannel: 1, sentToday: 1, sentInWindow: 9 }, settings),
+    ).toMatchObject({ reason: "channel_cap_reached:sms:1/1" });
+    expect(decideGate("sms", { ...facts, sentToday: 4, sentTodayOnChannel: 2 }, settings)).toMatchObject({
+      reason: "global_cap_reached:4/3",
+    });
     expect(decideGate("sms", { ...facts, sentInWindow: 25 }, settings)).toMatchObject({ reason: "fatigue:1.00" });
   });
 
   it("without consent the other facts do not matter", () => {
     const busy = { consentGranted: false, sentToday: 9, sentTodayOnChannel: 9, sentInWindow: 30, quietHour: true };
     expect(decideGate("push", busy, settings)).toEqual({ allowed: false, reason: "no_consent:push", step: "consent" });
-    expect(decideGate("push", { ...facts, consentGranted: false }, settings)).toEqual(decideGate("push", busy, settings));
+    expect(decideGate("push", { ...facts, consentGranted: false }, settings)).toEqual(
+      decideGate("push", busy, settings),
+    );
   });
 });
 
@@ -307,15 +377,28 @@ describe("localDayStart", () => {
   });
 
   it("is the first instant with the same local date, in any zone (the day the per-customer gate counts)", () => {
-    const zones = ["UTC", "Europe/Berlin", "America/New_York", "America/Santiago", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Kiritimati", "America/St_Johns"];
+    const zones = [
+      "UTC",
+      "Europe/Berlin",
+      "America/New_York",
+      "America/Santiago",
+      "Asia/Kolkata",
+      "Australia/Lord_Howe",
+      "Pacific/Kiritimati",
+      "America/St_Johns",
+    ];
     fc.assert(
-      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2028, 0, 1) }), (zone, ms) => {
-        const at = new Date(ms);
-        const start = localDayStart(at, zone);
-        expect(start.getTime()).toBeLessThanOrEqual(ms);
-        expect(localDayKey(start, zone)).toBe(localDayKey(at, zone));
-        expect(localDayKey(new Date(start.getTime() - 1), zone)).not.toBe(localDayKey(at, zone));
-      }),
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2028, 0, 1) }),
+        (zone, ms) => {
+          const at = new Date(ms);
+          const start = localDayStart(at, zone);
+          expect(start.getTime()).toBeLessThanOrEqual(ms);
+          expect(localDayKey(start, zone)).toBe(localDayKey(at, zone));
+          expect(localDayKey(new Date(start.getTime() - 1), zone)).not.toBe(localDayKey(at, zone));
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -323,24 +406,44 @@ describe("localDayStart", () => {
 
 describe("localDayBounds", () => {
   it("is [local midnight, next local midnight), 23 and 25 hours long on DST days", () => {
-    expect(localDayBounds(t("2026-03-10T12:00:00Z"), "UTC")).toEqual({ start: t("2026-03-10T00:00:00Z"), end: t("2026-03-11T00:00:00Z") });
-    expect(localDayBounds(t("2026-03-29T20:00:00Z"), "Europe/Berlin")).toEqual({ start: t("2026-03-28T23:00:00Z"), end: t("2026-03-29T22:00:00Z") });
-    expect(localDayBounds(t("2026-11-01T12:00:00Z"), "America/New_York")).toEqual({ start: t("2026-11-01T04:00:00Z"), end: t("2026-11-02T05:00:00Z") });
+    expect(localDayBounds(t("2026-03-10T12:00:00Z"), "UTC")).toEqual({
+      start: t("2026-03-10T00:00:00Z"),
+      end: t("2026-03-11T00:00:00Z"),
+    });
+    expect(localDayBounds(t("2026-03-29T20:00:00Z"), "Europe/Berlin")).toEqual({
+      start: t("2026-03-28T23:00:00Z"),
+      end: t("2026-03-29T22:00:00Z"),
+    });
+    expect(localDayBounds(t("2026-11-01T12:00:00Z"), "America/New_York")).toEqual({
+      start: t("2026-11-01T04:00:00Z"),
+      end: t("2026-11-02T05:00:00Z"),
+    });
     // Samoa skipped 2011-12-30: the 29th ends where the 31st begins.
     expect(localDayBounds(t("2011-12-29T12:00:00Z"), "Pacific/Apia").end).toEqual(t("2011-12-30T10:00:00Z"));
   });
 
   it("holds exactly the instants with the local date of `at`, in any zone", () => {
-    const zones = ["UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Pacific/Kiritimati", "America/St_Johns"];
+    const zones = [
+      "UTC",
+      "Europe/Berlin",
+      "America/New_York",
+      "Australia/Lord_Howe",
+      "Pacific/Kiritimati",
+      "America/St_Johns",
+    ];
     fc.assert(
-      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2028, 0, 1) }), (zone, ms) => {
-        const at = new Date(ms);
-        const { start, end } = localDayBounds(at, zone);
-        expect(start.getTime()).toBeLessThanOrEqual(ms);
-        expect(end.getTime()).toBeGreaterThan(ms);
-        expect(localDayKey(new Date(end.getTime() - 1), zone)).toBe(localDayKey(at, zone));
-        expect(localDayKey(end, zone)).not.toBe(localDayKey(at, zone));
-      }),
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2028, 0, 1) }),
+        (zone, ms) => {
+          const at = new Date(ms);
+          const { start, end } = localDayBounds(at, zone);
+          expect(start.getTime()).toBeLessThanOrEqual(ms);
+          expect(end.getTime()).toBeGreaterThan(ms);
+          expect(localDayKey(new Date(end.getTime() - 1), zone)).toBe(localDayKey(at, zone));
+          expect(localDayKey(end, zone)).not.toBe(localDayKey(at, zone));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -349,12 +452,17 @@ describe("localDayBounds", () => {
 describe("checkGate: SMS and WhatsApp need a phone on the profile", () => {
   it("blocks a granted SMS or WhatsApp send at the consent step when the profile has no phone", () => {
     for (const channel of ["sms", "whatsapp"] as const) {
-      expect(checkGate(input({ channel, hasPhone: false }))).toEqual({ allowed: false, reason: `no_consent:${channel}`, step: "consent" });
+      expect(checkGate(input({ channel, hasPhone: false }))).toEqual({
+        allowed: false,
+        reason: `no_consent:${channel}`,
+        step: "consent",
+      });
       expect(checkGate(input({ channel, hasPhone: true }))).toEqual({ allowed: true, reason: "ok" });
     }
   });
 
   it("email and push reach the customer without a phone", () => {
-    for (const channel of ["email", "push"] as const) expect(checkGate(input({ channel, hasPhone: false }))).toEqual({ allowed: true, reason: "ok" });
+    for (const channel of ["email", "push"] as const)
+      expect(checkGate(input({ channel, hasPhone: false }))).toEqual({ allowed: true, reason: "ok" });
   });
 });

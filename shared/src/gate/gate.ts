@@ -54,7 +54,11 @@ export interface GateFacts {
 }
 
 /** The four steps in order; the first failure is the decision. Once consent fails the other facts are not read. */
-export function decideGate(channel: Channel, facts: GateFacts, settings: Pick<ShopSettings, "caps" | "fatigueThreshold">): GateDecision {
+export function decideGate(
+  channel: Channel,
+  facts: GateFacts,
+  settings: Pick<ShopSettings, "caps" | "fatigueThreshold">,
+): GateDecision {
   if (!facts.consentGranted) return blocked("consent", noConsentReason(channel));
   if (facts.sentToday >= settings.caps.globalDaily) {
     return blocked("caps", globalCapReason(facts.sentToday, settings.caps.globalDaily));
@@ -76,7 +80,11 @@ export function checkGate(input: GateInput): GateDecision {
   // it reads as the consent step, the same reason the set-based audience gate writes for it.
   const unreachable = channelNeedsPhone(channel) && !input.hasPhone;
   if (input.globallyUnsubscribed || !input.consent[channel].granted || unreachable) {
-    return decideGate(channel, { consentGranted: false, sentToday: 0, sentTodayOnChannel: 0, sentInWindow: 0, quietHour: false }, settings);
+    return decideGate(
+      channel,
+      { consentGranted: false, sentToday: 0, sentTodayOnChannel: 0, sentInWindow: 0, quietHour: false },
+      settings,
+    );
   }
   const zone = gateTimeZone(input.customerTimeZone, settings.timeZone);
   const today = localDayKey(at, zone);
@@ -206,7 +214,10 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-function localParts(at: Date, timeZone: string): { year: string; month: string; day: string; hour: string; minute: string } {
+function localParts(
+  at: Date,
+  timeZone: string,
+): { year: string; month: string; day: string; hour: string; minute: string } {
   if (Number.isNaN(at.getTime())) throw new RangeError("time is not a valid date");
   const parts = { year: "", month: "", day: "", hour: "", minute: "" };
   for (const part of formatterFor(timeZone).formatToParts(at)) {

@@ -98,7 +98,12 @@ export function checkoutHints(input: CheckoutHintsInput): CheckoutHint[] {
   const nudge = loyaltyNudge(input.loyalty);
   if (nudge !== null) hints.push({ kind: "loyalty", message: nudge, score: round3(0.5 * input.loyalty.progress) });
 
-  hints.sort((a, b) => b.score - a.score || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.productId ?? "").localeCompare(b.productId ?? ""));
+  hints.sort(
+    (a, b) =>
+      b.score - a.score ||
+      KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+      (a.productId ?? "").localeCompare(b.productId ?? ""),
+  );
   return hints.slice(0, Math.max(0, input.limit ?? 3));
 }
 

@@ -34,7 +34,15 @@ describe("replenishmentDue", () => {
 
   it("counts two lines of one order as one purchase, keeps the latest title", () => {
     const t = ago(10);
-    expect(replenishmentDue([{ productId: "x", at: t }, { productId: "x", at: t }], now)).toEqual([]);
+    expect(
+      replenishmentDue(
+        [
+          { productId: "x", at: t },
+          { productId: "x", at: t },
+        ],
+        now,
+      ),
+    ).toEqual([]);
     const renamed = replenishmentDue(
       [
         { productId: "x", title: "New name", at: ago(10) },
@@ -55,11 +63,14 @@ describe("replenishmentDue", () => {
       fc.property(fc.array(purchase, { maxLength: 30 }), fc.integer({ min: 0, max: 60 }), (ps, horizon) => {
         const due = replenishmentDue(ps, now, horizon);
         for (const r of due) {
-          expect(new Set(ps.filter((p) => p.productId === r.productId).map((p) => p.at.getTime())).size).toBeGreaterThanOrEqual(2);
+          expect(
+            new Set(ps.filter((p) => p.productId === r.productId).map((p) => p.at.getTime())).size,
+          ).toBeGreaterThanOrEqual(2);
           expect(r.dueAt.getTime()).toBeLessThanOrEqual(now.getTime() + horizon * DAY);
           expect(r.meanGapDays).toBeGreaterThan(0);
         }
-        for (let i = 1; i < due.length; i++) expect(due[i]!.dueAt.getTime()).toBeGreaterThanOrEqual(due[i - 1]!.dueAt.getTime());
+        for (let i = 1; i < due.length; i++)
+          expect(due[i]!.dueAt.getTime()).toBeGreaterThanOrEqual(due[i - 1]!.dueAt.getTime());
       }),
     );
   });

@@ -42,7 +42,12 @@ export function replenishmentDue(purchases: Purchase[], now: Date, horizonDays =
     const meanGapMs = (last - first) / (times.size - 1);
     const dueAt = last + meanGapMs;
     if (dueAt > horizonEnd) continue;
-    due.push({ productId, ...(title === undefined ? {} : { title }), dueAt: new Date(dueAt), meanGapDays: meanGapMs / DAY_MS });
+    due.push({
+      productId,
+      ...(title === undefined ? {} : { title }),
+      dueAt: new Date(dueAt),
+      meanGapDays: meanGapMs / DAY_MS,
+    });
   }
   return due.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || (a.productId < b.productId ? -1 : 1));
 }

@@ -11,7 +11,11 @@ const shopify = (value: string): Identifier => ({ kind: "shopify", value });
 const email = (value: string): Identifier => ({ kind: "email", value });
 const phone = (value: string): Identifier => ({ kind: "phone", value });
 const device = (value: string): Identifier => ({ kind: "device", value });
-const event = (id: string, d: number, ...identifiers: Identifier[]): BatchIdentityEvent => ({ id, identifiers, at: day(d) });
+const event = (id: string, d: number, ...identifiers: Identifier[]): BatchIdentityEvent => ({
+  id,
+  identifiers,
+  at: day(d),
+});
 const byEvent = { limits, newProfileId: (e: BatchIdentityEvent) => `p-${e.id}` };
 
 /** Which identifiers belong together after the batch: the given owners it left alone plus every profile it changed. */
@@ -24,7 +28,11 @@ function partitionAfter(owners: readonly OwnedProfile[], result: BatchResolution
 describe("resolveIdentityBatch", () => {
   it("creates, links and attaches as the per-event rule does", () => {
     const result = resolveIdentityBatch(
-      [event("c1", 1, shopify("1"), email("a@x.com")), event("c2", 2, email("a@x.com"), phone("+14155550001")), event("c3", 3, shopify("2"), email("b@x.com"))],
+      [
+        event("c1", 1, shopify("1"), email("a@x.com")),
+        event("c2", 2, email("a@x.com"), phone("+14155550001")),
+        event("c3", 3, shopify("2"), email("b@x.com")),
+      ],
       [],
       byEvent,
     );
@@ -49,12 +57,18 @@ describe("resolveIdentityBatch", () => {
   });
 
   it("keeps a second Shopify customer on a shared email apart, with one candidate", () => {
-    const result = resolveIdentityBatch([event("c1", 1, shopify("1"), email("home@x.com")), event("c2", 2, shopify("2"), email("home@x.com"))], [], byEvent);
+    const result = resolveIdentityBatch(
+      [event("c1", 1, shopify("1"), email("home@x.com")), event("c2", 2, shopify("2"), email("home@x.com"))],
+      [],
+      byEvent,
+    );
     expect(result.events.map((e) => [e.profileId, e.decision])).toEqual([
       ["p-c1", "create"],
       ["p-c2", "create"],
     ]);
-    expect(result.attached.filter((a) => a.profileId === "p-c2").map((a) => identifierKey(a.identifier))).toEqual(["shopify:2"]);
+    expect(result.attached.filter((a) => a.profileId === "p-c2").map((a) => identifierKey(a.identifier))).toEqual([
+      "shopify:2",
+    ]);
     expect(result.candidates).toMatchObject([{ profileId: "p-c2", otherProfileId: "p-c1", eventId: "c2" }]);
   });
 
@@ -69,14 +83,18 @@ describe("resolveIdentityBatch", () => {
       ["e1", "old", "p-e1", "create"],
       ["e2", "old", "old", "merge"],
     ]);
-    expect(result.created).toEqual([{ profileId: "p-e1", createdAt: day(5), firstSeenAt: day(5), eventId: "e1", mergedInto: "old" }]);
+    expect(result.created).toEqual([
+      { profileId: "p-e1", createdAt: day(5), firstSeenAt: day(5), eventId: "e1", mergedInto: "old" },
+    ]);
     expect(result.merges).toMatchObject([{ eventId: "e2", survivorId: "old", mergedIds: ["p-e1"] }]);
     expect([...result.survivorOf]).toEqual([["p-e1", "old"]]);
     expect(result.attached.map((a) => [a.profileId, a.resolvedProfileId])).toEqual([
       ["old", "p-e1"],
       ["old", "p-e1"],
     ]);
-    expect(result.profiles.map(({ profileId, createdAt, identifiers }) => ({ profileId, createdAt, identifiers }))).toEqual([
+    expect(
+      result.profiles.map(({ profileId, createdAt, identifiers }) => ({ profileId, createdAt, identifiers })),
+    ).toEqual([
       { profileId: "old", createdAt: day(1), identifiers: [email("a@x.com"), phone("+14155550001"), device("d1")] },
     ]);
   });
@@ -84,7 +102,11 @@ describe("resolveIdentityBatch", () => {
   it("lets an injected clock decide which created profile is older", () => {
     const stamps = [day(9), day(8)];
     const result = resolveIdentityBatch(
-      [event("e1", 1, email("a@x.com")), event("e2", 2, phone("+14155550001")), event("e3", 3, email("a@x.com"), phone("+14155550001"))],
+      [
+        event("e1", 1, email("a@x.com")),
+        event("e2", 2, phone("+14155550001")),
+        event("e3", 3, email("a@x.com"), phone("+14155550001")),
+      ],
       [],
       { ...byEvent, createdAt: () => stamps.shift() ?? day(10) },
     );
@@ -92,8 +114,18 @@ describe("resolveIdentityBatch", () => {
   });
 
   it("treats an event repeated inside the batch as a replay", () => {
-    const result = resolveIdentityBatch([event("e1", 1, email("a@x.com")), event("e1", 1, email("a@x.com"), phone("+14155550001"))], [], byEvent);
-    expect(result.events[1]).toEqual({ eventId: "e1", profileId: "p-e1", resolvedProfileId: "p-e1", decision: "link", replay: true });
+    const result = resolveIdentityBatch(
+      [event("e1", 1, email("a@x.com")), event("e1", 1, email("a@x.com"), phone("+14155550001"))],
+      [],
+      byEvent,
+    );
+    expect(result.events[1]).toEqual({
+      eventId: "e1",
+      profileId: "p-e1",
+      resolvedProfileId: "p-e1",
+      decision: "link",
+      replay: true,
+    });
     expect(result.attached).toHaveLength(1);
   });
 
@@ -112,7 +144,9 @@ describe("resolveIdentityBatch", () => {
 
   it("refuses a profile ID that is already taken", () => {
     const taken: OwnedProfile = { profileId: "p-e1", createdAt: day(1), identifiers: [email("b@x.com")] };
-    expect(() => resolveIdentityBatch([event("e1", 1, email("a@x.com"))], [taken], byEvent)).toThrow(IdentityGraphError);
+    expect(() => resolveIdentityBatch([event("e1", 1, email("a@x.com"))], [taken], byEvent)).toThrow(
+      IdentityGraphError,
+    );
   });
 });
 
@@ -126,9 +160,18 @@ const conflicted = fc.oneof(
   fc.constantFrom("d1", "d2", "d3").map(device),
 );
 const eventsArb = fc
-  .array(fc.uniqueArray(conflicted, { selector: identifierKey, minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 25 })
-  .map((sets) => sets.map((identifiers, n): BatchIdentityEvent => ({ id: `e${n}`, identifiers, at: day(1 + (n % 20)) })));
-const limitsArb = fc.constantFrom<IdentityLimits>(limits, { maxShopifyIds: 1, maxEmails: 2, maxPhones: 1 }, { maxShopifyIds: 1, maxEmails: 1, maxPhones: 1 });
+  .array(fc.uniqueArray(conflicted, { selector: identifierKey, minLength: 1, maxLength: 4 }), {
+    minLength: 1,
+    maxLength: 25,
+  })
+  .map((sets) =>
+    sets.map((identifiers, n): BatchIdentityEvent => ({ id: `e${n}`, identifiers, at: day(1 + (n % 20)) })),
+  );
+const limitsArb = fc.constantFrom<IdentityLimits>(
+  limits,
+  { maxShopifyIds: 1, maxEmails: 2, maxPhones: 1 },
+  { maxShopifyIds: 1, maxEmails: 1, maxPhones: 1 },
+);
 
 function fold(events: readonly BatchIdentityEvent[], lim: IdentityLimits, graph: IdentityGraph = emptyIdentityGraph()) {
   const kinds: string[] = [];
@@ -149,7 +192,9 @@ describe("resolveIdentityBatch properties", () => {
         expect(partitionAfter([], result)).toEqual(identifierPartition(graph));
         expect(result.events.map((e) => e.decision)).toEqual(kinds);
         expect(result.events.map((e) => e.profileId)).toEqual(graph.events.map((e) => e.profileId));
-        expect(result.merges.map((m) => [m.eventId, m.survivorId, m.mergedIds])).toEqual(graph.merges.map((m) => [m.eventId, m.survivorId, m.mergedIds]));
+        expect(result.merges.map((m) => [m.eventId, m.survivorId, m.mergedIds])).toEqual(
+          graph.merges.map((m) => [m.eventId, m.survivorId, m.mergedIds]),
+        );
       }),
       { numRuns: 500 },
     );
@@ -162,13 +207,22 @@ describe("resolveIdentityBatch properties", () => {
         const before = fold(events.slice(0, split), lim).graph;
         const { graph, kinds } = fold(events.slice(split), lim, before);
         const batchKeys = new Set(events.slice(split).flatMap((e) => e.identifiers.map(identifierKey)));
-        const owners = Object.values(before.profiles).filter((p) => p.identifiers.some((i) => batchKeys.has(identifierKey(i))));
-        const result = resolveIdentityBatch(events.slice(split), owners, { limits: lim, newProfileId: (e) => `p-${e.id}` });
+        const owners = Object.values(before.profiles).filter((p) =>
+          p.identifiers.some((i) => batchKeys.has(identifierKey(i))),
+        );
+        const result = resolveIdentityBatch(events.slice(split), owners, {
+          limits: lim,
+          newProfileId: (e) => `p-${e.id}`,
+        });
         const untouched = Object.values(before.profiles).filter((p) => !owners.includes(p));
         expect(partitionAfter([...untouched, ...owners], result)).toEqual(identifierPartition(graph));
         expect(result.events.map((e) => e.decision)).toEqual(kinds);
         // Every identifier that gained an owner is recorded once, on the profile that finally holds it.
-        const holder = new Map(Object.values(graph.profiles).flatMap((p) => p.identifiers.map((i) => [identifierKey(i), p.profileId] as const)));
+        const holder = new Map(
+          Object.values(graph.profiles).flatMap((p) =>
+            p.identifiers.map((i) => [identifierKey(i), p.profileId] as const),
+          ),
+        );
         for (const a of result.attached) expect(holder.get(identifierKey(a.identifier))).toBe(a.profileId);
         expect(new Set(result.attached.map((a) => identifierKey(a.identifier))).size).toBe(result.attached.length);
       }),

@@ -104,14 +104,25 @@ export function resolveIdentityBatch(
   const live: LiveProfile[] = [];
   const ownerOf = new Map<string, LiveProfile>();
   for (const p of initialOwners) {
-    const owner: LiveProfile = { profileId: p.profileId, createdAt: p.createdAt, identifiers: [...p.identifiers], changed: false, alive: true };
+    const owner: LiveProfile = {
+      profileId: p.profileId,
+      createdAt: p.createdAt,
+      identifiers: [...p.identifiers],
+      changed: false,
+      alive: true,
+    };
     given.set(p.profileId, owner);
     live.push(owner);
     // As in resolveIdentity: should the caller's data disagree, the oldest claim wins.
     for (const i of owner.identifiers) {
       const key = identifierKey(i);
       const held = ownerOf.get(key);
-      if (!held || owner.createdAt < held.createdAt || (+owner.createdAt === +held.createdAt && owner.profileId < held.profileId)) ownerOf.set(key, owner);
+      if (
+        !held ||
+        owner.createdAt < held.createdAt ||
+        (+owner.createdAt === +held.createdAt && owner.profileId < held.profileId)
+      )
+        ownerOf.set(key, owner);
     }
   }
 
@@ -130,12 +141,25 @@ export function resolveIdentityBatch(
   const outcomes: BatchEventOutcome[] = [];
   const profileOfEvent = new Map<string, string>();
 
-  const attach = (target: LiveProfile, identifiers: readonly Identifier[], event: BatchIdentityEvent, seen: readonly Identifier[], keys: readonly string[]) => {
+  const attach = (
+    target: LiveProfile,
+    identifiers: readonly Identifier[],
+    event: BatchIdentityEvent,
+    seen: readonly Identifier[],
+    keys: readonly string[],
+  ) => {
     for (const identifier of identifiers) {
       target.identifiers.push(identifier);
       const n = seen.indexOf(identifier);
       ownerOf.set(n >= 0 ? keys[n]! : identifierKey(identifier), target);
-      attached.push({ identifier, profileId: target.profileId, resolvedProfileId: target.profileId, eventId: event.id, at: event.at, source: event.source });
+      attached.push({
+        identifier,
+        profileId: target.profileId,
+        resolvedProfileId: target.profileId,
+        eventId: event.id,
+        at: event.at,
+        source: event.source,
+      });
     }
     target.changed = true;
   };
@@ -143,7 +167,13 @@ export function resolveIdentityBatch(
   for (const event of events) {
     const earlier = profileOfEvent.get(event.id);
     if (earlier !== undefined) {
-      outcomes.push({ eventId: event.id, profileId: earlier, resolvedProfileId: earlier, decision: "link", replay: true });
+      outcomes.push({
+        eventId: event.id,
+        profileId: earlier,
+        resolvedProfileId: earlier,
+        decision: "link",
+        replay: true,
+      });
       continue;
     }
     const seen = uniqueIdentifiers(event.identifiers);
@@ -160,9 +190,25 @@ export function resolveIdentityBatch(
     switch (decision.kind) {
       case "create": {
         profileId = options.newProfileId(event);
-        if (given.has(profileId)) throw new IdentityGraphError("PROFILE_ID_TAKEN", `Profile ${profileId} already exists; pass a fresh profile ID.`);
-        const record: BatchCreatedProfile = { profileId, createdAt: options.createdAt?.(event) ?? event.at, firstSeenAt: event.at, eventId: event.id, mergedInto: null };
-        const profile: LiveProfile = { profileId, createdAt: record.createdAt, identifiers: [], changed: true, alive: true };
+        if (given.has(profileId))
+          throw new IdentityGraphError(
+            "PROFILE_ID_TAKEN",
+            `Profile ${profileId} already exists; pass a fresh profile ID.`,
+          );
+        const record: BatchCreatedProfile = {
+          profileId,
+          createdAt: options.createdAt?.(event) ?? event.at,
+          firstSeenAt: event.at,
+          eventId: event.id,
+          mergedInto: null,
+        };
+        const profile: LiveProfile = {
+          profileId,
+          createdAt: record.createdAt,
+          identifiers: [],
+          changed: true,
+          alive: true,
+        };
         live.push(profile);
         created.push(record);
         attach(profile, decision.attach, event, seen, keys);
@@ -173,7 +219,8 @@ export function resolveIdentityBatch(
       case "candidate": {
         profileId = decision.profileId;
         attach(owned(profileId), decision.attach, event, seen, keys);
-        if (decision.kind === "candidate") for (const c of decision.candidates) proposals.push({ ...c, eventId: event.id });
+        if (decision.kind === "candidate")
+          for (const c of decision.candidates) proposals.push({ ...c, eventId: event.id });
         break;
       }
       case "merge": {
@@ -189,13 +236,26 @@ export function resolveIdentityBatch(
           mergedInto.set(id, profileId);
         }
         attach(survivor, decision.attach, event, seen, keys);
-        merges.push({ eventId: event.id, at: event.at, survivorId: profileId, mergedIds: decision.mergedIds, evidence: decision.evidence, reason: decision.reason });
+        merges.push({
+          eventId: event.id,
+          at: event.at,
+          survivorId: profileId,
+          mergedIds: decision.mergedIds,
+          evidence: decision.evidence,
+          reason: decision.reason,
+        });
         for (const c of decision.candidates) proposals.push({ ...c, eventId: event.id });
         break;
       }
     }
     profileOfEvent.set(event.id, profileId);
-    outcomes.push({ eventId: event.id, profileId, resolvedProfileId: profileId, decision: decision.kind, replay: false });
+    outcomes.push({
+      eventId: event.id,
+      profileId,
+      resolvedProfileId: profileId,
+      decision: decision.kind,
+      replay: false,
+    });
   }
 
   for (const c of created) {

@@ -6,16 +6,44 @@ const at = (iso: string) => new Date(iso);
 
 describe("explainIdentity", () => {
   const links: IdentityLinkFact[] = [
-    { identifier: { kind: "device", value: "d-1" }, source: "identify", eventId: "ev-1", linkedAt: at("2026-03-02T10:00:00Z") },
-    { identifier: { kind: "email", value: "sarah@work.com" }, source: "identify", eventId: "ev-1", linkedAt: at("2026-03-02T10:00:00Z") },
-    { identifier: { kind: "phone", value: "+14155552671" }, source: "a companion sign-up", eventId: "ev-3", linkedAt: at("2026-03-06T09:00:00Z") },
-    { identifier: { kind: "device", value: "d-0" }, source: "a web visit", eventId: null, linkedAt: at("2026-03-01T08:00:00Z") },
+    {
+      identifier: { kind: "device", value: "d-1" },
+      source: "identify",
+      eventId: "ev-1",
+      linkedAt: at("2026-03-02T10:00:00Z"),
+    },
+    {
+      identifier: { kind: "email", value: "sarah@work.com" },
+      source: "identify",
+      eventId: "ev-1",
+      linkedAt: at("2026-03-02T10:00:00Z"),
+    },
+    {
+      identifier: { kind: "phone", value: "+14155552671" },
+      source: "a companion sign-up",
+      eventId: "ev-3",
+      linkedAt: at("2026-03-06T09:00:00Z"),
+    },
+    {
+      identifier: { kind: "device", value: "d-0" },
+      source: "a web visit",
+      eventId: null,
+      linkedAt: at("2026-03-01T08:00:00Z"),
+    },
   ];
 
   it("tells the Sarah story, one sentence per fact, oldest first", () => {
     expect(
       explainIdentity(links, [
-        { at: at("2026-03-05T12:00:00Z"), evidence: [{ kind: "phone", value: "+14155552671" }, { kind: "email", value: "sarah@home.com" }], reason: "", auto: true },
+        {
+          at: at("2026-03-05T12:00:00Z"),
+          evidence: [
+            { kind: "phone", value: "+14155552671" },
+            { kind: "email", value: "sarah@home.com" },
+          ],
+          reason: "",
+          auto: true,
+        },
         { at: at("2026-03-07T12:00:00Z"), evidence: [], reason: "Same person, confirmed at the till.", auto: false },
       ]),
     ).toEqual([
@@ -28,8 +56,16 @@ describe("explainIdentity", () => {
   });
 
   it("writes dates in the shop's time zone", () => {
-    const late = [{ identifier: { kind: "email" as const, value: "a@x.com" }, source: "an order", linkedAt: at("2026-03-02T03:00:00Z") }];
-    expect(explainIdentity(late, [], { timeZone: "America/Los_Angeles" })).toEqual(["a@x.com was seen in an order on 2026-03-01."]);
+    const late = [
+      {
+        identifier: { kind: "email" as const, value: "a@x.com" },
+        source: "an order",
+        linkedAt: at("2026-03-02T03:00:00Z"),
+      },
+    ];
+    expect(explainIdentity(late, [], { timeZone: "America/Los_Angeles" })).toEqual([
+      "a@x.com was seen in an order on 2026-03-01.",
+    ]);
   });
 
   it("gives one sentence per event and per merge, whatever the input order", () => {

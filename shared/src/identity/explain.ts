@@ -57,7 +57,8 @@ export function explainIdentity(
   }
   for (const merge of merges) {
     const date = dateIn(merge.at, options.timeZone);
-    const why = merge.evidence.length > 0 ? ` because ${describeIdentifiers(byStrength(merge.evidence))} were seen together` : "";
+    const why =
+      merge.evidence.length > 0 ? ` because ${describeIdentifiers(byStrength(merge.evidence))} were seen together` : "";
     const text = merge.auto
       ? `Merged automatically on ${date}${why}`
       : `Merged by a person on ${date}${merge.reason.trim() ? `: ${sentence(merge.reason)}` : why}`;

@@ -29,7 +29,14 @@ describe("probableDuplicates", () => {
         { profileId: "p2", firstName: "Sara", lastName: "Smith", postcode: "sw1a 1aa" },
         { profileId: "p1", firstName: "Sarah", lastName: "Smith", postcode: "SW1A1AA" },
       ]),
-    ).toEqual([{ profileId: "p1", otherProfileId: "p2", score: 0.88, reason: "Similar names (Sarah Smith, Sara Smith) and the same postcode SW1A1AA." }]);
+    ).toEqual([
+      {
+        profileId: "p1",
+        otherProfileId: "p2",
+        score: 0.88,
+        reason: "Similar names (Sarah Smith, Sara Smith) and the same postcode SW1A1AA.",
+      },
+    ]);
   });
 
   it("understands nicknames, accents, swapped fields and street abbreviations", () => {
@@ -59,19 +66,39 @@ describe("probableDuplicates", () => {
 
   it("scores higher the more facts are shared", () => {
     const [found] = probableDuplicates([
-      { profileId: "a", firstName: "Ana", lastName: "Lopez", postcode: "28001", address1: "Calle Mayor 1", birthday: "1985-02-03" },
-      { profileId: "b", firstName: "Ana", lastName: "Lopez", postcode: "28001", address1: "Calle Mayor 1", birthday: "1985-02-03" },
+      {
+        profileId: "a",
+        firstName: "Ana",
+        lastName: "Lopez",
+        postcode: "28001",
+        address1: "Calle Mayor 1",
+        birthday: "1985-02-03",
+      },
+      {
+        profileId: "b",
+        firstName: "Ana",
+        lastName: "Lopez",
+        postcode: "28001",
+        address1: "Calle Mayor 1",
+        birthday: "1985-02-03",
+      },
     ]);
-    expect(found).toMatchObject({ score: 1, reason: "The same name (Ana Lopez) and the same postcode 28001, address Calle Mayor 1 and birth date 1985-02-03." });
+    expect(found).toMatchObject({
+      score: 1,
+      reason: "The same name (Ana Lopez) and the same postcode 28001, address Calle Mayor 1 and birth date 1985-02-03.",
+    });
   });
 
   it("keeps work near-linear when a whole city shares one postcode", () => {
-    const city = Array.from({ length: 5000 }, (_, n): PersonForMatching => ({
-      profileId: `p${n}`,
-      firstName: `Name${n % 97}`,
-      lastName: `Family${n}`,
-      postcode: "10001",
-    }));
+    const city = Array.from(
+      { length: 5000 },
+      (_, n): PersonForMatching => ({
+        profileId: `p${n}`,
+        firstName: `Name${n % 97}`,
+        lastName: `Family${n}`,
+        postcode: "10001",
+      }),
+    );
     expect(duplicateScanComparisons(city, { maxBlockSize: 50 })).toBeLessThanOrEqual(5000 * 50);
     expect(duplicateScanComparisons(city.slice(0, 40), { maxBlockSize: 50 })).toBe((40 * 39) / 2);
   });
@@ -101,7 +128,9 @@ describe("probableDuplicates", () => {
               people.some(
                 (b) =>
                   b.profileId === d.otherProfileId &&
-                  ((a.postcode && a.postcode === b.postcode) || (a.address1 && a.address1 === b.address1) || (a.birthday && a.birthday === b.birthday)),
+                  ((a.postcode && a.postcode === b.postcode) ||
+                    (a.address1 && a.address1 === b.address1) ||
+                    (a.birthday && a.birthday === b.birthday)),
               ),
           );
           expect(shareSomething).toBe(true);
@@ -113,12 +142,18 @@ describe("probableDuplicates", () => {
   it("does not depend on the order people are listed in", () => {
     fc.assert(
       fc.property(
-        fc.array(personArb, { maxLength: 10 }).chain((people) =>
-          fc.tuple(fc.constant(people), fc.shuffledSubarray(people, { minLength: people.length, maxLength: people.length })),
-        ),
+        fc
+          .array(personArb, { maxLength: 10 })
+          .chain((people) =>
+            fc.tuple(
+              fc.constant(people),
+              fc.shuffledSubarray(people, { minLength: people.length, maxLength: people.length }),
+            ),
+          ),
         ([people, shuffled]) => {
           // Distinct IDs: a profile listed twice with different details is the caller's bug, not an order question.
-          const unique = (list: typeof people) => list.filter((p, i) => list.findIndex((q) => q.profileId === p.profileId) === i);
+          const unique = (list: typeof people) =>
+            list.filter((p, i) => list.findIndex((q) => q.profileId === p.profileId) === i);
           const ids = new Set(unique(people).map((p) => p));
           expect(probableDuplicates(shuffled.filter((p) => ids.has(p)))).toEqual(probableDuplicates(unique(people)));
         },

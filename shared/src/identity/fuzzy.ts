@@ -66,14 +66,50 @@ export function jaroWinkler(a: string, b: string): number {
 
 // Common English short forms; a nickname compares as its full name.
 export const NICKNAMES: Record<string, string> = {
-  bob: "robert", rob: "robert", bobby: "robert", bill: "william", will: "william", liam: "william",
-  billy: "william", beth: "elizabeth", liz: "elizabeth", lizzie: "elizabeth", betty: "elizabeth",
-  kate: "katherine", katie: "katherine", kathy: "katherine", cathy: "catherine", jim: "james",
-  jimmy: "james", mike: "michael", mick: "michael", tom: "thomas", tommy: "thomas", dave: "david",
-  dan: "daniel", danny: "daniel", sam: "samuel", alex: "alexander", andy: "andrew", tony: "anthony",
-  chris: "christopher", matt: "matthew", nick: "nicholas", steve: "steven", joe: "joseph",
-  jen: "jennifer", jenny: "jennifer", peggy: "margaret", maggie: "margaret", meg: "margaret",
-  sue: "susan", becky: "rebecca", ted: "edward", ed: "edward", eddie: "edward", pat: "patricia",
+  bob: "robert",
+  rob: "robert",
+  bobby: "robert",
+  bill: "william",
+  will: "william",
+  liam: "william",
+  billy: "william",
+  beth: "elizabeth",
+  liz: "elizabeth",
+  lizzie: "elizabeth",
+  betty: "elizabeth",
+  kate: "katherine",
+  katie: "katherine",
+  kathy: "katherine",
+  cathy: "catherine",
+  jim: "james",
+  jimmy: "james",
+  mike: "michael",
+  mick: "michael",
+  tom: "thomas",
+  tommy: "thomas",
+  dave: "david",
+  dan: "daniel",
+  danny: "daniel",
+  sam: "samuel",
+  alex: "alexander",
+  andy: "andrew",
+  tony: "anthony",
+  chris: "christopher",
+  matt: "matthew",
+  nick: "nicholas",
+  steve: "steven",
+  joe: "joseph",
+  jen: "jennifer",
+  jenny: "jennifer",
+  peggy: "margaret",
+  maggie: "margaret",
+  meg: "margaret",
+  sue: "susan",
+  becky: "rebecca",
+  ted: "edward",
+  ed: "edward",
+  eddie: "edward",
+  pat: "patricia",
 };
 
 const plain = (s: string | null | undefined): string =>
@@ -86,8 +122,20 @@ const plain = (s: string | null | undefined): string =>
     .trim();
 
 const STREET_WORDS: Record<string, string> = {
-  street: "st", avenue: "ave", road: "rd", lane: "ln", drive: "dr", boulevard: "blvd", court: "ct",
-  place: "pl", apartment: "apt", suite: "ste", north: "n", south: "s", east: "e", west: "w",
+  street: "st",
+  avenue: "ave",
+  road: "rd",
+  lane: "ln",
+  drive: "dr",
+  boulevard: "blvd",
+  court: "ct",
+  place: "pl",
+  apartment: "apt",
+  suite: "ste",
+  north: "n",
+  south: "s",
+  east: "e",
+  west: "w",
 };
 
 const normalizePostcode = (s: string | null | undefined): string => (s ?? "").toUpperCase().replace(/[^A-Z0-9]/g, "");
@@ -123,7 +171,10 @@ function prepare(person: PersonForMatching): Prepared | null {
     person,
     first: NICKNAMES[first] ?? first,
     last: tokens.slice(1).join(" "),
-    display: [person.firstName, person.lastName].map((s) => (s ?? "").trim()).filter(Boolean).join(" "),
+    display: [person.firstName, person.lastName]
+      .map((s) => (s ?? "").trim())
+      .filter(Boolean)
+      .join(" "),
     postcode: normalizePostcode(person.postcode),
     address: normalizeAddress(person.address1),
     birthday: normalizeBirthday(person.birthday),
@@ -140,7 +191,11 @@ function nameSimilarity(a: { first: string; last: string }, b: { first: string; 
 function blockedPairs(people: readonly Prepared[], maxBlockSize: number): [number, number][] {
   const blocks = new Map<string, number[]>();
   people.forEach((p, index) => {
-    for (const key of [p.postcode && `postcode:${p.postcode}`, p.address && `address:${p.address}`, p.birthday && `birthday:${p.birthday}`]) {
+    for (const key of [
+      p.postcode && `postcode:${p.postcode}`,
+      p.address && `address:${p.address}`,
+      p.birthday && `birthday:${p.birthday}`,
+    ]) {
       if (!key) continue;
       const block = blocks.get(key);
       if (block) block.push(index);
@@ -154,7 +209,8 @@ function blockedPairs(people: readonly Prepared[], maxBlockSize: number): [numbe
   };
   for (const members of blocks.values()) {
     if (members.length <= maxBlockSize) {
-      for (let x = 0; x < members.length; x++) for (let y = x + 1; y < members.length; y++) add(members[x]!, members[y]!);
+      for (let x = 0; x < members.length; x++)
+        for (let y = x + 1; y < members.length; y++) add(members[x]!, members[y]!);
       continue;
     }
     // Sorted neighbourhood: similar names sort close together, so a window finds them without n² work.
@@ -175,7 +231,10 @@ export function duplicateScanComparisons(people: readonly PersonForMatching[], o
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
-export function probableDuplicates(people: readonly PersonForMatching[], options: FuzzyOptions = {}): ProbableDuplicate[] {
+export function probableDuplicates(
+  people: readonly PersonForMatching[],
+  options: FuzzyOptions = {},
+): ProbableDuplicate[] {
   const minNameSimilarity = options.minNameSimilarity ?? 0.88;
   const maxBlockSize = options.maxBlockSize ?? 50;
   const prepared = people.map(prepare).filter((p): p is Prepared => p !== null);
@@ -192,7 +251,10 @@ export function probableDuplicates(people: readonly PersonForMatching[], options
       low.address && low.address === high.address ? `address ${low.person.address1!.trim()}` : "",
       low.birthday && low.birthday === high.birthday ? `birth date ${low.birthday}` : "",
     ].filter(Boolean);
-    const names = low.display === high.display ? `The same name (${low.display})` : `Similar names (${low.display}, ${high.display})`;
+    const names =
+      low.display === high.display
+        ? `The same name (${low.display})`
+        : `Similar names (${low.display}, ${high.display})`;
     const facts = shared.length === 1 ? shared[0]! : `${shared.slice(0, -1).join(", ")} and ${shared.at(-1)}`;
     const candidate: ProbableDuplicate = {
       profileId: low.person.profileId,
@@ -206,6 +268,7 @@ export function probableDuplicates(people: readonly PersonForMatching[], options
     if (!previous || previous.score < candidate.score) found.set(key, candidate);
   }
   return [...found.values()].sort(
-    (x, y) => y.score - x.score || x.profileId.localeCompare(y.profileId) || x.otherProfileId.localeCompare(y.otherProfileId),
+    (x, y) =>
+      y.score - x.score || x.profileId.localeCompare(y.profileId) || x.otherProfileId.localeCompare(y.otherProfileId),
   );
 }

@@ -15,14 +15,19 @@ import { limitBreaches, type IdentityLimits } from "./resolve";
 
 const settings = defaultShopSettings();
 const limits = settings.identityLimits;
-const ctx = { defaultCountry: settings.defaultCountry, junk: settings.junkIdentifiers, storeDeviceIds: ["companion-tablet-1"] };
+const ctx = {
+  defaultCountry: settings.defaultCountry,
+  junk: settings.junkIdentifiers,
+  storeDeviceIds: ["companion-tablet-1"],
+};
 const day = (d: number) => new Date(Date.UTC(2026, 2, d));
 
 /** Feeds raw events through normalisation and the graph, naming new profiles p1, p2, ... */
 function replay(raws: { eventId: string; raw: RawIdentifiers; day: number }[]): IdentityGraph {
   return raws.reduce(
     (graph, { eventId, raw, day: d }, n) =>
-      applyEvent(graph, { eventId, identifiers: normalizeIdentifiers(raw, ctx), at: day(d) }, limits, `p${n + 1}`).graph,
+      applyEvent(graph, { eventId, identifiers: normalizeIdentifiers(raw, ctx), at: day(d) }, limits, `p${n + 1}`)
+        .graph,
     emptyIdentityGraph(),
   );
 }
@@ -36,8 +41,16 @@ describe("the Sarah story", () => {
       { eventId: "visit", raw: { deviceId: "dev-A" }, day: 1 },
       { eventId: "identify", raw: { deviceId: "dev-A", email: " Sarah@Work.com " }, day: 2 },
       { eventId: "login-phone", raw: { deviceId: "dev-B", email: "sarah@work.com" }, day: 3 },
-      { eventId: "order-1", raw: { deviceId: "dev-B", email: "sarah.personal@gmail.com", shopifyCustomerId: "gid://shopify/Customer/123" }, day: 4 },
-      { eventId: "capture", raw: { email: "SARAH.PERSONAL@gmail.com", phone: "(415) 555-2671", deviceId: "companion-tablet-1" }, day: 5 },
+      {
+        eventId: "order-1",
+        raw: { deviceId: "dev-B", email: "sarah.personal@gmail.com", shopifyCustomerId: "gid://shopify/Customer/123" },
+        day: 4,
+      },
+      {
+        eventId: "capture",
+        raw: { email: "SARAH.PERSONAL@gmail.com", phone: "(415) 555-2671", deviceId: "companion-tablet-1" },
+        day: 5,
+      },
     ]);
     expect(Object.keys(graph.profiles)).toEqual(["p1"]);
     expect(kinds(graph, "p1", "email")).toEqual(["sarah@work.com", "sarah.personal@gmail.com"]);
@@ -93,7 +106,9 @@ describe("applyEvent", () => {
 
   it("refuses a profile ID that is already taken", () => {
     const once = applyEvent(emptyIdentityGraph(), { eventId: "e1", identifiers: [], at: day(1) }, limits, "p1").graph;
-    expect(() => applyEvent(once, { eventId: "e2", identifiers: [], at: day(1) }, limits, "p1")).toThrow(IdentityGraphError);
+    expect(() => applyEvent(once, { eventId: "e2", identifiers: [], at: day(1) }, limits, "p1")).toThrow(
+      IdentityGraphError,
+    );
   });
 });
 
@@ -129,7 +144,12 @@ describe("undoMerge", () => {
     expect(() => undoMerge(undone, "merge:e3")).toThrow(/already been undone/);
     expect(() => undoMerge(merged, "merge:e3", { now: day(20), undoWindowDays: 7 })).toThrow(/older than 7 days/);
     expect(() => undoMerge(merged, "merge:nope")).toThrow(/no merge/);
-    const again = applyEvent(merged, { eventId: "e5", identifiers: [email("a@x.com"), email("c@x.com")], at: day(5) }, limits, "p9").graph;
+    const again = applyEvent(
+      merged,
+      { eventId: "e5", identifiers: [email("a@x.com"), email("c@x.com")], at: day(5) },
+      limits,
+      "p9",
+    ).graph;
     const twice = applyEvent(
       applyEvent(again, { eventId: "e6", identifiers: [email("z@x.com")], at: day(6) }, limits, "p6").graph,
       { eventId: "e7", identifiers: [email("z@x.com"), email("c@x.com")], at: day(7) },
@@ -145,7 +165,10 @@ describe("undoMerge", () => {
 const id = (kind: Identifier["kind"], value: string): Identifier => ({ kind, value });
 const eventsArb = (identifier: fc.Arbitrary<Identifier>) =>
   fc
-    .array(fc.uniqueArray(identifier, { selector: identifierKey, minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 12 })
+    .array(fc.uniqueArray(identifier, { selector: identifierKey, minLength: 1, maxLength: 3 }), {
+      minLength: 1,
+      maxLength: 12,
+    })
     .map((sets) => sets.map((identifiers, n): IdentityEvent => ({ eventId: `e${n}`, identifiers, at: day(1 + n) })));
 
 function run(events: readonly IdentityEvent[], lim: IdentityLimits): IdentityGraph {
@@ -220,7 +243,8 @@ describe("identity graph properties", () => {
             ]),
           );
           expect(withoutEvent).toEqual(before.profiles);
-          for (const snapshot of graph.merges.at(-1)!.snapshots) expect(withoutEvent[snapshot.profileId]).toEqual(snapshot);
+          for (const snapshot of graph.merges.at(-1)!.snapshots)
+            expect(withoutEvent[snapshot.profileId]).toEqual(snapshot);
           expect(undone.events.slice(0, -1)).toEqual(before.events);
           expectConsistent(undone, tight);
         }
@@ -243,8 +267,11 @@ describe("identity graph properties", () => {
         );
         for (const snapshot of merge.snapshots) {
           const restored = undone.profiles[snapshot.profileId]!;
-          expect({ ...restored, identifiers: restored.identifiers.slice(0, snapshot.identifiers.length) }).toEqual(snapshot);
-          for (const extra of restored.identifiers.slice(snapshot.identifiers.length)) expect(gained.has(identifierKey(extra))).toBe(true);
+          expect({ ...restored, identifiers: restored.identifiers.slice(0, snapshot.identifiers.length) }).toEqual(
+            snapshot,
+          );
+          for (const extra of restored.identifiers.slice(snapshot.identifiers.length))
+            expect(gained.has(identifierKey(extra))).toBe(true);
         }
         const restoredIds = new Set(merge.snapshots.map((s) => s.profileId));
         for (const e of undone.events) {
@@ -279,7 +306,9 @@ describe("identity graph properties", () => {
           }
           expectConsistent(graph, tight);
         });
-        const owners = graph.events.map((e) => Object.values(graph.profiles).filter((p) => p.profileId === e.profileId).length);
+        const owners = graph.events.map(
+          (e) => Object.values(graph.profiles).filter((p) => p.profileId === e.profileId).length,
+        );
         expect(owners.every((count) => count === 1)).toBe(true);
       }),
       { numRuns: 300 },

@@ -71,7 +71,11 @@ function ownersOf(graph: IdentityGraph, identifiers: readonly Identifier[]): Own
   return Object.values(graph.profiles).filter((p) => p.identifiers.some((i) => keys.has(identifierKey(i))));
 }
 
-function addCandidates(graph: IdentityGraph, eventId: string, proposals: readonly MergeCandidateProposal[]): GraphCandidate[] {
+function addCandidates(
+  graph: IdentityGraph,
+  eventId: string,
+  proposals: readonly MergeCandidateProposal[],
+): GraphCandidate[] {
   const pairKey = (c: MergeCandidateProposal) => [c.profileId, c.otherProfileId].sort().join("|");
   const known = new Set(graph.candidates.map(pairKey));
   const fresh = proposals.filter((c) => !known.has(pairKey(c)) && known.add(pairKey(c)));
@@ -87,7 +91,10 @@ export function applyEvent(
   const existing = graph.events.find((e) => e.eventId === event.eventId);
   if (existing) {
     // Webhooks and sync pushes are retried; the same event must not be counted twice.
-    return { graph, decision: { kind: "link", profileId: existing.profileId, attach: [], reason: "This event was already recorded." } };
+    return {
+      graph,
+      decision: { kind: "link", profileId: existing.profileId, attach: [], reason: "This event was already recorded." },
+    };
   }
   const seen = uniqueIdentifiers(event.identifiers);
   const decision = resolveIdentity({ seen, owners: ownersOf(graph, seen), limits });
@@ -96,7 +103,10 @@ export function applyEvent(
   switch (decision.kind) {
     case "create": {
       if (graph.profiles[newProfileId]) {
-        throw new IdentityGraphError("PROFILE_ID_TAKEN", `Profile ${newProfileId} already exists; pass a fresh profile ID.`);
+        throw new IdentityGraphError(
+          "PROFILE_ID_TAKEN",
+          `Profile ${newProfileId} already exists; pass a fresh profile ID.`,
+        );
       }
       const profile: GraphProfile = { profileId: newProfileId, createdAt: event.at, identifiers: decision.attach };
       const proposals = decision.candidates.map((c) => ({ ...c, profileId: newProfileId }));
@@ -117,9 +127,13 @@ export function applyEvent(
         decision,
         graph: {
           ...graph,
-          profiles: { ...graph.profiles, [target.profileId]: { ...target, identifiers: [...target.identifiers, ...decision.attach] } },
+          profiles: {
+            ...graph.profiles,
+            [target.profileId]: { ...target, identifiers: [...target.identifiers, ...decision.attach] },
+          },
           events: recorded(target.profileId),
-          candidates: decision.kind === "candidate" ? addCandidates(graph, event.eventId, decision.candidates) : graph.candidates,
+          candidates:
+            decision.kind === "candidate" ? addCandidates(graph, event.eventId, decision.candidates) : graph.candidates,
         },
       };
     }
@@ -178,13 +192,19 @@ export function undoMerge(
   if (!merge) throw new IdentityGraphError("MERGE_NOT_FOUND", `There is no merge ${mergeId} to undo.`);
   if (merge.undone) throw new IdentityGraphError("ALREADY_UNDONE", "This merge has already been undone.");
   if (window && window.now.getTime() - merge.at.getTime() > window.undoWindowDays * 86_400_000) {
-    throw new IdentityGraphError("UNDO_WINDOW_PASSED", `This merge is older than ${window.undoWindowDays} days and can no longer be undone.`);
+    throw new IdentityGraphError(
+      "UNDO_WINDOW_PASSED",
+      `This merge is older than ${window.undoWindowDays} days and can no longer be undone.`,
+    );
   }
   const laterMerge = graph.merges
     .slice(index + 1)
     .find((m) => !m.undone && (m.survivorId === merge.survivorId || m.mergedIds.includes(merge.survivorId)));
   if (laterMerge) {
-    throw new IdentityGraphError("LATER_MERGE", "This profile was merged again afterwards; undo the later merge first.");
+    throw new IdentityGraphError(
+      "LATER_MERGE",
+      "This profile was merged again afterwards; undo the later merge first.",
+    );
   }
 
   // Identifiers the joined profile gained since the merge; each returns with the event that brought it.
@@ -225,7 +245,9 @@ const holdsAny = (p: GraphProfile, identifiers: readonly Identifier[]): boolean 
 
 function strongestOwner(owners: readonly GraphProfile[], identifiers: readonly Identifier[]): GraphProfile | undefined {
   for (const i of byStrength(identifiers)) {
-    const holders = owners.filter((p) => p.identifiers.some((h) => identifierKey(h) === identifierKey(i))).sort(survivorOrder);
+    const holders = owners
+      .filter((p) => p.identifiers.some((h) => identifierKey(h) === identifierKey(i)))
+      .sort(survivorOrder);
     if (holders[0]) return holders[0];
   }
   return undefined;

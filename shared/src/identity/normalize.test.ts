@@ -26,15 +26,27 @@ describe("normalizeEmail", () => {
     expect(normalizeEmail("  Sarah.Smith+shop@Work.COM ", junk)).toBe("sarah.smith+shop@work.com");
   });
 
-  it.each(["", "   ", null, undefined, "sarah", "sarah@gmail", "sarah gmail.com", "sarah@@gmail.com", "a@b..com", "n/a"])(
-    "refuses %j as not an email",
-    (raw) => expect(normalizeEmail(raw, junk)).toBeNull(),
-  );
+  it.each([
+    "",
+    "   ",
+    null,
+    undefined,
+    "sarah",
+    "sarah@gmail",
+    "sarah gmail.com",
+    "sarah@@gmail.com",
+    "a@b..com",
+    "n/a",
+  ])("refuses %j as not an email", (raw) => expect(normalizeEmail(raw, junk)).toBeNull());
 
-  it.each(["test@test.com", "TEST@TEST.COM", "no@email.com", "noemail@gmail.com", "NoEmail@shop.co.uk", "email@email.com"])(
-    "refuses the placeholder %s",
-    (raw) => expect(normalizeEmail(raw, junk)).toBeNull(),
-  );
+  it.each([
+    "test@test.com",
+    "TEST@TEST.COM",
+    "no@email.com",
+    "noemail@gmail.com",
+    "NoEmail@shop.co.uk",
+    "email@email.com",
+  ])("refuses the placeholder %s", (raw) => expect(normalizeEmail(raw, junk)).toBeNull());
 
   it.each(["jane@example.com", "jane@example.org", "x@shop.test", "none@hotmail.com", "unknown@gmail.com"])(
     "refuses %s even when the shop's list forgets it",
@@ -91,9 +103,12 @@ describe("normalizePhone", () => {
 
   it("gives the same number however the clerk typed it", () => {
     fc.assert(
-      fc.property(fc.constantFrom("(415) 555-2671", "415-555-2671", "415.555.2671", "+1 415 555 2671", "1 415 555 2671"), (raw) => {
-        expect(normalizePhone(raw, "US", junk)).toBe("+14155552671");
-      }),
+      fc.property(
+        fc.constantFrom("(415) 555-2671", "415-555-2671", "415.555.2671", "+1 415 555 2671", "1 415 555 2671"),
+        (raw) => {
+          expect(normalizePhone(raw, "US", junk)).toBe("+14155552671");
+        },
+      ),
     );
   });
 
@@ -143,7 +158,10 @@ describe("normalizeIdentifiers", () => {
 
   it("drops blanks and junk", () => {
     expect(
-      normalizeIdentifiers({ email: "test@test.com", phone: "0000000000", deviceId: "  ", marketplaceId: "N/A", shopifyCustomerId: null }, ctx),
+      normalizeIdentifiers(
+        { email: "test@test.com", phone: "0000000000", deviceId: "  ", marketplaceId: "N/A", shopifyCustomerId: null },
+        ctx,
+      ),
     ).toEqual([]);
   });
 

@@ -55,13 +55,29 @@ const junkSet = (junk: readonly string[]): Set<string> => prepareJunk(junk).entr
 
 // Deliberately strict enough to refuse clerk typos like "sarah@gmail" or "sarah gmail.com",
 // loose enough for plus-addressing and subdomains.
-const EMAIL_SHAPE = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/;
+const EMAIL_SHAPE =
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/;
 
 // Addresses clerks type when a customer has none. One of them, linked, would join every such customer
 // into one profile, so they are refused even when the shop's own junk list forgets them.
 const PLACEHOLDER_LOCAL_PARTS = new Set([
-  "noemail", "no-email", "no_email", "nomail", "none", "na", "n/a", "null", "unknown", "test",
-  "noreply", "no-reply", "donotreply", "do-not-reply", "asdf", "xxx", "customer",
+  "noemail",
+  "no-email",
+  "no_email",
+  "nomail",
+  "none",
+  "na",
+  "n/a",
+  "null",
+  "unknown",
+  "test",
+  "noreply",
+  "no-reply",
+  "donotreply",
+  "do-not-reply",
+  "asdf",
+  "xxx",
+  "customer",
 ]);
 const PLACEHOLDER_DOMAINS = new Set(["example.com", "example.org", "example.net", "test.com"]);
 const PLACEHOLDER_TLDS = new Set(["example", "test", "invalid", "localhost", "local"]);
@@ -96,13 +112,14 @@ export function normalizePhone(
   // "0000000000" in the shop's list also catches "000-000-0000" and "+1 000 000 0000".
   const { entries: junkEntries, digits: junkDigits } = prepareJunk(junk);
   if (junkEntries.has(phone.toLowerCase()) || junkDigits.has(digits)) return null;
+  // biome-ignore lint/suspicious/noImplicitAnyLet: assigned in the try below, typed by what it is assigned
   let parsed;
   try {
     parsed = parsePhoneNumberFromString(phone, { defaultCountry: defaultCountry.toUpperCase() as CountryCode });
   } catch {
     return null;
   }
-  if (!parsed || !parsed.isValid()) return null;
+  if (!parsed?.isValid()) return null;
   const national = parsed.nationalNumber;
   if (/^(\d)\1+$/.test(national)) return null; // 222-222-2222 passes the length rules but is nobody's number
   if (junkDigits.has(national) || junkDigits.has(digitsOf(parsed.number))) return null;

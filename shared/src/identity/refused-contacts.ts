@@ -14,7 +14,10 @@ const given = (raw: string | null | undefined): raw is string => typeof raw === 
  * left off so they can ask the customer again, instead of the value vanishing without a word. The
  * reason never repeats the value: it is kept in the push's record, which erasure does not reach.
  */
-export function refusedContactFields(raw: { email?: string | null; phone?: string | null }, ctx: NormalizeContext): FieldRejection[] {
+export function refusedContactFields(
+  raw: { email?: string | null; phone?: string | null },
+  ctx: NormalizeContext,
+): FieldRejection[] {
   const refused: FieldRejection[] = [];
   const junk = ctx.junk;
   if (given(raw.email) && normalizeEmail(raw.email, junk) === null) {

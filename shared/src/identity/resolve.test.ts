@@ -71,7 +71,11 @@ describe("resolveIdentity", () => {
     const dad = profile("p-dad", 1, [shopify("123"), email("dad@home.com"), phone(household)]);
 
     it("keeps a second Shopify customer apart and proposes a candidate", () => {
-      const decision = resolveIdentity({ seen: [shopify("456"), email("mum@home.com"), phone(household)], owners: [dad], limits });
+      const decision = resolveIdentity({
+        seen: [shopify("456"), email("mum@home.com"), phone(household)],
+        owners: [dad],
+        limits,
+      });
       expect(decision.kind).toBe("create");
       if (decision.kind !== "create") return;
       expect(decision.attach).toEqual([shopify("456"), email("mum@home.com")]);
@@ -95,7 +99,8 @@ describe("resolveIdentity", () => {
         candidates: [{ profileId: "p-mum", otherProfileId: "p-dad", evidence: [shopify("456"), phone(household)] }],
       });
       expect(decision.reason).toContain("a possible duplicate was left for a person to decide");
-      if (decision.kind === "candidate") expect(decision.candidates[0]!.reason).toContain("both have a Shopify customer ID (456, 123)");
+      if (decision.kind === "candidate")
+        expect(decision.candidates[0]!.reason).toContain("both have a Shopify customer ID (456, 123)");
     });
   });
 
@@ -103,7 +108,11 @@ describe("resolveIdentity", () => {
     it("does not join two customers who each have an email, and proposes nothing", () => {
       const mum = profile("p-mum", 1, [email("mum@home.com"), device("family-pc")]);
       const kid = profile("p-kid", 2, [email("kid@school.edu")]);
-      const decision = resolveIdentity({ seen: [device("family-pc"), email("kid@school.edu")], owners: [mum, kid], limits });
+      const decision = resolveIdentity({
+        seen: [device("family-pc"), email("kid@school.edu")],
+        owners: [mum, kid],
+        limits,
+      });
       expect(decision).toEqual({
         kind: "link",
         profileId: "p-kid",
@@ -116,7 +125,11 @@ describe("resolveIdentity", () => {
     it("still joins an anonymous browsing profile to the customer who signs in on it", () => {
       const anonymous = profile("p-anon", 1, [device("d-1")]);
       const sarah = profile("p-sarah", 2, [email("sarah@work.com")]);
-      const decision = resolveIdentity({ seen: [device("d-1"), email("sarah@work.com")], owners: [anonymous, sarah], limits });
+      const decision = resolveIdentity({
+        seen: [device("d-1"), email("sarah@work.com")],
+        owners: [anonymous, sarah],
+        limits,
+      });
       expect(decision).toMatchObject({ kind: "merge", survivorId: "p-anon", mergedIds: ["p-sarah"] });
     });
   });
@@ -137,12 +150,17 @@ describe("resolveIdentity", () => {
 
     it("does not attach a 6th email and says why", () => {
       const a = profile("p-a", 1, fiveEmails);
-      const decision = resolveIdentity({ seen: [email("s1@x.com"), email("s6@x.com"), device("d")], owners: [a], limits });
+      const decision = resolveIdentity({
+        seen: [email("s1@x.com"), email("s6@x.com"), device("d")],
+        owners: [a],
+        limits,
+      });
       expect(decision).toEqual({
         kind: "link",
         profileId: "p-a",
         attach: [device("d")],
-        reason: "Linked by s1@x.com, adding device d; s6@x.com was not added because the profile already has 5 emails, the most allowed.",
+        reason:
+          "Linked by s1@x.com, adding device d; s6@x.com was not added because the profile already has 5 emails, the most allowed.",
       });
     });
 
@@ -164,7 +182,9 @@ describe("resolveIdentity", () => {
     });
 
     it("describes every broken limit", () => {
-      expect(limitBreaches([shopify("1"), shopify("2"), ...[1, 2, 3, 4].map((n) => phone(`+1415555000${n}`))], limits)).toEqual([
+      expect(
+        limitBreaches([shopify("1"), shopify("2"), ...[1, 2, 3, 4].map((n) => phone(`+1415555000${n}`))], limits),
+      ).toEqual([
         "both have a Shopify customer ID (1, 2)",
         "together they would have 4 phones, more than the limit of 3",
       ]);
@@ -189,7 +209,7 @@ const ownersArb = fc
     return sets
       .map((set, n) => {
         const own = set.filter((i) => !taken.has(identifierKey(i)) && taken.add(identifierKey(i)));
-        const kept = own.filter((i, k) => limitBreaches(own.slice(0, k + 1), smallLimits).length === 0);
+        const kept = own.filter((_i, k) => limitBreaches(own.slice(0, k + 1), smallLimits).length === 0);
         return profile(`p-${n}`, n % 2, kept);
       })
       .filter((p) => p.identifiers.length > 0);

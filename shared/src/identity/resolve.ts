@@ -47,16 +47,31 @@ export type ResolutionDecision =
       candidates: MergeCandidateProposal[];
       reason: string;
     }
-  | { kind: "candidate"; profileId: string; attach: Identifier[]; candidates: MergeCandidateProposal[]; reason: string };
+  | {
+      kind: "candidate";
+      profileId: string;
+      attach: Identifier[];
+      candidates: MergeCandidateProposal[];
+      reason: string;
+    };
 
 /** The survivor of a merge is the oldest profile; equal ages fall back to the id so the choice is stable. */
 export function survivorOrder(a: OwnedProfile, b: OwnedProfile): number {
-  return a.createdAt.getTime() - b.createdAt.getTime() || (a.profileId < b.profileId ? -1 : a.profileId > b.profileId ? 1 : 0);
+  return (
+    a.createdAt.getTime() - b.createdAt.getTime() ||
+    (a.profileId < b.profileId ? -1 : a.profileId > b.profileId ? 1 : 0)
+  );
 }
 
 type LimitedKind = Extract<IdentifierKind, "shopify" | "email" | "phone">;
 const limitOf = (kind: IdentifierKind, limits: IdentityLimits): number | null =>
-  kind === "shopify" ? limits.maxShopifyIds : kind === "email" ? limits.maxEmails : kind === "phone" ? limits.maxPhones : null;
+  kind === "shopify"
+    ? limits.maxShopifyIds
+    : kind === "email"
+      ? limits.maxEmails
+      : kind === "phone"
+        ? limits.maxPhones
+        : null;
 
 const valuesOf = (identifiers: readonly Identifier[], kind: LimitedKind): string[] => [
   ...new Set(identifiers.filter((i) => i.kind === kind).map((i) => i.value)),
@@ -74,9 +89,11 @@ export function limitBreaches(identifiers: readonly Identifier[], limits: Identi
     );
   }
   const emails = valuesOf(identifiers, "email").length;
-  if (emails > limits.maxEmails) breaches.push(`together they would have ${emails} emails, more than the limit of ${limits.maxEmails}`);
+  if (emails > limits.maxEmails)
+    breaches.push(`together they would have ${emails} emails, more than the limit of ${limits.maxEmails}`);
   const phones = valuesOf(identifiers, "phone").length;
-  if (phones > limits.maxPhones) breaches.push(`together they would have ${phones} phones, more than the limit of ${limits.maxPhones}`);
+  if (phones > limits.maxPhones)
+    breaches.push(`together they would have ${phones} phones, more than the limit of ${limits.maxPhones}`);
   return breaches;
 }
 
@@ -112,7 +129,8 @@ function droppedClause(dropped: readonly Identifier[], limits: IdentityLimits): 
 }
 
 const ACCOUNT_KINDS: ReadonlySet<IdentifierKind> = new Set(["shopify", "email", "marketplace"]);
-const holdsAccount = (identifiers: readonly Identifier[]): boolean => identifiers.some((i) => ACCOUNT_KINDS.has(i.kind));
+const holdsAccount = (identifiers: readonly Identifier[]): boolean =>
+  identifiers.some((i) => ACCOUNT_KINDS.has(i.kind));
 const isDeviceOnly = (evidence: readonly Identifier[]): boolean => evidence.every((i) => i.kind === "device");
 const wasOrWere = (identifiers: readonly Identifier[]): string => (identifiers.length === 1 ? "was" : "were");
 
@@ -127,7 +145,8 @@ export function resolveIdentity(input: ResolutionInput): ResolutionDecision {
 
   // An identifier belongs to at most one profile; should the caller's data disagree, the oldest claim wins.
   const ownerOf = new Map<string, OwnedProfile>();
-  for (const p of owners) for (const i of p.identifiers) if (!ownerOf.has(identifierKey(i))) ownerOf.set(identifierKey(i), p);
+  for (const p of owners)
+    for (const i of p.identifiers) if (!ownerOf.has(identifierKey(i))) ownerOf.set(identifierKey(i), p);
 
   const evidenceOf = new Map<string, Identifier[]>();
   const unowned: Identifier[] = [];
@@ -210,7 +229,8 @@ export function resolveIdentity(input: ResolutionInput): ResolutionDecision {
     };
   }
   const linked = `Linked by ${describeIdentifiers(evidence(anchor))}${adding}${notAdded}${deviceNote}${candidateNote}.`;
-  if (candidates.length > 0) return { kind: "candidate", profileId: anchor.profileId, attach, candidates, reason: linked };
+  if (candidates.length > 0)
+    return { kind: "candidate", profileId: anchor.profileId, attach, candidates, reason: linked };
   return { kind: "link", profileId: anchor.profileId, attach, reason: linked };
 }
 
@@ -230,11 +250,19 @@ function newCustomer(
       return {
         otherProfileId: other.profileId,
         evidence: byStrength([...attach, ...tie]),
-        reason: breaches.length > 0 ? `Not merged: ${listInWords(breaches)}; ${seenWith}.` : `Possibly the same customer: ${seenWith}.`,
+        reason:
+          breaches.length > 0
+            ? `Not merged: ${listInWords(breaches)}; ${seenWith}.`
+            : `Possibly the same customer: ${seenWith}.`,
       };
     });
-  const first = attach.length > 0 ? `New customer first seen with ${describeIdentifiers(attach)}` : "New customer with no usable identifier";
+  const first =
+    attach.length > 0
+      ? `New customer first seen with ${describeIdentifiers(attach)}`
+      : "New customer with no usable identifier";
   const review =
-    candidates.length > 0 ? `; kept apart from ${candidates.length === 1 ? "a profile" : `${candidates.length} profiles`} seen in the same event for a person to review` : "";
+    candidates.length > 0
+      ? `; kept apart from ${candidates.length === 1 ? "a profile" : `${candidates.length} profiles`} seen in the same event for a person to review`
+      : "";
   return { kind: "create", attach, candidates, reason: `${first}${droppedClause(dropped, limits)}${review}.` };
 }

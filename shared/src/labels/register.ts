@@ -60,7 +60,10 @@ export interface LoyaltyLineInput {
 /** "1 point to Gold", "120 points to Gold", or "Top tier": the same words as the loyalty rule's nudge. */
 export function nextTierLine(loyalty: LoyaltyLineInput): string {
   if (loyalty.nextTier === null || loyalty.pointsToNextTier === null) return "Top tier";
-  return loyaltyNudge({ tier: "", nextTier: loyalty.nextTier, pointsToNextTier: loyalty.pointsToNextTier, progress: 0 }) ?? "Top tier";
+  return (
+    loyaltyNudge({ tier: "", nextTier: loyalty.nextTier, pointsToNextTier: loyalty.pointsToNextTier, progress: 0 }) ??
+    "Top tier"
+  );
 }
 
 /** "1 point" / "250 points". */

@@ -4,7 +4,7 @@
  * (a pairing code made for "Market stall") are the merchant's own words and shown as they are.
  */
 export function locationLabel(id: string | null | undefined, name?: string | null): string | null {
-  if (name && name.trim()) return name.trim();
+  if (name?.trim()) return name.trim();
   if (!id) return null;
   const gid = /^gid:\/\/shopify\/Location\/(\d+)$/.exec(id);
   if (gid) return `Location ${gid[1]}`;

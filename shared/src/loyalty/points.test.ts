@@ -60,7 +60,10 @@ describe("pointsForOrder / clawbackForRefund", () => {
 describe("validateAdjustment", () => {
   it("requires a reason", () => {
     expect(validateAdjustment({ points: 50, at: now })).toMatchObject({ ok: false, code: "reason_required" });
-    expect(validateAdjustment({ points: 50, reason: "   ", at: now })).toMatchObject({ ok: false, code: "reason_required" });
+    expect(validateAdjustment({ points: 50, reason: "   ", at: now })).toMatchObject({
+      ok: false,
+      code: "reason_required",
+    });
     expect(validateAdjustment({ points: -50, reason: " Damaged item goodwill ", at: now })).toEqual({
       ok: true,
       entry: { kind: "adjust", points: -50, at: now, reason: "Damaged item goodwill" },
@@ -68,8 +71,14 @@ describe("validateAdjustment", () => {
   });
 
   it("requires a whole, non-zero number of points", () => {
-    expect(validateAdjustment({ points: 0, reason: "x", at: now })).toMatchObject({ ok: false, code: "points_invalid" });
-    expect(validateAdjustment({ points: 1.5, reason: "x", at: now })).toMatchObject({ ok: false, code: "points_invalid" });
+    expect(validateAdjustment({ points: 0, reason: "x", at: now })).toMatchObject({
+      ok: false,
+      code: "points_invalid",
+    });
+    expect(validateAdjustment({ points: 1.5, reason: "x", at: now })).toMatchObject({
+      ok: false,
+      code: "points_invalid",
+    });
   });
 });
 
@@ -90,7 +99,9 @@ describe("balance / rollingYearPoints", () => {
   it("rolling year counts the last 365 days, edge included", () => {
     expect(rollingYearPoints(ledger, now)).toBe(475);
     expect(rollingYearPoints(ledger, new Date(now.getTime() + 1))).toBe(175);
-    expect(rollingYearPoints([...ledger, { kind: "earn", points: 999, at: new Date(now.getTime() + 1) }], now)).toBe(475);
+    expect(rollingYearPoints([...ledger, { kind: "earn", points: 999, at: new Date(now.getTime() + 1) }], now)).toBe(
+      475,
+    );
   });
 
   it("redeeming points lowers the balance but not the tier's points", () => {
@@ -105,7 +116,15 @@ describe("balance / rollingYearPoints", () => {
   });
 
   it("never below 0 when last year's order is refunded this year", () => {
-    expect(rollingYearPoints([{ kind: "earn", points: 100, at: ago(400 * DAY) }, { kind: "clawback", points: -100, at: ago(DAY) }], now)).toBe(0);
+    expect(
+      rollingYearPoints(
+        [
+          { kind: "earn", points: 100, at: ago(400 * DAY) },
+          { kind: "clawback", points: -100, at: ago(DAY) },
+        ],
+        now,
+      ),
+    ).toBe(0);
   });
 
   it("property: rolling year is within 0 and the sum of positive entries", () => {

@@ -32,7 +32,10 @@ export function pointsForOrder(amount: number, pointsPerUnit: number): number {
  * the customer kept (total less refunds). The ledger appends the difference to what it already gave, so
  * the balance converges whatever order the order, its edits, refunds and cancel arrive in.
  */
-export function pointsDueForOrder(order: { total: number; refunded: number; cancelled: boolean }, pointsPerUnit: number): number {
+export function pointsDueForOrder(
+  order: { total: number; refunded: number; cancelled: boolean },
+  pointsPerUnit: number,
+): number {
   if (order.cancelled) return 0;
   return pointsForOrder(Math.max(0, order.total - order.refunded), pointsPerUnit);
 }
@@ -65,10 +68,18 @@ export type AdjustmentResult =
 export function validateAdjustment(input: { points: number; reason?: string | null; at: Date }): AdjustmentResult {
   const reason = input.reason?.trim() ?? "";
   if (!Number.isInteger(input.points) || input.points === 0) {
-    return { ok: false, code: "points_invalid", message: "Enter a whole number of points to add or remove, other than 0." };
+    return {
+      ok: false,
+      code: "points_invalid",
+      message: "Enter a whole number of points to add or remove, other than 0.",
+    };
   }
   if (reason === "") {
-    return { ok: false, code: "reason_required", message: "Say why you are adjusting these points; the reason is kept in the ledger." };
+    return {
+      ok: false,
+      code: "reason_required",
+      message: "Say why you are adjusting these points; the reason is kept in the ledger.",
+    };
   }
   return { ok: true, entry: { kind: "adjust", points: input.points, at: input.at, reason } };
 }

@@ -21,9 +21,17 @@ describe("tierFor", () => {
   });
 
   it("puts everyone in the entry tier, even below its threshold", () => {
-    const t = [{ name: "Member", minPoints: 100 }, { name: "VIP", minPoints: 1000 }];
+    const t = [
+      { name: "Member", minPoints: 100 },
+      { name: "VIP", minPoints: 1000 },
+    ];
     expect(tierFor(40, t)).toEqual({ tier: "Member", nextTier: "VIP", pointsToNextTier: 960, progress: 0.04 });
-    expect(tierFor(5, [{ name: "Only", minPoints: 0 }])).toEqual({ tier: "Only", nextTier: null, pointsToNextTier: null, progress: 1 });
+    expect(tierFor(5, [{ name: "Only", minPoints: 0 }])).toEqual({
+      tier: "Only",
+      nextTier: null,
+      pointsToNextTier: null,
+      progress: 1,
+    });
     expect(tierFor(5, [])).toEqual({ tier: "", nextTier: null, pointsToNextTier: null, progress: 1 });
   });
 

@@ -35,7 +35,14 @@ describe("churnRisk", () => {
 describe("churnBand", () => {
   it("cuts at 0.3, 0.5 and 0.7, lower edge inclusive", () => {
     expect([0, 0.299, 0.3, 0.499, 0.5, 0.699, 0.7, 1].map(churnBand)).toEqual([
-      "healthy", "healthy", "drifting", "drifting", "at_risk", "at_risk", "likely_lost", "likely_lost",
+      "healthy",
+      "healthy",
+      "drifting",
+      "drifting",
+      "at_risk",
+      "at_risk",
+      "likely_lost",
+      "likely_lost",
     ]);
   });
 });
@@ -45,7 +52,9 @@ describe("explainChurn", () => {
     expect(explainChurn({ r: 2, f: 3, m: 4 })).toBe(
       "Churn risk 0.61 (at risk): recency 2/5, frequency 3/5, spend 4/5; mostly recency.",
     );
-    expect(explainChurn({ r: 5, f: 5, m: 5 })).toBe("Churn risk 0.00 (healthy): recency 5/5, frequency 5/5, spend 5/5.");
+    expect(explainChurn({ r: 5, f: 5, m: 5 })).toBe(
+      "Churn risk 0.00 (healthy): recency 5/5, frequency 5/5, spend 5/5.",
+    );
     expect(explainChurn({ r: 5, f: 1, m: 4 })).toBe(
       "Churn risk 0.29 (healthy): recency 5/5, frequency 1/5, spend 4/5; mostly frequency.",
     );

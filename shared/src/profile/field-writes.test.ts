@@ -78,17 +78,24 @@ describe("survivorFieldsAfterUndo", () => {
 
 describe("applyFieldWrites", () => {
   const at = (iso: string) => new Date(iso);
-  const stored = { values: { firstName: "Sarah", lastName: null as string | null }, times: { firstName: "2026-11-10T10:00:00.000Z" } };
+  const stored = {
+    values: { firstName: "Sarah", lastName: null as string | null },
+    times: { firstName: "2026-11-10T10:00:00.000Z" },
+  };
 
   it("takes a later write, ignores an older one and keeps what lost", () => {
     const later = applyFieldWrites(stored, { firstName: " Sara ", lastName: "Larsen" }, at("2026-11-11T10:00:00Z"));
     expect(later.values).toEqual({ firstName: "Sara", lastName: "Larsen" });
     expect(later.times).toEqual({ firstName: "2026-11-11T10:00:00.000Z", lastName: "2026-11-11T10:00:00.000Z" });
-    expect(later.lost).toEqual([{ field: "firstName", outcome: "overwritten", value: "Sarah", valueAt: at("2026-11-10T10:00:00Z") }]);
+    expect(later.lost).toEqual([
+      { field: "firstName", outcome: "overwritten", value: "Sarah", valueAt: at("2026-11-10T10:00:00Z") },
+    ]);
 
     const older = applyFieldWrites(stored, { firstName: "Sally" }, at("2026-11-09T10:00:00Z"));
     expect(older).toMatchObject({ changed: false, values: stored.values });
-    expect(older.lost).toEqual([{ field: "firstName", outcome: "ignored", value: "Sally", valueAt: at("2026-11-09T10:00:00Z") }]);
+    expect(older.lost).toEqual([
+      { field: "firstName", outcome: "ignored", value: "Sally", valueAt: at("2026-11-09T10:00:00Z") },
+    ]);
   });
 
   it("treats a blank value as no write and leaves the stored object untouched", () => {

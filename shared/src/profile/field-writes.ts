@@ -26,7 +26,12 @@ export function applyFieldWrites<F extends string>(
   stored: { values: Partial<Record<F, string | null>>; times: Record<string, string> },
   writes: Partial<Record<F, string | null | undefined>>,
   actedAt: Date,
-): { values: Partial<Record<F, string | null>>; times: Record<string, string>; changed: boolean; lost: FieldWriteOutcome<F>[] } {
+): {
+  values: Partial<Record<F, string | null>>;
+  times: Record<string, string>;
+  changed: boolean;
+  lost: FieldWriteOutcome<F>[];
+} {
   const values = { ...stored.values };
   const times = { ...stored.times };
   const lost: FieldWriteOutcome<F>[] = [];
@@ -40,7 +45,8 @@ export function applyFieldWrites<F extends string>(
       if (previous !== value) lost.push({ field, outcome: "ignored", value, valueAt: actedAt });
       continue;
     }
-    if (previous != null && previous !== value) lost.push({ field, outcome: "overwritten", value: previous, valueAt: previousAt });
+    if (previous != null && previous !== value)
+      lost.push({ field, outcome: "overwritten", value: previous, valueAt: previousAt });
     values[field] = value;
     times[field] = actedAt.toISOString();
     changed = true;

@@ -60,8 +60,15 @@ describe("lifecycleStage", () => {
   });
 
   it("new: first seen within the engaged window, edge included", () => {
-    const inside = lifecycleStage(facts({ firstSeenAt: ago(14 * DAY), lastActivityAt: null, visitsInLookback: 1 }), windows, now);
-    expect(inside).toEqual({ stage: "new", rule: "No order yet, first seen 14 days ago (within 14 days), 1 visit in the last 30 days." });
+    const inside = lifecycleStage(
+      facts({ firstSeenAt: ago(14 * DAY), lastActivityAt: null, visitsInLookback: 1 }),
+      windows,
+      now,
+    );
+    expect(inside).toEqual({
+      stage: "new",
+      rule: "No order yet, first seen 14 days ago (within 14 days), 1 visit in the last 30 days.",
+    });
     const past = lifecycleStage(facts({ firstSeenAt: ago(14 * DAY + 1), lastActivityAt: null }), windows, now);
     expect(past.stage).toBe("new");
     expect(past.rule).toContain("still new until 90 days without activity");

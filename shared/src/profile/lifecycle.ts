@@ -26,11 +26,7 @@ export interface LifecycleResult {
  * "No activity for more than N days" is strict: a customer last seen exactly N days ago is still inside
  * the window; N days and 1 ms is outside.
  */
-export function lifecycleStage(
-  facts: LifecycleFacts,
-  windows: ShopSettings["lifecycle"],
-  now: Date,
-): LifecycleResult {
+export function lifecycleStage(facts: LifecycleFacts, windows: ShopSettings["lifecycle"], now: Date): LifecycleResult {
   const lastActivity = facts.lastActivityAt ?? facts.firstSeenAt;
   const quietMs = now.getTime() - lastActivity.getTime();
   const quietDays = Math.max(0, wholeDaysBetween(lastActivity, now));

@@ -9,19 +9,25 @@ const ago = (days: number) => new Date(now.getTime() - days * DAY);
 describe("lifetimeValue", () => {
   it("predicts 90 days from the customer's own spend per day since their first order", () => {
     // 600 over 180 days → 3.33/day → 300.00 in 90 days
-    expect(lifetimeValue({ lifetimeSpend: 600, orderDates: [ago(180), ago(90), ago(10)], firstOrderAt: ago(180) }, now)).toEqual({
+    expect(
+      lifetimeValue({ lifetimeSpend: 600, orderDates: [ago(180), ago(90), ago(10)], firstOrderAt: ago(180) }, now),
+    ).toEqual({
       historical: 600,
       predicted90d: 300,
     });
   });
 
   it("takes the first order from the dates when not given", () => {
-    expect(lifetimeValue({ lifetimeSpend: 100, orderDates: [ago(10), ago(100)], firstOrderAt: null }, now).predicted90d).toBe(90);
+    expect(
+      lifetimeValue({ lifetimeSpend: 100, orderDates: [ago(10), ago(100)], firstOrderAt: null }, now).predicted90d,
+    ).toBe(90);
   });
 
   it("spreads a burst over at least 30 days", () => {
     // two orders this week, 200 spent → 200/30·90 = 600, not 200/7·90
-    expect(lifetimeValue({ lifetimeSpend: 200, orderDates: [ago(7), ago(1)], firstOrderAt: ago(7) }, now).predicted90d).toBe(600);
+    expect(
+      lifetimeValue({ lifetimeSpend: 200, orderDates: [ago(7), ago(1)], firstOrderAt: ago(7) }, now).predicted90d,
+    ).toBe(600);
   });
 
   it("predicts nothing from a single order", () => {
@@ -36,7 +42,9 @@ describe("lifetimeValue", () => {
     expect(toCents(2.675)).toBe(2.68);
     expect(toCents(10)).toBe(10);
     // 100 over 70 days → 128.571… → 128.57
-    expect(lifetimeValue({ lifetimeSpend: 100, orderDates: [ago(70), ago(5)], firstOrderAt: ago(70) }, now).predicted90d).toBe(128.57);
+    expect(
+      lifetimeValue({ lifetimeSpend: 100, orderDates: [ago(70), ago(5)], firstOrderAt: ago(70) }, now).predicted90d,
+    ).toBe(128.57);
   });
 
   it("property: never negative, at most 3× lifetime spend, always whole cents", () => {

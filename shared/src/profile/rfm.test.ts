@@ -10,9 +10,13 @@ describe("recencyScore", () => {
 
   it("property: never improves as time passes", () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1000, noNaN: true }), fc.double({ min: 0, max: 1000, noNaN: true }), (a, b) => {
-        expect(recencyScore(Math.max(a, b))).toBeLessThanOrEqual(recencyScore(Math.min(a, b)));
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 1000, noNaN: true }),
+        fc.double({ min: 0, max: 1000, noNaN: true }),
+        (a, b) => {
+          expect(recencyScore(Math.max(a, b))).toBeLessThanOrEqual(recencyScore(Math.min(a, b)));
+        },
+      ),
     );
   });
 });
@@ -69,10 +73,15 @@ describe("quintileScore", () => {
 
   it("property: monotone in the value", () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 1e4, noNaN: true })), fc.double({ min: 0, max: 1e4, noNaN: true }), fc.double({ min: 0, max: 1e4, noNaN: true }), (values, x, y) => {
-        const b = quintileBreaks(values);
-        expect(quintileScore(Math.max(x, y), b)).toBeGreaterThanOrEqual(quintileScore(Math.min(x, y), b));
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1e4, noNaN: true })),
+        fc.double({ min: 0, max: 1e4, noNaN: true }),
+        fc.double({ min: 0, max: 1e4, noNaN: true }),
+        (values, x, y) => {
+          const b = quintileBreaks(values);
+          expect(quintileScore(Math.max(x, y), b)).toBeGreaterThanOrEqual(quintileScore(Math.min(x, y), b));
+        },
+      ),
     );
   });
 });
@@ -80,7 +89,15 @@ describe("quintileScore", () => {
 describe("rfmScores", () => {
   it("combines recency bands with the shop's quintiles", () => {
     const breaks = { frequency: [1, 1, 2, 4], monetary: [20, 35, 50, 80] };
-    expect(rfmScores({ daysSinceLastOrder: 45, orderCount: 5, averageOrderValue: 40 }, breaks)).toEqual({ r: 4, f: 5, m: 3 });
-    expect(rfmScores({ daysSinceLastOrder: null, orderCount: 0, averageOrderValue: 0 }, breaks)).toEqual({ r: 1, f: 1, m: 1 });
+    expect(rfmScores({ daysSinceLastOrder: 45, orderCount: 5, averageOrderValue: 40 }, breaks)).toEqual({
+      r: 4,
+      f: 5,
+      m: 3,
+    });
+    expect(rfmScores({ daysSinceLastOrder: null, orderCount: 0, averageOrderValue: 0 }, breaks)).toEqual({
+      r: 1,
+      f: 1,
+      m: 1,
+    });
   });
 });

@@ -6,25 +6,22 @@ const at = new Date("2026-11-20T10:00:00Z");
 describe("pixelEventIdentifiers", () => {
   it("links the browser only when the event names someone", () => {
     expect(pixelEventIdentifiers("client-123", { id: "e1", name: "page_viewed", at })).toBeNull();
-    expect(pixelEventIdentifiers("client-123", { id: "e2", name: "checkout_completed", at, email: "s@x.org" })).toEqual({
-      deviceId: "client-123",
-      email: "s@x.org",
-      phone: null,
-      shopifyCustomerId: null,
-    });
+    expect(pixelEventIdentifiers("client-123", { id: "e2", name: "checkout_completed", at, email: "s@x.org" })).toEqual(
+      {
+        deviceId: "client-123",
+        email: "s@x.org",
+        phone: null,
+        shopifyCustomerId: null,
+      },
+    );
   });
 });
 
 describe("messageSignal", () => {
   it("counts replies and clicks strongly, opens weakly, the rest not at all", () => {
-    expect(["replied", "clicked", "opened", "sent", "delivered", "unsubscribed"].map((k) => messageSignal(k as never))).toEqual([
-      "strong",
-      "strong",
-      "weak",
-      "none",
-      "none",
-      "none",
-    ]);
+    expect(
+      ["replied", "clicked", "opened", "sent", "delivered", "unsubscribed"].map((k) => messageSignal(k as never)),
+    ).toEqual(["strong", "strong", "weak", "none", "none", "none"]);
   });
 });
 

@@ -27,10 +27,23 @@ export const consentCaptureSchema = z
 export type ConsentCapture = z.infer<typeof consentCaptureSchema>;
 
 /** `POST /api/consents`: one capture or many. */
-export const consentPostSchema = z.union([consentCaptureSchema, z.object({ consents: z.array(consentCaptureSchema).min(1).max(500) })]);
+export const consentPostSchema = z.union([
+  consentCaptureSchema,
+  z.object({ consents: z.array(consentCaptureSchema).min(1).max(500) }),
+]);
 
-export const consentTextViewSchema = z.object({ channel: channelSchema, locale: z.string(), version: z.number(), text: z.string() });
+export const consentTextViewSchema = z.object({
+  channel: channelSchema,
+  locale: z.string(),
+  version: z.number(),
+  text: z.string(),
+});
 
 export const unsubscribeSchema = z
-  .object({ profileId: z.string().max(64).optional(), email: z.string().max(320).optional(), phone: z.string().max(40).optional(), at: isoDate.optional() })
+  .object({
+    profileId: z.string().max(64).optional(),
+    email: z.string().max(320).optional(),
+    phone: z.string().max(40).optional(),
+    at: isoDate.optional(),
+  })
   .refine((u) => u.profileId || u.email || u.phone, "give profileId, email or phone");

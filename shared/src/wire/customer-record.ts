@@ -2,7 +2,10 @@ import { z } from "zod";
 import { webhookCustomerSchema, type WebhookCustomer } from "./webhooks";
 
 /** The fields of a Shopify customer record that identity and profiles use, as `webhookCustomerSchema` reads them. */
-export type CustomerRecord = Pick<WebhookCustomer, "id" | "email" | "phone" | "first_name" | "last_name" | "updated_at" | "created_at"> & {
+export type CustomerRecord = Pick<
+  WebhookCustomer,
+  "id" | "email" | "phone" | "first_name" | "last_name" | "updated_at" | "created_at"
+> & {
   default_address: {
     zip: string | null;
     address1: string | null;
@@ -44,23 +47,38 @@ const isoWithOffset = z.iso.datetime({ offset: true });
 const NUMERIC_ID = /^\d+$/;
 const UNSURE = Symbol("unsure");
 
-const optionalText = (v: unknown): string | null | typeof UNSURE => (v == null ? null : typeof v === "string" ? v : UNSURE);
+const optionalText = (v: unknown): string | null | typeof UNSURE =>
+  v == null ? null : typeof v === "string" ? v : UNSURE;
 const optionalTime = (v: unknown): Date | null | typeof UNSURE =>
   v == null ? null : typeof v === "string" && isoWithOffset.safeParse(v).success ? new Date(v) : UNSURE;
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The common shapes, read without zod's per-field overhead (a million-customer export spends most of its parse there). */
 function readFast(value: unknown): CustomerRecord | typeof UNSURE {
   if (!isPlainObject(value)) return UNSURE;
   const rawId = value.id;
-  const id = typeof rawId === "number" && Number.isSafeInteger(rawId) ? String(rawId) : typeof rawId === "string" && NUMERIC_ID.test(rawId) ? rawId : UNSURE;
+  const id =
+    typeof rawId === "number" && Number.isSafeInteger(rawId)
+      ? String(rawId)
+      : typeof rawId === "string" && NUMERIC_ID.test(rawId)
+        ? rawId
+        : UNSURE;
   const email = optionalText(value.email);
   const phone = optionalText(value.phone);
   const first_name = optionalText(value.first_name);
   const last_name = optionalText(value.last_name);
   const updated_at = optionalTime(value.updated_at);
   const created_at = optionalTime(value.created_at);
-  if (id === UNSURE || email === UNSURE || phone === UNSURE || first_name === UNSURE || last_name === UNSURE || updated_at === UNSURE || created_at === UNSURE) {
+  if (
+    id === UNSURE ||
+    email === UNSURE ||
+    phone === UNSURE ||
+    first_name === UNSURE ||
+    last_name === UNSURE ||
+    updated_at === UNSURE ||
+    created_at === UNSURE
+  ) {
     return UNSURE;
   }
   let default_address: CustomerRecord["default_address"] = null;
@@ -88,7 +106,11 @@ export function readCustomerRecord(value: unknown): CustomerRecordResult {
   const fast = readFast(value);
   if (fast !== UNSURE) return { ok: true, customer: fast };
   const parsed = webhookCustomerSchema.safeParse(value);
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)) };
+  if (!parsed.success)
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)),
+    };
   const c = parsed.data;
   const a = c.default_address;
   return {

@@ -20,14 +20,29 @@ export interface ShopDashboard {
    */
   channelMix: { online_only: number; in_store_only: number; omnichannel: number; no_orders: number; no_spend: number };
   /** Customers by their rolling 7-day fatigue score (sent messages / 10, capped at 1). */
-  fatigue: { under_0_3: number; "0_3_to_0_5": number; "0_5_to_0_7": number; blocked_0_7_plus: number; threshold: number; shareAtOrAboveThreshold: number };
+  fatigue: {
+    under_0_3: number;
+    "0_3_to_0_5": number;
+    "0_5_to_0_7": number;
+    blocked_0_7_plus: number;
+    threshold: number;
+    shareAtOrAboveThreshold: number;
+  };
   /** The shop's currency: spend below is in its main unit. */
   currency: string;
   /** The last 12 months by calendar month in the shop's time zone; months with nothing are left out. */
   spendOverTime: MonthlySpend[];
   /** Active customers by recency (r) and frequency (f) score, 1-5 each; only cells with customers. */
   rfmGrid: { r: number; f: number; count: number }[];
-  coverage: { profiles: number; withEmail: number; withPhone: number; emailConsent: number; smsConsent: number; whatsappConsent: number; pushConsent: number };
+  coverage: {
+    profiles: number;
+    withEmail: number;
+    withPhone: number;
+    emailConsent: number;
+    smsConsent: number;
+    whatsappConsent: number;
+    pushConsent: number;
+  };
 }
 
 /** `GET /api/agency/rollup`: the same figures for every shop that granted the calling user, side by side. */

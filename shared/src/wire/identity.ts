@@ -19,7 +19,12 @@ export const identifyRequestSchema = z
     /** When they were seen together; defaults to now, and a time in the future is taken as now. */
     at: isoDate.optional(),
     /** Makes the call idempotent: the same id twice links once. */
-    eventId: z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, "use letters, digits, _ . : or -").optional(),
+    eventId: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[A-Za-z0-9_.:-]+$/, "use letters, digits, _ . : or -")
+      .optional(),
     /** `capture` for a companion or register sign-up, `identify` for a web session (the default). */
     source: z.enum(["identify", "capture"]).default("identify"),
   })

@@ -25,7 +25,11 @@ export const PIXEL_BATCH_MAX = 20;
 
 /** Opaque ids from the browser (Shopify's client and event ids, our session id): no spaces, no markup. */
 const opaqueId = (what: string) =>
-  z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:=-]+$/, `${what} uses letters, digits and _ . : = - only`);
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9_.:=-]+$/, `${what} uses letters, digits and _ . : = - only`);
 
 /** A shop's permanent domain, as `init.data.shop.myshopifyDomain` gives it. */
 export const shopDomainSchema = z

@@ -4,7 +4,11 @@ import { clientId, isoDate, shortText, storableString } from "./common";
 
 /** `POST /api/sync/pair`: a tablet trades a one-time code from the admin for its own device token. */
 export const pairRequestSchema = z.object({
-  code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{6,10}$/, "pairing code is 6 to 10 letters or digits"),
+  code: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9]{6,10}$/, "pairing code is 6 to 10 letters or digits"),
   deviceName: storableString().trim().min(1).max(80),
 });
 export const pairResponseSchema = z.object({
@@ -22,7 +26,11 @@ export type PairResponse = z.infer<typeof pairResponseSchema>;
 
 /** `POST /api/devices/pairing-codes` (session token). */
 export const pairingCodeRequestSchema = z.object({ locationId: shortText(100).nullable().optional() });
-export const pairingCodeResponseSchema = z.object({ code: z.string(), expiresAt: z.string(), locationId: z.string().nullable() });
+export const pairingCodeResponseSchema = z.object({
+  code: z.string(),
+  expiresAt: z.string(),
+  locationId: z.string().nullable(),
+});
 
 const optionalText = (max: number) => shortText(max).nullable().optional();
 
@@ -58,8 +66,17 @@ export const mutationArgsSchemas = {
     staffId: optionalText(100),
     at: isoDate,
   }),
-  "profile.note": z.object({ localId: z.uuid().optional(), profileId: storableString().max(64).nullable().optional(), note: storableString().min(1).max(2000) }),
-  unsubscribe: z.object({ localId: z.uuid().optional(), profileId: storableString().max(64).nullable().optional(), email: optionalText(320), phone: optionalText(40) }),
+  "profile.note": z.object({
+    localId: z.uuid().optional(),
+    profileId: storableString().max(64).nullable().optional(),
+    note: storableString().min(1).max(2000),
+  }),
+  unsubscribe: z.object({
+    localId: z.uuid().optional(),
+    profileId: storableString().max(64).nullable().optional(),
+    email: optionalText(320),
+    phone: optionalText(40),
+  }),
 } as const;
 export type MutationName = keyof typeof mutationArgsSchemas;
 export const MUTATION_NAMES = Object.keys(mutationArgsSchemas) as MutationName[];
@@ -86,7 +103,9 @@ export const pushResultSchema = z.object({
   /** Server profile IDs for device-local customer IDs, so the device can re-key its rows. */
   profiles: z.record(z.string(), z.string()),
   /** Fields of applied mutations that were not kept (an invalid email), for the tablet to show; absent from older servers. */
-  fieldRejections: z.array(z.object({ id: z.string(), seq: z.number(), field: z.string(), reason: z.string() })).optional(),
+  fieldRejections: z
+    .array(z.object({ id: z.string(), seq: z.number(), field: z.string(), reason: z.string() }))
+    .optional(),
 });
 export type PushResult = z.infer<typeof pushResultSchema>;
 /** 409 body on a gap: the device must resend from `expectedSeq`. */
@@ -110,12 +129,27 @@ export type ProfileSummary = z.infer<typeof profileSummarySchema>;
 
 export const pullChangeSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("upsert"), version: z.number(), profile: profileSummarySchema }),
-  z.object({ kind: z.literal("tombstone"), version: z.number(), profileId: z.string(), mergedInto: z.string().nullable() }),
+  z.object({
+    kind: z.literal("tombstone"),
+    version: z.number(),
+    profileId: z.string(),
+    mergedInto: z.string().nullable(),
+  }),
 ]);
 /** `GET /api/sync/pull?cursor=&limit=` */
-export const pullQuerySchema = z.object({ cursor: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(500), clientId: clientId.optional() });
+export const pullQuerySchema = z.object({
+  cursor: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  clientId: clientId.optional(),
+});
 export const pullResponseSchema = z.union([
-  z.object({ reset: z.literal(false).optional(), cursor: z.number(), hasMore: z.boolean(), lastSeq: z.number(), changes: z.array(pullChangeSchema) }),
+  z.object({
+    reset: z.literal(false).optional(),
+    cursor: z.number(),
+    hasMore: z.boolean(),
+    lastSeq: z.number(),
+    changes: z.array(pullChangeSchema),
+  }),
   z.object({ reset: z.literal(true), cursor: z.number(), message: z.string() }),
 ]);
 export type PullResponse = z.infer<typeof pullResponseSchema>;

@@ -14,7 +14,9 @@ describe("text the database can store", () => {
   it("strips NUL and replaces a lone surrogate with U+FFFD", () => {
     expect(storableText("gift\u0000wrap")).toBe("giftwrap");
     expect(storableText("x\ud800y😀")).toBe("x\ufffdy😀");
-    expect(storableJson({ "k\u0000": ["a\u0000", 1, null, { n: "\udc00" }] })).toEqual({ k: ["a", 1, null, { n: "\ufffd" }] });
+    expect(storableJson({ "k\u0000": ["a\u0000", 1, null, { n: "\udc00" }] })).toEqual({
+      k: ["a", 1, null, { n: "\ufffd" }],
+    });
   });
 
   it("keeps a JSON document's own text unless something in it cannot be stored", () => {
@@ -26,7 +28,10 @@ describe("text the database can store", () => {
   });
 
   it("names the field when a mutation's text cannot be stored", () => {
-    const parsed = mutationArgsSchemas["customer.capture"].safeParse({ localId: crypto.randomUUID(), notes: "x\u0000" });
+    const parsed = mutationArgsSchemas["customer.capture"].safeParse({
+      localId: crypto.randomUUID(),
+      notes: "x\u0000",
+    });
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues[0]!.path).toEqual(["notes"]);
     const note = mutationArgsSchemas["profile.note"].safeParse({ profileId: "p\u0000", note: "ok" });

@@ -3,10 +3,12 @@
  * halves without their partner (a lone surrogate has no UTF-8 form). One such character must cost the
  * one field it is in, never a whole push or a whole webhook delivery.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point (PostgreSQL cannot store it)
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, "g");
 
-export const UNSTORABLE_TEXT_MESSAGE = "contains a NUL character or a broken character that cannot be stored; remove it";
+export const UNSTORABLE_TEXT_MESSAGE =
+  "contains a NUL character or a broken character that cannot be stored; remove it";
 
 export function isStorableText(text: string): boolean {
   return !UNSTORABLE.test(text);

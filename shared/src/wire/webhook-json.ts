@@ -10,7 +10,8 @@
 export const MAX_WEBHOOK_JSON_DEPTH = 64;
 
 export type WebhookJson =
-  { ok: true; value: unknown; text: string } | { ok: false; error: "too_deep" | "invalid_json"; message: string };
+  | { ok: true; value: unknown; text: string }
+  | { ok: false; error: "too_deep" | "invalid_json"; message: string };
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 /** `.`, `e`, `E`, `+`, `-`: what may follow the integer part inside one number token. */

@@ -9,12 +9,10 @@ describe("the shop a webhook body names", () => {
       domains: [A],
       shopifyShopId: "954889",
     });
-    expect(shopNamedByBody("app/uninstalled", { id: 548380009, myshopify_domain: A, domain: "shop.example" })).toEqual(
-      {
-        domains: [A],
-        shopifyShopId: "548380009",
-      },
-    );
+    expect(shopNamedByBody("app/uninstalled", { id: 548380009, myshopify_domain: A, domain: "shop.example" })).toEqual({
+      domains: [A],
+      shopifyShopId: "548380009",
+    });
     expect(shopNamedByBody("orders/create", { id: 5, email: "a@b.c" })).toEqual({ domains: [], shopifyShopId: null });
   });
 

@@ -181,7 +181,11 @@ export const webhookShopRedactSchema = z.object({ shop_domain: z.string() }).loo
 
 /** customers_email_marketing_consent/update */
 export const webhookEmailConsentSchema = z
-  .object({ customer_id: shopifyId, email_address: maybe(z.string()), email_marketing_consent: maybe(shopifyMarketingConsentSchema) })
+  .object({
+    customer_id: shopifyId,
+    email_address: maybe(z.string()),
+    email_marketing_consent: maybe(shopifyMarketingConsentSchema),
+  })
   .loose();
 /** customers_marketing_consent/update (SMS) */
 export const webhookSmsConsentSchema = z

@@ -9,7 +9,11 @@ export interface ConsentRequest {
   action: "granted" | "revoked";
 }
 
-export function ConsentOverview(props: { rows: ChannelConsentRow[]; offlineLabel: string | null; onChoose: (request: ConsentRequest) => void }) {
+export function ConsentOverview(props: {
+  rows: ChannelConsentRow[];
+  offlineLabel: string | null;
+  onChoose: (request: ConsentRequest) => void;
+}) {
   return (
     <s-stack direction="block" gap="base">
       {props.offlineLabel ? <s-banner heading={props.offlineLabel} tone="info" /> : null}
@@ -19,11 +23,18 @@ export function ConsentOverview(props: { rows: ChannelConsentRow[]; offlineLabel
         return (
           <s-section key={row.channel} heading={label}>
             <s-stack direction="inline" gap="small">
-              <s-text tone={row.state.endsWith("pending_sync") ? "warning" : "neutral"}>{consentStateLabel(row)}</s-text>
+              <s-text tone={row.state.endsWith("pending_sync") ? "warning" : "neutral"}>
+                {consentStateLabel(row)}
+              </s-text>
               {granted ? (
-                <s-button tone="critical" onClick={() => props.onChoose({ channel: row.channel, action: "revoked" })}>{`Revoke ${label}`}</s-button>
+                <s-button
+                  tone="critical"
+                  onClick={() => props.onChoose({ channel: row.channel, action: "revoked" })}
+                >{`Revoke ${label}`}</s-button>
               ) : (
-                <s-button onClick={() => props.onChoose({ channel: row.channel, action: "granted" })}>{`Ask for ${label} consent`}</s-button>
+                <s-button
+                  onClick={() => props.onChoose({ channel: row.channel, action: "granted" })}
+                >{`Ask for ${label} consent`}</s-button>
               )}
             </s-stack>
           </s-section>
@@ -46,14 +57,21 @@ export function ConsentConfirm(props: {
   const [phone, setPhone] = useState("");
   if (!props.request) return <s-text>Choose a channel first.</s-text>;
   if (!props.text) {
-    return <s-banner heading="The shop's consent text is not on this register yet. Connect to the internet once to load it." tone="critical" />;
+    return (
+      <s-banner
+        heading="The shop's consent text is not on this register yet. Connect to the internet once to load it."
+        tone="critical"
+      />
+    );
   }
   const label = channelLabel(props.request.channel);
   const needsPhone = missingPhoneRefusal({ ...props.request, phones: props.phones }) !== null;
   const missing = needsPhone ? missingPhoneRefusal({ ...props.request, phones: [phone] }) : null;
   return (
     <s-stack direction="block" gap="base">
-      <s-text type="strong">{props.request.action === "granted" ? `Read this to the customer (${label}):` : `Revoking ${label} consent:`}</s-text>
+      <s-text type="strong">
+        {props.request.action === "granted" ? `Read this to the customer (${label}):` : `Revoking ${label} consent:`}
+      </s-text>
       <s-text>{props.text.text}</s-text>
       <s-text type="small">{`Consent text version ${props.text.version} (${props.text.locale})`}</s-text>
       {needsPhone ? (

@@ -22,13 +22,17 @@ export function CustomerFinder(props: { api: CartPosApi; connected: boolean }) {
 
   async function run(raw: string) {
     const query = raw.trim();
-    if (query.length < 2) return setSearch({ status: "failed", message: "Type at least 2 characters of a name, email or phone." });
+    if (query.length < 2)
+      return setSearch({ status: "failed", message: "Type at least 2 characters of a name, email or phone." });
     if (!props.connected) return setSearch({ status: "failed", message: "Looking up a customer needs a connection." });
     setSearch({ status: "searching" });
     try {
       setSearch({ status: "found", customers: await services.client.searchCustomers(query) });
     } catch (error) {
-      setSearch({ status: "failed", message: error instanceof ServerCallError ? error.message : "The look-up failed; try again." });
+      setSearch({
+        status: "failed",
+        message: error instanceof ServerCallError ? error.message : "The look-up failed; try again.",
+      });
     }
   }
 

@@ -76,7 +76,9 @@ export function ProfileFacts(props: { view: PosCustomerView; now: Date }) {
         <s-section heading="Recent purchases">
           <s-stack direction="block" gap="small">
             {view.recentOrders.map((order) => (
-              <s-text key={order.orderId}>{`${order.placedAt.slice(0, 10)} · ${money(order.total)} · ${order.products.join(", ")}`}</s-text>
+              <s-text
+                key={order.orderId}
+              >{`${order.placedAt.slice(0, 10)} · ${money(order.total)} · ${order.products.join(", ")}`}</s-text>
             ))}
           </s-stack>
         </s-section>

@@ -12,7 +12,9 @@ export const CONSENT_FLAG_COLUMN: Record<Channel, string> = {
 };
 
 /** A profile row as a snapshot restores it when it was taken before the flags existed: nothing granted until recomputed. */
-export const NO_CONSENT_FLAGS: Record<string, boolean> = Object.fromEntries(CHANNELS.map((ch) => [CONSENT_FLAG_COLUMN[ch], false]));
+export const NO_CONSENT_FLAGS: Record<string, boolean> = Object.fromEntries(
+  CHANNELS.map((ch) => [CONSENT_FLAG_COLUMN[ch], false]),
+);
 
 /**
  * Recomputes the profiles' consent flags from their ledgers with the shared rule, in the caller's
@@ -22,7 +24,14 @@ export const NO_CONSENT_FLAGS: Record<string, boolean> = Object.fromEntries(CHAN
 export async function refreshConsentFlags(q: Queryable, shopId: string, profileIds: readonly string[]): Promise<void> {
   const ids = [...new Set(profileIds)];
   if (ids.length === 0) return;
-  const rows = await queryRows<{ profile_id: string; id: string; channel: string; action: "granted" | "revoked"; acted_at: Date | string; received_at: Date | string }>(
+  const rows = await queryRows<{
+    profile_id: string;
+    id: string;
+    channel: string;
+    action: "granted" | "revoked";
+    acted_at: Date | string;
+    received_at: Date | string;
+  }>(
     q,
     sql`SELECT profile_id, id, channel, action, acted_at, received_at FROM consents
         WHERE shop_id = ${shopId} AND profile_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`,

@@ -10,7 +10,12 @@ interface TextRow {
   text: string;
 }
 
-const toText = (r: TextRow): ConsentText => ({ channel: r.channel, locale: r.locale, version: Number(r.version), text: r.text });
+const toText = (r: TextRow): ConsentText => ({
+  channel: r.channel,
+  locale: r.locale,
+  version: Number(r.version),
+  text: r.text,
+});
 
 /**
  * A shop that never published a text gets the defaults as version 1 on first read, so a capture made
@@ -25,10 +30,16 @@ async function seedDefaults(q: Queryable, shopId: string, now: Date): Promise<vo
 
 /** Every version the shop ever published: a tablet offline since before a new version may still show an old one. */
 export async function publishedConsentTexts(q: Queryable, shopId: string, now: Date): Promise<ConsentText[]> {
-  let rows = await queryRows<TextRow>(q, sql`SELECT channel, locale, version, text FROM consent_texts WHERE shop_id = ${shopId}`);
+  let rows = await queryRows<TextRow>(
+    q,
+    sql`SELECT channel, locale, version, text FROM consent_texts WHERE shop_id = ${shopId}`,
+  );
   if (rows.length === 0) {
     await seedDefaults(q, shopId, now);
-    rows = await queryRows<TextRow>(q, sql`SELECT channel, locale, version, text FROM consent_texts WHERE shop_id = ${shopId}`);
+    rows = await queryRows<TextRow>(
+      q,
+      sql`SELECT channel, locale, version, text FROM consent_texts WHERE shop_id = ${shopId}`,
+    );
   }
   return rows.map(toText);
 }

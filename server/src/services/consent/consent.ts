@@ -112,7 +112,11 @@ export function ledgerRowOf(r: StoredConsentRow): ConsentLedgerRow {
  * The live profile a consent belongs to, row-locked so a send decided for this customer waits for the
  * consent to commit (the gate locks the same row). A merged profile's consent goes to its survivor.
  */
-export async function lockConsentProfile(q: Queryable, shopId: string, ref: { profileId?: string | undefined; shopifyCustomerId?: string | undefined }): Promise<string> {
+export async function lockConsentProfile(
+  q: Queryable,
+  shopId: string,
+  ref: { profileId?: string | undefined; shopifyCustomerId?: string | undefined },
+): Promise<string> {
   let profileId = ref.profileId ?? null;
   if (!profileId && ref.shopifyCustomerId) {
     const [row] = await queryRows<{ profile_id: string }>(
@@ -166,7 +170,10 @@ export async function appendConsentRow(q: Queryable, shopId: string, row: NewCon
 }
 
 async function storedConsent(q: Queryable, shopId: string, id: string): Promise<StoredConsentRow | null> {
-  const [row] = await queryRows<StoredConsentRow>(q, sql`SELECT * FROM consents WHERE shop_id = ${shopId} AND id = ${id}`);
+  const [row] = await queryRows<StoredConsentRow>(
+    q,
+    sql`SELECT * FROM consents WHERE shop_id = ${shopId} AND id = ${id}`,
+  );
   return row ?? null;
 }
 
@@ -182,13 +189,21 @@ export interface RecordedConsent {
  * nothing: its text must be exactly the version the shop published. A capture id seen before changes
  * nothing and answers the stored row.
  */
-export async function recordConsents(tx: Queryable, shop: ShopContext, captures: readonly ConsentCapture[], ctx: ConsentContext): Promise<RecordedConsent[]> {
+export async function recordConsents(
+  tx: Queryable,
+  shop: ShopContext,
+  captures: readonly ConsentCapture[],
+  ctx: ConsentContext,
+): Promise<RecordedConsent[]> {
   const { shopId } = shop;
   const texts = await publishedConsentTexts(tx, shopId, ctx.receivedAt);
   const fresh: ConsentCapture[] = [];
   for (const capture of captures) {
     if (await storedConsent(tx, shopId, capture.id)) continue;
-    const match = matchesConsentText({ channel: capture.channel, locale: capture.locale, version: capture.textVersion, text: capture.text }, texts);
+    const match = matchesConsentText(
+      { channel: capture.channel, locale: capture.locale, version: capture.textVersion, text: capture.text },
+      texts,
+    );
     if (!match.ok) throw new HttpError(422, "consent_text_mismatch", `consent ${capture.id}: ${match.reason}`);
     fresh.push(capture);
   }
@@ -292,8 +307,13 @@ export async function profileForUnsubscribe(
 ): Promise<string> {
   if (ref.profileId) return lockConsentProfile(q, shop.shopId, { profileId: ref.profileId });
   const email = ref.email ? normalizeEmail(ref.email, shop.settings.junkIdentifiers) : null;
-  const phone = ref.phone ? normalizePhone(ref.phone, shop.settings.defaultCountry, shop.settings.junkIdentifiers) : null;
-  for (const [kind, value] of [["email", email], ["phone", phone]] as const) {
+  const phone = ref.phone
+    ? normalizePhone(ref.phone, shop.settings.defaultCountry, shop.settings.junkIdentifiers)
+    : null;
+  for (const [kind, value] of [
+    ["email", email],
+    ["phone", phone],
+  ] as const) {
     if (!value) continue;
     const [row] = await queryRows<{ profile_id: string }>(
       q,

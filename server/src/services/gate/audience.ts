@@ -33,9 +33,17 @@ const jsonTextArray = (values: readonly string[]) => sql`ARRAY(SELECT jsonb_arra
 function filterSql(filters: AudienceFilters | undefined): SQL {
   const conditions: SQL[] = [sql`true`];
   // real vs float8: the bound is compared as the real the profile stores, so 0.425 matches a stored 0.425.
-  if (filters?.minEngagement !== undefined) conditions.push(sql`coalesce(p.engagement_score, 0) >= ${filters.minEngagement}::real`);
-  if (filters?.maxEngagement !== undefined) conditions.push(sql`coalesce(p.engagement_score, 0) <= ${filters.maxEngagement}::real`);
-  if (filters?.lifecycleStages) conditions.push(sql`p.lifecycle_stage IN (${sql.join(filters.lifecycleStages.map((s) => sql`${s}`), sql`, `)})`);
+  if (filters?.minEngagement !== undefined)
+    conditions.push(sql`coalesce(p.engagement_score, 0) >= ${filters.minEngagement}::real`);
+  if (filters?.maxEngagement !== undefined)
+    conditions.push(sql`coalesce(p.engagement_score, 0) <= ${filters.maxEngagement}::real`);
+  if (filters?.lifecycleStages)
+    conditions.push(
+      sql`p.lifecycle_stage IN (${sql.join(
+        filters.lifecycleStages.map((s) => sql`${s}`),
+        sql`, `,
+      )})`,
+    );
   return sql.join(conditions, sql` AND `);
 }
 
@@ -53,7 +61,14 @@ function filterSql(filters: AudienceFilters | undefined): SQL {
 export async function audienceDecision(
   q: Queryable,
   shop: ShopContext,
-  input: { channel: Channel; at: Date; profileIds: string[] | null; limit: number; offset: number; filters?: AudienceFilters | undefined },
+  input: {
+    channel: Channel;
+    at: Date;
+    profileIds: string[] | null;
+    limit: number;
+    offset: number;
+    filters?: AudienceFilters | undefined;
+  },
 ): Promise<GateAudienceResponse> {
   const { shopId, settings } = shop;
   const { channel, at } = input;
@@ -77,7 +92,9 @@ export async function audienceDecision(
     sql`SELECT time_zone, granted, count(*) AS n FROM (${target}) t GROUP BY 1, 2`,
   );
   // Zones the shared rule accepts are the customer's; any other falls back to the shop's, as in gateTimeZone.
-  const customerZones = [...new Set(byZone.filter((z) => z.granted && z.time_zone !== null).map((z) => z.time_zone!))].filter(isValidTimeZone);
+  const customerZones = [
+    ...new Set(byZone.filter((z) => z.granted && z.time_zone !== null).map((z) => z.time_zone!)),
+  ].filter(isValidTimeZone);
   const zones = [settings.timeZone, ...customerZones];
   // "Today" for the caps is the whole local day of `at`, [local midnight, next midnight); zones with the
   // same day share one count.
@@ -92,12 +109,21 @@ export async function audienceDecision(
   // Per customer: sent in the window (at - 7d, at], and sent on each distinct local day (overall and on the channel).
   const counts = {
     week: sql`count(*) FILTER (WHERE m.at <= ${at})::int`,
-    today: sql`ARRAY[${sql.join(days.map((d) => onDay(d)), sql`, `)}]`,
-    todayOnChannel: sql`ARRAY[${sql.join(days.map((d) => onDay(d, sql`m.channel = ${channel}`)), sql`, `)}]`,
+    today: sql`ARRAY[${sql.join(
+      days.map((d) => onDay(d)),
+      sql`, `,
+    )}]`,
+    todayOnChannel: sql`ARRAY[${sql.join(
+      days.map((d) => onDay(d, sql`m.channel = ${channel}`)),
+      sql`, `,
+    )}]`,
   };
   const window = sql`m.shop_id = ${shopId} AND m.status = 'sent' AND m.at > ${new Date(at.getTime() - FATIGUE_WINDOW_MS)} AND m.at < ${lastDayEnd}`;
   const grantedAudience = sql`
-    SELECT z.id, z.ord, z.zone, (ARRAY[${sql.join(dayOfZone.map((d) => sql`${d}::int`), sql`, `)}])[z.zone + 1] AS day
+    SELECT z.id, z.ord, z.zone, (ARRAY[${sql.join(
+      dayOfZone.map((d) => sql`${d}::int`),
+      sql`, `,
+    )}])[z.zone + 1] AS day
     FROM (SELECT t.id, t.ord, coalesce(array_position(${jsonTextArray(customerZones)}, t.time_zone), 0) AS zone
           FROM (${target}) t WHERE t.granted) z`;
   const facts = (granted: SQL) => sql`
@@ -138,7 +164,14 @@ export async function audienceDecision(
   const groupRows = rows.filter((r) => r.id === null);
   const summary = decide([
     // Blocked at the first step: the other facts are not read, so they are not counted.
-    { zone: settings.timeZone, consentGranted: false, sentToday: 0, sentTodayOnChannel: 0, sentInWindow: 0, count: withoutConsent },
+    {
+      zone: settings.timeZone,
+      consentGranted: false,
+      sentToday: 0,
+      sentTodayOnChannel: 0,
+      sentInWindow: 0,
+      count: withoutConsent,
+    },
     ...groupRows.map((r) => grantedGroup(r, Number(r.n))),
   ]);
   const isAllowed = (r: FactsRow) => decide([grantedGroup(r, 1)]).allowed === 1;
@@ -148,7 +181,9 @@ export async function audienceDecision(
   if (allowedCandidates.length >= Math.min(page, summary.allowed)) {
     allowedIds = allowedCandidates.slice(input.offset, page);
   } else {
-    const keys = groupRows.filter(isAllowed).map((r) => sql`(${r.zone}::int, ${r.week}::int, ${r.today}::int, ${r.today_ch}::int)`);
+    const keys = groupRows
+      .filter(isAllowed)
+      .map((r) => sql`(${r.zone}::int, ${r.week}::int, ${r.today}::int, ${r.today_ch}::int)`);
     const paged = await queryRows<{ id: string }>(
       q,
       sql`SELECT id FROM (${facts(sql`(${grantedAudience})`)}) f WHERE (zone, week, today, today_ch) IN (${sql.join(keys, sql`, `)})

@@ -9,7 +9,12 @@ import type { ShopContext } from "../shop/shop";
 const WEEK_MS = 7 * 86_400_000;
 
 /** The live profile a send is for; `lock` takes its row lock so decisions for one customer are serialised. */
-async function gateProfile(q: Queryable, shopId: string, profileId: string, lock: boolean): Promise<{ id: string; timeZone: string | null }> {
+async function gateProfile(
+  q: Queryable,
+  shopId: string,
+  profileId: string,
+  lock: boolean,
+): Promise<{ id: string; timeZone: string | null }> {
   const [row] = await queryRows<{ id: string; status: string; merged_into: string | null; time_zone: string | null }>(
     q,
     sql`SELECT id, status, merged_into, time_zone FROM profiles WHERE shop_id = ${shopId} AND id = ${profileId}${lock ? sql` FOR UPDATE` : sql``}`,

@@ -81,35 +81,86 @@ function eraseSteps(shopId: string, s: Subject, now: Date): EraseStep[] {
       sql`shop_id = ${shopId} AND id = ANY(${ids}) AND (id = ${s.profileId} OR first_name IS NOT NULL OR last_name IS NOT NULL
             OR birthday IS NOT NULL OR postcode IS NOT NULL OR address1 IS NOT NULL
             OR address2 IS NOT NULL OR city IS NOT NULL OR note IS NOT NULL OR time_zone IS NOT NULL
-            OR field_times <> '{}'::jsonb OR consent_email OR consent_sms OR consent_whatsapp OR consent_push)`, (w) =>
-      // The consents become unowned stubs below, so nothing stays granted.
-      sql`UPDATE profiles SET first_name = NULL, last_name = NULL, birthday = NULL, postcode = NULL, address1 = NULL,
+            OR field_times <> '{}'::jsonb OR consent_email OR consent_sms OR consent_whatsapp OR consent_push)`,
+      (w) =>
+        // The consents become unowned stubs below, so nothing stays granted.
+        sql`UPDATE profiles SET first_name = NULL, last_name = NULL, birthday = NULL, postcode = NULL, address1 = NULL,
             address2 = NULL, city = NULL, note = NULL, viewed_product_ids = '[]'::jsonb,
             time_zone = NULL, field_times = '{}'::jsonb, updated_at = ${now},
             consent_email = false, consent_sms = false, consent_whatsapp = false, consent_push = false,
-            status = CASE WHEN id = ${s.profileId} THEN 'erased' ELSE status END WHERE ${w}`),
-    step("orders", "orders", sql`shop_id = ${shopId} AND profile_id = ANY(${ids}) AND (email IS NOT NULL OR phone IS NOT NULL OR shopify_customer_id IS NOT NULL)`, (w) =>
-      sql`UPDATE orders SET email = NULL, phone = NULL, shopify_customer_id = NULL WHERE ${w}`),
-    step("identifiers", "identifiers", sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`, (w) => sql`DELETE FROM identifiers WHERE ${w}`),
-    step("identityEvents", "identity_events", sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`, (w) => sql`DELETE FROM identity_events WHERE ${w}`),
-    step("consents", "consents", sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`, (w) =>
-      sql`UPDATE consents SET profile_id = ${ERASED_CONSENT_PROFILE}, text = NULL, locale = NULL, location_id = NULL, device_id = NULL,
-            staff_id = NULL, jurisdiction = NULL WHERE ${w}`),
-    step("messages", "messages", sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`, (w) => sql`DELETE FROM messages WHERE ${w}`),
-    step("messageEvents", "message_events", sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`, (w) =>
-      sql`DELETE FROM message_events WHERE ${w}`),
+            status = CASE WHEN id = ${s.profileId} THEN 'erased' ELSE status END WHERE ${w}`,
+    ),
+    step(
+      "orders",
+      "orders",
+      sql`shop_id = ${shopId} AND profile_id = ANY(${ids}) AND (email IS NOT NULL OR phone IS NOT NULL OR shopify_customer_id IS NOT NULL)`,
+      (w) => sql`UPDATE orders SET email = NULL, phone = NULL, shopify_customer_id = NULL WHERE ${w}`,
+    ),
+    step(
+      "identifiers",
+      "identifiers",
+      sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`,
+      (w) => sql`DELETE FROM identifiers WHERE ${w}`,
+    ),
+    step(
+      "identityEvents",
+      "identity_events",
+      sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`,
+      (w) => sql`DELETE FROM identity_events WHERE ${w}`,
+    ),
+    step(
+      "consents",
+      "consents",
+      sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`,
+      (w) =>
+        sql`UPDATE consents SET profile_id = ${ERASED_CONSENT_PROFILE}, text = NULL, locale = NULL, location_id = NULL, device_id = NULL,
+            staff_id = NULL, jurisdiction = NULL WHERE ${w}`,
+    ),
+    step(
+      "messages",
+      "messages",
+      sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`,
+      (w) => sql`DELETE FROM messages WHERE ${w}`,
+    ),
+    step(
+      "messageEvents",
+      "message_events",
+      sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`,
+      (w) => sql`DELETE FROM message_events WHERE ${w}`,
+    ),
     // What the person's browsers did on the storefront; the client ids themselves join the erasure register.
-    step("webEvents", "web_events", sql`shop_id = ${shopId} AND client_id = ANY(${sqlTextArray(s.deviceIds)})`, (w) =>
-      sql`DELETE FROM web_events WHERE ${w}`),
-    step("mergeCandidates", "merge_candidates", sql`shop_id = ${shopId} AND (profile_id = ANY(${ids}) OR other_profile_id = ANY(${ids}))`, (w) =>
-      sql`DELETE FROM merge_candidates WHERE ${w}`),
-    step("mergeSnapshots", "merges", sql`shop_id = ${shopId} AND (survivor_id = ANY(${ids}) OR merged_id = ANY(${ids}))
-            AND (snapshot <> '{}'::jsonb OR evidence <> '[]'::jsonb)`, (w) =>
-      sql`UPDATE merges SET snapshot = '{}'::jsonb, evidence = '[]'::jsonb WHERE ${w}`),
+    step(
+      "webEvents",
+      "web_events",
+      sql`shop_id = ${shopId} AND client_id = ANY(${sqlTextArray(s.deviceIds)})`,
+      (w) => sql`DELETE FROM web_events WHERE ${w}`,
+    ),
+    step(
+      "mergeCandidates",
+      "merge_candidates",
+      sql`shop_id = ${shopId} AND (profile_id = ANY(${ids}) OR other_profile_id = ANY(${ids}))`,
+      (w) => sql`DELETE FROM merge_candidates WHERE ${w}`,
+    ),
+    step(
+      "mergeSnapshots",
+      "merges",
+      sql`shop_id = ${shopId} AND (survivor_id = ANY(${ids}) OR merged_id = ANY(${ids}))
+            AND (snapshot <> '{}'::jsonb OR evidence <> '[]'::jsonb)`,
+      (w) => sql`UPDATE merges SET snapshot = '{}'::jsonb, evidence = '[]'::jsonb WHERE ${w}`,
+    ),
     // Values a later write replaced: the person's old names and notes.
-    step("fieldHistory", "field_history", sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`, (w) =>
-      sql`DELETE FROM field_history WHERE ${w}`),
-    step("dataRequests", "data_requests", sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`, (w) => sql`DELETE FROM data_requests WHERE ${w}`),
+    step(
+      "fieldHistory",
+      "field_history",
+      sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`,
+      (w) => sql`DELETE FROM field_history WHERE ${w}`,
+    ),
+    step(
+      "dataRequests",
+      "data_requests",
+      sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`,
+      (w) => sql`DELETE FROM data_requests WHERE ${w}`,
+    ),
     // Processed webhook payloads still hold the customer's email and name; the row stays (a redelivery is
     // still recognised as a duplicate and cannot bring the data back) but its payload is redacted.
     step(
@@ -126,11 +177,19 @@ function eraseSteps(shopId: string, s: Subject, now: Date): EraseStep[] {
 
 export type ErasureCounts = Record<string, number>;
 
-export async function previewErasure(q: Queryable, shopId: string, profileId: string, now: Date): Promise<ErasureCounts> {
+export async function previewErasure(
+  q: Queryable,
+  shopId: string,
+  profileId: string,
+  now: Date,
+): Promise<ErasureCounts> {
   const subject = await subjectOf(q, shopId, profileId);
   const counts: ErasureCounts = {};
   for (const s of eraseSteps(shopId, subject, now)) {
-    const [row] = await queryRows<{ n: string | number }>(q, sql`SELECT count(*) AS n FROM ${sql.identifier(s.table)} WHERE ${s.where}`);
+    const [row] = await queryRows<{ n: string | number }>(
+      q,
+      sql`SELECT count(*) AS n FROM ${sql.identifier(s.table)} WHERE ${s.where}`,
+    );
     counts[s.name] = Number(row?.n ?? 0);
   }
   counts.tombstones = 1;
@@ -147,7 +206,13 @@ export interface EraseOptions {
  * nulled, identity links, messages and candidates deleted, consents reduced to chain stubs, merge
  * snapshots emptied, the profile kept as an anonymous 'erased' row, and a tombstone for devices.
  */
-export async function eraseProfile(tx: Queryable, shop: ShopContext, profileId: string, now: Date, opts: EraseOptions = {}): Promise<ErasureCounts> {
+export async function eraseProfile(
+  tx: Queryable,
+  shop: ShopContext,
+  profileId: string,
+  now: Date,
+  opts: EraseOptions = {},
+): Promise<ErasureCounts> {
   const subject = await subjectOf(tx, shop.shopId, profileId);
   // Registered first, while the identifiers are still there to hash: late arrivals must not bring them back.
   await registerErasure(tx, shop.shopId, subject.names, now);
@@ -162,12 +227,19 @@ export async function eraseProfile(tx: Queryable, shop: ShopContext, profileId: 
 }
 
 /** The profile a compliance webhook names: by Shopify customer id, else by email, else by phone. */
-export async function profileForCustomer(q: Queryable, shop: ShopContext, customer: { id: string; email: string | null; phone: string | null }): Promise<string | null> {
+export async function profileForCustomer(
+  q: Queryable,
+  shop: ShopContext,
+  customer: { id: string; email: string | null; phone: string | null },
+): Promise<string | null> {
   const { settings } = shop;
   const candidates: [string, string | null][] = [
     ["shopify", customer.id],
     ["email", customer.email ? normalizeEmail(customer.email, settings.junkIdentifiers) : null],
-    ["phone", customer.phone ? normalizePhone(customer.phone, settings.defaultCountry, settings.junkIdentifiers) : null],
+    [
+      "phone",
+      customer.phone ? normalizePhone(customer.phone, settings.defaultCountry, settings.junkIdentifiers) : null,
+    ],
   ];
   for (const [kind, value] of candidates) {
     if (!value) continue;
@@ -181,18 +253,25 @@ export async function profileForCustomer(q: Queryable, shop: ShopContext, custom
   return null;
 }
 
-
 /**
  * Everything held about one customer as one JSON document: the profile (and profiles merged into it),
  * identifiers, orders with lines and refunds, visits, messages, consents, merges, loyalty and identity
  * events. The same document answers the admin button and the customers/data_request webhook.
  */
-export async function exportProfile(q: Queryable, shopId: string, profileId: string, now: Date): Promise<Record<string, unknown>> {
+export async function exportProfile(
+  q: Queryable,
+  shopId: string,
+  profileId: string,
+  now: Date,
+): Promise<Record<string, unknown>> {
   await q.execute(sql`SET LOCAL TIME ZONE 'UTC'`);
   const { profileIds } = await subjectOf(q, shopId, profileId);
   const ids = sqlTextArray(profileIds);
   const section = async (select: SQL) => {
-    const [row] = await queryRows<{ doc: unknown }>(q, sql`SELECT coalesce(jsonb_agg(x.doc), '[]'::jsonb) AS doc FROM (${select}) x`);
+    const [row] = await queryRows<{ doc: unknown }>(
+      q,
+      sql`SELECT coalesce(jsonb_agg(x.doc), '[]'::jsonb) AS doc FROM (${select}) x`,
+    );
     return jsonOf(row?.doc) as unknown[];
   };
   const [profile, ...mergedProfiles] = await section(
@@ -204,7 +283,9 @@ export async function exportProfile(q: Queryable, shopId: string, profileId: str
     profileId,
     profile: profile ?? null,
     mergedProfiles,
-    identifiers: await section(sql`SELECT to_jsonb(i) AS doc FROM identifiers i WHERE i.shop_id = ${shopId} AND i.profile_id = ANY(${ids}) ORDER BY i.linked_at, i.kind, i.value`),
+    identifiers: await section(
+      sql`SELECT to_jsonb(i) AS doc FROM identifiers i WHERE i.shop_id = ${shopId} AND i.profile_id = ANY(${ids}) ORDER BY i.linked_at, i.kind, i.value`,
+    ),
     orders: await section(
       sql`SELECT to_jsonb(o) || jsonb_build_object(
             'lines', (SELECT coalesce(jsonb_agg(to_jsonb(l) ORDER BY l.line_id), '[]'::jsonb) FROM order_lines l WHERE l.shop_id = o.shop_id AND l.order_id = o.order_id),
@@ -212,8 +293,12 @@ export async function exportProfile(q: Queryable, shopId: string, profileId: str
           ) AS doc
           FROM orders o WHERE o.shop_id = ${shopId} AND o.profile_id = ANY(${ids}) ORDER BY o.placed_at, o.order_id`,
     ),
-    visits: await section(sql`SELECT to_jsonb(v) AS doc FROM visits v WHERE v.shop_id = ${shopId} AND v.profile_id = ANY(${ids}) ORDER BY v.at, v.id`),
-    messages: await section(sql`SELECT to_jsonb(m) AS doc FROM messages m WHERE m.shop_id = ${shopId} AND m.profile_id = ANY(${ids}) ORDER BY m.at, m.id`),
+    visits: await section(
+      sql`SELECT to_jsonb(v) AS doc FROM visits v WHERE v.shop_id = ${shopId} AND v.profile_id = ANY(${ids}) ORDER BY v.at, v.id`,
+    ),
+    messages: await section(
+      sql`SELECT to_jsonb(m) AS doc FROM messages m WHERE m.shop_id = ${shopId} AND m.profile_id = ANY(${ids}) ORDER BY m.at, m.id`,
+    ),
     messageEvents: await section(
       sql`SELECT to_jsonb(m) AS doc FROM message_events m WHERE m.shop_id = ${shopId} AND m.profile_id = ANY(${ids}) ORDER BY m.at, m.id`,
     ),
@@ -222,15 +307,21 @@ export async function exportProfile(q: Queryable, shopId: string, profileId: str
             AND w.client_id IN (SELECT value FROM identifiers WHERE shop_id = ${shopId} AND kind = 'device' AND profile_id = ANY(${ids}))
           ORDER BY w.at, w.id`,
     ),
-    consents: await section(sql`SELECT to_jsonb(c) AS doc FROM consents c WHERE c.shop_id = ${shopId} AND c.profile_id = ANY(${ids}) ORDER BY c.seq`),
+    consents: await section(
+      sql`SELECT to_jsonb(c) AS doc FROM consents c WHERE c.shop_id = ${shopId} AND c.profile_id = ANY(${ids}) ORDER BY c.seq`,
+    ),
     merges: await section(
       sql`SELECT to_jsonb(m) AS doc FROM merges m WHERE m.shop_id = ${shopId} AND (m.survivor_id = ANY(${ids}) OR m.merged_id = ANY(${ids})) ORDER BY m.created_at, m.id`,
     ),
     mergeCandidates: await section(
       sql`SELECT to_jsonb(m) AS doc FROM merge_candidates m WHERE m.shop_id = ${shopId} AND (m.profile_id = ANY(${ids}) OR m.other_profile_id = ANY(${ids})) ORDER BY m.created_at, m.id`,
     ),
-    loyalty: await section(sql`SELECT to_jsonb(l) AS doc FROM loyalty_ledger l WHERE l.shop_id = ${shopId} AND l.profile_id = ANY(${ids}) ORDER BY l.at, l.entry_key`),
-    identityEvents: await section(sql`SELECT to_jsonb(e) AS doc FROM identity_events e WHERE e.shop_id = ${shopId} AND e.profile_id = ANY(${ids}) ORDER BY e.at, e.id`),
+    loyalty: await section(
+      sql`SELECT to_jsonb(l) AS doc FROM loyalty_ledger l WHERE l.shop_id = ${shopId} AND l.profile_id = ANY(${ids}) ORDER BY l.at, l.entry_key`,
+    ),
+    identityEvents: await section(
+      sql`SELECT to_jsonb(e) AS doc FROM identity_events e WHERE e.shop_id = ${shopId} AND e.profile_id = ANY(${ids}) ORDER BY e.at, e.id`,
+    ),
     fieldHistory: await section(
       sql`SELECT to_jsonb(h) AS doc FROM field_history h WHERE h.shop_id = ${shopId} AND h.profile_id = ANY(${ids})
           ORDER BY h.acted_at, h.mutation_id, h.field`,
@@ -238,7 +329,13 @@ export async function exportProfile(q: Queryable, shopId: string, profileId: str
   };
 }
 
-export async function storeDataRequest(q: Queryable, shopId: string, profileId: string | null, document: Record<string, unknown>, now: Date): Promise<string> {
+export async function storeDataRequest(
+  q: Queryable,
+  shopId: string,
+  profileId: string | null,
+  document: Record<string, unknown>,
+  now: Date,
+): Promise<string> {
   const id = crypto.randomUUID();
   await q.execute(sql`INSERT INTO data_requests (shop_id, id, profile_id, document, created_at)
     VALUES (${shopId}, ${id}, ${profileId}, ${JSON.stringify(document)}::jsonb, ${now})`);
@@ -280,7 +377,8 @@ export async function dataInventory(q: Queryable, shopId: string, now: Date) {
   );
   const n = (k: string) => Number(row?.[k] ?? 0);
   const when = (k: string) => (row?.[k] ? new Date(row[k] as string).toISOString() : null);
-  const oldest = [when("oldest_profile"), when("oldest_order")].filter((x): x is string => x !== null).sort()[0] ?? null;
+  const oldest =
+    [when("oldest_profile"), when("oldest_order")].filter((x): x is string => x !== null).sort()[0] ?? null;
   return {
     profiles: n("active"),
     profilesWithEmail: n("with_email"),
@@ -309,7 +407,9 @@ export async function redactShop(tx: Queryable, shopId: string): Promise<Record<
   const removed: Record<string, number> = {};
   // The shops row goes last: it is the lock every other write of this shop takes.
   for (const table of [...SHOP_TABLES.filter((t) => t !== "shops"), "shops"]) {
-    removed[table] = (await queryRows(tx, sql`DELETE FROM ${sql.identifier(table)} WHERE shop_id = ${shopId} RETURNING 1`)).length;
+    removed[table] = (
+      await queryRows(tx, sql`DELETE FROM ${sql.identifier(table)} WHERE shop_id = ${shopId} RETURNING 1`)
+    ).length;
   }
   return removed;
 }
@@ -338,7 +438,13 @@ export function complianceHandlers(_clock: () => Date): ComplianceHandlers {
       const profileId = await profileForCustomer(tx, shop, customer);
       const document = profileId
         ? await exportProfile(tx, shop.shopId, profileId, now)
-        : { exportedAt: now.toISOString(), shopId: shop.shopId, profileId: null, customer: { id: customer.id }, note: "no data is held about this customer" };
+        : {
+            exportedAt: now.toISOString(),
+            shopId: shop.shopId,
+            profileId: null,
+            customer: { id: customer.id },
+            note: "no data is held about this customer",
+          };
       await storeDataRequest(tx, shop.shopId, profileId, document, now);
     },
     async shopRedact(tx, shop, _payload, now) {

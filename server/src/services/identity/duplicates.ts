@@ -23,7 +23,11 @@ interface CandidateRow {
 }
 
 /** Open merge candidates, newest first, each with both people as a merchant would compare them. */
-export async function listDuplicates(q: Queryable, shopId: string, page: { limit: number; offset: number; kind?: "conflict" | "probabilistic" | undefined }) {
+export async function listDuplicates(
+  q: Queryable,
+  shopId: string,
+  page: { limit: number; offset: number; kind?: "conflict" | "probabilistic" | undefined },
+) {
   const kind = page.kind ? sql`AND kind = ${page.kind}` : sql``;
   const rows = await queryRows<CandidateRow & { total: string | number }>(
     q,
@@ -32,15 +36,41 @@ export async function listDuplicates(q: Queryable, shopId: string, page: { limit
         ORDER BY created_at DESC, id LIMIT ${page.limit} OFFSET ${page.offset}`,
   );
   const ids = [...new Set(rows.flatMap((r) => [r.profile_id, r.other_profile_id]))];
-  const people = new Map<string, { profileId: string; status: string; firstName: string | null; lastName: string | null; orderCount: number; identifiers: Identifier[] }>();
+  const people = new Map<
+    string,
+    {
+      profileId: string;
+      status: string;
+      firstName: string | null;
+      lastName: string | null;
+      orderCount: number;
+      identifiers: Identifier[];
+    }
+  >();
   if (ids.length > 0) {
-    const list = sql.join(ids.map((i) => sql`${i}`), sql`, `);
-    const profiles = await queryRows<{ id: string; status: string; first_name: string | null; last_name: string | null; order_count: number }>(
+    const list = sql.join(
+      ids.map((i) => sql`${i}`),
+      sql`, `,
+    );
+    const profiles = await queryRows<{
+      id: string;
+      status: string;
+      first_name: string | null;
+      last_name: string | null;
+      order_count: number;
+    }>(
       q,
       sql`SELECT id, status, first_name, last_name, order_count FROM profiles WHERE shop_id = ${shopId} AND id IN (${list})`,
     );
     for (const p of profiles) {
-      people.set(p.id, { profileId: p.id, status: p.status, firstName: p.first_name, lastName: p.last_name, orderCount: Number(p.order_count), identifiers: [] });
+      people.set(p.id, {
+        profileId: p.id,
+        status: p.status,
+        firstName: p.first_name,
+        lastName: p.last_name,
+        orderCount: Number(p.order_count),
+        identifiers: [],
+      });
     }
     const held = await queryRows<{ profile_id: string; kind: Identifier["kind"]; value: string }>(
       q,
@@ -78,7 +108,10 @@ export async function listDuplicates(q: Queryable, shopId: string, page: { limit
 }
 
 async function openCandidate(q: Queryable, shopId: string, id: string): Promise<CandidateRow> {
-  const [row] = await queryRows<CandidateRow>(q, sql`SELECT * FROM merge_candidates WHERE shop_id = ${shopId} AND id = ${id} FOR UPDATE`);
+  const [row] = await queryRows<CandidateRow>(
+    q,
+    sql`SELECT * FROM merge_candidates WHERE shop_id = ${shopId} AND id = ${id} FOR UPDATE`,
+  );
   if (!row) throw notFound(`duplicate ${id}`);
   if (row.status !== "open") throw new HttpError(409, "already_decided", `this duplicate was already ${row.status}`);
   return row;
@@ -88,7 +121,14 @@ async function openCandidate(q: Queryable, shopId: string, id: string): Promise<
  * A person confirms two profiles are one customer. Refused, with the reason, when one of them is gone
  * or the merged profile would break the shop's identity limits (two Shopify customers stay two).
  */
-export async function mergeCandidate(q: Queryable, shop: ShopContext, id: string, decidedBy: string | null, note: string | undefined, now: Date) {
+export async function mergeCandidate(
+  q: Queryable,
+  shop: ShopContext,
+  id: string,
+  decidedBy: string | null,
+  note: string | undefined,
+  now: Date,
+) {
   const { shopId } = shop;
   const candidate = await openCandidate(q, shopId, id);
   const status = await queryRows<{ id: string; status: string; created_at: Date | string }>(
@@ -97,7 +137,11 @@ export async function mergeCandidate(q: Queryable, shop: ShopContext, id: string
   );
   const gone = status.filter((p) => p.status !== "active");
   if (gone.length > 0 || status.length < 2) {
-    throw new HttpError(409, "profile_changed", "one of these profiles was merged or erased since this duplicate was proposed; dismiss it and review the profile");
+    throw new HttpError(
+      409,
+      "profile_changed",
+      "one of these profiles was merged or erased since this duplicate was proposed; dismiss it and review the profile",
+    );
   }
   const owners = [candidate.profile_id, candidate.other_profile_id].map((profileId) => {
     const row = status.find((p) => p.id === profileId)!;
@@ -107,8 +151,12 @@ export async function mergeCandidate(q: Queryable, shop: ShopContext, id: string
     q,
     sql`SELECT profile_id, kind, value FROM identifiers WHERE shop_id = ${shopId} AND profile_id IN (${candidate.profile_id}, ${candidate.other_profile_id})`,
   );
-  for (const i of held) owners.find((o) => o.profileId === i.profile_id)!.identifiers.push({ kind: i.kind, value: i.value });
-  const breaches = limitBreaches(owners.flatMap((o) => o.identifiers), shop.settings.identityLimits);
+  for (const i of held)
+    owners.find((o) => o.profileId === i.profile_id)!.identifiers.push({ kind: i.kind, value: i.value });
+  const breaches = limitBreaches(
+    owners.flatMap((o) => o.identifiers),
+    shop.settings.identityLimits,
+  );
   if (breaches.length > 0) {
     // Two Shopify customers only Shopify can make one: say where the merchant can (the queue offers it).
     const twoCustomers = owners.every((o) => o.identifiers.some((i) => i.kind === "shopify"));
@@ -173,10 +221,28 @@ export async function dismissCandidate(q: Queryable, shopId: string, id: string,
 }
 
 /** Recent merges, for one profile (as survivor or merged) or the whole shop, with how long each can be undone. */
-export async function listMerges(q: Queryable, shop: ShopContext, opts: { profileId?: string | undefined; limit: number; offset: number }, now: Date) {
+export async function listMerges(
+  q: Queryable,
+  shop: ShopContext,
+  opts: { profileId?: string | undefined; limit: number; offset: number },
+  now: Date,
+) {
   const { shopId } = shop;
-  const forProfile = opts.profileId ? sql`AND (survivor_id = ${opts.profileId} OR merged_id = ${opts.profileId})` : sql``;
-  const rows = await queryRows<{ id: string; survivor_id: string; merged_id: string; evidence: unknown; event_id: string | null; reason: string; auto: boolean; decided_by: string | null; created_at: Date | string; undone_at: Date | string | null }>(
+  const forProfile = opts.profileId
+    ? sql`AND (survivor_id = ${opts.profileId} OR merged_id = ${opts.profileId})`
+    : sql``;
+  const rows = await queryRows<{
+    id: string;
+    survivor_id: string;
+    merged_id: string;
+    evidence: unknown;
+    event_id: string | null;
+    reason: string;
+    auto: boolean;
+    decided_by: string | null;
+    created_at: Date | string;
+    undone_at: Date | string | null;
+  }>(
     q,
     sql`SELECT id, survivor_id, merged_id, evidence, event_id, reason, auto, decided_by, created_at, undone_at FROM merges
         WHERE shop_id = ${shopId} ${forProfile} ORDER BY created_at DESC, id LIMIT ${opts.limit} OFFSET ${opts.offset}`,
@@ -201,4 +267,3 @@ export async function listMerges(q: Queryable, shop: ShopContext, opts: { profil
     }),
   };
 }
-

@@ -1,4 +1,11 @@
-import { explainIdentity, normalizeIdentifiers, type IdentifyRequest, type Identifier, type IdentityLinkFact, type MergeFact } from "@c360/shared";
+import {
+  explainIdentity,
+  normalizeIdentifiers,
+  type IdentifyRequest,
+  type Identifier,
+  type IdentityLinkFact,
+  type MergeFact,
+} from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
 import { queryRows, jsonOf } from "../../db/rows";
@@ -25,7 +32,9 @@ export async function identify(q: Queryable, shop: ShopContext, input: IdentifyI
     junk: shop.settings.junkIdentifiers,
   });
   if (identifiers.length === 0) {
-    const sent = Object.entries(input.identifiers).filter(([, v]) => v != null && String(v).trim() !== "").map(([k]) => k);
+    const sent = Object.entries(input.identifiers)
+      .filter(([, v]) => v != null && String(v).trim() !== "")
+      .map(([k]) => k);
     throw new HttpError(
       422,
       "no_usable_identifier",
@@ -64,7 +73,13 @@ const SOURCE_WORDS: Record<string, string> = {
  */
 export async function explainProfile(q: Queryable, shop: ShopContext, profileId: string) {
   const { shopId } = shop;
-  const held = await queryRows<{ kind: Identifier["kind"]; value: string; source: string; event_id: string | null; linked_at: Date | string }>(
+  const held = await queryRows<{
+    kind: Identifier["kind"];
+    value: string;
+    source: string;
+    event_id: string | null;
+    linked_at: Date | string;
+  }>(
     q,
     sql`SELECT kind, value, source, event_id, linked_at FROM identifiers WHERE shop_id = ${shopId} AND profile_id = ${profileId}`,
   );
@@ -74,7 +89,10 @@ export async function explainProfile(q: Queryable, shop: ShopContext, profileId:
     ? await queryRows<{ id: string; source: string; identifiers: Identifier[] | string; at: Date | string }>(
         q,
         sql`SELECT id, source, identifiers, at FROM identity_events WHERE shop_id = ${shopId}
-            AND id IN (${sql.join(linkingEvents.map((e) => sql`${e}`), sql`, `)})`,
+            AND id IN (${sql.join(
+              linkingEvents.map((e) => sql`${e}`),
+              sql`, `,
+            )})`,
       )
     : [];
   const links: IdentityLinkFact[] = [];
@@ -83,15 +101,32 @@ export async function explainProfile(q: Queryable, shop: ShopContext, profileId:
     const seen = jsonOf<Identifier[]>(e.identifiers);
     for (const i of seen) {
       if (!heldKeys.has(`${i.kind}:${i.value}`)) continue;
-      links.push({ identifier: i, source: SOURCE_WORDS[e.source] ?? e.source, eventId: e.id, linkedAt: new Date(e.at) });
+      links.push({
+        identifier: i,
+        source: SOURCE_WORDS[e.source] ?? e.source,
+        eventId: e.id,
+        linkedAt: new Date(e.at),
+      });
     }
   }
   for (const i of held) if (i.event_id && events.some((e) => e.id === i.event_id)) told.add(`${i.kind}:${i.value}`);
   for (const i of held) {
     if (told.has(`${i.kind}:${i.value}`)) continue;
-    links.push({ identifier: { kind: i.kind, value: i.value }, source: SOURCE_WORDS[i.source] ?? i.source, eventId: i.event_id, linkedAt: new Date(i.linked_at) });
+    links.push({
+      identifier: { kind: i.kind, value: i.value },
+      source: SOURCE_WORDS[i.source] ?? i.source,
+      eventId: i.event_id,
+      linkedAt: new Date(i.linked_at),
+    });
   }
-  const mergeRows = await queryRows<{ id: string; evidence: Identifier[] | string; reason: string; auto: boolean; created_at: Date | string; decided_by: string | null }>(
+  const mergeRows = await queryRows<{
+    id: string;
+    evidence: Identifier[] | string;
+    reason: string;
+    auto: boolean;
+    created_at: Date | string;
+    decided_by: string | null;
+  }>(
     q,
     sql`SELECT id, evidence, reason, auto, created_at, decided_by FROM merges
         WHERE shop_id = ${shopId} AND undone_at IS NULL
@@ -107,7 +142,19 @@ export async function explainProfile(q: Queryable, shop: ShopContext, profileId:
   return {
     profileId,
     explanation: explainIdentity(links, merges, { timeZone: shop.settings.timeZone }),
-    identifiers: held.map((i) => ({ kind: i.kind, value: i.value, source: i.source, eventId: i.event_id, linkedAt: new Date(i.linked_at).toISOString() })),
-    merges: mergeRows.map((m) => ({ mergeId: m.id, at: new Date(m.created_at).toISOString(), auto: m.auto, reason: m.reason, decidedBy: m.decided_by })),
+    identifiers: held.map((i) => ({
+      kind: i.kind,
+      value: i.value,
+      source: i.source,
+      eventId: i.event_id,
+      linkedAt: new Date(i.linked_at).toISOString(),
+    })),
+    merges: mergeRows.map((m) => ({
+      mergeId: m.id,
+      at: new Date(m.created_at).toISOString(),
+      auto: m.auto,
+      reason: m.reason,
+      decidedBy: m.decided_by,
+    })),
   };
 }

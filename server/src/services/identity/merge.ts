@@ -39,7 +39,16 @@ interface Snapshot {
 export async function mergeProfiles(
   q: Queryable,
   shop: ShopContext,
-  m: { survivorId: string; mergedId: string; evidence: Identifier[]; eventId: string | null; reason: string; auto: boolean; decidedBy: string | null; now: Date },
+  m: {
+    survivorId: string;
+    mergedId: string;
+    evidence: Identifier[];
+    eventId: string | null;
+    reason: string;
+    auto: boolean;
+    decidedBy: string | null;
+    now: Date;
+  },
 ): Promise<string> {
   const { shopId } = shop;
   const snapshot: Snapshot = {
@@ -51,9 +60,13 @@ export async function mergeProfiles(
     survivorEvents: await eventKeys(q, shopId, m.survivorId),
   };
   for (const { table } of PROFILE_EVENT_TABLES) {
-    await q.execute(sql`UPDATE ${sql.identifier(table)} SET profile_id = ${m.survivorId} WHERE shop_id = ${shopId} AND profile_id = ${m.mergedId}`);
+    await q.execute(
+      sql`UPDATE ${sql.identifier(table)} SET profile_id = ${m.survivorId} WHERE shop_id = ${shopId} AND profile_id = ${m.mergedId}`,
+    );
   }
-  await q.execute(sql`UPDATE identifiers SET profile_id = ${m.survivorId} WHERE shop_id = ${shopId} AND profile_id = ${m.mergedId}`);
+  await q.execute(
+    sql`UPDATE identifiers SET profile_id = ${m.survivorId} WHERE shop_id = ${shopId} AND profile_id = ${m.mergedId}`,
+  );
   await q.execute(sql`UPDATE profiles s SET
       first_name = coalesce(s.first_name, o.first_name), last_name = coalesce(s.last_name, o.last_name),
       birthday = coalesce(s.birthday, o.birthday), postcode = coalesce(s.postcode, o.postcode),
@@ -64,7 +77,9 @@ export async function mergeProfiles(
   await q.execute(sql`UPDATE profiles SET status = 'merged', merged_into = ${m.survivorId}, updated_at = ${m.now}
     WHERE shop_id = ${shopId} AND id = ${m.mergedId}`);
   // Profiles merged into the one now going away follow it, so a redirect never points at a dead end.
-  await q.execute(sql`UPDATE profiles SET merged_into = ${m.survivorId} WHERE shop_id = ${shopId} AND merged_into = ${m.mergedId}`);
+  await q.execute(
+    sql`UPDATE profiles SET merged_into = ${m.survivorId} WHERE shop_id = ${shopId} AND merged_into = ${m.mergedId}`,
+  );
   await q.execute(sql`UPDATE merge_candidates SET status = 'merged', decided_at = ${m.now}, decided_by = ${m.decidedBy}
     WHERE shop_id = ${shopId} AND status = 'open'
       AND ((profile_id = ${m.survivorId} AND other_profile_id = ${m.mergedId}) OR (profile_id = ${m.mergedId} AND other_profile_id = ${m.survivorId}))`);
@@ -85,9 +100,20 @@ export async function mergeProfiles(
  * surname, address or tablet note is newer than the snapshot), and events that arrived since are
  * re-attributed by their strongest identifier.
  */
-export async function undoMerge(q: Queryable, shop: ShopContext, mergeId: string, now: Date): Promise<{ survivorId: string; restoredId: string }> {
+export async function undoMerge(
+  q: Queryable,
+  shop: ShopContext,
+  mergeId: string,
+  now: Date,
+): Promise<{ survivorId: string; restoredId: string }> {
   const { shopId } = shop;
-  const [merge] = await queryRows<{ survivor_id: string; merged_id: string; snapshot: Snapshot | string; created_at: Date | string; undone_at: unknown }>(
+  const [merge] = await queryRows<{
+    survivor_id: string;
+    merged_id: string;
+    snapshot: Snapshot | string;
+    created_at: Date | string;
+    undone_at: unknown;
+  }>(
     q,
     sql`SELECT survivor_id, merged_id, snapshot, created_at, undone_at FROM merges WHERE shop_id = ${shopId} AND id = ${mergeId} FOR UPDATE`,
   );
@@ -96,9 +122,16 @@ export async function undoMerge(q: Queryable, shop: ShopContext, mergeId: string
   const ageMs = now.getTime() - new Date(merge.created_at).getTime();
   const windowDays = shop.settings.undoWindowDays;
   if (ageMs > windowDays * 86_400_000) {
-    throw new HttpError(409, "undo_window_closed", `merges can be undone for ${windowDays} days; this one is ${Math.floor(ageMs / 86_400_000)} days old`);
+    throw new HttpError(
+      409,
+      "undo_window_closed",
+      `merges can be undone for ${windowDays} days; this one is ${Math.floor(ageMs / 86_400_000)} days old`,
+    );
   }
-  const [survivor] = await queryRows<{ status: string }>(q, sql`SELECT status FROM profiles WHERE shop_id = ${shopId} AND id = ${merge.survivor_id}`);
+  const [survivor] = await queryRows<{ status: string }>(
+    q,
+    sql`SELECT status FROM profiles WHERE shop_id = ${shopId} AND id = ${merge.survivor_id}`,
+  );
   if (survivor?.status !== "active") {
     throw new HttpError(409, "survivor_changed", "the surviving profile was merged or erased since; undo that first");
   }
@@ -118,7 +151,9 @@ export async function undoMerge(q: Queryable, shop: ShopContext, mergeId: string
   for (const { table, key } of PROFILE_EVENT_TABLES) {
     const keys = snap.mergedEvents[table] ?? [];
     for (const k of keys) {
-      await q.execute(sql`UPDATE ${sql.identifier(table)} SET profile_id = ${restoredId} WHERE shop_id = ${shopId} AND ${sql.identifier(key)} = ${k}`);
+      await q.execute(
+        sql`UPDATE ${sql.identifier(table)} SET profile_id = ${restoredId} WHERE shop_id = ${shopId} AND ${sql.identifier(key)} = ${k}`,
+      );
     }
   }
   await reattributeEventsSince(q, shopId, survivorId, restoredId, snap);
@@ -143,16 +178,25 @@ const RESTORED_FIELDS = [...MERGED_FIELDS, ...ADDRESS_DETAIL_FIELDS];
 
 async function restoreSurvivorFields(q: Queryable, shopId: string, survivorId: string, snap: Snapshot, mergedAt: Date) {
   const current = await profileRow(q, shopId, survivorId);
-  const { values, times } = survivorFieldsAfterUndo({
-    survivorBefore: snap.survivor as FieldValues,
-    mergedBefore: snap.merged as FieldValues,
-    survivorBeforeTimes: timesOf(snap.survivor),
-    current: current as FieldValues,
-    currentTimes: timesOf(current),
-    mergedAt,
-  }, RESTORED_FIELDS);
-  const columns = sql.join(RESTORED_FIELDS.map((f) => sql`${sql.identifier(f)} = x.${sql.identifier(f)}`), sql`, `);
-  const shape = sql.join(RESTORED_FIELDS.map((f) => sql`${sql.identifier(f)} text`), sql`, `);
+  const { values, times } = survivorFieldsAfterUndo(
+    {
+      survivorBefore: snap.survivor as FieldValues,
+      mergedBefore: snap.merged as FieldValues,
+      survivorBeforeTimes: timesOf(snap.survivor),
+      current: current as FieldValues,
+      currentTimes: timesOf(current),
+      mergedAt,
+    },
+    RESTORED_FIELDS,
+  );
+  const columns = sql.join(
+    RESTORED_FIELDS.map((f) => sql`${sql.identifier(f)} = x.${sql.identifier(f)}`),
+    sql`, `,
+  );
+  const shape = sql.join(
+    RESTORED_FIELDS.map((f) => sql`${sql.identifier(f)} text`),
+    sql`, `,
+  );
   await q.execute(sql`UPDATE profiles p SET ${columns}, field_times = ${JSON.stringify(times)}::jsonb,
       first_seen_at = ${new Date(snap.survivor.first_seen_at as string)}
     FROM jsonb_to_record(${JSON.stringify(values)}::jsonb) AS x(${shape})
@@ -160,7 +204,13 @@ async function restoreSurvivorFields(q: Queryable, shopId: string, survivorId: s
 }
 
 /** Events on the survivor that neither profile had at merge time go where their strongest identifier now lives. */
-async function reattributeEventsSince(q: Queryable, shopId: string, survivorId: string, restoredId: string, snap: Snapshot) {
+async function reattributeEventsSince(
+  q: Queryable,
+  shopId: string,
+  survivorId: string,
+  restoredId: string,
+  snap: Snapshot,
+) {
   const known = new Set([...(snap.survivorEvents.identity_events ?? []), ...(snap.mergedEvents.identity_events ?? [])]);
   const events = await queryRows<{ id: string; identifiers: Identifier[] | string }>(
     q,
@@ -192,11 +242,15 @@ function belongsToRestored(ids: Identifier[], snap: Snapshot): boolean {
 }
 
 async function moveEvent(q: Queryable, shopId: string, eventId: string, profileId: string) {
-  await q.execute(sql`UPDATE identity_events SET profile_id = ${profileId} WHERE shop_id = ${shopId} AND id = ${eventId}`);
+  await q.execute(
+    sql`UPDATE identity_events SET profile_id = ${profileId} WHERE shop_id = ${shopId} AND id = ${eventId}`,
+  );
   const [kind, ref] = splitEventId(eventId);
   if (kind === "order") {
     await q.execute(sql`UPDATE orders SET profile_id = ${profileId} WHERE shop_id = ${shopId} AND order_id = ${ref}`);
-    await q.execute(sql`UPDATE loyalty_ledger SET profile_id = ${profileId} WHERE shop_id = ${shopId} AND order_id = ${ref}`);
+    await q.execute(
+      sql`UPDATE loyalty_ledger SET profile_id = ${profileId} WHERE shop_id = ${shopId} AND order_id = ${ref}`,
+    );
   } else if (kind === "visit") {
     await q.execute(sql`UPDATE visits SET profile_id = ${profileId} WHERE shop_id = ${shopId} AND id = ${ref}`);
   }
@@ -206,8 +260,6 @@ const splitEventId = (id: string): [string, string] => {
   const i = id.indexOf(":");
   return i < 0 ? [id, ""] : [id.slice(0, i), id.slice(i + 1)];
 };
-
-
 
 async function profileRow(q: Queryable, shopId: string, id: string): Promise<Record<string, unknown>> {
   const [row] = await queryRows<{ row: Record<string, unknown> | string }>(

@@ -1,7 +1,6 @@
 import { resolveIdentityBatch, type BatchResolution, type Identifier } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { queryRows } from "../../db/rows";
 import { loadOwners, resolveEventIdentity, type IdentityEvent } from "./resolve-identity";
 import type { ShopContext } from "../shop/shop";
 
@@ -31,7 +30,12 @@ export interface BatchedIdentityResult {
  * the event that causes one goes through the per-event path and the rest of the batch resumes after it.
  * The caller holds the shop lock.
  */
-export async function resolveIdentitiesInBatch(q: Queryable, shop: ShopContext, events: readonly BatchedIdentityEvent[], now: Date): Promise<BatchedIdentityResult> {
+export async function resolveIdentitiesInBatch(
+  q: Queryable,
+  shop: ShopContext,
+  events: readonly BatchedIdentityEvent[],
+  now: Date,
+): Promise<BatchedIdentityResult> {
   const profileOf: (string | null)[] = new Array(events.length).fill(null);
   const survivorOf = new Map<string, string>();
   const follow = (id: string) => {
@@ -70,7 +74,12 @@ export async function resolveIdentitiesInBatch(q: Queryable, shop: ShopContext, 
 /** Each occurrence gets its own key: a repeated event re-resolves (and may attach more), as the per-event path does. */
 const occurrenceId = (i: number) => `#${i}`;
 
-async function decide(q: Queryable, shop: ShopContext, events: readonly BatchedIdentityEvent[], now: Date): Promise<BatchResolution> {
+async function decide(
+  q: Queryable,
+  shop: ShopContext,
+  events: readonly BatchedIdentityEvent[],
+  now: Date,
+): Promise<BatchResolution> {
   const seen = events.flatMap((e) => e.identifiers);
   const owners = await loadOwners(q, shop.shopId, dedupe(seen));
   return resolveIdentityBatch(
@@ -80,7 +89,13 @@ async function decide(q: Queryable, shop: ShopContext, events: readonly BatchedI
   );
 }
 
-async function writeResolution(q: Queryable, shop: ShopContext, events: readonly BatchedIdentityEvent[], r: BatchResolution, now: Date) {
+async function writeResolution(
+  q: Queryable,
+  shop: ShopContext,
+  events: readonly BatchedIdentityEvent[],
+  r: BatchResolution,
+  now: Date,
+) {
   const { shopId } = shop;
   const eventAt = (occurrence: string) => events[Number(occurrence.slice(1))]!;
   if (r.created.length > 0) {
@@ -91,7 +106,14 @@ async function writeResolution(q: Queryable, shop: ShopContext, events: readonly
   if (r.attached.length > 0) {
     const rows = r.attached.map((a) => {
       const event = eventAt(a.eventId);
-      return { kind: a.identifier.kind, value: a.identifier.value, profile_id: a.profileId, source: event.source, event_id: event.id, linked_at: event.at };
+      return {
+        kind: a.identifier.kind,
+        value: a.identifier.value,
+        profile_id: a.profileId,
+        source: event.source,
+        event_id: event.id,
+        linked_at: event.at,
+      };
     });
     await q.execute(sql`INSERT INTO identifiers (shop_id, kind, value, profile_id, source, event_id, linked_at)
       SELECT ${shopId}, x.* FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
@@ -141,7 +163,12 @@ async function applyNames(q: Queryable, shopId: string, landed: { profileId: str
   if (state.size === 0) return;
   const rows = [...state].map(([id, s]) => ({
     id,
-    ...Object.fromEntries(fields.flatMap((f) => [[`${f}_set`, s[f].set], [f, s[f].value]])),
+    ...Object.fromEntries(
+      fields.flatMap((f) => [
+        [`${f}_set`, s[f].set],
+        [f, s[f].value],
+      ]),
+    ),
   }));
   await q.execute(sql`UPDATE profiles p SET
       first_name = CASE WHEN x."firstName_set" THEN x."firstName" ELSE coalesce(p.first_name, x."firstName") END,
@@ -158,7 +185,11 @@ async function applyNames(q: Queryable, shopId: string, landed: { profileId: str
 }
 
 /** What a single merge-causing event's customer record says, applied after its per-event resolution. */
-async function applyAuthoritative(q: Queryable, shopId: string, landed: { profileId: string; event: BatchedIdentityEvent }[]) {
+async function applyAuthoritative(
+  q: Queryable,
+  shopId: string,
+  landed: { profileId: string; event: BatchedIdentityEvent }[],
+) {
   await applyNames(
     q,
     shopId,
@@ -167,11 +198,21 @@ async function applyAuthoritative(q: Queryable, shopId: string, landed: { profil
 }
 
 /** The first time an event is seen it is journalled with the profile it landed on; a replay keeps its row. */
-async function journalEvents(q: Queryable, shopId: string, landed: { profileId: string; event: BatchedIdentityEvent }[]) {
+async function journalEvents(
+  q: Queryable,
+  shopId: string,
+  landed: { profileId: string; event: BatchedIdentityEvent }[],
+) {
   const first = new Map<string, { profileId: string; event: BatchedIdentityEvent }>();
   for (const l of landed) if (!first.has(l.event.id)) first.set(l.event.id, l);
   if (first.size === 0) return;
-  const rows = [...first.values()].map(({ profileId, event }) => ({ id: event.id, source: event.source, identifiers: event.identifiers, profile_id: profileId, at: event.at }));
+  const rows = [...first.values()].map(({ profileId, event }) => ({
+    id: event.id,
+    source: event.source,
+    identifiers: event.identifiers,
+    profile_id: profileId,
+    at: event.at,
+  }));
   await q.execute(sql`INSERT INTO identity_events (shop_id, id, source, identifiers, profile_id, at)
     SELECT ${shopId}, x.* FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id text, source text, identifiers jsonb, profile_id text, at timestamptz)
     ON CONFLICT (shop_id, id) DO NOTHING`);

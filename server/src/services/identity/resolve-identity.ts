@@ -1,4 +1,10 @@
-import { identifierStrength, resolveIdentity, type Identifier, type OwnedProfile, type ResolutionDecision } from "@c360/shared";
+import {
+  identifierStrength,
+  resolveIdentity,
+  type Identifier,
+  type OwnedProfile,
+  type ResolutionDecision,
+} from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
 import { queryRows } from "../../db/rows";
@@ -26,7 +32,12 @@ export interface Resolution {
  * Runs identity resolution for one event inside the caller's transaction (the caller holds the shop
  * lock): loads the profiles that own what the event saw, asks the core what to do, and writes it.
  */
-export async function resolveEventIdentity(q: Queryable, shop: ShopContext, event: IdentityEvent, now: Date): Promise<Resolution | null> {
+export async function resolveEventIdentity(
+  q: Queryable,
+  shop: ShopContext,
+  event: IdentityEvent,
+  now: Date,
+): Promise<Resolution | null> {
   const { shopId } = shop;
   if (event.identifiers.length === 0) return null;
   const [replayed] = await queryRows<{ profile_id: string }>(
@@ -44,7 +55,8 @@ export async function resolveEventIdentity(q: Queryable, shop: ShopContext, even
       profileId = crypto.randomUUID();
       await q.execute(sql`INSERT INTO profiles (shop_id, id, first_seen_at, created_at, updated_at)
         VALUES (${shopId}, ${profileId}, ${event.at}, ${now}, ${now})`);
-      for (const c of decision.candidates) await proposeCandidate(q, shopId, { ...c, profileId, kind: "conflict", score: null }, now);
+      for (const c of decision.candidates)
+        await proposeCandidate(q, shopId, { ...c, profileId, kind: "conflict", score: null }, now);
       break;
     }
     case "link":
@@ -65,12 +77,14 @@ export async function resolveEventIdentity(q: Queryable, shop: ShopContext, even
         });
         mergedAway.push(mergedId);
       }
-      for (const c of decision.candidates) await proposeCandidate(q, shopId, { ...c, kind: "conflict", score: null }, now);
+      for (const c of decision.candidates)
+        await proposeCandidate(q, shopId, { ...c, kind: "conflict", score: null }, now);
       break;
     }
     case "candidate": {
       profileId = decision.profileId;
-      for (const c of decision.candidates) await proposeCandidate(q, shopId, { ...c, kind: "conflict", score: null }, now);
+      for (const c of decision.candidates)
+        await proposeCandidate(q, shopId, { ...c, kind: "conflict", score: null }, now);
       break;
     }
   }
@@ -87,7 +101,12 @@ export async function resolveEventIdentity(q: Queryable, shop: ShopContext, even
 export async function loadOwners(q: Queryable, shopId: string, seen: Identifier[]): Promise<OwnedProfile[]> {
   if (seen.length === 0) return [];
   // Each seen identifier is one probe of the (shop_id, kind, value) primary key, however many a batch sees.
-  const rows = await queryRows<{ profile_id: string; created_at: Date | string; kind: Identifier["kind"]; value: string }>(
+  const rows = await queryRows<{
+    profile_id: string;
+    created_at: Date | string;
+    kind: Identifier["kind"];
+    value: string;
+  }>(
     q,
     sql`SELECT i.profile_id, p.created_at, i.kind, i.value
         FROM identifiers i JOIN profiles p ON p.shop_id = i.shop_id AND p.id = i.profile_id
@@ -107,17 +126,31 @@ export async function loadOwners(q: Queryable, shopId: string, seen: Identifier[
   return [...byProfile.values()];
 }
 
-
-async function attachIdentifiers(q: Queryable, shopId: string, profileId: string, attach: Identifier[], event: IdentityEvent) {
+async function attachIdentifiers(
+  q: Queryable,
+  shopId: string,
+  profileId: string,
+  attach: Identifier[],
+  event: IdentityEvent,
+) {
   if (attach.length === 0) return;
-  await q.execute(sql`INSERT INTO identifiers (shop_id, kind, value, profile_id, source, event_id, linked_at) VALUES ${sql.join(
-    attach.map((i) => sql`(${shopId}, ${i.kind}, ${i.value}, ${profileId}, ${event.source}, ${event.id}, ${event.at})`),
-    sql`, `,
-  )} ON CONFLICT (shop_id, kind, value) DO NOTHING`);
+  await q.execute(
+    sql`INSERT INTO identifiers (shop_id, kind, value, profile_id, source, event_id, linked_at) VALUES ${sql.join(
+      attach.map(
+        (i) => sql`(${shopId}, ${i.kind}, ${i.value}, ${profileId}, ${event.source}, ${event.id}, ${event.at})`,
+      ),
+      sql`, `,
+    )} ON CONFLICT (shop_id, kind, value) DO NOTHING`,
+  );
 }
 
 /** Names fill gaps only; a clerk's or the customer's later edit goes through the field rules. */
-async function fillNames(q: Queryable, shopId: string, profileId: string, names: { firstName?: string | null; lastName?: string | null }) {
+async function fillNames(
+  q: Queryable,
+  shopId: string,
+  profileId: string,
+  names: { firstName?: string | null; lastName?: string | null },
+) {
   await q.execute(sql`UPDATE profiles SET
       first_name = coalesce(first_name, ${names.firstName ?? null}),
       last_name = coalesce(last_name, ${names.lastName ?? null})
@@ -127,7 +160,14 @@ async function fillNames(q: Queryable, shopId: string, profileId: string, names:
 export async function proposeCandidate(
   q: Queryable,
   shopId: string,
-  c: { profileId: string; otherProfileId: string; reason: string; evidence: unknown; kind: "conflict" | "probabilistic"; score: number | null },
+  c: {
+    profileId: string;
+    otherProfileId: string;
+    reason: string;
+    evidence: unknown;
+    kind: "conflict" | "probabilistic";
+    score: number | null;
+  },
   now: Date,
 ): Promise<void> {
   const [a, b] = c.profileId < c.otherProfileId ? [c.profileId, c.otherProfileId] : [c.otherProfileId, c.profileId];

@@ -73,7 +73,11 @@ export async function ingestBatch(
 
   const touched = new Set([...orderProfile.values(), ...customerProfiles].map(final));
   await writeOrders(q, shopId, orders, stored);
-  const previousOwners = await assignOrders(q, shopId, new Map([...orderProfile].map(([orderId, p]) => [orderId, final(p)])));
+  const previousOwners = await assignOrders(
+    q,
+    shopId,
+    new Map([...orderProfile].map(([orderId, p]) => [orderId, final(p)])),
+  );
   for (const p of previousOwners) touched.add(final(p));
   await writeRefunds(q, shop, refunds);
 
@@ -123,7 +127,11 @@ const orderIdentity = (order: WebhookOrder, shop: ShopContext): IdentityEvent =>
     id: `order:${order.id}`,
     source: "order",
     identifiers: normalizeIdentifiers(
-      { shopifyCustomerId: customer?.id ?? null, email: order.email ?? customer?.email ?? null, phone: order.phone ?? customer?.phone ?? null },
+      {
+        shopifyCustomerId: customer?.id ?? null,
+        email: order.email ?? customer?.email ?? null,
+        phone: order.phone ?? customer?.phone ?? null,
+      },
       { defaultCountry: shop.settings.defaultCountry, junk: shop.settings.junkIdentifiers },
     ),
     at: order.created_at,
@@ -159,12 +167,19 @@ const customerIdentity = (customer: WebhookCustomer, shop: ShopContext, now: Dat
  * customer records landed on, and which profiles were merged into which.
  */
 async function resolveInOrder(q: Queryable, shop: ShopContext, events: readonly DataEvent[], now: Date) {
-  const identityEvents: { event: BatchedIdentityEvent; orderId: string | null }[] = events.flatMap((e): { event: BatchedIdentityEvent; orderId: string | null }[] => {
-    if (e.kind === "order") return [{ event: orderIdentity(e.order, shop), orderId: e.order.id }];
-    if (e.kind === "customer") return [{ event: customerIdentity(e.customer, shop, now), orderId: null }];
-    return [];
-  });
-  const { profileOf, survivorOf } = await resolveIdentitiesInBatch(q, shop, identityEvents.map((x) => x.event), now);
+  const identityEvents: { event: BatchedIdentityEvent; orderId: string | null }[] = events.flatMap(
+    (e): { event: BatchedIdentityEvent; orderId: string | null }[] => {
+      if (e.kind === "order") return [{ event: orderIdentity(e.order, shop), orderId: e.order.id }];
+      if (e.kind === "customer") return [{ event: customerIdentity(e.customer, shop, now), orderId: null }];
+      return [];
+    },
+  );
+  const { profileOf, survivorOf } = await resolveIdentitiesInBatch(
+    q,
+    shop,
+    identityEvents.map((x) => x.event),
+    now,
+  );
   const orderProfile = new Map<string, string>();
   const customerProfiles: string[] = [];
   identityEvents.forEach(({ orderId }, i) => {
@@ -182,7 +197,11 @@ interface StoredOrder {
   cancelled_at: Date | string | null;
 }
 
-async function storedOrders(q: Queryable, shopId: string, orders: readonly WebhookOrder[]): Promise<Map<string, StoredOrder>> {
+async function storedOrders(
+  q: Queryable,
+  shopId: string,
+  orders: readonly WebhookOrder[],
+): Promise<Map<string, StoredOrder>> {
   if (orders.length === 0) return new Map();
   const rows = await queryRows<StoredOrder>(
     q,
@@ -196,7 +215,12 @@ async function storedOrders(q: Queryable, shopId: string, orders: readonly Webho
  * Keeps the newest copy of each order (by Shopify's updated_at; a cancellation, once seen, stays),
  * folding the batch's copies in arrival order exactly as one-at-a-time writes would.
  */
-async function writeOrders(q: Queryable, shopId: string, orders: readonly WebhookOrder[], stored: Map<string, StoredOrder>) {
+async function writeOrders(
+  q: Queryable,
+  shopId: string,
+  orders: readonly WebhookOrder[],
+  stored: Map<string, StoredOrder>,
+) {
   const latest = new Map<string, { order: WebhookOrder; cancelledAt: Date | null }>();
   for (const order of orders) {
     const prior = latest.get(order.id);
@@ -292,7 +316,12 @@ async function writeRefunds(q: Queryable, shop: ShopContext, refunds: readonly W
  * are compared with what the ledger already gave it, and the difference is appended. Returns the
  * profiles of the orders looked at.
  */
-export async function reconcileOrderPoints(q: Queryable, shop: ShopContext, orderIds: readonly string[], now: Date): Promise<string[]> {
+export async function reconcileOrderPoints(
+  q: Queryable,
+  shop: ShopContext,
+  orderIds: readonly string[],
+  now: Date,
+): Promise<string[]> {
   if (orderIds.length === 0) return [];
   const { shopId, settings } = shop;
   const facts = await queryRows<{

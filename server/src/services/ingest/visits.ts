@@ -35,16 +35,26 @@ export interface LoggedVisit {
  * customer the server has not seen yet gets a profile through identity resolution. With
  * `deferRecompute`, the caller recomputes the profile once for a whole batch.
  */
-export async function logVisit(q: Queryable, shop: ShopContext, visit: VisitInput, now: Date, opts: { deferRecompute?: boolean } = {}): Promise<LoggedVisit> {
+export async function logVisit(
+  q: Queryable,
+  shop: ShopContext,
+  visit: VisitInput,
+  now: Date,
+  opts: { deferRecompute?: boolean } = {},
+): Promise<LoggedVisit> {
   const { shopId } = shop;
-  const [existing] = await queryRows<{ profile_id: string }>(q, sql`SELECT profile_id FROM visits WHERE shop_id = ${shopId} AND id = ${visit.id}`);
+  const [existing] = await queryRows<{ profile_id: string }>(
+    q,
+    sql`SELECT profile_id FROM visits WHERE shop_id = ${shopId} AND id = ${visit.id}`,
+  );
   if (existing) return { visitId: visit.id, profileId: existing.profile_id, duplicate: true, clamped: false };
 
   const { actedAt, clamped } = effectiveActedAt(visit.at, now);
   let profileId = visit.profileId ? await liveProfileId(q, shopId, visit.profileId) : null;
   if (!profileId && visit.shopifyCustomerId) {
     const shopifyId = normalizeShopifyCustomerId(visit.shopifyCustomerId);
-    if (!shopifyId) throw new HttpError(400, "invalid_customer", `"${visit.shopifyCustomerId}" is not a Shopify customer ID`);
+    if (!shopifyId)
+      throw new HttpError(400, "invalid_customer", `"${visit.shopifyCustomerId}" is not a Shopify customer ID`);
     // A visit made before the customer was erased (a tablet offline since) must not link them again.
     const names = [{ kind: "shopify" as const, value: shopifyId }];
     await refuseIfErased(q, shopId, { interaction: "visit", madeAt: actedAt, names }, "capture", now);
@@ -57,7 +67,13 @@ export async function logVisit(q: Queryable, shop: ShopContext, visit: VisitInpu
     profileId = resolution?.profileId ?? null;
   }
   if (!profileId) {
-    throw new HttpError(404, "customer_not_found", visit.profileId ? `profile ${visit.profileId} was not found in this shop` : "say which customer visited: profileId or shopifyCustomerId");
+    throw new HttpError(
+      404,
+      "customer_not_found",
+      visit.profileId
+        ? `profile ${visit.profileId} was not found in this shop`
+        : "say which customer visited: profileId or shopifyCustomerId",
+    );
   }
   await q.execute(sql`INSERT INTO visits (shop_id, id, profile_id, source, location_id, staff_id, device_id, at, received_at)
     VALUES (${shopId}, ${visit.id}, ${profileId}, ${visit.source}, ${visit.locationId ?? null}, ${visit.staffId ?? null},
@@ -87,11 +103,20 @@ export async function liveProfileId(q: Queryable, shopId: string, profileId: str
 }
 
 /** {@link liveProfileId} for many profiles in one statement: each known, live one maps to its live profile. */
-export async function liveProfileIds(q: Queryable, shopId: string, profileIds: Iterable<string>): Promise<Map<string, string>> {
+export async function liveProfileIds(
+  q: Queryable,
+  shopId: string,
+  profileIds: Iterable<string>,
+): Promise<Map<string, string>> {
   const ids = [...new Set(profileIds)];
   const live = new Map<string, string>();
   if (ids.length === 0) return live;
-  const rows = await queryRows<{ id: string; status: string; merged_into: string | null; survivor_status: string | null }>(
+  const rows = await queryRows<{
+    id: string;
+    status: string;
+    merged_into: string | null;
+    survivor_status: string | null;
+  }>(
     q,
     sql`SELECT p.id, p.status, p.merged_into, s.status AS survivor_status
         FROM profiles p LEFT JOIN profiles s ON s.shop_id = p.shop_id AND s.id = p.merged_into

@@ -1,4 +1,12 @@
-import { checkoutHints, coPurchaseOptionsFor, coPurchaseRules, normalizeShopifyCustomerId, replenishmentDue, tierFor, type CoPurchaseRule } from "@c360/shared";
+import {
+  checkoutHints,
+  coPurchaseOptionsFor,
+  coPurchaseRules,
+  normalizeShopifyCustomerId,
+  replenishmentDue,
+  tierFor,
+  type CoPurchaseRule,
+} from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Database, Queryable } from "../../db/client";
 import { jsonOf, queryRows } from "../../db/rows";

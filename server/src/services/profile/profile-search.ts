@@ -13,7 +13,8 @@ import type { ShopContext } from "../shop/shop";
 export function customerMatch(shop: ShopContext, query: string): SQL {
   if (!query) return sql`true`;
   const exact = searchedIdentifier(query, shop.settings.defaultCountry);
-  if (exact) return sql`p.id IN (SELECT profile_id FROM identifiers WHERE shop_id = ${shop.shopId} AND value = ${exact})`;
+  if (exact)
+    return sql`p.id IN (SELECT profile_id FROM identifiers WHERE shop_id = ${shop.shopId} AND value = ${exact})`;
   const like = `%${query.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
   return sql`(lower(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, '')) LIKE ${like}
     OR p.id IN (SELECT profile_id FROM identifiers WHERE shop_id = ${shop.shopId} AND kind = 'email' AND value LIKE ${like}))`;

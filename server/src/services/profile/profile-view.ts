@@ -65,11 +65,19 @@ export const spendOf = (v: string | number | null | undefined, currency: string)
   toMajorUnits(wholeNumberOf(v), currency);
 
 export async function findProfileRow(q: Queryable, shopId: string, profileId: string): Promise<ProfileRow | null> {
-  const [row] = await queryRows<ProfileRow>(q, sql`SELECT * FROM profiles WHERE shop_id = ${shopId} AND id = ${profileId}`);
+  const [row] = await queryRows<ProfileRow>(
+    q,
+    sql`SELECT * FROM profiles WHERE shop_id = ${shopId} AND id = ${profileId}`,
+  );
   return row ?? null;
 }
 
-export async function profileIdByIdentifier(q: Queryable, shopId: string, kind: string, value: string): Promise<string | null> {
+export async function profileIdByIdentifier(
+  q: Queryable,
+  shopId: string,
+  kind: string,
+  value: string,
+): Promise<string | null> {
   const [row] = await queryRows<{ profile_id: string }>(
     q,
     sql`SELECT profile_id FROM identifiers WHERE shop_id = ${shopId} AND kind = ${kind} AND value = ${value}`,
@@ -78,7 +86,13 @@ export async function profileIdByIdentifier(q: Queryable, shopId: string, kind: 
 }
 
 export async function consentStateOf(q: Queryable, shopId: string, profileId: string) {
-  const rows = await queryRows<{ id: string; channel: string; action: "granted" | "revoked"; acted_at: Date | string; received_at: Date | string }>(
+  const rows = await queryRows<{
+    id: string;
+    channel: string;
+    action: "granted" | "revoked";
+    acted_at: Date | string;
+    received_at: Date | string;
+  }>(
     q,
     sql`SELECT id, channel, action, acted_at, received_at FROM consents WHERE shop_id = ${shopId} AND profile_id = ${profileId}`,
   );
@@ -126,7 +140,13 @@ export async function openDuplicateCount(q: Queryable, shopId: string, profileId
 }
 
 /** The register's view (`GET /api/pos/customers/:id`): indexed reads only. */
-export async function posCustomerView(q: Queryable, shopId: string, row: ProfileRow, settings: ShopSettings, now: Date) {
+export async function posCustomerView(
+  q: Queryable,
+  shopId: string,
+  row: ProfileRow,
+  settings: ShopSettings,
+  now: Date,
+) {
   const [ids, consent, duplicates] = await Promise.all([
     identifiersOf(q, shopId, row.id),
     consentStateOf(q, shopId, row.id),
@@ -158,7 +178,13 @@ export async function posCustomerView(q: Queryable, shopId: string, row: Profile
 }
 
 /** The full 360 profile (`GET /api/profiles/:id`). */
-export async function fullProfileView(q: Queryable, shopId: string, row: ProfileRow, settings: ShopSettings, now: Date) {
+export async function fullProfileView(
+  q: Queryable,
+  shopId: string,
+  row: ProfileRow,
+  settings: ShopSettings,
+  now: Date,
+) {
   const base = await posCustomerView(q, shopId, row, settings, now);
   const identifiers = await identifiersOf(q, shopId, row.id);
   const orderCount = row.order_count;

@@ -44,12 +44,19 @@ interface Facts {
   last_response_at: Date | string | null;
 }
 
-const toDate = (v: Date | string | null | undefined): Date | null => (v == null ? null : v instanceof Date ? v : new Date(v));
+const toDate = (v: Date | string | null | undefined): Date | null =>
+  v == null ? null : v instanceof Date ? v : new Date(v);
 const latest = (...dates: (Date | null)[]): Date | null =>
   dates.reduce<Date | null>((a, d) => (d && (!a || d > a) ? d : a), null);
 
 /** Recomputes one profile; see {@link recomputeProfiles}. */
-export async function recomputeProfile(q: Queryable, shopId: string, profileId: string, settings: ShopSettings, now: Date): Promise<void> {
+export async function recomputeProfile(
+  q: Queryable,
+  shopId: string,
+  profileId: string,
+  settings: ShopSettings,
+  now: Date,
+): Promise<void> {
   await recomputeProfiles(q, shopId, [profileId], settings, now);
 }
 
@@ -59,7 +66,13 @@ export async function recomputeProfile(q: Queryable, shopId: string, profileId: 
  * the result never depends on the order events arrived in. Any number of profiles costs three
  * statements: one read of their facts, one UPDATE and one change-feed write.
  */
-export async function recomputeProfiles(q: Queryable, shopId: string, profileIds: readonly string[], settings: ShopSettings, now: Date): Promise<void> {
+export async function recomputeProfiles(
+  q: Queryable,
+  shopId: string,
+  profileIds: readonly string[],
+  settings: ShopSettings,
+  now: Date,
+): Promise<void> {
   const ids = [...new Set(profileIds)];
   if (ids.length === 0) return;
   const lookbackStart = new Date(now.getTime() - settings.lifecycle.engagementLookbackDays * 86_400_000);
@@ -151,7 +164,13 @@ function aggregatesFromFacts(facts: Facts, settings: ShopSettings, now: Date) {
   const lastVisitAt = toDate(facts.last_visit_at);
   const lastWebAt = toDate(facts.last_web_at);
   // A reply or a click is the customer acting; an open may be their mail client's, so it is not activity.
-  const lastActivityAt = latest(lastOrderAt, lastVisitAt, toDate(facts.last_event_at), lastWebAt, toDate(facts.last_response_at));
+  const lastActivityAt = latest(
+    lastOrderAt,
+    lastVisitAt,
+    toDate(facts.last_event_at),
+    lastWebAt,
+    toDate(facts.last_response_at),
+  );
   const firstSeenAt = toDate(facts.first_seen_at)!;
   const webSessions = Number(facts.web_sessions ?? 0);
   const replies = Number(facts.replies ?? 0);
@@ -217,7 +236,10 @@ function aggregatesFromFacts(facts: Facts, settings: ShopSettings, now: Date) {
     web_sessions_30d: webSessions,
     last_seen_online_at: lastWebAt?.toISOString() ?? null,
     viewed_product_ids: viewedNotBought(
-      parseJson<{ productId: string; at: string }[]>(facts.viewed, []).map((v) => ({ productId: v.productId, at: new Date(v.at) })),
+      parseJson<{ productId: string; at: string }[]>(facts.viewed, []).map((v) => ({
+        productId: v.productId,
+        at: new Date(v.at),
+      })),
       parseJson<string[]>(facts.bought, []),
       10,
     ),
@@ -225,5 +247,6 @@ function aggregatesFromFacts(facts: Facts, settings: ShopSettings, now: Date) {
 }
 
 /** jsonb arrives parsed from PGlite and as text or parsed from postgres-js, depending on the query path. */
-const parseJson = <T>(v: unknown, fallback: T): T => (v == null ? fallback : typeof v === "string" ? (JSON.parse(v) as T) : (v as T));
+const parseJson = <T>(v: unknown, fallback: T): T =>
+  v == null ? fallback : typeof v === "string" ? (JSON.parse(v) as T) : (v as T);
 const wholeDaysBetween = (from: Date, to: Date) => Math.floor((to.getTime() - from.getTime()) / 86_400_000);

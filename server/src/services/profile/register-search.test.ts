@@ -8,9 +8,25 @@ describe(`register customer look-up, GET /api/pos/customers (${dbLabel()})`, () 
   // One server for the file: every test only reads.
   beforeAll(async () => {
     t = await startTestServer();
-    await t.webhook("customers/create", customerPayload({ id: 501, email: "ines.costa@mailbox.org", phone: "+351912345678", firstName: "Ines", lastName: "Costa" }));
-    await t.webhook("customers/create", customerPayload({ id: 502, email: "tom@mailbox.org", firstName: "Tom", lastName: "Ng" }));
-    await t.webhook("customers/create", customerPayload({ id: 601, email: "ines.other@mailbox.org", firstName: "Ines", lastName: "Other" }), { shop: SHOP_B });
+    await t.webhook(
+      "customers/create",
+      customerPayload({
+        id: 501,
+        email: "ines.costa@mailbox.org",
+        phone: "+351912345678",
+        firstName: "Ines",
+        lastName: "Costa",
+      }),
+    );
+    await t.webhook(
+      "customers/create",
+      customerPayload({ id: 502, email: "tom@mailbox.org", firstName: "Tom", lastName: "Ng" }),
+    );
+    await t.webhook(
+      "customers/create",
+      customerPayload({ id: 601, email: "ines.other@mailbox.org", firstName: "Ines", lastName: "Other" }),
+      { shop: SHOP_B },
+    );
     await t.drain();
   });
   afterAll(async () => t.close());
@@ -24,7 +40,14 @@ describe(`register customer look-up, GET /api/pos/customers (${dbLabel()})`, () 
   it("finds by part of a name, with email, phone and the Shopify ID to attach; only the session's shop", async () => {
     const found = await search("ines");
     expect(found).toEqual([
-      { profileId: expect.any(String), shopifyCustomerId: "501", firstName: "Ines", lastName: "Costa", emails: ["ines.costa@mailbox.org"], phones: ["+351912345678"] },
+      {
+        profileId: expect.any(String),
+        shopifyCustomerId: "501",
+        firstName: "Ines",
+        lastName: "Costa",
+        emails: ["ines.costa@mailbox.org"],
+        phones: ["+351912345678"],
+      },
     ]);
   });
 

@@ -10,9 +10,20 @@ import { queryRows } from "../../db/rows";
 import { customerMatch } from "./profile-search";
 import type { ShopContext } from "../shop/shop";
 
-export async function searchRegisterCustomers(q: Queryable, shop: ShopContext, query: string, limit: number): Promise<RegisterCustomerMatch[]> {
+export async function searchRegisterCustomers(
+  q: Queryable,
+  shop: ShopContext,
+  query: string,
+  limit: number,
+): Promise<RegisterCustomerMatch[]> {
   const match = customerMatch(shop, query);
-  const rows = await queryRows<{ id: string; first_name: string | null; last_name: string | null; kind: string | null; value: string | null }>(
+  const rows = await queryRows<{
+    id: string;
+    first_name: string | null;
+    last_name: string | null;
+    kind: string | null;
+    value: string | null;
+  }>(
     q,
     sql`WITH found AS (
           SELECT p.id, p.first_name, p.last_name, p.last_activity_at FROM profiles p
@@ -26,7 +37,14 @@ export async function searchRegisterCustomers(q: Queryable, shop: ShopContext, q
   for (const r of rows) {
     let found = byId.get(r.id);
     if (!found) {
-      found = { profileId: r.id, shopifyCustomerId: null, firstName: r.first_name, lastName: r.last_name, emails: [], phones: [] };
+      found = {
+        profileId: r.id,
+        shopifyCustomerId: null,
+        firstName: r.first_name,
+        lastName: r.last_name,
+        emails: [],
+        phones: [],
+      };
       byId.set(r.id, found);
     }
     if (r.kind === "shopify" && found.shopifyCustomerId === null) found.shopifyCustomerId = r.value;

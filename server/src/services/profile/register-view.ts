@@ -1,4 +1,10 @@
-import { churnBand as churnBandOf, currentConsentState, normalizeShopifyCustomerId, type ConsentEntry, type ShopSettings } from "@c360/shared";
+import {
+  churnBand as churnBandOf,
+  currentConsentState,
+  normalizeShopifyCustomerId,
+  type ConsentEntry,
+  type ShopSettings,
+} from "@c360/shared";
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { preparedRows } from "../../db/prepared";
@@ -10,9 +16,15 @@ interface RegisterRow extends ProfileRow {
   /** The shop's settings as stored JSON text: the key of {@link settingsOf}'s cache. */
   shop_settings: string | null;
   ids: { kind: string; value: string }[] | string | null;
-  consent_rows: { id: string; channel: string; action: "granted" | "revoked"; acted_at: string; received_at: string }[] | string | null;
+  consent_rows:
+    | { id: string; channel: string; action: "granted" | "revoked"; acted_at: string; received_at: string }[]
+    | string
+    | null;
   open_duplicates: string | number;
-  recent_orders: { order_id: string; placed_at: string; total: string | number; products: string[] | null }[] | string | null;
+  recent_orders:
+    | { order_id: string; placed_at: string; total: string | number; products: string[] | null }[]
+    | string
+    | null;
 }
 
 // Settings change rarely and every lookup of a shop carries the same text; parsing it (zod, defaults)
@@ -106,4 +118,3 @@ export async function registerView(database: Database, shopId: string, rawCustom
     asOf: now.toISOString(),
   };
 }
-

@@ -29,7 +29,12 @@ const countsOf = (entries: [string, SQL][]) =>
  * append, merge, undo and erasure (the shared ledger rule, not re-derived here); channel mix and fatigue bands
  * are the shared rules' tables.
  */
-export async function shopDashboard(q: Queryable, shopId: string, settings: ShopSettings, now: Date): Promise<ShopDashboard> {
+export async function shopDashboard(
+  q: Queryable,
+  shopId: string,
+  settings: ShopSettings,
+  now: Date,
+): Promise<ShopDashboard> {
   const weekAgo = new Date(now.getTime() - FATIGUE_WINDOW_MS);
   const threshold = settings.fatigueThreshold;
   const [counts] = await queryRows<Record<string, string | number>>(
@@ -39,8 +44,14 @@ export async function shopDashboard(q: Queryable, shopId: string, settings: Shop
           ${countsOf(CHANNEL_MIXES.map((m) => [`mix_${m}`, channelMixFilter(m)]))},
           ${countsOf(CHANNELS.map((ch) => [`consent_${ch}`, sql`${sql.identifier(CONSENT_FLAG[ch])}`]))},
           ${countsOf([
-            ["with_email", sql`EXISTS (SELECT 1 FROM identifiers i WHERE i.shop_id = p.shop_id AND i.profile_id = p.id AND i.kind = 'email')`],
-            ["with_phone", sql`EXISTS (SELECT 1 FROM identifiers i WHERE i.shop_id = p.shop_id AND i.profile_id = p.id AND i.kind = 'phone')`],
+            [
+              "with_email",
+              sql`EXISTS (SELECT 1 FROM identifiers i WHERE i.shop_id = p.shop_id AND i.profile_id = p.id AND i.kind = 'email')`,
+            ],
+            [
+              "with_phone",
+              sql`EXISTS (SELECT 1 FROM identifiers i WHERE i.shop_id = p.shop_id AND i.profile_id = p.id AND i.kind = 'phone')`,
+            ],
           ])}
         FROM profiles p WHERE p.shop_id = ${shopId} AND p.status = 'active'`,
   );
@@ -79,15 +90,19 @@ export async function shopDashboard(q: Queryable, shopId: string, settings: Shop
     shopId,
     asOf: now.toISOString(),
     profiles,
-    lifecycle: Object.fromEntries(LIFECYCLE_STAGES.map((s) => [s, n(counts?.[`stage_${s}`])])) as ShopDashboard["lifecycle"],
-    channelMix: Object.fromEntries(CHANNEL_MIXES.map((m) => [m, n(counts?.[`mix_${m}`])])) as ShopDashboard["channelMix"],
+    lifecycle: Object.fromEntries(
+      LIFECYCLE_STAGES.map((s) => [s, n(counts?.[`stage_${s}`])]),
+    ) as ShopDashboard["lifecycle"],
+    channelMix: Object.fromEntries(
+      CHANNEL_MIXES.map((m) => [m, n(counts?.[`mix_${m}`])]),
+    ) as ShopDashboard["channelMix"],
     fatigue: {
       ...(Object.fromEntries(
-        FATIGUE_BANDS.map((b, i) => [b.key, n(fatigue?.[`band_${b.key}`]) + (i === 0 ? profiles - n(fatigue?.sent_to) : 0)]),
-      ) as Omit<
-        ShopDashboard["fatigue"],
-        "threshold" | "shareAtOrAboveThreshold"
-      >),
+        FATIGUE_BANDS.map((b, i) => [
+          b.key,
+          n(fatigue?.[`band_${b.key}`]) + (i === 0 ? profiles - n(fatigue?.sent_to) : 0),
+        ]),
+      ) as Omit<ShopDashboard["fatigue"], "threshold" | "shareAtOrAboveThreshold">),
       threshold,
       shareAtOrAboveThreshold: profiles ? n(fatigue?.at_threshold) / profiles : 0,
     },

@@ -13,11 +13,7 @@ type Overrides = Record<string, unknown>;
  * and a sentence each) so the admin can show every refusal under the input it is about.
  */
 export class SettingsRefused extends HttpError {
-  constructor(
-    message: string,
-    issues: string[],
-    fields: SettingsFieldError[],
-  ) {
+  constructor(message: string, issues: string[], fields: SettingsFieldError[]) {
     super(400, "invalid_input", message, issues, fields);
   }
 }
@@ -40,7 +36,8 @@ export async function storedOverrides(q: Queryable, shopId: string): Promise<Ove
   return isPlainObject(value) ? value : {};
 }
 
-const sameLifecycle = (a: ShopSettings["lifecycle"], b: ShopSettings["lifecycle"]) => JSON.stringify(a) === JSON.stringify(b);
+const sameLifecycle = (a: ShopSettings["lifecycle"], b: ShopSettings["lifecycle"]) =>
+  JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * Applies a partial settings change inside the caller's transaction (shop lock held). Validated as a

@@ -20,7 +20,10 @@ export async function ensureShop(q: Queryable, shopId: string): Promise<void> {
  */
 export async function loadShop(q: Queryable, shopId: string, opts: { lock?: boolean } = {}): Promise<ShopContext> {
   const lock = opts.lock ? sql` FOR UPDATE` : sql``;
-  let [row] = await queryRows<{ settings: unknown }>(q, sql`SELECT settings FROM shops WHERE shop_id = ${shopId}${lock}`);
+  let [row] = await queryRows<{ settings: unknown }>(
+    q,
+    sql`SELECT settings FROM shops WHERE shop_id = ${shopId}${lock}`,
+  );
   if (!row) {
     await ensureShop(q, shopId);
     [row] = await queryRows<{ settings: unknown }>(q, sql`SELECT settings FROM shops WHERE shop_id = ${shopId}${lock}`);
@@ -32,7 +35,11 @@ export async function loadShop(q: Queryable, shopId: string, opts: { lock?: bool
  * Runs `work` in one transaction holding the shop's row lock: every write that changes a shop's profiles,
  * consent ledger or loyalty goes through here, so they are serialised per shop and commit in order.
  */
-export async function withShopLock<T>(db: Db | Tx, shopId: string, work: (tx: Tx, shop: ShopContext) => Promise<T>): Promise<T> {
+export async function withShopLock<T>(
+  db: Db | Tx,
+  shopId: string,
+  work: (tx: Tx, shop: ShopContext) => Promise<T>,
+): Promise<T> {
   return db.transaction(async (tx) => work(tx, await loadShop(tx, shopId, { lock: true })));
 }
 
@@ -44,7 +51,12 @@ export function parseStoredSettings(stored: unknown): ShopSettings {
 }
 
 /** Records that a profile changed (or is gone) so devices pull it; see {@link recordProfileChanges}. */
-export async function recordProfileChange(q: Queryable, shopId: string, profileId: string, kind: "upsert" | "tombstone"): Promise<void> {
+export async function recordProfileChange(
+  q: Queryable,
+  shopId: string,
+  profileId: string,
+  kind: "upsert" | "tombstone",
+): Promise<void> {
   await recordProfileChanges(q, shopId, [profileId], kind);
 }
 
@@ -52,7 +64,12 @@ export async function recordProfileChange(q: Queryable, shopId: string, profileI
  * Records that profiles changed (or are gone) so devices pull them: one statement for any number, each
  * profile a fresh version from `shops.change_version`, taken under the shop row lock.
  */
-export async function recordProfileChanges(q: Queryable, shopId: string, profileIds: readonly string[], kind: "upsert" | "tombstone"): Promise<void> {
+export async function recordProfileChanges(
+  q: Queryable,
+  shopId: string,
+  profileIds: readonly string[],
+  kind: "upsert" | "tombstone",
+): Promise<void> {
   const ids = [...new Set(profileIds)];
   if (ids.length === 0) return;
   await q.execute(sql`WITH ids AS (SELECT id, ord FROM unnest(${sqlTextArray(ids)}) WITH ORDINALITY AS t(id, ord)),

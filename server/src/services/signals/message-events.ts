@@ -39,7 +39,11 @@ export async function recordMessageEvents(
   // Every identifier the batch names, looked up in one read.
   const named = events.map((e) =>
     normalizeIdentifiers(
-      { shopifyCustomerId: e.customer.shopifyCustomerId ?? null, email: e.customer.email ?? null, phone: e.customer.phone ?? null },
+      {
+        shopifyCustomerId: e.customer.shopifyCustomerId ?? null,
+        email: e.customer.email ?? null,
+        phone: e.customer.phone ?? null,
+      },
       { defaultCountry: shop.settings.defaultCountry, junk: shop.settings.junkIdentifiers },
     ).sort((a, b) => identifierStrength(b.kind) - identifierStrength(a.kind)),
   );
@@ -52,7 +56,14 @@ export async function recordMessageEvents(
   const ownerOf = new Map(owners.map((o) => [o.key, o.profile_id]));
 
   const results: MessageEventResult[] = [];
-  const rows: { id: string; profile_id: string; channel: string; kind: string; message_id: string | null; at: string }[] = [];
+  const rows: {
+    id: string;
+    profile_id: string;
+    channel: string;
+    kind: string;
+    message_id: string | null;
+    at: string;
+  }[] = [];
   const touched = new Set<string>();
   for (const [i, e] of events.entries()) {
     const already = known.get(e.id);
@@ -89,7 +100,14 @@ export async function recordMessageEvents(
       });
     }
     known.set(e.id, profileId);
-    rows.push({ id: e.id, profile_id: profileId, channel: e.channel, kind: e.kind, message_id: e.messageId ?? null, at: actedAt.toISOString() });
+    rows.push({
+      id: e.id,
+      profile_id: profileId,
+      channel: e.channel,
+      kind: e.kind,
+      message_id: e.messageId ?? null,
+      at: actedAt.toISOString(),
+    });
     results.push({ id: e.id, status: "recorded", profileId });
     touched.add(profileId);
   }
@@ -99,7 +117,9 @@ export async function recordMessageEvents(
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
         AS x(id text, profile_id text, channel text, kind text, message_id text, at timestamptz)
       ON CONFLICT (shop_id, id) DO NOTHING`);
-    await tx.execute(sql`UPDATE messaging_api_keys SET last_used_at = ${now} WHERE shop_id = ${shopId} AND id = ${keyId}`);
+    await tx.execute(
+      sql`UPDATE messaging_api_keys SET last_used_at = ${now} WHERE shop_id = ${shopId} AND id = ${keyId}`,
+    );
   }
   await recomputeProfiles(tx, shopId, [...touched], shop.settings, now);
   return results;

@@ -70,7 +70,12 @@ export async function listMessagingKeys(q: Queryable, shopId: string): Promise<M
 }
 
 /** Revokes a key at once: the next call with it is refused. Revoking twice keeps the first time. */
-export async function revokeMessagingKey(q: Queryable, shopId: string, id: string, now: Date): Promise<MessagingKeyView> {
+export async function revokeMessagingKey(
+  q: Queryable,
+  shopId: string,
+  id: string,
+  now: Date,
+): Promise<MessagingKeyView> {
   const [row] = await queryRows<KeyRow>(
     q,
     sql`UPDATE messaging_api_keys SET revoked_at = coalesce(revoked_at, ${now})
@@ -82,13 +87,20 @@ export async function revokeMessagingKey(q: Queryable, shopId: string, id: strin
 }
 
 const refused = () =>
-  new HttpError(401, "invalid_api_key", "send a live messaging API key as Authorization: Bearer c360mk_…; create one in the app's settings");
+  new HttpError(
+    401,
+    "invalid_api_key",
+    "send a live messaging API key as Authorization: Bearer c360mk_…; create one in the app's settings",
+  );
 
 /**
  * The shop and key a bearer key belongs to: the key must match, not be revoked, and its shop must still
  * have the app installed. Every failure answers the same 401, so a caller learns nothing about which part was wrong.
  */
-export async function authenticateMessagingKey(q: Queryable, authorization: string | undefined): Promise<{ shopId: string; keyId: string }> {
+export async function authenticateMessagingKey(
+  q: Queryable,
+  authorization: string | undefined,
+): Promise<{ shopId: string; keyId: string }> {
   const match = KEY_PATTERN.exec(authorization?.replace(/^Bearer\s+/i, "").trim() ?? "");
   if (!match) throw refused();
   const [, id, secret] = match;
@@ -100,6 +112,7 @@ export async function authenticateMessagingKey(q: Queryable, authorization: stri
   if (!row) throw refused();
   const given = Buffer.from(digest(secret!), "hex");
   const stored = Buffer.from(row.secret_hash, "hex");
-  if (given.length !== stored.length || !timingSafeEqual(given, stored) || row.revoked_at || row.uninstalled_at) throw refused();
+  if (given.length !== stored.length || !timingSafeEqual(given, stored) || row.revoked_at || row.uninstalled_at)
+    throw refused();
   return { shopId: row.shop_id, keyId: id! };
 }

@@ -61,7 +61,10 @@ export async function ingestPixelBatch(database: Database, batch: PixelBatch, no
     const events = batch.events.map((e) => {
       const raw = pixelEventIdentifiers(batch.clientId, e);
       const seen = raw
-        ? normalizeIdentifiers(raw, { defaultCountry: shop.settings.defaultCountry, junk: shop.settings.junkIdentifiers })
+        ? normalizeIdentifiers(raw, {
+            defaultCountry: shop.settings.defaultCountry,
+            junk: shop.settings.junkIdentifiers,
+          })
         : [];
       // A junk or malformed email leaves only the browser: that names no one, and must not create a profile.
       const identifiers = seen.some((i) => i.kind !== "device") ? seen : [];
@@ -126,7 +129,14 @@ export async function ingestPixelBatch(database: Database, batch: PixelBatch, no
         sql`SELECT id FROM profiles WHERE shop_id = ${shopId} AND status = 'active'
             AND id = ANY(${sqlTextArray([...touched])})`,
       );
-      if (live.length > 0) await recomputeProfiles(tx, shopId, live.map((r) => r.id), locked.settings, now);
+      if (live.length > 0)
+        await recomputeProfiles(
+          tx,
+          shopId,
+          live.map((r) => r.id),
+          locked.settings,
+          now,
+        );
     }
     return { stored, duplicates: kept.length - stored, heldBack, linked };
   });

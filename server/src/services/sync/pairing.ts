@@ -51,7 +51,12 @@ export async function createPairingCode(
   throw new HttpError(503, "pairing_code_unavailable", "could not draw a fresh pairing code; try again");
 }
 
-const invalidCode = () => new HttpError(401, "invalid_pairing_code", "this pairing code does not exist; create a new one in the admin under Devices");
+const invalidCode = () =>
+  new HttpError(
+    401,
+    "invalid_pairing_code",
+    "this pairing code does not exist; create a new one in the admin under Devices",
+  );
 
 /**
  * Trades a one-time code for a device token. A wrong code costs one indexed read (plus one counted
@@ -72,7 +77,14 @@ export async function pairDevice(
   defaultCountry: string;
   timeZone: string;
 }> {
-  type CodeRow = { shop_id: string; code: string; location_id: string | null; expires_at: Date | string; used_at: unknown; locked_at: unknown };
+  type CodeRow = {
+    shop_id: string;
+    code: string;
+    location_id: string | null;
+    expires_at: Date | string;
+    used_at: unknown;
+    locked_at: unknown;
+  };
   const found = await queryRows<CodeRow>(
     database.db,
     sql`SELECT shop_id, code, location_id, expires_at, used_at, locked_at FROM pairing_codes
@@ -88,12 +100,25 @@ export async function pairDevice(
     }
     throw invalidCode();
   }
-  if (row.used_at) throw new HttpError(410, "pairing_code_used", "this pairing code was already used; each code pairs one tablet, so create a new one in the admin");
+  if (row.used_at)
+    throw new HttpError(
+      410,
+      "pairing_code_used",
+      "this pairing code was already used; each code pairs one tablet, so create a new one in the admin",
+    );
   if (row.locked_at) {
-    throw new HttpError(410, "pairing_code_locked", "this pairing code was locked after too many wrong tries; create a new one in the admin");
+    throw new HttpError(
+      410,
+      "pairing_code_locked",
+      "this pairing code was locked after too many wrong tries; create a new one in the admin",
+    );
   }
   if (new Date(row.expires_at).getTime() <= now.getTime()) {
-    throw new HttpError(410, "pairing_code_expired", "this pairing code expired (codes last 10 minutes); create a new one in the admin");
+    throw new HttpError(
+      410,
+      "pairing_code_expired",
+      "this pairing code expired (codes last 10 minutes); create a new one in the admin",
+    );
   }
   return database.db.transaction(async (tx) => {
     const claimed = await queryRows<{ code: string }>(
@@ -101,7 +126,12 @@ export async function pairDevice(
       sql`UPDATE pairing_codes SET used_at = ${now}
           WHERE shop_id = ${row.shop_id} AND code = ${input.code} AND used_at IS NULL AND locked_at IS NULL RETURNING code`,
     );
-    if (!claimed.length) throw new HttpError(410, "pairing_code_used", "this pairing code was already used or locked; create a new one in the admin");
+    if (!claimed.length)
+      throw new HttpError(
+        410,
+        "pairing_code_used",
+        "this pairing code was already used or locked; create a new one in the admin",
+      );
     const deviceId = randomUUID();
     const { token, tokenHash } = mintDeviceToken(row.shop_id, deviceId);
     await tx.execute(sql`INSERT INTO devices (shop_id, id, name, location_id, token_hash, created_at)

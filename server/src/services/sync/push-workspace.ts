@@ -80,10 +80,23 @@ export class PushWorkspace {
 
   /** Reads, in one statement, the owners of these identifiers with all of their identifiers and fields. */
   async load(q: Queryable, identifiers: readonly Identifier[]): Promise<void> {
-    const wanted = [...new Map(identifiers.filter((i) => !this.covered.has(identifierKey(i))).map((i) => [identifierKey(i), { kind: i.kind, value: i.value }])).values()];
+    const wanted = [
+      ...new Map(
+        identifiers
+          .filter((i) => !this.covered.has(identifierKey(i)))
+          .map((i) => [identifierKey(i), { kind: i.kind, value: i.value }]),
+      ).values(),
+    ];
     if (wanted.length === 0) return;
     const rows = await queryRows<
-      { profile_id: string; kind: Identifier["kind"]; value: string; linked_at: Date | string; created_at: Date | string; status: string } & StoredFields
+      {
+        profile_id: string;
+        kind: Identifier["kind"];
+        value: string;
+        linked_at: Date | string;
+        created_at: Date | string;
+        status: string;
+      } & StoredFields
     >(
       q,
       sql`WITH wanted AS (SELECT * FROM jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) AS w(kind text, value text)),
@@ -125,14 +138,20 @@ export class PushWorkspace {
     const ids = new Set(identifiers.map((i) => this.ownerOf(i)).filter((p): p is string => p !== undefined));
     return [...ids].map((profileId) => {
       const p = this.owners.get(profileId)!;
-      return { profileId, createdAt: p.createdAt, identifiers: p.identifiers.map(({ kind, value }) => ({ kind, value })) };
+      return {
+        profileId,
+        createdAt: p.createdAt,
+        identifiers: p.identifiers.map(({ kind, value }) => ({ kind, value })),
+      };
     });
   }
 
   /** A profile's strongest account identifier (Shopify ID, then email, then phone), the earliest linked first. */
   strongestAccountIdentifier(profileId: string): Identifier | undefined {
     const held = this.owners.get(profileId)?.identifiers ?? [];
-    const ranked = held.filter((i) => RANK[i.kind] !== undefined).sort((a, b) => RANK[a.kind]! - RANK[b.kind]! || a.linkedAt - b.linkedAt);
+    const ranked = held
+      .filter((i) => RANK[i.kind] !== undefined)
+      .sort((a, b) => RANK[a.kind]! - RANK[b.kind]! || a.linkedAt - b.linkedAt);
     return ranked[0] && { kind: ranked[0].kind, value: ranked[0].value };
   }
 
@@ -140,7 +159,10 @@ export class PushWorkspace {
   createProfile(firstSeenAt: Date): string {
     const profileId = crypto.randomUUID();
     this.owners.set(profileId, { createdAt: this.now, active: true, identifiers: [] });
-    this.fieldsOf.set(profileId, { fields: { first_name: null, last_name: null, birthday: null, note: null, field_times: {} }, dirty: false });
+    this.fieldsOf.set(profileId, {
+      fields: { first_name: null, last_name: null, birthday: null, note: null, field_times: {} },
+      dirty: false,
+    });
     this.created.set(profileId, firstSeenAt);
     return profileId;
   }
@@ -154,7 +176,14 @@ export class PushWorkspace {
       this.owner.set(key, profileId);
       this.covered.add(key);
       owner.identifiers.push({ kind: i.kind, value: i.value, linkedAt: event.at.getTime() });
-      this.pendingIdentifiers.push({ kind: i.kind, value: i.value, profileId, source: event.source, eventId: event.id, linkedAt: event.at });
+      this.pendingIdentifiers.push({
+        kind: i.kind,
+        value: i.value,
+        profileId,
+        source: event.source,
+        eventId: event.id,
+        linkedAt: event.at,
+      });
     }
   }
 
@@ -212,7 +241,14 @@ export class PushWorkspace {
     const { shopId, now } = this;
     await this.writeNewProfiles(q);
     if (this.pendingIdentifiers.length > 0) {
-      const rows = this.pendingIdentifiers.map((i) => ({ kind: i.kind, value: i.value, profile_id: i.profileId, source: i.source, event_id: i.eventId, linked_at: i.linkedAt.toISOString() }));
+      const rows = this.pendingIdentifiers.map((i) => ({
+        kind: i.kind,
+        value: i.value,
+        profile_id: i.profileId,
+        source: i.source,
+        event_id: i.eventId,
+        linked_at: i.linkedAt.toISOString(),
+      }));
       await q.execute(sql`INSERT INTO identifiers (shop_id, kind, value, profile_id, source, event_id, linked_at)
         SELECT ${shopId}, x.kind, x.value, x.profile_id, x.source, x.event_id, x.linked_at
         FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(kind text, value text, profile_id text, source text, event_id text, linked_at timestamptz)
@@ -220,7 +256,13 @@ export class PushWorkspace {
       this.pendingIdentifiers = [];
     }
     if (this.pendingEvents.length > 0) {
-      const rows = this.pendingEvents.map((e) => ({ id: e.id, source: e.source, identifiers: e.identifiers, profile_id: e.profileId, at: e.at.toISOString() }));
+      const rows = this.pendingEvents.map((e) => ({
+        id: e.id,
+        source: e.source,
+        identifiers: e.identifiers,
+        profile_id: e.profileId,
+        at: e.at.toISOString(),
+      }));
       await q.execute(sql`INSERT INTO identity_events (shop_id, id, source, identifiers, profile_id, at)
         SELECT ${shopId}, x.id, x.source, x.identifiers, x.profile_id, x.at
         FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id text, source text, identifiers jsonb, profile_id text, at timestamptz)
@@ -228,7 +270,15 @@ export class PushWorkspace {
       this.pendingEvents = [];
     }
     if (this.pendingVisits.length > 0) {
-      const rows = this.pendingVisits.map((v) => ({ id: v.id, profile_id: v.profileId, source: v.source, location_id: v.locationId, staff_id: v.staffId, device_id: v.deviceId, at: v.at.toISOString() }));
+      const rows = this.pendingVisits.map((v) => ({
+        id: v.id,
+        profile_id: v.profileId,
+        source: v.source,
+        location_id: v.locationId,
+        staff_id: v.staffId,
+        device_id: v.deviceId,
+        at: v.at.toISOString(),
+      }));
       await q.execute(sql`INSERT INTO visits (shop_id, id, profile_id, source, location_id, staff_id, device_id, at, received_at)
         SELECT ${shopId}, x.id, x.profile_id, x.source, x.location_id, x.staff_id, x.device_id, x.at, ${now}
         FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
@@ -253,7 +303,8 @@ export class PushWorkspace {
 
   /** Drops everything mirrored, after `flush`, once a write the workspace cannot follow (a merge, a visit) has run. */
   forget(): void {
-    const unwritten = this.created.size || this.pendingIdentifiers.length || this.pendingEvents.length || this.pendingVisits.length;
+    const unwritten =
+      this.created.size || this.pendingIdentifiers.length || this.pendingEvents.length || this.pendingVisits.length;
     if (unwritten || [...this.fieldsOf.values()].some((f) => f.dirty)) {
       throw new Error("push workspace: forget() before flush() would lose writes");
     }
@@ -268,5 +319,11 @@ type StoredFields = Omit<ProfileFields, "field_times"> & { field_times: unknown 
 
 function fieldsFromRow(r: StoredFields): ProfileFields {
   const times = jsonOf(r.field_times) ?? {};
-  return { first_name: r.first_name, last_name: r.last_name, birthday: r.birthday, note: r.note, field_times: times as Record<string, string> };
+  return {
+    first_name: r.first_name,
+    last_name: r.last_name,
+    birthday: r.birthday,
+    note: r.note,
+    field_times: times as Record<string, string>,
+  };
 }

@@ -16,7 +16,12 @@ import { queryRows } from "../../db/rows";
 import { zodIssues } from "../../http/errors";
 import type { Logger } from "../../http/logger";
 import { countHeldBack, screenArrivals } from "../gdpr/erasure-register";
-import { profileForUnsubscribe, recordConsents, recordGlobalUnsubscribe, type ConsentContext } from "../consent/consent";
+import {
+  profileForUnsubscribe,
+  recordConsents,
+  recordGlobalUnsubscribe,
+  type ConsentContext,
+} from "../consent/consent";
 import type { PushWorkspace } from "./push-workspace";
 import { resolveEventIdentity, type IdentityEvent } from "../identity/resolve-identity";
 import type { ShopContext } from "../shop/shop";
@@ -169,7 +174,14 @@ export async function applyMutation(tx: Queryable, s: PushState, m: IncomingMuta
   if (!isMutationName(m.name)) throw new Rejected(`unknown_mutation: "${m.name}" is not a mutation this server knows`);
   const { actedAt, clamped } = effectiveActedAt(m.createdAt, s.now);
   if (clamped) {
-    s.log({ level: "warn", msg: "device clock ahead; acted time clamped to receipt", shopId: s.shop.shopId, deviceId: s.device.deviceId, mutationId: m.id, deviceTime: m.createdAt.toISOString() });
+    s.log({
+      level: "warn",
+      msg: "device clock ahead; acted time clamped to receipt",
+      shopId: s.shop.shopId,
+      deviceId: s.device.deviceId,
+      mutationId: m.id,
+      deviceTime: m.createdAt.toISOString(),
+    });
   }
   switch (m.name) {
     case "customer.capture":
@@ -184,7 +196,22 @@ export async function applyMutation(tx: Queryable, s: PushState, m: IncomingMuta
       await recordConsents(
         tx,
         s.shop,
-        [{ id: m.id, profileId, channel: a.channel, action: a.action, textVersion: a.textVersion, text: a.text, locale: a.locale, actedAt: m.createdAt, source: "companion", staffId: a.staffId ?? null, jurisdiction: a.jurisdiction ?? null, locationId: s.device.locationId }],
+        [
+          {
+            id: m.id,
+            profileId,
+            channel: a.channel,
+            action: a.action,
+            textVersion: a.textVersion,
+            text: a.text,
+            locale: a.locale,
+            actedAt: m.createdAt,
+            source: "companion",
+            staffId: a.staffId ?? null,
+            jurisdiction: a.jurisdiction ?? null,
+            locationId: s.device.locationId,
+          },
+        ],
         consentContext(s),
       );
       s.changed.add(profileId);
@@ -193,7 +220,8 @@ export async function applyMutation(tx: Queryable, s: PushState, m: IncomingMuta
     case "visit.log": {
       const a = parseArgs("visit.log", m);
       const profileId = a.localId || a.profileId ? await targetProfile(tx, s, a) : null;
-      if (!profileId && !a.shopifyCustomerId) throw new Rejected("unknown_customer: give localId, profileId or shopifyCustomerId");
+      if (!profileId && !a.shopifyCustomerId)
+        throw new Rejected("unknown_customer: give localId, profileId or shopifyCustomerId");
       const stored = s.storedVisits.get(m.id);
       if (stored !== undefined) {
         s.recompute.add(stored);
@@ -244,7 +272,11 @@ export async function applyMutation(tx: Queryable, s: PushState, m: IncomingMuta
       const a = parseArgs("unsubscribe", m);
       const known = a.localId || a.profileId ? await targetProfile(tx, s, a) : undefined;
       await s.work.flush(tx);
-      const profileId = await profileForUnsubscribe(tx, s.shop, { profileId: known, email: a.email || undefined, phone: a.phone || undefined });
+      const profileId = await profileForUnsubscribe(tx, s.shop, {
+        profileId: known,
+        email: a.email || undefined,
+        phone: a.phone || undefined,
+      });
       await recordGlobalUnsubscribe(tx, s.shop, profileId, { ...consentContext(s), id: m.id, actedAt: m.createdAt });
       s.changed.add(profileId);
       return;
@@ -261,7 +293,11 @@ const consentContext = (s: PushState): ConsentContext => ({
 });
 
 /** The live profile a mutation is about: the device's local ID first (it follows merges), else a server profile ID. */
-async function targetProfile(tx: Queryable, s: PushState, a: { localId?: string | undefined; profileId?: string | null | undefined }): Promise<string> {
+async function targetProfile(
+  tx: Queryable,
+  s: PushState,
+  a: { localId?: string | undefined; profileId?: string | null | undefined },
+): Promise<string> {
   if (a.localId) {
     const local = localIdentifier(a.localId);
     await s.cover([local]);
@@ -274,12 +310,20 @@ async function targetProfile(tx: Queryable, s: PushState, a: { localId?: string 
     if (live) return live;
     throw new Rejected(`unknown_customer: profile ${a.profileId} is not in this shop (erased or never synced)`);
   }
-  throw new Rejected(`unknown_customer: local customer ${a.localId ?? "(none)"} was never captured on this shop; push its customer.capture first`);
+  throw new Rejected(
+    `unknown_customer: local customer ${a.localId ?? "(none)"} was never captured on this shop; push its customer.capture first`,
+  );
 }
 
 type CaptureArgs = z.output<(typeof mutationArgsSchemas)["customer.capture"]>;
 
-async function captureCustomer(tx: Queryable, s: PushState, m: IncomingMutation, a: CaptureArgs, actedAt: Date): Promise<void> {
+async function captureCustomer(
+  tx: Queryable,
+  s: PushState,
+  m: IncomingMutation,
+  a: CaptureArgs,
+  actedAt: Date,
+): Promise<void> {
   const { shopId } = s.shop;
   const erased = s.erasedCaptures.get(m.id);
   if (erased) {
@@ -291,7 +335,8 @@ async function captureCustomer(tx: Queryable, s: PushState, m: IncomingMutation,
     // A capture about a customer the device pulled: tie the local ID to that profile before resolving.
     await s.work.flush(tx);
     const known = await liveProfileId(tx, shopId, a.profileId);
-    if (!known) throw new Rejected(`unknown_customer: profile ${a.profileId} is not in this shop (erased or never synced)`);
+    if (!known)
+      throw new Rejected(`unknown_customer: profile ${a.profileId} is not in this shop (erased or never synced)`);
     await tx.execute(sql`INSERT INTO identifiers (shop_id, kind, value, profile_id, source, event_id, linked_at)
       VALUES (${shopId}, ${local.kind}, ${local.value}, ${known}, 'capture', ${captureEventId(m)}, ${actedAt})
       ON CONFLICT (shop_id, kind, value) DO NOTHING`);
@@ -305,11 +350,21 @@ async function captureCustomer(tx: Queryable, s: PushState, m: IncomingMutation,
   const known = localOwner ? s.work.strongestAccountIdentifier(localOwner) : undefined;
   const identifiers = [...seen.slice(0, -1), ...(known ? [known] : []), local];
   const profileId = await resolveCapture(tx, s, { id: captureEventId(m), source: "capture", identifiers, at: actedAt });
-  await writeFieldsLastWins(tx, s, profileId, { firstName: a.firstName, lastName: a.lastName, birthday: a.birthday, note: a.notes }, actedAt, m.id);
+  await writeFieldsLastWins(
+    tx,
+    s,
+    profileId,
+    { firstName: a.firstName, lastName: a.lastName, birthday: a.birthday, note: a.notes },
+    actedAt,
+    m.id,
+  );
   s.recompute.add(profileId);
   s.localIds.add(a.localId);
   const { settings } = s.shop;
-  for (const refused of refusedContactFields(a, { defaultCountry: settings.defaultCountry, junk: settings.junkIdentifiers })) {
+  for (const refused of refusedContactFields(a, {
+    defaultCountry: settings.defaultCountry,
+    junk: settings.junkIdentifiers,
+  })) {
     s.fieldRejections.push({ id: m.id, seq: m.seq, ...refused });
   }
 }
@@ -321,7 +376,11 @@ async function captureCustomer(tx: Queryable, s: PushState, m: IncomingMutation,
  * dropped (a merge moves rows the workspace does not follow).
  */
 async function resolveCapture(tx: Queryable, s: PushState, event: IdentityEvent): Promise<string> {
-  const decision = resolveIdentity({ seen: event.identifiers, owners: s.work.ownersOf(event.identifiers), limits: s.shop.settings.identityLimits });
+  const decision = resolveIdentity({
+    seen: event.identifiers,
+    owners: s.work.ownersOf(event.identifiers),
+    limits: s.shop.settings.identityLimits,
+  });
   if (decision.kind === "link" || (decision.kind === "create" && decision.candidates.length === 0)) {
     const profileId = decision.kind === "link" ? decision.profileId : s.work.createProfile(event.at);
     s.work.attach(profileId, decision.attach, event);
@@ -342,7 +401,10 @@ const captureEventId = (m: IncomingMutation) => `capture:${m.id}`;
 function captureIdentifiers(a: Pick<CaptureArgs, "email" | "phone" | "localId">, shop: ShopContext): Identifier[] {
   const { settings } = shop;
   return [
-    ...normalizeIdentifiers({ email: a.email, phone: a.phone }, { defaultCountry: settings.defaultCountry, junk: settings.junkIdentifiers }),
+    ...normalizeIdentifiers(
+      { email: a.email, phone: a.phone },
+      { defaultCountry: settings.defaultCountry, junk: settings.junkIdentifiers },
+    ),
     localIdentifier(a.localId),
   ];
 }
@@ -377,7 +439,10 @@ async function writeFieldsLastWins(
   if (!Object.values(values).some((v) => typeof v === "string" && v.trim() !== "")) return;
   const row = await s.work.fields(tx, profileId);
   if (!row) throw new Rejected(`unknown_customer: profile ${profileId} is gone`);
-  const stored = Object.fromEntries(LWW_FIELDS.map((f) => [f, row[FIELD_COLUMNS[f]]])) as Record<LwwField, string | null>;
+  const stored = Object.fromEntries(LWW_FIELDS.map((f) => [f, row[FIELD_COLUMNS[f]]])) as Record<
+    LwwField,
+    string | null
+  >;
   const result = applyFieldWrites<LwwField>({ values: stored, times: row.field_times }, values, actedAt);
   for (const l of result.lost) {
     s.fieldHistory.push({
@@ -390,7 +455,15 @@ async function writeFieldsLastWins(
       acted_at: actedAt.toISOString(),
     });
     const msg = l.outcome === "ignored" ? "older field write ignored" : "field overwritten";
-    s.log({ level: "info", msg, shopId: s.shop.shopId, profileId, field: l.field, actedAt: actedAt.toISOString(), mutationId });
+    s.log({
+      level: "info",
+      msg,
+      shopId: s.shop.shopId,
+      profileId,
+      field: l.field,
+      actedAt: actedAt.toISOString(),
+      mutationId,
+    });
   }
   if (!result.changed) return;
   for (const f of LWW_FIELDS) row[FIELD_COLUMNS[f]] = result.values[f] ?? null;

@@ -19,18 +19,30 @@ interface ChangeRow {
   consents: unknown;
 }
 
-const parseJson = <T>(v: unknown, fallback: T): T => (v == null ? fallback : typeof v === "string" ? (JSON.parse(v) as T) : (v as T));
+const parseJson = <T>(v: unknown, fallback: T): T =>
+  v == null ? fallback : typeof v === "string" ? (JSON.parse(v) as T) : (v as T);
 
 /**
  * One page of the shop's change feed after `cursor`, in version order. Versions are taken under the
  * shop lock in commit order, so a page never skips a change that commits later; a profile that changes
  * again moves to its new version and comes in a later page. One query per page builds every summary.
  */
-export async function pullChanges(q: Queryable, shopId: string, input: { cursor: number; limit: number; clientId?: string | undefined }): Promise<PullResponse> {
-  const [shop] = await queryRows<{ changes_pruned_before: string | number }>(q, sql`SELECT changes_pruned_before FROM shops WHERE shop_id = ${shopId}`);
+export async function pullChanges(
+  q: Queryable,
+  shopId: string,
+  input: { cursor: number; limit: number; clientId?: string | undefined },
+): Promise<PullResponse> {
+  const [shop] = await queryRows<{ changes_pruned_before: string | number }>(
+    q,
+    sql`SELECT changes_pruned_before FROM shops WHERE shop_id = ${shopId}`,
+  );
   const prunedBefore = Number(shop?.changes_pruned_before ?? 0);
   if (input.cursor > 0 && input.cursor < prunedBefore) {
-    return { reset: true, cursor: 0, message: `changes before version ${prunedBefore} were pruned; clear the local cache and pull again from cursor 0` };
+    return {
+      reset: true,
+      cursor: 0,
+      message: `changes before version ${prunedBefore} were pruned; clear the local cache and pull again from cursor 0`,
+    };
   }
 
   const rows = await queryRows<ChangeRow>(
@@ -60,11 +72,26 @@ export async function pullChanges(q: Queryable, shopId: string, input: { cursor:
   const changes = page.map((r) => {
     const version = Number(r.version);
     if (r.kind === "tombstone" || r.status !== "active") {
-      return { kind: "tombstone" as const, version, profileId: r.profile_id, mergedInto: r.status === "merged" ? r.merged_into : null };
+      return {
+        kind: "tombstone" as const,
+        version,
+        profileId: r.profile_id,
+        mergedInto: r.status === "merged" ? r.merged_into : null,
+      };
     }
     const contacts = parseJson<{ kind: string; value: string }[]>(r.contacts, []);
-    const entries = parseJson<{ id: string; channel: ConsentEntry["channel"]; action: ConsentEntry["action"]; actedAt: string; receivedAt: string }[]>(r.consents, []);
-    const state = currentConsentState(entries.map((e) => ({ ...e, actedAt: new Date(e.actedAt), receivedAt: new Date(e.receivedAt) })));
+    const entries = parseJson<
+      {
+        id: string;
+        channel: ConsentEntry["channel"];
+        action: ConsentEntry["action"];
+        actedAt: string;
+        receivedAt: string;
+      }[]
+    >(r.consents, []);
+    const state = currentConsentState(
+      entries.map((e) => ({ ...e, actedAt: new Date(e.actedAt), receivedAt: new Date(e.receivedAt) })),
+    );
     return {
       kind: "upsert" as const,
       version,
@@ -78,7 +105,10 @@ export async function pullChanges(q: Queryable, shopId: string, input: { cursor:
         points: Number(r.loyalty_points ?? 0),
         lifecycleStage: r.lifecycle_stage ?? "new",
         engagementScore: r.engagement_score,
-        consent: Object.fromEntries(CHANNELS.map((ch) => [ch, state[ch].granted])) as Record<(typeof CHANNELS)[number], boolean>,
+        consent: Object.fromEntries(CHANNELS.map((ch) => [ch, state[ch].granted])) as Record<
+          (typeof CHANNELS)[number],
+          boolean
+        >,
       },
     };
   });

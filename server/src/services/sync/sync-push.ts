@@ -7,7 +7,7 @@ import type { Logger } from "../../http/logger";
 import { PushWorkspace } from "./push-workspace";
 import { recomputeProfiles } from "../profile/recompute-profile";
 import { sqlTextArray } from "../../db/sql-arrays";
-import { loadShop, recordProfileChanges, withShopLock } from "../shop/shop";
+import { recordProfileChanges, withShopLock } from "../shop/shop";
 import {
   applyMutation,
   erasedCaptures,
@@ -46,7 +46,11 @@ export async function pushMutations(
   const sorted = [...request.mutations].sort((a, b) => a.seq - b.seq);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i]!.seq === sorted[i - 1]!.seq && sorted[i]!.id !== sorted[i - 1]!.id) {
-      throw new HttpError(400, "duplicate_seq", `seq ${sorted[i]!.seq} is used by two different mutations (${sorted[i - 1]!.id}, ${sorted[i]!.id})`);
+      throw new HttpError(
+        400,
+        "duplicate_seq",
+        `seq ${sorted[i]!.seq} is used by two different mutations (${sorted[i - 1]!.id}, ${sorted[i]!.id})`,
+      );
     }
   }
 
@@ -123,10 +127,21 @@ export async function pushMutations(
         await applyMutation(tx, state, m);
         // An applied capture keeps the fields it could not store in its record: the admin sees them too.
         const refused = state.fieldRejections.slice(refusedBefore).map((r) => r.reason);
-        rows.push({ id: m.id, seq: m.seq, name: m.name, status: "applied", reason: refused.length ? storableText(refused.join("; ")) : null });
+        rows.push({
+          id: m.id,
+          seq: m.seq,
+          name: m.name,
+          status: "applied",
+          reason: refused.length ? storableText(refused.join("; ")) : null,
+        });
         result.applied.push(m.id);
       } catch (error) {
-        const refusal = error instanceof Rejected ? error.message : error instanceof HttpError ? `${error.code}: ${error.message}` : null;
+        const refusal =
+          error instanceof Rejected
+            ? error.message
+            : error instanceof HttpError
+              ? `${error.code}: ${error.message}`
+              : null;
         if (refusal === null) throw error;
         // The name is the device's own text: one NUL in it must not fail the whole push's record.
         const reason = storableText(refusal);
@@ -153,10 +168,16 @@ export async function pushMutations(
 
     // Computed fields are the server's: recomputed once per touched profile, after every mutation of the batch.
     const live = await liveProfileIds(tx, device.shopId, [...state.recompute, ...state.changed]);
-    const liveOf = (ids: Set<string>) => new Set([...ids].map((id) => live.get(id)).filter((id): id is string => id !== undefined));
+    const liveOf = (ids: Set<string>) =>
+      new Set([...ids].map((id) => live.get(id)).filter((id): id is string => id !== undefined));
     const toRecompute = liveOf(state.recompute);
     await recomputeProfiles(tx, device.shopId, [...toRecompute], shop.settings, now);
-    await recordProfileChanges(tx, device.shopId, [...liveOf(state.changed)].filter((id) => !toRecompute.has(id)), "upsert");
+    await recordProfileChanges(
+      tx,
+      device.shopId,
+      [...liveOf(state.changed)].filter((id) => !toRecompute.has(id)),
+      "upsert",
+    );
     // Someone signed up or edited on a tablet may be a customer the shop already has: proposed now, not nightly.
     await scanArrivals(tx, device.shopId, [...liveOf(state.changed)], now);
 
@@ -175,7 +196,9 @@ export async function pushMutations(
       );
       for (const r of mapped) result.profiles[r.value.slice("companion:".length)] = r.profile_id;
     }
-    await tx.execute(sql`UPDATE devices SET last_sync_at = ${now} WHERE shop_id = ${device.shopId} AND id = ${device.deviceId}`);
+    await tx.execute(
+      sql`UPDATE devices SET last_sync_at = ${now} WHERE shop_id = ${device.shopId} AND id = ${device.deviceId}`,
+    );
 
     if (fresh.length > run.length) {
       const expectedSeq = newLastSeq + 1;
@@ -189,4 +212,3 @@ export async function pushMutations(
     return { kind: "ok", result };
   });
 }
-

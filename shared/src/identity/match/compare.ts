@@ -87,10 +87,11 @@ function codeLevel(a: string, b: string, close: (x: string, y: string) => boolea
 
 function listLevel(as: readonly string[], bs: readonly string[], level: (x: string, y: string) => number): number {
   let best = MISSING;
-  for (const x of as) for (const y of bs) {
-    const l = level(x, y);
-    if (l !== MISSING && (best === MISSING || l < best)) best = l;
-  }
+  for (const x of as)
+    for (const y of bs) {
+      const l = level(x, y);
+      if (l !== MISSING && (best === MISSING || l < best)) best = l;
+    }
   return best;
 }
 

@@ -54,32 +54,48 @@ const birthday = (s: string) => (s.length === 8 ? `${s.slice(0, 4)}-${s.slice(4,
 function shown(field: MatchField, person: MatchPerson, swapped: boolean): string {
   const p = preparePerson(person);
   switch (field) {
-    case "givenName": return swapped ? p.surname : p.given;
-    case "surname": return swapped ? p.given : p.surname;
-    case "postcode": return p.postcode;
-    case "streetNumber": return p.streetNumber;
-    case "street": return p.street;
-    case "address2": return p.address2;
-    case "city": return p.city;
-    case "birthday": return birthday(p.birthday);
-    case "emailLocal": return p.emailLocals.join(" / ");
-    case "phone": return p.phoneTails.map((t) => `…${t.slice(-4)}`).join(" / ");
+    case "givenName":
+      return swapped ? p.surname : p.given;
+    case "surname":
+      return swapped ? p.given : p.surname;
+    case "postcode":
+      return p.postcode;
+    case "streetNumber":
+      return p.streetNumber;
+    case "street":
+      return p.street;
+    case "address2":
+      return p.address2;
+    case "city":
+      return p.city;
+    case "birthday":
+      return birthday(p.birthday);
+    case "emailLocal":
+      return p.emailLocals.join(" / ");
+    case "phone":
+      return p.phoneTails.map((t) => `…${t.slice(-4)}`).join(" / ");
   }
 }
 
 function words(field: MatchField, level: string, a: string, b: string): string {
   const both = a === b ? `(${a})` : `(${a}, ${b})`;
   switch (level) {
-    case "exact": return `Same ${LABEL[field]} ${both}`;
-    case "nickname": return `${PLURAL[field]} are a name and its short form ${both}`;
-    case "very_similar": return `${PLURAL[field]} differ by a typo ${both}`;
-    case "similar": return `${PLURAL[field]} are alike ${both}`;
-    case "sounds_alike": return `${PLURAL[field]} sound alike ${both}`;
+    case "exact":
+      return `Same ${LABEL[field]} ${both}`;
+    case "nickname":
+      return `${PLURAL[field]} are a name and its short form ${both}`;
+    case "very_similar":
+      return `${PLURAL[field]} differ by a typo ${both}`;
+    case "similar":
+      return `${PLURAL[field]} are alike ${both}`;
+    case "sounds_alike":
+      return `${PLURAL[field]} sound alike ${both}`;
     case "one_digit":
       return field === "birthday"
         ? `Birth dates one digit apart or day and month swapped ${both}`
         : `${PLURAL[field]} one digit apart or two digits swapped ${both}`;
-    default: return `Different ${LABEL[field]} ${both}`;
+    default:
+      return `Different ${LABEL[field]} ${both}`;
   }
 }
 

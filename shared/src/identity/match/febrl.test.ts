@@ -18,11 +18,17 @@ const found = (candidates: readonly { profileId: string; otherProfileId: string 
 
 // The model alone on both FEBRL sets, from the fields a Shopify customer carries (no social security number).
 describe("match model on FEBRL", () => {
-  for (const [name, minF1] of [["dataset1", 0.95], ["dataset2", 0.95]] as const) {
+  for (const [name, minF1] of [
+    ["dataset1", 0.95],
+    ["dataset2", 0.95],
+  ] as const) {
     it(`${name}: F1 at least ${minF1}, learned from the records alone`, { timeout: 60_000 }, () => {
       const records = readFebrl(name);
       const { candidates, comparisons } = findProbableDuplicates(records.map(person), { seed: 19 });
-      const s = scores(found(candidates), truePairs(records, (r) => r.recId));
+      const s = scores(
+        found(candidates),
+        truePairs(records, (r) => r.recId),
+      );
       console.log(`FEBRL ${name} (model only): ${JSON.stringify({ ...s, comparisons })}`);
       expect(s.f1).toBeGreaterThanOrEqual(minF1);
       expect(s.precision).toBeGreaterThanOrEqual(0.98);
@@ -33,8 +39,14 @@ describe("match model on FEBRL", () => {
 
   it("without birthdays (customers who never gave one) it still finds most duplicates", { timeout: 60_000 }, () => {
     const records = readFebrl("dataset2");
-    const { candidates } = findProbableDuplicates(records.map((r) => ({ ...person(r), birthday: null })), { seed: 19 });
-    const s = scores(found(candidates), truePairs(records, (r) => r.recId));
+    const { candidates } = findProbableDuplicates(
+      records.map((r) => ({ ...person(r), birthday: null })),
+      { seed: 19 },
+    );
+    const s = scores(
+      found(candidates),
+      truePairs(records, (r) => r.recId),
+    );
     console.log(`FEBRL dataset2 without birthdays: ${JSON.stringify(s)}`);
     expect(s.f1).toBeGreaterThanOrEqual(0.9);
   });

@@ -42,23 +42,60 @@ const PLAIN = /^[a-z0-9]+(?: [a-z0-9]+)*$/;
 
 export const plainText = (s: string | null | undefined): string =>
   // Most values are plain already: skip the Unicode work (a million customers per scan).
-  s == null ? "" : PLAIN.test(s) ? s : s
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9 ]+/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
+  s == null
+    ? ""
+    : PLAIN.test(s)
+      ? s
+      : s
+          .normalize("NFKD")
+          .replace(/[\u0300-\u036f]/g, "")
+          .toLowerCase()
+          .replace(/[^a-z0-9 ]+/g, " ")
+          .replace(/\s+/g, " ")
+          .trim();
 
 const STREET_WORDS: Record<string, string> = {
-  street: "st", avenue: "ave", road: "rd", lane: "ln", drive: "dr", boulevard: "blvd", court: "ct",
-  place: "pl", crescent: "cres", circuit: "cct", terrace: "tce", parade: "pde", highway: "hwy",
-  close: "cl", apartment: "apt", suite: "ste", north: "n", south: "s", east: "e", west: "w",
+  street: "st",
+  avenue: "ave",
+  road: "rd",
+  lane: "ln",
+  drive: "dr",
+  boulevard: "blvd",
+  court: "ct",
+  place: "pl",
+  crescent: "cres",
+  circuit: "cct",
+  terrace: "tce",
+  parade: "pde",
+  highway: "hwy",
+  close: "cl",
+  apartment: "apt",
+  suite: "ste",
+  north: "n",
+  south: "s",
+  east: "e",
+  west: "w",
 };
 
 const SOUNDEX_CODES: Record<string, string> = {
-  b: "1", f: "1", p: "1", v: "1", c: "2", g: "2", j: "2", k: "2", q: "2", s: "2", x: "2", z: "2",
-  d: "3", t: "3", l: "4", m: "5", n: "5", r: "6",
+  b: "1",
+  f: "1",
+  p: "1",
+  v: "1",
+  c: "2",
+  g: "2",
+  j: "2",
+  k: "2",
+  q: "2",
+  s: "2",
+  x: "2",
+  z: "2",
+  d: "3",
+  t: "3",
+  l: "4",
+  m: "5",
+  n: "5",
+  r: "6",
 };
 
 /** American Soundex: names that sound alike share a code ("smith", "smyth" -> s530). */

@@ -44,7 +44,10 @@ const comparable = (p: PreparedPerson) =>
  * The shop's probable duplicates: block, compare every blocked pair once, learn m and u from the shop's
  * own people (unless a model is given), score each pattern of levels once, keep pairs above the threshold.
  */
-export function findProbableDuplicates(people: readonly MatchPerson[], options: MatchOptions): {
+export function findProbableDuplicates(
+  people: readonly MatchPerson[],
+  options: MatchOptions,
+): {
   candidates: MatchCandidate[];
   model: MatchModel;
   comparisons: number;
@@ -89,6 +92,7 @@ export function findProbableDuplicates(people: readonly MatchPerson[], options: 
     const a = prepared[pairI[n]!]!.profileId;
     const b = prepared[pairJ[n]!]!.profileId;
     candidates.push({
+      // Profile ids are strings: the pair is kept in text order (not Math.min, which is for numbers).
       profileId: a < b ? a : b,
       otherProfileId: a < b ? b : a,
       weight: score.weight,

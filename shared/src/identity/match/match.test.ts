@@ -85,11 +85,15 @@ describe("blocking", () => {
     fc.assert(
       fc.property(fc.array(personArb, { maxLength: 80 }), (people) => {
         const seen = new Set<string>();
-        forEachCandidatePair(people.map(preparePerson), (i, j) => {
-          expect(i).toBeLessThan(j);
-          expect(seen.has(`${i}|${j}`)).toBe(false);
-          seen.add(`${i}|${j}`);
-        }, { maxBlockSize: 10 });
+        forEachCandidatePair(
+          people.map(preparePerson),
+          (i, j) => {
+            expect(i).toBeLessThan(j);
+            expect(seen.has(`${i}|${j}`)).toBe(false);
+            seen.add(`${i}|${j}`);
+          },
+          { maxBlockSize: 10 },
+        );
       }),
     );
   });

@@ -61,7 +61,11 @@ const startingM = (levels: number): number[] => {
  * u from random pairs of the shop's own people: two random customers are almost never one person, so
  * how often they agree is the chance agreement. Counts are smoothed so a level never seen is rare, not impossible.
  */
-export function estimateU(people: readonly PreparedPerson[], random: () => number, samples = 100_000): {
+export function estimateU(
+  people: readonly PreparedPerson[],
+  random: () => number,
+  samples = 100_000,
+): {
   u: Record<MatchField, number[]>;
   randomPairs: number;
 } {

@@ -32,7 +32,11 @@ export interface BackfillState<E extends BatchIdentityEvent> {
  * What the shop already knows about a batch, in two set-based lookups through temporary tables (a
  * first install, with nothing stored yet, skips them).
  */
-export async function loadBackfillState<E extends BatchIdentityEvent>(q: Queryable, shopId: string, events: E[]): Promise<BackfillState<E>> {
+export async function loadBackfillState<E extends BatchIdentityEvent>(
+  q: Queryable,
+  shopId: string,
+  events: E[],
+): Promise<BackfillState<E>> {
   const [stored] = await queryRows<{ events: boolean; identifiers: boolean }>(
     q,
     sql`SELECT EXISTS (SELECT 1 FROM identity_events WHERE shop_id = ${shopId}) AS events,
@@ -43,10 +47,19 @@ export async function loadBackfillState<E extends BatchIdentityEvent>(q: Queryab
   return { fresh, owners: stored?.identifiers && fresh.length > 0 ? await existingOwners(q, shopId, fresh) : [] };
 }
 
-async function recordedEvents(q: Queryable, shopId: string, events: readonly BatchIdentityEvent[]): Promise<Set<string>> {
+async function recordedEvents(
+  q: Queryable,
+  shopId: string,
+  events: readonly BatchIdentityEvent[],
+): Promise<Set<string>> {
   await q.execute(sql`DROP TABLE IF EXISTS backfill_event_ids`);
   await q.execute(sql`CREATE TEMP TABLE backfill_event_ids (id text NOT NULL) ON COMMIT DROP`);
-  await bulkInsert(q, "backfill_event_ids", [{ name: "id", type: "text" }], events.map((e) => [e.id]));
+  await bulkInsert(
+    q,
+    "backfill_event_ids",
+    [{ name: "id", type: "text" }],
+    events.map((e) => [e.id]),
+  );
   await q.execute(sql`ANALYZE backfill_event_ids`);
   const rows = await queryRows<{ id: string }>(
     q,
@@ -55,12 +68,24 @@ async function recordedEvents(q: Queryable, shopId: string, events: readonly Bat
   return new Set(rows.map((r) => r.id));
 }
 
-async function existingOwners(q: Queryable, shopId: string, events: readonly BatchIdentityEvent[]): Promise<ExistingOwner[]> {
+async function existingOwners(
+  q: Queryable,
+  shopId: string,
+  events: readonly BatchIdentityEvent[],
+): Promise<ExistingOwner[]> {
   const keys = new Map<string, Identifier>();
   for (const e of events) for (const i of e.identifiers) keys.set(identifierKey(i), i);
   await q.execute(sql`DROP TABLE IF EXISTS backfill_keys`);
   await q.execute(sql`CREATE TEMP TABLE backfill_keys (kind text NOT NULL, value text NOT NULL) ON COMMIT DROP`);
-  await bulkInsert(q, "backfill_keys", [{ name: "kind", type: "text" }, { name: "value", type: "text" }], [...keys.values()].map((i) => [i.kind, i.value]));
+  await bulkInsert(
+    q,
+    "backfill_keys",
+    [
+      { name: "kind", type: "text" },
+      { name: "value", type: "text" },
+    ],
+    [...keys.values()].map((i) => [i.kind, i.value]),
+  );
   await q.execute(sql`ANALYZE backfill_keys`);
   const rows = await queryRows<{
     id: string;

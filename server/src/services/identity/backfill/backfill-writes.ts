@@ -1,4 +1,11 @@
-import { lifecycleStage, lifetimeValue, predictNextOrder, rollingYearPoints, tierFor, type BatchResolution } from "@c360/shared";
+import {
+  lifecycleStage,
+  lifetimeValue,
+  predictNextOrder,
+  rollingYearPoints,
+  tierFor,
+  type BatchResolution,
+} from "@c360/shared";
 import { sql } from "drizzle-orm";
 import { bulkInsert, type BulkColumn } from "../../../db/bulk-insert";
 import type { Queryable } from "../../../db/client";
@@ -14,7 +21,13 @@ interface Folded extends ProfileDetails {
 
 const RECOMPUTE_CHUNK = 5_000;
 const NO_DETAILS = {
-  firstName: null, lastName: null, postcode: null, address1: null, address2: null, city: null, birthday: null,
+  firstName: null,
+  lastName: null,
+  postcode: null,
+  address1: null,
+  address2: null,
+  city: null,
+  birthday: null,
 };
 const detailsOf = (e: CustomerEvent) => ({
   firstName: e.firstName,
@@ -78,9 +91,25 @@ export async function writeBackfill(
   await bulkInsert(
     q,
     "profiles",
-    [text("shop_id"), code("id"), text("first_name"), text("last_name"), text("postcode"), text("address1"),
-      text("address2"), text("city"), text("birthday"), time("first_seen_at"), time("last_activity_at"),
-      code("lifecycle_stage"), { name: "ltv_predicted_90d", type: "bigint" }, time("next_order_at"), text("loyalty_tier"), time("created_at"), time("updated_at")],
+    [
+      text("shop_id"),
+      code("id"),
+      text("first_name"),
+      text("last_name"),
+      text("postcode"),
+      text("address1"),
+      text("address2"),
+      text("city"),
+      text("birthday"),
+      time("first_seen_at"),
+      time("last_activity_at"),
+      code("lifecycle_stage"),
+      { name: "ltv_predicted_90d", type: "bigint" },
+      time("next_order_at"),
+      text("loyalty_tier"),
+      time("created_at"),
+      time("updated_at"),
+    ],
     (function* () {
       // In creation order, as `created` lists them: each creating event, or the fold of a profile touched again.
       for (let n = 0; n < events.length; n++) {
@@ -88,26 +117,70 @@ export async function writeBackfill(
         if (outcome.replay || outcome.decision !== "create" || inMemory.has(outcome.resolvedProfileId)) continue;
         const e = events[n]!;
         const d = details.get(outcome.resolvedProfileId) ?? { ...detailsOf(e), firstSeenAt: e.at, lastEventAt: e.at };
-        const stage = lifecycleStage({ firstSeenAt: d.firstSeenAt, lastActivityAt: d.lastEventAt, orderCount: 0, visitsInLookback: 0 }, settings.lifecycle, now).stage;
-        yield [shopId, outcome.resolvedProfileId, d.firstName, d.lastName, d.postcode, d.address1, d.address2, d.city,
-          d.birthday, d.firstSeenAt, d.lastEventAt, stage, noOrders.ltv, noOrders.nextOrderAt, noOrders.tier, now, now];
+        const stage = lifecycleStage(
+          { firstSeenAt: d.firstSeenAt, lastActivityAt: d.lastEventAt, orderCount: 0, visitsInLookback: 0 },
+          settings.lifecycle,
+          now,
+        ).stage;
+        yield [
+          shopId,
+          outcome.resolvedProfileId,
+          d.firstName,
+          d.lastName,
+          d.postcode,
+          d.address1,
+          d.address2,
+          d.city,
+          d.birthday,
+          d.firstSeenAt,
+          d.lastEventAt,
+          stage,
+          noOrders.ltv,
+          noOrders.nextOrderAt,
+          noOrders.tier,
+          now,
+          now,
+        ];
       }
     })(),
   );
   await bulkInsert(
     q,
     "identifiers",
-    [text("shop_id"), code("kind"), text("value"), code("profile_id"), code("source"), code("event_id"), time("linked_at")],
+    [
+      text("shop_id"),
+      code("kind"),
+      text("value"),
+      code("profile_id"),
+      code("source"),
+      code("event_id"),
+      time("linked_at"),
+    ],
     (function* () {
       for (const a of resolution.attached) {
-        yield [shopId, a.identifier.kind, a.identifier.value, writtenAs(a.resolvedProfileId), a.source ?? "customer", a.eventId, a.at];
+        yield [
+          shopId,
+          a.identifier.kind,
+          a.identifier.value,
+          writtenAs(a.resolvedProfileId),
+          a.source ?? "customer",
+          a.eventId,
+          a.at,
+        ];
       }
     })(),
   );
   await bulkInsert(
     q,
     "identity_events",
-    [text("shop_id"), code("id"), code("source"), { name: "identifiers", type: "jsonb" }, code("profile_id"), time("at")],
+    [
+      text("shop_id"),
+      code("id"),
+      code("source"),
+      { name: "identifiers", type: "jsonb" },
+      code("profile_id"),
+      time("at"),
+    ],
     (function* () {
       for (let n = 0; n < events.length; n++) {
         const outcome = resolution.events[n]!;
@@ -134,11 +207,21 @@ export async function writeBackfill(
 
   const recomputed = [...recompute];
   if (recomputed.length > 0) {
-    await updateDetails(q, shopId, recomputed.map((id) => [id, details.get(id)!] as const));
-    for (let n = 0; n < recomputed.length; n += RECOMPUTE_CHUNK) await recomputeProfiles(q, shopId, recomputed.slice(n, n + RECOMPUTE_CHUNK), settings, now);
+    await updateDetails(
+      q,
+      shopId,
+      recomputed.map((id) => [id, details.get(id)!] as const),
+    );
+    for (let n = 0; n < recomputed.length; n += RECOMPUTE_CHUNK)
+      await recomputeProfiles(q, shopId, recomputed.slice(n, n + RECOMPUTE_CHUNK), settings, now);
   }
   // Created profiles merged into a stored one got their tombstone from mergeProfiles.
-  await recordNewProfiles(q, shopId, created.map((c) => c.profileId).filter((id) => finalOf(id) === id && !recompute.has(id)), now);
+  await recordNewProfiles(
+    q,
+    shopId,
+    created.map((c) => c.profileId).filter((id) => finalOf(id) === id && !recompute.has(id)),
+    now,
+  );
   return { profilesWritten: created.length, candidates };
 }
 
@@ -148,7 +231,11 @@ export async function writeBackfill(
  * Only for profiles that existed or that more than one event of the batch touched: the others are just
  * their creating event, and a million-entry map of them would cost more than the rest of the fold.
  */
-function foldDetails(input: { events: readonly CustomerEvent[]; resolution: BatchResolution; owners: readonly ExistingOwner[] }): Map<string, Folded> {
+function foldDetails(input: {
+  events: readonly CustomerEvent[];
+  resolution: BatchResolution;
+  owners: readonly ExistingOwner[];
+}): Map<string, Folded> {
   const { events, resolution } = input;
   const touchedAgain = new Set<string>();
   for (const o of resolution.events) if (o.replay || o.decision !== "create") touchedAgain.add(o.resolvedProfileId);
@@ -193,7 +280,9 @@ function foldDetails(input: { events: readonly CustomerEvent[]; resolution: Batc
 async function insertCandidates(q: Queryable, shopId: string, resolution: BatchResolution, now: Date): Promise<number> {
   if (resolution.candidates.length === 0) return 0;
   await q.execute(sql`DROP TABLE IF EXISTS backfill_candidates`);
-  await q.execute(sql`CREATE TEMP TABLE backfill_candidates (id text, profile_id text, other_profile_id text, reason text, evidence jsonb) ON COMMIT DROP`);
+  await q.execute(
+    sql`CREATE TEMP TABLE backfill_candidates (id text, profile_id text, other_profile_id text, reason text, evidence jsonb) ON COMMIT DROP`,
+  );
   await bulkInsert(
     q,
     "backfill_candidates",
@@ -214,17 +303,38 @@ async function insertCandidates(q: Queryable, shopId: string, resolution: BatchR
   return Number(row?.n ?? 0);
 }
 
-async function updateDetails(q: Queryable, shopId: string, rows: readonly (readonly [string, ProfileDetails])[]): Promise<void> {
+async function updateDetails(
+  q: Queryable,
+  shopId: string,
+  rows: readonly (readonly [string, ProfileDetails])[],
+): Promise<void> {
   await q.execute(sql`DROP TABLE IF EXISTS backfill_details`);
   await q.execute(sql`CREATE TEMP TABLE backfill_details (id text, first_name text, last_name text, postcode text,
     address1 text, address2 text, city text, birthday text, first_seen_at timestamptz) ON COMMIT DROP`);
   await bulkInsert(
     q,
     "backfill_details",
-    [text("id"), text("first_name"), text("last_name"), text("postcode"), text("address1"), text("address2"),
-      text("city"), text("birthday"), time("first_seen_at")],
+    [
+      text("id"),
+      text("first_name"),
+      text("last_name"),
+      text("postcode"),
+      text("address1"),
+      text("address2"),
+      text("city"),
+      text("birthday"),
+      time("first_seen_at"),
+    ],
     rows.map(([id, d]) => [
-      id, d.firstName, d.lastName, d.postcode, d.address1, d.address2, d.city, d.birthday, d.firstSeenAt,
+      id,
+      d.firstName,
+      d.lastName,
+      d.postcode,
+      d.address1,
+      d.address2,
+      d.city,
+      d.birthday,
+      d.firstSeenAt,
     ]),
   );
   await q.execute(sql`UPDATE profiles p SET first_name = d.first_name, last_name = d.last_name, postcode = d.postcode,
@@ -234,7 +344,12 @@ async function updateDetails(q: Queryable, shopId: string, rows: readonly (reado
 }
 
 /** The change feed for profiles the backfill created: one version each from `shops.change_version`, bulk-written. */
-async function recordNewProfiles(q: Queryable, shopId: string, profileIds: readonly string[], now: Date): Promise<void> {
+async function recordNewProfiles(
+  q: Queryable,
+  shopId: string,
+  profileIds: readonly string[],
+  now: Date,
+): Promise<void> {
   if (profileIds.length === 0) return;
   const [row] = await queryRows<{ base: number | string }>(
     q,

@@ -15,7 +15,10 @@ describe("customer exports", () => {
 
   it("names the line or record that is wrong", () => {
     expect(() => parseCustomerExport(`${JSON.stringify(customerPayload({ id: 1 }))}\n\n{"id": 2, "email": 5}`)).toThrow(
-      new CustomerExportError("line 3", "not a Shopify customer record (email: Invalid input: expected string, received number)"),
+      new CustomerExportError(
+        "line 3",
+        "not a Shopify customer record (email: Invalid input: expected string, received number)",
+      ),
     );
     expect(() => parseCustomerExport("[1, 2")).toThrow(/^body: not a valid JSON array/);
     expect(() => parseCustomerExport(`[${JSON.stringify(customerPayload({ id: 1 }))}, {}]`)).toThrow(/^record 2: /);
@@ -23,7 +26,10 @@ describe("customer exports", () => {
 
   it("reads every line of a file even when the first record is asked for late", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "export-")), "customers.jsonl");
-    writeFileSync(path, Array.from({ length: 20_000 }, (_, n) => JSON.stringify(customerPayload({ id: n + 1 }))).join("\n"));
+    writeFileSync(
+      path,
+      Array.from({ length: 20_000 }, (_, n) => JSON.stringify(customerPayload({ id: n + 1 }))).join("\n"),
+    );
     const customers = readCustomerLines(exportFileLines(path));
     await new Promise((resolve) => setTimeout(resolve, 100)); // a backfill opens its transaction first
     let count = 0;

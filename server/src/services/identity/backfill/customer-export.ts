@@ -14,7 +14,8 @@ export class CustomerExportError extends Error {
 
 function readValue(value: unknown, where: string): CustomerRecord {
   const read = readCustomerRecord(value);
-  if (!read.ok) throw new CustomerExportError(where, `not a Shopify customer record (${read.issues.slice(0, 3).join("; ")})`);
+  if (!read.ok)
+    throw new CustomerExportError(where, `not a Shopify customer record (${read.issues.slice(0, 3).join("; ")})`);
   return read.customer;
 }
 
@@ -43,7 +44,8 @@ export function parseCustomerExport(text: string): CustomerRecord[] {
   }
   const customers: CustomerRecord[] = [];
   const lines = text.split("\n");
-  for (let n = 0; n < lines.length; n++) if (lines[n]!.trim() !== "") customers.push(readCustomerLine(lines[n]!, n + 1));
+  for (let n = 0; n < lines.length; n++)
+    if (lines[n]!.trim() !== "") customers.push(readCustomerLine(lines[n]!, n + 1));
   return customers;
 }
 

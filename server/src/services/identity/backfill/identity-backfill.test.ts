@@ -37,7 +37,10 @@ async function identityState(q: Queryable) {
       next_order_at: iso(next_order_at as Date),
     }))
     .sort((a, b) => a.profile.localeCompare(b.profile));
-  const merged = profiles.filter((p) => p.status === "merged").map((p) => name(p.merged_into as string)).sort();
+  const merged = profiles
+    .filter((p) => p.status === "merged")
+    .map((p) => name(p.merged_into as string))
+    .sort();
 
   const candidates = (
     await queryRows<{ profile_id: string; other_profile_id: string; reason: string }>(
@@ -47,11 +50,20 @@ async function identityState(q: Queryable) {
   )
     .map((c) => [name(c.profile_id), name(c.other_profile_id)].sort().join(" | ") + ` : ${c.reason}`)
     .sort();
-  const events = (await queryRows<{ id: string; profile_id: string }>(q, sql`SELECT id, profile_id FROM identity_events WHERE shop_id = ${SHOP_A}`))
+  const events = (
+    await queryRows<{ id: string; profile_id: string }>(
+      q,
+      sql`SELECT id, profile_id FROM identity_events WHERE shop_id = ${SHOP_A}`,
+    )
+  )
     // identify events carry a random ID
     .map((e) => `${e.id.replace(/^identify:.*/, "identify")} -> ${name(e.profile_id)}`)
     .sort();
-  const merges = (await queryRows<{ survivor_id: string }>(q, sql`SELECT survivor_id FROM merges WHERE shop_id = ${SHOP_A}`)).map((m) => name(m.survivor_id)).sort();
+  const merges = (
+    await queryRows<{ survivor_id: string }>(q, sql`SELECT survivor_id FROM merges WHERE shop_id = ${SHOP_A}`)
+  )
+    .map((m) => name(m.survivor_id))
+    .sort();
   const [feed] = await queryRows<{ missing: number | string }>(
     q,
     sql`SELECT count(*) AS missing FROM profiles p WHERE p.shop_id = ${SHOP_A}
@@ -95,7 +107,13 @@ function customersWithDuplicates(count: number): Record<string, unknown>[] {
   return [
     ...customers.slice(0, count / 2),
     ...shared,
-    { ...first, first_name: "Renamed", last_name: null, updated_at: "2026-11-20T08:00:00Z", default_address: { zip: "99999", address1: null } },
+    {
+      ...first,
+      first_name: "Renamed",
+      last_name: null,
+      updated_at: "2026-11-20T08:00:00Z",
+      default_address: { zip: "99999", address1: null },
+    },
     customerPayload({ id: 990_001, email: "test@test.com", phone: "0000000000", firstName: "Walk", lastName: "In" }),
     ...customers.slice(count / 2),
   ];
@@ -130,16 +148,36 @@ describe(`identity backfill (${dbLabel()})`, () => {
     expect(state).toEqual(expected);
     expect(state.profilesMissingFromChangeFeed).toBe(0);
     // 200 customers, 6 more who share an email or phone (each its own profile, most with a candidate) and a walk-in with junk contacts.
-    expect(counts).toEqual({ customers: payloads.length, profilesCreated: 207, identifiersAttached: expect.any(Number), merged: 0, candidates: state.candidates.length, erasedHeldBack: 0 });
+    expect(counts).toEqual({
+      customers: payloads.length,
+      profilesCreated: 207,
+      identifiersAttached: expect.any(Number),
+      merged: 0,
+      candidates: state.candidates.length,
+      erasedHeldBack: 0,
+    });
     expect(state.active).toHaveLength(207);
     expect(state.candidates.length).toBeGreaterThanOrEqual(5);
     expect(state.candidates.every((c) => c.includes("Not merged: both have a Shopify customer ID"))).toBe(true);
-    expect(state.active.find((p) => p.profile === "shopify:990001")).toMatchObject({ first_name: "Walk", last_name: "In" });
-    const [{ n }] = (await queryRows<{ n: string }>(backfilled.runtime.db.db, sql`SELECT count(*) AS n FROM identifiers`)) as [{ n: string }];
+    expect(state.active.find((p) => p.profile === "shopify:990001")).toMatchObject({
+      first_name: "Walk",
+      last_name: "In",
+    });
+    const [{ n }] = (await queryRows<{ n: string }>(
+      backfilled.runtime.db.db,
+      sql`SELECT count(*) AS n FROM identifiers`,
+    )) as [{ n: string }];
     expect(counts.identifiersAttached).toBe(Number(n));
 
     const before = await tableCounts(backfilled.runtime.db.db);
-    expect(await viaBackfill(backfilled, payloads)).toEqual({ customers: payloads.length, profilesCreated: 0, identifiersAttached: 0, merged: 0, candidates: 0, erasedHeldBack: 0 });
+    expect(await viaBackfill(backfilled, payloads)).toEqual({
+      customers: payloads.length,
+      profilesCreated: 0,
+      identifiersAttached: 0,
+      merged: 0,
+      candidates: 0,
+      erasedHeldBack: 0,
+    });
     expect(await tableCounts(backfilled.runtime.db.db)).toEqual(before);
   });
 
@@ -154,7 +192,10 @@ describe(`identity backfill (${dbLabel()})`, () => {
       await identify({ phone: "(415) 555-0142" });
       await identify({ email: "tom@home.net", deviceId: "tablet-9" });
       await viaWebhooks(t, [customerPayload({ id: 501, phone: "(415) 555-0177", firstName: "Bo", lastName: "Hart" })]);
-      await t.webhook("orders/create", orderPayload({ id: 1, email: "walkin@home.net", total: "40.00", createdAt: "2026-11-10T10:00:00Z" }));
+      await t.webhook(
+        "orders/create",
+        orderPayload({ id: 1, email: "walkin@home.net", total: "40.00", createdAt: "2026-11-10T10:00:00Z" }),
+      );
       await t.drain();
       t.clock.advanceDays(0.01);
     };
@@ -162,12 +203,24 @@ describe(`identity backfill (${dbLabel()})`, () => {
       // links to the walk-in who ordered: their order stays, the Shopify ID joins
       customerPayload({ id: 601, email: "walkin@home.net", firstName: "Wendy", lastName: "Walker" }),
       // ties Ann's email profile and the phone-only profile together: a merge of two stored profiles
-      { ...customerPayload({ id: 602, email: "ann@home.net", phone: "415-555-0142", firstName: "Ann" }), default_address: { zip: "94110", address1: "1 Elm St" } },
+      {
+        ...customerPayload({ id: 602, email: "ann@home.net", phone: "415-555-0142", firstName: "Ann" }),
+        default_address: { zip: "94110", address1: "1 Elm St" },
+      },
       // a second Shopify customer on Bo's phone: kept apart, with a candidate
       customerPayload({ id: 603, email: "kim@home.net", phone: "+1 415 555 0177", firstName: "Kim" }),
       // new in this export, then tied to Tom's stored profile by a later version: merged in memory
       customerPayload({ id: 604, phone: "415 555 0190", firstName: "Tom", updatedAt: "2026-11-02T10:00:00Z" }),
-      { ...customerPayload({ id: 604, email: "tom@home.net", phone: "415 555 0190", lastName: "Stone", updatedAt: "2026-11-03T10:00:00Z" }), first_name: null },
+      {
+        ...customerPayload({
+          id: 604,
+          email: "tom@home.net",
+          phone: "415 555 0190",
+          lastName: "Stone",
+          updatedAt: "2026-11-03T10:00:00Z",
+        }),
+        first_name: null,
+      },
       customerPayload({ id: 605, email: "new@home.net" }),
     ];
     const [backfilled, replayed] = [await server(), await server()];
@@ -178,11 +231,29 @@ describe(`identity backfill (${dbLabel()})`, () => {
 
     const state = await identityState(backfilled.runtime.db.db);
     expect(state).toEqual(await identityState(replayed.runtime.db.db));
-    expect(counts).toEqual({ customers: 6, profilesCreated: 3, identifiersAttached: 8, merged: 2, candidates: 1, erasedHeldBack: 0 });
-    expect(state.merges).toEqual(["device:tablet-9 email:tom@home.net phone:+14155550190 shopify:604", "email:ann@home.net phone:+14155550142 shopify:602"]);
+    expect(counts).toEqual({
+      customers: 6,
+      profilesCreated: 3,
+      identifiersAttached: 8,
+      merged: 2,
+      candidates: 1,
+      erasedHeldBack: 0,
+    });
+    expect(state.merges).toEqual([
+      "device:tablet-9 email:tom@home.net phone:+14155550190 shopify:604",
+      "email:ann@home.net phone:+14155550142 shopify:602",
+    ]);
     const walker = state.active.find((p) => p.profile.includes("walkin@home.net"))!;
-    expect(walker).toMatchObject({ profile: "email:walkin@home.net shopify:601", first_name: "Wendy", order_count: 1, lifecycle_stage: "converted" });
-    expect(state.active.find((p) => p.profile.includes("tom@home.net"))).toMatchObject({ first_name: "Tom", last_name: "Stone" });
+    expect(walker).toMatchObject({
+      profile: "email:walkin@home.net shopify:601",
+      first_name: "Wendy",
+      order_count: 1,
+      lifecycle_stage: "converted",
+    });
+    expect(state.active.find((p) => p.profile.includes("tom@home.net"))).toMatchObject({
+      first_name: "Tom",
+      last_name: "Stone",
+    });
   });
 
   it("normalises a chunk again under the lock when the shop's junk list changed while it was read ahead", async () => {
@@ -191,10 +262,16 @@ describe(`identity backfill (${dbLabel()})`, () => {
     const customers = async function* () {
       yield record(customerPayload({ id: 1, email: "ann@shop.io" }));
       // Chunk 2 has been read ahead with the old settings by now; the merchant adds the till's domain to the junk list.
-      await db.db.execute(sql`UPDATE shops SET settings = ${JSON.stringify({ junkIdentifiers: ["@shop.io"] })}::jsonb WHERE shop_id = ${SHOP_A}`);
+      await db.db.execute(
+        sql`UPDATE shops SET settings = ${JSON.stringify({ junkIdentifiers: ["@shop.io"] })}::jsonb WHERE shop_id = ${SHOP_A}`,
+      );
       yield record(customerPayload({ id: 2, email: "bo@shop.io" }));
     };
-    expect(await runIdentityBackfill(db, SHOP_A, customers(), { clock: t.clock, chunkSize: 1 })).toMatchObject({ customers: 2, profilesCreated: 2, identifiersAttached: 3 });
+    expect(await runIdentityBackfill(db, SHOP_A, customers(), { clock: t.clock, chunkSize: 1 })).toMatchObject({
+      customers: 2,
+      profilesCreated: 2,
+      identifiersAttached: 3,
+    });
     const emails = await queryRows<{ value: string }>(db.db, sql`SELECT value FROM identifiers WHERE kind = 'email'`);
     expect(emails.map((e) => e.value)).toEqual(["ann@shop.io"]);
   });

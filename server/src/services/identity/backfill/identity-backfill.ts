@@ -1,7 +1,6 @@
 import {
   normalizeIdentifiers,
   resolveIdentityBatch,
-  type BatchIdentityEvent,
   type BatchResolution,
   type CustomerRecord,
   type ShopSettings,
@@ -9,7 +8,7 @@ import {
 import { isoTimestamp } from "../../../db/bulk-insert";
 import { sql } from "drizzle-orm";
 import type { Database, Queryable } from "../../../db/client";
-import { loadBackfillState, type CustomerEvent, type ProfileDetails } from "./backfill-state";
+import { loadBackfillState, type CustomerEvent } from "./backfill-state";
 
 export type { CustomerEvent };
 import { scanArrivals, scanShopDuplicates } from "../match";
@@ -86,7 +85,11 @@ function normalized(event: CustomerEvent, settings: ShopSettings): CustomerEvent
 }
 
 /** The identity events of a list of customer records, in order (records without a usable identifier drop out). */
-export function customerEvents(customers: Iterable<CustomerRecord>, settings: ShopSettings, now: Date): CustomerEvent[] {
+export function customerEvents(
+  customers: Iterable<CustomerRecord>,
+  settings: ShopSettings,
+  now: Date,
+): CustomerEvent[] {
   const events: CustomerEvent[] = [];
   for (const customer of customers) {
     const event = customerEvent(customer, settings, now);
@@ -100,7 +103,12 @@ export function customerEvents(customers: Iterable<CustomerRecord>, settings: Sh
  * profiles replaying them one by one through the webhook path would: resolution by the shared batch rule
  * in memory, then set-based writes. Customers already recorded (same ID and updated_at) change nothing.
  */
-export async function backfillCustomers(q: Queryable, shop: ShopContext, customers: readonly CustomerRecord[], now: Date): Promise<BackfillCounts> {
+export async function backfillCustomers(
+  q: Queryable,
+  shop: ShopContext,
+  customers: readonly CustomerRecord[],
+  now: Date,
+): Promise<BackfillCounts> {
   const touched: string[] = [];
   const events = customerEvents(customers, shop.settings, now);
   const counts = await backfillEvents(q, shop, events, customers.length, now, touched);
@@ -136,7 +144,12 @@ async function backfillEvents(
     // Created "now", as the per-event path stamps them, so profiles that already existed stay the survivors.
     { limits: shop.settings.identityLimits, newProfileId: orderedProfileIds(now), createdAt: () => now },
   );
-  const { profilesWritten, candidates } = await writeBackfill(q, shop, { events: fresh, resolution, owners: state.owners, now });
+  const { profilesWritten, candidates } = await writeBackfill(q, shop, {
+    events: fresh,
+    resolution,
+    owners: state.owners,
+    now,
+  });
   for (const o of resolution.events) {
     touched?.push(resolution.survivorOf.get(o.resolvedProfileId) ?? o.resolvedProfileId);
   }
@@ -198,7 +211,9 @@ export async function runIdentityBackfill(
       const sameRules =
         shop.settings.defaultCountry === chunk.settings.defaultCountry &&
         JSON.stringify(shop.settings.junkIdentifiers) === JSON.stringify(chunk.settings.junkIdentifiers);
-      const events = (sameRules ? chunk.events : chunk.events.map((e) => normalized(e, shop.settings))).filter((e) => e.identifiers.length > 0);
+      const events = (sameRules ? chunk.events : chunk.events.map((e) => normalized(e, shop.settings))).filter(
+        (e) => e.identifiers.length > 0,
+      );
       return backfillEvents(tx, shop, events, chunk.customers, chunk.now);
     });
 
