@@ -60,9 +60,17 @@ async function proposeCandidates(
   now: Date,
 ): Promise<number> {
   const byId = new Map(people.map((p) => [p.profileId, p]));
+  // One row per pair: two blocking rules can propose the same pair, and one statement may write a key only once.
+  const strongest = new Map<string, MatchCandidate>();
+  for (const c of candidates) {
+    const key = `${c.profileId}\u0000${c.otherProfileId}`;
+    const seen = strongest.get(key);
+    if (!seen || c.weight > seen.weight) strongest.set(key, c);
+  }
+  const unique = [...strongest.values()];
   let created = 0;
-  for (let n = 0; n < candidates.length; n += WRITE_CHUNK) {
-    const rows = candidates.slice(n, n + WRITE_CHUNK).map((c) => {
+  for (let n = 0; n < unique.length; n += WRITE_CHUNK) {
+    const rows = unique.slice(n, n + WRITE_CHUNK).map((c) => {
       const explanation = explainMatch(byId.get(c.profileId)!, byId.get(c.otherProfileId)!, c, model);
       return {
         id: crypto.randomUUID(),
