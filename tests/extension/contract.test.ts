@@ -37,7 +37,13 @@ describe("POS extension ↔ server contract", () => {
     t = await startTestServer();
     await t.webhook(
       "customers/create",
-      customerPayload({ id: 8080, email: "register@mailbox.org", firstName: "Ines", lastName: "Costa" }),
+      customerPayload({
+        id: 8080,
+        email: "register@mailbox.org",
+        phone: "+351912345678",
+        firstName: "Ines",
+        lastName: "Costa",
+      }),
     );
     await t.webhook(
       "orders/create",

@@ -95,7 +95,7 @@ describe(`dashboard consent coverage after an erasure and a merge (${dbLabel()})
 
     const ann = await createCustomer(t, 502, { email: "ann@shopper.io", shop: SHOP_C });
     const annAgain = await createCustomer(t, 503, { email: "ann.lee@shopper.io", shop: SHOP_C });
-    await grant(t, ann, ["email", "sms"], { actedAt: "2026-11-20T10:00:00Z" }, SHOP_C);
+    await grant(t, ann, ["email"], { actedAt: "2026-11-20T10:00:00Z" }, SHOP_C);
     await grant(t, annAgain, ["email"], { actedAt: "2026-11-21T10:00:00Z" }, SHOP_C);
     expect(await coverage()).toMatchObject({ profiles: 2, emailConsent: 2 });
     await t.runtime.db.db.transaction(async (tx) =>

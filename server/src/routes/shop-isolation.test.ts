@@ -72,6 +72,8 @@ describe(`shop isolation on every route (${dbLabel()})`, () => {
     expect(held.status, "shop A's redemption").toBe(201);
     // A messaging API key of shop A's (shop B must not be able to revoke it).
     ids.messagingKey = (await (await t.api("POST", "/api/messaging-keys", { body: { name: "A's tool" } })).json()).id;
+    // A "Recompute now" of shop A's (shop B must not read its status).
+    ids.recompute = (await (await t.api("POST", "/api/dashboard/recompute")).json()).jobId;
     for (const [k, v] of Object.entries(ids)) expect(v, `fixture ${k}`).not.toBe("missing");
   });
   afterAll(async () => t.close());
@@ -105,6 +107,7 @@ describe(`shop isolation on every route (${dbLabel()})`, () => {
     if (path.startsWith("/api/gdpr/data-requests/")) return ids.dataRequest!;
     if (path.startsWith("/api/pos/redemptions/")) return ids.redemption!;
     if (path.startsWith("/api/messaging-keys/")) return ids.messagingKey!;
+    if (path.startsWith("/api/dashboard/recompute/")) return ids.recompute!;
     throw new Error(`the isolation test does not know which shop-A ID goes into :${param} of ${path}; add it`);
   };
 

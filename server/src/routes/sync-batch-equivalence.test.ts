@@ -133,6 +133,10 @@ const COMPUTED_COLUMNS = [
   "next_order_at",
   "loyalty_points",
   "loyalty_tier",
+  "engagement_score",
+  "web_sessions_30d",
+  "last_seen_online_at",
+  "viewed_product_ids",
 ];
 
 /** Everything a push writes, for one shop, with profile IDs replaced by the order the profiles were made in. */

@@ -365,6 +365,37 @@ export function generateDemoPeople(opts: { customers: number; seed: number; now:
     plan: "loyal",
   });
 
+  // Shopify customers entered twice by hand, a typo or a nickname apart, at one address with different emails:
+  // nothing links them for certain, so the duplicate model proposes them for a person to decide.
+  const LOOK_ALIKES = [
+    ["Margaret", "Okafor", "Maggie", "Okafor", "41 Valencia Street", "94110"],
+    ["Christopher", "Lindqvist", "Chris", "Lindqvist", "8 Harbor Way", "94107"],
+    ["Annabelle", "Fournier", "Anabelle", "Fournier", "227 Dolores Street", "94114"],
+  ] as const;
+  LOOK_ALIKES.forEach(([first, last, otherFirst, otherLast, address1, zip], n) => {
+    for (const [k, [firstName, lastName]] of [
+      [first, last],
+      [otherFirst, otherLast],
+    ].entries()) {
+      const id = 990_000 + n * 2 + k;
+      const at = ago(30 - n * 5 - k * 2).toISOString();
+      events.push({
+        topic: "customers/create",
+        id: `demo-c-${id}`,
+        payload: {
+          id,
+          email: `${firstName}.${lastName}${k ? ".shop" : ""}@example-mail.com`.toLowerCase(),
+          phone: null,
+          first_name: firstName,
+          last_name: lastName,
+          created_at: at,
+          updated_at: at,
+          default_address: { address1, city: "San Francisco", zip, country_code: "US" },
+        },
+      });
+    }
+  });
+
   return {
     customers,
     events,

@@ -93,6 +93,8 @@ export const customerProfileSchema = z.object({
     refunded: z.number(),
   }),
   rfm: z.object({ r: z.number(), f: z.number().nullable(), m: z.number().nullable() }).nullable(),
+  /** The churn risk the scores make, explained in one line (the shared churn rule's words). */
+  rfmExplanation: z.string().nullable(),
   ltv: z.object({ historical: z.number(), predicted90d: z.number() }),
   nextOrderAt: isoTime.nullable(),
   engagementScore: z.number().nullable(),

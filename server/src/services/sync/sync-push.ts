@@ -179,7 +179,7 @@ export async function pushMutations(
       "upsert",
     );
     // Someone signed up or edited on a tablet may be a customer the shop already has: proposed now, not nightly.
-    await scanArrivals(tx, device.shopId, [...liveOf(state.changed)], now);
+    await scanArrivals(tx, device.shopId, [...liveOf(state.changed)], now, { learn: false });
 
     // Which profile each local ID became: the workspace still mirrors those it read; the rest are read.
     const unread: string[] = [];

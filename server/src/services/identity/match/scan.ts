@@ -126,13 +126,17 @@ export async function scanArrivals(
   shopId: string,
   touched: readonly string[],
   now: Date,
+  opts: { learn?: boolean } = {},
 ): Promise<ScanOutcome> {
   const started = performance.now();
   const empty = { profiles: 0, comparisons: 0, proposed: 0, created: 0, ms: 0 };
   if (touched.length === 0) return empty;
   const stored = await storedModel(q, shopId);
+  // Without learning, arrivals are scored only by a model the shop already learned (whole-shop pass, backfill):
+  // a tablet's push then proposes the same pairs whether it arrives in one batch or one change at a time.
+  if (opts.learn === false && !stored) return empty;
   // A small shop's model is learned again once the shop has doubled: three customers teach little.
-  if (!stored || stored.profiles <= LEARN_ON_ARRIVAL_LIMIT) {
+  if (opts.learn !== false && (!stored || stored.profiles <= LEARN_ON_ARRIVAL_LIMIT)) {
     const [row] = await queryRows<{ n: number | string }>(
       q,
       sql`SELECT count(*) AS n FROM profiles WHERE shop_id = ${shopId} AND status = 'active'`,
