@@ -8,7 +8,7 @@ import { CONSENT_FLAG_COLUMN, refreshConsentFlags } from "./consent-flags";
 import { consentStateOf } from "../profile/profile-view";
 
 /** The backfill statement of the migration that added the flags: the last statement of its file. */
-const backfill = readFileSync(new URL("../db/migrations/0004_consent_flags.sql", import.meta.url), "utf8")
+const backfill = readFileSync(new URL("../../db/migrations/0004_consent_flags.sql", import.meta.url), "utf8")
   .split("--> statement-breakpoint")
   .at(-1)!;
 
