@@ -2,7 +2,9 @@ import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 
-/** Served by the server at /companion/; the service worker precaches the whole shell so a reload offline opens the app. */
+/**
+ * Served by the server at /companion/; the service worker precaches the whole shell so a reload offline opens the app.
+ */
 export default defineConfig({
   base: "/companion/",
   build: { outDir: "dist", emptyOutDir: true, sourcemap: false },

@@ -72,7 +72,8 @@ describe("sync engine against the server", () => {
     expect(local.consent.sms).toBe(true);
     expect(
       await count(
-        sql`SELECT count(*) AS n FROM consents WHERE shop_id = ${SHOP} AND profile_id = ${local.profileId} AND channel = 'sms'`,
+        sql`SELECT count(*) AS n FROM consents WHERE shop_id = ${SHOP} AND profile_id = ${local.profileId}
+          AND channel = 'sms'`,
       ),
     ).toBe(1);
     await engine.sync({ force: true });
@@ -127,7 +128,8 @@ describe("sync engine against the server", () => {
     expect((await db.customers.get(after.id))!.profileId).toBeTruthy();
     expect(
       await count(
-        sql`SELECT count(*) AS n FROM identifiers WHERE shop_id = ${SHOP} AND value IN ('first@gmail.com', 'after@gmail.com')`,
+        sql`SELECT count(*) AS n FROM identifiers WHERE shop_id = ${SHOP}
+          AND value IN ('first@gmail.com', 'after@gmail.com')`,
       ),
     ).toBe(2);
   }, 60_000);

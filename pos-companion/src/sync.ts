@@ -320,7 +320,9 @@ export class SyncEngine {
     }
   }
 
-  /** A change the server refused as a whole batch of one leaves the queue for `rejected`; a gap then renumbers the rest. */
+  /**
+   * A change the server refused as a whole batch of one leaves the queue for `rejected`; a gap then renumbers the rest.
+   */
   private async refuseLocally(
     row: { id: string; seq: number; name: string; customerKey: string | null },
     message: string,
@@ -360,7 +362,10 @@ export class SyncEngine {
     );
   }
 
-  /** One transaction: acknowledged rows leave the outbox, refused ones (and refused fields) move to `rejected`, new profile IDs are stored. */
+  /**
+   * One transaction: acknowledged rows leave the outbox, refused ones (and
+   * refused fields) move to `rejected`, new profile IDs are stored.
+   */
   private async acknowledge(result: PushResult, sentSeqs: number[]) {
     const { db, now } = this.deps;
     await withReopen(db, () =>
@@ -438,7 +443,9 @@ export class SyncEngine {
     }
   }
 
-  /** The server cannot continue our feed: drop the cache but keep customers with unsynced changes, and download again. */
+  /**
+   * The server cannot continue our feed: drop the cache but keep customers with unsynced changes, and download again.
+   */
   private async resetCache(cursor: number) {
     const { db } = this.deps;
     await withReopen(db, () =>

@@ -24,7 +24,7 @@ async function setup() {
 const maya = { firstName: "Maya", lastName: "Okafor", email: "maya@gmail.com", phone: "+14155550199", birthday: null };
 
 describe("item 5: a save reaches the server within 2 seconds, whatever the screen does", () => {
-  it("syncSoon pushes from the engine's own timer, and a run already under way is followed by a fresh one", async () => {
+  it("syncSoon pushes from the engine's own timer; a run already under way is followed by a fresh one", async () => {
     const { db, server, deps } = await setup();
     // A timed run is in flight and has already read the (empty) outbox: its pull is held until released.
     let release = () => {};

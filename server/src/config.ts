@@ -17,7 +17,9 @@ export interface RateLimits {
   /** Pairing attempts per client address, and over all clients, per minute (defaults in DEFAULT_PAIRING_LIMITS). */
   pairPerAddress?: number;
   pairOverall?: number;
-  /** Pixel batches per shop and per browser, and message-event calls per API key, per window (DEFAULT_SIGNAL_LIMITS). */
+  /**
+   * Pixel batches per shop and per browser, and message-event calls per API key, per window (DEFAULT_SIGNAL_LIMITS).
+   */
   pixelPerShop?: number;
   pixelPerClient?: number;
   messagingPerKey?: number;

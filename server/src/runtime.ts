@@ -16,7 +16,10 @@ export interface Runtime {
   /** Admin API access when the config talks to Shopify. */
   shopify?: ShopifyAdmin;
   app: ReturnType<typeof buildApp>;
-  /** Schedules the nightly whole-shop recompute of every shop (idempotent per shop and date); runs on a timer with the workers. */
+  /**
+   * Schedules the nightly whole-shop recompute of every shop (idempotent per
+   * shop and date); runs on a timer with the workers.
+   */
   scheduleNightly(): Promise<number>;
   close(): Promise<void>;
 }

@@ -87,7 +87,8 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     const elizabeth = await identify("elizabeth.novak@work.com");
     // Names and postcode arrive from a source the test does not need; ids are server-made, safe to inline.
     const name = (id: string, first: string) =>
-      `UPDATE profiles SET first_name = '${first}', last_name = 'Novak', postcode = '10001' WHERE id = '${id.replace(/'/g, "")}'`;
+      `UPDATE profiles SET first_name = '${first}', last_name = 'Novak', postcode = '10001' ` +
+      `WHERE id = '${id.replace(/'/g, "")}'`;
     await t.runtime.db.db.execute(name(liz, "Liz"));
     await t.runtime.db.db.execute(name(elizabeth, "Elizabeth"));
     await api("POST", "/api/enrichment/recompute");
@@ -410,8 +411,10 @@ describe("merchant admin in a browser", { timeout: 120_000 }, () => {
     const now = t.clock().getTime();
     for (const profileId of ids.slice(0, Math.ceil(ids.length * 0.75))) {
       for (let i = 0; i < 8; i++) {
-        await t.runtime.db.db.execute(sql`INSERT INTO messages (shop_id, id, profile_id, channel, kind, status, reason, at)
-          VALUES (${SHOP_B}, ${crypto.randomUUID()}, ${profileId}, 'email', 'promo', 'sent', 'ok', ${new Date(now - (i + 1) * 3_600_000)})`);
+        await t.runtime.db.db.execute(sql`INSERT INTO messages (shop_id, id, profile_id, channel, kind, status, reason,
+          at)
+          VALUES (${SHOP_B}, ${crypto.randomUUID()}, ${profileId}, 'email', 'promo', 'sent', 'ok',
+            ${new Date(now - (i + 1) * 3_600_000)})`);
       }
     }
 

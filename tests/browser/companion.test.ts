@@ -59,7 +59,10 @@ function writeQrVideo(code: string | null) {
 const idbCount = (store: string) =>
   page.evaluate(`new Promise((resolve) => {
     const open = indexedDB.open("c360-companion");
-    open.onsuccess = () => { const req = open.result.transaction("${store}").objectStore("${store}").count(); req.onsuccess = () => { resolve(req.result); open.result.close(); }; };
+    open.onsuccess = () => {
+      const req = open.result.transaction("${store}").objectStore("${store}").count();
+      req.onsuccess = () => { resolve(req.result); open.result.close(); };
+    };
   })`) as Promise<number>;
 
 let t: TestServer;
@@ -312,7 +315,8 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
 
     const shop = SHOP;
     const ids = await rows<{ profile_id: string }>(
-      sql`SELECT profile_id FROM identifiers WHERE shop_id = ${shop} AND kind = 'email' AND value = 'maya.okafor@gmail.com'`,
+      sql`SELECT profile_id FROM identifiers WHERE shop_id = ${shop} AND kind = 'email'
+        AND value = 'maya.okafor@gmail.com'`,
     );
     expect(ids).toHaveLength(1);
     const phone = await rows<{ profile_id: string }>(
@@ -326,7 +330,8 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
       source: string;
       text: string;
     }>(
-      sql`SELECT channel, action, text_version, source, text FROM consents WHERE shop_id = ${shop} AND profile_id = ${ids[0]!.profile_id}`,
+      sql`SELECT channel, action, text_version, source, text FROM consents WHERE shop_id = ${shop}
+        AND profile_id = ${ids[0]!.profile_id}`,
     );
     expect(consents.map((c) => [c.channel, c.action, Number(c.text_version)])).toEqual([
       ["sms", "granted", smsText.version],
@@ -358,7 +363,8 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     await expect.poll(pendingCount, { timeout: 30_000 }).toBe(0);
 
     const ledger = await rows<{ channel: string; action: string; text_version: number; text: string }>(
-      sql`SELECT channel, action, text_version, text FROM consents WHERE shop_id = ${SHOP} AND profile_id = ${mayaId} ORDER BY acted_at, received_at`,
+      sql`SELECT channel, action, text_version, text FROM consents WHERE shop_id = ${SHOP} AND profile_id = ${mayaId}
+        ORDER BY acted_at, received_at`,
     );
     expect(ledger.map((c) => [c.channel, c.action])).toEqual([
       ["sms", "granted"],
@@ -391,7 +397,8 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     await page.getByRole("heading", { name: "Noor Haddad" }).waitFor();
     const onServer = () =>
       rows<{ profile_id: string }>(
-        sql`SELECT profile_id FROM identifiers WHERE shop_id = ${SHOP} AND kind = 'email' AND value = 'noor.haddad@gmail.com'`,
+        sql`SELECT profile_id FROM identifiers WHERE shop_id = ${SHOP} AND kind = 'email'
+          AND value = 'noor.haddad@gmail.com'`,
       );
     await expect.poll(async () => (await onServer()).length, { timeout: 2_000, interval: 50 }).toBe(1);
     timings.saveToServer = Date.now() - saved;
@@ -399,7 +406,7 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     await shot("10-saved-online");
   }, 30_000);
 
-  it("adds a sign-up with a known email to that customer: told first, one row, no rename (issue #20 item 3)", async () => {
+  it("adds a sign-up with a known email to that customer: told first, one row, no rename (#20 item 3)", async () => {
     await page.getByRole("button", { name: "New customer" }).click();
     await page.getByLabel("First name").fill("Maya");
     await page.getByLabel("Last name").fill("Okafor-Smith");
@@ -425,12 +432,13 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     );
     expect(profile).toEqual({ first_name: "Maya", last_name: "Okafor" });
     const phones = await rows<{ value: string }>(
-      sql`SELECT value FROM identifiers WHERE shop_id = ${SHOP} AND profile_id = ${mayaId} AND kind = 'phone' ORDER BY value`,
+      sql`SELECT value FROM identifiers WHERE shop_id = ${SHOP} AND profile_id = ${mayaId} AND kind = 'phone'
+        ORDER BY value`,
     );
     expect(phones.map((p) => p.value)).toEqual(["+14155550142", "+14155550199"]);
   }, 60_000);
 
-  it("on revocation wipes the customers, keeps and exports the waiting change, and pairs again by scanning the QR (items 2 and 11)", async () => {
+  it("on revocation wipes customers, keeps and exports the waiting change, pairs again by QR (2, 11)", async () => {
     // The tablet is offline when the shop revokes it, with one change waiting.
     await page.getByRole("button", { name: /Maya Okafor/ }).click();
     await goOffline();
@@ -463,7 +471,8 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     // The shop names its locations; the new code is for one of them, shown to the tablet as a QR code.
     const location = "gid://shopify/Location/1001";
     await t.runtime.db.db.execute(
-      sql`INSERT INTO locations (shop_id, id, name, updated_at) VALUES (${SHOP}, ${location}, 'Soho store', '2026-11-20')`,
+      sql`INSERT INTO locations (shop_id, id, name, updated_at)
+        VALUES (${SHOP}, ${location}, 'Soho store', '2026-11-20')`,
     );
     const { code } = (await (
       await t.api("POST", "/api/devices/pairing-codes", { body: { locationId: location } })
@@ -483,7 +492,8 @@ describe.skipIf(!canRun)("companion PWA offline capture", () => {
     );
     expect(Number(visitsAfter[0]!.n)).toBe(Number(visitsBefore[0]!.n) + 1);
     const once = await rows<{ n: string }>(
-      sql`SELECT count(*) AS n FROM sync_mutations WHERE shop_id = ${SHOP} AND mutation_id = ${exported.changes[0]!.id}`,
+      sql`SELECT count(*) AS n FROM sync_mutations WHERE shop_id = ${SHOP}
+        AND mutation_id = ${exported.changes[0]!.id}`,
     );
     expect(Number(once[0]!.n)).toBe(1);
   }, 90_000);

@@ -59,7 +59,8 @@ describe("database outage (PostgreSQL behind a proxy that is cut)", () => {
     expect(during.status).toBe(503);
     expect(during.headers.get("retry-after")).toBeTruthy();
     expect(await during.json()).toMatchObject({ error: "database_unavailable" });
-    const token = await signSessionToken({ shopId: SHOP, secret: SECRET, now: new Date() }); // the server process runs on the real clock
+    // the server process runs on the real clock
+    const token = await signSessionToken({ shopId: SHOP, secret: SECRET, now: new Date() });
     const api = await runtime.app.request("/api/profiles?query=a", { headers: { authorization: `Bearer ${token}` } });
     expect(api.status).toBe(503);
 
@@ -85,7 +86,8 @@ describe("database outage (PostgreSQL behind a proxy that is cut)", () => {
   });
 
   it("leaves nothing half-written when the connection drops in the middle of a sync push", async () => {
-    const token = await signSessionToken({ shopId: SHOP, secret: SECRET, now: new Date() }); // the server process runs on the real clock
+    // the server process runs on the real clock
+    const token = await signSessionToken({ shopId: SHOP, secret: SECRET, now: new Date() });
     const codeRes = await runtime.app.request("/api/devices/pairing-codes", {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -117,7 +119,8 @@ describe("database outage (PostgreSQL behind a proxy that is cut)", () => {
     for (let i = 0; i < 200; i++) {
       const [row] = await sqlc<{
         n: number;
-      }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND datname = current_database()`;
+      }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_xid IS NOT NULL
+        AND datname = current_database()`;
       if ((row?.n ?? 0) > 0) break;
       await sleep(20);
     }
@@ -140,7 +143,8 @@ describe("database outage (PostgreSQL behind a proxy that is cut)", () => {
     }
     expect(res.status).toBe(200);
     const [after] = await sqlc<{ applied: number; profiles: number }>`
-      SELECT (SELECT count(*)::int FROM sync_mutations WHERE client_id = 'outage-client' AND status = 'applied') AS applied,
+      SELECT (SELECT count(*)::int FROM sync_mutations WHERE client_id = 'outage-client'
+        AND status = 'applied') AS applied,
              (SELECT count(*)::int FROM profiles WHERE first_name LIKE 'Outage %') AS profiles`;
     expect(after).toEqual({ applied: 1500, profiles: 1500 });
   });

@@ -52,7 +52,8 @@ describe("sync push survives SIGKILL mid-batch (PostgreSQL)", () => {
     await sqlc`INSERT INTO shops (shop_id) VALUES (${SHOP}) ON CONFLICT DO NOTHING`;
     // Due by the server's clock (the process's), not the database's: the two differ when the date is faked.
     const expiresAt = new Date(Date.now() + 10 * 60_000).toISOString();
-    await sqlc`INSERT INTO pairing_codes (shop_id, code, location_id, expires_at) VALUES (${SHOP}, 'KTAC7RX4', 'loc-1', ${expiresAt})`;
+    await sqlc`INSERT INTO pairing_codes (shop_id, code, location_id, expires_at)
+      VALUES (${SHOP}, 'KTAC7RX4', 'loc-1', ${expiresAt})`;
     const paired = await fetch(`${first.url}/api/sync/pair`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -97,8 +98,8 @@ describe("sync push survives SIGKILL mid-batch (PostgreSQL)", () => {
     // Mid-way: the push transaction has started writing and has not committed.
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const [row] =
-        await sqlc`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ${dbName} AND backend_xid IS NOT NULL`;
+      const [row] = await sqlc`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ${dbName}
+          AND backend_xid IS NOT NULL`;
       if ((row?.n ?? 0) > 0) break;
       if (answered || Date.now() > deadline) throw new Error("the push finished (or never started) before the kill");
       await sleep(20);
@@ -111,13 +112,13 @@ describe("sync push survives SIGKILL mid-batch (PostgreSQL)", () => {
 
     // Postgres rolls the orphaned transaction back once it sees the connection gone.
     for (let i = 0; i < 100; i++) {
-      const [row] =
-        await sqlc`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ${dbName} AND backend_xid IS NOT NULL`;
+      const [row] = await sqlc`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ${dbName}
+          AND backend_xid IS NOT NULL`;
       if ((row?.n ?? 0) === 0) break;
       await sleep(100);
     }
-    const [before] =
-      await sqlc`SELECT (SELECT count(*)::int FROM sync_mutations) AS mutations, (SELECT count(*)::int FROM profiles) AS profiles`;
+    const [before] = await sqlc`SELECT (SELECT count(*)::int FROM sync_mutations) AS mutations, (SELECT count(*)::int
+        FROM profiles) AS profiles`;
     expect(before).toEqual({ mutations: 0, profiles: 0 });
 
     const second = await startServer(databaseUrl, port);
@@ -127,7 +128,8 @@ describe("sync push survives SIGKILL mid-batch (PostgreSQL)", () => {
     expect(res.status).toBe(200);
     const result = (await res.json()) as { lastSeq: number; applied: string[]; rejected: unknown[] };
     console.log(
-      `[postgres] re-push of ${mutations.length} mutations after SIGKILL: ${((performance.now() - began) / 1000).toFixed(1)} s`,
+      `[postgres] re-push of ${mutations.length} mutations after SIGKILL: ` +
+        `${((performance.now() - began) / 1000).toFixed(1)} s`,
     );
     expect(result.lastSeq).toBe(mutations.length);
     expect(result.applied).toHaveLength(mutations.length);

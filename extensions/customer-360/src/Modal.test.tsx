@@ -21,7 +21,7 @@ const heading = () => screen.all("s-page")[0]!.getAttribute("heading");
 const EMAIL_TEXT = CONSENT_TEXTS[0]!;
 
 describe("pos.home.modal.render", () => {
-  it("Profile: stage, tier, points and progress, orders, spend, churn band, last visit, duplicates warning", async () => {
+  it("Profile: stage, tier, points, progress, orders, spend, churn band, last visit, duplicates warning", async () => {
     const recentOrders = [
       {
         orderId: "1002",
@@ -110,7 +110,7 @@ describe("pos.home.modal.render", () => {
     expect(server.callsTo("GET", "/api/pos/customers")).toHaveLength(0);
   });
 
-  it("Consent: a capture sends the shop's exact text and version, staff from the session, with the session token", async () => {
+  it("Consent: a capture sends the shop's exact text, its version and the staff member, token attached", async () => {
     const server = fakeServer({ customers: { "123": customerView() }, texts: CONSENT_TEXTS });
     const pos = await renderTarget("pos.home.modal.render", {
       cart: cartWith({ customerId: 123 }),
@@ -147,7 +147,7 @@ describe("pos.home.modal.render", () => {
     await waitFor(() => expect(heading()).toBe("Marketing consent"));
   });
 
-  it("offline: shows the kept profile as of its time, queues a capture, and sends it exactly once when back online", async () => {
+  it("offline: shows the kept profile as of its time, queues a capture, sends it once when back online", async () => {
     const storage = fakeStorage({
       [STORAGE_KEYS.profiles]: [
         { shopifyCustomerId: "123", view: customerView(), fetchedAt: "2026-03-02T14:05:00.000Z" },

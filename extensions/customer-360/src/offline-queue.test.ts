@@ -89,7 +89,7 @@ describe("Outbox", () => {
     expect(await outbox.flush()).toMatchObject({ rejected: [], waiting: 1 });
   });
 
-  it("500 actions queued while disconnected fit in one storage record; on reconnect each reaches the server exactly once", async () => {
+  it("500 actions queued offline fit one storage record; on reconnect each reaches the server once", async () => {
     // The rest of the extension's storage is in use too: 98 other records, so only 2 are left.
     const storage = fakeStorage(Object.fromEntries(Array.from({ length: 98 }, (_, i) => [`other:${i}`, { i }])));
     const server = { down: true, received: new Map<string, number>() };
@@ -123,7 +123,7 @@ describe("Outbox", () => {
     expect(storage.map.has(STORAGE_KEYS.outbox)).toBe(false);
   });
 
-  it("never drops silently: past its size budget the queue refuses a new action with a reason, and keeps the rest", async () => {
+  it("never drops silently: past its budget the queue refuses a new action with a reason, keeps the rest", async () => {
     const storage = fakeStorage();
     const outbox = new Outbox(storage, recordingSender().sender);
     const big = "x".repeat(Math.ceil(OUTBOX_BUDGET_CHARS / 4));

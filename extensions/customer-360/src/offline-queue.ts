@@ -42,7 +42,8 @@ const SAVE_EVERY = 25;
 export class OutboxFullError extends Error {
   constructor(readonly waiting: number) {
     super(
-      `This register is holding ${waiting} actions that have not reached the server; connect to the internet to send them.`,
+      `This register is holding ${waiting} actions that have not reached the server; ` +
+        "connect to the internet to send them.",
     );
     this.name = "OutboxFullError";
   }

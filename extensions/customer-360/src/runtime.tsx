@@ -206,7 +206,8 @@ export function useVisitLogging(cart: CartSnapshot, connected: boolean): void {
         if (connectedRef.current) await services.outbox.flush();
       })
       .catch((error: unknown) => {
-        // A full outbox is the clerk's to know (it says how to clear it); anything else retries on the next cart change.
+        // A full outbox is the clerk's to know (it says how to clear it);
+        // anything else retries on the next cart change.
         if (error instanceof OutboxFullError) services.toast(`Visit not recorded: ${error.message}`);
       });
   }, [cart.customerId, cart.lineCount, services]);

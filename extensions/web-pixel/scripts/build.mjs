@@ -28,7 +28,8 @@ writeFileSync(join(here, "dist/web-pixel.js"), bytes);
 const gzip = gzipSync(bytes).length;
 const verdict = gzip > LIMIT_GZIP_BYTES ? "OVER THE 16 KB LIMIT" : gzip > GOAL_GZIP_BYTES ? "over the 4 KB goal" : "ok";
 console.log(
-  `web pixel dist/web-pixel.js: ${(bytes.length / 1024).toFixed(1)} KB raw, gzip ${(gzip / 1024).toFixed(1)} KB (${gzip} bytes) ${verdict}`,
+  `web pixel dist/web-pixel.js: ${(bytes.length / 1024).toFixed(1)} KB raw, ` +
+    `gzip ${(gzip / 1024).toFixed(1)} KB (${gzip} bytes) ${verdict}`,
 );
 if (/ZodError|\$ZodType/.test(bytes.toString("utf8"))) {
   console.error("build failed: the pixel bundles zod; the server validates, the pixel must not carry a schema library");

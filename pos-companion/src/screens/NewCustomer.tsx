@@ -55,7 +55,8 @@ export function NewCustomer({
     if (Object.keys(checked.errors).length > 0) return;
     if (!sameEmail && duplicates.length > 0 && !saveAnyway) {
       setSaveError(
-        "This email or phone is already on this tablet. Open the existing customer, or tick “Save as a new customer anyway”.",
+        "This email or phone is already on this tablet. " +
+          "Open the existing customer, or tick “Save as a new customer anyway”.",
       );
       return;
     }

@@ -33,7 +33,7 @@ describe("cached session-token verifier", () => {
     expect(v.hits).toBe(1);
   });
 
-  it("keeps honouring exp with the clock tolerance: accepted up to exp + 10 s, refused after, and dropped", async () => {
+  it("honours exp with the clock tolerance: accepted up to exp + 10 s, refused after, and dropped", async () => {
     const v = cachedSessionTokenVerifier({ secret: SECRET, apiKey: API_KEY });
     const token = await sign({ ttlSeconds: 60 });
     await v.verify(token, at(0));

@@ -8,7 +8,10 @@ import type { Queryable } from "./client";
 export interface BulkColumn {
   name: string;
   type: "text" | "timestamptz" | "jsonb" | "bigint" | "integer" | "real" | "numeric";
-  /** Values the caller made (IDs, codes) that never hold a tab, newline, carriage return or backslash: COPY skips the escape check. */
+  /**
+   * Values the caller made (IDs, codes) that never hold a tab, newline,
+   * carriage return or backslash: COPY skips the escape check.
+   */
   plain?: boolean;
 }
 
@@ -139,7 +142,8 @@ async function insertInChunks(
   const flush = async () => {
     if (chunk.length === 0) return;
     await q.execute(
-      sql`INSERT INTO ${sql.identifier(table)} (${names}) SELECT ${names} FROM json_to_recordset(${JSON.stringify(chunk)}::json) AS x(${shape})`,
+      sql`INSERT INTO ${sql.identifier(table)} (${names}) SELECT ${names}
+        FROM json_to_recordset(${JSON.stringify(chunk)}::json) AS x(${shape})`,
     );
     chunk = [];
   };

@@ -26,7 +26,9 @@ const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url))
 
 export class DatabaseUnavailableError extends Error {}
 
-/** A postgres:// URL means PostgreSQL; otherwise embedded PGlite in `dataDir` (or in memory, or `pglite` when given). */
+/**
+ * A postgres:// URL means PostgreSQL; otherwise embedded PGlite in `dataDir` (or in memory, or `pglite` when given).
+ */
 export async function openDatabase(opts: {
   url?: string | undefined;
   dataDir?: string | undefined;

@@ -20,7 +20,9 @@ export async function withWholeSetPlanning<T>(q: Queryable, fn: () => Promise<T>
   );
   const result = await fn();
   // Not in a finally: after a failed statement the transaction only accepts a rollback.
-  await q.execute(sql`SELECT set_config('work_mem', ${before!.work_mem}, true), set_config('enable_nestloop', ${before!.enable_nestloop}, true),
-                             set_config('max_parallel_workers_per_gather', ${before!.workers}, true), set_config('jit', ${before!.jit}, true)`);
+  await q.execute(sql`SELECT set_config('work_mem', ${before!.work_mem}, true), set_config('enable_nestloop',
+    ${before!.enable_nestloop}, true),
+                             set_config('max_parallel_workers_per_gather', ${before!.workers}, true), set_config('jit',
+                               ${before!.jit}, true)`);
   return result;
 }

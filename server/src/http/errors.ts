@@ -18,7 +18,9 @@ export class HttpError extends Error {
 
 export const notFound = (what: string) => new HttpError(404, "not_found", `${what} was not found in this shop`);
 
-/** One thing wrong with the input: the field's path ("consents.0.channel", "" for the whole value) and what it expects. */
+/**
+ * One thing wrong with the input: the field's path ("consents.0.channel", "" for the whole value) and what it expects.
+ */
 export interface FieldIssue {
   field: string;
   message: string;

@@ -115,7 +115,8 @@ export class JobQueue {
             WHERE run_at <= ${now} AND (locked_until IS NULL OR locked_until < ${now})
             ORDER BY run_at LIMIT ${this.opts.batchSize ?? DEFAULT_BATCH_SIZE}
             FOR UPDATE SKIP LOCKED)
-          RETURNING shop_id, id, kind, ref, attempts, max_attempts, extract(epoch FROM run_at) * 1000 + extract(epoch FROM created_at) / 1e6 AS seq`,
+          RETURNING shop_id, id, kind, ref, attempts, max_attempts, extract(epoch FROM run_at) * 1000 + extract(epoch
+            FROM created_at) / 1e6 AS seq`,
     );
     const byShop = new Map<string, Job[]>();
     for (const job of claimed.sort((a, b) => a.seq - b.seq))
@@ -145,7 +146,8 @@ export class JobQueue {
       await this.db.transaction(async (tx) => {
         await batch(tx, jobs);
         await tx.execute(
-          sql`DELETE FROM jobs WHERE shop_id = ${jobs[0]!.shop_id} AND id = ANY(${sqlTextArray(jobs.map((j) => j.id))})`,
+          sql`DELETE FROM jobs WHERE shop_id = ${jobs[0]!.shop_id}
+            AND id = ANY(${sqlTextArray(jobs.map((j) => j.id))})`,
         );
       });
       return true;
@@ -210,7 +212,8 @@ export class JobQueue {
             failed_at = excluded.failed_at, retried_at = NULL`);
         if (job.kind === "webhook") {
           await tx.execute(
-            sql`UPDATE webhook_deliveries SET status = 'dead' WHERE shop_id = ${job.shop_id} AND delivery_id = ${job.ref}`,
+            sql`UPDATE webhook_deliveries SET status = 'dead' WHERE shop_id = ${job.shop_id}
+              AND delivery_id = ${job.ref}`,
           );
         }
       });
@@ -226,7 +229,9 @@ export class JobQueue {
   }
 }
 
-/** Puts a job on the queue unless the same (kind, ref) is already waiting; it is due at `runAt` (the runtime's clock). */
+/**
+ * Puts a job on the queue unless the same (kind, ref) is already waiting; it is due at `runAt` (the runtime's clock).
+ */
 export async function enqueueJob(
   q: Db | Tx,
   job: { shopId: string; kind: string; ref: string; runAt: Date; maxAttempts?: number },
@@ -241,7 +246,8 @@ export async function retryDeadLetter(db: Db, shopId: string, id: string, now: D
   return db.transaction(async (tx) => {
     const [dead] = await queryRows<{ kind: string; ref: string }>(
       tx,
-      sql`UPDATE dead_letters SET retried_at = ${now} WHERE shop_id = ${shopId} AND id = ${id} AND retried_at IS NULL RETURNING kind, ref`,
+      sql`UPDATE dead_letters SET retried_at = ${now} WHERE shop_id = ${shopId} AND id = ${id} AND retried_at IS NULL
+        RETURNING kind, ref`,
     );
     if (!dead) return false;
     await enqueueJob(tx, { shopId, kind: dead.kind, ref: dead.ref, runAt: now });

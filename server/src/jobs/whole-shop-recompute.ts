@@ -43,7 +43,9 @@ async function storedRfmBreaks(q: Queryable, shopId: string): Promise<RfmBreaks>
   return jsonOf(breaks);
 }
 
-/** Shared `quintileScore` in SQL with the cut points as constants: 1 + the number of breaks the value is strictly above. */
+/**
+ * Shared `quintileScore` in SQL with the cut points as constants: 1 + the number of breaks the value is strictly above.
+ */
 const quintileSql = (value: SQL, breaks: readonly number[]) =>
   sql`(1${sql.join(
     breaks.map((b) => sql` + (${value} > ${b}::float8)::int`),
@@ -69,7 +71,8 @@ function engagementSql(s: Signals): SQL {
   const term = (count: SQL, w: { weight: number; saturatesAt: number }) =>
     sql`${w.weight}::float8 * least(${count}::float8 / ${w.saturatesAt}::float8, 1::float8)`;
   const W = ENGAGEMENT_WEIGHTS;
-  const sum = sql`0::float8 + ${term(s.responses, W.replies30d)} + ${term(s.visits, W.visits30d)} + ${term(s.opens, W.opens30d)}`;
+  const sum = sql`0::float8 + ${term(s.responses, W.replies30d)} + ${term(s.visits, W.visits30d)}
+    + ${term(s.opens, W.opens30d)}`;
   return sql`(floor((${sum}) * 1000 + 0.5) / 1000)::real`;
 }
 
@@ -99,10 +102,12 @@ export async function restageShop(
         CASE WHEN p.last_order_at > ${before(31)} THEN 5 WHEN p.last_order_at > ${before(61)} THEN 4
              WHEN p.last_order_at > ${before(121)} THEN 3 WHEN p.last_order_at > ${before(241)} THEN 2 ELSE 1 END END`;
     const fq = sql`CASE WHEN p.order_count > 0 THEN ${quintileSql(sql`p.order_count::float8`, cuts.frequency)} END`;
-    const m = sql`CASE WHEN p.order_count > 0 THEN ${quintileSql(sql`(p.lifetime_spend::float8 / p.order_count)`, cuts.monetary)} END`;
+    const averageOrder = sql`(p.lifetime_spend::float8 / p.order_count)`;
+    const m = sql`CASE WHEN p.order_count > 0 THEN ${quintileSql(averageOrder, cuts.monetary)} END`;
     return {
       stage: sql`CASE WHEN coalesce(p.last_activity_at, p.first_seen_at) < ${before(l.churnedDays)} THEN 'churned'
-        WHEN p.order_count > 0 AND coalesce(p.last_activity_at, p.first_seen_at) < ${before(l.atRiskDays)} THEN 'at_risk'
+        WHEN p.order_count > 0 AND coalesce(p.last_activity_at, p.first_seen_at) < ${before(l.atRiskDays)}
+          THEN 'at_risk'
         WHEN p.order_count >= 2 THEN 'loyal'
         WHEN p.order_count = 1 THEN 'converted'
         WHEN ${visits} >= ${l.engagedMinVisits} THEN 'engaged'
@@ -119,11 +124,13 @@ export async function restageShop(
   // by "has visits" spares a join of the whole shop with itself: most rows need only their own columns.
   const restage = (signals: Signals, from: SQL, which: SQL) => {
     const n = values(signals);
-    return sql`UPDATE profiles p SET lifecycle_stage = ${n.stage}, rfm_r = ${n.r}, rfm_f = ${n.fq}, rfm_m = ${n.m}, churn_risk = ${n.churn},
+    return sql`UPDATE profiles p SET lifecycle_stage = ${n.stage}, rfm_r = ${n.r}, rfm_f = ${n.fq}, rfm_m = ${n.m},
+      churn_risk = ${n.churn},
         engagement_score = ${n.engagement}, web_sessions_30d = ${n.sessions}, updated_at = ${now}
       ${from}
       WHERE p.shop_id = ${shopId} AND p.status = 'active' AND ${which}
-        AND (p.lifecycle_stage, p.rfm_r::int, p.rfm_f::int, p.rfm_m::int, p.churn_risk, p.engagement_score, p.web_sessions_30d)
+        AND (p.lifecycle_stage, p.rfm_r::int, p.rfm_f::int, p.rfm_m::int, p.churn_risk, p.engagement_score,
+          p.web_sessions_30d)
           IS DISTINCT FROM (${n.stage}, ${n.r}, ${n.fq}, ${n.m}, ${n.churn}, ${n.engagement}, ${n.sessions})
       RETURNING p.id`;
   };
@@ -140,11 +147,13 @@ export async function restageShop(
   const statement = sql`
         WITH v AS (
           -- Per profile: activity (lifecycle), store visits + web sessions, sessions, opens, replies + clicks.
-          SELECT profile_id, sum(act) AS n, sum(vis) AS visits, sum(sess) AS sessions, sum(op) AS opens, sum(resp) AS responses FROM (
+          SELECT profile_id, sum(act) AS n, sum(vis) AS visits, sum(sess) AS sessions, sum(op) AS opens,
+            sum(resp) AS responses FROM (
             SELECT profile_id, 1 AS act, 1 AS vis, 0 AS sess, 0 AS op, 0 AS resp
             FROM visits WHERE shop_id = ${shopId} AND at > ${since}
             UNION ALL
-            SELECT profile_id, 1, 0, 0, 0, 0 FROM identity_events WHERE shop_id = ${shopId} AND source IN ('identify', 'capture')
+            SELECT profile_id, 1, 0, 0, 0, 0 FROM identity_events WHERE shop_id = ${shopId}
+              AND source IN ('identify', 'capture')
               AND at > ${since}
             UNION ALL
             -- Web events count for the profile that holds the browser's client id, one per distinct session.
@@ -154,7 +163,8 @@ export async function restageShop(
               WHERE w.shop_id = ${shopId} AND w.at > ${since}) i
             UNION ALL
             SELECT profile_id, (kind <> 'opened')::int, 0, 0, (kind = 'opened')::int, (kind <> 'opened')::int
-            FROM message_events WHERE shop_id = ${shopId} AND at > ${since} AND kind IN ('opened', 'replied', 'clicked')) e
+            FROM message_events WHERE shop_id = ${shopId} AND at > ${since}
+              AND kind IN ('opened', 'replied', 'clicked')) e
           GROUP BY profile_id),
         unvisited AS (${restage(quiet, sql``, sql`NOT EXISTS (SELECT 1 FROM v WHERE v.profile_id = p.id)`)}),
         visited AS (${restage(counted, sql`FROM v`, sql`p.id = v.profile_id`)}),
@@ -164,7 +174,8 @@ export async function restageShop(
           UPDATE shops SET change_version = change_version + (SELECT n FROM counted)
           WHERE shop_id = ${shopId}
           RETURNING change_version - (SELECT n FROM counted) AS base),
-        numbered AS (SELECT c.id, bump.base + row_number() OVER (ORDER BY c.id) AS version FROM changed c CROSS JOIN bump),
+        numbered AS (SELECT c.id, bump.base + row_number() OVER (ORDER BY c.id) AS version FROM changed c CROSS
+          JOIN bump),
         -- Under the shop lock no one else writes this shop's feed, so a profile's row is either there to
         -- move or missing, and a plain insert costs less than an upsert for a shop seen for the first time.
         moved AS (
@@ -176,7 +187,8 @@ export async function restageShop(
           SELECT ${shopId}, n.id, n.version, 'upsert', ${now} FROM numbered n
           WHERE NOT EXISTS (SELECT 1 FROM profile_changes pc WHERE pc.shop_id = ${shopId} AND pc.profile_id = n.id)
           RETURNING 1)
-        SELECT (SELECT count(*) FROM profiles WHERE shop_id = ${shopId} AND status = 'active') AS profiles, (SELECT n FROM counted) AS changed`;
+        SELECT (SELECT count(*) FROM profiles WHERE shop_id = ${shopId} AND status = 'active') AS profiles, (SELECT n
+          FROM counted) AS changed`;
   const [row] = await withWholeSetPlanning(q, () =>
     queryRows<{ profiles: string | number; changed: string | number }>(q, statement),
   );

@@ -5,7 +5,10 @@ import { queryRows } from "../db/rows";
 import { HttpError } from "../http/errors";
 import type { AppEnv } from "../http/context";
 
-/** /api/sync/* accepts paired device tokens only; a revoked device, or one of an uninstalled shop, is refused on its next request. */
+/**
+ * /api/sync/* accepts paired device tokens only; a revoked device, or one of an
+ * uninstalled shop, is refused on its next request.
+ */
 export const deviceAuth = createMiddleware<AppEnv>(async (c, next) => {
   const token = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
   const parsed = token ? parseDeviceToken(token) : null;
@@ -23,7 +26,8 @@ export const deviceAuth = createMiddleware<AppEnv>(async (c, next) => {
   }>(
     c.var.deps.db.db,
     sql`SELECT d.token_hash, d.revoked_at, d.location_id, s.uninstalled_at
-        FROM devices d LEFT JOIN shops s ON s.shop_id = d.shop_id WHERE d.shop_id = ${parsed.shopId} AND d.id = ${parsed.deviceId}`,
+        FROM devices d LEFT JOIN shops s ON s.shop_id = d.shop_id WHERE d.shop_id = ${parsed.shopId}
+          AND d.id = ${parsed.deviceId}`,
   );
   if (!device || !secretMatches(parsed.secret, device.token_hash)) {
     throw new HttpError(401, "bad_device_token", "device token is not valid; pair this tablet again");

@@ -4,10 +4,22 @@ import { DatabaseUnavailableError } from "../db/client";
 import { HttpError } from "../http/errors";
 import type { AppEnv } from "../http/context";
 
-const CONNECTION_ERRORS =
-  /ECONNREFUSED|ECONNRESET|CONNECTION_ENDED|CONNECTION_CLOSED|CONNECT_TIMEOUT|terminating connection|the database system is (starting up|shutting down)/i;
+const CONNECTION_ERRORS = new RegExp(
+  [
+    "ECONNREFUSED",
+    "ECONNRESET",
+    "CONNECTION_ENDED",
+    "CONNECTION_CLOSED",
+    "CONNECT_TIMEOUT",
+    "terminating connection",
+    "the database system is (starting up|shutting down)",
+  ].join("|"),
+  "i",
+);
 
-/** Maps failures to `{ error, message }`: 4xx for the caller's mistakes, 503 when the database is away, 500 otherwise. */
+/**
+ * Maps failures to `{ error, message }`: 4xx for the caller's mistakes, 503 when the database is away, 500 otherwise.
+ */
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof HttpError) {
     const { code, message, issues, fields, status } = error;

@@ -31,7 +31,8 @@ export function rateLimit(kind: "shop" | "device", limits: RateLimits): Middlewa
       c.json(
         {
           error: "rate_limited",
-          message: `too many requests for this ${kind}; slow down and retry after ${Math.ceil(limits.windowMs / 1000)} s`,
+          message:
+            `too many requests for this ${kind}; ` + `slow down and retry after ${Math.ceil(limits.windowMs / 1000)} s`,
         },
         429,
         { "Retry-After": String(Math.ceil(limits.windowMs / 1000)) },

@@ -38,7 +38,8 @@ describe(`audience gate with consent flags (${dbLabel()})`, () => {
   // Each with a phone: SMS and WhatsApp consent need one (issue #20 item 4), and these tests are about the rest.
   const insertProfile = async (id: string, timeZone: string | null) => {
     await t.runtime.db.db.execute(
-      sql`INSERT INTO profiles (shop_id, id, first_seen_at, time_zone) VALUES (${SHOP_A}, ${id}, '2026-01-01', ${timeZone})`,
+      sql`INSERT INTO profiles (shop_id, id, first_seen_at, time_zone)
+        VALUES (${SHOP_A}, ${id}, '2026-01-01', ${timeZone})`,
     );
     await t.runtime.db.db.execute(sql`INSERT INTO identifiers (shop_id, kind, value, profile_id, source, linked_at)
       VALUES (${SHOP_A}, 'phone', ${`+1415557${String(++phones).padStart(4, "0")}`}, ${id}, 'test', '2026-01-01')`);
@@ -50,13 +51,14 @@ describe(`audience gate with consent flags (${dbLabel()})`, () => {
     ) => Promise<T>,
   ) => t.runtime.db.db.transaction(async (tx) => fn(tx, await loadShop(tx, SHOP_A, { lock: true })));
 
-  it("equals the per-profile gate for every customer after mixed consent histories, merges, an undo and an erasure", async () => {
+  it("equals the per-profile gate for everyone after mixed consents, merges, an undo and an erasure", async () => {
     const rand = prng(7);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
     const zones = [null, null, "Asia/Tokyo", "America/Los_Angeles", "Europe/Berlin", "Not/AZone"];
     const ids = Array.from({ length: 36 }, (_, i) => `a-${String(i).padStart(3, "0")}`);
     for (const id of ids) await insertProfile(id, pick(zones));
-    await t.api("POST", "/api/consent-texts", { body: { channel: "push", locale: "en", text: "Push v2" } }); // seeds the defaults
+    // seeds the defaults
+    await t.api("POST", "/api/consent-texts", { body: { channel: "push", locale: "en", text: "Push v2" } });
     const minute = (m: number) => new Date(Date.UTC(2026, 10, 20, 10, m)).toISOString();
     // Captures arrive in random order, so an older grant often comes in after a newer revocation.
     const recordRandomConsents = async (who: readonly string[]) => {
@@ -79,8 +81,10 @@ describe(`audience gate with consent flags (${dbLabel()})`, () => {
     for (const id of ids) {
       for (let k = Math.floor(rand() * 8); k > 0; k--) {
         const at = new Date(Date.parse("2026-11-25T12:00:00Z") - Math.floor(rand() * 8 * 86_400_000));
-        await t.runtime.db.db.execute(sql`INSERT INTO messages (shop_id, id, profile_id, channel, kind, status, reason, at)
-          VALUES (${SHOP_A}, ${crypto.randomUUID()}, ${id}, ${pick(CHANNELS)}, 'promo', ${rand() < 0.85 ? "sent" : "blocked"}, 'seed', ${at})`);
+        await t.runtime.db.db.execute(sql`INSERT INTO messages (shop_id, id, profile_id, channel, kind, status, reason,
+          at)
+          VALUES (${SHOP_A}, ${crypto.randomUUID()}, ${id}, ${pick(CHANNELS)}, 'promo',
+            ${rand() < 0.85 ? "sent" : "blocked"}, 'seed', ${at})`);
       }
     }
     // Grants the survivors lack, so the flags must follow the ledger rows a merge and its undo move.

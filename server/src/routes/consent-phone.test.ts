@@ -31,7 +31,7 @@ describe(`SMS and WhatsApp consent need a phone on the profile (${dbLabel()})`, 
   });
   afterEach(async () => t.close());
 
-  it("refuses an SMS or WhatsApp grant for a profile without a phone, naming the field, and writes nothing", async () => {
+  it("refuses an SMS or WhatsApp grant for a profile without a phone, naming the field, writing nothing", async () => {
     for (const channel of ["sms", "whatsapp"] as const) {
       const refused = await record(t, [capture(noPhone, channel)]).catch((e: HttpError) => e);
       expect(refused).toBeInstanceOf(HttpError);

@@ -17,7 +17,7 @@ describe(`consent texts and ledger (${dbLabel()})`, () => {
   });
   afterEach(async () => t.close());
 
-  it("serves the default texts as version 1, publishes the next version, and still accepts captures of an older one", async () => {
+  it("serves the defaults as version 1, publishes the next, still accepts captures of an older one", async () => {
     const first = await (await t.api("GET", "/api/consent-texts")).json();
     expect(first.texts).toHaveLength(4);
     expect(first.texts.every((x: { version: number; locale: string }) => x.version === 1 && x.locale === "en")).toBe(
@@ -42,7 +42,7 @@ describe(`consent texts and ledger (${dbLabel()})`, () => {
     expect(current.status).toBe(201);
   });
 
-  it("refuses a capture whose text does not match its version, with the shared reason, and writes nothing", async () => {
+  it("refuses a capture whose text does not match its version, with the shared reason, writing nothing", async () => {
     const smsV1 = DEFAULT_CONSENT_TEXTS.find((x) => x.channel === "sms")!.text;
     const res = await t.api("POST", "/api/consents", {
       body: { consents: [capture(sarah, "email"), capture(sarah, "sms", { text: `${smsV1} Also calls.` })] },
@@ -94,7 +94,7 @@ describe(`consent texts and ledger (${dbLabel()})`, () => {
     expect(await consentCount(t)).toBe(1);
   });
 
-  it("orders by when the customer acted, whatever the arrival order, and clamps a device clock running ahead", async () => {
+  it("orders by when the customer acted, whatever the arrival order; clamps a device clock running ahead", async () => {
     // The revocation reaches the server first; the grant, made earlier on an offline tablet, arrives later.
     await t.api("POST", "/api/consents", {
       body: capture(sarah, "sms", { action: "revoked", actedAt: "2026-11-24T10:00:00Z" }),

@@ -23,8 +23,10 @@ describe(`dashboard and agency roll-up (${dbLabel()})`, () => {
     );
     for (const p of profiles) {
       for (let i = 0; i < 8; i++) {
-        await t.runtime.db.db.execute(sql`INSERT INTO messages (shop_id, id, profile_id, channel, kind, status, reason, at)
-          VALUES (${SHOP_B}, ${crypto.randomUUID()}, ${p.id}, 'email', 'promo', 'sent', 'ok', ${new Date(now.getTime() - (i + 1) * 3_600_000)})`);
+        await t.runtime.db.db.execute(sql`INSERT INTO messages (shop_id, id, profile_id, channel, kind, status, reason,
+          at)
+          VALUES (${SHOP_B}, ${crypto.randomUUID()}, ${p.id}, 'email', 'promo', 'sent', 'ok',
+            ${new Date(now.getTime() - (i + 1) * 3_600_000)})`);
       }
     }
   });
@@ -37,7 +39,8 @@ describe(`dashboard and agency roll-up (${dbLabel()})`, () => {
     const [truth] = await queryRows<{ n: string; email: string; pos_only: string }>(
       t.runtime.db.db,
       sql`SELECT count(*) AS n,
-                 (SELECT count(DISTINCT profile_id) FROM identifiers WHERE shop_id = ${SHOP_A} AND kind = 'email') AS email,
+                 (SELECT count(DISTINCT profile_id) FROM identifiers WHERE shop_id = ${SHOP_A}
+                   AND kind = 'email') AS email,
                  count(*) FILTER (WHERE pos_spend > 0 AND online_spend = 0) AS pos_only
           FROM profiles WHERE shop_id = ${SHOP_A} AND status = 'active'`,
     );

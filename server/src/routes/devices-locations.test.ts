@@ -16,7 +16,7 @@ describe(`store locations for pairing (${dbLabel()})`, () => {
 
   const gid = (n: number) => `gid://shopify/Location/${n}`;
 
-  it("lists the locations seen on visits and pairing codes, with Shopify's names once known, never a bare GID", async () => {
+  it("lists locations seen on visits and pairing codes, with Shopify's names once known, never a GID", async () => {
     const profileId = await createCustomer(t, 801, { email: "kai@mailbox.org" });
     await t.runtime.db.db.execute(sql`INSERT INTO visits (shop_id, id, profile_id, source, location_id, at, received_at)
       VALUES (${SHOP_A}, 'v-1', ${profileId}, 'pos', ${gid(1001)}, '2026-11-20', '2026-11-20'),
@@ -64,7 +64,8 @@ describe(`store locations for pairing (${dbLabel()})`, () => {
 
   it("pairing answers the location's name, so the tablet header never shows the GID", async () => {
     await t.runtime.db.db.execute(
-      sql`INSERT INTO locations (shop_id, id, name, updated_at) VALUES (${SHOP_A}, ${gid(1001)}, 'Soho store', '2026-11-20')`,
+      sql`INSERT INTO locations (shop_id, id, name, updated_at)
+        VALUES (${SHOP_A}, ${gid(1001)}, 'Soho store', '2026-11-20')`,
     );
     const { code } = await (
       await t.api("POST", "/api/devices/pairing-codes", { body: { locationId: gid(1001) } })

@@ -82,7 +82,7 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
     expect(await stageById(quietLonger)).toBe("new");
   });
 
-  it("validates settings as a whole, merges partial updates over the stored overrides and writes nothing on a bad one", async () => {
+  it("validates settings whole, merges partial updates over the overrides, writes nothing on a bad one", async () => {
     const get = async () => (await t.api("GET", "/api/settings")).json();
     expect((await get()).settings).toEqual(shopSettingsSchema.parse({}));
     const ok = await (
@@ -157,7 +157,8 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
     const db = t.runtime.db.db;
     await seedShop(db, { shopId: SHOP_A, customers: 300, now: t.clock() });
     await db.execute(sql`INSERT INTO visits (shop_id, id, profile_id, source, at, received_at)
-      SELECT shop_id, 'v-' || id, id, 'pos', ${ago(3)}, ${ago(3)} FROM profiles WHERE shop_id = ${SHOP_A} AND order_count = 0`);
+      SELECT shop_id, 'v-' || id, id, 'pos', ${ago(3)}, ${ago(3)} FROM profiles WHERE shop_id = ${SHOP_A}
+        AND order_count = 0`);
     const [{ v: versionBefore }] = (await queryRows<{ v: string }>(
       db,
       sql`SELECT change_version AS v FROM shops WHERE shop_id = ${SHOP_A}`,
@@ -169,7 +170,8 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
     const settings = shopSettingsSchema.parse({});
     const rows = await queryRows<Record<string, unknown>>(
       db,
-      sql`SELECT p.*, (SELECT count(*) FROM visits v WHERE v.shop_id = p.shop_id AND v.profile_id = p.id AND v.at > ${ago(30)})
+      sql`SELECT p.*, (SELECT count(*) FROM visits v WHERE v.shop_id = p.shop_id AND v.profile_id = p.id
+        AND v.at > ${ago(30)})
                     + (SELECT count(*) FROM identity_events e WHERE e.shop_id = p.shop_id AND e.profile_id = p.id
                          AND e.source IN ('identify', 'capture') AND e.at > ${ago(30)}) AS visits
           FROM profiles p WHERE shop_id = ${SHOP_A} AND status = 'active'`,
@@ -228,7 +230,8 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
 
     const [feed] = await queryRows<{ n: string; lo: string; hi: string; v: string }>(
       db,
-      sql`SELECT count(*) AS n, min(version) AS lo, max(version) AS hi, (SELECT change_version FROM shops WHERE shop_id = ${SHOP_A}) AS v
+      sql`SELECT count(*) AS n, min(version) AS lo, max(version) AS hi, (SELECT change_version FROM shops
+        WHERE shop_id = ${SHOP_A}) AS v
           FROM profile_changes WHERE shop_id = ${SHOP_A} AND version > ${Number(versionBefore)}`,
     );
     expect(Number(feed!.n)).toBe(result.changed);
@@ -237,7 +240,7 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
     expect((await recompute()).changed).toBe(0);
   });
 
-  it("gives each changed profile one new feed version, whether its feed row existed or not, and writes nothing when nothing changed", async () => {
+  it("gives each changed profile one new feed version, feed row or not; writes nothing if none changed", async () => {
     const db = t.runtime.db.db;
     // Two customers through webhooks (feed rows exist) and three rows written directly (none yet).
     for (const id of [1, 2])
@@ -245,7 +248,8 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
     await t.drain();
     for (const id of ["raw-1", "raw-2", "raw-3"]) {
       await db.execute(
-        sql`INSERT INTO profiles (shop_id, id, first_seen_at, last_activity_at) VALUES (${SHOP_A}, ${id}, ${ago(400)}, ${ago(400)})`,
+        sql`INSERT INTO profiles (shop_id, id, first_seen_at, last_activity_at)
+          VALUES (${SHOP_A}, ${id}, ${ago(400)}, ${ago(400)})`,
       );
     }
     await db.execute(sql`UPDATE profiles SET lifecycle_stage = 'loyal' WHERE shop_id = ${SHOP_A}`);
@@ -313,7 +317,13 @@ describe(`whole-shop enrichment and settings (${dbLabel()})`, () => {
         runs.push(Math.round(performance.now() - t0));
         if (i === 0)
           console.log(
-            `[bench ${dbLabel()}] seeded ${JSON.stringify(seeded)} in ${Math.round(seedMs)} ms; first recompute: ${JSON.stringify({ profiles: r.profiles, changed: r.changed, newCandidates: r.newCandidates, serviceMs: r.ms })}`,
+            `[bench ${dbLabel()}] seeded ${JSON.stringify(seeded)} in ${Math.round(seedMs)} ms; first recompute: ` +
+              JSON.stringify({
+                profiles: r.profiles,
+                changed: r.changed,
+                newCandidates: r.newCandidates,
+                serviceMs: r.ms,
+              }),
           );
       }
       console.log(`[bench ${dbLabel()}] POST /api/enrichment/recompute wall times (ms): ${runs.join(", ")}`);

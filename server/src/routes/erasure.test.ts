@@ -25,11 +25,13 @@ async function traces(t: TestServer, shop = SHOP_A) {
     ),
     namedProfiles: await n(
       t,
-      sql`SELECT count(*) AS n FROM profiles WHERE shop_id = ${shop} AND (first_name IN ('Sarah', 'Sally') OR last_name = 'Miller')`,
+      sql`SELECT count(*) AS n FROM profiles WHERE shop_id = ${shop} AND (first_name IN ('Sarah', 'Sally')
+        OR last_name = 'Miller')`,
     ),
     ordersWithContact: await n(
       t,
-      sql`SELECT count(*) AS n FROM orders WHERE shop_id = ${shop} AND (email = ${EMAIL} OR phone = ${PHONE} OR shopify_customer_id = '71')`,
+      sql`SELECT count(*) AS n FROM orders WHERE shop_id = ${shop} AND (email = ${EMAIL} OR phone = ${PHONE}
+        OR shopify_customer_id = '71')`,
     ),
     events: await n(
       t,
@@ -84,7 +86,7 @@ describe(`erased means erased (${dbLabel()})`, () => {
     expect(await traces(t)).toEqual(NONE);
   };
 
-  it("a late orders/updated neither re-creates her nor moves the erased order, even one updated after the erase", async () => {
+  it("a late orders/updated neither re-creates her nor moves the erased order, even one updated later", async () => {
     await erase();
     await t.webhook(
       "orders/updated",
@@ -219,7 +221,8 @@ describe(`erased means erased (${dbLabel()})`, () => {
     expect(fresh.applied).toHaveLength(1);
     const [profile] = await rows<{ id: string; status: string }>(
       t,
-      sql`SELECT p.id, p.status FROM identifiers i JOIN profiles p ON p.shop_id = i.shop_id AND p.id = i.profile_id WHERE i.value = ${EMAIL}`,
+      sql`SELECT p.id, p.status FROM identifiers i JOIN profiles p ON p.shop_id = i.shop_id AND p.id = i.profile_id
+        WHERE i.value = ${EMAIL}`,
     );
     expect(profile!.status).toBe("active");
     expect(profile!.id).not.toBe(sarah);

@@ -81,7 +81,8 @@ describe(`fuzzing every route (${dbLabel()})`, () => {
   const rowCounts = async () => {
     const tables = await queryRows<{ table_name: string }>(
       t.runtime.db.db,
-      sql`SELECT DISTINCT table_name FROM information_schema.columns WHERE column_name = 'shop_id' AND table_schema = 'public' AND table_name <> 'jobs'`,
+      sql`SELECT DISTINCT table_name FROM information_schema.columns WHERE column_name = 'shop_id'
+        AND table_schema = 'public' AND table_name <> 'jobs'`,
     );
     const [row] = await queryRows<{ counts: string }>(
       t.runtime.db.db,
@@ -107,7 +108,10 @@ describe(`fuzzing every route (${dbLabel()})`, () => {
           const path = route.path
             .replace(/:[A-Za-z]+/g, () => encodeURIComponent(params[p++ % params.length]!.slice(0, 300)))
             .replace("*", "x");
-          const query = `?cursor=${encodeURIComponent(params[0]!.slice(0, 100))}&limit=${encodeURIComponent(params[1]!.slice(0, 50))}&query=${encodeURIComponent(params[2]!.slice(0, 100))}`;
+          const query =
+            `?cursor=${encodeURIComponent(params[0]!.slice(0, 100))}` +
+            `&limit=${encodeURIComponent(params[1]!.slice(0, 50))}` +
+            `&query=${encodeURIComponent(params[2]!.slice(0, 100))}`;
           const before = await rowCounts();
           const token = route.path.startsWith("/api/sync/") ? deviceToken : undefined;
           const sendBody =

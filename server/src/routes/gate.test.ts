@@ -148,7 +148,8 @@ describe(`audience gate in SQL (${dbLabel()})`, () => {
       const id = `p-${String(i).padStart(3, "0")}`;
       ids.push(id);
       await t.runtime.db.db.execute(
-        sql`INSERT INTO profiles (shop_id, id, first_seen_at, time_zone) VALUES (${SHOP_A}, ${id}, '2026-01-01', ${pick(zones)})`,
+        sql`INSERT INTO profiles (shop_id, id, first_seen_at, time_zone)
+          VALUES (${SHOP_A}, ${id}, '2026-01-01', ${pick(zones)})`,
       );
       await withPhone(t, id, i);
     }
@@ -164,7 +165,8 @@ describe(`audience gate in SQL (${dbLabel()})`, () => {
       }
       if (rand() < 0.1) captures.push({ id: crypto.randomUUID(), unsubscribe: id, at: minute(Math.floor(rand() * 4)) });
     }
-    await t.api("POST", "/api/consent-texts", { body: { channel: "push", locale: "en", text: "Push v2" } }); // seeds the defaults
+    // seeds the defaults
+    await t.api("POST", "/api/consent-texts", { body: { channel: "push", locale: "en", text: "Push v2" } });
     for (const c of captures) {
       const res =
         "unsubscribe" in c
@@ -176,8 +178,10 @@ describe(`audience gate in SQL (${dbLabel()})`, () => {
       const n = Math.floor(rand() * 9);
       for (let k = 0; k < n; k++) {
         const at = new Date(Date.parse("2026-11-25T12:00:00Z") - Math.floor(rand() * 8 * 86_400_000));
-        await t.runtime.db.db.execute(sql`INSERT INTO messages (shop_id, id, profile_id, channel, kind, status, reason, at)
-          VALUES (${SHOP_A}, ${crypto.randomUUID()}, ${id}, ${pick(CHANNELS)}, 'promo', ${rand() < 0.85 ? "sent" : "blocked"}, 'seed', ${at})`);
+        await t.runtime.db.db.execute(sql`INSERT INTO messages (shop_id, id, profile_id, channel, kind, status, reason,
+          at)
+          VALUES (${SHOP_A}, ${crypto.randomUUID()}, ${id}, ${pick(CHANNELS)}, 'promo',
+            ${rand() < 0.85 ? "sent" : "blocked"}, 'seed', ${at})`);
       }
     }
     let compared = 0;
@@ -219,7 +223,8 @@ describe(`audience gate in SQL (${dbLabel()})`, () => {
   it("decides each step for someone in a compact shop", async () => {
     const make = async (id: string, tz: string | null) =>
       t.runtime.db.db.execute(
-        sql`INSERT INTO profiles (shop_id, id, first_seen_at, time_zone) VALUES (${SHOP_A}, ${id}, '2026-01-01', ${tz})`,
+        sql`INSERT INTO profiles (shop_id, id, first_seen_at, time_zone)
+          VALUES (${SHOP_A}, ${id}, '2026-01-01', ${tz})`,
       );
     for (const [i, [id, tz]] of (
       [
@@ -254,25 +259,30 @@ describe(`audience gate in SQL (${dbLabel()})`, () => {
     const profiles = Number(process.env.C360_AUDIENCE_PROFILES ?? 20_000);
     const db = t.runtime.db.db;
     await db.execute(sql`INSERT INTO profiles (shop_id, id, first_seen_at, time_zone)
-      SELECT ${SHOP_A}, 'big-' || g, '2026-01-01', (ARRAY[NULL, 'Asia/Tokyo', 'America/New_York', 'Europe/Paris'])[1 + g % 4]
+      SELECT ${SHOP_A}, 'big-' || g, '2026-01-01', (ARRAY[NULL, 'Asia/Tokyo', 'America/New_York',
+        'Europe/Paris'])[1 + g % 4]
       FROM generate_series(1, ${profiles}) g`);
     // Three in four have a phone: the others' SMS grants reach no one and are blocked at the consent step.
     await db.execute(sql`INSERT INTO identifiers (shop_id, kind, value, profile_id, source, linked_at)
       SELECT ${SHOP_A}, 'phone', '+1415' || lpad(g::text, 7, '0'), 'big-' || g, 'test', timestamptz '2026-01-01'
       FROM generate_series(1, ${profiles}) g WHERE g % 4 <> 0`);
-    await db.execute(sql`INSERT INTO consents (shop_id, id, seq, profile_id, channel, action, acted_at, device_time, received_at, source, hash)
+    await db.execute(sql`INSERT INTO consents (shop_id, id, seq, profile_id, channel, action, acted_at, device_time,
+      received_at, source, hash)
       SELECT ${SHOP_A}, 'c-' || g || '-' || k, g * 4 + k, 'big-' || g, (ARRAY['email','sms','whatsapp','push'])[1 + k],
              CASE WHEN (g + k) % 5 = 0 THEN 'revoked' ELSE 'granted' END,
-             timestamptz '2026-11-01' + (k || ' hours')::interval, timestamptz '2026-11-01', timestamptz '2026-11-01', 'pos', 'x'
+             timestamptz '2026-11-01' + (k || ' hours')::interval, timestamptz '2026-11-01', timestamptz '2026-11-01',
+               'pos', 'x'
       FROM generate_series(1, ${profiles}) g, generate_series(0, 1) k`);
-    // The ledger was written around the consent service, so the profiles' flags are brought up to date as an append would.
+    // The ledger was written around the consent service, so the profiles' flags
+    // are brought up to date as an append would.
     await refreshConsentFlags(
       db,
       SHOP_A,
       Array.from({ length: profiles }, (_, i) => `big-${i + 1}`),
     );
     await db.execute(sql`INSERT INTO messages (shop_id, id, profile_id, channel, kind, status, reason, at)
-      SELECT ${SHOP_A}, 'm-' || g || '-' || k, 'big-' || g, (ARRAY['email','sms','whatsapp','push'])[1 + (g + k) % 4], 'promo', 'sent', 'ok',
+      SELECT ${SHOP_A}, 'm-' || g || '-' || k, 'big-' || g, (ARRAY['email','sms','whatsapp','push'])[1 + (g + k) % 4],
+        'promo', 'sent', 'ok',
              timestamptz '2026-11-25 12:00+00' - ((g * 7 + k * 13) % 170 || ' hours')::interval
       FROM generate_series(1, ${profiles}) g, generate_series(0, 2 + g % 5) k`);
     const [counts] = await queryRows<{ c: string; m: string }>(
@@ -289,7 +299,8 @@ describe(`audience gate in SQL (${dbLabel()})`, () => {
     expect(body.total).toBe(profiles);
     expect(body.blocked["no_consent:sms"]).toBeLessThan(profiles);
     console.log(
-      `[${dbLabel()}] audience over ${profiles} profiles, ${counts!.c} consents, ${counts!.m} messages: ${ms.toFixed(0)} ms`,
+      `[${dbLabel()}] audience over ${profiles} profiles, ${counts!.c} consents, ` +
+        `${counts!.m} messages: ${ms.toFixed(0)} ms`,
       JSON.stringify(body.blocked),
     );
   });

@@ -198,10 +198,11 @@ describe(`GDPR (${dbLabel()})`, () => {
     expect(await previewErasure(t.runtime.db.db, SHOP_A, sarah, t.clock())).toEqual(preview);
   });
 
-  it("exports every row about the customer as one document, the same for the admin and customers/data_request", async () => {
+  it("exports every row about the customer as one document, the same for the admin and data_request", async () => {
     await t.runtime.db.db.execute(sql`INSERT INTO visits (shop_id, id, profile_id, source, at, received_at)
       VALUES (${SHOP_A}, 'visit-1', ${sarah}, 'pos', '2026-11-23T10:00:00Z', '2026-11-23T10:00:05Z')`);
-    await t.runtime.db.db.execute(sql`INSERT INTO loyalty_ledger (shop_id, entry_key, profile_id, kind, points, reason, at)
+    await t.runtime.db.db.execute(sql`INSERT INTO loyalty_ledger (shop_id, entry_key, profile_id, kind, points, reason,
+      at)
       VALUES (${SHOP_A}, 'adjust-1', ${sarah}, 'adjust', 50, 'welcome gift', '2026-11-23T10:00:00Z')`);
     const res = await t.api("GET", `/api/gdpr/profiles/${sarah}/export`);
     expect(res.status).toBe(200);

@@ -18,7 +18,8 @@ describe(`POST /api/identity/backfill (${dbLabel()})`, () => {
     const [row] = await queryRows<Record<string, string | number>>(
       t.runtime.db.db,
       sql`SELECT (SELECT count(*) FROM profiles) AS profiles, (SELECT count(*) FROM identifiers) AS identifiers,
-                 (SELECT count(*) FROM identity_events) AS events, (SELECT count(*) FROM merge_candidates) AS candidates`,
+                 (SELECT count(*) FROM identity_events) AS events, (SELECT count(*)
+                   FROM merge_candidates) AS candidates`,
     );
     return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]));
   };
@@ -87,7 +88,7 @@ describe(`POST /api/identity/backfill (${dbLabel()})`, () => {
     expect(await rowCounts()).toEqual({ profiles: 0, identifiers: 0, events: 0, candidates: 0 });
   });
 
-  it("needs a session token, takes exports far over the usual API body limit, and refuses one over its own", async () => {
+  it("needs a session token, takes exports far over the usual body limit, and refuses one over its own", async () => {
     expect((await t.api("POST", "/api/identity/backfill", { body: ndjson(customers), token: null })).status).toBe(401);
     const large = ndjson(
       Array.from({ length: 1_500 }, (_, n) => ({

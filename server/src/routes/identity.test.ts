@@ -161,7 +161,8 @@ describe(`identity API (${dbLabel()})`, () => {
       sql`UPDATE profiles SET first_name = 'Liz', last_name = 'Novak', postcode = '10001' WHERE id = ${liz.profileId}`,
     );
     await t.runtime.db.db.execute(
-      sql`UPDATE profiles SET first_name = 'Elizabeth', last_name = 'Novak', postcode = '10001' WHERE id = ${elizabeth.profileId}`,
+      sql`UPDATE profiles SET first_name = 'Elizabeth', last_name = 'Novak', postcode = '10001'
+        WHERE id = ${elizabeth.profileId}`,
     );
     const scan = await (await t.api("POST", "/api/enrichment/recompute")).json();
     expect(scan.newCandidates).toBe(1);

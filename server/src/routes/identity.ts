@@ -27,7 +27,9 @@ const mergeBody = z.object({ note: z.string().trim().max(500).optional() }).stri
 /** Optional JSON body: absent is `{}`. */
 const optionalJson = async (c: Parameters<typeof readJson>[0]) => ((await c.req.text()) ? readJson(c) : {});
 
-/** A shop's existing customers: NDJSON or a JSON array of Shopify customer records, all read before anything is written. */
+/**
+ * A shop's existing customers: NDJSON or a JSON array of Shopify customer records, all read before anything is written.
+ */
 function readCustomerExport(body: string) {
   if (body.trim() === "")
     throw new HttpError(

@@ -58,7 +58,7 @@ describe(`message engagement reports (${dbLabel()})`, () => {
     expect((await t.api("POST", `/api/messaging-keys/${live.id}/revoke`, { shop: SHOP_B })).status).toBe(404);
   });
 
-  it("is idempotent by event id, ignores unknown customers, and writes nothing for another shop's customer", async () => {
+  it("is idempotent by event id, ignores unknown customers, writes nothing for another shop's customer", async () => {
     const { key } = await newKey();
     const reply = { id: "r-1", kind: "replied", channel: "sms", at: at(), customer: { phone: "(415) 555-0188" } };
     const first = await (await report(key, [reply])).json();

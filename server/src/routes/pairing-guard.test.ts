@@ -58,13 +58,15 @@ describe(`pairing guard (${dbLabel()})`, () => {
   it("looks a typed code up by an index over every shop's codes", async () => {
     t = await startTestServer();
     await t.runtime.db.db.execute(sql`INSERT INTO pairing_codes (shop_id, code, location_id, expires_at)
-      SELECT 'shop-' || (g % 50) || '.myshopify.com', upper(substr(md5(g::text), 1, 8)), NULL, timestamptz '2026-11-25 12:10+00'
+      SELECT 'shop-' || (g % 50) || '.myshopify.com', upper(substr(md5(g::text), 1, 8)), NULL,
+        timestamptz '2026-11-25 12:10+00'
       FROM generate_series(1, 20000) g ON CONFLICT DO NOTHING`);
     await t.runtime.db.db.execute(sql`ANALYZE pairing_codes`);
     const plan = await queryRows<{ "QUERY PLAN": string }>(
       t.runtime.db.db,
       sql`EXPLAIN SELECT shop_id, code, location_id, expires_at, used_at, locked_at FROM pairing_codes
-          WHERE lookup = 'ZZZ' AND (code = 'ZZZZZZZZ' OR (used_at IS NULL AND locked_at IS NULL AND expires_at > ${t.clock()}))`,
+          WHERE lookup = 'ZZZ' AND (code = 'ZZZZZZZZ' OR (used_at IS NULL AND locked_at IS NULL
+            AND expires_at > ${t.clock()}))`,
     );
     expect(plan.map((r) => r["QUERY PLAN"]).join("\n")).toMatch(/Index Scan (using|on) pairing_codes_lookup/);
   });

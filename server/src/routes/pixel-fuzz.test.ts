@@ -99,7 +99,8 @@ describe(`fuzzing the public pixel endpoint (${dbLabel()})`, () => {
     (
       await queryRows<{ c: string }>(
         t.runtime.db.db,
-        sql`SELECT concat_ws(',', (SELECT count(*) FROM web_events), (SELECT count(*) FROM profiles), (SELECT count(*) FROM identifiers),
+        sql`SELECT concat_ws(',', (SELECT count(*) FROM web_events), (SELECT count(*) FROM profiles), (SELECT count(*)
+          FROM identifiers),
               (SELECT count(*) FROM identity_events)) AS c`,
       )
     )[0]!.c;

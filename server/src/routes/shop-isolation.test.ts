@@ -82,13 +82,15 @@ describe(`shop isolation on every route (${dbLabel()})`, () => {
   const shopAState = async () => {
     const tables = await queryRows<{ table_name: string }>(
       t.runtime.db.db,
-      sql`SELECT table_name FROM information_schema.columns WHERE column_name = 'shop_id' AND table_schema = 'public' ORDER BY table_name`,
+      sql`SELECT table_name FROM information_schema.columns WHERE column_name = 'shop_id' AND table_schema = 'public'
+        ORDER BY table_name`,
     );
     const state: Record<string, string> = {};
     for (const { table_name } of tables) {
       const [row] = await queryRows<{ digest: string | null }>(
         t.runtime.db.db,
-        sql`SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) AS digest FROM ${sql.identifier(table_name)} x WHERE shop_id = ${SHOP_A}`,
+        sql`SELECT md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) AS digest
+          FROM ${sql.identifier(table_name)} x WHERE shop_id = ${SHOP_A}`,
       );
       state[table_name] = row?.digest ?? "";
     }
@@ -139,7 +141,9 @@ describe(`shop isolation on every route (${dbLabel()})`, () => {
         targetsShopA = true;
         return encodeURIComponent(value);
       });
-      const query = `?profileId=${ids.profile}&customer=${ids.shopifyCustomer}&lines=9001&query=${encodeURIComponent(MARKERS[3]!)}`;
+      const query =
+        `?profileId=${ids.profile}&customer=${ids.shopifyCustomer}` +
+        `&lines=9001&query=${encodeURIComponent(MARKERS[3]!)}`;
       // A route aimed at one of shop A's rows gets a minimal valid body, so it is the lookup that answers, not
       // validation (completing a redemption names the order it made).
       const minimal = route.path.startsWith("/api/pos/redemptions/") ? { orderId: "880001" } : {};

@@ -44,7 +44,7 @@ describe(`storefront and message signals (${dbLabel()})`, () => {
       body: JSON.stringify({ events }),
     });
 
-  it("links two storefront sessions to one Sarah at checkout, and a reported reply moves her engagement score", async () => {
+  it("links two storefront sessions to one Sarah at checkout; a reply moves her engagement score", async () => {
     // Browser 1 browses anonymously: stored against the browser, nobody's yet.
     const browse = await pixel({
       clientId: "client-laptop-1",
@@ -91,7 +91,8 @@ describe(`storefront and message signals (${dbLabel()})`, () => {
       engagement_score: number;
     }>(
       t.runtime.db.db,
-      sql`SELECT web_sessions_30d, last_seen_online_at, viewed_product_ids, engagement_score FROM profiles WHERE shop_id = ${SHOP_A} AND id = ${sarah.profileId}`,
+      sql`SELECT web_sessions_30d, last_seen_online_at, viewed_product_ids, engagement_score FROM profiles
+        WHERE shop_id = ${SHOP_A} AND id = ${sarah.profileId}`,
     );
     expect(row!.web_sessions_30d).toBe(2);
     expect(new Date(row!.last_seen_online_at).toISOString()).toBe(ago(5));
@@ -105,7 +106,8 @@ describe(`storefront and message signals (${dbLabel()})`, () => {
     // Only one Sarah in the shop.
     const [count] = await queryRows<{ n: number }>(
       t.runtime.db.db,
-      sql`SELECT count(*)::int AS n FROM profiles WHERE shop_id = ${SHOP_A} AND status = 'active' AND first_name = 'Sarah'`,
+      sql`SELECT count(*)::int AS n FROM profiles WHERE shop_id = ${SHOP_A} AND status = 'active'
+        AND first_name = 'Sarah'`,
     );
     expect(count!.n).toBe(1);
 
@@ -242,7 +244,8 @@ describe(`storefront and message signals (${dbLabel()})`, () => {
     expect(await late.json()).toEqual({ stored: 0, duplicates: 0, heldBack: 1, linked: false });
     const [{ n: links }] = (await queryRows<{ n: number }>(
       t.runtime.db.db,
-      sql`SELECT count(*)::int AS n FROM identifiers WHERE shop_id = ${SHOP_A} AND value IN ('erased-browser-1', 'sarah@mailbox.org')`,
+      sql`SELECT count(*)::int AS n FROM identifiers WHERE shop_id = ${SHOP_A}
+        AND value IN ('erased-browser-1', 'sarah@mailbox.org')`,
     )) as [{ n: number }];
     expect(links).toBe(0);
   });

@@ -38,7 +38,8 @@ describe(`concurrent pushes of one batch (${dbLabel()})`, () => {
     expect(results.map((r) => r.applied.length).sort((a, b) => a - b)).toEqual([0, 0, 40]);
     const [counts] = await queryRows<{ mutations: string; profiles: string; visits: string }>(
       t.runtime.db.db,
-      sql`SELECT (SELECT count(*) FROM sync_mutations)::text AS mutations, (SELECT count(*) FROM profiles)::text AS profiles, (SELECT count(*) FROM visits)::text AS visits`,
+      sql`SELECT (SELECT count(*) FROM sync_mutations)::text AS mutations, (SELECT count(*)
+        FROM profiles)::text AS profiles, (SELECT count(*) FROM visits)::text AS visits`,
     );
     expect(counts).toEqual({ mutations: "40", profiles: "20", visits: "20" });
   });

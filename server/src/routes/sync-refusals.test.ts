@@ -26,7 +26,7 @@ describe(`sync refusals (${dbLabel()})`, () => {
     createdAt: "2026-11-25T11:00:00Z",
   });
 
-  it("applies a capture with an invalid email and names the email as a field-level rejection, in the answer and the record", async () => {
+  it("applies a capture with an invalid email, naming it as a field rejection in the answer and record", async () => {
     const token = await pairedToken();
     const bad = capture(1, { firstName: "Ana", email: "ana@@gmail", phone: "+14155550142" });
     const good = capture(2, { firstName: "Bo", email: "bo@gmail.com" });
@@ -62,7 +62,7 @@ describe(`sync refusals (${dbLabel()})`, () => {
     expect(kinds.map((k) => k.kind)).toEqual(["device", "phone"]);
   });
 
-  it("refuses pushes and pulls of an uninstalled shop with a message, storing nothing, until it is installed again", async () => {
+  it("refuses pushes and pulls of an uninstalled shop with a message, storing nothing, until reinstalled", async () => {
     const token = await pairedToken();
     expect(
       (

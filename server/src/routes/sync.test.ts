@@ -275,7 +275,8 @@ describe(`sync push (${dbLabel()})`, () => {
     expect(
       await count(
         t,
-        sql`SELECT count(*) AS n FROM consents WHERE profile_id = ${profileId} AND channel = 'all' AND action = 'revoked'`,
+        sql`SELECT count(*) AS n FROM consents WHERE profile_id = ${profileId} AND channel = 'all'
+          AND action = 'revoked'`,
       ),
     ).toBe(1);
   });
@@ -551,7 +552,8 @@ describe(`sync pull (${dbLabel()})`, () => {
 
     await t.runtime.db.db.transaction(async (tx) => {
       await tx.execute(
-        sql`UPDATE profiles SET status = 'erased', first_name = NULL WHERE shop_id = ${SHOP_A} AND id = ${r.profiles[la]}`,
+        sql`UPDATE profiles SET status = 'erased', first_name = NULL WHERE shop_id = ${SHOP_A}
+          AND id = ${r.profiles[la]}`,
       );
       await recordProfileChange(tx, SHOP_A, r.profiles[la], "tombstone");
     });

@@ -3,7 +3,10 @@ import { loadConfig } from "../config";
 import { openDatabase } from "../db/client";
 import { DEMO_SHOP, seedShop } from "./demo";
 
-/** `pnpm seed --customers N [--shop x.myshopify.com] [--seed 42]`: writes a generated shop to DATABASE_URL or the PGlite data dir. */
+/**
+ * `pnpm seed --customers N [--shop x.myshopify.com] [--seed 42]`: writes a
+ * generated shop to DATABASE_URL or the PGlite data dir.
+ */
 const { values } = parseArgs({
   options: {
     customers: { type: "string", default: "1000" },
@@ -30,7 +33,8 @@ const result = await seedShop(db.db, {
 process.stdout.write("\n");
 console.log(
   result
-    ? `seeded ${values.shop}: ${result.customers} customers, ${result.orders} orders in ${((performance.now() - started) / 1000).toFixed(1)} s`
+    ? `seeded ${values.shop}: ${result.customers} customers, ${result.orders} orders ` +
+        `in ${((performance.now() - started) / 1000).toFixed(1)} s`
     : `${values.shop} already has profiles; nothing seeded`,
 );
 await db.close();

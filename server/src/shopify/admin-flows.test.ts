@@ -40,7 +40,7 @@ describe(`the app talking to Shopify's Admin API (${dbLabel()})`, () => {
     await shopify.stop();
   });
 
-  it("answers an unknown customer at the register from Shopify in the same request; 404 only when Shopify does not know them", async () => {
+  it("answers an unknown customer at the register from Shopify at once; 404 only if Shopify lacks them", async () => {
     await t.api("GET", "/api/settings"); // the shop's first request: token exchange
     const started = performance.now();
     const res = await t.api("GET", `/api/pos/customers/${BOB_NORMAN.id}`);
@@ -118,7 +118,7 @@ describe(`the app talking to Shopify's Admin API (${dbLabel()})`, () => {
     expect(shopify.customers.get(BOB_NORMAN.id)!.smsMarketingConsent?.marketingState).toBe("UNSUBSCRIBED");
   });
 
-  it("creates a tablet-signed-up customer in Shopify and links the ID; an email Shopify already has links that customer", async () => {
+  it("creates a tablet sign-up in Shopify and links the ID; an email Shopify knows links that customer", async () => {
     const created = await t.api("POST", "/api/devices/pairing-codes", { body: { locationId: "loc-1" } });
     const { code } = await created.json();
     const { token } = await (

@@ -46,7 +46,7 @@ describe(`token exchange on the shop's first session token (${dbLabel()})`, () =
     expect(shopify.exchanges).toHaveLength(1);
   });
 
-  it("app/uninstalled deletes the token; a revoked token (401) is forgotten and the next session token re-exchanges", async () => {
+  it("app/uninstalled deletes the token; a revoked one (401) is forgotten, the next session re-exchanges", async () => {
     await t.api("GET", "/api/settings");
     expect((await t.webhook("app/uninstalled", { shop_domain: SHOP_A })).status).toBe(200);
     await t.drain();

@@ -33,7 +33,7 @@ describe(`the embedded admin's shell (${dbLabel()})`, () => {
     expect(res.headers.get("location")).toBe("/admin/?embedded=1&host=YWRtaW4&shop=shop-a.myshopify.com&id_token=abc");
   });
 
-  it("fills in the API key for App Bridge and sends the shop's frame-ancestors, on the shell and on deep links", async () => {
+  it("fills in the App Bridge API key and sends the shop's frame-ancestors, on the shell and deep links", async () => {
     for (const path of ["/admin/?shop=shop-a.myshopify.com", "/admin/customers/42?shop=shop-a.myshopify.com"]) {
       const res = await t.runtime.app.request(path);
       expect(res.status).toBe(200);

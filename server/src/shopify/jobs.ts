@@ -31,7 +31,8 @@ export async function ensureShopifyCustomer(
 ): Promise<string | null> {
   const ids = await queryRows<{ kind: string; value: string }>(
     tx,
-    sql`SELECT kind, value FROM identifiers WHERE shop_id = ${shopId} AND profile_id = ${profileId} ORDER BY linked_at, value`,
+    sql`SELECT kind, value FROM identifiers WHERE shop_id = ${shopId} AND profile_id = ${profileId}
+      ORDER BY linked_at, value`,
   );
   const linked = ids.find((i) => i.kind === "shopify");
   if (linked) return linked.value;
@@ -40,7 +41,8 @@ export async function ensureShopifyCustomer(
   if (!email && !phone) return null;
   const [profile] = await queryRows<{ first_name: string | null; last_name: string | null }>(
     tx,
-    sql`SELECT first_name, last_name FROM profiles WHERE shop_id = ${shopId} AND id = ${profileId} AND status = 'active'`,
+    sql`SELECT first_name, last_name FROM profiles WHERE shop_id = ${shopId} AND id = ${profileId}
+      AND status = 'active'`,
   );
   if (!profile) return null;
   const input = { email, phone, firstName: profile.first_name ?? undefined, lastName: profile.last_name ?? undefined };
@@ -85,7 +87,8 @@ function consentJob(admin: ShopifyAdmin, clock: () => Date): JobHandler {
       location_id: string | null;
     }>(
       tx,
-      sql`SELECT profile_id, channel, action, acted_at, location_id FROM consents WHERE shop_id = ${job.shop_id} AND id = ${consentId}`,
+      sql`SELECT profile_id, channel, action, acted_at, location_id FROM consents WHERE shop_id = ${job.shop_id}
+        AND id = ${consentId}`,
     );
     if (!row) return; // erased since
     const write = consentWriteBack({

@@ -35,7 +35,7 @@ describe(`loyalty as app-owned metafields (${dbLabel()})`, () => {
     await shopify.stop();
   });
 
-  it("writes points and tier of customers whose loyalty changed, batched after a minute, and nothing again when unchanged", {
+  it("writes points and tier of customers whose loyalty changed, batched after a minute; nothing when unchanged", {
     timeout: 180_000,
   }, async () => {
     await t.api("GET", "/api/settings"); // connects the shop
@@ -61,7 +61,8 @@ describe(`loyalty as app-owned metafields (${dbLabel()})`, () => {
     await t.drain();
     const profiles = await queryRows<{ value: string; loyalty_points: number }>(
       t.runtime.db.db,
-      sql`SELECT i.value, p.loyalty_points FROM identifiers i JOIN profiles p ON p.id = i.profile_id WHERE i.kind = 'shopify' ORDER BY i.value`,
+      sql`SELECT i.value, p.loyalty_points FROM identifiers i JOIN profiles p ON p.id = i.profile_id
+        WHERE i.kind = 'shopify' ORDER BY i.value`,
     );
     expect(profiles).toHaveLength(2);
     expect(shopify.metafieldsSetCalls).toBe(1);

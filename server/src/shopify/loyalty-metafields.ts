@@ -68,10 +68,13 @@ export function loyaltyJobHandler(admin: ShopifyAdmin, clock: () => Date): JobHa
         throw new ShopifyCallFailed(
           `metafieldsSet refused: ${errors.map((e) => `${(e.field ?? []).join(".")}: ${e.message}`).join("; ")}`,
         );
+      const rowsJson = JSON.stringify(batch.map((c) => ({ id: c.shopify_id, points: c.points, tier: c.tier })));
       await tx.execute(sql`INSERT INTO shopify_loyalty_written (shop_id, shopify_customer_id, points, tier, written_at)
-        SELECT ${job.shop_id}, x.id, x.points, x.tier, ${now} FROM jsonb_to_recordset(${JSON.stringify(batch.map((c) => ({ id: c.shopify_id, points: c.points, tier: c.tier })))}::jsonb)
+        SELECT ${job.shop_id}, x.id, x.points, x.tier, ${now}
+          FROM jsonb_to_recordset(${rowsJson}::jsonb)
           AS x(id text, points integer, tier text)
-        ON CONFLICT (shop_id, shopify_customer_id) DO UPDATE SET points = excluded.points, tier = excluded.tier, written_at = excluded.written_at`);
+        ON CONFLICT (shop_id, shopify_customer_id) DO UPDATE
+          SET points = excluded.points, tier = excluded.tier, written_at = excluded.written_at`);
     }
   };
 }

@@ -40,7 +40,8 @@ export const SMS_CONSENT_UPDATE = `mutation SmsConsent($input: CustomerSmsMarket
 
 /** Bulk queries: one top-level connection each (Shopify's rule); nested line items become child lines. */
 export const BULK_CUSTOMERS = `{ customers { edges { node { ${CUSTOMER_FIELDS} } } } }`;
-export const BULK_ORDERS = `{ orders { edges { node { ${ORDER_FIELDS} lineItems { edges { node { ${LINE_ITEM_FIELDS} } } } } } } }`;
+export const BULK_ORDERS =
+  `{ orders { edges { node { ${ORDER_FIELDS} ` + `lineItems { edges { node { ${LINE_ITEM_FIELDS} } } } } } } }`;
 
 export const BULK_RUN = `mutation RunBulk($query: String!) {
   bulkOperationRunQuery(query: $query) { bulkOperation { id status } userErrors { field message } }

@@ -129,14 +129,17 @@ export function verifyChain(
         return broken(
           index === 0
             ? "stored hash does not match: the row was altered, or rows before it were removed"
-            : "stored hash does not match: the row was altered, or the row before it was removed, inserted or reordered",
+            : "stored hash does not match: the row was altered, " +
+                "or the row before it was removed, inserted or reordered",
         );
       }
     }
     prevHash = row.hash;
   }
   if (head && (rows.length !== head.seq || prevHash !== head.hash)) {
-    const reason = `the shop's head is seq ${head.seq}, but the ledger ends at seq ${rows.length}: rows were removed from the end`;
+    const reason =
+      `the shop's head is seq ${head.seq}, but the ledger ends at seq ${rows.length}: ` +
+      "rows were removed from the end";
     return {
       intact: false,
       checked: rows.length,

@@ -93,7 +93,7 @@ describe("currentConsentState", () => {
     expect(state.sms).toEqual({ granted: true, since: t("2026-03-03T10:00Z"), entryId: "later" });
   });
 
-  it("does not let a global unsubscribe undo a grant made after it, and lets it beat a grant at the same instant", () => {
+  it("a global unsubscribe does not undo a grant made after it, and beats a grant at the same instant", () => {
     const at = t("2026-03-02T10:00Z");
     const state = currentConsentState([
       entry({ channel: "push", action: "granted", actedAt: at }),

@@ -90,7 +90,7 @@ describe("decideAudienceGroups", () => {
     ),
   });
 
-  it("equals checkGate per customer when facts are counted set-based: today as the local day's bounds, the week as (at - 7d, at]", () => {
+  it("equals checkGate per customer on set counts: today as the local day's bounds, week as (at - 7d, at]", () => {
     fc.assert(
       fc.property(
         fc.array(customer, { maxLength: 25 }),

@@ -140,8 +140,8 @@ export function localDayKey(at: Date, timeZone: string): string {
 
 /**
  * The first instant of the local calendar day that contains `at` in `timeZone`: a message sent in
- * [start, end) of {@link localDayBounds} is "today" for the caps. Found by bisection on `localDayKey`, so it is the same day the
- * per-customer gate uses, also on days that begin at 01:00 because the clocks jumped at midnight.
+ * [start, end) of {@link localDayBounds} is "today" for the caps. Found by bisection on `localDayKey`, so it is
+ * the same day the per-customer gate uses, also on days that begin at 01:00 because the clocks jumped at midnight.
  */
 export function localDayStart(at: Date, timeZone: string): Date {
   const today = localDayKey(at, timeZone);

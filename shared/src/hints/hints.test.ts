@@ -29,7 +29,7 @@ describe("checkoutHints", () => {
     { productId: "beans", title: "Beans (old name)", dueAt: new Date(now.getTime() + 3 * DAY), meanGapDays: 28 },
   ];
 
-  it("names the product and explains each hint in a clerk's words, best first, with a variant to add where known", () => {
+  it("names the product and explains each hint in a clerk's words, best first, with a variant where known", () => {
     const productVariants = { tie: "4401" };
     const hints = checkoutHints({
       cartProductIds: ["shirt"],

@@ -65,7 +65,9 @@ export function checkoutHints(input: CheckoutHintsInput): CheckoutHint[] {
       productId: rule.consequent,
       productTitle: titleOf(rule.consequent),
       // Confidence in a clerk's words; lift only decides whether the pair is worth showing.
-      message: `${Math.round(rule.confidence * 100)}% of people who bought ${titleOf(rule.antecedent)} also bought the ${titleOf(rule.consequent)}`,
+      message:
+        `${Math.round(rule.confidence * 100)}% of people who bought ${titleOf(rule.antecedent)} ` +
+        `also bought the ${titleOf(rule.consequent)}`,
       score: round3(rule.confidence),
     });
   }
@@ -77,7 +79,9 @@ export function checkoutHints(input: CheckoutHintsInput): CheckoutHint[] {
       kind: "replenishment",
       productId: item.productId,
       productTitle: titleOf(item.productId, item.title),
-      message: `${titleOf(item.productId, item.title)} ${dueIn(Math.round(daysUntil))} (bought every ${days(Math.round(item.meanGapDays))})`,
+      message:
+        `${titleOf(item.productId, item.title)} ${dueIn(Math.round(daysUntil))} ` +
+        `(bought every ${days(Math.round(item.meanGapDays))})`,
       score: round3(1 / (1 + Math.abs(daysUntil) / item.meanGapDays)),
     });
   }

@@ -30,7 +30,9 @@ const BAND_WORDS: Record<ChurnBand, string> = {
   likely_lost: "likely lost",
 };
 
-/** One line for the merchant, e.g. "Churn risk 0.55 (at risk): recency 2/5, frequency 3/5, spend 4/5; mostly recency." */
+/**
+ * One line for the merchant, e.g. "Churn risk 0.55 (at risk): recency 2/5, frequency 3/5, spend 4/5; mostly recency."
+ */
 export function explainChurn(rfm: RfmScores): string {
   const risk = churnRisk(rfm);
   const parts = [

@@ -48,7 +48,8 @@ describe("lifecycleStage", () => {
     const r = lifecycleStage(facts({ orderCount: 0, lastActivityAt: ago(45 * DAY) }), windows, now);
     expect(r.stage).toBe("new");
     expect(r.rule).toBe(
-      "No order yet and fewer than 3 visits in the last 30 days; still new until 90 days without activity (last activity 45 days ago).",
+      "No order yet and fewer than 3 visits in the last 30 days; " +
+        "still new until 90 days without activity (last activity 45 days ago).",
     );
   });
 

@@ -52,20 +52,28 @@ export function lifecycleStage(facts: LifecycleFacts, windows: ShopSettings["lif
   if (facts.visitsInLookback >= windows.engagedMinVisits) {
     return {
       stage: "engaged",
-      rule: `No order yet, ${visits} in the last ${dayCount(windows.engagementLookbackDays)} (${windows.engagedMinVisits} or more).`,
+      rule:
+        `No order yet, ${visits} in the last ${dayCount(windows.engagementLookbackDays)} ` +
+        `(${windows.engagedMinVisits} or more).`,
     };
   }
   const seenFor = Math.max(0, wholeDaysBetween(facts.firstSeenAt, now));
   if (now.getTime() - facts.firstSeenAt.getTime() <= windows.engagedWindowDays * DAY_MS) {
     return {
       stage: "new",
-      rule: `No order yet, first seen ${seenFor === 0 ? "today" : `${dayCount(seenFor)} ago`} (within ${dayCount(windows.engagedWindowDays)}), ${visits} in the last ${dayCount(windows.engagementLookbackDays)}.`,
+      rule:
+        `No order yet, first seen ${seenFor === 0 ? "today" : `${dayCount(seenFor)} ago`} ` +
+        `(within ${dayCount(windows.engagedWindowDays)}), ` +
+        `${visits} in the last ${dayCount(windows.engagementLookbackDays)}.`,
     };
   }
   // SPEC leaves a gap: no order, too few visits to be engaged, first seen longer ago than the engaged
   // window, but not quiet long enough to be churned. Such a profile stays "new", and the rule says so.
   return {
     stage: "new",
-    rule: `No order yet and fewer than ${windows.engagedMinVisits} visits in the last ${dayCount(windows.engagementLookbackDays)}; still new until ${dayCount(windows.churnedDays)} without activity (${lastSeen}).`,
+    rule:
+      `No order yet and fewer than ${windows.engagedMinVisits} visits ` +
+      `in the last ${dayCount(windows.engagementLookbackDays)}; ` +
+      `still new until ${dayCount(windows.churnedDays)} without activity (${lastSeen}).`,
   };
 }

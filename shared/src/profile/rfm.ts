@@ -27,7 +27,8 @@ export function recencyScore(daysSinceLastOrder: number | null): Score {
  * sort the n values, position = p × (n − 1) counted from 0, and interpolate between the values at
  * floor(position) and ceil(position). The server can therefore compute the same breaks in SQL:
  *
- *   SELECT percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY order_count) FROM profiles WHERE shop_id = $1;
+ * SELECT percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY
+ * order_count) FROM profiles WHERE shop_id = $1;
  *
  * Non-finite values are ignored (SQL ignores NULLs the same way). No values gives no breaks.
  */

@@ -44,7 +44,8 @@ function DuplicatesBanner(props: { count: number }) {
   const heading =
     props.count === 1
       ? "1 possible duplicate profile: check before capturing consent; merge it in the admin's duplicates queue."
-      : `${props.count} possible duplicate profiles: check before capturing consent; merge them in the admin's duplicates queue.`;
+      : `${props.count} possible duplicate profiles: check before capturing consent; ` +
+        "merge them in the admin's duplicates queue.";
   return <s-banner heading={heading} tone="warning" />;
 }
 

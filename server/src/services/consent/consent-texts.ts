@@ -59,7 +59,8 @@ export async function publishConsentText(
   await publishedConsentTexts(q, shopId, now);
   const [row] = await queryRows<{ v: number | string | null }>(
     q,
-    sql`SELECT max(version) AS v FROM consent_texts WHERE shop_id = ${shopId} AND channel = ${input.channel} AND locale = ${input.locale}`,
+    sql`SELECT max(version) AS v FROM consent_texts WHERE shop_id = ${shopId} AND channel = ${input.channel}
+      AND locale = ${input.locale}`,
   );
   const version = Number(row?.v ?? 0) + 1;
   await q.execute(sql`INSERT INTO consent_texts (shop_id, channel, locale, version, text, created_at)

@@ -118,7 +118,8 @@ export async function audienceDecision(
       sql`, `,
     )}]`,
   };
-  const window = sql`m.shop_id = ${shopId} AND m.status = 'sent' AND m.at > ${new Date(at.getTime() - FATIGUE_WINDOW_MS)} AND m.at < ${lastDayEnd}`;
+  const weekStart = new Date(at.getTime() - FATIGUE_WINDOW_MS);
+  const window = sql`m.shop_id = ${shopId} AND m.status = 'sent' AND m.at > ${weekStart} AND m.at < ${lastDayEnd}`;
   const grantedAudience = sql`
     SELECT z.id, z.ord, z.zone, (ARRAY[${sql.join(
       dayOfZone.map((d) => sql`${d}::int`),
@@ -127,7 +128,8 @@ export async function audienceDecision(
     FROM (SELECT t.id, t.ord, coalesce(array_position(${jsonTextArray(customerZones)}, t.time_zone), 0) AS zone
           FROM (${target}) t WHERE t.granted) z`;
   const facts = (granted: SQL) => sql`
-    SELECT g.id, g.ord, g.zone, coalesce(s.week, 0) AS week, coalesce(s.today[g.day], 0) AS today, coalesce(s.today_ch[g.day], 0) AS today_ch
+    SELECT g.id, g.ord, g.zone, coalesce(s.week, 0) AS week, coalesce(s.today[g.day], 0) AS today,
+      coalesce(s.today_ch[g.day], 0) AS today_ch
     FROM ${granted} g
     LEFT JOIN (
       SELECT m.profile_id, ${counts.week} AS week, ${counts.today} AS today, ${counts.todayOnChannel} AS today_ch
@@ -146,7 +148,8 @@ export async function audienceDecision(
         SELECT c.zone, m.week, m.today, m.today_ch, NULL, c.id
         FROM (SELECT * FROM g ORDER BY g.ord, g.id COLLATE "C" LIMIT ${candidates}) c
         CROSS JOIN LATERAL (
-          SELECT ${counts.week} AS week, (${counts.today})[c.day] AS today, (${counts.todayOnChannel})[c.day] AS today_ch
+          SELECT ${counts.week} AS week, (${counts.today})[c.day] AS today,
+            (${counts.todayOnChannel})[c.day] AS today_ch
           FROM messages m WHERE ${window} AND m.profile_id = c.id
         ) m`,
   );
@@ -186,7 +189,8 @@ export async function audienceDecision(
       .map((r) => sql`(${r.zone}::int, ${r.week}::int, ${r.today}::int, ${r.today_ch}::int)`);
     const paged = await queryRows<{ id: string }>(
       q,
-      sql`SELECT id FROM (${facts(sql`(${grantedAudience})`)}) f WHERE (zone, week, today, today_ch) IN (${sql.join(keys, sql`, `)})
+      sql`SELECT id FROM (${facts(sql`(${grantedAudience})`)}) f
+        WHERE (zone, week, today, today_ch) IN (${sql.join(keys, sql`, `)})
           ORDER BY ord, id COLLATE "C" LIMIT ${input.limit} OFFSET ${input.offset}`,
     );
     allowedIds = paged.map((r) => r.id);
@@ -196,7 +200,8 @@ export async function audienceDecision(
   if (ids) {
     const known = await queryRows<{ id: string }>(
       q,
-      sql`SELECT id FROM profiles WHERE shop_id = ${shopId} AND status = 'active' AND id IN (SELECT jsonb_array_elements_text(${jsonText(ids)}))`,
+      sql`SELECT id FROM profiles WHERE shop_id = ${shopId} AND status = 'active'
+        AND id IN (SELECT jsonb_array_elements_text(${jsonText(ids)}))`,
     );
     const knownSet = new Set(known.map((k) => k.id));
     unknownIds = ids.filter((id) => !knownSet.has(id));

@@ -17,14 +17,18 @@ async function gateProfile(
 ): Promise<{ id: string; timeZone: string | null }> {
   const [row] = await queryRows<{ id: string; status: string; merged_into: string | null; time_zone: string | null }>(
     q,
-    sql`SELECT id, status, merged_into, time_zone FROM profiles WHERE shop_id = ${shopId} AND id = ${profileId}${lock ? sql` FOR UPDATE` : sql``}`,
+    sql`SELECT id, status, merged_into, time_zone FROM profiles WHERE shop_id = ${shopId}
+      AND id = ${profileId}${lock ? sql` FOR UPDATE` : sql``}`,
   );
   if (!row || row.status === "erased") throw notFound(`profile ${profileId}`);
   if (row.status === "merged" && row.merged_into) return gateProfile(q, shopId, row.merged_into, lock);
   return { id: row.id, timeZone: row.time_zone };
 }
 
-/** The per-message gate: the shared rule fed with this customer's ledger, the last 7 days' sends and the rest of today's. */
+/**
+ * The per-message gate: the shared rule fed with this customer's ledger, the
+ * last 7 days' sends and the rest of today's.
+ */
 export async function gateDecision(
   q: Queryable,
   shop: ShopContext,
@@ -42,7 +46,8 @@ export async function gateDecision(
   const { end: dayEnd } = localDayBounds(input.at, gateTimeZone(profile.timeZone, shop.settings.timeZone));
   const sent = await queryRows<{ channel: Channel; at: Date | string }>(
     q,
-    sql`SELECT channel, at FROM messages WHERE shop_id = ${shop.shopId} AND profile_id = ${profile.id} AND status = 'sent'
+    sql`SELECT channel, at FROM messages WHERE shop_id = ${shop.shopId} AND profile_id = ${profile.id}
+      AND status = 'sent'
         AND at > ${new Date(input.at.getTime() - WEEK_MS)} AND at < ${dayEnd}`,
   );
   const decision = checkGate({
@@ -71,6 +76,7 @@ export async function sendMessage(
   const { profileId, decision } = await gateDecision(tx, shop, input, { lock: true });
   const status = decision.allowed ? "sent" : "blocked";
   await tx.execute(sql`INSERT INTO messages (shop_id, id, profile_id, channel, kind, status, reason, at)
-    VALUES (${shop.shopId}, ${input.id}, ${profileId}, ${input.channel}, ${input.kind}, ${status}, ${decision.reason}, ${input.at})`);
+    VALUES (${shop.shopId}, ${input.id}, ${profileId}, ${input.channel}, ${input.kind}, ${status}, ${decision.reason},
+      ${input.at})`);
   return { id: input.id, profileId, status, reason: decision.reason };
 }

@@ -46,11 +46,13 @@ export async function shopDashboard(
           ${countsOf([
             [
               "with_email",
-              sql`EXISTS (SELECT 1 FROM identifiers i WHERE i.shop_id = p.shop_id AND i.profile_id = p.id AND i.kind = 'email')`,
+              sql`EXISTS (SELECT 1 FROM identifiers i WHERE i.shop_id = p.shop_id AND i.profile_id = p.id
+                AND i.kind = 'email')`,
             ],
             [
               "with_phone",
-              sql`EXISTS (SELECT 1 FROM identifiers i WHERE i.shop_id = p.shop_id AND i.profile_id = p.id AND i.kind = 'phone')`,
+              sql`EXISTS (SELECT 1 FROM identifiers i WHERE i.shop_id = p.shop_id AND i.profile_id = p.id
+                AND i.kind = 'phone')`,
             ],
           ])}
         FROM profiles p WHERE p.shop_id = ${shopId} AND p.status = 'active'`,

@@ -19,7 +19,10 @@ export class SettingsRefused extends HttpError {
 }
 const isPlainObject = (v: unknown): v is Overrides => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** A patch merged over the stored overrides: objects merge key by key, anything else replaces, `null` removes an override. */
+/**
+ * A patch merged over the stored overrides: objects merge key by key, anything
+ * else replaces, `null` removes an override.
+ */
 export function mergeOverrides(stored: Overrides, patch: Overrides): Overrides {
   const out: Overrides = { ...stored };
   for (const [key, value] of Object.entries(patch)) {

@@ -77,5 +77,6 @@ export async function recordProfileChanges(
             RETURNING change_version - ${ids.length} AS base)
     INSERT INTO profile_changes (shop_id, profile_id, version, kind, changed_at)
     SELECT ${shopId}, ids.id, v.base + ids.ord, ${kind}, now() FROM ids CROSS JOIN v
-    ON CONFLICT (shop_id, profile_id) DO UPDATE SET version = excluded.version, kind = excluded.kind, changed_at = excluded.changed_at`);
+    ON CONFLICT (shop_id, profile_id) DO UPDATE SET version = excluded.version, kind = excluded.kind,
+      changed_at = excluded.changed_at`);
 }

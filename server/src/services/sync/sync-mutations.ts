@@ -140,9 +140,11 @@ export async function storedBefore(q: Queryable, shopId: string, mutations: read
       ? []
       : await queryRows<{ kind: "event" | "visit"; id: string; profile_id: string }>(
           q,
-          sql`SELECT 'event' AS kind, id, profile_id FROM identity_events WHERE shop_id = ${shopId} AND id = ANY(${sqlTextArray(events)})
+          sql`SELECT 'event' AS kind, id, profile_id FROM identity_events WHERE shop_id = ${shopId}
+            AND id = ANY(${sqlTextArray(events)})
               UNION ALL
-              SELECT 'visit' AS kind, id, profile_id FROM visits WHERE shop_id = ${shopId} AND id = ANY(${sqlTextArray(visits)})`,
+              SELECT 'visit' AS kind, id, profile_id FROM visits WHERE shop_id = ${shopId}
+                AND id = ANY(${sqlTextArray(visits)})`,
         );
   return {
     replayedEvents: new Set(rows.filter((r) => r.kind === "event").map((r) => r.id)),
@@ -311,7 +313,8 @@ async function targetProfile(
     throw new Rejected(`unknown_customer: profile ${a.profileId} is not in this shop (erased or never synced)`);
   }
   throw new Rejected(
-    `unknown_customer: local customer ${a.localId ?? "(none)"} was never captured on this shop; push its customer.capture first`,
+    `unknown_customer: local customer ${a.localId ?? "(none)"} was never captured on this shop; ` +
+      "push its customer.capture first",
   );
 }
 
@@ -397,7 +400,10 @@ async function resolveCapture(tx: Queryable, s: PushState, event: IdentityEvent)
 
 const captureEventId = (m: IncomingMutation) => `capture:${m.id}`;
 
-/** What a capture is seen with before the tablet's knowledge is added: its email and phone, normalised, then its local ID. */
+/**
+ * What a capture is seen with before the tablet's knowledge is added: its email
+ * and phone, normalised, then its local ID.
+ */
 function captureIdentifiers(a: Pick<CaptureArgs, "email" | "phone" | "localId">, shop: ShopContext): Identifier[] {
   const { settings } = shop;
   return [
@@ -409,7 +415,10 @@ function captureIdentifiers(a: Pick<CaptureArgs, "email" | "phone" | "localId">,
   ];
 }
 
-/** The identifiers a mutation will look up, read ahead for the whole push; a mutation with invalid arguments looks up none. */
+/**
+ * The identifiers a mutation will look up, read ahead for the whole push; a
+ * mutation with invalid arguments looks up none.
+ */
 export function identifiersOf(m: IncomingMutation, shop: ShopContext): Identifier[] {
   if (!isMutationName(m.name)) return [];
   const parsed = safeParseArgs(m as IncomingMutation & { name: MutationName });

@@ -47,11 +47,14 @@ export async function pullChanges(
 
   const rows = await queryRows<ChangeRow>(
     q,
-    sql`SELECT pc.version, pc.kind, pc.profile_id, p.status, p.merged_into, p.first_name, p.last_name, p.loyalty_tier, p.loyalty_points,
+    sql`SELECT pc.version, pc.kind, pc.profile_id, p.status, p.merged_into, p.first_name, p.last_name, p.loyalty_tier,
+      p.loyalty_points,
                p.lifecycle_stage, p.engagement_score,
                (SELECT json_agg(json_build_object('kind', i.kind, 'value', i.value) ORDER BY i.linked_at, i.value)
-                  FROM identifiers i WHERE i.shop_id = pc.shop_id AND i.profile_id = pc.profile_id AND i.kind IN ('email', 'phone')) AS contacts,
-               (SELECT json_agg(json_build_object('id', c.id, 'channel', c.channel, 'action', c.action, 'actedAt', c.acted_at, 'receivedAt', c.received_at))
+                  FROM identifiers i WHERE i.shop_id = pc.shop_id AND i.profile_id = pc.profile_id
+                    AND i.kind IN ('email', 'phone')) AS contacts,
+               (SELECT json_agg(json_build_object('id', c.id, 'channel', c.channel, 'action', c.action, 'actedAt',
+                 c.acted_at, 'receivedAt', c.received_at))
                   FROM consents c WHERE c.shop_id = pc.shop_id AND c.profile_id = pc.profile_id) AS consents
         FROM profile_changes pc LEFT JOIN profiles p ON p.shop_id = pc.shop_id AND p.id = pc.profile_id
         WHERE pc.shop_id = ${shopId} AND pc.version > ${input.cursor}

@@ -57,7 +57,8 @@ export async function pushMutations(
   return withShopLock(database.db, device.shopId, async (tx, shop) => {
     const [client] = await queryRows<{ last_seq: string | number; device_id: string }>(
       tx,
-      sql`SELECT last_seq, device_id FROM sync_clients WHERE shop_id = ${device.shopId} AND client_id = ${request.clientId}`,
+      sql`SELECT last_seq, device_id FROM sync_clients WHERE shop_id = ${device.shopId}
+        AND client_id = ${request.clientId}`,
     );
     const lastSeq = Number(client?.last_seq ?? 0);
     const result: PushResult = { lastSeq, applied: [], skipped: [], rejected: [], profiles: {} };
@@ -85,7 +86,8 @@ export async function pushMutations(
         : (
             await queryRows<{ mutation_id: string }>(
               tx,
-              sql`SELECT mutation_id FROM sync_mutations WHERE shop_id = ${device.shopId} AND mutation_id = ANY(${sqlTextArray(run.map((m) => m.id))})`,
+              sql`SELECT mutation_id FROM sync_mutations WHERE shop_id = ${device.shopId}
+                AND mutation_id = ANY(${sqlTextArray(run.map((m) => m.id))})`,
             )
           ).map((r) => r.mutation_id),
     );
@@ -154,9 +156,11 @@ export async function pushMutations(
     await writeFieldHistory(tx, device.shopId, state.fieldHistory);
 
     if (rows.length > 0) {
-      await tx.execute(sql`INSERT INTO sync_mutations (shop_id, mutation_id, client_id, seq, name, status, reason, applied_at)
+      await tx.execute(sql`INSERT INTO sync_mutations (shop_id, mutation_id, client_id, seq, name, status, reason,
+        applied_at)
         SELECT ${device.shopId}, x.id, ${request.clientId}, x.seq, x.name, x.status, x.reason, ${now}
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id text, seq bigint, name text, status text, reason text)
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id text, seq bigint, name text, status text,
+          reason text)
         ON CONFLICT (shop_id, mutation_id) DO NOTHING`);
     }
     const newLastSeq = lastSeq + run.length;
@@ -192,7 +196,8 @@ export async function pushMutations(
       const keys = unread.map((l) => localIdentifier(l).value);
       const mapped = await queryRows<{ value: string; profile_id: string }>(
         tx,
-        sql`SELECT value, profile_id FROM identifiers WHERE shop_id = ${device.shopId} AND kind = 'device' AND value = ANY(${sqlTextArray(keys)})`,
+        sql`SELECT value, profile_id FROM identifiers WHERE shop_id = ${device.shopId} AND kind = 'device'
+          AND value = ANY(${sqlTextArray(keys)})`,
       );
       for (const r of mapped) result.profiles[r.value.slice("companion:".length)] = r.profile_id;
     }
@@ -205,7 +210,9 @@ export async function pushMutations(
       return {
         kind: "gap",
         expectedSeq,
-        message: `mutation seq ${expectedSeq} is missing (received ${fresh[run.length]!.seq} next); resend from seq ${expectedSeq}`,
+        message:
+          `mutation seq ${expectedSeq} is missing (received ${fresh[run.length]!.seq} next); ` +
+          `resend from seq ${expectedSeq}`,
         result,
       };
     }
