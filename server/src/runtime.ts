@@ -9,6 +9,7 @@ import { complianceHandlers } from "./services/gdpr/gdpr";
 import { ShopifyAdmin } from "./shopify/admin";
 import { shopifyJobHandlers } from "./shopify/jobs";
 import { startBackfill } from "./shopify/backfill";
+import { enqueueShopifyJobs, SHOPIFY_JOBS } from "./shopify/enqueue";
 
 export interface Runtime {
   db: Database;
@@ -54,11 +55,16 @@ export async function createRuntime(
   const handlers: Record<string, JobHandler> = {
     webhook: webhookJobHandler(clock, complianceHandlers(clock)),
     [RECOMPUTE_SHOP]: recomputeShopJobHandler(clock),
-    ...(shopify ? shopifyJobHandlers(shopify, clock) : {}),
+    ...(shopify ? shopifyJobHandlers(shopify, clock, config.publicUrl) : {}),
   };
-  // A shop's first connection brings in its history (customers, then orders) by bulk operations.
+  // A shop's first connection brings in its history (customers, then orders) by bulk operations, and
+  // turns the storefront pixel on with this server's URL (the ref names the URL: a moved server re-points it).
   if (shopify)
-    shopify.onFirstConnect = async (shopId) => void (await startBackfill(db.db, shopId, clock()), queue.kick());
+    shopify.onFirstConnect = async (shopId) => {
+      await startBackfill(db.db, shopId, clock());
+      await enqueueShopifyJobs(db.db, shopId, SHOPIFY_JOBS.webPixel, [`pixel:${config.publicUrl}`], clock());
+      queue.kick();
+    };
   const batchHandlers = { webhook: webhookBatchHandler(clock, complianceHandlers(clock)) };
   const queue = new JobQueue(db.db, {
     clock,

@@ -54,6 +54,8 @@ export class ShopifyAdminStandIn {
   /** App-owned metafields by customer ID, `namespace.key` → value; and how many metafieldsSet calls came. */
   readonly metafields = new Map<string, Record<string, string>>();
   metafieldsSetCalls = 0;
+  /** The app's web pixel on this shop (one per app and shop, as on Shopify), and the settings it was given. */
+  webPixel: { id: string; settings: string } | null = null;
   readonly bulkOperations: BulkOperation[] = [];
   /** Every GraphQL request's operation, in arrival order, with whether it was throttled. */
   readonly calls: { op: string; throttled: boolean }[] = [];
@@ -67,6 +69,23 @@ export class ShopifyAdminStandIn {
 
   constructor(private readonly opts: StandInOptions) {
     this.restoredAt = this.now();
+  }
+
+  /** Shopify checks the settings against the extension's definition: here, the one `serverUrl` text field. */
+  private invalidPixelSettings(settings: unknown) {
+    const fail = (code: string, message: string) => ({ field: ["webPixel", "settings"], message, code });
+    if (typeof settings !== "string") return fail("INVALID_CONFIGURATION_JSON", "Settings is not valid JSON.");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(settings);
+    } catch {
+      return fail("INVALID_CONFIGURATION_JSON", "Settings is not valid JSON.");
+    }
+    const url = (parsed as { serverUrl?: unknown } | null)?.serverUrl;
+    const keys = parsed && typeof parsed === "object" ? Object.keys(parsed) : [];
+    if (typeof url !== "string" || url.length < 8 || url.length > 200 || keys.some((k) => k !== "serverUrl"))
+      return fail("INVALID_SETTINGS", "Settings do not match the web pixel's settings definition.");
+    return null;
   }
 
   private now(): number {
@@ -145,7 +164,8 @@ export class ShopifyAdminStandIn {
     this.exchanges.push({ shop, token });
     send(res, 200, {
       access_token: token,
-      scope: "read_customers,write_customers,read_orders,read_all_orders,read_locations",
+      scope:
+        "read_customers,write_customers,read_orders,read_all_orders,read_locations,write_pixels,read_customer_events",
     });
   }
 
@@ -321,6 +341,36 @@ export class ShopifyAdminStandIn {
           this.metafields.set(id, { ...this.metafields.get(id), [`${m.namespace}.${m.key}`]: m.value });
         }
         return { metafieldsSet: { metafields: list.map((m) => ({ key: m.key })), userErrors: [] } };
+      }
+      case "webPixelCreate": {
+        const settings = (v.webPixel as { settings?: unknown } | undefined)?.settings;
+        const invalid = this.invalidPixelSettings(settings);
+        if (invalid) return { webPixelCreate: { webPixel: null, userErrors: [invalid] } };
+        if (this.webPixel)
+          return {
+            webPixelCreate: {
+              webPixel: null,
+              userErrors: [{ field: ["webPixel"], message: "Web pixel is taken.", code: "TAKEN" }],
+            },
+          };
+        this.webPixel = { id: `gid://shopify/WebPixel/${this.nextId++}`, settings: settings as string };
+        return { webPixelCreate: { webPixel: this.webPixel, userErrors: [] } };
+      }
+      case "webPixel":
+        return { webPixel: this.webPixel };
+      case "webPixelUpdate": {
+        if (!this.webPixel || v.id !== this.webPixel.id)
+          return {
+            webPixelUpdate: {
+              webPixel: null,
+              userErrors: [{ field: ["id"], message: "Web pixel not found.", code: "NOT_FOUND" }],
+            },
+          };
+        const settings = (v.webPixel as { settings?: unknown } | undefined)?.settings;
+        const invalid = this.invalidPixelSettings(settings);
+        if (invalid) return { webPixelUpdate: { webPixel: null, userErrors: [invalid] } };
+        this.webPixel = { ...this.webPixel, settings: settings as string };
+        return { webPixelUpdate: { webPixel: this.webPixel, userErrors: [] } };
       }
       case "bulkOperationRunQuery": {
         if (this.bulkOperations.some((b) => b.status === "CREATED" || b.status === "RUNNING")) {

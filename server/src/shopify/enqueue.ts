@@ -9,6 +9,7 @@ export const SHOPIFY_JOBS = {
   backfill: "shopify.backfill",
   loyalty: "shopify.loyalty",
   customerMerge: "shopify.customerMerge",
+  webPixel: "shopify.webPixel",
 } as const;
 
 /** Admin API jobs wait out throttling and outages: more attempts than a webhook job before a dead letter. */

@@ -8,6 +8,7 @@ import { type ShopifyAdmin, ShopifyCallFailed } from "./admin";
 import { backfillJobHandler } from "./backfill";
 import { SHOPIFY_JOBS } from "./enqueue";
 import { loyaltyJobHandler } from "./loyalty-metafields";
+import { webPixelJobHandler } from "./web-pixel";
 import { CUSTOMER_CREATE, CUSTOMER_MERGE, EMAIL_CONSENT_UPDATE, FIND_CUSTOMER, SMS_CONSENT_UPDATE } from "./queries";
 
 interface UserError {
@@ -156,12 +157,17 @@ function customerMergeJob(admin: ShopifyAdmin): JobHandler {
 }
 
 /** Job kinds that call the Admin API; each is idempotent by its ref, so a retry never doubles a write. */
-export function shopifyJobHandlers(admin: ShopifyAdmin, clock: () => Date): Record<string, JobHandler> {
+export function shopifyJobHandlers(
+  admin: ShopifyAdmin,
+  clock: () => Date,
+  serverUrl: string,
+): Record<string, JobHandler> {
   return {
     [SHOPIFY_JOBS.consent]: consentJob(admin, clock),
     [SHOPIFY_JOBS.customer]: customerJob(admin, clock),
     [SHOPIFY_JOBS.backfill]: backfillJobHandler(admin, clock),
     [SHOPIFY_JOBS.loyalty]: loyaltyJobHandler(admin, clock),
     [SHOPIFY_JOBS.customerMerge]: customerMergeJob(admin),
+    [SHOPIFY_JOBS.webPixel]: webPixelJobHandler(admin, serverUrl),
   };
 }

@@ -64,3 +64,20 @@ export const CUSTOMER_MERGE = `mutation MergeCustomers($customerOneId: ID!, $cus
     userErrors { field message code }
   }
 }`;
+
+/** The storefront pixel turned on for the shop with our server's URL; a second create answers TAKEN. */
+export const WEB_PIXEL_CREATE = `mutation CreateWebPixel($webPixel: WebPixelInput!) {
+  webPixelCreate(webPixel: $webPixel) {
+    webPixel { id settings }
+    userErrors { field message code }
+  }
+}`;
+
+export const WEB_PIXEL = `query AppWebPixel { webPixel { id settings } }`;
+
+export const WEB_PIXEL_UPDATE = `mutation UpdateWebPixel($id: ID!, $webPixel: WebPixelInput!) {
+  webPixelUpdate(id: $id, webPixel: $webPixel) {
+    webPixel { id settings }
+    userErrors { field message code }
+  }
+}`;

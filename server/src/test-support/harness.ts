@@ -62,6 +62,8 @@ export async function startTestServer(
     queueBatchSize?: number;
     sites?: Config["sites"];
     shopifyAdminOrigin?: string;
+    /** The server's public origin (what the storefront pixel is pointed at). */
+    publicUrl?: string;
   } = {},
 ): Promise<TestServer> {
   const clock = opts.clock ?? testClock();
@@ -72,7 +74,7 @@ export async function startTestServer(
     apiKey: TEST_API_KEY,
     apiSecret: TEST_SECRET,
     dataDir: "",
-    publicUrl: "http://localhost",
+    publicUrl: opts.publicUrl ?? "http://localhost",
     devSecret: false,
     rateLimits: opts.rateLimits,
     sites: opts.sites,
