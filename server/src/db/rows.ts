@@ -15,3 +15,8 @@ export async function queryRows<T = Record<string, unknown>>(q: Queryable, state
 export function jsonOf<T = unknown>(value: unknown): T {
   return (typeof value === "string" ? JSON.parse(value) : value) as T;
 }
+
+/** A nullable jsonb value (an aggregate over no rows, a column not set yet), or `fallback` when it is null. */
+export function jsonOr<T>(value: unknown, fallback: T): T {
+  return value == null ? fallback : jsonOf<T>(value);
+}

@@ -12,7 +12,7 @@ import {
 } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { queryRows } from "../../db/rows";
+import { jsonOr, queryRows } from "../../db/rows";
 import { recordProfileChanges } from "../shop/shop";
 import { sqlTextArray } from "../../db/sql-arrays";
 
@@ -159,7 +159,7 @@ function aggregatesFromFacts(facts: Facts, settings: ShopSettings, now: Date) {
   const orderCount = Number(facts.order_count ?? 0);
   // Money here is whole minor units of the shop's currency (RFM cut points and LTV are in the same unit).
   const lifetimeSpend = Math.round(Number(facts.lifetime ?? 0));
-  const orderDates = parseJson<string[]>(facts.order_dates, []).map((d) => new Date(d));
+  const orderDates = jsonOr<string[]>(facts.order_dates, []).map((d) => new Date(d));
   const lastOrderAt = toDate(facts.last_order_at);
   const lastVisitAt = toDate(facts.last_visit_at);
   const lastWebAt = toDate(facts.last_web_at);
@@ -183,7 +183,7 @@ function aggregatesFromFacts(facts: Facts, settings: ShopSettings, now: Date) {
     settings.lifecycle,
     now,
   ).stage;
-  const breaks = parseJson<{ frequency: number[]; monetary: number[] } | null>(facts.rfm_breaks, null);
+  const breaks = jsonOr<{ frequency: number[]; monetary: number[] } | null>(facts.rfm_breaks, null);
   const rfm =
     orderCount > 0
       ? rfmScores(
@@ -197,7 +197,7 @@ function aggregatesFromFacts(facts: Facts, settings: ShopSettings, now: Date) {
       : null;
   const ltv = lifetimeValue({ lifetimeSpend, orderDates, firstOrderAt: toDate(facts.first_order_at) }, now);
 
-  const ledger = parseJson<{ kind: "earn" | "clawback" | "adjust"; points: number; at: string }[]>(facts.ledger, []);
+  const ledger = jsonOr<{ kind: "earn" | "clawback" | "adjust"; points: number; at: string }[]>(facts.ledger, []);
   const tier = tierFor(
     rollingYearPoints(
       ledger.map((e) => ({ kind: e.kind, points: Number(e.points), at: toDate(e.at)! })),
@@ -236,17 +236,14 @@ function aggregatesFromFacts(facts: Facts, settings: ShopSettings, now: Date) {
     web_sessions_30d: webSessions,
     last_seen_online_at: lastWebAt?.toISOString() ?? null,
     viewed_product_ids: viewedNotBought(
-      parseJson<{ productId: string; at: string }[]>(facts.viewed, []).map((v) => ({
+      jsonOr<{ productId: string; at: string }[]>(facts.viewed, []).map((v) => ({
         productId: v.productId,
         at: new Date(v.at),
       })),
-      parseJson<string[]>(facts.bought, []),
+      jsonOr<string[]>(facts.bought, []),
       10,
     ),
   };
 }
 
-/** jsonb arrives parsed from PGlite and as text or parsed from postgres-js, depending on the query path. */
-const parseJson = <T>(v: unknown, fallback: T): T =>
-  v == null ? fallback : typeof v === "string" ? (JSON.parse(v) as T) : (v as T);
 const wholeDaysBetween = (from: Date, to: Date) => Math.floor((to.getTime() - from.getTime()) / 86_400_000);

@@ -1,7 +1,7 @@
 import { CHANNELS, currentConsentState, type ConsentEntry, type PullResponse } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { queryRows } from "../../db/rows";
+import { jsonOr, queryRows } from "../../db/rows";
 
 interface ChangeRow {
   version: string | number;
@@ -19,8 +19,6 @@ interface ChangeRow {
   consents: unknown;
 }
 
-const parseJson = <T>(v: unknown, fallback: T): T =>
-  v == null ? fallback : typeof v === "string" ? (JSON.parse(v) as T) : (v as T);
 
 /**
  * One page of the shop's change feed after `cursor`, in version order. Versions are taken under the
@@ -82,8 +80,8 @@ export async function pullChanges(
         mergedInto: r.status === "merged" ? r.merged_into : null,
       };
     }
-    const contacts = parseJson<{ kind: string; value: string }[]>(r.contacts, []);
-    const entries = parseJson<
+    const contacts = jsonOr<{ kind: string; value: string }[]>(r.contacts, []);
+    const entries = jsonOr<
       {
         id: string;
         channel: ConsentEntry["channel"];
