@@ -3,38 +3,9 @@
  * the admin's screens share, so a field renamed on one side fails typecheck on the other.
  */
 import { z } from "zod";
-import { channelSchema } from "../settings";
-import {
-  churnBandSchema,
-  consentChannelViewSchema,
-  identifierViewSchema,
-  lifecycleStageSchema,
-  loyaltyViewSchema,
-} from "./profile";
+import { identifierViewSchema, posCustomerViewSchema } from "./profile";
 
 const isoTime = z.string();
-
-/** One row of the customer list (`GET /api/profiles`); not the tablet's `ProfileSummary`, which carries consent. */
-export const customerListRowSchema = z.object({
-  profileId: z.string(),
-  firstName: z.string().nullable(),
-  lastName: z.string().nullable(),
-  lifecycleStage: lifecycleStageSchema,
-  tier: z.string().nullable(),
-  points: z.number(),
-  lifetimeSpend: z.number(),
-  orderCount: z.number(),
-  lastActivityAt: isoTime.nullable(),
-});
-export type CustomerListRow = z.infer<typeof customerListRowSchema>;
-
-export const customerListSchema = z.object({
-  total: z.number(),
-  limit: z.number(),
-  offset: z.number(),
-  profiles: z.array(customerListRowSchema),
-});
-export type CustomerList = z.infer<typeof customerListSchema>;
 
 export const timelineEntrySchema = z.object({
   kind: z.enum(["order", "refund", "visit", "consent", "message", "merge"]),
@@ -54,29 +25,12 @@ export const monthlySpendSchema = z.object({
   refunds: z.number(),
 });
 
-/** The 360 profile (`GET /api/profiles/:id`). */
-export const customerProfileSchema = z.object({
-  profileId: z.string(),
+/**
+ * The 360 profile (`GET /api/profiles/:id`): the register's view of the customer (its figures at the top
+ * level too), without the register's recent orders and redemption rate, and with everything the admin adds.
+ */
+export const customerProfileSchema = posCustomerViewSchema.omit({ recentOrders: true, redemption: true }).extend({
   status: z.enum(["active", "merged", "erased"]),
-  shopifyCustomerId: z.string().nullable(),
-  firstName: z.string().nullable(),
-  lastName: z.string().nullable(),
-  emails: z.array(z.string()),
-  phones: z.array(z.string()),
-  lifecycleStage: lifecycleStageSchema,
-  /** The register's figures at the top level too (the 360 view extends the register's view). */
-  orderCount: z.number(),
-  lifetimeSpend: z.number(),
-  posSpend: z.number(),
-  onlineSpend: z.number(),
-  lastVisitAt: isoTime.nullable(),
-  lastOrderAt: isoTime.nullable(),
-  currency: z.string(),
-  churnRisk: z.number().nullable(),
-  churnBand: churnBandSchema.nullable(),
-  loyalty: loyaltyViewSchema,
-  consent: z.record(channelSchema, consentChannelViewSchema),
-  openDuplicates: z.number(),
   birthday: z.string().nullable(),
   postcode: z.string().nullable(),
   identifiers: z.array(identifierViewSchema),
@@ -97,14 +51,39 @@ export const customerProfileSchema = z.object({
   rfmExplanation: z.string().nullable(),
   ltv: z.object({ historical: z.number(), predicted90d: z.number() }),
   nextOrderAt: isoTime.nullable(),
+  /** Always present here, null until first computed (the register's view may leave it out). */
   engagementScore: z.number().nullable(),
   firstSeenAt: isoTime.nullable(),
   lastActivityAt: isoTime.nullable(),
   spendOverTime: z.array(monthlySpendSchema),
   timeline: z.array(timelineEntrySchema),
-  asOf: isoTime,
 });
 export type CustomerProfile = z.infer<typeof customerProfileSchema>;
+
+/**
+ * One row of the customer list (`GET /api/profiles`): the 360 profile's figures, with the loyalty tier (null
+ * when none is stored) and points at the top level; not the tablet's `ProfileSummary`, which carries consent.
+ */
+export const customerListRowSchema = customerProfileSchema
+  .pick({
+    profileId: true,
+    firstName: true,
+    lastName: true,
+    lifecycleStage: true,
+    lifetimeSpend: true,
+    orderCount: true,
+    lastActivityAt: true,
+  })
+  .extend({ tier: z.string().nullable(), points: z.number() });
+export type CustomerListRow = z.infer<typeof customerListRowSchema>;
+
+export const customerListSchema = z.object({
+  total: z.number(),
+  limit: z.number(),
+  offset: z.number(),
+  profiles: z.array(customerListRowSchema),
+});
+export type CustomerList = z.infer<typeof customerListSchema>;
 
 export const profileExplanationSchema = z.object({
   profileId: z.string(),
@@ -161,20 +140,13 @@ export const dataInventorySchema = z.object({
 export type DataInventory = z.infer<typeof dataInventorySchema>;
 
 /** `POST /api/dashboard/recompute` and its poll `GET /api/dashboard/recompute/:jobId`. */
+const recomputeJob = z.object({ jobId: z.string(), requestedAt: isoTime });
 export const recomputeStatusSchema = z.discriminatedUnion("status", [
-  z.object({ jobId: z.string(), status: z.enum(["queued", "running"]), requestedAt: isoTime }),
-  z.object({
-    jobId: z.string(),
-    status: z.literal("retrying"),
-    requestedAt: isoTime,
-    attempts: z.number(),
-    lastError: z.string().nullable(),
-  }),
-  z.object({ jobId: z.string(), status: z.literal("failed"), requestedAt: isoTime, error: z.string() }),
-  z.object({
-    jobId: z.string(),
+  recomputeJob.extend({ status: z.enum(["queued", "running"]) }),
+  recomputeJob.extend({ status: z.literal("retrying"), attempts: z.number(), lastError: z.string().nullable() }),
+  recomputeJob.extend({ status: z.literal("failed"), error: z.string() }),
+  recomputeJob.extend({
     status: z.literal("done"),
-    requestedAt: isoTime,
     finishedAt: isoTime,
     profiles: z.number(),
     changed: z.number(),
