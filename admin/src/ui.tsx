@@ -1,4 +1,4 @@
-import { Banner, BlockStack, Button, InlineStack, Spinner, Text } from "@shopify/polaris";
+import { Banner, BlockStack, type BlockStackProps, Button, Card, InlineStack, Spinner, Text } from "@shopify/polaris";
 import type { ReactNode } from "react";
 import { routePath, type Route } from "./routes";
 
@@ -20,6 +20,28 @@ export function ErrorBanner({ error, title = "Something went wrong" }: { error: 
     <Banner tone="critical" title={title}>
       <p data-testid="error-message">{text}</p>
     </Banner>
+  );
+}
+
+/** One section of a page: a card, its heading, then what it holds (every page's cards look alike). */
+export function Section({
+  title,
+  gap = "200",
+  children,
+}: {
+  title: string;
+  gap?: BlockStackProps["gap"];
+  children?: ReactNode;
+}) {
+  return (
+    <Card>
+      <BlockStack gap={gap}>
+        <Text as="h2" variant="headingMd">
+          {title}
+        </Text>
+        {children}
+      </BlockStack>
+    </Card>
   );
 }
 
