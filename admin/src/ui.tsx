@@ -1,4 +1,14 @@
-import { Banner, BlockStack, type BlockStackProps, Button, Card, InlineStack, Spinner, Text } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  type BlockStackProps,
+  Button,
+  Card,
+  InlineStack,
+  Spinner,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import type { ReactNode } from "react";
 import { routePath, type Route } from "./routes";
 
@@ -42,6 +52,32 @@ export function Section({
         {children}
       </BlockStack>
     </Card>
+  );
+}
+
+/** A form of one text field with its buttons beside it, lined up on the field's bottom edge. */
+export function OneFieldForm({
+  minWidth,
+  children,
+  ...field
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+  helpText?: string;
+  placeholder?: string;
+  /** Room for what is typed (a long ID), so the buttons do not squeeze it. */
+  minWidth?: number;
+  children: ReactNode;
+}) {
+  return (
+    <InlineStack gap="200" blockAlign="end">
+      <div style={minWidth ? { minWidth } : undefined}>
+        <TextField {...field} autoComplete="off" />
+      </div>
+      {children}
+    </InlineStack>
   );
 }
 

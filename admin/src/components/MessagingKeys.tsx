@@ -1,9 +1,9 @@
-import { Badge, Banner, Button, DataTable, InlineStack, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, Button, DataTable, Text } from "@shopify/polaris";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { keys, useInvalidate } from "../queries";
 import { useState } from "react";
 import { createMessagingKey, listMessagingKeys, revokeMessagingKey } from "../api";
-import { ErrorBanner, Notice, Section } from "../ui";
+import { ErrorBanner, Notice, OneFieldForm, Section } from "../ui";
 import { formatDate } from "../view-model";
 
 /**
@@ -51,12 +51,11 @@ export function MessagingKeys() {
           </span>
         </Banner>
       ) : null}
-      <InlineStack gap="200" blockAlign="end">
-        <TextField label="Tool name" value={name} onChange={setName} autoComplete="off" placeholder="e.g. Klaviyo" />
+      <OneFieldForm label="Tool name" value={name} onChange={setName} placeholder="e.g. Klaviyo">
         <Button variant="primary" disabled={name.trim() === ""} loading={action.pending} onClick={() => void create()}>
           Create key
         </Button>
-      </InlineStack>
+      </OneFieldForm>
       <div data-testid="messaging-keys">
         <DataTable
           columnContentTypes={["text", "text", "text", "text"]}

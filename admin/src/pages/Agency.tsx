@@ -1,10 +1,10 @@
-import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Page, Text, TextField } from "@shopify/polaris";
+import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Page, Text } from "@shopify/polaris";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { getAgencyRollup, grantAgencyUser, revokeAgencyUser } from "../api";
 import { agencyUserError, rollupRows, shareList, type RollupRow } from "../dashboard-view";
 import { keys, useInvalidate } from "../queries";
-import { ErrorBanner, Loading, Notice, Section, StackedBar } from "../ui";
+import { ErrorBanner, Loading, Notice, OneFieldForm, Section, StackedBar } from "../ui";
 import { formatDate, percent } from "../view-model";
 
 function rowCells(r: RollupRow) {
@@ -80,23 +80,20 @@ function GrantForm() {
       </Text>
       <ErrorBanner error={change.error} title="Access was not changed" />
       <Notice text={change.data ?? null} />
-      <InlineStack gap="200" blockAlign="end">
-        <div style={{ minWidth: 280 }}>
-          <TextField
-            label="Agency user ID (Shopify user)"
-            value={userId}
-            onChange={setUserId}
-            error={fieldError ?? undefined}
-            autoComplete="off"
-          />
-        </div>
+      <OneFieldForm
+        label="Agency user ID (Shopify user)"
+        value={userId}
+        onChange={setUserId}
+        error={fieldError ?? undefined}
+        minWidth={280}
+      >
         <Button variant="primary" loading={change.isPending} onClick={() => act("grant")}>
           Grant access
         </Button>
         <Button tone="critical" disabled={change.isPending} onClick={() => act("revoke")}>
           Revoke access
         </Button>
-      </InlineStack>
+      </OneFieldForm>
     </Section>
   );
 }

@@ -3,7 +3,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { ApiError, gdprErase, gdprExportBlob, gdprInventory, gdprPreview, getProfile, getSettings } from "../api";
 import { keys, useInvalidate } from "../queries";
-import { ErrorBanner, Loading, Notice, Section, navigate } from "../ui";
+import { ErrorBanner, Loading, Notice, OneFieldForm, Section, navigate } from "../ui";
 import { ERASE_WORD, countRows, eraseConfirmed, fullName, inventoryRows } from "../view-model";
 
 function Inventory() {
@@ -155,20 +155,17 @@ export function GdprPage({ profileId }: { profileId: string | null }) {
           <CustomerErasure profileId={profileId} />
         ) : (
           <Card>
-            <InlineStack gap="200" blockAlign="end">
-              <div style={{ minWidth: 320 }}>
-                <TextField
-                  label="Profile ID"
-                  value={typed}
-                  onChange={setTyped}
-                  autoComplete="off"
-                  helpText="Open a customer and choose GDPR, or paste a profile ID."
-                />
-              </div>
+            <OneFieldForm
+              label="Profile ID"
+              value={typed}
+              onChange={setTyped}
+              helpText="Open a customer and choose GDPR, or paste a profile ID."
+              minWidth={320}
+            >
               <Button disabled={!typed.trim()} onClick={() => navigate({ page: "gdpr", profileId: typed.trim() })}>
                 Open
               </Button>
-            </InlineStack>
+            </OneFieldForm>
           </Card>
         )}
         <Inventory />
