@@ -22,7 +22,6 @@ import { ErrorBanner, Loading, Notice, Section } from "../ui";
 import {
   SETTINGS_NUMBER_FIELDS,
   describeSettingsEffects,
-  formatDate,
   placeFieldErrors,
   settingsForm,
   settingsPatch,
@@ -194,9 +193,9 @@ function ConsentTexts() {
         <Text as="p" key={`${t.channel}-${t.locale}-${i}`}>
           <b>
             {channelLabel(t.channel)} · {t.locale}
-            {t.version != null ? ` · v${String(t.version)}` : ""}
+            {` · v${t.version}`}
           </b>
-          : {t.text} {typeof t.publishedAt === "string" ? `(${formatDate(t.publishedAt)})` : ""}
+          : {t.text}
         </Text>
       ))}
       <ErrorBanner error={publish.error} />

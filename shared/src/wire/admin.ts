@@ -3,6 +3,8 @@
  * the admin's screens share, so a field renamed on one side fails typecheck on the other.
  */
 import { z } from "zod";
+import { countsOf, pageFields } from "./common";
+import { monthlySpendSchema } from "./dashboard";
 import { identifierViewSchema, posCustomerViewSchema } from "./profile";
 
 const isoTime = z.string();
@@ -17,13 +19,6 @@ export const timelineEntrySchema = z.object({
   products: z.array(z.string()).optional(),
 });
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
-
-export const monthlySpendSchema = z.object({
-  month: z.string(),
-  orders: z.number(),
-  spend: z.number(),
-  refunds: z.number(),
-});
 
 /**
  * The 360 profile (`GET /api/profiles/:id`): the register's view of the customer (its figures at the top
@@ -77,26 +72,16 @@ export const customerListRowSchema = customerProfileSchema
   .extend({ tier: z.string().nullable(), points: z.number() });
 export type CustomerListRow = z.infer<typeof customerListRowSchema>;
 
-export const customerListSchema = z.object({
-  total: z.number(),
-  limit: z.number(),
-  offset: z.number(),
-  profiles: z.array(customerListRowSchema),
-});
+export const customerListSchema = z.object({ ...pageFields, profiles: z.array(customerListRowSchema) });
 export type CustomerList = z.infer<typeof customerListSchema>;
+
+/** Why two profiles became one: the rule's reason, and whether a person decided it (and who) or the rule alone. */
+const mergeDecision = { auto: z.boolean(), reason: z.string(), decidedBy: z.string().nullable() };
 
 export const profileExplanationSchema = z.object({
   profileId: z.string(),
   explanation: z.array(z.string()),
-  merges: z.array(
-    z.object({
-      mergeId: z.string(),
-      at: isoTime,
-      auto: z.boolean(),
-      reason: z.string(),
-      decidedBy: z.string().nullable(),
-    }),
-  ),
+  merges: z.array(z.object({ mergeId: z.string(), at: isoTime, ...mergeDecision })),
 });
 export type ProfileExplanation = z.infer<typeof profileExplanationSchema>;
 
@@ -104,9 +89,7 @@ export const mergeRecordSchema = z.object({
   id: z.string(),
   survivorId: z.string(),
   mergedId: z.string(),
-  reason: z.string(),
-  auto: z.boolean(),
-  decidedBy: z.string().nullable(),
+  ...mergeDecision,
   createdAt: isoTime.nullable(),
   undoneAt: isoTime.nullable(),
   undoableUntil: isoTime,
@@ -114,20 +97,49 @@ export const mergeRecordSchema = z.object({
 });
 export type MergeRecord = z.infer<typeof mergeRecordSchema>;
 
+/** One row of a customer's consent ledger, as `GET /api/profiles/:id/consents` lists it (hash-chained). */
+export const consentLedgerRowSchema = z.object({
+  id: z.string(),
+  seq: z.number(),
+  profileId: z.string(),
+  channel: z.string(),
+  action: z.enum(["granted", "revoked"]),
+  textVersion: z.number().nullable(),
+  text: z.string().nullable(),
+  locale: z.string().nullable(),
+  actedAt: isoTime,
+  deviceTime: isoTime,
+  receivedAt: isoTime,
+  clamped: z.boolean(),
+  source: z.string(),
+  locationId: z.string().nullable(),
+  deviceId: z.string().nullable(),
+  staffId: z.string().nullable(),
+  jurisdiction: z.string().nullable(),
+  prevHash: z.string().nullable(),
+  hash: z.string(),
+});
+export type ConsentLedgerRowView = z.infer<typeof consentLedgerRowSchema>;
+
+/** `GET /api/profiles/:id/consents`: consent now, per channel, and the ledger behind it. */
+export const profileConsentsSchema = z.object({
+  profileId: z.string(),
+  current: posCustomerViewSchema.shape.consent,
+  history: z.array(consentLedgerRowSchema),
+});
+export type ProfileConsents = z.infer<typeof profileConsentsSchema>;
+
 /** `GET /api/gdpr/inventory`. */
-export const dataInventorySchema = z.object({
-  profiles: z.number(),
-  profilesWithEmail: z.number(),
-  profilesWithPhone: z.number(),
-  erasedProfiles: z.number(),
+export const dataInventorySchema = countsOf([
+  "profiles",
+  "profilesWithEmail",
+  "profilesWithPhone",
+  "erasedProfiles",
+  "dataRequests",
+]).extend({
   oldestRecordAt: isoTime.nullable(),
-  dataRequests: z.number(),
   /** Late data naming an erased customer that was kept out, by where it came from, and the latest. */
-  erasedCustomersHeldBack: z.object({
-    webhooks: z.number(),
-    captures: z.number(),
-    sessions: z.number(),
-    backfillRows: z.number(),
+  erasedCustomersHeldBack: countsOf(["webhooks", "captures", "sessions", "backfillRows"]).extend({
     lastAt: isoTime.nullable(),
   }),
   retention: z.object({
@@ -148,9 +160,7 @@ export const recomputeStatusSchema = z.discriminatedUnion("status", [
   recomputeJob.extend({
     status: z.literal("done"),
     finishedAt: isoTime,
-    profiles: z.number(),
-    changed: z.number(),
-    newCandidates: z.number(),
+    ...countsOf(["profiles", "changed", "newCandidates"]).shape,
   }),
 ]);
 export type RecomputeStatus = z.infer<typeof recomputeStatusSchema>;

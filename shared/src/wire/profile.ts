@@ -1,8 +1,10 @@
 import { z } from "zod";
+import { CHURN_BANDS } from "../profile/churn";
+import { LIFECYCLE_STAGES } from "../profile/lifecycle";
 import { channelSchema } from "../settings";
 
-export const lifecycleStageSchema = z.enum(["new", "engaged", "converted", "loyal", "at_risk", "churned"]);
-export const churnBandSchema = z.enum(["healthy", "drifting", "at_risk", "likely_lost"]);
+export const lifecycleStageSchema = z.enum(LIFECYCLE_STAGES);
+export const churnBandSchema = z.enum(CHURN_BANDS);
 
 export const identifierViewSchema = z.object({
   kind: z.enum(["shopify", "email", "marketplace", "phone", "device"]),
