@@ -4,6 +4,7 @@ import type {
   CustomerList,
   CustomerProfile,
   DataInventory,
+  MergeList,
   MergeRecord,
   ProfileConsents,
   ProfileExplanation,
@@ -139,7 +140,7 @@ export const dismissDuplicate = (duplicateId: string) =>
   send<DuplicateDecision>("POST", `/api/duplicates/${id(duplicateId)}/dismiss`);
 
 export const listMerges = (profileId?: string) =>
-  get<{ merges: MergeRecord[] }>(`/api/merges?limit=50${profileId ? `&profileId=${id(profileId)}` : ""}`);
+  get<MergeList>(`/api/merges?limit=50${profileId ? `&profileId=${id(profileId)}` : ""}`);
 export const undoMerge = (mergeId: string) => send<MergeUndone>("POST", `/api/merges/${id(mergeId)}/undo`);
 
 // ----- GDPR ------------------------------------------------------------------------------------------------

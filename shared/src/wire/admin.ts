@@ -81,14 +81,20 @@ const mergeDecision = { auto: z.boolean(), reason: z.string(), decidedBy: z.stri
 export const profileExplanationSchema = z.object({
   profileId: z.string(),
   explanation: z.array(z.string()),
+  /** Every identifier the profile holds, with the event that linked it (null when none is recorded). */
+  identifiers: z.array(identifierViewSchema.extend({ eventId: z.string().nullable() })),
   merges: z.array(z.object({ mergeId: z.string(), at: isoTime, ...mergeDecision })),
 });
 export type ProfileExplanation = z.infer<typeof profileExplanationSchema>;
 
+/** One merge of `GET /api/merges` (the shop's, or one customer's), with how long it can be undone. */
 export const mergeRecordSchema = z.object({
   id: z.string(),
   survivorId: z.string(),
   mergedId: z.string(),
+  /** The identifiers seen together that joined them; null `eventId` for a merge a person decided. */
+  evidence: z.array(identifierViewSchema.pick({ kind: true, value: true })),
+  eventId: z.string().nullable(),
   ...mergeDecision,
   createdAt: isoTime.nullable(),
   undoneAt: isoTime.nullable(),
@@ -96,6 +102,8 @@ export const mergeRecordSchema = z.object({
   undoable: z.boolean(),
 });
 export type MergeRecord = z.infer<typeof mergeRecordSchema>;
+export const mergeListSchema = z.object({ merges: z.array(mergeRecordSchema) });
+export type MergeList = z.infer<typeof mergeListSchema>;
 
 /** One row of a customer's consent ledger, as `GET /api/profiles/:id/consents` lists it (hash-chained). */
 export const consentLedgerRowSchema = z.object({
@@ -139,7 +147,7 @@ export const dataInventorySchema = countsOf([
 ]).extend({
   oldestRecordAt: isoTime.nullable(),
   /** Late data naming an erased customer that was kept out, by where it came from, and the latest. */
-  erasedCustomersHeldBack: countsOf(["webhooks", "captures", "sessions", "backfillRows"]).extend({
+  erasedCustomersHeldBack: countsOf(["webhooks", "captures", "sessions", "backfillRows", "total"]).extend({
     lastAt: isoTime.nullable(),
   }),
   retention: z.object({
