@@ -4,15 +4,54 @@ import type {
   CustomerList,
   CustomerProfile,
   DataInventory,
+  MergeList,
   MergeRecord,
+  ProfileConsents,
   ProfileExplanation,
   RecomputeStatus,
 } from "@c360/shared/wire/admin";
-import { searchParams, type CustomerFilters, type SettingsLike } from "./view-model";
+import type {
+  AgencyGrant,
+  ConsentTextList,
+  ConsentTextPublished,
+  DeadLetter,
+  DeadLetterList,
+  DeadLetterRequeued,
+  DeliveryHealth,
+  Device,
+  DeviceList,
+  DeviceRevoked,
+  ErasureDone,
+  ErasurePreview,
+  SettingsAnswer,
+  SettingsSaved,
+  ShopifyBackfill,
+  ShopifyStatus,
+  ShopifySyncStarted,
+  ShopLocationList,
+} from "@c360/shared/wire/admin-shop";
+import type {
+  Duplicate,
+  DuplicateDecision,
+  DuplicateList,
+  DuplicatePerson,
+  MergeDone,
+  MergeUndone,
+} from "@c360/shared/wire/duplicates";
+import type { MessagingKeyCreated, MessagingKeyList, MessagingKeyView } from "@c360/shared/wire/signals";
+import type { PairingCode } from "@c360/shared/wire/sync";
+import { searchParams, type CustomerFilters } from "./view-model";
 
+export type { FieldEvidence } from "@c360/shared";
 export type { CustomerList, CustomerProfile, DataInventory, MergeRecord, ProfileExplanation, RecomputeStatus };
+export type { DeadLetter, Device, Duplicate, DuplicatePerson, ShopifyBackfill, ShopifyStatus };
+export type Settings = SettingsAnswer["settings"];
+export type MessagingKey = MessagingKeyView;
 
-/** Every server call of the admin: same origin, JSON, `Authorization: Bearer <session token>`. */
+/**
+ * Every server call of the admin: same origin, JSON, `Authorization: Bearer <session token>`. Each answer is
+ * typed by the shared wire schema the server answers with (`@c360/shared/wire/*`), never by hand here.
+ */
 
 export class ApiError extends Error {
   constructor(
@@ -87,83 +126,29 @@ export async function getProfile(profileId: string): Promise<{ profile: Customer
 
 export const explainProfile = (profileId: string) => get<ProfileExplanation>(`/api/profiles/${id(profileId)}/explain`);
 
-export interface ConsentRow {
-  id?: string;
-  channel: string;
-  action: string;
-  actedAt?: string;
-  receivedAt?: string;
-  source?: string | null;
-  text?: string | null;
-  textVersion?: string | number | null;
-  [key: string]: unknown;
-}
-export const profileConsents = (profileId: string) =>
-  get<{
-    profileId: string;
-    current: Record<string, { granted: boolean; since: string | null }>;
-    history: ConsentRow[];
-  }>(`/api/profiles/${id(profileId)}/consents`);
+export const profileConsents = (profileId: string) => get<ProfileConsents>(`/api/profiles/${id(profileId)}/consents`);
 
 // ----- Duplicates and merges -------------------------------------------------------------------------------
 
-export interface DuplicatePerson {
-  profileId: string;
-  status: string;
-  firstName: string | null;
-  lastName: string | null;
-  orderCount: number;
-  identifiers: { kind: string; value: string }[];
-}
-/** One field of a probabilistic duplicate: what agreed or differed, in words, and its weight. */
-export interface FieldEvidence {
-  field: string;
-  verdict: "agrees" | "close" | "differs";
-  weight: number;
-  words: string;
-}
-export interface Duplicate {
-  id: string;
-  kind: string;
-  /** Two Shopify customers are merged in Shopify (customerMerge); otherwise here. */
-  action: "merge" | "merge_in_shopify";
-  reason: string;
-  /** A probabilistic duplicate's match weight and per-field evidence; a conflict's identifiers. */
-  evidence: { weight?: number; fields?: FieldEvidence[] } | unknown;
-  score: number | null;
-  createdAt: string | null;
-  profiles: [DuplicatePerson | null, DuplicatePerson | null];
-}
 export const listDuplicates = (offset = 0, limit = 25) =>
-  get<{ total: number; shopifyConnected: boolean; duplicates: Duplicate[] }>(
-    `/api/duplicates?limit=${limit}&offset=${offset}`,
-  );
+  get<DuplicateList>(`/api/duplicates?limit=${limit}&offset=${offset}`);
 export const mergeDuplicateInShopify = (duplicateId: string) =>
-  send<{ id: string; status: string }>("POST", `/api/duplicates/${id(duplicateId)}/merge-in-shopify`, {});
+  send<DuplicateDecision>("POST", `/api/duplicates/${id(duplicateId)}/merge-in-shopify`, {});
 export const mergeDuplicate = (duplicateId: string) =>
-  send<{ mergeId: string; survivorId: string; mergedId: string; undoableUntil: string }>(
-    "POST",
-    `/api/duplicates/${id(duplicateId)}/merge`,
-    {},
-  );
+  send<MergeDone>("POST", `/api/duplicates/${id(duplicateId)}/merge`, {});
 export const dismissDuplicate = (duplicateId: string) =>
-  send<{ id: string; status: string }>("POST", `/api/duplicates/${id(duplicateId)}/dismiss`);
+  send<DuplicateDecision>("POST", `/api/duplicates/${id(duplicateId)}/dismiss`);
 
 export const listMerges = (profileId?: string) =>
-  get<{ merges: MergeRecord[] }>(`/api/merges?limit=50${profileId ? `&profileId=${id(profileId)}` : ""}`);
-export const undoMerge = (mergeId: string) => send<Record<string, unknown>>("POST", `/api/merges/${id(mergeId)}/undo`);
+  get<MergeList>(`/api/merges?limit=50${profileId ? `&profileId=${id(profileId)}` : ""}`);
+export const undoMerge = (mergeId: string) => send<MergeUndone>("POST", `/api/merges/${id(mergeId)}/undo`);
 
 // ----- GDPR ------------------------------------------------------------------------------------------------
 
 /** Rows each erasure step would change, by step name. */
-export const gdprPreview = (profileId: string) =>
-  get<{ profileId: string; willChange: Record<string, number> }>(`/api/gdpr/profiles/${id(profileId)}/preview`);
+export const gdprPreview = (profileId: string) => get<ErasurePreview>(`/api/gdpr/profiles/${id(profileId)}/preview`);
 export const gdprErase = (profileId: string) =>
-  send<{ erased: boolean; profileId: string; changed: Record<string, number> }>(
-    "POST",
-    `/api/gdpr/profiles/${id(profileId)}/erase`,
-    {},
-  );
+  send<ErasureDone>("POST", `/api/gdpr/profiles/${id(profileId)}/erase`, {});
 export const gdprInventory = () => get<DataInventory>(`/api/gdpr/inventory`);
 /** The export document as a file the merchant can save. */
 export async function gdprExportBlob(profileId: string): Promise<Blob> {
@@ -173,68 +158,28 @@ export async function gdprExportBlob(profileId: string): Promise<Blob> {
 
 // ----- Settings and consent texts --------------------------------------------------------------------------
 
-export type Settings = SettingsLike & { currency: string } & Record<string, unknown>;
-export type SettingsEffects = { restaged?: number; stageChanged?: number; appliesToNewEvents?: string[] };
-export const getSettings = () => get<{ settings: Settings; overrides: Record<string, unknown> }>(`/api/settings`);
-export const putSettings = (patch: Record<string, unknown>) =>
-  send<{ settings: Settings; overrides: Record<string, unknown>; effects: SettingsEffects }>(
-    "PUT",
-    `/api/settings`,
-    patch,
-  );
+export const getSettings = () => get<SettingsAnswer>(`/api/settings`);
+export const putSettings = (patch: Record<string, unknown>) => send<SettingsSaved>("PUT", `/api/settings`, patch);
 
-export interface ConsentText {
-  channel: string;
-  locale: string;
-  text: string;
-  version?: string | number;
-  [key: string]: unknown;
-}
-export const listConsentTexts = () => get<{ texts: ConsentText[] }>(`/api/consent-texts`);
+export const listConsentTexts = () => get<ConsentTextList>(`/api/consent-texts`);
 export const publishConsentText = (t: { channel: string; locale: string; text: string }) =>
-  send<{ text: ConsentText }>("POST", `/api/consent-texts`, t);
+  send<ConsentTextPublished>("POST", `/api/consent-texts`, t);
 
 // ----- Devices ---------------------------------------------------------------------------------------------
 
-export interface Device {
-  deviceId: string;
-  name: string;
-  locationId: string | null;
-  createdAt: string | null;
-  lastSyncAt: string | null;
-  revokedAt: string | null;
-  status: "active" | "revoked";
-  lastSeq: number;
-  rejectedMutations: number;
-}
 export const createPairingCode = (locationId?: string) =>
-  send<{ code: string; expiresAt: string; locationId: string | null }>(
-    "POST",
-    `/api/devices/pairing-codes`,
-    locationId ? { locationId } : {},
-  );
-export const listDevices = () => get<{ devices: Device[] }>(`/api/devices`);
+  send<PairingCode>("POST", `/api/devices/pairing-codes`, locationId ? { locationId } : {});
+export const listDevices = () => get<DeviceList>(`/api/devices`);
 /** The shop's store locations by name (Shopify's, and those seen on visits, orders and tablets). */
-export const listLocations = () =>
-  get<{ locations: { id: string; name: string; named: boolean }[] }>(`/api/devices/locations`);
-export const revokeDevice = (deviceId: string) =>
-  send<{ deviceId: string; revokedAt: string }>("DELETE", `/api/devices/${id(deviceId)}`);
+export const listLocations = () => get<ShopLocationList>(`/api/devices/locations`);
+export const revokeDevice = (deviceId: string) => send<DeviceRevoked>("DELETE", `/api/devices/${id(deviceId)}`);
 
 // ----- Webhooks --------------------------------------------------------------------------------------------
 
-export const webhookHealth = () => get<Record<string, number>>(`/api/webhooks/health`);
-export interface DeadLetter {
-  id: string;
-  kind: string;
-  deliveryId: string;
-  topic: string | null;
-  attempts: number;
-  lastError: string;
-  failedAt: string;
-}
-export const deadLetters = () => get<{ deadLetters: DeadLetter[] }>(`/api/webhooks/dead`);
+export const webhookHealth = () => get<DeliveryHealth>(`/api/webhooks/health`);
+export const deadLetters = () => get<DeadLetterList>(`/api/webhooks/dead`);
 export const retryDeadLetter = (deadId: string) =>
-  send<{ ok: boolean }>("POST", `/api/webhooks/dead/${id(deadId)}/retry`);
+  send<DeadLetterRequeued>("POST", `/api/webhooks/dead/${id(deadId)}/retry`);
 
 // ----- Dashboard and agency roll-up -----------------------------------------------------------------------
 
@@ -247,56 +192,17 @@ export const recomputeProgress = (jobId: string) => get<RecomputeStatus>(`/api/d
 export const getAgencyRollup = () => get<AgencyRollup>(`/api/agency/rollup`);
 /** This shop lets a Shopify user (an agency) see its dashboard figures in their roll-up. */
 export const grantAgencyUser = (userId: string) =>
-  send<{ shopId: string; userId: string }>("POST", `/api/agency/grants`, { userId: userId.trim() });
+  send<AgencyGrant>("POST", `/api/agency/grants`, { userId: userId.trim() });
 export const revokeAgencyUser = (userId: string) => send<null>("DELETE", `/api/agency/grants/${id(userId.trim())}`);
 
 /** The Shopify connection: backfill progress ("Sync from Shopify") and Admin API jobs waiting or failed. */
-export interface ShopifyBackfill {
-  id: string;
-  status: string;
-  customers: number;
-  orders: number;
-  linesRead: number;
-  linesTotal: number | null;
-  error: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  elapsedSeconds: number;
-}
-export interface ShopifyJob {
-  id?: string;
-  kind: string;
-  ref: string;
-  attempts: number;
-  lastError: string | null;
-  retryAt?: string | null;
-  failedAt?: string;
-}
-export interface ShopifyStatus {
-  connected: boolean;
-  scope: string | null;
-  connectedAt: string | null;
-  backfill: ShopifyBackfill | null;
-  pendingJobs: ShopifyJob[];
-  failedJobs: ShopifyJob[];
-}
 export const shopifyStatus = () => get<ShopifyStatus>(`/api/shopify/status`);
-export const syncFromShopify = () =>
-  send<{ backfill: ShopifyBackfill; started: boolean }>("POST", `/api/shopify/backfill`);
+export const syncFromShopify = () => send<ShopifySyncStarted>("POST", `/api/shopify/backfill`);
 
 // ----- Messaging API keys (components/MessagingKeys.tsx) ---------------------------------------------------
 
-export interface MessagingKey {
-  id: string;
-  name: string;
-  createdAt: string;
-  createdBy: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-export const listMessagingKeys = () => get<{ keys: MessagingKey[] }>("/api/messaging-keys");
+export const listMessagingKeys = () => get<MessagingKeyList>("/api/messaging-keys");
 /** The answer is the only time the full key exists outside the merchant's tool. */
-export const createMessagingKey = (name: string) =>
-  send<MessagingKey & { key: string }>("POST", "/api/messaging-keys", { name });
+export const createMessagingKey = (name: string) => send<MessagingKeyCreated>("POST", "/api/messaging-keys", { name });
 export const revokeMessagingKey = (keyId: string) =>
-  send<MessagingKey>("POST", `/api/messaging-keys/${id(keyId)}/revoke`);
+  send<MessagingKeyView>("POST", `/api/messaging-keys/${id(keyId)}/revoke`);

@@ -14,6 +14,7 @@ import {
   monthSeries,
   percent,
   stageLabel,
+  type CustomerFilters,
 } from "./view-model";
 
 export type { AgencyRollup, ShopDashboard };
@@ -26,21 +27,20 @@ export interface ChartEntry {
   url?: string;
 }
 
+/** One bar per key, in the keys' order (missing counts as 0), each opening the customers it counts. */
+const countEntries = <K extends string>(
+  keys: readonly K[],
+  counts: Partial<Record<K, number>>,
+  labelOf: (key: K) => string,
+  filterOf: (key: K) => CustomerFilters,
+): ChartEntry[] =>
+  keys.map((key) => ({ key, label: labelOf(key), value: counts[key] ?? 0, url: customersPath(filterOf(key)) }));
+
 export const lifecycleEntries = (d: Pick<ShopDashboard, "lifecycle">): ChartEntry[] =>
-  LIFECYCLE_STAGES.map((s) => ({
-    key: s,
-    label: stageLabel(s),
-    value: d.lifecycle[s] ?? 0,
-    url: customersPath({ stage: s }),
-  }));
+  countEntries(LIFECYCLE_STAGES, d.lifecycle, stageLabel, (stage) => ({ stage }));
 
 export const channelMixEntries = (d: Pick<ShopDashboard, "channelMix">): ChartEntry[] =>
-  DASHBOARD_CHANNEL_MIXES.map((m) => ({
-    key: m,
-    label: channelMixLabel(m),
-    value: d.channelMix[m] ?? 0,
-    url: customersPath({ channelMix: m }),
-  }));
+  countEntries(DASHBOARD_CHANNEL_MIXES, d.channelMix, channelMixLabel, (channelMix) => ({ channelMix }));
 
 const FATIGUE_BANDS = [
   ["under_0_3", "Under 0.3"],

@@ -3,7 +3,8 @@
  * an undo refreshes the profile, its explanation and merges; an erase refreshes the profile, the
  * preview and the inventory (#20 item 7).
  */
-import { QueryClient } from "@tanstack/react-query";
+import { QueryClient, type QueryKey, useQueryClient } from "@tanstack/react-query";
+import { useCallback } from "react";
 import { ApiError } from "./api";
 
 export const keys = {
@@ -11,6 +12,8 @@ export const keys = {
   recompute: (jobId: string) => ["recompute", jobId] as const,
   customers: (params: unknown) => ["customers", params] as const,
   customersAll: ["customers"] as const,
+  /** Every profile read, of any customer: a merge or its undo changes two customers at once. */
+  profilesAll: ["profile"] as const,
   profile: (id: string) => ["profile", id] as const,
   /** Everything read about one customer: profile, explanation, consents, merges, GDPR preview. */
   aboutProfile: (id: string) => ["profile", id] as const,
@@ -23,6 +26,8 @@ export const keys = {
   settings: ["settings"] as const,
   consentTexts: ["consent-texts"] as const,
   devices: ["devices"] as const,
+  locations: ["locations"] as const,
+  messagingKeys: ["messaging-keys"] as const,
   duplicates: ["duplicates"] as const,
   webhookHealth: ["webhooks", "health"] as const,
   deadLetters: ["webhooks", "dead"] as const,
@@ -41,4 +46,16 @@ export function makeQueryClient() {
       },
     },
   });
+}
+
+/**
+ * What an action changed, marked stale in one call; resolves once the visible reads have refetched. The
+ * function is the same across renders (an effect may depend on it without firing again).
+ */
+export function useInvalidate() {
+  const client = useQueryClient();
+  return useCallback(
+    (...changed: QueryKey[]) => Promise.all(changed.map((queryKey) => client.invalidateQueries({ queryKey }))),
+    [client],
+  );
 }

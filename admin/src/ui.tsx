@@ -1,4 +1,14 @@
-import { Banner, BlockStack, Button, InlineStack, Spinner, Text } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  type BlockStackProps,
+  Button,
+  Card,
+  InlineStack,
+  Spinner,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import type { ReactNode } from "react";
 import { routePath, type Route } from "./routes";
 
@@ -20,6 +30,54 @@ export function ErrorBanner({ error, title = "Something went wrong" }: { error: 
     <Banner tone="critical" title={title}>
       <p data-testid="error-message">{text}</p>
     </Banner>
+  );
+}
+
+/** One section of a page: a card, its heading, then what it holds (every page's cards look alike). */
+export function Section({
+  title,
+  gap = "200",
+  children,
+}: {
+  title: string;
+  gap?: BlockStackProps["gap"];
+  children?: ReactNode;
+}) {
+  return (
+    <Card>
+      <BlockStack gap={gap}>
+        <Text as="h2" variant="headingMd">
+          {title}
+        </Text>
+        {children}
+      </BlockStack>
+    </Card>
+  );
+}
+
+/** A form of one text field with its buttons beside it, lined up on the field's bottom edge. */
+export function OneFieldForm({
+  minWidth,
+  children,
+  ...field
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+  helpText?: string;
+  placeholder?: string;
+  /** Room for what is typed (a long ID), so the buttons do not squeeze it. */
+  minWidth?: number;
+  children: ReactNode;
+}) {
+  return (
+    <InlineStack gap="200" blockAlign="end">
+      <div style={minWidth ? { minWidth } : undefined}>
+        <TextField {...field} autoComplete="off" />
+      </div>
+      {children}
+    </InlineStack>
   );
 }
 

@@ -8,7 +8,7 @@ import {
   CHANNEL_MIXES as SHARED_CHANNEL_MIXES,
   type ChannelMix as SharedChannelMix,
 } from "@c360/shared/profile/channel-mix";
-import { isKnownTimeZone, isPhoneCountry } from "@c360/shared/settings";
+import { isKnownTimeZone, isPhoneCountry, type ShopSettings } from "@c360/shared/settings";
 
 export const LIFECYCLE_STAGES = LIFECYCLE_STAGE_ORDER;
 export type LifecycleStage = (typeof LIFECYCLE_STAGE_ORDER)[number];
@@ -206,24 +206,10 @@ export function mergedTarget(requestedId: string, answeredId: string | undefined
 // ---------------------------------------------------------------------------------------------------------
 // Settings form: every field is a string while typed; the patch holds only sections that changed.
 
-export interface SettingsLike {
-  timeZone: string;
-  defaultCountry: string;
-  lifecycle: {
-    engagedWindowDays: number;
-    engagementLookbackDays: number;
-    engagedMinVisits: number;
-    atRiskDays: number;
-    churnedDays: number;
-  };
-  identityLimits: { maxShopifyIds: number; maxEmails: number; maxPhones: number };
-  undoWindowDays: number;
-  junkIdentifiers: string[];
-  caps: { globalDaily: number; email: number; sms: number; whatsapp: number; push: number };
-  fatigueThreshold: number;
-  quietHours: { start: string; end: string };
-  loyalty: { pointsPerUnit: number; tiers: { name: string; minPoints: number }[] };
-}
+/** What the form edits: the shop's settings as the shared schema types them (loyalty without redemption). */
+export type SettingsLike = Omit<ShopSettings, "currency" | "loyalty"> & {
+  loyalty: Pick<ShopSettings["loyalty"], "pointsPerUnit" | "tiers">;
+};
 
 export const SETTINGS_NUMBER_FIELDS = [
   ["lifecycle.engagedWindowDays", "New: first seen within (days)"],

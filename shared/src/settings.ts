@@ -30,9 +30,17 @@ const countrySchema = z
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM, 24-hour");
 
+/** A lifecycle window in days, up to ten years. */
+const windowDays = (fallback: number) => z.number().int().min(1).max(3650).default(fallback);
+/** Messages a customer may get in one day, on one channel or in all. */
+const dailyCap = (fallback: number) => z.number().int().min(0).max(100).default(fallback);
+
 const tierSchema = z.object({ name: z.string().min(1).max(40), minPoints: z.number().int().min(0) });
 
-/** Every per-shop rule with its SPEC.md default; a shop row stores only what it overrides. */
+/**
+ * Every per-shop rule with its SPEC.md default; a shop row stores only what it overrides. Each default is
+ * written once, on its field: a missing group is `prefault({})`, which zod parses so the fields fill in.
+ */
 export const shopSettingsSchema = z
   .object({
     timeZone: timeZoneSchema.default("UTC"),
@@ -41,27 +49,21 @@ export const shopSettingsSchema = z
     currency: currencyCodeSchema.default("USD"),
     lifecycle: z
       .object({
-        engagedWindowDays: z.number().int().min(1).max(3650).default(14),
-        engagementLookbackDays: z.number().int().min(1).max(3650).default(30),
+        engagedWindowDays: windowDays(14),
+        engagementLookbackDays: windowDays(30),
         engagedMinVisits: z.number().int().min(1).max(1000).default(3),
-        atRiskDays: z.number().int().min(1).max(3650).default(30),
-        churnedDays: z.number().int().min(1).max(3650).default(90),
+        atRiskDays: windowDays(30),
+        churnedDays: windowDays(90),
       })
       .refine((l) => l.churnedDays > l.atRiskDays, "churnedDays must be longer than atRiskDays")
-      .default({
-        engagedWindowDays: 14,
-        engagementLookbackDays: 30,
-        engagedMinVisits: 3,
-        atRiskDays: 30,
-        churnedDays: 90,
-      }),
+      .prefault({}),
     identityLimits: z
       .object({
         maxShopifyIds: z.number().int().min(1).max(1).default(1),
         maxEmails: z.number().int().min(1).max(50).default(5),
         maxPhones: z.number().int().min(1).max(50).default(3),
       })
-      .default({ maxShopifyIds: 1, maxEmails: 5, maxPhones: 3 }),
+      .prefault({}),
     undoWindowDays: z.number().int().min(0).max(90).default(7),
     junkIdentifiers: z
       .array(z.string().min(1).max(200))
@@ -80,17 +82,15 @@ export const shopSettingsSchema = z
       ]),
     caps: z
       .object({
-        globalDaily: z.number().int().min(0).max(100).default(3),
-        email: z.number().int().min(0).max(100).default(5),
-        sms: z.number().int().min(0).max(100).default(1),
-        whatsapp: z.number().int().min(0).max(100).default(2),
-        push: z.number().int().min(0).max(100).default(3),
+        globalDaily: dailyCap(3),
+        email: dailyCap(5),
+        sms: dailyCap(1),
+        whatsapp: dailyCap(2),
+        push: dailyCap(3),
       })
-      .default({ globalDaily: 3, email: 5, sms: 1, whatsapp: 2, push: 3 }),
+      .prefault({}),
     fatigueThreshold: z.number().min(0).max(1).default(0.7),
-    quietHours: z
-      .object({ start: hhmm.default("21:00"), end: hhmm.default("09:00") })
-      .default({ start: "21:00", end: "09:00" }),
+    quietHours: z.object({ start: hhmm.default("21:00"), end: hhmm.default("09:00") }).prefault({}),
     loyalty: z
       .object({
         pointsPerUnit: z.number().min(0).max(1000).default(1),
@@ -108,17 +108,9 @@ export const shopSettingsSchema = z
             pointsPerUnit: z.number().int("use a whole number of points").min(1).max(1_000_000).default(100),
             minimumPoints: z.number().int("use a whole number of points").min(1).max(1_000_000).default(100),
           })
-          .default({ pointsPerUnit: 100, minimumPoints: 100 }),
+          .prefault({}),
       })
-      .default({
-        pointsPerUnit: 1,
-        tiers: [
-          { name: "Bronze", minPoints: 0 },
-          { name: "Silver", minPoints: 500 },
-          { name: "Gold", minPoints: 1500 },
-        ],
-        redemption: { pointsPerUnit: 100, minimumPoints: 100 },
-      }),
+      .prefault({}),
   })
   .strict();
 

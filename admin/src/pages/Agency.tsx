@@ -1,10 +1,10 @@
-import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Page, Text, TextField } from "@shopify/polaris";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Page, Text } from "@shopify/polaris";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { getAgencyRollup, grantAgencyUser, revokeAgencyUser } from "../api";
 import { agencyUserError, rollupRows, shareList, type RollupRow } from "../dashboard-view";
-import { keys } from "../queries";
-import { ErrorBanner, Loading, Notice, StackedBar } from "../ui";
+import { keys, useInvalidate } from "../queries";
+import { ErrorBanner, Loading, Notice, OneFieldForm, Section, StackedBar } from "../ui";
 import { formatDate, percent } from "../view-model";
 
 function rowCells(r: RollupRow) {
@@ -54,7 +54,7 @@ function ShareLines({ parts }: { parts: { key: string; label: string; share: num
 
 /** This shop lets an agency's Shopify user see its figures in their roll-up, or stops it. */
 function GrantForm() {
-  const client = useQueryClient();
+  const invalidate = useInvalidate();
   const [userId, setUserId] = useState("");
   const [fieldError, setFieldError] = useState<string | null>(null);
   const change = useMutation({
@@ -64,7 +64,7 @@ function GrantForm() {
         ? `User ${who} can now see this shop's figures in their agency roll-up.`
         : `User ${who} no longer sees this shop's figures.`;
     },
-    onSuccess: () => client.invalidateQueries({ queryKey: keys.agency }),
+    onSuccess: () => invalidate(keys.agency),
   });
   const act = (kind: "grant" | "revoke") => {
     const error = agencyUserError(userId);
@@ -73,36 +73,28 @@ function GrantForm() {
     change.mutate({ kind, who: userId.trim() });
   };
   return (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">
-          Share this shop with an agency
-        </Text>
-        <Text as="p" tone="subdued">
-          The user sees this shop's dashboard figures (counts and shares, never a customer) beside the other shops that
-          granted them.
-        </Text>
-        <ErrorBanner error={change.error} title="Access was not changed" />
-        <Notice text={change.data ?? null} />
-        <InlineStack gap="200" blockAlign="end">
-          <div style={{ minWidth: 280 }}>
-            <TextField
-              label="Agency user ID (Shopify user)"
-              value={userId}
-              onChange={setUserId}
-              error={fieldError ?? undefined}
-              autoComplete="off"
-            />
-          </div>
-          <Button variant="primary" loading={change.isPending} onClick={() => act("grant")}>
-            Grant access
-          </Button>
-          <Button tone="critical" disabled={change.isPending} onClick={() => act("revoke")}>
-            Revoke access
-          </Button>
-        </InlineStack>
-      </BlockStack>
-    </Card>
+    <Section title="Share this shop with an agency" gap="300">
+      <Text as="p" tone="subdued">
+        The user sees this shop's dashboard figures (counts and shares, never a customer) beside the other shops that
+        granted them.
+      </Text>
+      <ErrorBanner error={change.error} title="Access was not changed" />
+      <Notice text={change.data ?? null} />
+      <OneFieldForm
+        label="Agency user ID (Shopify user)"
+        value={userId}
+        onChange={setUserId}
+        error={fieldError ?? undefined}
+        minWidth={280}
+      >
+        <Button variant="primary" loading={change.isPending} onClick={() => act("grant")}>
+          Grant access
+        </Button>
+        <Button tone="critical" disabled={change.isPending} onClick={() => act("revoke")}>
+          Revoke access
+        </Button>
+      </OneFieldForm>
+    </Section>
   );
 }
 

@@ -36,14 +36,34 @@ import {
 
 const PAGE_SIZE = 25;
 
+/** A filter's options: "any" first, then each choice in the merchant's words. */
+const anyFirst = <C extends string>(any: string, choices: readonly C[], labelOf: (choice: C) => string) => [
+  { label: any, value: "" },
+  ...choices.map((c) => ({ label: labelOf(c), value: c })),
+];
+
+/** The list's choice filters, by the URL parameter each sets. */
+const CHOICE_FILTERS = [
+  { key: "stage", label: "Lifecycle stage", options: anyFirst("Any stage", LIFECYCLE_STAGES, stageLabel) },
+  {
+    key: "channelMix",
+    label: "Channel mix",
+    options: anyFirst("Any channel", DASHBOARD_CHANNEL_MIXES, channelMixLabel),
+  },
+] as const;
+type ChoiceFilters = Record<(typeof CHOICE_FILTERS)[number]["key"], string>;
+
 /** Search customers by name, email or phone, filter by lifecycle stage and channel mix, page through. */
 export function CustomersPage() {
   // The dashboard links here with its filter in the URL (`?stage=loyal`, `?rfmR=5&rfmF=1`).
   const [initial] = useState(() => filtersFromSearch(location.search));
   const [typed, setTyped] = useState(initial.query ?? "");
   const [query, setQuery] = useState(initial.query ?? "");
-  const [stage, setStage] = useState(initial.stage ?? "");
-  const [channelMix, setChannelMix] = useState(initial.channelMix ?? "");
+  const [choice, setChoice] = useState<ChoiceFilters>({
+    stage: initial.stage ?? "",
+    channelMix: initial.channelMix ?? "",
+  });
+  const { stage, channelMix } = choice;
   const [extra, setExtra] = useState<CustomerFilters>({
     rfmR: initial.rfmR,
     rfmF: initial.rfmF,
@@ -51,6 +71,13 @@ export function CustomersPage() {
     consent: initial.consent,
   });
   const [offset, setOffset] = useState(0);
+  /** A changed filter shows its list from the first page. */
+  const refilter =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      set(value);
+      setOffset(0);
+    };
   const filters: CustomerFilters = { query, stage, channelMix, ...extra };
   const extraWords = describeFilters(extra);
 
@@ -96,30 +123,15 @@ export function CustomersPage() {
                 onClearButtonClick={() => setTyped("")}
               />
             </div>
-            <Select
-              label="Lifecycle stage"
-              options={[
-                { label: "Any stage", value: "" },
-                ...LIFECYCLE_STAGES.map((s) => ({ label: stageLabel(s), value: s })),
-              ]}
-              value={stage}
-              onChange={(v) => {
-                setStage(v);
-                setOffset(0);
-              }}
-            />
-            <Select
-              label="Channel mix"
-              options={[
-                { label: "Any channel", value: "" },
-                ...DASHBOARD_CHANNEL_MIXES.map((m) => ({ label: channelMixLabel(m), value: m })),
-              ]}
-              value={channelMix}
-              onChange={(v) => {
-                setChannelMix(v);
-                setOffset(0);
-              }}
-            />
+            {CHOICE_FILTERS.map((f) => (
+              <Select
+                key={f.key}
+                label={f.label}
+                options={[...f.options]}
+                value={choice[f.key]}
+                onChange={(value) => refilter(setChoice)({ ...choice, [f.key]: value })}
+              />
+            ))}
           </InlineStack>
           {extraWords.length > 0 ? (
             <div style={{ paddingTop: 12 }}>
@@ -127,7 +139,7 @@ export function CustomersPage() {
                 {extraWords.map((w) => (
                   <Tag key={w}>{w}</Tag>
                 ))}
-                <Button variant="plain" onClick={() => (setExtra({}), setOffset(0))}>
+                <Button variant="plain" onClick={() => refilter(setExtra)({})}>
                   Clear these filters
                 </Button>
               </InlineStack>

@@ -1,6 +1,6 @@
-import { Banner, BlockStack, Card, InlineGrid, Link, Page, ProgressBar, Text } from "@shopify/polaris";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState, type ReactNode } from "react";
+import { Banner, BlockStack, InlineGrid, Link, Page, ProgressBar, Text } from "@shopify/polaris";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
 import { getDashboard, recomputeProgress, requestRecompute, type RecomputeStatus } from "../api";
 import { HBarChart, MonthlyChart } from "../charts";
 import {
@@ -12,23 +12,10 @@ import {
   rfmGrid,
   type ShopDashboard,
 } from "../dashboard-view";
-import { keys } from "../queries";
+import { keys, useInvalidate } from "../queries";
 import { LifecycleChart } from "../stage-distribution";
-import { EmptyState, ErrorBanner, Loading } from "../ui";
+import { EmptyState, ErrorBanner, Loading, Section } from "../ui";
 import { formatDate, formatMoney } from "../view-model";
-
-function ChartCard({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <Card>
-      <BlockStack gap="200">
-        <Text as="h2" variant="headingMd">
-          {title}
-        </Text>
-        {children}
-      </BlockStack>
-    </Card>
-  );
-}
 
 const PROGRESS: Record<RecomputeStatus["status"], number> = {
   queued: 10,
@@ -58,7 +45,7 @@ function recomputeText(s: RecomputeStatus): string {
 
 /** "Recompute now": asks the queue for a whole-shop pass, polls it until done, then refreshes what it changed. */
 function useRecompute() {
-  const client = useQueryClient();
+  const invalidate = useInvalidate();
   const [jobId, setJobId] = useState<string | null>(null);
   const start = useMutation({ mutationFn: requestRecompute, onSuccess: (s) => setJobId(s.jobId) });
   const progress = useQuery({
@@ -70,10 +57,8 @@ function useRecompute() {
   const status = progress.data ?? start.data ?? null;
   useEffect(() => {
     if (status?.status !== "done") return;
-    void client.invalidateQueries({ queryKey: keys.dashboard });
-    void client.invalidateQueries({ queryKey: keys.customersAll });
-    void client.invalidateQueries({ queryKey: ["profile"] });
-  }, [status?.status, client]);
+    void invalidate(keys.dashboard, keys.customersAll, keys.profilesAll);
+  }, [status?.status, invalidate]);
   const busy = start.isPending || (status !== null && status.status !== "done" && status.status !== "failed");
   return { status, busy, error: start.error ?? progress.error, run: () => start.mutate() };
 }
@@ -197,7 +182,7 @@ export function DashboardPage() {
         <Loading loading={dashboard.isPending}>
           {d ? (
             <BlockStack gap="400">
-              <ChartCard title="Spend and orders by month">
+              <Section title="Spend and orders by month">
                 {d.spendOverTime.length === 0 ? (
                   <EmptyState title="No orders in the last 12 months">
                     Orders arrive from Shopify as they are placed; "Sync from Shopify" on the Webhooks page brings in
@@ -206,28 +191,28 @@ export function DashboardPage() {
                 ) : (
                   <MonthlyChart testId="spend-over-time" months={monthlyEntries(d)} formatMoney={money} />
                 )}
-              </ChartCard>
+              </Section>
               <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-                <ChartCard title="Lifecycle">
+                <Section title="Lifecycle">
                   <LifecycleChart lifecycle={d.lifecycle} />
-                </ChartCard>
-                <ChartCard title="In store vs online">
+                </Section>
+                <Section title="In store vs online">
                   <HBarChart testId="channel-mix" entries={channelMixEntries(d)} />
-                </ChartCard>
-                <ChartCard title="RFM: recency by frequency">
+                </Section>
+                <Section title="RFM: recency by frequency">
                   <RfmGrid d={d} />
-                </ChartCard>
-                <ChartCard title="Fatigue posture">
+                </Section>
+                <Section title="Fatigue posture">
                   <Text as="p" tone={d.fatigue.shareAtOrAboveThreshold > 0 ? "critical" : "subdued"}>
                     <span data-testid="fatigue-share" data-share={d.fatigue.shareAtOrAboveThreshold}>
                       {fatigueSummary(d)}
                     </span>
                   </Text>
                   <HBarChart testId="fatigue" entries={fatigueEntries(d)} />
-                </ChartCard>
-                <ChartCard title="Coverage (share of all customers)">
+                </Section>
+                <Section title="Coverage (share of all customers)">
                   <HBarChart testId="coverage" entries={coverageEntries(d)} of={d.profiles} />
-                </ChartCard>
+                </Section>
               </InlineGrid>
             </BlockStack>
           ) : null}

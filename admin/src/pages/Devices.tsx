@@ -11,11 +11,11 @@ import {
   TextField,
 } from "@shopify/polaris";
 import QRCode from "qrcode";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { createPairingCode, listDevices, listLocations, revokeDevice } from "../api";
-import { keys } from "../queries";
-import { EmptyState, ErrorBanner, Notice } from "../ui";
+import { keys, useInvalidate } from "../queries";
+import { EmptyState, ErrorBanner, Notice, Section } from "../ui";
 import { expiresIn, formatDate } from "../view-model";
 
 function PairingCode({ code, expiresAt }: { code: string; expiresAt: string }) {
@@ -48,9 +48,9 @@ function PairingCode({ code, expiresAt }: { code: string; expiresAt: string }) {
 
 /** Companion tablets: one-time pairing codes, the paired devices, and revocation. */
 export function DevicesPage() {
-  const client = useQueryClient();
+  const invalidate = useInvalidate();
   const devices = useQuery({ queryKey: keys.devices, queryFn: listDevices });
-  const locations = useQuery({ queryKey: ["locations"], queryFn: listLocations });
+  const locations = useQuery({ queryKey: keys.locations, queryFn: listLocations });
   const known = locations.data?.locations ?? [];
   const nameOf = (locationId: string | null) =>
     locationId ? (known.find((l) => l.id === locationId)?.name ?? locationId) : "Any location";
@@ -62,52 +62,44 @@ export function DevicesPage() {
       await revokeDevice(d.deviceId);
       return `${d.name} can no longer sync.`;
     },
-    onSuccess: () => client.invalidateQueries({ queryKey: keys.devices }),
+    onSuccess: () => invalidate(keys.devices),
   });
   return (
     <Page title="Devices" subtitle="Companion tablets paired to this shop">
       <BlockStack gap="400">
         <ErrorBanner error={pair.error ?? revoke.error ?? devices.error} />
         <Notice text={revoke.data ?? null} />
-        <Card>
-          <BlockStack gap="300">
-            <Text as="h2" variant="headingMd">
-              Pair a tablet
-            </Text>
-            <InlineStack gap="200" blockAlign="end">
-              {known.length > 0 ? (
-                <Select
-                  label="Location"
-                  options={[
-                    { label: "Any location", value: "" },
-                    ...known.map((l) => ({ label: l.name, value: l.id })),
-                  ]}
-                  value={locationId}
-                  onChange={setLocationId}
-                />
-              ) : (
-                // No location known yet (no Shopify connection, no POS visit): the merchant names the place.
-                <TextField
-                  label="Location name (optional)"
-                  value={locationId}
-                  onChange={setLocationId}
-                  autoComplete="off"
-                />
-              )}
-              <Button
-                variant="primary"
-                loading={pair.isPending}
-                onClick={() => pair.mutate(locationId.trim() || undefined)}
-              >
-                Create pairing code
-              </Button>
-            </InlineStack>
-            {pairing ? <PairingCode code={pairing.code} expiresAt={pairing.expiresAt} /> : null}
-            <Button onClick={() => void devices.refetch()} variant="plain">
-              Refresh device list
+        <Section title="Pair a tablet" gap="300">
+          <InlineStack gap="200" blockAlign="end">
+            {known.length > 0 ? (
+              <Select
+                label="Location"
+                options={[{ label: "Any location", value: "" }, ...known.map((l) => ({ label: l.name, value: l.id }))]}
+                value={locationId}
+                onChange={setLocationId}
+              />
+            ) : (
+              // No location known yet (no Shopify connection, no POS visit): the merchant names the place.
+              <TextField
+                label="Location name (optional)"
+                value={locationId}
+                onChange={setLocationId}
+                autoComplete="off"
+              />
+            )}
+            <Button
+              variant="primary"
+              loading={pair.isPending}
+              onClick={() => pair.mutate(locationId.trim() || undefined)}
+            >
+              Create pairing code
             </Button>
-          </BlockStack>
-        </Card>
+          </InlineStack>
+          {pairing ? <PairingCode code={pairing.code} expiresAt={pairing.expiresAt} /> : null}
+          <Button onClick={() => void devices.refetch()} variant="plain">
+            Refresh device list
+          </Button>
+        </Section>
         <Card>
           <div data-testid="devices">
             {devices.data && devices.data.devices.length === 0 ? (

@@ -1,5 +1,5 @@
 import { Badge, BlockStack, Button, Card, InlineGrid, InlineStack, Link, Page, Text } from "@shopify/polaris";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import {
   dismissDuplicate,
   listDuplicates,
@@ -11,8 +11,8 @@ import {
   type DuplicatePerson,
   type FieldEvidence,
 } from "../api";
-import { keys } from "../queries";
-import { ErrorBanner, Loading, Notice } from "../ui";
+import { keys, useInvalidate } from "../queries";
+import { ErrorBanner, Loading, Notice, Section } from "../ui";
 import { formatDate, fullName, humanize } from "../view-model";
 
 function Person({ p }: { p: DuplicatePerson | null }) {
@@ -76,18 +76,13 @@ function Evidence({ d }: { d: Duplicate }) {
  * shown) and recent merges, undoable in their window.
  */
 export function DuplicatesPage() {
-  const client = useQueryClient();
+  const invalidate = useInvalidate();
   const duplicates = useQuery({ queryKey: keys.duplicates, queryFn: () => listDuplicates() });
   const merges = useQuery({ queryKey: keys.mergesAll, queryFn: () => listMerges() });
   // A merge, dismissal or undo changes the queue, the merges, both customers' pages, the list and the figures.
   const action = useMutation({
     mutationFn: (act: () => Promise<string>) => act(),
-    onSuccess: () =>
-      Promise.all(
-        [keys.duplicates, keys.mergesAll, ["profile"], keys.customersAll, keys.dashboard].map((queryKey) =>
-          client.invalidateQueries({ queryKey }),
-        ),
-      ),
+    onSuccess: () => invalidate(keys.duplicates, keys.mergesAll, keys.profilesAll, keys.customersAll, keys.dashboard),
   });
   return (
     <Page title="Duplicates" subtitle="Profiles that may be one customer, for a person to decide">
@@ -172,48 +167,43 @@ export function DuplicatesPage() {
             </div>
           </Card>
         ))}
-        <Card>
-          <BlockStack gap="200">
-            <Text as="h2" variant="headingMd">
-              Recent merges
+        <Section title="Recent merges">
+          {(merges.data?.merges ?? []).length === 0 && !merges.isPending ? (
+            <Text as="p" tone="subdued">
+              No merges yet.
             </Text>
-            {(merges.data?.merges ?? []).length === 0 && !merges.isPending ? (
-              <Text as="p" tone="subdued">
-                No merges yet.
-              </Text>
-            ) : null}
-            {(merges.data?.merges ?? []).map((m) => (
-              <div key={m.id} data-testid="merge" data-id={m.id}>
-                <InlineStack align="space-between" blockAlign="center" gap="200">
-                  <BlockStack gap="050">
-                    <Text as="p">
-                      {m.reason} {m.auto ? <Badge>automatic</Badge> : null}{" "}
-                      {m.undoneAt ? <Badge tone="info">undone</Badge> : null}
-                    </Text>
-                    <Text as="p" tone="subdued" variant="bodySm">
-                      {formatDate(m.createdAt, "UTC", true)} · kept{" "}
-                      <Link url={`/admin/customers/${encodeURIComponent(m.survivorId)}`}>{m.survivorId}</Link>
-                      {m.undoable ? ` · undo until ${formatDate(m.undoableUntil, "UTC", true)}` : ""}
-                    </Text>
-                  </BlockStack>
-                  {m.undoable ? (
-                    <Button
-                      loading={action.isPending}
-                      onClick={() =>
-                        action.mutate(async () => {
-                          await undoMerge(m.id);
-                          return "Merge undone: both profiles are back as they were.";
-                        })
-                      }
-                    >
-                      Undo
-                    </Button>
-                  ) : null}
-                </InlineStack>
-              </div>
-            ))}
-          </BlockStack>
-        </Card>
+          ) : null}
+          {(merges.data?.merges ?? []).map((m) => (
+            <div key={m.id} data-testid="merge" data-id={m.id}>
+              <InlineStack align="space-between" blockAlign="center" gap="200">
+                <BlockStack gap="050">
+                  <Text as="p">
+                    {m.reason} {m.auto ? <Badge>automatic</Badge> : null}{" "}
+                    {m.undoneAt ? <Badge tone="info">undone</Badge> : null}
+                  </Text>
+                  <Text as="p" tone="subdued" variant="bodySm">
+                    {formatDate(m.createdAt, "UTC", true)} · kept{" "}
+                    <Link url={`/admin/customers/${encodeURIComponent(m.survivorId)}`}>{m.survivorId}</Link>
+                    {m.undoable ? ` · undo until ${formatDate(m.undoableUntil, "UTC", true)}` : ""}
+                  </Text>
+                </BlockStack>
+                {m.undoable ? (
+                  <Button
+                    loading={action.isPending}
+                    onClick={() =>
+                      action.mutate(async () => {
+                        await undoMerge(m.id);
+                        return "Merge undone: both profiles are back as they were.";
+                      })
+                    }
+                  >
+                    Undo
+                  </Button>
+                ) : null}
+              </InlineStack>
+            </div>
+          ))}
+        </Section>
       </BlockStack>
     </Page>
   );

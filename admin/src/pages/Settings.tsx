@@ -18,11 +18,10 @@ import { ApiError, getSettings, listConsentTexts, publishConsentText, putSetting
 import { keys } from "../queries";
 import { MessagingKeys } from "../components/MessagingKeys";
 import { StageDistribution } from "../stage-distribution";
-import { ErrorBanner, Loading, Notice } from "../ui";
+import { ErrorBanner, Loading, Notice, Section } from "../ui";
 import {
   SETTINGS_NUMBER_FIELDS,
   describeSettingsEffects,
-  formatDate,
   placeFieldErrors,
   settingsForm,
   settingsPatch,
@@ -78,7 +77,12 @@ function SettingsFormCard({ settings }: { settings: Settings }) {
       setUnplaced(e instanceof ApiError && e.fields.length > 0 ? placed.unplaced : [e.message]);
     },
   });
-  const set = (key: keyof SettingsForm) => (value: string) => setForm((f) => ({ ...f, [key]: value }));
+  /** A form field's value, its change and the refusal placed on it, for any input of this form. */
+  const field = (key: keyof SettingsForm) => ({
+    value: form[key],
+    onChange: (value: string) => setForm((f) => ({ ...f, [key]: value })),
+    error: errors[key],
+  });
   const submit = () => {
     setNotice(null);
     setUnplaced([]);
@@ -103,27 +107,20 @@ function SettingsFormCard({ settings }: { settings: Settings }) {
       ) : null}
       <Notice text={notice} />
       {GROUPS.map((g) => (
-        <Card key={g.title}>
-          <BlockStack gap="300">
-            <Text as="h2" variant="headingMd">
-              {g.title}
-            </Text>
-            <InlineGrid columns={{ xs: 1, md: 3 }} gap="300">
-              {SETTINGS_NUMBER_FIELDS.filter(([path]) => groupOf(path) === g.prefix).map(([path, label]) => (
-                <TextField
-                  key={path}
-                  label={label}
-                  type="number"
-                  value={form[path]}
-                  onChange={set(path)}
-                  error={errors[path]}
-                  autoComplete="off"
-                  id={`setting-${path}`}
-                />
-              ))}
-            </InlineGrid>
-          </BlockStack>
-        </Card>
+        <Section key={g.title} title={g.title} gap="300">
+          <InlineGrid columns={{ xs: 1, md: 3 }} gap="300">
+            {SETTINGS_NUMBER_FIELDS.filter(([path]) => groupOf(path) === g.prefix).map(([path, label]) => (
+              <TextField
+                key={path}
+                label={label}
+                type="number"
+                {...field(path)}
+                autoComplete="off"
+                id={`setting-${path}`}
+              />
+            ))}
+          </InlineGrid>
+        </Section>
       ))}
       <Card>
         <FormLayout>
@@ -131,49 +128,25 @@ function SettingsFormCard({ settings }: { settings: Settings }) {
             <Select
               label="Shop time zone"
               options={zones}
-              value={form.timeZone}
-              onChange={set("timeZone")}
-              error={errors.timeZone}
+              {...field("timeZone")}
               helpText="Quiet hours and the customer's day follow it"
             />
-            <Select
-              label="Default country for phones"
-              options={countries}
-              value={form.defaultCountry}
-              onChange={set("defaultCountry")}
-              error={errors.defaultCountry}
-            />
+            <Select label="Default country for phones" options={countries} {...field("defaultCountry")} />
           </FormLayout.Group>
           <FormLayout.Group>
-            <TextField
-              label="Quiet hours start"
-              value={form.quietStart}
-              onChange={set("quietStart")}
-              error={errors.quietStart}
-              autoComplete="off"
-            />
-            <TextField
-              label="Quiet hours end"
-              value={form.quietEnd}
-              onChange={set("quietEnd")}
-              error={errors.quietEnd}
-              autoComplete="off"
-            />
+            <TextField label="Quiet hours start" {...field("quietStart")} autoComplete="off" />
+            <TextField label="Quiet hours end" {...field("quietEnd")} autoComplete="off" />
           </FormLayout.Group>
           <FormLayout.Group>
             <TextField
               label="Loyalty tiers (Name: points, one a line)"
-              value={form.tiers}
-              onChange={set("tiers")}
-              error={errors.tiers}
+              {...field("tiers")}
               multiline={4}
               autoComplete="off"
             />
             <TextField
               label="Junk identifiers (never link, one a line)"
-              value={form.junkIdentifiers}
-              onChange={set("junkIdentifiers")}
-              error={errors.junkIdentifiers}
+              {...field("junkIdentifiers")}
               multiline={4}
               autoComplete="off"
             />
@@ -201,57 +174,52 @@ function ConsentTexts() {
     },
   });
   return (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">
-          Consent texts
-        </Text>
+    <Section title="Consent texts" gap="300">
+      <Text as="p" tone="subdued">
+        The exact words staff show before a customer opts in; publishing makes a new version, earlier consents keep
+        theirs.
+      </Text>
+      {texts.error ? (
         <Text as="p" tone="subdued">
-          The exact words staff show before a customer opts in; publishing makes a new version, earlier consents keep
-          theirs.
+          Consent texts unavailable: {texts.error.message}
         </Text>
-        {texts.error ? (
-          <Text as="p" tone="subdued">
-            Consent texts unavailable: {texts.error.message}
-          </Text>
-        ) : null}
-        {texts.data && texts.data.texts.length === 0 ? (
-          <Text as="p" tone="subdued">
-            No texts published yet: publish one per channel below before staff capture consent.
-          </Text>
-        ) : null}
-        {(texts.data?.texts ?? []).map((t, i) => (
-          <Text as="p" key={`${t.channel}-${t.locale}-${i}`}>
-            <b>
-              {channelLabel(t.channel)} · {t.locale}
-              {t.version != null ? ` · v${String(t.version)}` : ""}
-            </b>
-            : {t.text} {typeof t.publishedAt === "string" ? `(${formatDate(t.publishedAt)})` : ""}
-          </Text>
-        ))}
-        <ErrorBanner error={publish.error} />
-        <Notice text={publish.isSuccess ? "Consent text published." : null} />
-        <FormLayout>
-          <FormLayout.Group>
-            <Select
-              label="Channel"
-              options={CHANNELS.map((c) => ({ value: c, label: channelLabel(c) }))}
-              value={channel}
-              onChange={setChannel}
-            />
-            <TextField label="Locale" value={locale} onChange={setLocale} autoComplete="off" />
-          </FormLayout.Group>
-          <TextField label="Text" value={text} onChange={setText} multiline={3} autoComplete="off" />
-          <Button
-            disabled={!text.trim()}
-            loading={publish.isPending}
-            onClick={() => publish.mutate({ channel, locale, text: text.trim() })}
-          >
-            Publish text
-          </Button>
-        </FormLayout>
-      </BlockStack>
-    </Card>
+      ) : null}
+      {texts.data && texts.data.texts.length === 0 ? (
+        <Text as="p" tone="subdued">
+          No texts published yet: publish one per channel below before staff capture consent.
+        </Text>
+      ) : null}
+      {(texts.data?.texts ?? []).map((t, i) => (
+        <Text as="p" key={`${t.channel}-${t.locale}-${i}`}>
+          <b>
+            {channelLabel(t.channel)} · {t.locale}
+            {` · v${t.version}`}
+          </b>
+          : {t.text}
+        </Text>
+      ))}
+      <ErrorBanner error={publish.error} />
+      <Notice text={publish.isSuccess ? "Consent text published." : null} />
+      <FormLayout>
+        <FormLayout.Group>
+          <Select
+            label="Channel"
+            options={CHANNELS.map((c) => ({ value: c, label: channelLabel(c) }))}
+            value={channel}
+            onChange={setChannel}
+          />
+          <TextField label="Locale" value={locale} onChange={setLocale} autoComplete="off" />
+        </FormLayout.Group>
+        <TextField label="Text" value={text} onChange={setText} multiline={3} autoComplete="off" />
+        <Button
+          disabled={!text.trim()}
+          loading={publish.isPending}
+          onClick={() => publish.mutate({ channel, locale, text: text.trim() })}
+        >
+          Publish text
+        </Button>
+      </FormLayout>
+    </Section>
   );
 }
 
@@ -269,14 +237,9 @@ export function SettingsPage() {
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingMd">
-                  Customers by stage
-                </Text>
-                <StageDistribution />
-              </BlockStack>
-            </Card>
+            <Section title="Customers by stage">
+              <StageDistribution />
+            </Section>
             <ConsentTexts />
             <MessagingKeys />
           </BlockStack>

@@ -1,12 +1,6 @@
-import { IdentityGraphError, type GraphMerge } from "./graph";
+import { IdentityGraphError, type GraphCandidate, type GraphMerge } from "./graph";
 import { identifierKey, uniqueIdentifiers, type Identifier } from "./normalize";
-import {
-  resolveIdentity,
-  type IdentityLimits,
-  type MergeCandidateProposal,
-  type OwnedProfile,
-  type ResolutionDecision,
-} from "./resolve";
+import { resolveIdentity, type IdentityLimits, type OwnedProfile, type ResolutionDecision } from "./resolve";
 
 /**
  * Identity resolution for many events at once (a backfill, a batch of webhooks, a sync push): the same
@@ -56,9 +50,8 @@ export interface BatchAttachment {
 /** A merge as the graph records it, without the snapshots undo needs; profile IDs as they were when the event merged them. */
 export type BatchMerge = Pick<GraphMerge, "eventId" | "at" | "survivorId" | "mergedIds" | "evidence" | "reason">;
 
-export interface BatchCandidate extends MergeCandidateProposal {
-  eventId: string;
-}
+/** A candidate as the graph keeps it: the batch must propose exactly what folding `applyEvent` would. */
+export type BatchCandidate = GraphCandidate;
 
 export interface BatchEventOutcome {
   eventId: string;

@@ -19,3 +19,10 @@ export const apiErrorSchema = z.object({
   issues: z.array(z.string()).optional(),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/** Figures by name, each a number: a dashboard's counts, an inventory, a finished job's tallies. */
+export const countsOf = <const K extends string>(names: readonly K[]) =>
+  z.object(Object.fromEntries(names.map((name) => [name, z.number()])) as Record<K, z.ZodNumber>);
+
+/** The paging of every list answer: how many there are in all, and which slice this is. */
+export const pageFields = countsOf(["total", "limit", "offset"]).shape;

@@ -16,4 +16,6 @@ export * from "./redemption";
 export * from "./shopify-admin";
 export * from "./agency";
 export * from "./admin";
+export * from "./admin-shop";
+export * from "./duplicates";
 export * from "./signals";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isoDate } from "./common";
+import { customerContactSchema } from "./profile";
 
 /** `POST /api/pos/visits`: logged when a customer is attached to a cart; `id` makes it idempotent. */
 export const posVisitSchema = z.object({
@@ -29,15 +30,7 @@ export const registerSearchQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(20).default(10),
 });
 /** One match, with email and phone so the clerk can confirm who it is before attaching them to the cart. */
-export const registerCustomerMatchSchema = z.object({
-  profileId: z.string(),
-  /** Null when the profile has no Shopify customer yet: it cannot be attached to a cart. */
-  shopifyCustomerId: z.string().nullable(),
-  firstName: z.string().nullable(),
-  lastName: z.string().nullable(),
-  emails: z.array(z.string()),
-  phones: z.array(z.string()),
-});
+export const registerCustomerMatchSchema = customerContactSchema;
 export const registerSearchResponseSchema = z.object({ customers: z.array(registerCustomerMatchSchema) });
 export type RegisterCustomerMatch = z.infer<typeof registerCustomerMatchSchema>;
 

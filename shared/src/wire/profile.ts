@@ -1,8 +1,10 @@
 import { z } from "zod";
+import { CHURN_BANDS } from "../profile/churn";
+import { LIFECYCLE_STAGES } from "../profile/lifecycle";
 import { channelSchema } from "../settings";
 
-export const lifecycleStageSchema = z.enum(["new", "engaged", "converted", "loyal", "at_risk", "churned"]);
-export const churnBandSchema = z.enum(["healthy", "drifting", "at_risk", "likely_lost"]);
+export const lifecycleStageSchema = z.enum(LIFECYCLE_STAGES);
+export const churnBandSchema = z.enum(CHURN_BANDS);
 
 export const identifierViewSchema = z.object({
   kind: z.enum(["shopify", "email", "marketplace", "phone", "device"]),
@@ -21,14 +23,22 @@ export const loyaltyViewSchema = z.object({
 
 export const consentChannelViewSchema = z.object({ granted: z.boolean(), since: z.string().nullable() });
 
-/** The register's view of one customer: `GET /api/pos/customers/:shopifyCustomerId`. */
-export const posCustomerViewSchema = z.object({
+/**
+ * Who a customer is and how to reach them: the head of every view of one customer (the register's search
+ * match, its customer view, the admin's 360 page). `shopifyCustomerId` is null while the profile has no
+ * Shopify customer yet, so the register cannot attach it to a cart.
+ */
+export const customerContactSchema = z.object({
   profileId: z.string(),
   shopifyCustomerId: z.string().nullable(),
   firstName: z.string().nullable(),
   lastName: z.string().nullable(),
   emails: z.array(z.string()),
   phones: z.array(z.string()),
+});
+
+/** The register's view of one customer: `GET /api/pos/customers/:shopifyCustomerId`. */
+export const posCustomerViewSchema = customerContactSchema.extend({
   lifecycleStage: lifecycleStageSchema,
   orderCount: z.number(),
   lifetimeSpend: z.number(),

@@ -108,3 +108,19 @@ export const messageEventsSchema = z.object({ events: z.array(messageEventSchema
 
 /** `POST /api/messaging-keys`: the merchant names the tool the key is for. */
 export const messagingKeyCreateSchema = z.object({ name: storableString().trim().min(1).max(100) }).strict();
+
+/** A messaging tool's API key as the admin lists it; the secret itself is only in the answer that created it. */
+export const messagingKeySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type MessagingKeyView = z.infer<typeof messagingKeySchema>;
+export const messagingKeyListSchema = z.object({ keys: z.array(messagingKeySchema) });
+export type MessagingKeyList = z.infer<typeof messagingKeyListSchema>;
+/** `POST /api/messaging-keys`: the only time the full key exists outside the merchant's tool. */
+export const messagingKeyCreatedSchema = messagingKeySchema.extend({ key: z.string() });
+export type MessagingKeyCreated = z.infer<typeof messagingKeyCreatedSchema>;

@@ -31,6 +31,7 @@ export const pairingCodeResponseSchema = z.object({
   expiresAt: z.string(),
   locationId: z.string().nullable(),
 });
+export type PairingCode = z.infer<typeof pairingCodeResponseSchema>;
 
 const optionalText = (max: number) => shortText(max).nullable().optional();
 

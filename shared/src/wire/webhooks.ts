@@ -50,11 +50,12 @@ export const shopifyMarketingConsentSchema = z
   .loose();
 export type ShopifyMarketingConsent = z.infer<typeof shopifyMarketingConsentSchema>;
 
+/** Who a Shopify record is about and how to reach them: customers, orders and redact requests carry these. */
+const contactFields = { id: shopifyId, email: maybe(z.string()), phone: maybe(z.string()) };
+
 export const webhookCustomerSchema = z
   .object({
-    id: shopifyId,
-    email: maybe(z.string()),
-    phone: maybe(z.string()),
+    ...contactFields,
     first_name: maybe(z.string()),
     last_name: maybe(z.string()),
     updated_at: maybe(when),
@@ -68,9 +69,7 @@ export type WebhookCustomer = z.infer<typeof webhookCustomerSchema>;
 
 export const webhookOrderSchema = z
   .object({
-    id: shopifyId,
-    email: maybe(z.string()),
-    phone: maybe(z.string()),
+    ...contactFields,
     total_price: amount,
     /** The shop's currency: REST `total_price` is in it; `total_price_set` says so explicitly. */
     currency: currencyCodeSchema,
@@ -171,7 +170,7 @@ export function refundMinorUnits(refund: WebhookRefund, shopCurrency: string): n
 export const webhookCustomerRedactSchema = z
   .object({
     shop_domain: z.string(),
-    customer: z.object({ id: shopifyId, email: maybe(z.string()), phone: maybe(z.string()) }).loose(),
+    customer: z.object(contactFields).loose(),
     /** The customer's orders Shopify asks to redact; kept in the erasure register so late updates stay anonymous. */
     orders_to_redact: z.array(shopifyId).default([]),
   })

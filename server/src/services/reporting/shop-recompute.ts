@@ -1,23 +1,9 @@
+import type { RecomputeStatus } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Db, Queryable } from "../../db/client";
 import { queryRows } from "../../db/rows";
 import { enqueueJob } from "../../jobs/queue";
 import { MANUAL_RECOMPUTE_PREFIX, RECOMPUTE_SHOP } from "../../jobs/recompute-shop";
-
-/** Where an asked-for recompute is: waiting, being worked, waiting to retry after a failure, done or given up. */
-export type RecomputeStatus =
-  | { jobId: string; status: "queued" | "running"; requestedAt: string }
-  | { jobId: string; status: "retrying"; requestedAt: string; attempts: number; lastError: string | null }
-  | { jobId: string; status: "failed"; requestedAt: string; error: string }
-  | {
-      jobId: string;
-      status: "done";
-      requestedAt: string;
-      finishedAt: string;
-      profiles: number;
-      changed: number;
-      newCandidates: number;
-    };
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 

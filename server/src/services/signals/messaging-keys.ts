@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { MessagingKeyView } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
 import { queryRows } from "../../db/rows";
@@ -13,15 +14,6 @@ const PREFIX = "c360mk_";
 const KEY_PATTERN = /^c360mk_([a-f0-9]{16})\.([A-Za-z0-9_-]{43})$/;
 
 const digest = (secret: string) => createHash("sha256").update(secret).digest("hex");
-
-export interface MessagingKeyView {
-  id: string;
-  name: string;
-  createdAt: string;
-  createdBy: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
 
 interface KeyRow {
   id: string;
