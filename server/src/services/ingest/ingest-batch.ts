@@ -16,6 +16,7 @@ import { queryRows } from "../../db/rows";
 import { countHeldBack, registerErasure, screenArrivals, type Arrival } from "../gdpr/erasure-register";
 import { scanArrivals } from "../identity/match";
 import { recomputeProfiles } from "../profile/recompute-profile";
+import { orderStandingColumns, type OrderStanding } from "../loyalty/order-standing";
 import { settleOrderRedemptions } from "../loyalty/redemption";
 import type { IdentityEvent } from "../identity/resolve-identity";
 import { resolveIdentitiesInBatch, type BatchedIdentityEvent } from "../identity/resolve-identity-batch";
@@ -324,21 +325,18 @@ export async function reconcileOrderPoints(
 ): Promise<string[]> {
   if (orderIds.length === 0) return [];
   const { shopId, settings } = shop;
-  const facts = await queryRows<{
-    order_id: string;
-    profile_id: string;
-    /** Minor units of `currency`, like `refunded`. */
-    total: string | number;
-    currency: string;
-    cancelled: boolean;
-    refunded: string | number;
-    given: string | number;
-    entries: string | number;
-    placed_at: Date | string;
-  }>(
+  const facts = await queryRows<
+    OrderStanding & {
+      order_id: string;
+      profile_id: string;
+      currency: string;
+      given: string | number;
+      entries: string | number;
+      placed_at: Date | string;
+    }
+  >(
     q,
-    sql`SELECT o.order_id, o.profile_id, o.total, o.currency, o.cancelled_at IS NOT NULL AS cancelled, o.placed_at,
-               coalesce((SELECT sum(amount) FROM refunds r WHERE r.shop_id = o.shop_id AND r.order_id = o.order_id), 0) AS refunded,
+    sql`SELECT o.order_id, o.profile_id, o.currency, o.placed_at, ${orderStandingColumns("o")},
                coalesce((SELECT sum(points) FROM loyalty_ledger l WHERE l.shop_id = o.shop_id AND l.order_id = o.order_id), 0) AS given,
                (SELECT count(*) FROM loyalty_ledger l WHERE l.shop_id = o.shop_id AND l.order_id = o.order_id) AS entries
         FROM orders o WHERE o.shop_id = ${shopId} AND o.order_id = ANY(${sqlTextArray(orderIds)}) AND o.profile_id IS NOT NULL`,
