@@ -281,7 +281,6 @@ async function returnForRefundedOrders(
   orderIds: readonly string[],
   now: Date,
 ): Promise<string[]> {
-  if (orderIds.length === 0) return [];
   const rows = await queryRows<RedemptionRow & OrderStanding>(
     q,
     sql`SELECT r.*, ${orderStandingColumns("o")}
