@@ -10,14 +10,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
-import { serve } from "@hono/node-server";
 import { signSessionToken } from "@c360/server/auth/session-token";
-import type { Config } from "@c360/server/config";
 import { openDatabase } from "@c360/server/db/client";
-import { silentLogger } from "@c360/server/http/logger";
-import { createRuntime } from "@c360/server/runtime";
 import { generateShop } from "@c360/server/seed/generate";
 import postgres from "postgres";
+import { BENCH_SECRET, benchRuntime, serveBenchRuntime } from "./bench-runtime";
 import { bundleSizes } from "./bundles";
 import type { Bench } from "./context";
 import { fillShop } from "./fill";
@@ -72,32 +69,19 @@ if (only.has("processing")) only.add("intake");
 const customers = values.customers ? Number(values.customers) : SCALES[scale].webhooks;
 const totalProfiles = Math.max(customers, values.profiles ? Number(values.profiles) : SCALES[scale].profiles);
 const SHOP = "bench-shop.myshopify.com";
-const SECRET = "bench-secret";
+const SECRET = BENCH_SECRET;
 
 const fresh = await createFreshDatabase("c360_bench");
 const url = new URL(fresh.url);
 
 const database = await openDatabase({ url: url.toString(), max: 20 });
-// The bench measures capacity, so the per-shop guard against runaway clients is lifted for this run.
-const unlimited = { perShop: 1e9, perDevice: 1e9, windowMs: 10_000 };
-const config: Config = {
-  port: 0,
-  databaseUrl: url.toString(),
-  apiKey: undefined,
-  apiSecret: SECRET,
-  dataDir: "",
-  publicUrl: "",
-  devSecret: false,
-  rateLimits: unlimited,
-};
-const runtime = await createRuntime(config, { log: silentLogger, database, startWorkers: false });
-const server = serve({ fetch: runtime.app.fetch, port: 0 });
-await new Promise((r) => server.once("listening", r));
+const runtime = await benchRuntime(database, url.toString());
+const { server, base } = await serveBenchRuntime(runtime);
 const token = await signSessionToken({ shopId: SHOP, secret: SECRET, ttlSeconds: 3600, now: new Date() });
 const b: Bench = {
   shopId: SHOP,
   secret: SECRET,
-  base: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+  base,
   auth: { authorization: `Bearer ${token}`, "content-type": "application/json" },
   databaseUrl: url.toString(),
   raw: postgres(url.toString(), { max: 4, onnotice: () => {} }),

@@ -4,13 +4,11 @@
  * queue draining them on a fresh PostgreSQL database and checks nothing was lost or doubled.
  */
 import { parseArgs } from "node:util";
-import type { Config } from "@c360/server/config";
 import { openDatabase } from "@c360/server/db/client";
-import { silentLogger } from "@c360/server/http/logger";
-import { createRuntime } from "@c360/server/runtime";
 import { shopifyDelivery } from "@c360/server/seed/delivery";
 import { generateShop } from "@c360/server/seed/generate";
 import postgres from "postgres";
+import { BENCH_SECRET, benchRuntime } from "./bench-runtime";
 import { fmt, timed } from "./measure";
 import { createFreshDatabase } from "./fresh-database";
 
@@ -23,27 +21,14 @@ const { values } = parseArgs({
   },
 });
 const SHOP = "processing-shop.myshopify.com";
-const SECRET = "bench-secret";
+const SECRET = BENCH_SECRET;
 const fresh = await createFreshDatabase("c360_processing");
 // Every statement with its duration in the server log, to see where processing time goes.
 if (values["log-statements"])
   await fresh.admin.unsafe(`ALTER DATABASE ${fresh.name} SET log_min_duration_statement = 0`);
 const url = new URL(fresh.url);
 const database = await openDatabase({ url: url.toString(), max: 10 });
-const config: Config = {
-  port: 0,
-  databaseUrl: url.toString(),
-  apiKey: undefined,
-  apiSecret: SECRET,
-  dataDir: "",
-  publicUrl: "",
-  devSecret: false,
-  rateLimits: { perShop: 1e9, perDevice: 1e9, windowMs: 10_000 },
-};
-const runtime = await createRuntime(config, {
-  log: silentLogger,
-  database,
-  startWorkers: false,
+const runtime = await benchRuntime(database, url.toString(), {
   ...(values.batch ? { queueBatchSize: Number(values.batch) } : {}),
 });
 try {

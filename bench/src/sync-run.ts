@@ -7,15 +7,12 @@
  * companion day looks like instead (per customer: capture, email consent, visit, note).
  */
 import { parseArgs } from "node:util";
-import { serve } from "@hono/node-server";
-import type { Config } from "@c360/server/config";
 import { openDatabase, type Database } from "@c360/server/db/client";
-import { silentLogger } from "@c360/server/http/logger";
-import { createRuntime } from "@c360/server/runtime";
 import { DEFAULT_CONSENT_TEXTS } from "@c360/shared";
 import type { SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
+import { benchRuntime, serveBenchRuntime } from "./bench-runtime";
 import { fillShop } from "./fill";
 import { fmt, timed } from "./measure";
 import { createFreshDatabase } from "./fresh-database";
@@ -40,21 +37,8 @@ const url = new URL(fresh.url);
 const opened = await openDatabase({ url: url.toString(), max: 20 });
 const statements = new Map<string, { n: number; ms: number }>();
 const database = values.count ? countingDatabase(opened, statements) : opened;
-const unlimited = { perShop: 1e9, perDevice: 1e9, windowMs: 10_000 };
-const config: Config = {
-  port: 0,
-  databaseUrl: url.toString(),
-  apiKey: undefined,
-  apiSecret: "bench-secret",
-  dataDir: "",
-  publicUrl: "",
-  devSecret: false,
-  rateLimits: unlimited,
-};
-const runtime = await createRuntime(config, { log: silentLogger, database, startWorkers: false });
-const server = serve({ fetch: runtime.app.fetch, port: 0 });
-await new Promise((r) => server.once("listening", r));
-const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+const runtime = await benchRuntime(database, url.toString());
+const { server, base } = await serveBenchRuntime(runtime);
 const raw = postgres(url.toString(), { max: 4, onnotice: () => {} });
 
 try {

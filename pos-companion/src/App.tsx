@@ -12,6 +12,12 @@ import { useServices, useSyncDriver } from "./use-sync";
 
 type View = { screen: "find" } | { screen: "new" } | { screen: "customer"; id: string };
 
+/** The screens the top tabs open; a customer's screen opens from search or after a capture. */
+const TABS = [
+  ["find", "Find customer"],
+  ["new", "New customer"],
+] as const;
+
 export function App() {
   const { db } = useServices();
   // `undefined` while IndexedDB opens, `null` when this tablet was never paired.
@@ -42,20 +48,16 @@ export function App() {
         <SyncStatus />
       </header>
       <nav className="tabs" aria-label="Screens">
-        <button
-          type="button"
-          aria-current={view.screen === "find" ? "page" : undefined}
-          onClick={() => setView({ screen: "find" })}
-        >
-          Find customer
-        </button>
-        <button
-          type="button"
-          aria-current={view.screen === "new" ? "page" : undefined}
-          onClick={() => setView({ screen: "new" })}
-        >
-          New customer
-        </button>
+        {TABS.map(([screen, label]) => (
+          <button
+            key={screen}
+            type="button"
+            aria-current={view.screen === screen ? "page" : undefined}
+            onClick={() => setView({ screen })}
+          >
+            {label}
+          </button>
+        ))}
       </nav>
       <main className="content">
         {view.screen === "find" && <FindCustomer onOpen={(id) => setView({ screen: "customer", id })} />}

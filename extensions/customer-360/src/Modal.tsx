@@ -123,14 +123,10 @@ function CustomerModal({ api }: { api: CartPosApi }) {
         {screen === "redeem" && view && customerId ? (
           <RedeemBody
             view={view}
+            shopifyCustomerId={customerId}
             cartTotal={cart.subtotal}
             connected={connected}
-            state={redemption.state}
-            busy={redemption.busy}
-            onApply={(points) =>
-              void redemption.apply({ shopifyCustomerId: customerId, points, cartTotal: cart.subtotal })
-            }
-            onRemove={() => void redemption.remove()}
+            redemption={redemption}
           />
         ) : null}
         {screen === "upsell" ? (

@@ -1,7 +1,8 @@
+import { PIXEL_BATCH_MAX } from "@c360/shared/wire/pixel-events";
 import type { OutgoingEvent } from "./events";
 
-/** The server takes at most 20 events a batch (shared PIXEL_BATCH_MAX); kept as a literal so no zod is bundled. */
-export const MAX_BATCH = 20;
+/** The server takes at most this many events a batch; the zod-free module keeps zod out of the bundle. */
+export const MAX_BATCH = PIXEL_BATCH_MAX;
 /** Events wait this long for company before going out: a page's few events travel together. */
 export const FLUSH_DELAY_MS = 1_000;
 /** Past this many unsent events (server down), the oldest are dropped: a pixel must never grow without bound. */

@@ -1,7 +1,8 @@
 /**
  * Shopify's standard events as the server's pixel batch wants them (shared `pixelEventSchema`): the
  * event id and time, the product viewed or added, and at checkout or sign-in who the buyer is. Kept
- * free of zod and the rest of `shared`, so the pixel stays a few KB; the server validates every field.
+ * free of zod (from `shared` only the zod-free `wire/pixel-events`), so the pixel stays a few KB; the
+ * server validates every field.
  */
 export interface OutgoingEvent {
   id: string;
@@ -12,19 +13,6 @@ export interface OutgoingEvent {
   phone?: string;
   shopifyCustomerId?: string;
 }
-
-/** The standard events the pixel subscribes to. */
-export const SUBSCRIBED = [
-  "page_viewed",
-  "product_viewed",
-  "collection_viewed",
-  "search_submitted",
-  "product_added_to_cart",
-  "cart_viewed",
-  "checkout_started",
-  "checkout_contact_info_submitted",
-  "checkout_completed",
-] as const;
 
 /** The parts of a Shopify standard event the pixel reads; everything is optional, as Shopify's data may be partial. */
 export interface StandardEvent {

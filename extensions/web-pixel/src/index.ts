@@ -1,6 +1,7 @@
 import { register } from "@shopify/web-pixels-extension";
 import { Batcher, sessionFor } from "./batcher";
-import { customerIdentified, SUBSCRIBED, toOutgoing, type StandardEvent } from "./events";
+import { STANDARD_PIXEL_EVENTS } from "@c360/shared/wire/pixel-events";
+import { customerIdentified, toOutgoing, type StandardEvent } from "./events";
 
 const SESSION_KEY = "c360_session";
 
@@ -47,7 +48,7 @@ register(({ analytics, browser, init, settings }) => {
   });
 
   let signedInReported = false;
-  for (const name of SUBSCRIBED) {
+  for (const name of STANDARD_PIXEL_EVENTS) {
     analytics.subscribe(name, (received) => {
       // Read through our narrow view: each standard event carries only some of these fields.
       const event = received as unknown as StandardEvent & { clientId?: string };

@@ -7,6 +7,7 @@
  */
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   index,
@@ -25,6 +26,24 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" 
 /** Whole minor units of the shop's currency (ISO 4217 minor units: USD cents, VND dong, KWD fils). */
 const money = (name: string) => bigint(name, { mode: "number" });
 const points = (name: string) => bigint(name, { mode: "number" });
+
+/** The column every shop's table leads with (see the top: keys lead with it so tables can be distributed). */
+const shopKey = () => ({ shopId: text("shop_id").notNull() });
+/** A shop's row with an id of its own; its primary key is {@link shopRowKey}. */
+const shopRow = () => ({ ...shopKey(), id: text("id").notNull() });
+/** The customer a row belongs to. */
+const ofProfile = () => ({ profileId: text("profile_id").notNull() });
+/** When it happened, as its source reports it, and when it reached the server. */
+const happened = () => ({ at: ts("at").notNull(), receivedAt: ts("received_at").notNull() });
+/** Where and by whom a capture was made at the counter: the store, the clerk and the register or tablet. */
+const capturedWhere = () => ({
+  locationId: text("location_id"),
+  staffId: text("staff_id"),
+  deviceId: text("device_id"),
+});
+/** What a job does (`kind`) and to what (`ref`): one job per pair is queued, and a dead letter keeps the pair. */
+const jobOf = () => ({ kind: text("kind").notNull(), ref: text("ref").notNull() });
+const shopRowKey = (t: { shopId: AnyPgColumn; id: AnyPgColumn }) => primaryKey({ columns: [t.shopId, t.id] });
 
 export const shops = pgTable("shops", {
   shopId: text("shop_id").primaryKey(),
@@ -47,8 +66,7 @@ export const shops = pgTable("shops", {
 export const profiles = pgTable(
   "profiles",
   {
-    shopId: text("shop_id").notNull(),
-    id: text("id").notNull(),
+    ...shopRow(),
     status: text("status", { enum: ["active", "merged", "erased"] })
       .notNull()
       .default("active"),
@@ -104,7 +122,7 @@ export const profiles = pgTable(
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    shopRowKey(t),
     index("profiles_shop_stage").on(t.shopId, t.lifecycleStage),
     index("profiles_shop_name").on(t.shopId, sql`lower(${t.lastName})`, sql`lower(${t.firstName})`),
     index("profiles_match_postcode").on(t.shopId, t.postcode).where(sql`${t.postcode} IS NOT NULL`),
@@ -127,10 +145,10 @@ export const matchModels = pgTable("match_models", {
 export const identifiers = pgTable(
   "identifiers",
   {
-    shopId: text("shop_id").notNull(),
+    ...shopKey(),
     kind: text("kind", { enum: ["shopify", "email", "marketplace", "phone", "device"] }).notNull(),
     value: text("value").notNull(),
-    profileId: text("profile_id").notNull(),
+    ...ofProfile(),
     source: text("source").notNull(),
     eventId: text("event_id"),
     linkedAt: ts("linked_at").notNull(),
@@ -142,20 +160,19 @@ export const identifiers = pgTable(
 export const identityEvents = pgTable(
   "identity_events",
   {
-    shopId: text("shop_id").notNull(),
-    id: text("id").notNull(),
+    ...shopRow(),
     source: text("source").notNull(),
     identifiers: jsonb("identifiers").$type<{ kind: string; value: string }[]>().notNull(),
-    profileId: text("profile_id").notNull(),
+    ...ofProfile(),
     at: ts("at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("identity_events_profile").on(t.shopId, t.profileId)],
+  (t) => [shopRowKey(t), index("identity_events_profile").on(t.shopId, t.profileId)],
 );
 
 export const orders = pgTable(
   "orders",
   {
-    shopId: text("shop_id").notNull(),
+    ...shopKey(),
     orderId: text("order_id").notNull(),
     profileId: text("profile_id"),
     shopifyCustomerId: text("shopify_customer_id"),
@@ -183,7 +200,7 @@ export const orders = pgTable(
 export const orderLines = pgTable(
   "order_lines",
   {
-    shopId: text("shop_id").notNull(),
+    ...shopKey(),
     orderId: text("order_id").notNull(),
     lineId: text("line_id").notNull(),
     productId: text("product_id"),
@@ -198,7 +215,7 @@ export const orderLines = pgTable(
 export const refunds = pgTable(
   "refunds",
   {
-    shopId: text("shop_id").notNull(),
+    ...shopKey(),
     refundId: text("refund_id").notNull(),
     orderId: text("order_id").notNull(),
     amount: money("amount").notNull(),
@@ -210,23 +227,19 @@ export const refunds = pgTable(
 export const visits = pgTable(
   "visits",
   {
-    shopId: text("shop_id").notNull(),
-    id: text("id").notNull(),
-    profileId: text("profile_id").notNull(),
+    ...shopRow(),
+    ...ofProfile(),
     source: text("source", { enum: ["pos", "companion", "online"] }).notNull(),
-    locationId: text("location_id"),
-    staffId: text("staff_id"),
-    deviceId: text("device_id"),
-    at: ts("at").notNull(),
-    receivedAt: ts("received_at").notNull(),
+    ...capturedWhere(),
+    ...happened(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("visits_profile").on(t.shopId, t.profileId, t.at)],
+  (t) => [shopRowKey(t), index("visits_profile").on(t.shopId, t.profileId, t.at)],
 );
 
 export const consentTexts = pgTable(
   "consent_texts",
   {
-    shopId: text("shop_id").notNull(),
+    ...shopKey(),
     channel: text("channel").notNull(),
     locale: text("locale").notNull(),
     version: integer("version").notNull(),
@@ -240,10 +253,9 @@ export const consentTexts = pgTable(
 export const consents = pgTable(
   "consents",
   {
-    shopId: text("shop_id").notNull(),
-    id: text("id").notNull(),
+    ...shopRow(),
     seq: bigint("seq", { mode: "number" }).notNull(),
-    profileId: text("profile_id").notNull(),
+    ...ofProfile(),
     channel: text("channel").notNull(),
     action: text("action", { enum: ["granted", "revoked"] }).notNull(),
     textVersion: integer("text_version"),
@@ -254,15 +266,13 @@ export const consents = pgTable(
     receivedAt: ts("received_at").notNull(),
     clamped: boolean("clamped").notNull().default(false),
     source: text("source").notNull(),
-    locationId: text("location_id"),
-    deviceId: text("device_id"),
-    staffId: text("staff_id"),
+    ...capturedWhere(),
     jurisdiction: text("jurisdiction"),
     prevHash: text("prev_hash"),
     hash: text("hash").notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    shopRowKey(t),
     uniqueIndex("consents_shop_seq").on(t.shopId, t.seq),
     index("consents_profile").on(t.shopId, t.profileId),
   ],
@@ -272,9 +282,9 @@ export const consents = pgTable(
 export const loyaltyLedger = pgTable(
   "loyalty_ledger",
   {
-    shopId: text("shop_id").notNull(),
+    ...shopKey(),
     entryKey: text("entry_key").notNull(),
-    profileId: text("profile_id").notNull(),
+    ...ofProfile(),
     kind: text("kind", {
       enum: ["earn", "clawback", "adjust", "redeem_hold", "redeem_release", "redeem_spend", "redeem_return"],
     }).notNull(),
@@ -300,9 +310,8 @@ export const loyaltyLedger = pgTable(
 export const redemptions = pgTable(
   "redemptions",
   {
-    shopId: text("shop_id").notNull(),
-    id: text("id").notNull(),
-    profileId: text("profile_id").notNull(),
+    ...shopRow(),
+    ...ofProfile(),
     requestedPoints: bigint("requested_points", { mode: "number" }).notNull(),
     points: bigint("points", { mode: "number" }).notNull(),
     amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
@@ -314,15 +323,14 @@ export const redemptions = pgTable(
     heldAt: ts("held_at").notNull(),
     updatedAt: ts("updated_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("redemptions_order").on(t.shopId, t.orderId)],
+  (t) => [shopRowKey(t), index("redemptions_order").on(t.shopId, t.orderId)],
 );
 
 export const messages = pgTable(
   "messages",
   {
-    shopId: text("shop_id").notNull(),
-    id: text("id").notNull(),
-    profileId: text("profile_id").notNull(),
+    ...shopRow(),
+    ...ofProfile(),
     channel: text("channel").notNull(),
     kind: text("kind").notNull(),
     status: text("status", { enum: ["sent", "blocked"] }).notNull(),
@@ -330,7 +338,7 @@ export const messages = pgTable(
     at: ts("at").notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    shopRowKey(t),
     index("messages_profile").on(t.shopId, t.profileId, t.at),
     // The audience gate reads only the last seven days of a shop's messages.
     index("messages_shop_at").on(t.shopId, t.at),
@@ -340,8 +348,7 @@ export const messages = pgTable(
 export const merges = pgTable(
   "merges",
   {
-    shopId: text("shop_id").notNull(),
-    id: text("id").notNull(),
+    ...shopRow(),
     survivorId: text("survivor_id").notNull(),
     mergedId: text("merged_id").notNull(),
     evidence: jsonb("evidence").$type<{ kind: string; value: string }[]>().notNull(),
@@ -354,15 +361,14 @@ export const merges = pgTable(
     createdAt: ts("created_at").notNull(),
     undoneAt: ts("undone_at"),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("merges_survivor").on(t.shopId, t.survivorId)],
+  (t) => [shopRowKey(t), index("merges_survivor").on(t.shopId, t.survivorId)],
 );
 
 export const mergeCandidates = pgTable(
   "merge_candidates",
   {
-    shopId: text("shop_id").notNull(),
-    id: text("id").notNull(),
-    profileId: text("profile_id").notNull(),
+    ...shopRow(),
+    ...ofProfile(),
     otherProfileId: text("other_profile_id").notNull(),
     kind: text("kind", { enum: ["conflict", "probabilistic"] }).notNull(),
     reason: text("reason").notNull(),
@@ -376,7 +382,7 @@ export const mergeCandidates = pgTable(
     decidedBy: text("decided_by"),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    shopRowKey(t),
     uniqueIndex("merge_candidates_pair").on(t.shopId, t.profileId, t.otherProfileId),
     index("merge_candidates_other").on(t.shopId, t.otherProfileId),
     index("merge_candidates_open").on(t.shopId, t.status),
@@ -390,7 +396,7 @@ export const mergeCandidates = pgTable(
 export const webhookDeliveries = pgTable(
   "webhook_deliveries",
   {
-    shopId: text("shop_id").notNull(),
+    ...shopKey(),
     deliveryId: text("delivery_id").notNull(),
     /** X-Shopify-Event-Id as sent (X-Shopify-Webhook-Id when Shopify sent no event id). */
     eventId: text("event_id"),
@@ -413,10 +419,8 @@ export const webhookDeliveries = pgTable(
 export const jobs = pgTable(
   "jobs",
   {
-    shopId: text("shop_id").notNull(),
-    id: text("id").notNull(),
-    kind: text("kind").notNull(),
-    ref: text("ref").notNull(),
+    ...shopRow(),
+    ...jobOf(),
     runAt: ts("run_at").notNull().defaultNow(),
     attempts: integer("attempts").notNull().default(0),
     maxAttempts: integer("max_attempts").notNull().default(8),
@@ -424,33 +428,26 @@ export const jobs = pgTable(
     lastError: text("last_error"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
-    uniqueIndex("jobs_kind_ref").on(t.shopId, t.kind, t.ref),
-    index("jobs_due").on(t.runAt),
-  ],
+  (t) => [shopRowKey(t), uniqueIndex("jobs_kind_ref").on(t.shopId, t.kind, t.ref), index("jobs_due").on(t.runAt)],
 );
 
 export const deadLetters = pgTable(
   "dead_letters",
   {
-    shopId: text("shop_id").notNull(),
-    id: text("id").notNull(),
-    kind: text("kind").notNull(),
-    ref: text("ref").notNull(),
+    ...shopRow(),
+    ...jobOf(),
     attempts: integer("attempts").notNull(),
     lastError: text("last_error").notNull(),
     failedAt: ts("failed_at").notNull(),
     retriedAt: ts("retried_at"),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] })],
+  (t) => [shopRowKey(t)],
 );
 
 export const devices = pgTable(
   "devices",
   {
-    shopId: text("shop_id").notNull(),
-    id: text("id").notNull(),
+    ...shopRow(),
     name: text("name").notNull(),
     locationId: text("location_id"),
     tokenHash: text("token_hash").notNull(),
@@ -458,25 +455,24 @@ export const devices = pgTable(
     lastSyncAt: ts("last_sync_at"),
     revokedAt: ts("revoked_at"),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] })],
+  (t) => [shopRowKey(t)],
 );
 
 /** The shop's store locations by name (Shopify Admin `locations`), so staff choose and see names, not GIDs. */
 export const locations = pgTable(
   "locations",
   {
-    shopId: text("shop_id").notNull(),
-    id: text("id").notNull(),
+    ...shopRow(),
     name: text("name").notNull(),
     updatedAt: ts("updated_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] })],
+  (t) => [shopRowKey(t)],
 );
 
 export const pairingCodes = pgTable(
   "pairing_codes",
   {
-    shopId: text("shop_id").notNull(),
+    ...shopKey(),
     code: text("code").notNull(),
     locationId: text("location_id"),
     expiresAt: ts("expires_at").notNull(),
@@ -495,7 +491,7 @@ export const pairingCodes = pgTable(
 export const syncClients = pgTable(
   "sync_clients",
   {
-    shopId: text("shop_id").notNull(),
+    ...shopKey(),
     clientId: text("client_id").notNull(),
     deviceId: text("device_id").notNull(),
     lastSeq: bigint("last_seq", { mode: "number" }).notNull().default(0),
@@ -508,7 +504,7 @@ export const syncClients = pgTable(
 export const syncMutations = pgTable(
   "sync_mutations",
   {
-    shopId: text("shop_id").notNull(),
+    ...shopKey(),
     mutationId: text("mutation_id").notNull(),
     clientId: text("client_id").notNull(),
     seq: bigint("seq", { mode: "number" }).notNull(),
@@ -527,8 +523,8 @@ export const syncMutations = pgTable(
 export const profileChanges = pgTable(
   "profile_changes",
   {
-    shopId: text("shop_id").notNull(),
-    profileId: text("profile_id").notNull(),
+    ...shopKey(),
+    ...ofProfile(),
     version: bigint("version", { mode: "number" }).notNull(),
     kind: text("kind", { enum: ["upsert", "tombstone"] }).notNull(),
     changedAt: ts("changed_at").notNull(),
@@ -543,13 +539,12 @@ export const profileChanges = pgTable(
 export const dataRequests = pgTable(
   "data_requests",
   {
-    shopId: text("shop_id").notNull(),
-    id: text("id").notNull(),
+    ...shopRow(),
     profileId: text("profile_id"),
     document: jsonb("document").notNull(),
     createdAt: ts("created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] })],
+  (t) => [shopRowKey(t)],
 );
 
 /**
@@ -559,7 +554,7 @@ export const dataRequests = pgTable(
 export const agencyGrants = pgTable(
   "agency_grants",
   {
-    shopId: text("shop_id").notNull(),
+    ...shopKey(),
     userId: text("user_id").notNull(),
     grantedBy: text("granted_by"),
     grantedAt: ts("granted_at").notNull(),
@@ -574,15 +569,14 @@ export const agencyGrants = pgTable(
 export const shopRecomputes = pgTable(
   "shop_recomputes",
   {
-    shopId: text("shop_id").notNull(),
-    id: text("id").notNull(),
+    ...shopRow(),
     requestedAt: ts("requested_at").notNull(),
     finishedAt: ts("finished_at"),
     profiles: integer("profiles"),
     changed: integer("changed"),
     newCandidates: integer("new_candidates"),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] })],
+  (t) => [shopRowKey(t)],
 );
 
 /**
@@ -615,7 +609,7 @@ export const erasureKeys = pgTable("erasure_keys", {
 export const erasureRegister = pgTable(
   "erasure_register",
   {
-    shopId: text("shop_id").notNull(),
+    ...shopKey(),
     hash: text("hash").notNull(),
     kind: text("kind").notNull(),
     erasedAt: ts("erased_at").notNull(),
@@ -627,7 +621,7 @@ export const erasureRegister = pgTable(
 export const erasureHeldBack = pgTable(
   "erasure_held_back",
   {
-    shopId: text("shop_id").notNull(),
+    ...shopKey(),
     source: text("source", { enum: ["webhook", "capture", "session", "backfill"] }).notNull(),
     count: bigint("count", { mode: "number" }).notNull(),
     lastAt: ts("last_at").notNull(),
@@ -642,11 +636,11 @@ export const erasureHeldBack = pgTable(
 export const fieldHistory = pgTable(
   "field_history",
   {
-    shopId: text("shop_id").notNull(),
+    ...shopKey(),
     mutationId: text("mutation_id").notNull(),
     field: text("field").notNull(),
     outcome: text("outcome", { enum: ["overwritten", "ignored"] }).notNull(),
-    profileId: text("profile_id").notNull(),
+    ...ofProfile(),
     value: text("value").notNull(),
     valueAt: ts("value_at"),
     actedAt: ts("acted_at").notNull(),
@@ -672,8 +666,7 @@ export const shopifyConnections = pgTable("shopify_connections", {
 export const shopifyBackfills = pgTable(
   "shopify_backfills",
   {
-    shopId: text("shop_id").notNull(),
-    id: text("id").notNull(),
+    ...shopRow(),
     status: text("status").notNull(),
     bulkOperationId: text("bulk_operation_id"),
     resultUrl: text("result_url"),
@@ -685,14 +678,14 @@ export const shopifyBackfills = pgTable(
     startedAt: ts("started_at").notNull(),
     finishedAt: ts("finished_at"),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] })],
+  (t) => [shopRowKey(t)],
 );
 
 /** The loyalty points and tier last written to a customer's app-owned metafields: only changes are sent again. */
 export const shopifyLoyaltyWritten = pgTable(
   "shopify_loyalty_written",
   {
-    shopId: text("shop_id").notNull(),
+    ...shopKey(),
     shopifyCustomerId: text("shopify_customer_id").notNull(),
     points: points("points").notNull(),
     tier: text("tier").notNull(),
@@ -709,17 +702,15 @@ export const shopifyLoyaltyWritten = pgTable(
 export const webEvents = pgTable(
   "web_events",
   {
-    shopId: text("shop_id").notNull(),
-    id: text("id").notNull(),
+    ...shopRow(),
     clientId: text("client_id").notNull(),
     sessionId: text("session_id").notNull(),
     name: text("name").notNull(),
     productId: text("product_id"),
-    at: ts("at").notNull(),
-    receivedAt: ts("received_at").notNull(),
+    ...happened(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    shopRowKey(t),
     index("web_events_client").on(t.shopId, t.clientId, t.at),
     index("web_events_shop_at").on(t.shopId, t.at),
   ],
@@ -732,8 +723,7 @@ export const webEvents = pgTable(
 export const messagingApiKeys = pgTable(
   "messaging_api_keys",
   {
-    shopId: text("shop_id").notNull(),
-    id: text("id").notNull(),
+    ...shopRow(),
     name: text("name").notNull(),
     secretHash: text("secret_hash").notNull(),
     createdAt: ts("created_at").notNull(),
@@ -741,25 +731,23 @@ export const messagingApiKeys = pgTable(
     lastUsedAt: ts("last_used_at"),
     revokedAt: ts("revoked_at"),
   },
-  (t) => [primaryKey({ columns: [t.shopId, t.id] }), index("messaging_api_keys_lookup").on(t.id)],
+  (t) => [shopRowKey(t), index("messaging_api_keys_lookup").on(t.id)],
 );
 
 /** Sends, deliveries, opens, clicks, replies and unsubscribes a messaging tool reported, by the tool's event id. */
 export const messageEvents = pgTable(
   "message_events",
   {
-    shopId: text("shop_id").notNull(),
-    id: text("id").notNull(),
+    ...shopRow(),
     keyId: text("key_id").notNull(),
-    profileId: text("profile_id").notNull(),
+    ...ofProfile(),
     channel: text("channel").notNull(),
     kind: text("kind", { enum: ["sent", "delivered", "opened", "clicked", "replied", "unsubscribed"] }).notNull(),
     messageId: text("message_id"),
-    at: ts("at").notNull(),
-    receivedAt: ts("received_at").notNull(),
+    ...happened(),
   },
   (t) => [
-    primaryKey({ columns: [t.shopId, t.id] }),
+    shopRowKey(t),
     index("message_events_profile").on(t.shopId, t.profileId, t.at),
     index("message_events_shop_at").on(t.shopId, t.at),
   ],

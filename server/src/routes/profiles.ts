@@ -1,5 +1,5 @@
 import { CHANNEL_MIXES, LIFECYCLE_STAGES, channelSchema } from "@c360/shared";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { notFound, parseOr400 } from "../http/errors";
 import type { AppEnv } from "../http/context";
@@ -21,6 +21,25 @@ const searchSchema = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
+/**
+ * The profile an address names, or the answer for one that cannot be shown: 404 when the shop has no
+ * such profile, 301 to the survivor at the same sub-path when it was merged, so old links keep working.
+ */
+async function liveProfile(c: Context<AppEnv>, profileId: string, subPath: string) {
+  const { db } = c.var.deps;
+  const shop = await loadShop(db.db, c.var.shopId);
+  const row = await findProfileRow(db.db, shop.shopId, profileId);
+  if (!row) throw notFound(`profile ${profileId}`);
+  if (row.status === "merged" && row.merged_into) {
+    return c.json(
+      { profileId: row.id, mergedInto: row.merged_into, message: "this profile was merged; follow mergedInto" },
+      301,
+      { Location: `/api/profiles/${row.merged_into}${subPath}` },
+    );
+  }
+  return { shop, row };
+}
+
 export const profileRoutes = new Hono<AppEnv>()
   .get("/by-shopify-customer/:id", async (c) => {
     const { db, clock } = c.var.deps;
@@ -31,36 +50,15 @@ export const profileRoutes = new Hono<AppEnv>()
     return c.json(await fullProfileView(db.db, shop.shopId, row, shop.settings, clock()));
   })
   .get("/:id/explain", async (c) => {
-    const { db } = c.var.deps;
-    const shop = await loadShop(db.db, c.var.shopId);
-    const row = await findProfileRow(db.db, shop.shopId, c.req.param("id"));
-    if (!row) throw notFound(`profile ${c.req.param("id")}`);
-    if (row.status === "merged" && row.merged_into) {
-      return c.json(
-        { profileId: row.id, mergedInto: row.merged_into, message: "this profile was merged; follow mergedInto" },
-        301,
-        {
-          Location: `/api/profiles/${row.merged_into}/explain`,
-        },
-      );
-    }
-    return c.json(await explainProfile(db.db, shop, row.id));
+    const found = await liveProfile(c, c.req.param("id"), "/explain");
+    if (found instanceof Response) return found;
+    return c.json(await explainProfile(c.var.deps.db.db, found.shop, found.row.id));
   })
   .get("/:id", async (c) => {
-    const { db, clock } = c.var.deps;
-    const shop = await loadShop(db.db, c.var.shopId);
-    const row = await findProfileRow(db.db, shop.shopId, c.req.param("id"));
-    if (!row) throw notFound(`profile ${c.req.param("id")}`);
-    if (row.status === "merged" && row.merged_into) {
-      return c.json(
-        { profileId: row.id, mergedInto: row.merged_into, message: "this profile was merged; follow mergedInto" },
-        301,
-        {
-          Location: `/api/profiles/${row.merged_into}`,
-        },
-      );
-    }
-    return c.json(await fullProfileView(db.db, shop.shopId, row, shop.settings, clock()));
+    const found = await liveProfile(c, c.req.param("id"), "");
+    if (found instanceof Response) return found;
+    const { shop, row } = found;
+    return c.json(await fullProfileView(c.var.deps.db.db, shop.shopId, row, shop.settings, c.var.deps.clock()));
   })
   .get("/", async (c) => {
     const { db } = c.var.deps;

@@ -1,6 +1,14 @@
 import type { LifecycleStage } from "@c360/shared";
 import type { SeedEvent } from "./generate";
 import { prng } from "./generate";
+import {
+  cancelledOrder,
+  customerPayload as shopifyCustomerPayload,
+  FIRST_NAMES as FIRST,
+  LAST_NAMES as LAST,
+  orderLineItems,
+  orderPayload,
+} from "./shopify-history";
 
 /**
  * The demo shop's people and their Shopify history, as pure data: who they are, what they bought and
@@ -16,54 +24,6 @@ export const DEMO_LOCATIONS = [
   { id: "7003", name: "Saturday Market stall" },
 ] as const;
 
-const FIRST = [
-  "Sarah",
-  "James",
-  "Maria",
-  "Ahmed",
-  "Yuki",
-  "Liam",
-  "Olivia",
-  "Noah",
-  "Emma",
-  "Lucas",
-  "Mia",
-  "Ethan",
-  "Ava",
-  "Mateo",
-  "Chloe",
-  "Leo",
-  "Zoe",
-  "Omar",
-  "Ines",
-  "Ben",
-  "Hannah",
-  "Ravi",
-  "Elena",
-  "Tom",
-];
-const LAST = [
-  "Miller",
-  "Okafor",
-  "Garcia",
-  "Chen",
-  "Novak",
-  "Schmidt",
-  "Rossi",
-  "Kowalski",
-  "Dubois",
-  "Silva",
-  "Jensen",
-  "Tanaka",
-  "Murphy",
-  "Haddad",
-  "Larsen",
-  "Costa",
-  "Brennan",
-  "Ito",
-  "Moreau",
-  "Patel",
-];
 const STREETS = [
   "Market St",
   "Harbour Rd",
@@ -74,16 +34,6 @@ const STREETS = [
   "Park Terrace",
   "Bay View",
 ];
-export const DEMO_PRODUCTS = [
-  { id: "9001", title: "Linen Shirt", price: 59 },
-  { id: "9002", title: "Chino Trousers", price: 79 },
-  { id: "9003", title: "Leather Belt", price: 35 },
-  { id: "9004", title: "Wool Socks (3 pack)", price: 18 },
-  { id: "9005", title: "Coffee Beans 1kg", price: 24 },
-  { id: "9006", title: "Canvas Tote", price: 22 },
-  { id: "9007", title: "Rain Jacket", price: 149 },
-  { id: "9008", title: "Cotton Tee", price: 25 },
-] as const;
 const BUNDLES = [
   ["9001", "9002"],
   ["9002", "9003"],
@@ -166,53 +116,36 @@ export function generateDemoPeople(opts: { customers: number; seed: number; now:
     return "churned";
   };
 
-  const customerPayload = (c: DemoCustomer, extra: Record<string, unknown> = {}) => ({
+  const asSeedCustomer = (c: DemoCustomer) => ({
     id: Number(c.shopifyId),
     email: c.email,
     phone: c.phone,
-    first_name: c.firstName,
-    last_name: c.lastName,
-    created_at: c.createdAt.toISOString(),
-    updated_at: c.createdAt.toISOString(),
-    default_address: {
-      address1: `${rnd.int(1, 240)} ${rnd.pick(STREETS)}`,
-      zip: String(rnd.int(94100, 94134)),
-      country_code: "US",
-    },
-    ...extra,
+    firstName: c.firstName,
+    lastName: c.lastName,
   });
+  const customerPayload = (c: DemoCustomer, extra: Record<string, unknown> = {}) =>
+    shopifyCustomerPayload(
+      {
+        ...asSeedCustomer(c),
+        createdAt: c.createdAt,
+        address: { address1: `${rnd.int(1, 240)} ${rnd.pick(STREETS)}`, zip: String(rnd.int(94100, 94134)) },
+      },
+      extra,
+    );
 
   const order = (c: DemoCustomer | null, at: Date, o: { pos: boolean; email?: string; phone?: string | null }) => {
     const id = ++orderId;
-    const lines = rnd.pick(BUNDLES).map((pid, n) => {
-      const p = DEMO_PRODUCTS.find((x) => x.id === pid)!;
-      const quantity = rnd.chance(0.15) ? 2 : 1;
-      return {
-        id: Number(`${id}${n}`),
-        product_id: Number(p.id),
-        variant_id: Number(p.id) * 10,
-        title: p.title,
-        quantity,
-        price: p.price.toFixed(2),
-      };
-    });
-    const total = lines.reduce((s, l) => s + Number(l.price) * l.quantity, 0);
-    const payload = {
+    const lines = orderLineItems(id, rnd.pick(BUNDLES), () => (rnd.chance(0.15) ? 2 : 1));
+    const payload = orderPayload({
       id,
       email: o.email ?? c?.email ?? null,
       phone: o.phone ?? null,
-      total_price: total.toFixed(2),
-      currency: "USD",
-      source_name: o.pos ? "pos" : "web",
-      location_id: o.pos ? Number(c?.locationId ?? DEMO_LOCATIONS[0].id) : null,
-      created_at: at.toISOString(),
-      updated_at: at.toISOString(),
-      cancelled_at: null as string | null,
-      customer: c
-        ? { id: Number(c.shopifyId), email: c.email, phone: c.phone, first_name: c.firstName, last_name: c.lastName }
-        : null,
-      line_items: lines,
-    };
+      pos: o.pos,
+      locationId: Number(c?.locationId ?? DEMO_LOCATIONS[0].id),
+      at,
+      customer: c ? asSeedCustomer(c) : null,
+      lines,
+    });
     events.push({ topic: "orders/create", id: `demo-o-${id}`, payload });
     // About one order in fifteen comes back in part, a few days later (never later than now).
     if (rnd.chance(0.07)) {
@@ -231,12 +164,7 @@ export function generateDemoPeople(opts: { customers: number; seed: number; now:
       });
       refunds++;
     } else if (rnd.chance(0.015)) {
-      const cancelledAt = new Date(at.getTime() + 3_600_000).toISOString();
-      events.push({
-        topic: "orders/cancelled",
-        id: `demo-x-${id}`,
-        payload: { ...payload, cancelled_at: cancelledAt, updated_at: cancelledAt },
-      });
+      events.push({ topic: "orders/cancelled", id: `demo-x-${id}`, payload: cancelledOrder(payload) });
     }
     return id;
   };

@@ -250,14 +250,14 @@ async function redeemPoints(runtime: Runtime, client: DemoClient, shopId: string
         ORDER BY p.loyalty_points DESC, i.value LIMIT 2`,
   );
   const [spender, changedMind] = rich;
-  if (spender) {
+  // Both start the same way: the register holds points for a customer's cart.
+  const holdPoints = async (shopifyCustomerId: string, points: number, cart: { cartTotal?: string } = {}) => {
     const id = uuid();
-    await client.admin("POST", "/api/pos/redemptions", {
-      redemptionId: id,
-      shopifyCustomerId: spender.value,
-      points: 200,
-      cartTotal: "84.00",
-    });
+    await client.admin("POST", "/api/pos/redemptions", { redemptionId: id, shopifyCustomerId, points, ...cart });
+    return id;
+  };
+  if (spender) {
+    const id = await holdPoints(spender.value, 200, { cartTotal: "84.00" });
     await client.admin("POST", `/api/pos/redemptions/${id}/complete`, { orderId: 699_001 });
     await client.webhook("orders/create", "demo-o-redeem", {
       id: 699_001,
@@ -277,12 +277,7 @@ async function redeemPoints(runtime: Runtime, client: DemoClient, shopId: string
     });
   }
   if (changedMind) {
-    const id = uuid();
-    await client.admin("POST", "/api/pos/redemptions", {
-      redemptionId: id,
-      shopifyCustomerId: changedMind.value,
-      points: 100,
-    });
+    const id = await holdPoints(changedMind.value, 100);
     await client.admin("POST", `/api/pos/redemptions/${id}/release`);
   }
   await runtime.queue.drain();

@@ -1,4 +1,12 @@
 import type { WebhookTopic } from "@c360/shared";
+import {
+  cancelledOrder,
+  customerPayload,
+  FIRST_NAMES,
+  LAST_NAMES,
+  orderLineItems,
+  orderPayload,
+} from "./shopify-history";
 
 /** A deterministic pseudo-random source (mulberry32), so a seed always yields the same shop. */
 export function prng(seed: number) {
@@ -18,56 +26,9 @@ export function prng(seed: number) {
   };
 }
 
-const FIRST = [
-  "Sarah",
-  "James",
-  "Maria",
-  "Ahmed",
-  "Yuki",
-  "Liam",
-  "Olivia",
-  "Noah",
-  "Emma",
-  "Lucas",
-  "Mia",
-  "Ethan",
-  "Ava",
-  "Mateo",
-  "Chloe",
-  "Leo",
-  "Zoe",
-  "Omar",
-  "Ines",
-  "Ben",
-];
-const LAST = [
-  "Miller",
-  "Okafor",
-  "Garcia",
-  "Chen",
-  "Novak",
-  "Schmidt",
-  "Rossi",
-  "Kowalski",
-  "Dubois",
-  "Silva",
-  "Jensen",
-  "Tanaka",
-  "Murphy",
-  "Haddad",
-  "Larsen",
-  "Costa",
-];
-const PRODUCTS = [
-  { id: "9001", title: "Linen Shirt", price: 59 },
-  { id: "9002", title: "Chino Trousers", price: 79 },
-  { id: "9003", title: "Leather Belt", price: 35 },
-  { id: "9004", title: "Wool Socks (3 pack)", price: 18 },
-  { id: "9005", title: "Coffee Beans 1kg", price: 24 },
-  { id: "9006", title: "Canvas Tote", price: 22 },
-  { id: "9007", title: "Rain Jacket", price: 149 },
-  { id: "9008", title: "Cotton Tee", price: 25 },
-] as const;
+// The bench's shop draws from fewer names than the demo's, so a seed gives the shop it always gave.
+const FIRST = FIRST_NAMES.slice(0, 20);
+const LAST = LAST_NAMES.slice(0, 16);
 const BUNDLES = [["9001", "9002"], ["9002", "9003"], ["9004", "9008"], ["9005"], ["9007", "9006"]] as const;
 const LOCATIONS = ["7001", "7002"];
 
@@ -101,20 +62,16 @@ export function generateShop(opts: { customers: number; seed?: number; now?: Dat
     const email = `${first}.${last}${i}@example-mail.com`.toLowerCase();
     const phone = rnd.chance(0.7) ? `+1415${String(2_000_000 + i).padStart(7, "0")}` : null;
     const createdAt = new Date(now - rnd.int(1, 730) * day);
-    const customer = {
+    const zip = String(rnd.int(10000, 10099));
+    const customer = customerPayload({
       id: Number(customerId),
       email,
       phone,
-      first_name: first,
-      last_name: last,
-      created_at: createdAt.toISOString(),
-      updated_at: createdAt.toISOString(),
-      default_address: {
-        zip: String(rnd.int(10000, 10099)),
-        address1: `${rnd.int(1, 200)} Market St`,
-        country_code: "US",
-      },
-    };
+      firstName: first,
+      lastName: last,
+      createdAt,
+      address: { address1: `${rnd.int(1, 200)} Market St`, zip },
+    });
     events.push({ topic: "customers/create", id: `seed-c-${customerId}`, payload: customer });
 
     const profile = rnd.next();
@@ -128,45 +85,25 @@ export function generateShop(opts: { customers: number; seed?: number; now?: Dat
         : rnd.int(0, Math.max(0, Math.floor(span)));
       const placed = new Date(now - ageDays * day - rnd.int(0, 36_000) * 1000);
       const bundle = rnd.pick(BUNDLES);
-      const lines = bundle.map((pid, n) => {
-        const p = PRODUCTS.find((x) => x.id === pid)!;
-        return {
-          id: Number(`${orderId}${n}`),
-          product_id: Number(p.id),
-          variant_id: Number(p.id) * 10,
-          title: p.title,
-          quantity: 1,
-          price: p.price.toFixed(2),
-        };
-      });
-      const total = lines.reduce((s, l) => s + Number(l.price), 0);
+      const lines = orderLineItems(orderId, bundle, () => 1);
       const pos = rnd.chance(prefersPos ? 0.8 : 0.2);
       const id = ++orderId;
       // Some buyers check out online as guests with a work email and their phone: the same person.
       const guest = !pos && phone && rnd.chance(0.08);
-      const order = {
+      const order = orderPayload({
         id,
         email: guest ? `${first}.${last}@work-${i % 50}.com`.toLowerCase() : email,
         phone: guest ? phone : null,
-        total_price: total.toFixed(2),
-        currency: "USD",
-        source_name: pos ? "pos" : "web",
-        location_id: pos ? Number(rnd.pick(LOCATIONS)) : null,
-        created_at: placed.toISOString(),
-        updated_at: placed.toISOString(),
-        cancelled_at: null as string | null,
-        customer: guest ? null : { id: Number(customerId), email, phone, first_name: first, last_name: last },
-        line_items: lines,
-      };
+        pos,
+        locationId: pos ? Number(rnd.pick(LOCATIONS)) : null,
+        at: placed,
+        customer: guest ? null : { id: Number(customerId), email, phone, firstName: first, lastName: last },
+        lines,
+      });
       events.push({ topic: "orders/create", id: `seed-o-${id}`, payload: order });
       orders++;
       if (rnd.chance(0.03)) {
-        const cancelledAt = new Date(placed.getTime() + 3_600_000).toISOString();
-        events.push({
-          topic: "orders/cancelled",
-          id: `seed-x-${id}`,
-          payload: { ...order, cancelled_at: cancelledAt, updated_at: cancelledAt },
-        });
+        events.push({ topic: "orders/cancelled", id: `seed-x-${id}`, payload: cancelledOrder(order) });
       } else if (rnd.chance(0.05)) {
         const amount = Number(lines[0]!.price).toFixed(2);
         events.push({

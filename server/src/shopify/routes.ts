@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { queryRows } from "../db/rows";
 import { HttpError } from "../http/errors";
+import { unretriedDeadLetters } from "../services/ingest/dead-letters";
 import type { AppEnv } from "../http/context";
 import { backfillView, startBackfill, type BackfillRow } from "./backfill";
 
@@ -35,18 +36,7 @@ export const shopifyRoutes = new Hono<AppEnv>()
       sql`SELECT kind, ref, attempts, last_error, run_at FROM jobs
           WHERE shop_id = ${shopId} AND kind LIKE 'shopify.%' AND last_error IS NOT NULL ORDER BY run_at LIMIT 200`,
     );
-    const failed = await queryRows<{
-      id: string;
-      kind: string;
-      ref: string;
-      attempts: number;
-      last_error: string;
-      failed_at: Date;
-    }>(
-      db.db,
-      sql`SELECT id, kind, ref, attempts, last_error, failed_at FROM dead_letters
-          WHERE shop_id = ${shopId} AND kind LIKE 'shopify.%' AND retried_at IS NULL ORDER BY failed_at DESC LIMIT 200`,
-    );
+    const failed = await unretriedDeadLetters(db.db, shopId, "shopify.");
     return c.json({
       connected: Boolean(connection),
       scope: connection?.scope ?? null,

@@ -1,27 +1,9 @@
 import { z } from "zod";
 import { CHANNELS } from "../settings";
 import { isoDate, storableString } from "./common";
+import { PIXEL_BATCH_MAX, PIXEL_EVENT_NAMES } from "./pixel-events";
 
-/**
- * The storefront events the web pixel forwards: Shopify's standard event names, plus `customer_identified`
- * for a signed-in customer the pixel reads from `init.data.customer` (Shopify has no sign-in event).
- */
-export const PIXEL_EVENT_NAMES = [
-  "page_viewed",
-  "product_viewed",
-  "collection_viewed",
-  "search_submitted",
-  "product_added_to_cart",
-  "cart_viewed",
-  "checkout_started",
-  "checkout_contact_info_submitted",
-  "checkout_completed",
-  "customer_identified",
-] as const;
-export type PixelEventName = (typeof PIXEL_EVENT_NAMES)[number];
-
-/** A pixel batch holds at most this many events: the pixel flushes at this size, the server refuses more. */
-export const PIXEL_BATCH_MAX = 20;
+export { PIXEL_BATCH_MAX, PIXEL_EVENT_NAMES, STANDARD_PIXEL_EVENTS, type PixelEventName } from "./pixel-events";
 
 /** Opaque ids from the browser (Shopify's client and event ids, our session id): no spaces, no markup. */
 const opaqueId = (what: string) =>

@@ -3,19 +3,23 @@ import { formatMoney, pointsLabel } from "@c360/shared/labels";
 import { decimalToMinor, minorToDecimal, redemptionChoices } from "@c360/shared/loyalty/redemption";
 import { useState } from "preact/hooks";
 import { OFFLINE_REFUSAL } from "../redemption";
-import type { RedeemState } from "../runtime";
+import type { useRedemption } from "../runtime";
+
+/** The cart's points: its state, whether a step is running, and the steps (see `useRedemption`). */
+type Redemption = ReturnType<typeof useRedemption>;
 
 /** "Redeem points": pick how many (the most the cart allows first), see the discount, apply or remove it. */
 export function RedeemBody(props: {
   view: PosCustomerView;
+  shopifyCustomerId: string;
   cartTotal: string;
   connected: boolean;
-  state: RedeemState;
-  busy: boolean;
-  onApply: (points: number) => void;
-  onRemove: () => void;
+  redemption: Redemption;
 }) {
-  const { view, state } = props;
+  const { view, redemption, cartTotal } = props;
+  const { state, busy } = redemption;
+  const apply = (points: number) =>
+    void redemption.apply({ shopifyCustomerId: props.shopifyCustomerId, points, cartTotal });
   const money = (minor: number) => formatMoney(Number(minorToDecimal(minor, view.currency)), view.currency);
   const [picked, setPicked] = useState<number | null>(null);
   if (state.status === "loading") return <s-text>Checking the cart…</s-text>;
@@ -29,7 +33,7 @@ export function RedeemBody(props: {
             : "Points are on this cart."}
         </s-text>
         {props.connected ? null : <s-banner heading={OFFLINE_REFUSAL} tone="warning" />}
-        <s-button disabled={props.busy || !props.connected} onClick={props.onRemove}>
+        <s-button disabled={busy || !props.connected} onClick={() => void redemption.remove()}>
           Remove points discount
         </s-button>
       </s-stack>
@@ -40,7 +44,7 @@ export function RedeemBody(props: {
     availablePoints: view.loyalty.points,
     rate: view.redemption,
     currency: view.currency,
-    cartTotalMinor: decimalToMinor(props.cartTotal, view.currency),
+    cartTotalMinor: decimalToMinor(cartTotal, view.currency),
   });
   if (choices.length === 0) {
     const minimum = pointsLabel(view.redemption.minimumPoints);
@@ -59,7 +63,7 @@ export function RedeemBody(props: {
         ))}
       </s-stack>
       <s-text>{`Discount: ${money(chosen.amountMinor)} for ${pointsLabel(chosen.points)}`}</s-text>
-      <s-button disabled={props.busy || !props.connected} onClick={() => props.onApply(chosen.points)}>
+      <s-button disabled={busy || !props.connected} onClick={() => apply(chosen.points)}>
         {`Apply ${money(chosen.amountMinor)} discount`}
       </s-button>
     </s-stack>

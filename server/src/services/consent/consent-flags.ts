@@ -1,7 +1,7 @@
-import { CHANNELS, currentConsentState, type Channel, type ConsentEntry } from "@c360/shared";
+import { CHANNELS, currentConsentState, type Channel } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { queryRows } from "../../db/rows";
+import { consentLedgersOf } from "./consent-entries";
 
 /** The profile column that holds whether the channel is granted now. */
 export const CONSENT_FLAG_COLUMN: Record<Channel, string> = {
@@ -22,30 +22,8 @@ export const NO_CONSENT_FLAGS: Record<string, boolean> = Object.fromEntries(
  * ledger stays the record; the flags only let a whole-shop audience scan instead of reading it.
  */
 export async function refreshConsentFlags(q: Queryable, shopId: string, profileIds: readonly string[]): Promise<void> {
-  const ids = [...new Set(profileIds)];
-  if (ids.length === 0) return;
-  const rows = await queryRows<{
-    profile_id: string;
-    id: string;
-    channel: string;
-    action: "granted" | "revoked";
-    acted_at: Date | string;
-    received_at: Date | string;
-  }>(
-    q,
-    sql`SELECT profile_id, id, channel, action, acted_at, received_at FROM consents
-        WHERE shop_id = ${shopId} AND profile_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`,
-  );
-  const ledgers = new Map<string, ConsentEntry[]>(ids.map((id) => [id, []]));
-  for (const r of rows) {
-    ledgers.get(r.profile_id)?.push({
-      id: r.id,
-      channel: r.channel as ConsentEntry["channel"],
-      action: r.action,
-      actedAt: new Date(r.acted_at),
-      receivedAt: new Date(r.received_at),
-    });
-  }
+  if (profileIds.length === 0) return;
+  const ledgers = await consentLedgersOf(q, shopId, profileIds);
   const flags = [...ledgers].map(([id, entries]) => {
     const state = currentConsentState(entries);
     return { id, ...Object.fromEntries(CHANNELS.map((ch) => [ch, state[ch].granted])) };

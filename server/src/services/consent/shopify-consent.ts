@@ -42,25 +42,18 @@ export async function recordShopifyConsentUpdate(
   payload: unknown,
   now: Date,
 ): Promise<void> {
+  const { customerId, states } = consentUpdateOf(topic, payload);
+  await appendShopifyConsents(q, shop, customerId, shopifyConsentEntries(customerId, states, now), now);
+}
+
+/** Both topics name one customer and one channel's state; only where the payload keeps them differs. */
+function consentUpdateOf(topic: string, payload: unknown) {
   if (topic === "customers_email_marketing_consent/update") {
     const update = webhookEmailConsentSchema.parse(payload);
-    await appendShopifyConsents(
-      q,
-      shop,
-      update.customer_id,
-      shopifyConsentEntries(update.customer_id, { email: update.email_marketing_consent }, now),
-      now,
-    );
-  } else {
-    const update = webhookSmsConsentSchema.parse(payload);
-    await appendShopifyConsents(
-      q,
-      shop,
-      update.id,
-      shopifyConsentEntries(update.id, { sms: update.sms_marketing_consent }, now),
-      now,
-    );
+    return { customerId: update.customer_id, states: { email: update.email_marketing_consent } };
   }
+  const update = webhookSmsConsentSchema.parse(payload);
+  return { customerId: update.id, states: { sms: update.sms_marketing_consent } };
 }
 
 /** Appends the entries not yet in the ledger to the customer's live profile; a customer we do not know is skipped. */

@@ -71,6 +71,10 @@ function eraseSteps(shopId: string, s: Subject, now: Date): EraseStep[] {
     where,
     apply: sql`${change(where)} RETURNING 1`,
   });
+  // Most steps delete every row of the person's profiles; the step is then named by its table alone.
+  const byProfile = sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`;
+  const deleteRows = (name: string, table: string, where: SQL = byProfile) =>
+    step(name, table, where, (w) => sql`DELETE FROM ${sql.identifier(table)} WHERE ${w}`);
   const customerIds = sqlTextArray(s.shopifyIds);
   const emails = sqlTextArray(s.emails);
   return [
@@ -93,53 +97,27 @@ function eraseSteps(shopId: string, s: Subject, now: Date): EraseStep[] {
     step(
       "orders",
       "orders",
-      sql`shop_id = ${shopId} AND profile_id = ANY(${ids}) AND (email IS NOT NULL OR phone IS NOT NULL OR shopify_customer_id IS NOT NULL)`,
+      sql`${byProfile} AND (email IS NOT NULL OR phone IS NOT NULL OR shopify_customer_id IS NOT NULL)`,
       (w) => sql`UPDATE orders SET email = NULL, phone = NULL, shopify_customer_id = NULL WHERE ${w}`,
     ),
-    step(
-      "identifiers",
-      "identifiers",
-      sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`,
-      (w) => sql`DELETE FROM identifiers WHERE ${w}`,
-    ),
-    step(
-      "identityEvents",
-      "identity_events",
-      sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`,
-      (w) => sql`DELETE FROM identity_events WHERE ${w}`,
-    ),
+    deleteRows("identifiers", "identifiers"),
+    deleteRows("identityEvents", "identity_events"),
     step(
       "consents",
       "consents",
-      sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`,
+      byProfile,
       (w) =>
         sql`UPDATE consents SET profile_id = ${ERASED_CONSENT_PROFILE}, text = NULL, locale = NULL, location_id = NULL, device_id = NULL,
             staff_id = NULL, jurisdiction = NULL WHERE ${w}`,
     ),
-    step(
-      "messages",
-      "messages",
-      sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`,
-      (w) => sql`DELETE FROM messages WHERE ${w}`,
-    ),
-    step(
-      "messageEvents",
-      "message_events",
-      sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`,
-      (w) => sql`DELETE FROM message_events WHERE ${w}`,
-    ),
+    deleteRows("messages", "messages"),
+    deleteRows("messageEvents", "message_events"),
     // What the person's browsers did on the storefront; the client ids themselves join the erasure register.
-    step(
-      "webEvents",
-      "web_events",
-      sql`shop_id = ${shopId} AND client_id = ANY(${sqlTextArray(s.deviceIds)})`,
-      (w) => sql`DELETE FROM web_events WHERE ${w}`,
-    ),
-    step(
+    deleteRows("webEvents", "web_events", sql`shop_id = ${shopId} AND client_id = ANY(${sqlTextArray(s.deviceIds)})`),
+    deleteRows(
       "mergeCandidates",
       "merge_candidates",
       sql`shop_id = ${shopId} AND (profile_id = ANY(${ids}) OR other_profile_id = ANY(${ids}))`,
-      (w) => sql`DELETE FROM merge_candidates WHERE ${w}`,
     ),
     step(
       "mergeSnapshots",
@@ -149,18 +127,8 @@ function eraseSteps(shopId: string, s: Subject, now: Date): EraseStep[] {
       (w) => sql`UPDATE merges SET snapshot = '{}'::jsonb, evidence = '[]'::jsonb WHERE ${w}`,
     ),
     // Values a later write replaced: the person's old names and notes.
-    step(
-      "fieldHistory",
-      "field_history",
-      sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`,
-      (w) => sql`DELETE FROM field_history WHERE ${w}`,
-    ),
-    step(
-      "dataRequests",
-      "data_requests",
-      sql`shop_id = ${shopId} AND profile_id = ANY(${ids})`,
-      (w) => sql`DELETE FROM data_requests WHERE ${w}`,
-    ),
+    deleteRows("fieldHistory", "field_history"),
+    deleteRows("dataRequests", "data_requests"),
     // Processed webhook payloads still hold the customer's email and name; the row stays (a redelivery is
     // still recognised as a duplicate and cannot bring the data back) but its payload is redacted.
     step(

@@ -2,23 +2,35 @@ import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
 import { queryRows } from "../../db/rows";
 
-/** The shop's dead letters not yet retried, newest first, named as the merchant sees them in Shopify's logs. */
-export async function listDeadLetters(q: Queryable, shopId: string) {
-  const rows = await queryRows<{
-    id: string;
-    kind: string;
-    ref: string;
-    attempts: number;
-    last_error: string;
-    failed_at: Date;
-    topic: string | null;
-    event_id: string | null;
-  }>(
+export interface DeadLetterRow {
+  id: string;
+  kind: string;
+  ref: string;
+  attempts: number;
+  last_error: string;
+  failed_at: Date;
+  /** Set when the job was a webhook delivery: its topic and Shopify's event id. */
+  topic: string | null;
+  event_id: string | null;
+}
+
+/**
+ * The shop's dead letters not yet retried, newest first (at most 200): every kind, or those whose job
+ * kind starts with `kindPrefix` (`shopify.` for the Admin API writes).
+ */
+export async function unretriedDeadLetters(q: Queryable, shopId: string, kindPrefix = ""): Promise<DeadLetterRow[]> {
+  return queryRows<DeadLetterRow>(
     q,
     sql`SELECT d.id, d.kind, d.ref, d.attempts, d.last_error, d.failed_at, w.topic, w.event_id
         FROM dead_letters d LEFT JOIN webhook_deliveries w ON w.shop_id = d.shop_id AND w.delivery_id = d.ref
-        WHERE d.shop_id = ${shopId} AND d.retried_at IS NULL ORDER BY d.failed_at DESC LIMIT 200`,
+        WHERE d.shop_id = ${shopId} AND d.retried_at IS NULL AND d.kind LIKE ${`${kindPrefix}%`}
+        ORDER BY d.failed_at DESC LIMIT 200`,
   );
+}
+
+/** The shop's dead letters not yet retried, named as the merchant sees them in Shopify's logs. */
+export async function listDeadLetters(q: Queryable, shopId: string) {
+  const rows = await unretriedDeadLetters(q, shopId);
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,

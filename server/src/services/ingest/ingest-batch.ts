@@ -1,6 +1,5 @@
 import {
   normalizeIdentifiers,
-  pointsDueForOrderInMinorUnits,
   refundMinorUnits,
   webhookCustomerSchema,
   webhookOrderSchema,
@@ -16,7 +15,7 @@ import { queryRows } from "../../db/rows";
 import { countHeldBack, registerErasure, screenArrivals, type Arrival } from "../gdpr/erasure-register";
 import { scanArrivals } from "../identity/match";
 import { recomputeProfiles } from "../profile/recompute-profile";
-import { settleOrderRedemptions } from "../loyalty/redemption";
+import { settleOrderPoints } from "../loyalty/order-points";
 import type { IdentityEvent } from "../identity/resolve-identity";
 import { resolveIdentitiesInBatch, type BatchedIdentityEvent } from "../identity/resolve-identity-batch";
 import type { ShopContext } from "../shop/shop";
@@ -82,8 +81,7 @@ export async function ingestBatch(
   await writeRefunds(q, shop, refunds);
 
   const orderIds = [...new Set([...orders.map((o) => o.id), ...refunds.map((r) => r.order_id)])];
-  for (const p of await reconcileOrderPoints(q, shop, orderIds, now)) touched.add(p);
-  for (const p of await settleOrderRedemptions(q, shopId, orders, orderIds, now)) touched.add(p);
+  for (const p of await settleOrderPoints(q, shop, orders, orderIds, now)) touched.add(p);
   await recomputeProfiles(q, shopId, [...touched], shop.settings, now);
   // Duplicates of the customers whose records just arrived, proposed in the same transaction.
   await scanArrivals(q, shopId, [...new Set(customerProfiles.map(final))], now);
@@ -309,65 +307,4 @@ async function writeRefunds(q: Queryable, shop: ShopContext, refunds: readonly W
     SELECT ${shopId}, x.* FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
       AS x(refund_id text, order_id text, amount bigint, created_at timestamptz)
     ON CONFLICT (shop_id, refund_id) DO NOTHING`);
-}
-
-/**
- * The ledger is append-only: the points each order should hold now (0 once cancelled, less its refunds)
- * are compared with what the ledger already gave it, and the difference is appended. Returns the
- * profiles of the orders looked at.
- */
-export async function reconcileOrderPoints(
-  q: Queryable,
-  shop: ShopContext,
-  orderIds: readonly string[],
-  now: Date,
-): Promise<string[]> {
-  if (orderIds.length === 0) return [];
-  const { shopId, settings } = shop;
-  const facts = await queryRows<{
-    order_id: string;
-    profile_id: string;
-    /** Minor units of `currency`, like `refunded`. */
-    total: string | number;
-    currency: string;
-    cancelled: boolean;
-    refunded: string | number;
-    given: string | number;
-    entries: string | number;
-    placed_at: Date | string;
-  }>(
-    q,
-    sql`SELECT o.order_id, o.profile_id, o.total, o.currency, o.cancelled_at IS NOT NULL AS cancelled, o.placed_at,
-               coalesce((SELECT sum(amount) FROM refunds r WHERE r.shop_id = o.shop_id AND r.order_id = o.order_id), 0) AS refunded,
-               coalesce((SELECT sum(points) FROM loyalty_ledger l WHERE l.shop_id = o.shop_id AND l.order_id = o.order_id), 0) AS given,
-               (SELECT count(*) FROM loyalty_ledger l WHERE l.shop_id = o.shop_id AND l.order_id = o.order_id) AS entries
-        FROM orders o WHERE o.shop_id = ${shopId} AND o.order_id = ANY(${sqlTextArray(orderIds)}) AND o.profile_id IS NOT NULL`,
-  );
-  const entries = facts.flatMap((f) => {
-    const due = pointsDueForOrderInMinorUnits(
-      { totalMinor: Number(f.total), refundedMinor: Number(f.refunded), cancelled: f.cancelled, currency: f.currency },
-      settings.currency,
-      settings.loyalty.pointsPerUnit,
-    );
-    const delta = due - Number(f.given);
-    if (delta === 0) return [];
-    const n = Number(f.entries);
-    return [
-      {
-        entry_key: `order:${f.order_id}:${n}`,
-        profile_id: f.profile_id,
-        kind: delta > 0 ? "earn" : "clawback",
-        points: delta,
-        order_id: f.order_id,
-        reason: delta > 0 ? "order" : f.cancelled ? "order cancelled" : "refund",
-        at: n === 0 ? new Date(f.placed_at) : now,
-      },
-    ];
-  });
-  if (entries.length > 0) {
-    await q.execute(sql`INSERT INTO loyalty_ledger (shop_id, entry_key, profile_id, kind, points, order_id, reason, at)
-      SELECT ${shopId}, x.* FROM jsonb_to_recordset(${JSON.stringify(entries)}::jsonb) AS x(
-        entry_key text, profile_id text, kind text, points bigint, order_id text, reason text, at timestamptz)`);
-  }
-  return facts.map((f) => f.profile_id);
 }

@@ -2,7 +2,7 @@ import { webhookCustomerMergeSchema, webhookDeletedSchema } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
 import { queryRows } from "../../db/rows";
-import { reconcileOrderPoints } from "./ingest-batch";
+import { reconcileOrderPoints } from "../loyalty/order-points";
 import { mergeProfiles } from "../identity/merge";
 import { recomputeProfiles } from "../profile/recompute-profile";
 import { recordProfileChange, type ShopContext } from "../shop/shop";

@@ -27,6 +27,7 @@ import { profileIdByIdentifier } from "../profile/profile-view";
 import { recomputeProfiles } from "../profile/recompute-profile";
 import type { ShopContext } from "../shop/shop";
 import { sqlTextArray } from "../../db/sql-arrays";
+import { orderStandingColumns, type OrderStanding } from "./order-standing";
 
 interface RedemptionRow {
   id: string;
@@ -280,14 +281,9 @@ async function returnForRefundedOrders(
   orderIds: readonly string[],
   now: Date,
 ): Promise<string[]> {
-  if (orderIds.length === 0) return [];
-  const rows = await queryRows<
-    RedemptionRow & { total: string | number; refunded: string | number; cancelled: boolean }
-  >(
+  const rows = await queryRows<RedemptionRow & OrderStanding>(
     q,
-    sql`SELECT r.*, o.total, o.cancelled_at IS NOT NULL AS cancelled,
-               coalesce((SELECT sum(amount) FROM refunds f
-                         WHERE f.shop_id = o.shop_id AND f.order_id = o.order_id), 0) AS refunded
+    sql`SELECT r.*, ${orderStandingColumns("o")}
         FROM redemptions r JOIN orders o ON o.shop_id = r.shop_id AND o.order_id = r.order_id
         WHERE r.shop_id = ${shopId} AND r.order_id = ANY(${sqlTextArray([...orderIds])}) AND r.state = 'spent'
         ORDER BY r.id FOR UPDATE OF r`,

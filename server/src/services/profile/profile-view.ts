@@ -6,13 +6,14 @@ import {
   tierFor,
   toMajorUnits,
   CHANNELS,
-  type ConsentEntry,
+  type ConsentState,
   type RfmScores,
   type ShopSettings,
 } from "@c360/shared";
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
 import { queryRows } from "../../db/rows";
+import { consentLedgersOf } from "../consent/consent-entries";
 
 export interface ProfileRow {
   id: string;
@@ -86,27 +87,11 @@ export async function profileIdByIdentifier(
 }
 
 export async function consentStateOf(q: Queryable, shopId: string, profileId: string) {
-  const rows = await queryRows<{
-    id: string;
-    channel: string;
-    action: "granted" | "revoked";
-    acted_at: Date | string;
-    received_at: Date | string;
-  }>(
-    q,
-    sql`SELECT id, channel, action, acted_at, received_at FROM consents WHERE shop_id = ${shopId} AND profile_id = ${profileId}`,
-  );
-  const entries: ConsentEntry[] = rows.map((r) => ({
-    id: r.id,
-    channel: r.channel as ConsentEntry["channel"],
-    action: r.action,
-    actedAt: new Date(r.acted_at),
-    receivedAt: new Date(r.received_at),
-  }));
-  return currentConsentState(entries);
+  const ledgers = await consentLedgersOf(q, shopId, [profileId]);
+  return currentConsentState(ledgers.get(profileId) ?? []);
 }
 
-export function consentView(state: Awaited<ReturnType<typeof consentStateOf>>) {
+export function consentView(state: ConsentState) {
   return Object.fromEntries(CHANNELS.map((ch) => [ch, { granted: state[ch].granted, since: iso(state[ch].since) }]));
 }
 
@@ -152,13 +137,39 @@ export async function posCustomerView(
     consentStateOf(q, shopId, row.id),
     openDuplicateCount(q, shopId, row.id),
   ]);
+  const shopifyCustomerId = ids.find((i) => i.kind === "shopify")?.value ?? null;
+  return {
+    ...customerSummary(row, settings, { shopifyCustomerId, identifiers: ids, consent, openDuplicates: duplicates }),
+    asOf: now.toISOString(),
+  };
+}
+
+/** A customer's emails and phones, from their identifiers, in the order given. */
+export function contactsOf(identifiers: readonly { kind: string; value: string }[]) {
+  const valuesOf = (kind: string) => identifiers.filter((i) => i.kind === kind).map((i) => i.value);
+  return { emails: valuesOf("email"), phones: valuesOf("phone") };
+}
+
+/**
+ * What every view of a customer opens with, the register's one-statement read and the 360 alike: who
+ * they are, their stage, spend, loyalty and consent now.
+ */
+export function customerSummary(
+  row: ProfileRow,
+  settings: ShopSettings,
+  held: {
+    shopifyCustomerId: string | null;
+    identifiers: readonly { kind: string; value: string }[];
+    consent: ConsentState;
+    openDuplicates: number;
+  },
+) {
   return {
     profileId: row.id,
-    shopifyCustomerId: ids.find((i) => i.kind === "shopify")?.value ?? null,
+    shopifyCustomerId: held.shopifyCustomerId,
     firstName: row.first_name,
     lastName: row.last_name,
-    emails: ids.filter((i) => i.kind === "email").map((i) => i.value),
-    phones: ids.filter((i) => i.kind === "phone").map((i) => i.value),
+    ...contactsOf(held.identifiers),
     lifecycleStage: row.lifecycle_stage,
     orderCount: row.order_count,
     lifetimeSpend: spendOf(row.lifetime_spend, settings.currency),
@@ -171,9 +182,8 @@ export async function posCustomerView(
     lastVisitAt: iso(row.last_visit_at),
     lastOrderAt: iso(row.last_order_at),
     loyalty: loyaltyView(row, settings),
-    consent: consentView(consent),
-    openDuplicates: duplicates,
-    asOf: now.toISOString(),
+    consent: consentView(held.consent),
+    openDuplicates: held.openDuplicates,
   };
 }
 

@@ -1,25 +1,17 @@
-import {
-  churnBand as churnBandOf,
-  currentConsentState,
-  normalizeShopifyCustomerId,
-  type ConsentEntry,
-  type ShopSettings,
-} from "@c360/shared";
+import { currentConsentState, normalizeShopifyCustomerId, type ShopSettings } from "@c360/shared";
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { preparedRows } from "../../db/prepared";
 import { HttpError } from "../../http/errors";
-import { consentView, loyaltyView, spendOf, type ProfileRow } from "./profile-view";
+import { consentEntryOf, type ConsentEntryRow } from "../consent/consent-entries";
+import { customerSummary, spendOf, type ProfileRow } from "./profile-view";
 import { parseStoredSettings } from "../shop/shop";
 
 interface RegisterRow extends ProfileRow {
   /** The shop's settings as stored JSON text: the key of {@link settingsOf}'s cache. */
   shop_settings: string | null;
   ids: { kind: string; value: string }[] | string | null;
-  consent_rows:
-    | { id: string; channel: string; action: "granted" | "revoked"; acted_at: string; received_at: string }[]
-    | string
-    | null;
+  consent_rows: ConsentEntryRow[] | string | null;
   open_duplicates: string | number;
   recent_orders:
     | { order_id: string; placed_at: string; total: string | number; products: string[] | null }[]
@@ -78,36 +70,11 @@ export async function registerView(database: Database, shopId: string, rawCustom
   if (!row) return null;
   const settings = settingsOf(row.shop_settings);
   const ids = parsed(row.ids) ?? [];
-  const consentEntries: ConsentEntry[] = (parsed(row.consent_rows) ?? []).map((c) => ({
-    id: c.id,
-    channel: c.channel as ConsentEntry["channel"],
-    action: c.action,
-    actedAt: new Date(c.acted_at),
-    receivedAt: new Date(c.received_at),
-  }));
-  const churn = row.churn_risk;
+  const consent = currentConsentState((parsed(row.consent_rows) ?? []).map(consentEntryOf));
+  const held = { shopifyCustomerId: shopifyId, identifiers: ids, consent, openDuplicates: Number(row.open_duplicates) };
   return {
-    profileId: row.id,
-    shopifyCustomerId: shopifyId,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    emails: ids.filter((i) => i.kind === "email").map((i) => i.value),
-    phones: ids.filter((i) => i.kind === "phone").map((i) => i.value),
-    lifecycleStage: row.lifecycle_stage,
-    orderCount: row.order_count,
-    lifetimeSpend: spendOf(row.lifetime_spend, settings.currency),
-    posSpend: spendOf(row.pos_spend, settings.currency),
-    onlineSpend: spendOf(row.online_spend, settings.currency),
-    currency: settings.currency,
-    churnRisk: churn,
-    churnBand: churn == null ? null : churnBandOf(churn),
-    engagementScore: row.engagement_score,
-    lastVisitAt: iso(row.last_visit_at),
-    lastOrderAt: iso(row.last_order_at),
-    loyalty: loyaltyView(row, settings),
+    ...customerSummary(row, settings, held),
     redemption: settings.loyalty.redemption,
-    consent: consentView(currentConsentState(consentEntries)),
-    openDuplicates: Number(row.open_duplicates),
     recentOrders: (parsed(row.recent_orders) ?? []).map((o) => ({
       orderId: o.order_id,
       placedAt: iso(o.placed_at)!,

@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
 import { queryRows } from "../../db/rows";
 import { HttpError, notFound } from "../../http/errors";
+import { revokeCredential, type CredentialRow } from "../shop/credentials";
 
 /**
  * API keys for the shop's messaging tools: `c360mk_<id>.<secret>`. The id finds the key (and its shop);
@@ -15,14 +16,12 @@ const KEY_PATTERN = /^c360mk_([a-f0-9]{16})\.([A-Za-z0-9_-]{43})$/;
 
 const digest = (secret: string) => createHash("sha256").update(secret).digest("hex");
 
-interface KeyRow {
-  id: string;
-  name: string;
-  created_at: Date | string;
+interface KeyRow extends CredentialRow {
   created_by: string | null;
   last_used_at: Date | string | null;
-  revoked_at: Date | string | null;
 }
+
+const KEY_COLUMNS = "id, name, created_at, created_by, last_used_at, revoked_at";
 
 const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString());
 const viewOf = (r: KeyRow): MessagingKeyView => ({
@@ -47,7 +46,7 @@ export async function createMessagingKey(
     q,
     sql`INSERT INTO messaging_api_keys (shop_id, id, name, secret_hash, created_at, created_by)
         VALUES (${shopId}, ${id}, ${input.name}, ${digest(secret)}, ${now}, ${input.createdBy})
-        RETURNING id, name, created_at, created_by, last_used_at, revoked_at`,
+        RETURNING ${sql.raw(KEY_COLUMNS)}`,
   );
   return { ...viewOf(row!), key: `${PREFIX}${id}.${secret}` };
 }
@@ -55,7 +54,7 @@ export async function createMessagingKey(
 export async function listMessagingKeys(q: Queryable, shopId: string): Promise<MessagingKeyView[]> {
   const rows = await queryRows<KeyRow>(
     q,
-    sql`SELECT id, name, created_at, created_by, last_used_at, revoked_at FROM messaging_api_keys
+    sql`SELECT ${sql.raw(KEY_COLUMNS)} FROM messaging_api_keys
         WHERE shop_id = ${shopId} ORDER BY created_at DESC, id`,
   );
   return rows.map(viewOf);
@@ -68,12 +67,7 @@ export async function revokeMessagingKey(
   id: string,
   now: Date,
 ): Promise<MessagingKeyView> {
-  const [row] = await queryRows<KeyRow>(
-    q,
-    sql`UPDATE messaging_api_keys SET revoked_at = coalesce(revoked_at, ${now})
-        WHERE shop_id = ${shopId} AND id = ${id}
-        RETURNING id, name, created_at, created_by, last_used_at, revoked_at`,
-  );
+  const row = await revokeCredential<KeyRow>(q, "messaging_api_keys", { shopId, id }, now, KEY_COLUMNS);
   if (!row) throw notFound(`messaging API key ${id}`);
   return viewOf(row);
 }

@@ -4,6 +4,7 @@ import { mintDeviceToken } from "../../auth/device-token";
 import type { Database } from "../../db/client";
 import { queryRows } from "../../db/rows";
 import { HttpError, notFound } from "../../http/errors";
+import { revokeCredential, type CredentialRow } from "../shop/credentials";
 import { locationName } from "../shop/locations";
 import { loadShop } from "../shop/shop";
 import { ensureShop } from "../shop/shop";
@@ -145,16 +146,14 @@ export async function pairDevice(
 }
 
 export async function listDevices(database: Database, shopId: string) {
-  const rows = await queryRows<{
-    id: string;
-    name: string;
-    location_id: string | null;
-    created_at: Date | string;
-    last_sync_at: Date | string | null;
-    revoked_at: Date | string | null;
-    last_seq: string | number | null;
-    rejected: string | number;
-  }>(
+  const rows = await queryRows<
+    CredentialRow & {
+      location_id: string | null;
+      last_sync_at: Date | string | null;
+      last_seq: string | number | null;
+      rejected: string | number;
+    }
+  >(
     database.db,
     sql`SELECT d.id, d.name, d.location_id, d.created_at, d.last_sync_at, d.revoked_at,
                (SELECT max(c.last_seq) FROM sync_clients c WHERE c.shop_id = d.shop_id AND c.device_id = d.id) AS last_seq,
@@ -179,10 +178,13 @@ export async function listDevices(database: Database, shopId: string) {
 
 /** Revoked at once: the device-token middleware refuses the next request. */
 export async function revokeDevice(database: Database, shopId: string, deviceId: string, now: Date) {
-  const rows = await queryRows<{ revoked_at: Date | string }>(
+  const row = await revokeCredential<{ revoked_at: Date | string }>(
     database.db,
-    sql`UPDATE devices SET revoked_at = coalesce(revoked_at, ${now}) WHERE shop_id = ${shopId} AND id = ${deviceId} RETURNING revoked_at`,
+    "devices",
+    { shopId, id: deviceId },
+    now,
+    "revoked_at",
   );
-  if (!rows[0]) throw notFound(`device ${deviceId}`);
-  return { deviceId, revokedAt: new Date(rows[0].revoked_at).toISOString() };
+  if (!row) throw notFound(`device ${deviceId}`);
+  return { deviceId, revokedAt: new Date(row.revoked_at).toISOString() };
 }

@@ -2,6 +2,7 @@ import { identifierKey, type Identifier, type OwnedProfile } from "@c360/shared"
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
 import { queryRows, jsonOf } from "../../db/rows";
+import { insertRecordset } from "../../db/recordset-insert";
 import { enqueueShopifyJobs, SHOPIFY_JOBS } from "../../shopify/enqueue";
 
 /** The fields a device edits, by last write wins (see sync-mutations.ts). */
@@ -226,10 +227,10 @@ export class PushWorkspace {
         state.dirty = false;
         return { id, first_seen_at: firstSeenAt.toISOString(), ...state.fields };
       });
-      await q.execute(sql`INSERT INTO profiles (shop_id, id, first_seen_at, created_at, updated_at, first_name, last_name, birthday, note, field_times)
-        SELECT ${shopId}, x.id, x.first_seen_at, ${now}, ${now}, x.first_name, x.last_name, x.birthday, x.note, x.field_times
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          AS x(id text, first_seen_at timestamptz, first_name text, last_name text, birthday text, note text, field_times jsonb)`);
+      const columns =
+        "id text, first_seen_at timestamptz, first_name text, last_name text, birthday text, note text, field_times jsonb";
+      const shared = { created_at: now, updated_at: now };
+      await insertRecordset(q, { table: "profiles", shopId, columns, shared }, rows);
       // Customers signed up on the tablet are created in Shopify too (when the shop is connected).
       await enqueueShopifyJobs(q, shopId, SHOPIFY_JOBS.customer, [...this.created.keys()], now);
       this.created.clear();
@@ -240,52 +241,41 @@ export class PushWorkspace {
   async flush(q: Queryable): Promise<void> {
     const { shopId, now } = this;
     await this.writeNewProfiles(q);
-    if (this.pendingIdentifiers.length > 0) {
-      const rows = this.pendingIdentifiers.map((i) => ({
-        kind: i.kind,
-        value: i.value,
-        profile_id: i.profileId,
-        source: i.source,
-        event_id: i.eventId,
-        linked_at: i.linkedAt.toISOString(),
-      }));
-      await q.execute(sql`INSERT INTO identifiers (shop_id, kind, value, profile_id, source, event_id, linked_at)
-        SELECT ${shopId}, x.kind, x.value, x.profile_id, x.source, x.event_id, x.linked_at
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(kind text, value text, profile_id text, source text, event_id text, linked_at timestamptz)
-        ON CONFLICT (shop_id, kind, value) DO NOTHING`);
-      this.pendingIdentifiers = [];
-    }
-    if (this.pendingEvents.length > 0) {
-      const rows = this.pendingEvents.map((e) => ({
-        id: e.id,
-        source: e.source,
-        identifiers: e.identifiers,
-        profile_id: e.profileId,
-        at: e.at.toISOString(),
-      }));
-      await q.execute(sql`INSERT INTO identity_events (shop_id, id, source, identifiers, profile_id, at)
-        SELECT ${shopId}, x.id, x.source, x.identifiers, x.profile_id, x.at
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id text, source text, identifiers jsonb, profile_id text, at timestamptz)
-        ON CONFLICT (shop_id, id) DO UPDATE SET profile_id = excluded.profile_id`);
-      this.pendingEvents = [];
-    }
-    if (this.pendingVisits.length > 0) {
-      const rows = this.pendingVisits.map((v) => ({
-        id: v.id,
-        profile_id: v.profileId,
-        source: v.source,
-        location_id: v.locationId,
-        staff_id: v.staffId,
-        device_id: v.deviceId,
-        at: v.at.toISOString(),
-      }));
-      await q.execute(sql`INSERT INTO visits (shop_id, id, profile_id, source, location_id, staff_id, device_id, at, received_at)
-        SELECT ${shopId}, x.id, x.profile_id, x.source, x.location_id, x.staff_id, x.device_id, x.at, ${now}
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          AS x(id text, profile_id text, source text, location_id text, staff_id text, device_id text, at timestamptz)
-        ON CONFLICT (shop_id, id) DO NOTHING`);
-      this.pendingVisits = [];
-    }
+    await insertRecordset(
+      q,
+      {
+        table: "identifiers",
+        shopId,
+        columns: "kind text, value text, profile_id text, source text, event_id text, linked_at timestamptz",
+        onConflict: sql`ON CONFLICT (shop_id, kind, value) DO NOTHING`,
+      },
+      this.pendingIdentifiers,
+    );
+    this.pendingIdentifiers = [];
+    await insertRecordset(
+      q,
+      {
+        table: "identity_events",
+        shopId,
+        columns: "id text, source text, identifiers jsonb, profile_id text, at timestamptz",
+        onConflict: sql`ON CONFLICT (shop_id, id) DO UPDATE SET profile_id = excluded.profile_id`,
+      },
+      this.pendingEvents,
+    );
+    this.pendingEvents = [];
+    await insertRecordset(
+      q,
+      {
+        table: "visits",
+        shopId,
+        columns:
+          "id text, profile_id text, source text, location_id text, staff_id text, device_id text, at timestamptz",
+        shared: { received_at: now },
+        onConflict: sql`ON CONFLICT (shop_id, id) DO NOTHING`,
+      },
+      this.pendingVisits,
+    );
+    this.pendingVisits = [];
     const edited: (ProfileFields & { id: string })[] = [];
     for (const [id, state] of this.fieldsOf) {
       if (!state.dirty) continue;

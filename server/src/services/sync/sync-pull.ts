@@ -2,6 +2,7 @@ import { CHANNELS, currentConsentState, type ConsentEntry, type PullResponse } f
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
 import { jsonOr, queryRows } from "../../db/rows";
+import { contactsOf } from "../profile/profile-view";
 
 interface ChangeRow {
   version: string | number;
@@ -100,8 +101,7 @@ export async function pullChanges(
         profileId: r.profile_id,
         firstName: r.first_name,
         lastName: r.last_name,
-        emails: contacts.filter((c) => c.kind === "email").map((c) => c.value),
-        phones: contacts.filter((c) => c.kind === "phone").map((c) => c.value),
+        ...contactsOf(contacts),
         tier: r.loyalty_tier,
         points: Number(r.loyalty_points ?? 0),
         lifecycleStage: r.lifecycle_stage ?? "new",
