@@ -15,6 +15,7 @@ import { scanArrivals, scanShopDuplicates } from "../match";
 import { countHeldBack, screenArrivals } from "../../gdpr/erasure-register";
 import { writeBackfill } from "./backfill-writes";
 import { orderedProfileIds } from "../profile-ids";
+import { customerDetails } from "../resolve-identity-batch";
 import { loadShop, type ShopContext, withShopLock } from "../../shop/shop";
 
 /**
@@ -61,12 +62,7 @@ function identifyCustomer(customer: CustomerRecord, settings: ShopSettings, now:
       source: "customer",
       identifiers: [],
       at: stamped ?? now,
-      firstName: customer.first_name,
-      lastName: customer.last_name,
-      postcode: customer.default_address?.zip ?? null,
-      address1: customer.default_address?.address1 ?? null,
-      address2: customer.default_address?.address2 ?? null,
-      city: customer.default_address?.city ?? null,
+      ...customerDetails(customer),
       birthday: customer.birthday ?? null,
       customerId: customer.id,
       rawEmail: customer.email,
