@@ -123,8 +123,12 @@ async function backfillEvents(
 }
 
 export const BACKFILL_CHUNK = 250_000;
-/** Worker threads reading an export: measured on 2 cores with PostgreSQL on the same machine (BENCHMARKS.md). */
-export const BACKFILL_READERS = 2;
+/**
+ * Worker threads reading an export. One, measured at 1 M customers on 2 cores with PostgreSQL on the same
+ * machine: 100 s to the last chunk, 57 s Node CPU (34 s main thread), where two took 139 s, 63 s (37 s)
+ * and reading in the main thread 121 s, 55 s (44 s): a second reader only competes with PostgreSQL.
+ */
+export const BACKFILL_READERS = 1;
 
 interface PreparedChunk {
   customers: number;
