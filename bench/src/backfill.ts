@@ -180,8 +180,9 @@ export async function measureBackfill(opts: {
       baseline: `${fmt(copySeconds, 1)} s COPY of the ${fmt(identifierRows.length)} identifier rows`,
       ratio: `${fmt(seconds / copySeconds, 1)}x slower`,
       note:
-        `the chunks ${fmt(chunksDone.seconds, 1)} s (CPU ${fmt(chunksDone.node, 1)} s in Node, ${fmt(chunksDone.mainThread, 1)} s ` +
-        `on its main thread, the rest ${readers} reader worker${readers === 1 ? "" : "s"}, GC and I/O), then the whole-shop duplicate pass ` +
+        `the chunks ${fmt(chunksDone.seconds, 1)} s (CPU ${fmt(chunksDone.node, 1)} s in Node, ` +
+        `${fmt(chunksDone.mainThread, 1)} s on its main thread, the rest ${readers} reader ` +
+        `worker${readers === 1 ? "" : "s"}, GC and I/O), then the whole-shop duplicate pass ` +
         `${fmt(seconds - chunksDone.seconds, 1)} s; CPU in all: ${fmt((cpu.user + cpu.system) / 1e6, 1)} s in Node ` +
         `(${fmt(mainThreadSeconds, 1)} s on its main thread)` +
         (pgCpu.size > 0 ? `, ${fmt(pgSeconds, 1)} s in PostgreSQL backends; ` : "; ") +

@@ -48,7 +48,8 @@ export async function measureBulkBackfill(opts: {
   try {
     const id = crypto.randomUUID();
     await database.db.execute(sql`INSERT INTO shops (shop_id) VALUES (${opts.shopId}) ON CONFLICT DO NOTHING`);
-    await database.db.execute(sql`INSERT INTO shopify_backfills (shop_id, id, status, result_url, object_count, started_at)
+    await database.db.execute(sql`INSERT INTO shopify_backfills
+        (shop_id, id, status, result_url, object_count, started_at)
       VALUES (${opts.shopId}, ${id}, 'customers:reading', ${resultUrl}, ${opts.customers}, ${new Date()})`);
     // The read steps never call Shopify: the handler's client is for the run and poll steps only.
     const handler = backfillJobHandler(null as unknown as ShopifyAdmin, () => new Date());
@@ -66,14 +67,15 @@ export async function measureBulkBackfill(opts: {
       from = Number(row!.lines_done);
     }
     const seconds = (performance.now() - started) / 1000;
-    const cpu = process.cpuUsage(cpuStarted);
+    const used = process.cpuUsage(cpuStarted);
+    const cpuSeconds = (used.user + used.system) / 1e6;
     const [stored] = await queryRows<{ n: number | string }>(
       database.db,
       sql`SELECT count(*) AS n FROM identifiers WHERE shop_id = ${opts.shopId} AND kind = 'shopify'`,
     );
     return {
-      figure: `${fmt(seconds, 1)} s for ${fmt(opts.customers)} JSONL lines (${fmt(Number(stored!.n))} customers stored)`,
-      note: `${jobs} jobs, ${downloads} downloads of the result; CPU ${fmt((cpu.user + cpu.system) / 1e6, 1)} s in Node`,
+      figure: `${fmt(seconds, 1)} s for ${fmt(opts.customers)} JSONL lines (${fmt(Number(stored!.n))} customers)`,
+      note: `${jobs} jobs, ${downloads} downloads of the result; CPU ${fmt(cpuSeconds, 1)} s in Node`,
       seconds,
       jobs,
     };

@@ -277,7 +277,7 @@ describe(`identity backfill (${dbLabel()})`, () => {
     expect(emails.map((e) => e.value)).toEqual(["ann@shop.io"]);
   });
 
-  it("reads an export's lines in worker threads to the profiles its records give, and a second run changes nothing", async () => {
+  it("reads an export's lines in worker threads to its records' profiles; a second run changes nothing", async () => {
     const payloads = customersWithDuplicates(200);
     const lines = payloads.map((p) => JSON.stringify(p));
     lines.splice(3, 0, "", "  "); // blank lines are skipped, as the CLI's reader skips them
