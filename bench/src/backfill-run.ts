@@ -1,5 +1,5 @@
 /**
- * `npx tsx src/backfill-run.ts --customers 1000000 [--chunk N]`: the identity backfill benchmark alone,
+ * `npx tsx src/backfill-run.ts --customers 1000000 [--chunk N] [--readers N]`: the identity backfill benchmark alone,
  * on a fresh PostgreSQL database that is dropped afterwards. Prints the figures `measureBackfill` returns.
  */
 import { parseArgs } from "node:util";
@@ -11,6 +11,7 @@ const { values } = parseArgs({
   options: {
     customers: { type: "string", default: "100000" },
     chunk: { type: "string" },
+    readers: { type: "string" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -26,6 +27,7 @@ try {
     shopId: "backfill-bench.myshopify.com",
     customers,
     ...(values.chunk ? { chunkSize: Number(values.chunk) } : {}),
+    ...(values.readers ? { readers: Number(values.readers) } : {}),
   });
   console.log(JSON.stringify(result, null, 2));
 } finally {

@@ -20,7 +20,7 @@ import type { Bench } from "./context";
 import { fillShop } from "./fill";
 import { LoadProcess } from "./load/process";
 import { fmt, timed } from "./measure";
-import { measureBackfillRow } from "./rows/backfill";
+import { measureBackfillRow, measureBulkBackfillRow } from "./rows/backfill";
 import { measureDuplicateScan } from "./rows/duplicates";
 import { measureIntake } from "./rows/intake";
 import { measureLookup } from "./rows/lookup";
@@ -117,7 +117,7 @@ try {
     >`SELECT id FROM profiles WHERE shop_id = ${SHOP} ORDER BY md5(id) LIMIT 1`;
     await measureUnsubscribe(b, someone!.id);
   }
-  if (only.has("backfill")) await measureBackfillRow(b);
+  if (only.has("backfill")) await measureBulkBackfillRow(b, await measureBackfillRow(b));
   if (only.has("duplicates")) await measureDuplicateScan(b);
 } finally {
   b.load.close();

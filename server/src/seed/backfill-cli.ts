@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../config";
 import { openDatabase } from "../db/client";
 import { CustomerExportError, exportFileLines, readCustomerLines } from "../services/identity/backfill/customer-export";
-import { BACKFILL_CHUNK, runIdentityBackfill } from "../services/identity/backfill/identity-backfill";
+import { BACKFILL_CHUNK, runIdentityBackfillFromLines } from "../services/identity/backfill/identity-backfill";
 
 /**
  * `tsx src/seed/backfill-cli.ts --shop x.myshopify.com --file customers.jsonl [--chunk N]`: backfills a
@@ -38,13 +38,13 @@ try {
 }
 console.log(`checked ${count.toLocaleString()} customers in ${seconds()} s`);
 
-// Second pass: read again as the chunks are written, so memory holds one chunk, not the file.
+// Second pass: read again (by worker threads) as the chunks are written, so memory holds one chunk, not the file.
 const db = await openDatabase({
   url: process.env.DATABASE_URL,
   dataDir: process.env.DATABASE_URL ? undefined : `${loadConfig(process.env, { demo: true }).dataDir}/pglite`,
 });
 try {
-  const counts = await runIdentityBackfill(db, values.shop, readCustomerLines(lines()), {
+  const counts = await runIdentityBackfillFromLines(db, values.shop, lines(), {
     clock: () => new Date(),
     chunkSize,
     onChunk: (total) => console.log(`  ${total.customers.toLocaleString()} customers backfilled (${seconds()} s)`),

@@ -4,16 +4,38 @@ import type { Queryable } from "../../db/client";
 import { loadOwners, resolveEventIdentity, type IdentityEvent } from "./resolve-identity";
 import type { ShopContext } from "../shop/shop";
 
+/** The names and address a Shopify customer record is the authority for (its default address). */
+export interface CustomerDetails {
+  firstName: string | null;
+  lastName: string | null;
+  postcode: string | null;
+  address1: string | null;
+  address2: string | null;
+  city: string | null;
+}
+
+/** A customer record's names and address, as a webhook and a backfill both read them. */
+export const customerDetails = (customer: {
+  first_name: string | null;
+  last_name: string | null;
+  default_address?: {
+    zip: string | null;
+    address1: string | null;
+    address2?: string | null;
+    city?: string | null;
+  } | null;
+}): CustomerDetails => ({
+  firstName: customer.first_name,
+  lastName: customer.last_name,
+  postcode: customer.default_address?.zip ?? null,
+  address1: customer.default_address?.address1 ?? null,
+  address2: customer.default_address?.address2 ?? null,
+  city: customer.default_address?.city ?? null,
+});
+
 /** An identity event with, for a Shopify customer record, the fields that record is the authority for. */
 export interface BatchedIdentityEvent extends IdentityEvent {
-  authoritative?: {
-    firstName: string | null;
-    lastName: string | null;
-    postcode: string | null;
-    address1: string | null;
-    address2: string | null;
-    city: string | null;
-  };
+  authoritative?: CustomerDetails;
 }
 
 export interface BatchedIdentityResult {

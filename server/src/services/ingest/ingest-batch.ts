@@ -17,7 +17,11 @@ import { scanArrivals } from "../identity/match";
 import { recomputeProfiles } from "../profile/recompute-profile";
 import { settleOrderPoints } from "../loyalty/order-points";
 import type { IdentityEvent } from "../identity/resolve-identity";
-import { resolveIdentitiesInBatch, type BatchedIdentityEvent } from "../identity/resolve-identity-batch";
+import {
+  customerDetails,
+  resolveIdentitiesInBatch,
+  type BatchedIdentityEvent,
+} from "../identity/resolve-identity-batch";
 import type { ShopContext } from "../shop/shop";
 import { sqlTextArray } from "../../db/sql-arrays";
 
@@ -141,14 +145,7 @@ const orderIdentity = (order: WebhookOrder, shop: ShopContext): IdentityEvent =>
 const customerIdentity = (customer: WebhookCustomer, shop: ShopContext, now: Date): BatchedIdentityEvent => {
   const at = customer.updated_at ?? customer.created_at ?? now;
   return {
-    authoritative: {
-      firstName: customer.first_name,
-      lastName: customer.last_name,
-      postcode: customer.default_address?.zip ?? null,
-      address1: customer.default_address?.address1 ?? null,
-      address2: customer.default_address?.address2 ?? null,
-      city: customer.default_address?.city ?? null,
-    },
+    authoritative: customerDetails(customer),
     id: `customer:${customer.id}:${at.toISOString()}`,
     source: "customer",
     identifiers: normalizeIdentifiers(

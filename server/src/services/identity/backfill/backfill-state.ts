@@ -3,15 +3,10 @@ import { sql } from "drizzle-orm";
 import { bulkInsert } from "../../../db/bulk-insert";
 import type { Queryable } from "../../../db/client";
 import { queryRows } from "../../../db/rows";
+import type { CustomerDetails } from "../resolve-identity-batch";
 
 /** The profile fields a customer record fills (Shopify's values win) and a merge combines. */
-export interface ProfileDetails {
-  firstName: string | null;
-  lastName: string | null;
-  postcode: string | null;
-  address1: string | null;
-  address2: string | null;
-  city: string | null;
+export interface ProfileDetails extends CustomerDetails {
   birthday: string | null;
   firstSeenAt: Date;
 }

@@ -42,6 +42,11 @@ const text = (name: string): BulkColumn => ({ name, type: "text" });
 /** IDs and codes this code made: no escaping needed. */
 const code = (name: string): BulkColumn => ({ name, type: "text", plain: true });
 const time = (name: string): BulkColumn => ({ name, type: "timestamptz" });
+/** A profile's details as columns, in `ProfileDetails` order: the new profiles' rows and the updates' rows. */
+const DETAIL_COLUMNS = [
+  ...["first_name", "last_name", "postcode", "address1", "address2", "city", "birthday"].map(text),
+  time("first_seen_at"),
+];
 
 /**
  * Writes what the batch resolution decided, set-based: new profiles, identifiers, identity events and
@@ -94,14 +99,7 @@ export async function writeBackfill(
     [
       text("shop_id"),
       code("id"),
-      text("first_name"),
-      text("last_name"),
-      text("postcode"),
-      text("address1"),
-      text("address2"),
-      text("city"),
-      text("birthday"),
-      time("first_seen_at"),
+      ...DETAIL_COLUMNS,
       time("last_activity_at"),
       code("lifecycle_stage"),
       { name: "ltv_predicted_90d", type: "bigint" },
@@ -314,17 +312,7 @@ async function updateDetails(
   await bulkInsert(
     q,
     "backfill_details",
-    [
-      text("id"),
-      text("first_name"),
-      text("last_name"),
-      text("postcode"),
-      text("address1"),
-      text("address2"),
-      text("city"),
-      text("birthday"),
-      time("first_seen_at"),
-    ],
+    [text("id"), ...DETAIL_COLUMNS],
     rows.map(([id, d]) => [
       id,
       d.firstName,

@@ -6,9 +6,9 @@ import { readCustomerRecord, type CustomerRecord } from "@c360/shared";
 export class CustomerExportError extends Error {
   constructor(
     readonly where: string,
-    message: string,
+    readonly reason: string,
   ) {
-    super(`${where}: ${message}`);
+    super(`${where}: ${reason}`);
   }
 }
 

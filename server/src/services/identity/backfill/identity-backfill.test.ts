@@ -6,7 +6,8 @@ import { queryRows } from "../../../db/rows";
 import { generateShop } from "../../../seed/generate";
 import { dbLabel, SHOP_A, startTestServer, type TestServer } from "../../../test-support/harness";
 import { customerPayload, orderPayload } from "../../../test-support/payloads";
-import { runIdentityBackfill } from "./identity-backfill";
+import { CustomerExportError } from "./customer-export";
+import { runIdentityBackfill, runIdentityBackfillFromLines } from "./identity-backfill";
 
 /** Everything identity resolution decides about a shop, independent of profile IDs. */
 async function identityState(q: Queryable) {
@@ -274,5 +275,46 @@ describe(`identity backfill (${dbLabel()})`, () => {
     });
     const emails = await queryRows<{ value: string }>(db.db, sql`SELECT value FROM identifiers WHERE kind = 'email'`);
     expect(emails.map((e) => e.value)).toEqual(["ann@shop.io"]);
+  });
+
+  it("reads an export's lines in worker threads to its records' profiles; a second run changes nothing", async () => {
+    const payloads = customersWithDuplicates(200);
+    const lines = payloads.map((p) => JSON.stringify(p));
+    lines.splice(3, 0, "", "  "); // blank lines are skipped, as the CLI's reader skips them
+    const [fromLines, fromRecords] = [await server(), await server()];
+    const fromLinesRun = (readers: number) =>
+      runIdentityBackfillFromLines(fromLines.runtime.db, SHOP_A, lines, {
+        clock: fromLines.clock,
+        chunkSize: 70,
+        readers,
+      });
+    const counts = await fromLinesRun(2);
+    expect(counts).toEqual(await viaBackfill(fromRecords, payloads, 70));
+    expect(counts.customers).toBe(payloads.length);
+    expect(await identityState(fromLines.runtime.db.db)).toEqual(await identityState(fromRecords.runtime.db.db));
+
+    const before = await tableCounts(fromLines.runtime.db.db);
+    expect(await fromLinesRun(1)).toMatchObject({ customers: payloads.length, profilesCreated: 0, candidates: 0 });
+    expect(await tableCounts(fromLines.runtime.db.db)).toEqual(before);
+  });
+
+  it("names the first bad line of an export read in worker threads; the chunks before it stay written", async () => {
+    const t = await server();
+    const good = (id: number) => JSON.stringify(customerPayload({ id, email: `c${id}@home.net` }));
+    const lines = [good(1), good(2), good(3), "", '{"id": 4, "email": 5}', good(6), "{not json"];
+    const run = runIdentityBackfillFromLines(t.runtime.db, SHOP_A, lines, { clock: t.clock, chunkSize: 2 });
+    const refused = await run.catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(CustomerExportError);
+    expect(refused).toEqual(
+      new CustomerExportError(
+        "line 5",
+        "not a Shopify customer record (email: Invalid input: expected string, received number)",
+      ),
+    );
+    const stored = await queryRows<{ value: string }>(
+      t.runtime.db.db,
+      sql`SELECT value FROM identifiers WHERE shop_id = ${SHOP_A} AND kind = 'shopify' ORDER BY value`,
+    );
+    expect(stored.map((r) => r.value)).toEqual(["1", "2"]);
   });
 });
