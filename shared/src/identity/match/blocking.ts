@@ -10,50 +10,38 @@ interface BlockingRule {
   name: string;
   /** The fields the rule's key is made of: pairs it blocks agree on them, so they teach nothing about m. */
   fields: readonly MatchField[];
-  key: (p: PreparedPerson) => string;
+  /** The key's parts; a person lacking one has no key under this rule. */
+  parts: readonly ((p: PreparedPerson) => string)[];
 }
 
-const keyOf = (...parts: string[]) => (parts.every(Boolean) ? parts.join("|") : "");
+const postcode = (p: PreparedPerson) => p.postcode;
+const givenInitial = (p: PreparedPerson) => p.given.charAt(0);
+const surnameInitial = (p: PreparedPerson) => p.surname.charAt(0);
+const givenCode = (p: PreparedPerson) => p.givenCode;
+const surnameCode = (p: PreparedPerson) => p.surnameCode;
+const rule = (name: string, fields: readonly MatchField[], ...parts: BlockingRule["parts"]): BlockingRule => ({
+  name,
+  fields,
+  parts,
+});
 
 export const BLOCKING_RULES: readonly BlockingRule[] = [
-  {
-    name: "postcode and surname initial",
-    fields: ["postcode", "surname"],
-    key: (p) => keyOf(p.postcode, p.surname[0] ?? ""),
-  },
-  {
-    name: "postcode and given initial",
-    fields: ["postcode", "givenName"],
-    key: (p) => keyOf(p.postcode, p.given[0] ?? ""),
-  },
-  {
-    name: "surname sound and given initial",
-    fields: ["surname", "givenName"],
-    key: (p) => keyOf(p.surnameCode, p.given[0] ?? ""),
-  },
-  {
-    name: "given name sound and surname initial",
-    fields: ["givenName", "surname"],
-    key: (p) => keyOf(p.givenCode, p.surname[0] ?? ""),
-  },
-  { name: "street name and number", fields: ["street", "streetNumber"], key: (p) => keyOf(p.streetNumber, p.street) },
-  { name: "birth date", fields: ["birthday"], key: (p) => p.birthday },
-  { name: "city and surname sound", fields: ["city", "surname"], key: (p) => keyOf(p.city, p.surnameCode) },
+  rule("postcode and surname initial", ["postcode", "surname"], postcode, surnameInitial),
+  rule("postcode and given initial", ["postcode", "givenName"], postcode, givenInitial),
+  rule("surname sound and given initial", ["surname", "givenName"], surnameCode, givenInitial),
+  rule("given name sound and surname initial", ["givenName", "surname"], givenCode, surnameInitial),
+  rule(
+    "street name and number",
+    ["street", "streetNumber"],
+    (p) => p.streetNumber,
+    (p) => p.street,
+  ),
+  rule("birth date", ["birthday"], (p) => p.birthday),
+  rule("city and surname sound", ["city", "surname"], (p) => p.city, surnameCode),
 ];
 
 /** The fields of each rule, the email rule last, in the order the `rules` mask of a visit numbers them. */
 export const RULE_FIELDS: readonly (readonly MatchField[])[] = [...BLOCKING_RULES.map((r) => r.fields), ["emailLocal"]];
-
-/** Every key of one person, tagged by rule: the same strings the whole-shop pass blocks on. */
-export function blockingKeys(p: PreparedPerson): string[] {
-  const keys: string[] = [];
-  BLOCKING_RULES.forEach((rule, n) => {
-    const key = rule.key(p);
-    if (key) keys.push(`${n}:${key}`);
-  });
-  for (const local of p.emailLocals) keys.push(`e:${local}`);
-  return keys;
-}
 
 export interface BlockingOptions {
   /**
@@ -65,85 +53,211 @@ export interface BlockingOptions {
   neighbours?: number;
 }
 
-type KeyOf = (p: PreparedPerson) => string[];
+export type PairVisitor = (i: number, j: number, rules: number) => void;
 
-const ruleKeys: KeyOf[] = [
-  ...BLOCKING_RULES.map((rule) => (p: PreparedPerson) => {
-    const key = rule.key(p);
-    return key ? [key] : [];
-  }),
-  (p) => p.emailLocals,
-];
+/** One share of the blocks, so two threads can each visit half of a shop's pairs. */
+export interface BlockShare {
+  index: number;
+  of: number;
+}
+
+/** The blocked pairs of a set of people, keyed once and visited as often as a scan needs. */
+export interface CandidatePairs {
+  /** At least the number of pairs visited (a pair two rules block is counted by both). */
+  bound: number;
+  forEach(visit: PairVisitor, share?: BlockShare): void;
+}
+
+/** Far above a shop's count of distinct key parts, so two part numbers make one key without collisions. */
+const PART_STRIDE = 2 ** 26;
+const NONE = -1;
+
+/** The people grouped by one rule: each person's block (or NONE) and each block's members, block by block. */
+interface Blocks {
+  blockOf: Int32Array;
+  start: Int32Array;
+  members: Int32Array;
+  /** A member's place in its oversized block's name order (NONE in a block compared in full). */
+  place: Int32Array;
+}
+
+function groupByKey(keys: Float64Array): Omit<Blocks, "place"> {
+  const numbers = new Map<number, number>();
+  const blockOf = new Int32Array(keys.length).fill(NONE);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key < 0) continue;
+    let b = numbers.get(key);
+    if (b === undefined) {
+      b = numbers.size;
+      numbers.set(key, b);
+    }
+    blockOf[i] = b;
+  }
+  // Counting sort: members of a block lie side by side, in index order, blocks in order of first member.
+  const start = new Int32Array(numbers.size + 1);
+  for (const b of blockOf) if (b !== NONE) start[b + 1]!++;
+  for (let b = 0; b < numbers.size; b++) start[b + 1]! += start[b]!;
+  const filled = start.slice(0, numbers.size);
+  const members = new Int32Array(start[numbers.size]!);
+  for (let i = 0; i < blockOf.length; i++) if (blockOf[i] !== NONE) members[filled[blockOf[i]!]!++] = i;
+  return { blockOf, start, members };
+}
+
+/** Orders people by surname, then given name, then profile id, whatever order they were loaded in. */
+function nameOrder(people: readonly PreparedPerson[]): (x: number, y: number) => number {
+  const rank = (text: (p: PreparedPerson) => string) => {
+    const sorted = [...new Set(people.map(text))].sort();
+    const ranks = new Map(sorted.map((t, r) => [t, r]));
+    return Int32Array.from(people, (p) => ranks.get(text(p))!);
+  };
+  const surname = rank((p) => p.surname);
+  const given = rank((p) => p.given);
+  return (x, y) =>
+    surname[x]! - surname[y]! ||
+    given[x]! - given[y]! ||
+    (people[x]!.profileId < people[y]!.profileId ? -1 : people[x]!.profileId > people[y]!.profileId ? 1 : 0);
+}
+
+/** Pairs in one block: all of them up to `cap` members, else each member with its next `neighbours` by name. */
+const pairsIn = (size: number, cap: number, neighbours: number) =>
+  size <= cap ? (size * (size - 1)) / 2 : size * neighbours - (neighbours * (neighbours + 1)) / 2;
 
 /**
- * Calls `visit(i, j, rules)` once for each pair of indexes (i < j) that some rule blocks together, with
- * a bit per rule whose key they share. A pair an earlier rule already compared in full is skipped,
- * without a set of every pair (millions at scale).
+ * Keys every person once (numbers, not strings) and answers the pairs to compare: `visit(i, j, rules)` once
+ * for each pair of indexes (i < j) that some rule blocks together, with a bit per rule whose key they
+ * share. A pair an earlier rule already visited is skipped, without a set of every pair (millions at scale).
  */
-export function forEachCandidatePair(
-  people: readonly PreparedPerson[],
-  visit: (i: number, j: number, rules: number) => void,
-  options: BlockingOptions = {},
-): void {
+export function candidatePairs(people: readonly PreparedPerson[], options: BlockingOptions = {}): CandidatePairs {
   const cap = options.maxBlockSize ?? 60;
   const neighbours = Math.min(cap, options.neighbours ?? 10);
-  const fullBlocks: Set<string>[] = [];
-  let nameKeys: string[] | null = null;
-  const nameOrder = (i: number) => {
-    nameKeys ??= people.map((p) => `${p.surname} ${p.given} ${p.profileId}`);
-    return nameKeys[i]!;
+  const n = people.length;
+  const partNumbers = new Map<string, number>();
+  const partNumber = (part: string) => {
+    let k = partNumbers.get(part);
+    if (k === undefined) {
+      k = partNumbers.size;
+      partNumbers.set(part, k);
+    }
+    return k;
   };
-  const keysBy = ruleKeys.map((keysOf) => people.map(keysOf));
-  keysBy.forEach((keysOfPerson, rule) => {
-    const blocks = new Map<string, number[]>();
-    keysOfPerson.forEach((keys, index) => {
-      for (const key of keys) {
-        const block = blocks.get(key);
-        if (block) block.push(index);
-        else blocks.set(key, [index]);
-      }
-    });
-    const full = new Set<string>();
-    for (const [key, members] of blocks) if (members.length > 1 && members.length <= cap) full.add(key);
-    const shared = (i: number, j: number): number => {
-      let mask = 0;
-      for (let r = 0; r < keysBy.length; r++) {
-        const a = keysBy[r]![i]!;
-        if (a.length === 0) continue;
-        const b = keysBy[r]![j]!;
-        if (b.length === 0) continue;
-        if (a.length === 1 && b.length === 1 ? a[0] === b[0] : a.some((k) => b.includes(k))) mask |= 1 << r;
-      }
-      return mask;
-    };
-    // Only the email rule (last) has several keys a person: an earlier rule's shared key is its one key.
-    const comparedEarlier = (i: number, mask: number): boolean => {
-      for (let r = 0; r < rule; r++) if (mask & (1 << r) && fullBlocks[r]!.has(keysBy[r]![i]![0]!)) return true;
-      return false;
-    };
-    // Within this rule a pair sharing two keys (two email locals) is visited once.
-    const seenHere = rule === ruleKeys.length - 1 ? new Set<string>() : null;
-    for (const members of blocks.values()) {
-      if (members.length < 2) continue;
-      const byName = (x: number, y: number) => (nameOrder(x) < nameOrder(y) ? -1 : 1);
-      const ordered = members.length <= cap ? members : [...members].sort(byName);
-      const window = members.length <= cap ? members.length : neighbours + 1;
-      for (let x = 0; x < ordered.length; x++) {
-        for (let y = x + 1; y < Math.min(ordered.length, x + window); y++) {
-          const i = Math.min(ordered[x]!, ordered[y]!);
-          const j = Math.max(ordered[x]!, ordered[y]!);
-          if (i === j) continue;
-          const mask = shared(i, j);
-          if (comparedEarlier(i, mask)) continue;
-          if (seenHere) {
-            const pair = `${i}|${j}`;
-            if (seenHere.has(pair)) continue;
-            seenHere.add(pair);
-          }
-          visit(i, j, mask);
+  let order: ((x: number, y: number) => number) | null = null;
+  const arrange = (grouped: Omit<Blocks, "place">): Blocks => {
+    const place = new Int32Array(n).fill(NONE);
+    const { start, members } = grouped;
+    for (let b = 0; b + 1 < start.length; b++) {
+      if (start[b + 1]! - start[b]! <= cap) continue;
+      order ??= nameOrder(people);
+      const block = members.subarray(start[b]!, start[b + 1]!).sort(order);
+      block.forEach((member, at) => (place[member] = at));
+    }
+    return { ...grouped, place };
+  };
+  const byRule = BLOCKING_RULES.map(({ parts }) => {
+    const keys = new Float64Array(n);
+    people.forEach((p, i) => {
+      let key = 0;
+      for (const part of parts) {
+        const text = part(p);
+        if (!text) {
+          key = NONE;
+          break;
         }
+        key = key * PART_STRIDE + partNumber(text);
+      }
+      keys[i] = key;
+    });
+    return arrange(groupByKey(keys));
+  });
+  // Email locals: a person may have several, so their blocks are listed per person (most have one or none).
+  const localNumbers = new Map<string, number>();
+  const emailBlocks = people.map((p) =>
+    p.emailLocals.map((local) => {
+      let b = localNumbers.get(local);
+      if (b === undefined) {
+        b = localNumbers.size;
+        localNumbers.set(local, b);
+      }
+      return b;
+    }),
+  );
+  const emailMembers: number[][] = Array.from({ length: localNumbers.size }, () => []);
+  emailBlocks.forEach((blocks, i) => {
+    for (const b of new Set(blocks)) emailMembers[b]!.push(i);
+  });
+  const EMAIL = BLOCKING_RULES.length;
+
+  const shared = (i: number, j: number): number => {
+    let mask = 0;
+    for (let r = 0; r < EMAIL; r++) {
+      const b = byRule[r]!.blockOf[i]!;
+      if (b !== NONE && b === byRule[r]!.blockOf[j]) mask |= 1 << r;
+    }
+    const ei = emailBlocks[i]!;
+    if (ei.length > 0 && emailBlocks[j]!.some((b) => ei.includes(b))) mask |= 1 << EMAIL;
+    return mask;
+  };
+  // Whether rule r, whose key the pair shares, visited it: in full, or as neighbours in name order.
+  const visitedBy = (r: number, i: number, j: number): boolean => {
+    const { place } = byRule[r]!;
+    return place[i] === NONE || Math.abs(place[i]! - place[j]!) <= neighbours;
+  };
+  const comparedEarlier = (rule: number, i: number, j: number, mask: number): boolean => {
+    for (let r = 0; r < rule; r++) if (mask & (1 << r) && visitedBy(r, i, j)) return true;
+    return false;
+  };
+
+  let bound = 0;
+  for (const { start } of byRule)
+    for (let b = 0; b + 1 < start.length; b++) bound += pairsIn(start[b + 1]! - start[b]!, cap, neighbours);
+  for (const members of emailMembers) bound += pairsIn(members.length, cap, neighbours);
+
+  const visitBlock = (rule: number, ordered: ArrayLike<number>, visit: PairVisitor, seen: Set<number> | null) => {
+    const window = ordered.length <= cap ? ordered.length : neighbours + 1;
+    for (let x = 0; x < ordered.length; x++) {
+      const end = Math.min(ordered.length, x + window);
+      for (let y = x + 1; y < end; y++) {
+        const i = Math.min(ordered[x]!, ordered[y]!);
+        const j = Math.max(ordered[x]!, ordered[y]!);
+        const mask = shared(i, j);
+        if (comparedEarlier(rule, i, j, mask)) continue;
+        if (seen) {
+          // Within the email rule a pair sharing two email locals is visited once.
+          const pair = i * n + j;
+          if (seen.has(pair)) continue;
+          seen.add(pair);
+        }
+        visit(i, j, mask);
       }
     }
-    fullBlocks.push(full);
-  });
+  };
+
+  return {
+    bound,
+    forEach(visit, share = { index: 0, of: 1 }) {
+      let counter = 0;
+      const mine = () => counter++ % share.of === share.index;
+      byRule.forEach(({ start, members }, r) => {
+        for (let b = 0; b + 1 < start.length; b++) {
+          if (start[b + 1]! - start[b]! < 2 || !mine()) continue;
+          visitBlock(r, members.subarray(start[b]!, start[b + 1]!), visit, null);
+        }
+      });
+      const seen = new Set<number>();
+      for (const members of emailMembers) {
+        if (members.length < 2 || !mine()) continue;
+        const ordered = members.length <= cap ? members : [...members].sort((order ??= nameOrder(people)));
+        visitBlock(EMAIL, ordered, visit, seen);
+      }
+    },
+  };
+}
+
+/** Every blocked pair once: see candidatePairs. */
+export function forEachCandidatePair(
+  people: readonly PreparedPerson[],
+  visit: PairVisitor,
+  options: BlockingOptions = {},
+): void {
+  candidatePairs(people, options).forEach(visit);
 }

@@ -1,4 +1,4 @@
-import { COMPARISONS, MATCH_FIELDS, comparePair, type MatchField } from "./compare";
+import { COMPARISONS, MATCH_FIELDS, comparePair, type MatchField, type Similarity } from "./compare";
 import type { PreparedPerson } from "./fields";
 
 /**
@@ -15,25 +15,8 @@ export interface MatchModel {
   trainedOn: { pairs: number; randomPairs: number };
 }
 
-const RADIX = 8;
 const U_PRIOR_PAIRS = 200;
 const FIELD_COUNT = MATCH_FIELDS.length;
-
-/** A pair's levels as one number, so a shop's millions of pairs fold into a few thousand patterns. */
-export function patternOf(levels: readonly number[]): number {
-  let code = 0;
-  for (let f = FIELD_COUNT - 1; f >= 0; f--) code = code * RADIX + (levels[f]! + 1);
-  return code;
-}
-
-export function levelsOf(pattern: number): number[] {
-  const levels: number[] = [];
-  for (let f = 0; f < FIELD_COUNT; f++) {
-    levels.push((pattern % RADIX) - 1);
-    pattern = Math.floor(pattern / RADIX);
-  }
-  return levels;
-}
 
 /** Deterministic pseudo-random numbers (mulberry32): the caller passes the seed, so runs repeat. */
 export function seededRandom(seed: number): () => number {
@@ -65,6 +48,7 @@ export function estimateU(
   people: readonly PreparedPerson[],
   random: () => number,
   samples = 100_000,
+  sim?: Similarity,
 ): {
   u: Record<MatchField, number[]>;
   randomPairs: number;
@@ -78,7 +62,7 @@ export function estimateU(
       const i = Math.floor(random() * n);
       let j = Math.floor(random() * (n - 1));
       if (j >= i) j++;
-      const { levels } = comparePair(people[i]!, people[j]!);
+      const { levels } = comparePair(people[i]!, people[j]!, sim);
       MATCH_FIELDS.forEach((field, f) => {
         if (levels[f]! >= 0) counts[field][levels[f]!]!++;
       });
