@@ -53,7 +53,8 @@ export interface BlockingOptions {
   neighbours?: number;
 }
 
-export type PairVisitor = (i: number, j: number, rules: number) => void;
+/** `byName`: the pair was taken as neighbours in name order from an oversized block, so its names agree by choice. */
+export type PairVisitor = (i: number, j: number, rules: number, byName: boolean) => void;
 
 /** One share of the blocks, so two threads can each visit half of a shop's pairs. */
 export interface BlockShare {
@@ -72,16 +73,18 @@ export interface CandidatePairs {
 const PART_STRIDE = 2 ** 26;
 const NONE = -1;
 
-/** The people grouped by one rule: each person's block (or NONE) and each block's members, block by block. */
+/**
+ * The people grouped by one rule: each person's block (or NONE), each block's members side by side in
+ * name order, and each member's place among them.
+ */
 interface Blocks {
   blockOf: Int32Array;
   start: Int32Array;
   members: Int32Array;
-  /** A member's place in its oversized block's name order (NONE in a block compared in full). */
   place: Int32Array;
 }
 
-function groupByKey(keys: Float64Array): Omit<Blocks, "place"> {
+function groupByKey(keys: Float64Array, order: Int32Array): Blocks {
   const numbers = new Map<number, number>();
   const blockOf = new Int32Array(keys.length).fill(NONE);
   for (let i = 0; i < keys.length; i++) {
@@ -94,29 +97,54 @@ function groupByKey(keys: Float64Array): Omit<Blocks, "place"> {
     }
     blockOf[i] = b;
   }
-  // Counting sort: members of a block lie side by side, in index order, blocks in order of first member.
+  // Counting sort in name order: each block's members come out sorted by name, with no sort per block.
   const start = new Int32Array(numbers.size + 1);
   for (const b of blockOf) if (b !== NONE) start[b + 1]!++;
   for (let b = 0; b < numbers.size; b++) start[b + 1]! += start[b]!;
   const filled = start.slice(0, numbers.size);
   const members = new Int32Array(start[numbers.size]!);
-  for (let i = 0; i < blockOf.length; i++) if (blockOf[i] !== NONE) members[filled[blockOf[i]!]!++] = i;
-  return { blockOf, start, members };
+  const place = new Int32Array(keys.length).fill(NONE);
+  for (const i of order) {
+    const b = blockOf[i]!;
+    if (b === NONE) continue;
+    place[i] = filled[b]! - start[b]!;
+    members[filled[b]!++] = i;
+  }
+  return { blockOf, start, members, place };
 }
 
-/** Orders people by surname, then given name, then profile id, whatever order they were loaded in. */
-function nameOrder(people: readonly PreparedPerson[]): (x: number, y: number) => number {
+/** A stable counting sort of `order` by a small whole-number key. */
+function sortByKey(order: Int32Array, key: (i: number) => number, range: number): Int32Array<ArrayBuffer> {
+  const count = new Int32Array(range + 1);
+  for (const i of order) count[key(i) + 1]!++;
+  for (let k = 0; k < range; k++) count[k + 1]! += count[k]!;
+  const sorted = new Int32Array(order.length);
+  for (const i of order) sorted[count[key(i)]!++] = i;
+  return sorted;
+}
+
+/**
+ * People by surname, then given name, then a hash of the profile id: the same order whatever order they
+ * were loaded in, by four linear passes (a comparison sort of a million names takes seconds).
+ */
+function nameOrder(people: readonly PreparedPerson[]): Int32Array {
   const rank = (text: (p: PreparedPerson) => string) => {
     const sorted = [...new Set(people.map(text))].sort();
     const ranks = new Map(sorted.map((t, r) => [t, r]));
-    return Int32Array.from(people, (p) => ranks.get(text(p))!);
+    return { of: Int32Array.from(people, (p) => ranks.get(text(p))!), range: sorted.length };
   };
+  const hash = Uint32Array.from(people, (p) => {
+    let h = 0x811c9dc5;
+    for (let c = 0; c < p.profileId.length; c++) h = Math.imul(h ^ p.profileId.charCodeAt(c), 0x01000193);
+    return h >>> 0;
+  });
   const surname = rank((p) => p.surname);
   const given = rank((p) => p.given);
-  return (x, y) =>
-    surname[x]! - surname[y]! ||
-    given[x]! - given[y]! ||
-    (people[x]!.profileId < people[y]!.profileId ? -1 : people[x]!.profileId > people[y]!.profileId ? 1 : 0);
+  let order: Int32Array<ArrayBuffer> = Int32Array.from(people, (_, i) => i);
+  order = sortByKey(order, (i) => hash[i]! & 0xffff, 0x10000);
+  order = sortByKey(order, (i) => hash[i]! >>> 16, 0x10000);
+  order = sortByKey(order, (i) => given.of[i]!, given.range);
+  return sortByKey(order, (i) => surname.of[i]!, surname.range);
 }
 
 /** Pairs in one block: all of them up to `cap` members, else each member with its next `neighbours` by name. */
@@ -129,8 +157,8 @@ const pairsIn = (size: number, cap: number, neighbours: number) =>
  * share. A pair an earlier rule already visited is skipped, without a set of every pair (millions at scale).
  */
 export function candidatePairs(people: readonly PreparedPerson[], options: BlockingOptions = {}): CandidatePairs {
-  const cap = options.maxBlockSize ?? 60;
-  const neighbours = Math.min(cap, options.neighbours ?? 10);
+  const cap = options.maxBlockSize ?? 30;
+  const neighbours = Math.min(cap, options.neighbours ?? 5);
   const n = people.length;
   const partNumbers = new Map<string, number>();
   const partNumber = (part: string) => {
@@ -141,18 +169,7 @@ export function candidatePairs(people: readonly PreparedPerson[], options: Block
     }
     return k;
   };
-  let order: ((x: number, y: number) => number) | null = null;
-  const arrange = (grouped: Omit<Blocks, "place">): Blocks => {
-    const place = new Int32Array(n).fill(NONE);
-    const { start, members } = grouped;
-    for (let b = 0; b + 1 < start.length; b++) {
-      if (start[b + 1]! - start[b]! <= cap) continue;
-      order ??= nameOrder(people);
-      const block = members.subarray(start[b]!, start[b + 1]!).sort(order);
-      block.forEach((member, at) => (place[member] = at));
-    }
-    return { ...grouped, place };
-  };
+  const order = nameOrder(people);
   const byRule = BLOCKING_RULES.map(({ parts }) => {
     const keys = new Float64Array(n);
     people.forEach((p, i) => {
@@ -167,8 +184,9 @@ export function candidatePairs(people: readonly PreparedPerson[], options: Block
       }
       keys[i] = key;
     });
-    return arrange(groupByKey(keys));
+    return groupByKey(keys, order);
   });
+  const blockOfs = byRule.map((r) => r.blockOf);
   // Email locals: a person may have several, so their blocks are listed per person (most have one or none).
   const localNumbers = new Map<string, number>();
   const emailBlocks = people.map((p) =>
@@ -182,28 +200,27 @@ export function candidatePairs(people: readonly PreparedPerson[], options: Block
     }),
   );
   const emailMembers: number[][] = Array.from({ length: localNumbers.size }, () => []);
-  emailBlocks.forEach((blocks, i) => {
-    for (const b of new Set(blocks)) emailMembers[b]!.push(i);
-  });
+  for (const i of order) for (const b of new Set(emailBlocks[i]!)) emailMembers[b]!.push(i);
   const EMAIL = BLOCKING_RULES.length;
 
   const shared = (i: number, j: number): number => {
     let mask = 0;
     for (let r = 0; r < EMAIL; r++) {
-      const b = byRule[r]!.blockOf[i]!;
-      if (b !== NONE && b === byRule[r]!.blockOf[j]) mask |= 1 << r;
+      const b = blockOfs[r]![i]!;
+      if (b !== NONE && b === blockOfs[r]![j]) mask |= 1 << r;
     }
     const ei = emailBlocks[i]!;
     if (ei.length > 0 && emailBlocks[j]!.some((b) => ei.includes(b))) mask |= 1 << EMAIL;
     return mask;
   };
-  // Whether rule r, whose key the pair shares, visited it: in full, or as neighbours in name order.
-  const visitedBy = (r: number, i: number, j: number): boolean => {
-    const { place } = byRule[r]!;
-    return place[i] === NONE || Math.abs(place[i]! - place[j]!) <= neighbours;
-  };
-  const comparedEarlier = (rule: number, i: number, j: number, mask: number): boolean => {
-    for (let r = 0; r < rule; r++) if (mask & (1 << r) && visitedBy(r, i, j)) return true;
+  // Whether an earlier rule whose key the pair shares visited it: in full, or as neighbours in name order.
+  const comparedEarlier = (rule: number, i: number, j: number): boolean => {
+    for (let r = 0; r < rule; r++) {
+      const b = blockOfs[r]![i]!;
+      if (b === NONE || b !== blockOfs[r]![j]) continue;
+      const { start, place } = byRule[r]!;
+      if (start[b + 1]! - start[b]! <= cap || Math.abs(place[i]! - place[j]!) <= neighbours) return true;
+    }
     return false;
   };
 
@@ -212,22 +229,29 @@ export function candidatePairs(people: readonly PreparedPerson[], options: Block
     for (let b = 0; b + 1 < start.length; b++) bound += pairsIn(start[b + 1]! - start[b]!, cap, neighbours);
   for (const members of emailMembers) bound += pairsIn(members.length, cap, neighbours);
 
-  const visitBlock = (rule: number, ordered: ArrayLike<number>, visit: PairVisitor, seen: Set<number> | null) => {
-    const window = ordered.length <= cap ? ordered.length : neighbours + 1;
-    for (let x = 0; x < ordered.length; x++) {
-      const end = Math.min(ordered.length, x + window);
+  const visitBlock = (
+    rule: number,
+    members: ArrayLike<number>,
+    from: number,
+    to: number,
+    visit: PairVisitor,
+    seen: Set<number> | null,
+  ) => {
+    const byName = to - from > cap;
+    const window = byName ? neighbours + 1 : to - from;
+    for (let x = from; x < to; x++) {
+      const end = Math.min(to, x + window);
       for (let y = x + 1; y < end; y++) {
-        const i = Math.min(ordered[x]!, ordered[y]!);
-        const j = Math.max(ordered[x]!, ordered[y]!);
-        const mask = shared(i, j);
-        if (comparedEarlier(rule, i, j, mask)) continue;
+        const i = Math.min(members[x]!, members[y]!);
+        const j = Math.max(members[x]!, members[y]!);
+        if (comparedEarlier(rule, i, j)) continue;
         if (seen) {
           // Within the email rule a pair sharing two email locals is visited once.
           const pair = i * n + j;
           if (seen.has(pair)) continue;
           seen.add(pair);
         }
-        visit(i, j, mask);
+        visit(i, j, shared(i, j), byName);
       }
     }
   };
@@ -240,14 +264,13 @@ export function candidatePairs(people: readonly PreparedPerson[], options: Block
       byRule.forEach(({ start, members }, r) => {
         for (let b = 0; b + 1 < start.length; b++) {
           if (start[b + 1]! - start[b]! < 2 || !mine()) continue;
-          visitBlock(r, members.subarray(start[b]!, start[b + 1]!), visit, null);
+          visitBlock(r, members, start[b]!, start[b + 1]!, visit, null);
         }
       });
       const seen = new Set<number>();
       for (const members of emailMembers) {
         if (members.length < 2 || !mine()) continue;
-        const ordered = members.length <= cap ? members : [...members].sort((order ??= nameOrder(people)));
-        visitBlock(EMAIL, ordered, visit, seen);
+        visitBlock(EMAIL, members, 0, members.length, visit, seen);
       }
     },
   };

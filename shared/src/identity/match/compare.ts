@@ -61,22 +61,20 @@ export type Similarity = (a: string, aId: number, b: string, bId: number) => num
 
 const measured: Similarity = (a, _aId, b) => jaroWinkler(a, b);
 
-/** Far above any shop's count of distinct texts, so two numbers make one key without collisions. */
-const NUMBER_STRIDE = 2 ** 26;
-/** A bound on the memo's size: past it the memo starts afresh rather than holding every pair of a big shop. */
-const MEMO_LIMIT = 1 << 22;
-
-/** A Similarity that remembers each pair of numbered texts it measured. */
+/** A Similarity that remembers each pair of numbered texts it measured (one small map per first text). */
 export function rememberedSimilarity(): Similarity {
-  let memo = new Map<number, number>();
+  const rows: (Map<number, number> | undefined)[] = [];
   return (a, aId, b, bId) => {
     if (aId < 0 || bId < 0) return jaroWinkler(a, b);
-    const key = aId * NUMBER_STRIDE + bId;
-    let s = memo.get(key);
+    let row = rows[aId];
+    if (row === undefined) {
+      row = new Map();
+      rows[aId] = row;
+    }
+    let s = row.get(bId);
     if (s === undefined) {
       s = jaroWinkler(a, b);
-      if (memo.size >= MEMO_LIMIT) memo = new Map();
-      memo.set(key, s);
+      row.set(bId, s);
     }
     return s;
   };

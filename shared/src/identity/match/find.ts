@@ -60,7 +60,10 @@ function trainingPatterns(
   const under = Math.min(1, TRAINING_PAIRS / Math.max(1, pairs.bound)) * 2 ** 32;
   const levels = new Array<number>(MATCH_FIELDS.length);
   const counts = new Map<number, PatternCount>();
-  pairs.forEach((i, j, rules) => {
+  pairs.forEach((i, j, rules, byName) => {
+    // Neighbours in name order mostly share a name by construction: in a dense shop EM would take "same
+    // name" for "same person". Like a rule's own fields, they teach nothing about m.
+    if (byName) return;
     if (under < 2 ** 32 && pairHash(hashes[i]!, hashes[j]!) >= under) return;
     const a = prepared[i]!;
     const b = prepared[j]!;
