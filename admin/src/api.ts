@@ -125,8 +125,10 @@ export interface FieldEvidence {
 export interface Duplicate {
   id: string;
   kind: string;
-  /** Two Shopify customers are merged in Shopify (customerMerge); otherwise here. */
-  action: "merge" | "merge_in_shopify";
+  /** Two Shopify customers are merged in Shopify (customerMerge); otherwise here. Once sent, the pair waits. */
+  action: "merge" | "merge_in_shopify" | "waiting_for_shopify";
+  /** When "Merge in Shopify" was sent (the pair then waits for Shopify's customers/merge webhook). */
+  sentToShopifyAt: string | null;
   reason: string;
   /** A probabilistic duplicate's match weight and per-field evidence; a conflict's identifiers. */
   evidence: { weight?: number; fields?: FieldEvidence[] } | unknown;
