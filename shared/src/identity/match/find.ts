@@ -61,8 +61,8 @@ function trainingPatterns(
   const levels = new Array<number>(MATCH_FIELDS.length);
   const counts = new Map<number, PatternCount>();
   pairs.forEach((i, j, rules, byName) => {
-    // Neighbours in name order mostly share a name by construction: in a dense shop EM would take "same
-    // name" for "same person". Like a rule's own fields, they teach nothing about m.
+    // Neighbours in name order share a name by choice: in a dense shop (a million people, fifty first
+    // names) EM took "same name" for "same person" and proposed millions. Full blocks teach m.
     if (byName) return;
     if (under < 2 ** 32 && pairHash(hashes[i]!, hashes[j]!) >= under) return;
     const a = prepared[i]!;

@@ -33,9 +33,13 @@ export function seededRandom(seed: number): () => number {
 const perField = <T>(make: (field: MatchField, levels: number) => T): Record<MatchField, T> =>
   Object.fromEntries(MATCH_FIELDS.map((f) => [f, make(f, COMPARISONS[f].length)])) as Record<MatchField, T>;
 
-/** Starting m: most duplicates agree exactly, a few are close, fewer disagree. */
+/**
+ * Starting m: most duplicates agree exactly, a few are close, few disagree. A start near the duplicates'
+ * mode (and a small starting share of them) keeps EM from settling on a larger look-alike class, such as
+ * strangers with one name and one city in a shop of a million.
+ */
 const startingM = (levels: number): number[] => {
-  const raw = Array.from({ length: levels }, (_, l) => (l === 0 ? 8 : l === levels - 1 ? 0.5 : 1));
+  const raw = Array.from({ length: levels }, (_, l) => (l === 0 ? 30 : l === levels - 1 ? 0.3 : 1));
   const total = raw.reduce((s, x) => s + x, 0);
   return raw.map((x) => x / total);
 };
@@ -125,7 +129,7 @@ function trainSession(
 ): Record<MatchField, number[]> {
   const m = perField((_, levels) => startingM(levels));
   const pairs = entries.reduce((s, e) => s + e.count, 0);
-  let matchShare = 0.3;
+  let matchShare = 0.02;
   for (let it = 0; it < iterations; it++) {
     const mCounts = perField((_, levels) => startingM(levels).map((x) => x * PSEUDO_PAIRS));
     const matches = expectation(entries, m, u, matchShare, (levels, weight) => {
