@@ -33,16 +33,20 @@ export function seededRandom(seed: number): () => number {
 const perField = <T>(make: (field: MatchField, levels: number) => T): Record<MatchField, T> =>
   Object.fromEntries(MATCH_FIELDS.map((f) => [f, make(f, COMPARISONS[f].length)])) as Record<MatchField, T>;
 
+/** Starting m (and the prior of a shop too small to train): most duplicates agree exactly, fewer disagree. */
+const startingM = (levels: number): number[] => spread(levels, 8, 0.5);
+
 /**
- * Starting m: most duplicates agree exactly, a few are close, few disagree. A start near the duplicates'
- * mode (and a small starting share of them) keeps EM from settling on a larger look-alike class, such as
- * strangers with one name and one city in a shop of a million.
+ * Where EM starts: near the duplicates' mode, with exact agreement dominant. From the milder prior above EM
+ * settled, in a shop of a million, on a larger look-alike class (strangers sharing a name and a city).
  */
-const startingM = (levels: number): number[] => {
-  const raw = Array.from({ length: levels }, (_, l) => (l === 0 ? 30 : l === levels - 1 ? 0.3 : 1));
+const emStart = (levels: number): number[] => spread(levels, 30, 0.3);
+
+function spread(levels: number, exact: number, disagree: number): number[] {
+  const raw = Array.from({ length: levels }, (_, l) => (l === 0 ? exact : l === levels - 1 ? disagree : 1));
   const total = raw.reduce((s, x) => s + x, 0);
   return raw.map((x) => x / total);
-};
+}
 
 /**
  * u from random pairs of the shop's own people: two random customers are almost never one person, so
@@ -127,8 +131,9 @@ function trainSession(
   u: Record<MatchField, number[]>,
   iterations: number,
 ): Record<MatchField, number[]> {
-  const m = perField((_, levels) => startingM(levels));
+  const m = perField((_, levels) => emStart(levels));
   const pairs = entries.reduce((s, e) => s + e.count, 0);
+  // A small starting share of duplicates, for the same reason as emStart.
   let matchShare = 0.02;
   for (let it = 0; it < iterations; it++) {
     const mCounts = perField((_, levels) => startingM(levels).map((x) => x * PSEUDO_PAIRS));
