@@ -62,11 +62,21 @@ export interface BlockShare {
   of: number;
 }
 
+export interface VisitOptions {
+  share?: BlockShare;
+  /** Only blocks compared in full (training leaves out neighbours in name order). */
+  fullBlocksOnly?: boolean;
+  /** Whether the visit needs the mask of shared rules (training does; scoring does not, so it gets 0). */
+  withRules?: boolean;
+}
+
 /** The blocked pairs of a set of people, keyed once and visited as often as a scan needs. */
 export interface CandidatePairs {
   /** At least the number of pairs visited (a pair two rules block is counted by both). */
   bound: number;
-  forEach(visit: PairVisitor, share?: BlockShare): void;
+  /** The same, for blocks compared in full. */
+  fullBound: number;
+  forEach(visit: PairVisitor, options?: VisitOptions): void;
 }
 
 /** Far above a shop's count of distinct key parts, so two part numbers make one key without collisions. */
@@ -225,9 +235,13 @@ export function candidatePairs(people: readonly PreparedPerson[], options: Block
   };
 
   let bound = 0;
-  for (const { start } of byRule)
-    for (let b = 0; b + 1 < start.length; b++) bound += pairsIn(start[b + 1]! - start[b]!, cap, neighbours);
-  for (const members of emailMembers) bound += pairsIn(members.length, cap, neighbours);
+  let fullBound = 0;
+  const count = (size: number) => {
+    bound += pairsIn(size, cap, neighbours);
+    if (size <= cap) fullBound += pairsIn(size, cap, neighbours);
+  };
+  for (const { start } of byRule) for (let b = 0; b + 1 < start.length; b++) count(start[b + 1]! - start[b]!);
+  for (const members of emailMembers) count(members.length);
 
   const visitBlock = (
     rule: number,
@@ -236,6 +250,7 @@ export function candidatePairs(people: readonly PreparedPerson[], options: Block
     to: number,
     visit: PairVisitor,
     seen: Set<number> | null,
+    withRules: boolean,
   ) => {
     const byName = to - from > cap;
     const window = byName ? neighbours + 1 : to - from;
@@ -251,26 +266,27 @@ export function candidatePairs(people: readonly PreparedPerson[], options: Block
           if (seen.has(pair)) continue;
           seen.add(pair);
         }
-        visit(i, j, shared(i, j), byName);
+        visit(i, j, withRules ? shared(i, j) : 0, byName);
       }
     }
   };
 
   return {
     bound,
-    forEach(visit, share = { index: 0, of: 1 }) {
+    fullBound,
+    forEach(visit, { share = { index: 0, of: 1 }, fullBlocksOnly = false, withRules = true } = {}) {
       let counter = 0;
-      const mine = () => counter++ % share.of === share.index;
+      const wanted = (size: number) =>
+        size >= 2 && !(fullBlocksOnly && size > cap) && counter++ % share.of === share.index;
       byRule.forEach(({ start, members }, r) => {
         for (let b = 0; b + 1 < start.length; b++) {
-          if (start[b + 1]! - start[b]! < 2 || !mine()) continue;
-          visitBlock(r, members, start[b]!, start[b + 1]!, visit, null);
+          if (wanted(start[b + 1]! - start[b]!))
+            visitBlock(r, members, start[b]!, start[b + 1]!, visit, null, withRules);
         }
       });
       const seen = new Set<number>();
       for (const members of emailMembers) {
-        if (members.length < 2 || !mine()) continue;
-        visitBlock(EMAIL, members, 0, members.length, visit, seen);
+        if (wanted(members.length)) visitBlock(EMAIL, members, 0, members.length, visit, seen, withRules);
       }
     },
   };

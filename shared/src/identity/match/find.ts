@@ -57,24 +57,26 @@ function trainingPatterns(
 ): PatternCount[] {
   const hashes = Uint32Array.from(prepared, (p) => idHash(p.profileId, seed));
   // A pair is in the sample when its hash falls under the share wanted (all pairs in a small shop).
-  const under = Math.min(1, TRAINING_PAIRS / Math.max(1, pairs.bound)) * 2 ** 32;
+  const under = Math.min(1, TRAINING_PAIRS / Math.max(1, pairs.fullBound)) * 2 ** 32;
   const levels = new Array<number>(MATCH_FIELDS.length);
   const counts = new Map<number, PatternCount>();
-  pairs.forEach((i, j, rules, byName) => {
-    // Neighbours in name order share a name by choice: in a dense shop (a million people, fifty first
-    // names) EM took "same name" for "same person" and proposed millions. Full blocks teach m.
-    if (byName) return;
-    if (under < 2 ** 32 && pairHash(hashes[i]!, hashes[j]!) >= under) return;
-    const a = prepared[i]!;
-    const b = prepared[j]!;
-    if (a.profileId === b.profileId) return;
-    compareInto(a, b, levels, sim);
-    // Per pattern and set of shared blocking keys, for the per-rule EM sessions.
-    const key = patternOf(levels) * 256 + rules;
-    const seen = counts.get(key);
-    if (seen) seen.count++;
-    else counts.set(key, { levels: [...levels], rules, count: 1 });
-  });
+  // Neighbours in name order share a name by choice: in a dense shop (a million people, fifty first
+  // names) EM took "same name" for "same person" and proposed millions. Full blocks teach m.
+  pairs.forEach(
+    (i, j, rules) => {
+      if (under < 2 ** 32 && pairHash(hashes[i]!, hashes[j]!) >= under) return;
+      const a = prepared[i]!;
+      const b = prepared[j]!;
+      if (a.profileId === b.profileId) return;
+      compareInto(a, b, levels, sim);
+      // Per pattern and set of shared blocking keys, for the per-rule EM sessions.
+      const key = patternOf(levels) * 256 + rules;
+      const seen = counts.get(key);
+      if (seen) seen.count++;
+      else counts.set(key, { levels: [...levels], rules, count: 1 });
+    },
+    { fullBlocksOnly: true },
+  );
   return [...counts.values()];
 }
 
@@ -116,30 +118,33 @@ export function scorePairs(
   const levels = new Array<number>(MATCH_FIELDS.length);
   const candidates: MatchCandidate[] = [];
   let comparisons = 0;
-  pairs.forEach((i, j) => {
-    const a = prepared[i]!;
-    const b = prepared[j]!;
-    if (a.profileId === b.profileId) return;
-    comparisons++;
-    const namesSwapped = compareInto(a, b, levels, sim);
-    const code = patternOf(levels);
-    let score = scores.get(code);
-    if (score === undefined) {
-      const s = scoreLevels(model, levels);
-      score = s.probability >= minProbability ? s : null;
-      scores.set(code, score);
-    }
-    if (score === null) return;
-    candidates.push({
-      // Profile ids are strings: the pair is kept in text order (not Math.min, which is for numbers).
-      profileId: a.profileId < b.profileId ? a.profileId : b.profileId,
-      otherProfileId: a.profileId < b.profileId ? b.profileId : a.profileId,
-      weight: score.weight,
-      probability: score.probability,
-      levels: [...levels],
-      namesSwapped,
-    });
-  }, share);
+  pairs.forEach(
+    (i, j) => {
+      const a = prepared[i]!;
+      const b = prepared[j]!;
+      if (a.profileId === b.profileId) return;
+      comparisons++;
+      const namesSwapped = compareInto(a, b, levels, sim);
+      const code = patternOf(levels);
+      let score = scores.get(code);
+      if (score === undefined) {
+        const s = scoreLevels(model, levels);
+        score = s.probability >= minProbability ? s : null;
+        scores.set(code, score);
+      }
+      if (score === null) return;
+      candidates.push({
+        // Profile ids are strings: the pair is kept in text order (not Math.min, which is for numbers).
+        profileId: a.profileId < b.profileId ? a.profileId : b.profileId,
+        otherProfileId: a.profileId < b.profileId ? b.profileId : a.profileId,
+        weight: score.weight,
+        probability: score.probability,
+        levels: [...levels],
+        namesSwapped,
+      });
+    },
+    { ...(share ? { share } : {}), withRules: false },
+  );
   // Text order by code unit: localeCompare is ten times slower and a big shop proposes a hundred thousand.
   const textOrder = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   candidates.sort(

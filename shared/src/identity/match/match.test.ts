@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { forEachCandidatePair } from "./blocking";
+import { candidatePairs, forEachCandidatePair } from "./blocking";
 import { birthdaysClose, COMPARISONS, comparePair, levelsOf, MATCH_FIELDS, oneEditApart, patternOf } from "./compare";
 import { explainMatch } from "./explain";
 import { preparePeople, preparePerson, soundex, type MatchPerson } from "./fields";
@@ -94,6 +94,23 @@ describe("blocking", () => {
           },
           { maxBlockSize: 10 },
         );
+      }),
+    );
+  });
+
+  it("two shares of the blocks visit the same pairs as one pass, within the bound", () => {
+    fc.assert(
+      fc.property(fc.array(personArb, { maxLength: 80 }), (people) => {
+        const pairs = candidatePairs(preparePeople(people), { maxBlockSize: 6, neighbours: 2 });
+        const whole: string[] = [];
+        pairs.forEach((i, j) => whole.push(`${i}|${j}`));
+        const halves: string[] = [];
+        for (const index of [0, 1]) pairs.forEach((i, j) => halves.push(`${i}|${j}`), { share: { index, of: 2 } });
+        expect(halves.sort()).toEqual(whole.sort());
+        expect(whole.length).toBeLessThanOrEqual(pairs.bound);
+        let full = 0;
+        pairs.forEach(() => full++, { fullBlocksOnly: true });
+        expect(full).toBeLessThanOrEqual(pairs.fullBound);
       }),
     );
   });
