@@ -126,7 +126,12 @@ export function DuplicatesPage() {
                   <Person p={d.profiles[1]} />
                 </InlineGrid>
                 <InlineStack gap="200">
-                  {d.action === "merge_in_shopify" ? (
+                  {d.action === "waiting_for_shopify" ? (
+                    <Text as="p" tone="subdued">
+                      Sent to Shopify{d.sentToShopifyAt ? ` on ${formatDate(d.sentToShopifyAt, "UTC", true)}` : ""}:
+                      waiting for Shopify to merge the two customers; their profiles here follow.
+                    </Text>
+                  ) : d.action === "merge_in_shopify" ? (
                     <Button
                       variant="primary"
                       loading={action.isPending}

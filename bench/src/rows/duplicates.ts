@@ -1,7 +1,9 @@
+import { loadMatchPeople } from "@c360/server/services/identity/match/people";
 import { scanShopDuplicates } from "@c360/server/services/identity/match/scan";
 import { ensureShop, loadShop } from "@c360/server/services/shop/shop";
 import type { Bench } from "../context";
-import { fmt } from "../measure";
+import { cpuDuring } from "../cpu";
+import { fmt, timed } from "../measure";
 
 const GIVEN = `james olivia jack charlotte william ava thomas mia noah chloe ethan emily lucas grace liam sophie
   joshua isabella ryan ella samuel ruby daniel lily benjamin zoe matthew hannah alexander amelia henry jessica oscar
@@ -53,33 +55,44 @@ async function fillPeople(b: Bench, shopId: string, total: number) {
   return { originals, planted: total - originals };
 }
 
-/** The whole-shop duplicate scan (block, compare, learn m and u by EM, propose) over a shop of `totalProfiles`. */
+/**
+ * The whole-shop duplicate scan (block, compare, learn m and u by EM, propose) over a shop of `totalProfiles`,
+ * beside a plain read of the same people in the same run. Wall time and CPU time (this process and the
+ * database's), since the machine is shared and wall time alone says as much about the neighbours.
+ */
 export async function measureDuplicateScan(b: Bench) {
   const shopId = "bench-duplicates.myshopify.com";
   const db = b.runtime.db.db;
   await ensureShop(db, shopId);
   const { planted } = await fillPeople(b, shopId, b.totalProfiles);
-  const started = performance.now();
-  const outcome = await db.transaction(async (tx) => {
-    await loadShop(tx, shopId, { lock: true });
-    return scanShopDuplicates(tx, shopId, new Date());
-  });
-  const ms = performance.now() - started;
+  const read = await timed(() => cpuDuring(b.raw, () => loadMatchPeople(db, shopId)));
+  const scan = await timed(() =>
+    cpuDuring(b.raw, () =>
+      db.transaction(async (tx) => {
+        await loadShop(tx, shopId, { lock: true });
+        return scanShopDuplicates(tx, shopId, new Date());
+      }),
+    ),
+  );
+  const outcome = scan.value.value;
   const [found] = await b.raw<{ n: number }[]>`
     SELECT count(*)::int AS n FROM merge_candidates
     WHERE shop_id = ${shopId} AND kind = 'probabilistic'
       AND substr(other_profile_id, 1, 5) = 'twin-'
       AND profile_id = 'person-' || (substr(other_profile_id, 6)::int * 10)`;
-  const perMillion = (ms / 1000) * (1_000_000 / b.totalProfiles);
+  const seconds = (ms: number) => `${fmt(ms / 1000, 1)} s`;
+  const cpu = (m: { nodeMs: number; postgresMs: number }) =>
+    `CPU ${seconds(m.nodeMs)} node + ${seconds(m.postgresMs)} PostgreSQL`;
+  const perMillion = (scan.ms / 1000) * (1_000_000 / b.totalProfiles);
   b.rows.push({
     what: "whole-shop duplicate scan",
     figure:
-      `${fmt(ms / 1000, 2)} s for ${b.totalProfiles.toLocaleString()} profiles ` +
+      `${fmt(scan.ms / 1000, 2)} s for ${b.totalProfiles.toLocaleString()} profiles, ${cpu(scan.value)} ` +
       `(${outcome.comparisons.toLocaleString()} pairs compared, ${outcome.proposed.toLocaleString()} proposed, ` +
       `${found?.n ?? 0} of ${planted.toLocaleString()} planted duplicates)`,
-    baseline: "—",
-    ratio: "",
+    baseline: `${fmt(read.ms / 1000, 2)} s reading the same ${read.value.value.length.toLocaleString()} people, ${cpu(read.value)}`,
+    ratio: `${fmt(scan.ms / read.ms, 1)}x`,
     target: "<= 60 s at 1,000,000",
-    note: perMillion <= 60 ? "met (scaled to 1 M)" : "missed (scaled to 1 M)",
+    note: (perMillion <= 60 ? "met" : "missed") + (b.totalProfiles >= 1_000_000 ? "" : " (scaled to 1 M)"),
   });
 }

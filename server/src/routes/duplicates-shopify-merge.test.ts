@@ -12,7 +12,8 @@ import {
 
 interface Duplicate {
   id: string;
-  action: "merge" | "merge_in_shopify";
+  action: "merge" | "merge_in_shopify" | "waiting_for_shopify";
+  sentToShopifyAt: string | null;
   evidence: { fields: { field: string; verdict: string; words: string }[] };
   profiles: { profileId: string; identifiers: { kind: string; value: string }[] }[];
 }
@@ -68,6 +69,7 @@ describe(`two Shopify customers in the duplicates queue (${dbLabel()})`, () => {
     expect(queue.duplicates.length).toBeGreaterThan(0);
     const pair = queue.duplicates[0] as Duplicate;
     expect(pair.action).toBe("merge_in_shopify");
+    expect(pair.sentToShopifyAt).toBeNull();
     expect(pair.evidence.fields.some((f) => f.verdict === "agrees")).toBe(true);
 
     const refused = await t.api("POST", `/api/duplicates/${pair.id}/merge`);
@@ -81,6 +83,13 @@ describe(`two Shopify customers in the duplicates queue (${dbLabel()})`, () => {
     expect(sent.status).toBe(202);
     // Sending twice queues one customerMerge (idempotent by the duplicate).
     expect((await t.api("POST", `/api/duplicates/${pair.id}/merge-in-shopify`)).status).toBe(202);
+    // The queue no longer offers the button: the pair waits for Shopify's customers/merge webhook.
+    const waiting = (await (await t.api("GET", "/api/duplicates?kind=probabilistic")).json()).duplicates as Duplicate[];
+    expect(waiting.find((d) => d.id === pair.id)).toMatchObject({
+      action: "waiting_for_shopify",
+      sentToShopifyAt: t.clock().toISOString(),
+    });
+    expect(waiting.filter((d) => d.id !== pair.id).every((d) => d.action === "merge_in_shopify")).toBe(true);
     await t.drain();
     const shopifyIds = pair.profiles.map((p) => p.identifiers.find((i) => i.kind === "shopify")!.value);
     expect(shopify.customerMerges).toEqual([{ deleted: shopifyIds[0], kept: shopifyIds[1] }]);

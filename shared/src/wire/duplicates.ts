@@ -14,8 +14,13 @@ export const duplicatePersonSchema = customerProfileSchema
 export type DuplicatePerson = z.infer<typeof duplicatePersonSchema>;
 
 export const duplicateSchema = z.object({
-  /** Two Shopify customers are merged in Shopify (customerMerge), and this app follows; otherwise here. */
-  action: z.enum(["merge", "merge_in_shopify"]),
+  /**
+   * Two Shopify customers are merged in Shopify (customerMerge), and this app follows; otherwise here. Once
+   * "Merge in Shopify" is sent, the pair waits for Shopify's customers/merge webhook.
+   */
+  action: z.enum(["merge", "merge_in_shopify", "waiting_for_shopify"]),
+  /** When "Merge in Shopify" was sent; null until then. */
+  sentToShopifyAt: z.string().nullable(),
   id: z.string(),
   kind: z.enum(["conflict", "probabilistic"]),
   reason: z.string(),

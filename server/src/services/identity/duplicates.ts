@@ -20,6 +20,7 @@ interface CandidateRow {
   score: number | null;
   status: string;
   created_at: Date | string;
+  decided_at: Date | string | null;
 }
 
 /** Open merge candidates, newest first, each with both people as a merchant would compare them. */
@@ -91,11 +92,14 @@ export async function listDuplicates(
     /** Whether "Merge in Shopify" can be sent: the shop's Admin API connection exists. */
     shopifyConnected: Boolean(connection?.connected),
     duplicates: rows.map((r) => ({
-      // Two Shopify customers are merged in Shopify first (its customers/merge webhook merges ours).
-      action:
-        isShopifyCustomer(r.profile_id) && isShopifyCustomer(r.other_profile_id)
-          ? ("merge_in_shopify" as const)
-          : ("merge" as const),
+      // Two Shopify customers are merged in Shopify first (its customers/merge webhook merges ours); once
+      // the merchant sent that, the pair waits for the webhook instead of offering the button again.
+      action: !(isShopifyCustomer(r.profile_id) && isShopifyCustomer(r.other_profile_id))
+        ? ("merge" as const)
+        : r.decided_at
+          ? ("waiting_for_shopify" as const)
+          : ("merge_in_shopify" as const),
+      sentToShopifyAt: iso(r.decided_at),
       id: r.id,
       kind: r.kind,
       reason: r.reason,
@@ -210,6 +214,10 @@ export async function mergeCandidateInShopify(q: Queryable, shopId: string, id: 
     throw new HttpError(409, "not_two_shopify_customers", "these profiles are not two Shopify customers: use Merge");
   }
   await enqueueShopifyJobs(q, shopId, SHOPIFY_JOBS.customerMerge, [id], now);
+  // An open duplicate with a decision time is one the merchant sent to Shopify: the queue shows it waiting
+  // for Shopify's customers/merge webhook, which closes it. Sending again keeps the first time.
+  await q.execute(sql`UPDATE merge_candidates SET decided_at = ${now}
+    WHERE shop_id = ${shopId} AND id = ${id} AND decided_at IS NULL`);
   return { id, status: "sent_to_shopify" as const };
 }
 

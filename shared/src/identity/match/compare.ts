@@ -53,31 +53,61 @@ export function birthdaysClose(a: string, b: string): boolean {
   return a.slice(0, 4) === b.slice(0, 4) && a.slice(4, 6) === b.slice(6, 8) && a.slice(6, 8) === b.slice(4, 6);
 }
 
-function textLevel(a: string, b: string, bands: readonly number[]): number {
+/**
+ * Jaro-Winkler of two texts, given their numbers from one `textNumbers` (-1 when unnumbered): a scan asks
+ * it for the same few thousand names millions of times.
+ */
+export type Similarity = (a: string, aId: number, b: string, bId: number) => number;
+
+const measured: Similarity = (a, _aId, b) => jaroWinkler(a, b);
+
+/** A Similarity that remembers each pair of numbered texts it measured (one small map per first text). */
+export function rememberedSimilarity(): Similarity {
+  const rows: (Map<number, number> | undefined)[] = [];
+  return (a, aId, b, bId) => {
+    if (aId < 0 || bId < 0) return jaroWinkler(a, b);
+    let row = rows[aId];
+    if (row === undefined) {
+      row = new Map();
+      rows[aId] = row;
+    }
+    let s = row.get(bId);
+    if (s === undefined) {
+      s = jaroWinkler(a, b);
+      row.set(bId, s);
+    }
+    return s;
+  };
+}
+
+function textLevel(a: string, aId: number, b: string, bId: number, bands: readonly number[], sim: Similarity) {
   if (!a || !b) return MISSING;
   if (a === b) return 0;
-  const similarity = jaroWinkler(a, b);
+  const similarity = sim(a, aId, b, bId);
   for (let i = 0; i < bands.length; i++) if (similarity >= bands[i]!) return i + 1;
   return bands.length + 1;
 }
 
-function givenLevel(a: PreparedPerson, aGiven: string, bGiven: string, bFull: string, bCode: string): number {
-  if (!aGiven || !bGiven) return MISSING;
-  if (aGiven === bGiven) return 0;
-  if (a.givenFull === bFull) return 1;
-  const similarity = jaroWinkler(aGiven, bGiven);
+// b's name parts are compared with a's the other way round when b's names were typed swapped.
+function givenLevel(a: PreparedPerson, b: PreparedPerson, swapped: boolean, sim: Similarity): number {
+  const bGiven = swapped ? b.surname : b.given;
+  if (!a.given || !bGiven) return MISSING;
+  if (a.given === bGiven) return 0;
+  if (a.givenFull === (swapped ? b.surname : b.givenFull)) return 1;
+  const similarity = sim(a.given, a.givenId, bGiven, swapped ? b.surnameId : b.givenId);
   if (similarity >= 0.92) return 2;
   if (similarity >= SIMILAR_NAME) return 3;
-  return a.givenCode === bCode ? 4 : 5;
+  return a.givenCode === (swapped ? b.surnameCode : b.givenCode) ? 4 : 5;
 }
 
-function surnameLevel(a: string, aCode: string, b: string, bCode: string): number {
-  if (!a || !b) return MISSING;
-  if (a === b) return 0;
-  const similarity = jaroWinkler(a, b);
+function surnameLevel(a: PreparedPerson, b: PreparedPerson, swapped: boolean, sim: Similarity): number {
+  const bSurname = swapped ? b.given : b.surname;
+  if (!a.surname || !bSurname) return MISSING;
+  if (a.surname === bSurname) return 0;
+  const similarity = sim(a.surname, a.surnameId, bSurname, swapped ? b.givenId : b.surnameId);
   if (similarity >= 0.92) return 1;
   if (similarity >= SIMILAR_NAME) return 2;
-  return aCode === bCode ? 3 : 4;
+  return a.surnameCode === (swapped ? b.givenCode : b.surnameCode) ? 3 : 4;
 }
 
 function codeLevel(a: string, b: string, close: (x: string, y: string) => boolean): number {
@@ -95,33 +125,70 @@ function listLevel(as: readonly string[], bs: readonly string[], level: (x: stri
   return best;
 }
 
-const nameScore = (a: string, b: string) => (a && b ? jaroWinkler(a, b) : 0);
+const nameScore = (a: string, aId: number, b: string, bId: number, sim: Similarity) =>
+  a && b ? sim(a, aId, b, bId) : 0;
+
+/** Whether b's names were typed the other way round: crossed they are clearly more alike than straight. */
+function namesSwapped(a: PreparedPerson, b: PreparedPerson, sim: Similarity): boolean {
+  // Both parts equal: nothing crossed can beat that.
+  if (a.given && a.given === b.given && a.surname === b.surname) return false;
+  const straight =
+    nameScore(a.given, a.givenId, b.given, b.givenId, sim) +
+    nameScore(a.surname, a.surnameId, b.surname, b.surnameId, sim);
+  const crossed =
+    nameScore(a.given, a.givenId, b.surname, b.surnameId, sim) +
+    nameScore(a.surname, a.surnameId, b.given, b.givenId, sim);
+  return crossed > straight + 0.2;
+}
+
+const STREET_BANDS = [0.92, 0.8];
+const ADDRESS2_BANDS = [0.9];
+const CITY_BANDS = [0.9];
+const exactLevel = (x: string, y: string) => (x === y ? 0 : 1);
+const phoneLevel = (x: string, y: string) => codeLevel(x, y, oneEditApart);
+
+/**
+ * Writes the pair's levels (MATCH_FIELDS order) into `levels` and answers whether the names were swapped:
+ * the scan's inner loop, which allocates nothing.
+ */
+export function compareInto(a: PreparedPerson, b: PreparedPerson, levels: number[], sim: Similarity): boolean {
+  const swapped = namesSwapped(a, b, sim);
+  levels[0] = givenLevel(a, b, swapped, sim);
+  levels[1] = surnameLevel(a, b, swapped, sim);
+  levels[2] = codeLevel(a.postcode, b.postcode, oneEditApart);
+  levels[3] = a.streetNumber && b.streetNumber ? (a.streetNumber === b.streetNumber ? 0 : 1) : MISSING;
+  levels[4] = textLevel(a.street, a.streetId, b.street, b.streetId, STREET_BANDS, sim);
+  levels[5] = textLevel(a.address2, a.address2Id, b.address2, b.address2Id, ADDRESS2_BANDS, sim);
+  levels[6] = textLevel(a.city, a.cityId, b.city, b.cityId, CITY_BANDS, sim);
+  levels[7] = codeLevel(a.birthday, b.birthday, birthdaysClose);
+  // Exact only: "sarah.smith12" and "sarah.smith40" are two accounts, and a local part made of the
+  // name would count the name twice.
+  levels[8] = listLevel(a.emailLocals, b.emailLocals, exactLevel);
+  levels[9] = listLevel(a.phoneTails, b.phoneTails, phoneLevel);
+  return swapped;
+}
 
 /** Compares two prepared people field by field; names typed the other way round are compared aligned. */
-export function comparePair(a: PreparedPerson, b: PreparedPerson): PairComparison {
-  const straight = nameScore(a.given, b.given) + nameScore(a.surname, b.surname);
-  const crossed = nameScore(a.given, b.surname) + nameScore(a.surname, b.given);
-  const namesSwapped = crossed > straight + 0.2;
-  const bGiven = namesSwapped ? b.surname : b.given;
-  const bSurname = namesSwapped ? b.given : b.surname;
-  const bGivenFull = namesSwapped ? b.surname : b.givenFull;
-  const bGivenCode = namesSwapped ? b.surnameCode : b.givenCode;
-  const bSurnameCode = namesSwapped ? b.givenCode : b.surnameCode;
-  return {
-    namesSwapped,
-    levels: [
-      givenLevel(a, a.given, bGiven, bGivenFull, bGivenCode),
-      surnameLevel(a.surname, a.surnameCode, bSurname, bSurnameCode),
-      codeLevel(a.postcode, b.postcode, oneEditApart),
-      a.streetNumber && b.streetNumber ? (a.streetNumber === b.streetNumber ? 0 : 1) : MISSING,
-      textLevel(a.street, b.street, [0.92, 0.8]),
-      textLevel(a.address2, b.address2, [0.9]),
-      textLevel(a.city, b.city, [0.9]),
-      codeLevel(a.birthday, b.birthday, birthdaysClose),
-      // Exact only: "sarah.smith12" and "sarah.smith40" are two accounts, and a local part made of the
-      // name would count the name twice.
-      listLevel(a.emailLocals, b.emailLocals, (x, y) => (x === y ? 0 : 1)),
-      listLevel(a.phoneTails, b.phoneTails, (x, y) => codeLevel(x, y, oneEditApart)),
-    ],
-  };
+export function comparePair(a: PreparedPerson, b: PreparedPerson, sim: Similarity = measured): PairComparison {
+  const levels = new Array<number>(MATCH_FIELDS.length).fill(MISSING);
+  const namesSwapped = compareInto(a, b, levels, sim);
+  return { levels, namesSwapped };
+}
+
+const RADIX = 8;
+
+/** A pair's levels as one number, so a shop's millions of pairs fold into a few thousand patterns. */
+export function patternOf(levels: readonly number[]): number {
+  let code = 0;
+  for (let f = MATCH_FIELDS.length - 1; f >= 0; f--) code = code * RADIX + (levels[f]! + 1);
+  return code;
+}
+
+export function levelsOf(pattern: number): number[] {
+  const levels: number[] = [];
+  for (let f = 0; f < MATCH_FIELDS.length; f++) {
+    levels.push((pattern % RADIX) - 1);
+    pattern = Math.floor(pattern / RADIX);
+  }
+  return levels;
 }

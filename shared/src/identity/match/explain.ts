@@ -1,5 +1,5 @@
 import { COMPARISONS, MATCH_FIELDS, type MatchField } from "./compare";
-import { preparePerson, type MatchPerson } from "./fields";
+import { preparePerson, type MatchPerson, type PreparedPerson } from "./fields";
 import { fieldWeight, type MatchModel } from "./model";
 
 /** One field of a proposed pair, as the duplicates queue shows it. */
@@ -51,8 +51,7 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 const listWords = (xs: string[]) => (xs.length <= 1 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}`);
 const birthday = (s: string) => (s.length === 8 ? `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6)}` : s);
 
-function shown(field: MatchField, person: MatchPerson, swapped: boolean): string {
-  const p = preparePerson(person);
+function shown(field: MatchField, p: PreparedPerson, swapped: boolean): string {
   switch (field) {
     case "givenName":
       return swapped ? p.surname : p.given;
@@ -110,13 +109,14 @@ export function explainMatch(
   model: MatchModel,
 ): MatchExplanation {
   const fields: FieldEvidence[] = [];
+  const [pa, pb] = [preparePerson(a), preparePerson(b)];
   MATCH_FIELDS.forEach((field, f) => {
     const l = pair.levels[f]!;
     if (l < 0) return;
     const levels = COMPARISONS[field] as readonly string[];
     const level = levels[l]!;
     const verdict = l === 0 ? "agrees" : l === levels.length - 1 ? "differs" : "close";
-    const text = words(field, level, shown(field, a, false), shown(field, b, pair.namesSwapped));
+    const text = words(field, level, shown(field, pa, false), shown(field, pb, pair.namesSwapped));
     fields.push({ field, level, verdict, weight: round1(fieldWeight(model, field, l)), words: text });
   });
   const agreed = fields.filter((e) => e.verdict !== "differs").map((e) => LABEL[e.field]);

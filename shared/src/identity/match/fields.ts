@@ -35,8 +35,34 @@ export interface PreparedPerson {
   birthday: string;
   emailLocals: string[];
   phoneTails: string[];
+  /**
+   * Numbers for the texts compared by similarity (equal text, equal number, within one `textNumbers`), so
+   * a scan measures each pair of names once; -1 when prepared without one.
+   */
+  givenId: number;
+  surnameId: number;
+  streetId: number;
+  address2Id: number;
+  cityId: number;
   source: MatchPerson;
 }
+
+/** Numbers texts in the order first seen: the same text always gets the same number. */
+export type TextNumbers = (text: string) => number;
+
+export function textNumbers(): TextNumbers {
+  const numbers = new Map<string, number>();
+  return (text) => {
+    let n = numbers.get(text);
+    if (n === undefined) {
+      n = numbers.size;
+      numbers.set(text, n);
+    }
+    return n;
+  };
+}
+
+const unnumbered: TextNumbers = () => -1;
 
 const PLAIN = /^[a-z0-9]+(?: [a-z0-9]+)*$/;
 
@@ -127,13 +153,15 @@ function splitStreet(address1: string): { number: string; street: string } {
   return { number: numbers.join(" "), street: rest.join(" ") };
 }
 
-export function preparePerson(person: MatchPerson): PreparedPerson {
+export function preparePerson(person: MatchPerson, numberOf: TextNumbers = unnumbered): PreparedPerson {
   let given = plainText(person.firstName);
   let surname = plainText(person.lastName);
   // A whole name typed into one field ("Sarah Smith" / "") compares as given name and surname.
   const whole = !surname ? given : !given ? surname : "";
   if (whole.includes(" ")) [given, surname] = [whole.slice(0, whole.indexOf(" ")), whole.slice(whole.indexOf(" ") + 1)];
   const { number, street } = splitStreet(plainText(person.address1));
+  const address2 = plainText(person.address2);
+  const city = plainText(person.city);
   return {
     profileId: person.profileId,
     given,
@@ -143,12 +171,23 @@ export function preparePerson(person: MatchPerson): PreparedPerson {
     surnameCode: soundex(surname),
     streetNumber: number,
     street,
-    address2: plainText(person.address2),
-    city: plainText(person.city),
+    address2,
+    city,
     postcode: (person.postcode ?? "").toUpperCase().replace(/[^A-Z0-9]/g, ""),
     birthday: readBirthday(person.birthday),
     emailLocals: (person.emails ?? []).map((e) => plainText(e.split("@")[0]).replace(/ /g, "")).filter(Boolean),
     phoneTails: (person.phones ?? []).map((p) => p.replace(/\D/g, "").slice(-8)).filter((p) => p.length >= 6),
+    givenId: numberOf(given),
+    surnameId: numberOf(surname),
+    streetId: numberOf(street),
+    address2Id: numberOf(address2),
+    cityId: numberOf(city),
     source: person,
   };
+}
+
+/** A shop's people prepared together: their texts share one numbering, for the scan's similarity memo. */
+export function preparePeople(people: readonly MatchPerson[]): PreparedPerson[] {
+  const numberOf = textNumbers();
+  return people.map((p) => preparePerson(p, numberOf));
 }

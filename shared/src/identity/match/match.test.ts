@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { forEachCandidatePair } from "./blocking";
-import { birthdaysClose, COMPARISONS, comparePair, MATCH_FIELDS, oneEditApart } from "./compare";
+import { candidatePairs, forEachCandidatePair } from "./blocking";
+import { birthdaysClose, COMPARISONS, comparePair, levelsOf, MATCH_FIELDS, oneEditApart, patternOf } from "./compare";
 import { explainMatch } from "./explain";
-import { preparePerson, soundex, type MatchPerson } from "./fields";
+import { preparePeople, preparePerson, soundex, type MatchPerson } from "./fields";
 import { findProbableDuplicates } from "./find";
-import { fieldWeight, levelsOf, patternOf } from "./model";
+import { fieldWeight } from "./model";
 import { isoBirthday, readFebrl, type FebrlRecord } from "./testing/febrl";
 
 const fromFebrl = (r: FebrlRecord): MatchPerson => ({
@@ -86,7 +86,7 @@ describe("blocking", () => {
       fc.property(fc.array(personArb, { maxLength: 80 }), (people) => {
         const seen = new Set<string>();
         forEachCandidatePair(
-          people.map(preparePerson),
+          preparePeople(people),
           (i, j) => {
             expect(i).toBeLessThan(j);
             expect(seen.has(`${i}|${j}`)).toBe(false);
@@ -98,11 +98,28 @@ describe("blocking", () => {
     );
   });
 
+  it("two shares of the blocks visit the same pairs as one pass, within the bound", () => {
+    fc.assert(
+      fc.property(fc.array(personArb, { maxLength: 80 }), (people) => {
+        const pairs = candidatePairs(preparePeople(people), { maxBlockSize: 6, neighbours: 2 });
+        const whole: string[] = [];
+        pairs.forEach((i, j) => whole.push(`${i}|${j}`));
+        const halves: string[] = [];
+        for (const index of [0, 1]) pairs.forEach((i, j) => halves.push(`${i}|${j}`), { share: { index, of: 2 } });
+        expect(halves.sort()).toEqual(whole.sort());
+        expect(whole.length).toBeLessThanOrEqual(pairs.bound);
+        let full = 0;
+        pairs.forEach(() => full++, { fullBlocksOnly: true });
+        expect(full).toBeLessThanOrEqual(pairs.fullBound);
+      }),
+    );
+  });
+
   it("catches a pair whose postcode and street both carry a typo through the surname rule", () => {
-    const people = [
+    const people = preparePeople([
       { profileId: "a", firstName: "kayla", lastName: "harrington", postcode: "3465", address1: "5 maltby circuit" },
       { profileId: "b", firstName: "kayla", lastName: "harington", postcode: "3456", address1: "5 maltbby circuit" },
-    ].map(preparePerson);
+    ]);
     const pairs: string[] = [];
     forEachCandidatePair(people, (i, j) => pairs.push(`${i}|${j}`));
     expect(pairs).toEqual(["0|1"]);
@@ -117,7 +134,7 @@ describe("blocking", () => {
       postcode: String(2000 + (n % 50)),
     }));
     let pairs = 0;
-    forEachCandidatePair(crowd.map(preparePerson), () => pairs++);
+    forEachCandidatePair(preparePeople(crowd), () => pairs++);
     expect(pairs).toBeLessThan(crowd.length * 200);
   });
 });

@@ -1,4 +1,4 @@
-import { COMPARISONS, MATCH_FIELDS, comparePair, type MatchField } from "./compare";
+import { COMPARISONS, MATCH_FIELDS, comparePair, type MatchField, type Similarity } from "./compare";
 import type { PreparedPerson } from "./fields";
 
 /**
@@ -15,25 +15,8 @@ export interface MatchModel {
   trainedOn: { pairs: number; randomPairs: number };
 }
 
-const RADIX = 8;
 const U_PRIOR_PAIRS = 200;
 const FIELD_COUNT = MATCH_FIELDS.length;
-
-/** A pair's levels as one number, so a shop's millions of pairs fold into a few thousand patterns. */
-export function patternOf(levels: readonly number[]): number {
-  let code = 0;
-  for (let f = FIELD_COUNT - 1; f >= 0; f--) code = code * RADIX + (levels[f]! + 1);
-  return code;
-}
-
-export function levelsOf(pattern: number): number[] {
-  const levels: number[] = [];
-  for (let f = 0; f < FIELD_COUNT; f++) {
-    levels.push((pattern % RADIX) - 1);
-    pattern = Math.floor(pattern / RADIX);
-  }
-  return levels;
-}
 
 /** Deterministic pseudo-random numbers (mulberry32): the caller passes the seed, so runs repeat. */
 export function seededRandom(seed: number): () => number {
@@ -50,12 +33,20 @@ export function seededRandom(seed: number): () => number {
 const perField = <T>(make: (field: MatchField, levels: number) => T): Record<MatchField, T> =>
   Object.fromEntries(MATCH_FIELDS.map((f) => [f, make(f, COMPARISONS[f].length)])) as Record<MatchField, T>;
 
-/** Starting m: most duplicates agree exactly, a few are close, fewer disagree. */
-const startingM = (levels: number): number[] => {
-  const raw = Array.from({ length: levels }, (_, l) => (l === 0 ? 8 : l === levels - 1 ? 0.5 : 1));
+/** Starting m (and the prior of a shop too small to train): most duplicates agree exactly, fewer disagree. */
+const startingM = (levels: number): number[] => spread(levels, 8, 0.5);
+
+/**
+ * Where EM starts: near the duplicates' mode, with exact agreement dominant. From the milder prior above EM
+ * settled, in a shop of a million, on a larger look-alike class (strangers sharing a name and a city).
+ */
+const emStart = (levels: number): number[] => spread(levels, 30, 0.3);
+
+function spread(levels: number, exact: number, disagree: number): number[] {
+  const raw = Array.from({ length: levels }, (_, l) => (l === 0 ? exact : l === levels - 1 ? disagree : 1));
   const total = raw.reduce((s, x) => s + x, 0);
   return raw.map((x) => x / total);
-};
+}
 
 /**
  * u from random pairs of the shop's own people: two random customers are almost never one person, so
@@ -65,6 +56,7 @@ export function estimateU(
   people: readonly PreparedPerson[],
   random: () => number,
   samples = 100_000,
+  sim?: Similarity,
 ): {
   u: Record<MatchField, number[]>;
   randomPairs: number;
@@ -78,7 +70,7 @@ export function estimateU(
       const i = Math.floor(random() * n);
       let j = Math.floor(random() * (n - 1));
       if (j >= i) j++;
-      const { levels } = comparePair(people[i]!, people[j]!);
+      const { levels } = comparePair(people[i]!, people[j]!, sim);
       MATCH_FIELDS.forEach((field, f) => {
         if (levels[f]! >= 0) counts[field][levels[f]!]!++;
       });
@@ -139,9 +131,10 @@ function trainSession(
   u: Record<MatchField, number[]>,
   iterations: number,
 ): Record<MatchField, number[]> {
-  const m = perField((_, levels) => startingM(levels));
+  const m = perField((_, levels) => emStart(levels));
   const pairs = entries.reduce((s, e) => s + e.count, 0);
-  let matchShare = 0.3;
+  // A small starting share of duplicates, for the same reason as emStart.
+  let matchShare = 0.02;
   for (let it = 0; it < iterations; it++) {
     const mCounts = perField((_, levels) => startingM(levels).map((x) => x * PSEUDO_PAIRS));
     const matches = expectation(entries, m, u, matchShare, (levels, weight) => {
