@@ -100,10 +100,10 @@ export class WebhookIntake {
 
 const intakes = new WeakMap<object, WebhookIntake>();
 
-/** One intake per app (keyed by its dependencies), so the deliveries of all its requests share flushes. */
+/** One intake per database handle, so the deliveries of all of an app's requests share flushes. */
 export function webhookIntakeFor(deps: IntakeDeps): WebhookIntake {
-  let intake = intakes.get(deps);
-  if (!intake) intakes.set(deps, (intake = new WebhookIntake(deps)));
+  let intake = intakes.get(deps.db);
+  if (!intake) intakes.set(deps.db, (intake = new WebhookIntake(deps)));
   return intake;
 }
 
