@@ -26,7 +26,7 @@ import { fmt, timed } from "./measure";
 import { measureBackfillRow } from "./rows/backfill";
 import { measureDuplicateScan } from "./rows/duplicates";
 import { measureIntake } from "./rows/intake";
-import { measureLookup } from "./rows/lookup";
+import { measureLookup, mountLimitRoute } from "./rows/lookup";
 import { measureProcessing } from "./rows/processing";
 import { measureSync } from "./rows/sync";
 import { measureUnsubscribe } from "./rows/unsubscribe";
@@ -91,6 +91,8 @@ const config: Config = {
   rateLimits: unlimited,
 };
 const runtime = await createRuntime(config, { log: silentLogger, database, startWorkers: false });
+// Before the first request: Hono builds its router then, and takes no routes after.
+mountLimitRoute(runtime.app);
 const server = serve({ fetch: runtime.app.fetch, port: 0 });
 await new Promise((r) => server.once("listening", r));
 const token = await signSessionToken({ shopId: SHOP, secret: SECRET, ttlSeconds: 3600, now: new Date() });

@@ -110,7 +110,7 @@ export function consentView(state: Awaited<ReturnType<typeof consentStateOf>>) {
   return Object.fromEntries(CHANNELS.map((ch) => [ch, { granted: state[ch].granted, since: iso(state[ch].since) }]));
 }
 
-export function loyaltyView(row: ProfileRow, settings: ShopSettings) {
+export function loyaltyView(row: Pick<ProfileRow, "loyalty_points" | "loyalty_tier">, settings: ShopSettings) {
   const points = wholeNumberOf(row.loyalty_points);
   const status = tierFor(points, settings.loyalty.tiers);
   return {
