@@ -8,7 +8,7 @@
 export interface GroupCommitOptions<I> {
   /** Most items in one flush. */
   maxItems: number;
-  /** Most bytes (as `sizeOf` counts them) in one flush; a single larger item still goes, alone. */
+  /** Most size (as `sizeOf` counts it) in one flush; a single larger item still goes, alone. */
   maxBytes?: number;
   sizeOf?: (item: I) => number;
   /** Flushes running at once (each holds a database connection while it runs). */

@@ -35,7 +35,7 @@ export type IntakeOutcome =
 
 /** Rows in one flush: bounds the statement, and the time a burst's first delivery waits for its last. */
 const MAX_DELIVERIES_PER_FLUSH = 200;
-/** Bytes of payload in one flush (a delivery may be up to 1 MiB): bounds the single JSON parameter. */
+/** Payload characters in one flush (a delivery may be up to 1 MiB): bounds the single JSON parameter. */
 const MAX_PAYLOAD_BYTES_PER_FLUSH = 4 * 1024 * 1024;
 /** Flushes at once: one gathers while another commits; more would mostly take connections from reads. */
 const MAX_FLUSHES_IN_FLIGHT = 2;
