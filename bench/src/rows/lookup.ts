@@ -1,4 +1,6 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import type { Runtime } from "@c360/server/runtime";
+import { preparedRows } from "@c360/server/db/prepared";
 import { queryRows } from "@c360/server/db/rows";
 import { registerViewQuery } from "@c360/server/services/profile/register-view";
 import { sql } from "drizzle-orm";
@@ -9,6 +11,27 @@ import type { Bench } from "../context";
 import { cpuDuring } from "../cpu";
 import type { HttpRequest } from "../load/jobs";
 import { fmt } from "../measure";
+
+/** The bench's own route, under /api so it runs behind the same middleware as the register lookup. */
+const LIMIT_PATH = "/api/bench-limit/profiles";
+
+/**
+ * The real limit for an HTTP route on this server: the same Hono app, middleware and session-token auth
+ * (verified from the cache) as `GET /api/pos/customers/:id`, answering one primary-key SELECT of the
+ * profile, prepared once per connection like the lookup's statement. Mounted by the bench only, before
+ * the server takes its first request; the product app has no such route.
+ */
+export function mountLimitRoute(app: Runtime["app"]) {
+  app.get(`${LIMIT_PATH}/:id`, async (c) => {
+    const { db } = c.get("deps");
+    const [row] = await preparedRows(
+      db,
+      sql`SELECT * FROM profiles WHERE shop_id = ${c.get("shopId")} AND id = ${c.req.param("id")}`,
+    );
+    if (!row) return c.json({ error: "not_found" }, 404);
+    return c.json(row);
+  });
+}
 
 /** Clients in flight for the flat-out run and for its baselines. */
 const CONCURRENCY = 10;
@@ -55,7 +78,13 @@ export async function measureLookup(b: Bench) {
     path: `/api/pos/customers/${r.value}`,
     headers: b.auth,
   }));
+  const limitRequests: HttpRequest[] = ids.map((r) => ({
+    method: "GET",
+    path: `${LIMIT_PATH}/${r.profile_id}`,
+    headers: b.auth,
+  }));
   await b.load.run({ kind: "http", url: b.base, connections: CONCURRENCY, amount: 2000, requests }); // warm-up: JIT, pool, caches
+  await b.load.run({ kind: "http", url: b.base, connections: CONCURRENCY, amount: 2000, requests: limitRequests });
 
   const serverLag = monitorEventLoopDelay({ resolution: 1 }); // this process is the server's
   const background = await watchBackgroundWork(b.raw);
@@ -76,6 +105,11 @@ export async function measureLookup(b: Bench) {
     b.load.run({ kind: "http", url: b.base, connections: CONCURRENCY, amount: 10_000, requests }),
   );
   const flatOut = measured.value;
+  // The limit right after, in the same run, so both see the same machine.
+  const limitMeasured = await cpuDuring(b.raw, () =>
+    b.load.run({ kind: "http", url: b.base, connections: CONCURRENCY, amount: 10_000, requests: limitRequests }),
+  );
+  const limit = limitMeasured.value;
 
   const one = viewQuery(ids[7 % ids.length]!.value);
   const plan = await b.raw.unsafe(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${one.sql}`, one.params as string[]);
@@ -90,17 +124,22 @@ export async function measureLookup(b: Bench) {
       `machine inflates it far less than it does rates): over HTTP, server ${us(measured.nodeMs, flatOut.requests)} + PostgreSQL ${us(measured.postgresMs, flatOut.requests)} ` +
       `+ load process ${us(flatOut.loadCpuMs, flatOut.requests)}; the route's statement alone, PostgreSQL ${us(statementAlone.postgresCpuMs, statementAlone.requests)} ` +
       `+ driver ${us(statementAlone.loadCpuMs, statementAlone.requests)} (${fmt(statementAlone.perSecond)} /s); the PK SELECT baseline, PostgreSQL ` +
-      `${us(pkBase.postgresCpuMs, pkBase.requests)} + driver ${us(pkBase.loadCpuMs, pkBase.requests)}.`,
+      `${us(pkBase.postgresCpuMs, pkBase.requests)} + driver ${us(pkBase.loadCpuMs, pkBase.requests)}; the same PK SELECT as a bare route on the same ` +
+      `server stack and auth (the HTTP limit), server ${us(limitMeasured.nodeMs, limit.requests)} + PostgreSQL ${us(limitMeasured.postgresMs, limit.requests)} ` +
+      `+ load process ${us(limit.loadCpuMs, limit.requests)}.`,
   );
-  const ratio = flatOut.perSecond / pkBase.perSecond;
+  // The lookup is an HTTP route, so its limit is an HTTP route doing the least a lookup could: one PK SELECT.
+  const ratio = flatOut.perSecond / limit.perSecond;
   b.rows.push({
     what: "register lookup (/api/pos/customers/:id)",
     figure:
       `at 500 req/s: p50 ${fmt(atTarget.p50, 1)} ms, p99 ${fmt(atTarget.p99, 1)} ms; ` +
       `flat out (${CONCURRENCY} connections): ${fmt(flatOut.perSecond)} req/s, p99 ${fmt(flatOut.p99, 1)} ms`,
-    baseline: `PK SELECT (${CONCURRENCY} callers): ${fmt(pkBase.perSecond)} /s, p99 ${fmt(pkBase.p99, 1)} ms`,
+    baseline:
+      `HTTP limit, one PK SELECT behind the same auth (${CONCURRENCY} connections): ${fmt(limit.perSecond)} req/s, p99 ${fmt(limit.p99, 1)} ms; ` +
+      `driver PK SELECT (${CONCURRENCY} callers): ${fmt(pkBase.perSecond)} /s (lookup at ${fmt(flatOut.perSecond / pkBase.perSecond, 2)} of it)`,
     ratio: fmt(ratio, 2),
-    target: "p99 <= 20 ms at 500 req/s; >= 50% of baseline",
-    note: `p99 at 500 req/s ${atTarget.p99 <= 20 ? "met" : "missed"}; throughput ${ratio >= 0.5 ? "met" : "missed"} (CPU per call below)`,
+    target: "p99 <= 20 ms at 500 req/s; >= 70% of the HTTP limit",
+    note: `p99 at 500 req/s ${atTarget.p99 <= 20 ? "met" : "missed"}; throughput ${ratio >= 0.7 ? "met" : "missed"} (CPU per call below)`,
   });
 }

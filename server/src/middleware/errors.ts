@@ -1,6 +1,7 @@
 import type { ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { DatabaseUnavailableError } from "../db/client";
+import { postgresErrorCode } from "../db/sql-state";
 import { HttpError } from "../http/errors";
 import type { AppEnv } from "../http/context";
 
@@ -59,18 +60,6 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
   });
   return c.json({ error: "internal", message: "something went wrong on our side; the request was not applied" }, 500);
 };
-
-/** The SQLSTATE of a driver error, from postgres-js or PGlite, possibly wrapped by drizzle as `cause`. */
-function postgresErrorCode(error: unknown): string | undefined {
-  for (
-    let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0;
-    e && depth < 4;
-    e = e.cause as typeof e, depth++
-  ) {
-    if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
-  }
-  return undefined;
-}
 
 function dataExceptionReason(code: string): string {
   switch (code) {

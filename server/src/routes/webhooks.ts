@@ -1,6 +1,4 @@
 import {
-  acceptsDeliveryAfterRedact,
-  shopMismatch,
   shopNamedByBody,
   storableJsonDocument,
   webhookCustomerRedactSchema,
@@ -22,8 +20,7 @@ import type { z } from "zod";
 import { isValidWebhookHmac } from "../auth/webhook-hmac";
 import { HttpError, parseOr400 } from "../http/errors";
 import type { AppEnv } from "../http/context";
-import { pinShopifyShopId, shopAtIntake } from "../services/shop";
-import { storeDelivery } from "../services/ingest";
+import { webhookIntakeFor } from "../services/ingest";
 
 const payloadSchemas: Record<WebhookTopic, z.ZodType> = {
   "customers/create": webhookCustomerSchema,
@@ -55,10 +52,13 @@ const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
 /**
  * `POST /webhooks/shopify`: verify the HMAC of the raw body before anything else, validate, then store
- * the delivery and its job in one statement and answer. Processing happens on the job queue.
+ * the delivery and its job (with the deliveries arriving alongside, in one statement) and answer once
+ * that committed. Processing happens on the job queue.
  */
 export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
-  const { db, config, queue, clock, log } = c.var.deps;
+  // c.get, not c.var: c.var copies every variable into a new object on each access.
+  const deps = c.get("deps");
+  const { config, log } = deps;
   const raw = new Uint8Array(await c.req.arrayBuffer());
   if (!isValidWebhookHmac(raw, c.req.header("x-shopify-hmac-sha256"), config.apiSecret)) {
     throw new HttpError(
@@ -90,25 +90,19 @@ export const webhookRoutes = new Hono<AppEnv>().post("/shopify", async (c) => {
   // A \u0000 in a note is Shopify's to send and ours to drop: refusing it would lose the whole order.
   const { value: body, text } = storableJsonDocument(read.text, read.value);
   parseOr400(payloadSchemas[topic], body, `${topic} payload`);
-  // The header is not signed; a signed body naming another shop is a replay aimed at this one.
-  const named = shopNamedByBody(topic, body);
-  const known = await shopAtIntake(db.db, shopId, deliveryId);
-  const mismatch = shopMismatch(shopId, named, known.shopifyShopId);
-  if (mismatch) throw new HttpError(400, "shop_mismatch", mismatch);
-  const delivery = {
-    deliveredBeforeRedact: known.redacted?.deliveredBeforeRedact ?? false,
+  // The header is not signed; a signed body naming another shop is a replay aimed at this one. The shop
+  // is checked and the delivery stored together with the others arriving now (one flush, see WebhookIntake).
+  const outcome = await webhookIntakeFor(deps).accept({
+    shopId,
+    deliveryId,
+    eventId,
+    topic,
+    webhookId: c.req.header("x-shopify-webhook-id") ?? null,
+    payloadText: text,
+    named: shopNamedByBody(topic, body),
     triggeredAt: triggeredAt(c.req.header("x-shopify-triggered-at")),
-  };
-  if (known.redacted && !acceptsDeliveryAfterRedact(known.redacted, delivery)) {
-    // Answered 200 so Shopify stops retrying; nothing of the redacted shop is stored.
-    return c.json({ ok: true, duplicate: known.redacted.deliveredBeforeRedact, ignored: "shop_redacted" });
-  }
-  const stored = await storeDelivery(
-    db,
-    { shopId, deliveryId, eventId, topic, webhookId: c.req.header("x-shopify-webhook-id") ?? null, payloadText: text },
-    clock(),
-  );
-  if (named.shopifyShopId && !known.shopifyShopId) await pinShopifyShopId(db.db, shopId, named.shopifyShopId);
-  if (stored) queue.kick();
-  return c.json({ ok: true, duplicate: !stored });
+  });
+  if (outcome.kind === "refused") throw new HttpError(400, "shop_mismatch", outcome.reason);
+  if (outcome.kind === "ignored") return c.json({ ok: true, duplicate: outcome.duplicate, ignored: "shop_redacted" });
+  return c.json({ ok: true, duplicate: outcome.kind === "duplicate" });
 });

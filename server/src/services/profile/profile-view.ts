@@ -95,7 +95,7 @@ export function consentView(state: ConsentState) {
   return Object.fromEntries(CHANNELS.map((ch) => [ch, { granted: state[ch].granted, since: iso(state[ch].since) }]));
 }
 
-export function loyaltyView(row: ProfileRow, settings: ShopSettings) {
+export function loyaltyView(row: Pick<ProfileRow, "loyalty_points" | "loyalty_tier">, settings: ShopSettings) {
   const points = wholeNumberOf(row.loyalty_points);
   const status = tierFor(points, settings.loyalty.tiers);
   return {
@@ -150,12 +150,30 @@ export function contactsOf(identifiers: readonly { kind: string; value: string }
   return { emails: valuesOf("email"), phones: valuesOf("phone") };
 }
 
+/** The profile columns a customer summary is made of (the register reads no others). */
+export const SUMMARY_COLUMNS = [
+  "id",
+  "first_name",
+  "last_name",
+  "lifecycle_stage",
+  "order_count",
+  "lifetime_spend",
+  "pos_spend",
+  "online_spend",
+  "churn_risk",
+  "engagement_score",
+  "last_visit_at",
+  "last_order_at",
+  "loyalty_points",
+  "loyalty_tier",
+] as const satisfies readonly (keyof ProfileRow)[];
+
 /**
  * What every view of a customer opens with, the register's one-statement read and the 360 alike: who
  * they are, their stage, spend, loyalty and consent now.
  */
 export function customerSummary(
-  row: ProfileRow,
+  row: Pick<ProfileRow, (typeof SUMMARY_COLUMNS)[number]>,
   settings: ShopSettings,
   held: {
     shopifyCustomerId: string | null;

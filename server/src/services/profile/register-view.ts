@@ -4,10 +4,14 @@ import type { Database } from "../../db/client";
 import { preparedRows } from "../../db/prepared";
 import { HttpError } from "../../http/errors";
 import { consentEntryOf, type ConsentEntryRow } from "../consent/consent-entries";
-import { customerSummary, spendOf, type ProfileRow } from "./profile-view";
+import { customerSummary, SUMMARY_COLUMNS, spendOf, type ProfileRow } from "./profile-view";
 import { parseStoredSettings } from "../shop/shop";
 
-interface RegisterRow extends ProfileRow {
+/** The profile columns the register shows: the rest of the row (dozens of columns, jsonb among them) is neither read nor sent. */
+/** The register reads only what its summary shows. */
+const REGISTER_COLUMNS = SUMMARY_COLUMNS;
+
+interface RegisterRow extends Pick<ProfileRow, (typeof REGISTER_COLUMNS)[number]> {
   /** The shop's settings as stored JSON text: the key of {@link settingsOf}'s cache. */
   shop_settings: string | null;
   ids: { kind: string; value: string }[] | string | null;
@@ -38,7 +42,7 @@ const iso = (d: Date | string | null | undefined) => (d == null ? null : new Dat
 
 /** The one statement behind the register view; exported so the bench can EXPLAIN exactly what runs. */
 export function registerViewQuery(shopId: string, shopifyId: string): SQL {
-  return sql`SELECT p.*, s.settings::text AS shop_settings,
+  return sql`SELECT ${sql.raw(REGISTER_COLUMNS.map((c) => `p.${c}`).join(", "))}, s.settings::text AS shop_settings,
       (SELECT json_agg(json_build_object('kind', i.kind, 'value', i.value) ORDER BY i.linked_at, i.kind, i.value)
          FROM identifiers i WHERE i.shop_id = p.shop_id AND i.profile_id = p.id) AS ids,
       (SELECT json_agg(json_build_object('id', c.id, 'channel', c.channel, 'action', c.action, 'acted_at', c.acted_at, 'received_at', c.received_at))

@@ -1,6 +1,7 @@
 import type { RedactedShop } from "@c360/shared";
 import { sql } from "drizzle-orm";
-import type { Queryable } from "../../db/client";
+import type { Database, Queryable } from "../../db/client";
+import { preparedRows } from "../../db/prepared";
 import { queryRows } from "../../db/rows";
 import { sqlTextArray } from "../../db/sql-arrays";
 
@@ -9,31 +10,44 @@ import { sqlTextArray } from "../../db/sql-arrays";
  * read by webhook intake and processing, lifted by a fresh install.
  */
 
-/** What intake needs in one read: the shop's pinned Shopify ID, and its tombstone if it was redacted. */
-export async function shopAtIntake(
-  q: Queryable,
-  shopDomain: string,
-  deliveryId: string,
-): Promise<{ shopifyShopId: string | null; redacted: (RedactedShop & { deliveredBeforeRedact: boolean }) | null }> {
-  const [row] = await queryRows<{
+/** What intake needs to know of a delivery's shop: its pinned Shopify ID, and its tombstone if it was redacted. */
+export interface ShopAtIntake {
+  shopifyShopId: string | null;
+  redacted: (RedactedShop & { deliveredBeforeRedact: boolean }) | null;
+}
+
+/**
+ * {@link ShopAtIntake} for each of a batch of deliveries, in order, in one read. The batch travels as one
+ * JSON parameter so the statement's text is the same for any batch size (prepared once per connection).
+ */
+export async function shopsAtIntake(
+  database: Database,
+  deliveries: readonly { shopDomain: string; deliveryId: string }[],
+): Promise<ShopAtIntake[]> {
+  const batch = JSON.stringify(deliveries.map((d) => [d.shopDomain, d.deliveryId]));
+  const rows = await preparedRows<{
     shopify_shop_id: string | null;
     redacted_at: Date | string | null;
     reinstalled_at: Date | string | null;
     seen: boolean | null;
   }>(
-    q,
-    sql`SELECT (SELECT shopify_shop_id FROM shops WHERE shop_id = ${shopDomain}) AS shopify_shop_id,
-               r.redacted_at, r.reinstalled_at, ${deliveryId} = ANY(r.delivery_ids) AS seen
-        FROM (SELECT 1) AS one LEFT JOIN redacted_shops r ON r.shop_domain = ${shopDomain}`,
+    database,
+    sql`SELECT s.shopify_shop_id, r.redacted_at, r.reinstalled_at, i.e->>1 = ANY(r.delivery_ids) AS seen
+        FROM jsonb_array_elements(${batch}::jsonb) WITH ORDINALITY AS i(e, n)
+        LEFT JOIN shops s ON s.shop_id = i.e->>0
+        LEFT JOIN redacted_shops r ON r.shop_domain = i.e->>0
+        ORDER BY i.n`,
   );
-  const redacted = row?.redacted_at
-    ? {
-        redactedAt: new Date(row.redacted_at),
-        reinstalledAt: row.reinstalled_at ? new Date(row.reinstalled_at) : null,
-        deliveredBeforeRedact: row.seen === true,
-      }
-    : null;
-  return { shopifyShopId: row?.shopify_shop_id ?? null, redacted };
+  return rows.map((row) => ({
+    shopifyShopId: row.shopify_shop_id ?? null,
+    redacted: row.redacted_at
+      ? {
+          redactedAt: new Date(row.redacted_at),
+          reinstalledAt: row.reinstalled_at ? new Date(row.reinstalled_at) : null,
+          deliveredBeforeRedact: row.seen === true,
+        }
+      : null,
+  }));
 }
 
 /** Pins the shop's numeric Shopify ID the first time a signed body names it. */

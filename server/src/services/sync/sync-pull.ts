@@ -20,7 +20,6 @@ interface ChangeRow {
   consents: unknown;
 }
 
-
 /**
  * One page of the shop's change feed after `cursor`, in version order. Versions are taken under the
  * shop lock in commit order, so a page never skips a change that commits later; a profile that changes
