@@ -150,7 +150,8 @@ export async function measureBackfill(opts: {
     const pgSeconds = [...pgCpu].reduce((sum, [pid, ticks]) => sum + ticks - (pgCpuStarted.get(pid) ?? 0), 0) / 100;
     lines = [];
 
-    // The same export again, for the baseline's rows (generated after the timing, so the backfill's heap holds only the export).
+    // The same export again, for the baseline's rows (generated after the
+    // timing, so the backfill's heap holds only the export).
     const { identifierRows } = generateCustomerExport(opts.customers, opts.mix);
 
     await database.db.execute(sql`DROP TABLE IF EXISTS bench_backfill_scratch`);
@@ -215,7 +216,10 @@ async function postgresCpu(database: Database): Promise<Map<number, number>> {
   return ticks;
 }
 
-/** CPU ticks of this process's main thread (the rest of Node's CPU is garbage collection and I/O helpers); 0 where /proc is missing. */
+/**
+ * CPU ticks of this process's main thread (the rest of Node's CPU is garbage
+ * collection and I/O helpers); 0 where /proc is missing.
+ */
 function mainThreadCpu(): number {
   try {
     const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8").split(") ")[1]!.split(" ");

@@ -48,7 +48,8 @@ try {
     console.log(`filled the shop to ${profiles.toLocaleString()} profiles in ${fmt(fill.ms / 1000, 1)} s`);
   }
   const code = "BENCH123";
-  await raw`INSERT INTO pairing_codes (shop_id, code, expires_at) VALUES (${SHOP}, ${code}, now() + interval '10 minutes')`;
+  await raw`INSERT INTO pairing_codes (shop_id, code, expires_at)
+    VALUES (${SHOP}, ${code}, now() + interval '10 minutes')`;
   const pair = await fetch(`${base}/api/sync/pair`, {
     method: "POST",
     headers: { "content-type": "application/json" },

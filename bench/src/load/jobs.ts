@@ -8,14 +8,20 @@ export interface HttpRequest {
 }
 
 export type LoadJob =
-  /** Closed loop (autocannon): `connections` keep one request each in flight; `amount` requests in all, taken from `requests` in order (cycling). */
+  /**
+   * Closed loop (autocannon): `connections` keep one request each in flight;
+   * `amount` requests in all, taken from `requests` in order (cycling).
+   */
   | { kind: "http"; url: string; connections: number; amount: number; requests: HttpRequest[] }
   /**
    * Open loop: request i is due at start + i / perSecond whether or not earlier ones have answered, and its
    * latency counts from when it was due, so a stall anywhere shows in the percentiles instead of hiding.
    */
   | { kind: "http-rate"; url: string; perSecond: number; amount: number; requests: HttpRequest[] }
-  /** Closed loop on the database driver itself: `concurrency` callers run `statement` with params[i % n], `amount` times in all. */
+  /**
+   * Closed loop on the database driver itself: `concurrency` callers run
+   * `statement` with params[i % n], `amount` times in all.
+   */
   | {
       kind: "sql";
       databaseUrl: string;

@@ -41,7 +41,8 @@ export async function measureIntake(b: Bench, shop: GeneratedShop) {
   b.plans.push(
     `Webhook intake, CPU per call (µs; from /proc and process.cpuUsage): delivery over HTTP: server ${us(measured.nodeMs, intake.requests)}, ` +
       `PostgreSQL ${us(measured.postgresMs, intake.requests)}, load process ${us(intake.loadCpuMs, intake.requests)}; ` +
-      `single-row INSERT: PostgreSQL ${us(insertBase.postgresCpuMs, insertBase.requests)}, driver ${us(insertBase.loadCpuMs, insertBase.requests)}.`,
+      `single-row INSERT: PostgreSQL ${us(insertBase.postgresCpuMs, insertBase.requests)},
+        driver ${us(insertBase.loadCpuMs, insertBase.requests)}.`,
   );
   b.rows.push({
     what: "webhook intake",

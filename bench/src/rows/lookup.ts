@@ -49,7 +49,8 @@ export async function measureLookup(b: Bench) {
   // Customers spread over the whole shop, not just the first pages of the index.
   const all = await queryRows<{ value: string; profile_id: string }>(
     b.runtime.db.db,
-    sql`SELECT value, profile_id FROM identifiers WHERE shop_id = ${b.shopId} AND kind = 'shopify' ORDER BY md5(value) LIMIT ${HOT + 100}`,
+    sql`SELECT value, profile_id FROM identifiers WHERE shop_id = ${b.shopId} AND kind = 'shopify' ORDER BY md5(value)
+      LIMIT ${HOT + 100}`,
   );
   const ids = all.slice(0, HOT);
   const cold = all.slice(HOT);
@@ -123,8 +124,10 @@ export async function measureLookup(b: Bench) {
       `Where a lookup's time goes, flat out with ${CONCURRENCY} connections, as CPU per call (µs; from /proc and process.cpuUsage, so other work on the ` +
       `machine inflates it far less than it does rates): over HTTP, server ${us(measured.nodeMs, flatOut.requests)} + PostgreSQL ${us(measured.postgresMs, flatOut.requests)} ` +
       `+ load process ${us(flatOut.loadCpuMs, flatOut.requests)}; the route's statement alone, PostgreSQL ${us(statementAlone.postgresCpuMs, statementAlone.requests)} ` +
-      `+ driver ${us(statementAlone.loadCpuMs, statementAlone.requests)} (${fmt(statementAlone.perSecond)} /s); the PK SELECT baseline, PostgreSQL ` +
-      `${us(pkBase.postgresCpuMs, pkBase.requests)} + driver ${us(pkBase.loadCpuMs, pkBase.requests)}; the same PK SELECT as a bare route on the same ` +
+      `+ driver ${us(statementAlone.loadCpuMs, statementAlone.requests)} (${fmt(statementAlone.perSecond)} /s); the PK
+        SELECT baseline, PostgreSQL ` +
+      `${us(pkBase.postgresCpuMs, pkBase.requests)} + driver ${us(pkBase.loadCpuMs, pkBase.requests)}; the same PK
+        SELECT as a bare route on the same ` +
       `server stack and auth (the HTTP limit), server ${us(limitMeasured.nodeMs, limit.requests)} + PostgreSQL ${us(limitMeasured.postgresMs, limit.requests)} ` +
       `+ load process ${us(limit.loadCpuMs, limit.requests)}.`,
   );
@@ -136,8 +139,10 @@ export async function measureLookup(b: Bench) {
       `at 500 req/s: p50 ${fmt(atTarget.p50, 1)} ms, p99 ${fmt(atTarget.p99, 1)} ms; ` +
       `flat out (${CONCURRENCY} connections): ${fmt(flatOut.perSecond)} req/s, p99 ${fmt(flatOut.p99, 1)} ms`,
     baseline:
-      `HTTP limit, one PK SELECT behind the same auth (${CONCURRENCY} connections): ${fmt(limit.perSecond)} req/s, p99 ${fmt(limit.p99, 1)} ms; ` +
-      `driver PK SELECT (${CONCURRENCY} callers): ${fmt(pkBase.perSecond)} /s (lookup at ${fmt(flatOut.perSecond / pkBase.perSecond, 2)} of it)`,
+      `HTTP limit, one PK SELECT behind the same auth (${CONCURRENCY} connections): ${fmt(limit.perSecond)} req/s,
+        p99 ${fmt(limit.p99, 1)} ms; ` +
+      `driver PK SELECT (${CONCURRENCY} callers): ${fmt(pkBase.perSecond)} /s (lookup at
+        ${fmt(flatOut.perSecond / pkBase.perSecond, 2)} of it)`,
     ratio: fmt(ratio, 2),
     target: "p99 <= 20 ms at 500 req/s; >= 70% of the HTTP limit",
     note: `p99 at 500 req/s ${atTarget.p99 <= 20 ? "met" : "missed"}; throughput ${ratio >= 0.7 ? "met" : "missed"} (CPU per call below)`,

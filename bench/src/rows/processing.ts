@@ -16,11 +16,13 @@ export async function measureProcessing(b: Bench, shop: GeneratedShop): Promise<
   await b.raw`CREATE TABLE IF NOT EXISTS bench_scratch (id bigint primary key, payload jsonb)`;
   const bulk = await timed(
     () =>
-      b.raw`INSERT INTO bench_scratch (id, payload) SELECT g + 1000000, ${sample}::jsonb FROM generate_series(1, ${shop.events.length}) g`,
+      b.raw`INSERT INTO bench_scratch (id, payload) SELECT g + 1000000, ${sample}::jsonb
+        FROM generate_series(1, ${shop.events.length}) g`,
   );
   const [counts] = await queryRows<{ orders: string; processed: string; profiles: string }>(
     b.runtime.db.db,
-    sql`SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM webhook_deliveries WHERE status = 'processed') AS processed,
+    sql`SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM webhook_deliveries
+      WHERE status = 'processed') AS processed,
                (SELECT count(*) FROM profiles) AS profiles`,
   );
   const lost = shop.events.length - Number(counts!.processed);

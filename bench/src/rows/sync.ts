@@ -4,7 +4,8 @@ import { fmt, timed } from "../measure";
 /** Offline sync: 10,000 `customer.capture` mutations from one paired device, pushed in batches of 500. */
 export async function measureSync(b: Bench) {
   const code = "BENCH123";
-  await b.raw`INSERT INTO pairing_codes (shop_id, code, expires_at) VALUES (${b.shopId}, ${code}, now() + interval '10 minutes')`;
+  await b.raw`INSERT INTO pairing_codes (shop_id, code, expires_at)
+    VALUES (${b.shopId}, ${code}, now() + interval '10 minutes')`;
   const pair = await fetch(`${b.base}/api/sync/pair`, {
     method: "POST",
     headers: { "content-type": "application/json" },

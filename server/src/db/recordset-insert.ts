@@ -44,5 +44,6 @@ export async function insertRecordset(
   ]);
   const records = rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [snakeCase(k), v])));
   await q.execute(sql`INSERT INTO ${sql.identifier(into.table)} (${target}) SELECT ${values}
-    FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS x(${sql.raw(into.columns)}) ${into.onConflict ?? sql``}`);
+    FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS x(${sql.raw(into.columns)})
+      ${into.onConflict ?? sql``}`);
 }

@@ -25,7 +25,8 @@ export function webhookJobHandler(clock: () => Date, compliance: ComplianceHandl
   return async (tx: Tx, job: Job): Promise<void> => {
     const [delivery] = await queryRows<StoredDelivery>(
       tx,
-      sql`SELECT delivery_id, topic, payload FROM webhook_deliveries WHERE shop_id = ${job.shop_id} AND delivery_id = ${job.ref} FOR UPDATE`,
+      sql`SELECT delivery_id, topic, payload FROM webhook_deliveries WHERE shop_id = ${job.shop_id}
+        AND delivery_id = ${job.ref} FOR UPDATE`,
     );
     if (!delivery) return;
     if (await isRedactedShop(tx, job.shop_id)) return dropDeliveriesOfRedactedShop(tx, job.shop_id, [job.ref]);
@@ -82,7 +83,8 @@ export function webhookBatchHandler(clock: () => Date, compliance: ComplianceHan
     const refs = jobs.map((j) => j.ref);
     const rows = await queryRows<StoredDelivery>(
       tx,
-      sql`SELECT delivery_id, topic, payload FROM webhook_deliveries WHERE shop_id = ${shopId} AND delivery_id = ANY(${sqlTextArray(refs)}) FOR UPDATE`,
+      sql`SELECT delivery_id, topic, payload FROM webhook_deliveries WHERE shop_id = ${shopId}
+        AND delivery_id = ANY(${sqlTextArray(refs)}) FOR UPDATE`,
     );
     const byRef = new Map(rows.map((r) => [r.delivery_id, r]));
     // Stored while shop/redact ran (intake checked before the tombstone existed): nothing of them is kept.

@@ -107,13 +107,15 @@ async function canonicalState(t: TestServer) {
   const name = (id: string | null) => (id ? (nameOf.get(id)?.join(" ") ?? `(no identifiers)`) : null);
   const profiles = await queryRows<Record<string, unknown> & { id: string }>(
     db,
-    sql`SELECT id, status, first_name, last_name, postcode, address1, order_count, lifetime_spend::float8 AS spend, pos_spend::float8 AS pos,
+    sql`SELECT id, status, first_name, last_name, postcode, address1, order_count, lifetime_spend::float8 AS spend,
+      pos_spend::float8 AS pos,
                loyalty_points, loyalty_tier, lifecycle_stage, first_seen_at, last_order_at, rfm_r, rfm_f, rfm_m
         FROM profiles WHERE status = 'active'`,
   );
   const orders = await queryRows<{ order_id: string; profile_id: string | null; total: number; cancelled: boolean }>(
     db,
-    sql`SELECT order_id, profile_id, total::float8 AS total, cancelled_at IS NOT NULL AS cancelled FROM orders ORDER BY order_id`,
+    sql`SELECT order_id, profile_id, total::float8 AS total, cancelled_at IS NOT NULL AS cancelled FROM orders
+      ORDER BY order_id`,
   );
   // Points per order, net. An order placed and cancelled within one batch never earns, where one at a time
   // it earns and is clawed back: the same balance with two fewer ledger lines, so orders netting 0 are left out.

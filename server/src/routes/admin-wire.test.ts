@@ -77,7 +77,8 @@ describe(`the admin's answers match the shared wire schemas (${dbLabel()})`, () 
     ] as const) {
       await t.runtime.db.db.execute(sql`INSERT INTO merge_candidates
         (shop_id, id, profile_id, other_profile_id, kind, reason, evidence, score, created_at)
-        VALUES (${SHOP_A}, ${id}, ${a}, ${b}, 'probabilistic', 'same name', '{"weight": 9.5}'::jsonb, 0.9, ${t.clock()})`);
+        VALUES (${SHOP_A}, ${id}, ${a}, ${b}, 'probabilistic', 'same name', '{"weight": 9.5}'::jsonb, 0.9,
+          ${t.clock()})`);
     }
     const queue = await answer(duplicateListSchema, "GET", "/api/duplicates");
     expect(queue.duplicates.map((d) => d.id).sort()).toEqual(["cand-dismiss", "cand-merge"]);

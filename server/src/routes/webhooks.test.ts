@@ -167,7 +167,8 @@ describe(`webhook intake (${dbLabel()})`, () => {
     expect(dead.deadLetters[0].lastError).toMatch(/total_price|currency|created_at/);
 
     await t.runtime.db.db.execute(
-      sql`UPDATE webhook_deliveries SET payload = ${JSON.stringify(orderPayload({ id: 1, customerId: 19 }))}::jsonb WHERE delivery_id = 'poison'`,
+      sql`UPDATE webhook_deliveries SET payload = ${JSON.stringify(orderPayload({ id: 1, customerId: 19 }))}::jsonb
+        WHERE delivery_id = 'poison'`,
     );
     const retry = await t.api("POST", `/api/webhooks/dead/${dead.deadLetters[0].id}/retry`);
     expect(retry.status).toBe(202);

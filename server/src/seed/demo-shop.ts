@@ -347,7 +347,8 @@ async function staleDeliveries(runtime: Runtime, shopId: string, people: DemoPeo
     },
   ];
   for (const s of stale) {
-    await runtime.db.db.execute(sql`INSERT INTO webhook_deliveries (shop_id, delivery_id, event_id, topic, payload, received_at)
+    await runtime.db.db.execute(sql`INSERT INTO webhook_deliveries (shop_id, delivery_id, event_id, topic, payload,
+      received_at)
       VALUES (${shopId}, ${s.id}, ${s.id.split(":").at(-1)}, ${s.topic}, ${JSON.stringify(s.payload)}::jsonb,
               ${new Date(now.getTime() - 2 * 86_400_000)})
       ON CONFLICT DO NOTHING`);

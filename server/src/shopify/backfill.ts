@@ -11,7 +11,9 @@ import { BULK_CUSTOMERS, BULK_ORDERS, BULK_RUN, BULK_STATUS } from "./queries";
 import { jsonlLines } from "./jsonl";
 import { scheduleLoyaltyWrite } from "./loyalty-metafields";
 
-/** Lines of a bulk result ingested per job (one transaction): a few seconds of work, then the shop lock is free again. */
+/**
+ * Lines of a bulk result ingested per job (one transaction): a few seconds of work, then the shop lock is free again.
+ */
 export const BACKFILL_CHUNK_LINES = 5000;
 /** How long between two polls of a running bulk operation. */
 export const BULK_POLL_MS = 2000;
@@ -68,7 +70,8 @@ export async function startBackfill(
     const id = crypto.randomUUID();
     const [row] = await queryRows<BackfillRow>(
       tx,
-      sql`INSERT INTO shopify_backfills (shop_id, id, status, started_at) VALUES (${shopId}, ${id}, 'customers:starting', ${now}) RETURNING *`,
+      sql`INSERT INTO shopify_backfills (shop_id, id, status, started_at)
+        VALUES (${shopId}, ${id}, 'customers:starting', ${now}) RETURNING *`,
     );
     await enqueueShopifyJobs(tx, shopId, SHOPIFY_JOBS.backfill, [`${id}:run:customers`], now);
     return { row: row!, created: true };
@@ -100,7 +103,9 @@ async function update(
     WHERE shop_id = ${shopId} AND id = ${id}`);
 }
 
-/** `shopify.backfill` jobs: run a bulk query, poll it, then ingest its JSONL result in chunks; customers, then orders. */
+/**
+ * `shopify.backfill` jobs: run a bulk query, poll it, then ingest its JSONL result in chunks; customers, then orders.
+ */
 export function backfillJobHandler(admin: ShopifyAdmin, clock: () => Date): JobHandler {
   return async (tx, job) => {
     const [id, step, phase, arg] = job.ref.split(":") as [string, string, Phase, string | undefined];

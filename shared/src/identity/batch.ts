@@ -17,7 +17,10 @@ export interface BatchIdentityEvent {
 
 export interface BatchOptions {
   limits: IdentityLimits;
-  /** The ID for a profile an event creates; injected so the rule stays pure. Must be fresh: a given owner's ID is refused, and repeats are not looked for. */
+  /**
+   * The ID for a profile an event creates; injected so the rule stays pure. Must
+   * be fresh: a given owner's ID is refused, and repeats are not looked for.
+   */
   newProfileId: (event: BatchIdentityEvent) => string;
   /**
    * When a created profile counts as created, which decides merge survivors (the oldest survives). The
@@ -47,7 +50,10 @@ export interface BatchAttachment {
   source?: string;
 }
 
-/** A merge as the graph records it, without the snapshots undo needs; profile IDs as they were when the event merged them. */
+/**
+ * A merge as the graph records it, without the snapshots undo needs; profile
+ * IDs as they were when the event merged them.
+ */
 export type BatchMerge = Pick<GraphMerge, "eventId" | "at" | "survivorId" | "mergedIds" | "evidence" | "reason">;
 
 /** A candidate as the graph keeps it: the batch must propose exactly what folding `applyEvent` would. */

@@ -54,7 +54,9 @@ const optionalTime = (v: unknown): Date | null | typeof UNSURE =>
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** The common shapes, read without zod's per-field overhead (a million-customer export spends most of its parse there). */
+/**
+ * The common shapes, read without zod's per-field overhead (a million-customer export spends most of its parse there).
+ */
 function readFast(value: unknown): CustomerRecord | typeof UNSURE {
   if (!isPlainObject(value)) return UNSURE;
   const rawId = value.id;

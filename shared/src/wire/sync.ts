@@ -103,7 +103,10 @@ export const pushResultSchema = z.object({
   rejected: z.array(z.object({ id: z.string(), seq: z.number(), reason: z.string() })),
   /** Server profile IDs for device-local customer IDs, so the device can re-key its rows. */
   profiles: z.record(z.string(), z.string()),
-  /** Fields of applied mutations that were not kept (an invalid email), for the tablet to show; absent from older servers. */
+  /**
+   * Fields of applied mutations that were not kept (an invalid email), for the
+   * tablet to show; absent from older servers.
+   */
   fieldRejections: z
     .array(z.object({ id: z.string(), seq: z.number(), field: z.string(), reason: z.string() }))
     .optional(),

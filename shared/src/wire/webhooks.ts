@@ -11,7 +11,9 @@ const amount = decimalAmountSchema;
 const when = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 const maybe = <T extends z.ZodType>(s: T) => s.nullish().transform((v) => v ?? null);
 
-/** The webhook API version we subscribe with: `[webhooks] api_version` in shopify.app.toml (a test keeps them equal). */
+/**
+ * The webhook API version we subscribe with: `[webhooks] api_version` in shopify.app.toml (a test keeps them equal).
+ */
 export const WEBHOOK_API_VERSION = "2025-07";
 
 export const WEBHOOK_TOPICS = [

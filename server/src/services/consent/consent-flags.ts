@@ -11,7 +11,9 @@ export const CONSENT_FLAG_COLUMN: Record<Channel, string> = {
   push: "consent_push",
 };
 
-/** A profile row as a snapshot restores it when it was taken before the flags existed: nothing granted until recomputed. */
+/**
+ * A profile row as a snapshot restores it when it was taken before the flags existed: nothing granted until recomputed.
+ */
 export const NO_CONSENT_FLAGS: Record<string, boolean> = Object.fromEntries(
   CHANNELS.map((ch) => [CONSENT_FLAG_COLUMN[ch], false]),
 );
@@ -28,8 +30,11 @@ export async function refreshConsentFlags(q: Queryable, shopId: string, profileI
     const state = currentConsentState(entries);
     return { id, ...Object.fromEntries(CHANNELS.map((ch) => [ch, state[ch].granted])) };
   });
-  await q.execute(sql`UPDATE profiles p SET consent_email = f.email, consent_sms = f.sms, consent_whatsapp = f.whatsapp, consent_push = f.push
-    FROM jsonb_to_recordset(${JSON.stringify(flags)}::jsonb) AS f(id text, email boolean, sms boolean, whatsapp boolean, push boolean)
+  await q.execute(sql`UPDATE profiles p SET consent_email = f.email, consent_sms = f.sms,
+    consent_whatsapp = f.whatsapp, consent_push = f.push
+    FROM jsonb_to_recordset(${JSON.stringify(flags)}::jsonb) AS f(id text, email boolean, sms boolean,
+      whatsapp boolean, push boolean)
     WHERE p.shop_id = ${shopId} AND p.id = f.id
-      AND (p.consent_email, p.consent_sms, p.consent_whatsapp, p.consent_push) IS DISTINCT FROM (f.email, f.sms, f.whatsapp, f.push)`);
+      AND (p.consent_email, p.consent_sms, p.consent_whatsapp, p.consent_push) IS DISTINCT
+        FROM (f.email, f.sms, f.whatsapp, f.push)`);
 }

@@ -121,7 +121,8 @@ export async function lockConsentProfile(
   if (!profileId && ref.shopifyCustomerId) {
     const [row] = await queryRows<{ profile_id: string }>(
       q,
-      sql`SELECT profile_id FROM identifiers WHERE shop_id = ${shopId} AND kind = 'shopify' AND value = ${ref.shopifyCustomerId}`,
+      sql`SELECT profile_id FROM identifiers WHERE shop_id = ${shopId} AND kind = 'shopify'
+        AND value = ${ref.shopifyCustomerId}`,
     );
     profileId = row?.profile_id ?? null;
   }
@@ -156,10 +157,13 @@ export async function appendConsentRow(q: Queryable, shopId: string, row: NewCon
   const hash = consentRowHash(prevHash, row);
   const [stored] = await queryRows<StoredConsentRow>(
     q,
-    sql`INSERT INTO consents (shop_id, id, seq, profile_id, channel, action, text_version, text, locale, acted_at, device_time,
+    sql`INSERT INTO consents (shop_id, id, seq, profile_id, channel, action, text_version, text, locale, acted_at,
+      device_time,
           received_at, clamped, source, location_id, device_id, staff_id, jurisdiction, prev_hash, hash)
-        VALUES (${shopId}, ${row.id}, ${seq}, ${row.profileId}, ${row.channel}, ${row.action}, ${row.textVersion}, ${row.text},
-          ${row.locale}, ${row.actedAt}, ${row.deviceTime}, ${row.receivedAt}, ${row.clamped}, ${row.source}, ${row.locationId},
+        VALUES (${shopId}, ${row.id}, ${seq}, ${row.profileId}, ${row.channel}, ${row.action}, ${row.textVersion},
+          ${row.text},
+          ${row.locale}, ${row.actedAt}, ${row.deviceTime}, ${row.receivedAt}, ${row.clamped}, ${row.source},
+            ${row.locationId},
           ${row.deviceId}, ${row.staffId}, ${row.jurisdiction}, ${prevHash}, ${hash})
         RETURNING *`,
   );

@@ -26,12 +26,14 @@ interface Subject {
 async function subjectOf(q: Queryable, shopId: string, profileId: string): Promise<Subject> {
   const merged = await queryRows<{ id: string }>(
     q,
-    sql`SELECT id FROM profiles WHERE shop_id = ${shopId} AND merged_into = ${profileId} AND status = 'merged' ORDER BY id`,
+    sql`SELECT id FROM profiles WHERE shop_id = ${shopId} AND merged_into = ${profileId} AND status = 'merged'
+      ORDER BY id`,
   );
   const profileIds = [profileId, ...merged.map((m) => m.id)];
   const ids = await queryRows<{ kind: string; value: string }>(
     q,
-    sql`SELECT kind, value FROM identifiers WHERE shop_id = ${shopId} AND profile_id = ANY(${sqlTextArray(profileIds)})`,
+    sql`SELECT kind, value FROM identifiers WHERE shop_id = ${shopId}
+      AND profile_id = ANY(${sqlTextArray(profileIds)})`,
   );
   const orders = await queryRows<{ order_id: string }>(
     q,
@@ -81,7 +83,8 @@ function eraseSteps(shopId: string, s: Subject, now: Date): EraseStep[] {
     step(
       "profiles",
       "profiles",
-      // Only rows with something left to change, so the preview counts real changes (a merged-away row may hold nothing).
+      // Only rows with something left to change, so the preview counts real
+      // changes (a merged-away row may hold nothing).
       sql`shop_id = ${shopId} AND id = ANY(${ids}) AND (id = ${s.profileId} OR first_name IS NOT NULL OR last_name IS NOT NULL
             OR birthday IS NOT NULL OR postcode IS NOT NULL OR address1 IS NOT NULL
             OR address2 IS NOT NULL OR city IS NOT NULL OR note IS NOT NULL OR time_zone IS NOT NULL
@@ -107,7 +110,8 @@ function eraseSteps(shopId: string, s: Subject, now: Date): EraseStep[] {
       "consents",
       byProfile,
       (w) =>
-        sql`UPDATE consents SET profile_id = ${ERASED_CONSENT_PROFILE}, text = NULL, locale = NULL, location_id = NULL, device_id = NULL,
+        sql`UPDATE consents SET profile_id = ${ERASED_CONSENT_PROFILE}, text = NULL, locale = NULL, location_id = NULL,
+          device_id = NULL,
             staff_id = NULL, jurisdiction = NULL WHERE ${w}`,
     ),
     deleteRows("messages", "messages"),
@@ -243,7 +247,8 @@ export async function exportProfile(
     return jsonOf(row?.doc) as unknown[];
   };
   const [profile, ...mergedProfiles] = await section(
-    sql`SELECT to_jsonb(p) AS doc FROM profiles p WHERE p.shop_id = ${shopId} AND p.id = ANY(${ids}) ORDER BY p.id = ${profileId} DESC, p.id`,
+    sql`SELECT to_jsonb(p) AS doc FROM profiles p WHERE p.shop_id = ${shopId} AND p.id = ANY(${ids})
+      ORDER BY p.id = ${profileId} DESC, p.id`,
   );
   return {
     exportedAt: now.toISOString(),
@@ -252,43 +257,55 @@ export async function exportProfile(
     profile: profile ?? null,
     mergedProfiles,
     identifiers: await section(
-      sql`SELECT to_jsonb(i) AS doc FROM identifiers i WHERE i.shop_id = ${shopId} AND i.profile_id = ANY(${ids}) ORDER BY i.linked_at, i.kind, i.value`,
+      sql`SELECT to_jsonb(i) AS doc FROM identifiers i WHERE i.shop_id = ${shopId} AND i.profile_id = ANY(${ids})
+        ORDER BY i.linked_at, i.kind, i.value`,
     ),
     orders: await section(
       sql`SELECT to_jsonb(o) || jsonb_build_object(
-            'lines', (SELECT coalesce(jsonb_agg(to_jsonb(l) ORDER BY l.line_id), '[]'::jsonb) FROM order_lines l WHERE l.shop_id = o.shop_id AND l.order_id = o.order_id),
-            'refunds', (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.created_at, r.refund_id), '[]'::jsonb) FROM refunds r WHERE r.shop_id = o.shop_id AND r.order_id = o.order_id)
+            'lines', (SELECT coalesce(jsonb_agg(to_jsonb(l) ORDER BY l.line_id), '[]'::jsonb) FROM order_lines l
+              WHERE l.shop_id = o.shop_id AND l.order_id = o.order_id),
+            'refunds', (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.created_at, r.refund_id), '[]'::jsonb)
+              FROM refunds r WHERE r.shop_id = o.shop_id AND r.order_id = o.order_id)
           ) AS doc
           FROM orders o WHERE o.shop_id = ${shopId} AND o.profile_id = ANY(${ids}) ORDER BY o.placed_at, o.order_id`,
     ),
     visits: await section(
-      sql`SELECT to_jsonb(v) AS doc FROM visits v WHERE v.shop_id = ${shopId} AND v.profile_id = ANY(${ids}) ORDER BY v.at, v.id`,
+      sql`SELECT to_jsonb(v) AS doc FROM visits v WHERE v.shop_id = ${shopId} AND v.profile_id = ANY(${ids})
+        ORDER BY v.at, v.id`,
     ),
     messages: await section(
-      sql`SELECT to_jsonb(m) AS doc FROM messages m WHERE m.shop_id = ${shopId} AND m.profile_id = ANY(${ids}) ORDER BY m.at, m.id`,
+      sql`SELECT to_jsonb(m) AS doc FROM messages m WHERE m.shop_id = ${shopId} AND m.profile_id = ANY(${ids})
+        ORDER BY m.at, m.id`,
     ),
     messageEvents: await section(
-      sql`SELECT to_jsonb(m) AS doc FROM message_events m WHERE m.shop_id = ${shopId} AND m.profile_id = ANY(${ids}) ORDER BY m.at, m.id`,
+      sql`SELECT to_jsonb(m) AS doc FROM message_events m WHERE m.shop_id = ${shopId} AND m.profile_id = ANY(${ids})
+        ORDER BY m.at, m.id`,
     ),
     webEvents: await section(
       sql`SELECT to_jsonb(w) AS doc FROM web_events w WHERE w.shop_id = ${shopId}
-            AND w.client_id IN (SELECT value FROM identifiers WHERE shop_id = ${shopId} AND kind = 'device' AND profile_id = ANY(${ids}))
+            AND w.client_id IN (SELECT value FROM identifiers WHERE shop_id = ${shopId} AND kind = 'device'
+              AND profile_id = ANY(${ids}))
           ORDER BY w.at, w.id`,
     ),
     consents: await section(
-      sql`SELECT to_jsonb(c) AS doc FROM consents c WHERE c.shop_id = ${shopId} AND c.profile_id = ANY(${ids}) ORDER BY c.seq`,
+      sql`SELECT to_jsonb(c) AS doc FROM consents c WHERE c.shop_id = ${shopId} AND c.profile_id = ANY(${ids})
+        ORDER BY c.seq`,
     ),
     merges: await section(
-      sql`SELECT to_jsonb(m) AS doc FROM merges m WHERE m.shop_id = ${shopId} AND (m.survivor_id = ANY(${ids}) OR m.merged_id = ANY(${ids})) ORDER BY m.created_at, m.id`,
+      sql`SELECT to_jsonb(m) AS doc FROM merges m WHERE m.shop_id = ${shopId} AND (m.survivor_id = ANY(${ids})
+        OR m.merged_id = ANY(${ids})) ORDER BY m.created_at, m.id`,
     ),
     mergeCandidates: await section(
-      sql`SELECT to_jsonb(m) AS doc FROM merge_candidates m WHERE m.shop_id = ${shopId} AND (m.profile_id = ANY(${ids}) OR m.other_profile_id = ANY(${ids})) ORDER BY m.created_at, m.id`,
+      sql`SELECT to_jsonb(m) AS doc FROM merge_candidates m WHERE m.shop_id = ${shopId} AND (m.profile_id = ANY(${ids})
+        OR m.other_profile_id = ANY(${ids})) ORDER BY m.created_at, m.id`,
     ),
     loyalty: await section(
-      sql`SELECT to_jsonb(l) AS doc FROM loyalty_ledger l WHERE l.shop_id = ${shopId} AND l.profile_id = ANY(${ids}) ORDER BY l.at, l.entry_key`,
+      sql`SELECT to_jsonb(l) AS doc FROM loyalty_ledger l WHERE l.shop_id = ${shopId} AND l.profile_id = ANY(${ids})
+        ORDER BY l.at, l.entry_key`,
     ),
     identityEvents: await section(
-      sql`SELECT to_jsonb(e) AS doc FROM identity_events e WHERE e.shop_id = ${shopId} AND e.profile_id = ANY(${ids}) ORDER BY e.at, e.id`,
+      sql`SELECT to_jsonb(e) AS doc FROM identity_events e WHERE e.shop_id = ${shopId} AND e.profile_id = ANY(${ids})
+        ORDER BY e.at, e.id`,
     ),
     fieldHistory: await section(
       sql`SELECT to_jsonb(h) AS doc FROM field_history h WHERE h.shop_id = ${shopId} AND h.profile_id = ANY(${ids})
@@ -314,7 +331,8 @@ export async function storeDataRequest(
 export async function listDataRequests(q: Queryable, shopId: string) {
   const rows = await queryRows<{ id: string; profile_id: string | null; created_at: Date | string }>(
     q,
-    sql`SELECT id, profile_id, created_at FROM data_requests WHERE shop_id = ${shopId} ORDER BY created_at DESC, id LIMIT 500`,
+    sql`SELECT id, profile_id, created_at FROM data_requests WHERE shop_id = ${shopId} ORDER BY created_at DESC, id
+      LIMIT 500`,
   );
   return rows.map((r) => ({ id: r.id, profileId: r.profile_id, createdAt: new Date(r.created_at).toISOString() }));
 }
@@ -335,12 +353,15 @@ export async function dataInventory(q: Queryable, shopId: string, now: Date) {
     sql`SELECT
           (SELECT count(*) FROM profiles WHERE shop_id = ${shopId} AND status = 'active') AS active,
           (SELECT count(*) FROM profiles WHERE shop_id = ${shopId} AND status = 'erased') AS erased,
-          (SELECT count(DISTINCT profile_id) FROM identifiers WHERE shop_id = ${shopId} AND kind = 'email') AS with_email,
-          (SELECT count(DISTINCT profile_id) FROM identifiers WHERE shop_id = ${shopId} AND kind = 'phone') AS with_phone,
+          (SELECT count(DISTINCT profile_id) FROM identifiers WHERE shop_id = ${shopId}
+            AND kind = 'email') AS with_email,
+          (SELECT count(DISTINCT profile_id) FROM identifiers WHERE shop_id = ${shopId}
+            AND kind = 'phone') AS with_phone,
           (SELECT min(first_seen_at) FROM profiles WHERE shop_id = ${shopId} AND status <> 'erased') AS oldest_profile,
           (SELECT min(placed_at) FROM orders WHERE shop_id = ${shopId}) AS oldest_order,
           (SELECT count(*) FROM profiles WHERE shop_id = ${shopId} AND status = 'active'
-             AND coalesce(last_activity_at, first_seen_at) < ${new Date(now.getTime() - 730 * 86_400_000)}) AS inactive_2y,
+             AND coalesce(last_activity_at, first_seen_at) < ${new Date(now.getTime() - 730 * 86_400_000)}) AS
+               inactive_2y,
           (SELECT count(*) FROM data_requests WHERE shop_id = ${shopId}) AS data_requests`,
   );
   const n = (k: string) => Number(row?.[k] ?? 0);

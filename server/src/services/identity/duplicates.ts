@@ -61,7 +61,8 @@ export async function listDuplicates(
       order_count: number;
     }>(
       q,
-      sql`SELECT id, status, first_name, last_name, order_count FROM profiles WHERE shop_id = ${shopId} AND id IN (${list})`,
+      sql`SELECT id, status, first_name, last_name, order_count FROM profiles WHERE shop_id = ${shopId}
+        AND id IN (${list})`,
     );
     for (const p of profiles) {
       people.set(p.id, {
@@ -75,7 +76,8 @@ export async function listDuplicates(
     }
     const held = await queryRows<{ profile_id: string; kind: Identifier["kind"]; value: string }>(
       q,
-      sql`SELECT profile_id, kind, value FROM identifiers WHERE shop_id = ${shopId} AND profile_id IN (${list}) ORDER BY linked_at, kind, value`,
+      sql`SELECT profile_id, kind, value FROM identifiers WHERE shop_id = ${shopId} AND profile_id IN (${list})
+        ORDER BY linked_at, kind, value`,
     );
     for (const i of held) people.get(i.profile_id)?.identifiers.push({ kind: i.kind, value: i.value });
   }
@@ -137,7 +139,8 @@ export async function mergeCandidate(
   const candidate = await openCandidate(q, shopId, id);
   const status = await queryRows<{ id: string; status: string; created_at: Date | string }>(
     q,
-    sql`SELECT id, status, created_at FROM profiles WHERE shop_id = ${shopId} AND id IN (${candidate.profile_id}, ${candidate.other_profile_id})`,
+    sql`SELECT id, status, created_at FROM profiles WHERE shop_id = ${shopId}
+      AND id IN (${candidate.profile_id}, ${candidate.other_profile_id})`,
   );
   const gone = status.filter((p) => p.status !== "active");
   if (gone.length > 0 || status.length < 2) {
@@ -153,7 +156,8 @@ export async function mergeCandidate(
   });
   const held = await queryRows<{ profile_id: string; kind: Identifier["kind"]; value: string }>(
     q,
-    sql`SELECT profile_id, kind, value FROM identifiers WHERE shop_id = ${shopId} AND profile_id IN (${candidate.profile_id}, ${candidate.other_profile_id})`,
+    sql`SELECT profile_id, kind, value FROM identifiers WHERE shop_id = ${shopId}
+      AND profile_id IN (${candidate.profile_id}, ${candidate.other_profile_id})`,
   );
   for (const i of held)
     owners.find((o) => o.profileId === i.profile_id)!.identifiers.push({ kind: i.kind, value: i.value });
@@ -252,7 +256,8 @@ export async function listMerges(
     undone_at: Date | string | null;
   }>(
     q,
-    sql`SELECT id, survivor_id, merged_id, evidence, event_id, reason, auto, decided_by, created_at, undone_at FROM merges
+    sql`SELECT id, survivor_id, merged_id, evidence, event_id, reason, auto, decided_by, created_at, undone_at
+      FROM merges
         WHERE shop_id = ${shopId} ${forProfile} ORDER BY created_at DESC, id LIMIT ${opts.limit} OFFSET ${opts.offset}`,
   );
   return {

@@ -81,7 +81,8 @@ export async function explainProfile(q: Queryable, shop: ShopContext, profileId:
     linked_at: Date | string;
   }>(
     q,
-    sql`SELECT kind, value, source, event_id, linked_at FROM identifiers WHERE shop_id = ${shopId} AND profile_id = ${profileId}`,
+    sql`SELECT kind, value, source, event_id, linked_at FROM identifiers WHERE shop_id = ${shopId}
+      AND profile_id = ${profileId}`,
   );
   const heldKeys = new Set(held.map((i) => `${i.kind}:${i.value}`));
   const linkingEvents = [...new Set(held.map((i) => i.event_id).filter((e): e is string => e !== null))];
@@ -130,7 +131,8 @@ export async function explainProfile(q: Queryable, shop: ShopContext, profileId:
     q,
     sql`SELECT id, evidence, reason, auto, created_at, decided_by FROM merges
         WHERE shop_id = ${shopId} AND undone_at IS NULL
-          AND (survivor_id = ${profileId} OR survivor_id IN (SELECT id FROM profiles WHERE shop_id = ${shopId} AND merged_into = ${profileId}))
+          AND (survivor_id = ${profileId} OR survivor_id IN (SELECT id FROM profiles WHERE shop_id = ${shopId}
+            AND merged_into = ${profileId}))
         ORDER BY created_at`,
   );
   const merges: MergeFact[] = mergeRows.map((m) => ({

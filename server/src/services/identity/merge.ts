@@ -15,7 +15,9 @@ import { recomputeProfile } from "../profile/recompute-profile";
 import { sqlTextArray } from "../../db/sql-arrays";
 import { recordProfileChange, type ShopContext } from "../shop/shop";
 
-/** Tables whose rows belong to a profile, with the column that names the row. Merges move them; undo moves them back. */
+/**
+ * Tables whose rows belong to a profile, with the column that names the row. Merges move them; undo moves them back.
+ */
 const PROFILE_EVENT_TABLES = [
   { table: "orders", key: "order_id" },
   { table: "visits", key: "id" },
@@ -61,7 +63,8 @@ export async function mergeProfiles(
   };
   for (const { table } of PROFILE_EVENT_TABLES) {
     await q.execute(
-      sql`UPDATE ${sql.identifier(table)} SET profile_id = ${m.survivorId} WHERE shop_id = ${shopId} AND profile_id = ${m.mergedId}`,
+      sql`UPDATE ${sql.identifier(table)} SET profile_id = ${m.survivorId} WHERE shop_id = ${shopId}
+        AND profile_id = ${m.mergedId}`,
     );
   }
   await q.execute(
@@ -73,7 +76,8 @@ export async function mergeProfiles(
       address1 = coalesce(s.address1, o.address1), address2 = coalesce(s.address2, o.address2),
       city = coalesce(s.city, o.city), time_zone = coalesce(s.time_zone, o.time_zone),
       note = coalesce(s.note, o.note), first_seen_at = least(s.first_seen_at, o.first_seen_at)
-    FROM profiles o WHERE s.shop_id = ${shopId} AND s.id = ${m.survivorId} AND o.shop_id = ${shopId} AND o.id = ${m.mergedId}`);
+    FROM profiles o WHERE s.shop_id = ${shopId} AND s.id = ${m.survivorId} AND o.shop_id = ${shopId}
+      AND o.id = ${m.mergedId}`);
   await q.execute(sql`UPDATE profiles SET status = 'merged', merged_into = ${m.survivorId}, updated_at = ${m.now}
     WHERE shop_id = ${shopId} AND id = ${m.mergedId}`);
   // Profiles merged into the one now going away follow it, so a redirect never points at a dead end.
@@ -82,10 +86,13 @@ export async function mergeProfiles(
   );
   await q.execute(sql`UPDATE merge_candidates SET status = 'merged', decided_at = ${m.now}, decided_by = ${m.decidedBy}
     WHERE shop_id = ${shopId} AND status = 'open'
-      AND ((profile_id = ${m.survivorId} AND other_profile_id = ${m.mergedId}) OR (profile_id = ${m.mergedId} AND other_profile_id = ${m.survivorId}))`);
+      AND ((profile_id = ${m.survivorId} AND other_profile_id = ${m.mergedId}) OR (profile_id = ${m.mergedId}
+        AND other_profile_id = ${m.survivorId}))`);
   const id = crypto.randomUUID();
-  await q.execute(sql`INSERT INTO merges (shop_id, id, survivor_id, merged_id, evidence, event_id, reason, auto, decided_by, snapshot, created_at)
-    VALUES (${shopId}, ${id}, ${m.survivorId}, ${m.mergedId}, ${JSON.stringify(m.evidence)}::jsonb, ${m.eventId}, ${m.reason},
+  await q.execute(sql`INSERT INTO merges (shop_id, id, survivor_id, merged_id, evidence, event_id, reason, auto,
+    decided_by, snapshot, created_at)
+    VALUES (${shopId}, ${id}, ${m.survivorId}, ${m.mergedId}, ${JSON.stringify(m.evidence)}::jsonb, ${m.eventId},
+      ${m.reason},
             ${m.auto}, ${m.decidedBy}, ${JSON.stringify(snapshot)}::jsonb, ${m.now})`);
   // The merged profile's consents are the survivor's now.
   await refreshConsentFlags(q, shopId, [m.survivorId, m.mergedId]);
@@ -115,7 +122,8 @@ export async function undoMerge(
     undone_at: unknown;
   }>(
     q,
-    sql`SELECT survivor_id, merged_id, snapshot, created_at, undone_at FROM merges WHERE shop_id = ${shopId} AND id = ${mergeId} FOR UPDATE`,
+    sql`SELECT survivor_id, merged_id, snapshot, created_at, undone_at FROM merges WHERE shop_id = ${shopId}
+      AND id = ${mergeId} FOR UPDATE`,
   );
   if (!merge) throw notFound(`merge ${mergeId}`);
   if (merge.undone_at) throw new HttpError(409, "already_undone", "this merge was already undone");
@@ -152,7 +160,8 @@ export async function undoMerge(
     const keys = snap.mergedEvents[table] ?? [];
     for (const k of keys) {
       await q.execute(
-        sql`UPDATE ${sql.identifier(table)} SET profile_id = ${restoredId} WHERE shop_id = ${shopId} AND ${sql.identifier(key)} = ${k}`,
+        sql`UPDATE ${sql.identifier(table)} SET profile_id = ${restoredId} WHERE shop_id = ${shopId}
+          AND ${sql.identifier(key)} = ${k}`,
       );
     }
   }
@@ -161,7 +170,8 @@ export async function undoMerge(
   // The pair's duplicate suggestion comes back with them, as it was before the merge decided it.
   await q.execute(sql`UPDATE merge_candidates SET status = 'open', decided_at = NULL, decided_by = NULL
     WHERE shop_id = ${shopId} AND status = 'merged'
-      AND ((profile_id = ${survivorId} AND other_profile_id = ${restoredId}) OR (profile_id = ${restoredId} AND other_profile_id = ${survivorId}))`);
+      AND ((profile_id = ${survivorId} AND other_profile_id = ${restoredId}) OR (profile_id = ${restoredId}
+        AND other_profile_id = ${survivorId}))`);
   // Consents given since the merge stay with the survivor; the snapshot's flags are from merge time.
   await refreshConsentFlags(q, shopId, [survivorId, restoredId]);
   await recomputeProfile(q, shopId, survivorId, shop.settings, now);
@@ -225,12 +235,14 @@ async function reattributeEventsSince(
     // Identifiers this event introduced go with it, unless the survivor held them before the merge.
     const [owner] = await queryRows<{ profile_id: string }>(
       q,
-      sql`SELECT profile_id FROM identifiers WHERE shop_id = ${shopId} AND kind = ${best.kind} AND value = ${best.value}`,
+      sql`SELECT profile_id FROM identifiers WHERE shop_id = ${shopId} AND kind = ${best.kind}
+        AND value = ${best.value}`,
     );
     const introducedByEvent = !survivorKeys.has(`${best.kind}:${best.value}`);
     if (owner?.profile_id !== restoredId && !(introducedByEvent && belongsToRestored(ids, snap))) continue;
     await moveEvent(q, shopId, e.id, restoredId);
-    await q.execute(sql`UPDATE identifiers SET profile_id = ${restoredId} WHERE shop_id = ${shopId} AND event_id = ${e.id} AND profile_id = ${survivorId}
+    await q.execute(sql`UPDATE identifiers SET profile_id = ${restoredId} WHERE shop_id = ${shopId}
+      AND event_id = ${e.id} AND profile_id = ${survivorId}
       AND NOT ((kind || ':' || value) = ANY(${sqlTextArray([...survivorKeys])}))`);
   }
 }
@@ -283,7 +295,8 @@ async function eventKeys(q: Queryable, shopId: string, profileId: string): Promi
   for (const { table, key } of PROFILE_EVENT_TABLES) {
     const rows = await queryRows<{ k: string }>(
       q,
-      sql`SELECT ${sql.identifier(key)} AS k FROM ${sql.identifier(table)} WHERE shop_id = ${shopId} AND profile_id = ${profileId}`,
+      sql`SELECT ${sql.identifier(key)} AS k FROM ${sql.identifier(table)} WHERE shop_id = ${shopId}
+        AND profile_id = ${profileId}`,
     );
     out[table] = rows.map((r) => r.k);
   }

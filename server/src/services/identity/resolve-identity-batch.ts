@@ -123,7 +123,8 @@ async function writeResolution(
   if (r.created.length > 0) {
     const rows = r.created.map((c) => ({ id: c.profileId, first_seen_at: c.firstSeenAt }));
     await q.execute(sql`INSERT INTO profiles (shop_id, id, first_seen_at, created_at, updated_at)
-      SELECT ${shopId}, x.id, x.first_seen_at, ${now}, ${now} FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id text, first_seen_at timestamptz)`);
+      SELECT ${shopId}, x.id, x.first_seen_at, ${now}, ${now}
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id text, first_seen_at timestamptz)`);
   }
   if (r.attached.length > 0) {
     const rows = r.attached.map((a) => {
@@ -147,9 +148,11 @@ async function writeResolution(
       const [a, b] = c.profileId < c.otherProfileId ? [c.profileId, c.otherProfileId] : [c.otherProfileId, c.profileId];
       return { id: crypto.randomUUID(), profile_id: a, other_profile_id: b, reason: c.reason, evidence: c.evidence };
     });
-    await q.execute(sql`INSERT INTO merge_candidates (shop_id, id, profile_id, other_profile_id, kind, reason, evidence, score, created_at)
+    await q.execute(sql`INSERT INTO merge_candidates (shop_id, id, profile_id, other_profile_id, kind, reason,
+      evidence, score, created_at)
       SELECT ${shopId}, x.id, x.profile_id, x.other_profile_id, 'conflict', x.reason, x.evidence, NULL, ${now}
-      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id text, profile_id text, other_profile_id text, reason text, evidence jsonb)
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id text, profile_id text, other_profile_id text,
+        reason text, evidence jsonb)
       ON CONFLICT (shop_id, profile_id, other_profile_id) DO NOTHING`);
   }
   const withProfile = r.events.map((outcome, i) => ({ profileId: outcome.profileId, event: events[i]! }));
@@ -236,7 +239,8 @@ async function journalEvents(
     at: event.at,
   }));
   await q.execute(sql`INSERT INTO identity_events (shop_id, id, source, identifiers, profile_id, at)
-    SELECT ${shopId}, x.* FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id text, source text, identifiers jsonb, profile_id text, at timestamptz)
+    SELECT ${shopId}, x.* FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id text, source text,
+      identifiers jsonb, profile_id text, at timestamptz)
     ON CONFLICT (shop_id, id) DO NOTHING`);
 }
 

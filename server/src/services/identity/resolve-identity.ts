@@ -92,7 +92,8 @@ export async function resolveEventIdentity(
   if (event.names) await fillNames(q, shopId, profileId, event.names);
   if (!replayed) {
     await q.execute(sql`INSERT INTO identity_events (shop_id, id, source, identifiers, profile_id, at)
-      VALUES (${shopId}, ${event.id}, ${event.source}, ${JSON.stringify(event.identifiers)}::jsonb, ${profileId}, ${event.at})
+      VALUES (${shopId}, ${event.id}, ${event.source}, ${JSON.stringify(event.identifiers)}::jsonb, ${profileId},
+        ${event.at})
       ON CONFLICT (shop_id, id) DO UPDATE SET profile_id = excluded.profile_id`);
   }
   return { profileId, decision: replayed && decision.kind === "link" ? "replay" : decision.kind, mergedAway };
@@ -111,7 +112,8 @@ export async function loadOwners(q: Queryable, shopId: string, seen: Identifier[
     sql`SELECT i.profile_id, p.created_at, i.kind, i.value
         FROM identifiers i JOIN profiles p ON p.shop_id = i.shop_id AND p.id = i.profile_id
         WHERE i.shop_id = ${shopId} AND i.profile_id IN (
-          SELECT x.profile_id FROM unnest(${sqlTextArray(seen.map((i) => i.kind))}, ${sqlTextArray(seen.map((i) => i.value))}) AS s(kind, value)
+          SELECT x.profile_id FROM unnest(${sqlTextArray(seen.map((i) => i.kind))},
+            ${sqlTextArray(seen.map((i) => i.value))}) AS s(kind, value)
           JOIN identifiers x ON x.shop_id = ${shopId} AND x.kind = s.kind AND x.value = s.value)`,
   );
   const byProfile = new Map<string, OwnedProfile>();
@@ -171,8 +173,10 @@ export async function proposeCandidate(
   now: Date,
 ): Promise<void> {
   const [a, b] = c.profileId < c.otherProfileId ? [c.profileId, c.otherProfileId] : [c.otherProfileId, c.profileId];
-  await q.execute(sql`INSERT INTO merge_candidates (shop_id, id, profile_id, other_profile_id, kind, reason, evidence, score, created_at)
-    VALUES (${shopId}, ${crypto.randomUUID()}, ${a}, ${b}, ${c.kind}, ${c.reason}, ${JSON.stringify(c.evidence)}::jsonb, ${c.score}, ${now})
+  await q.execute(sql`INSERT INTO merge_candidates (shop_id, id, profile_id, other_profile_id, kind, reason, evidence,
+    score, created_at)
+    VALUES (${shopId}, ${crypto.randomUUID()}, ${a}, ${b}, ${c.kind}, ${c.reason},
+      ${JSON.stringify(c.evidence)}::jsonb, ${c.score}, ${now})
     ON CONFLICT (shop_id, profile_id, other_profile_id) DO NOTHING`);
 }
 

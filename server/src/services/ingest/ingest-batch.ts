@@ -268,7 +268,8 @@ async function writeOrders(
   );
   await q.execute(sql`DELETE FROM order_lines WHERE shop_id = ${shopId} AND order_id = ANY(${sqlTextArray(written)})`);
   if (lines.length === 0) return;
-  await q.execute(sql`INSERT INTO order_lines (shop_id, order_id, line_id, product_id, variant_id, title, quantity, price)
+  await q.execute(sql`INSERT INTO order_lines (shop_id, order_id, line_id, product_id, variant_id, title, quantity,
+    price)
     SELECT ${shopId}, x.* FROM jsonb_to_recordset(${JSON.stringify(lines)}::jsonb) AS x(
       order_id text, line_id text, product_id text, variant_id text, title text, quantity integer, price bigint)
     ON CONFLICT DO NOTHING`);

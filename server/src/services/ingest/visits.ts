@@ -75,8 +75,10 @@ export async function logVisit(
         : "say which customer visited: profileId or shopifyCustomerId",
     );
   }
-  await q.execute(sql`INSERT INTO visits (shop_id, id, profile_id, source, location_id, staff_id, device_id, at, received_at)
-    VALUES (${shopId}, ${visit.id}, ${profileId}, ${visit.source}, ${visit.locationId ?? null}, ${visit.staffId ?? null},
+  await q.execute(sql`INSERT INTO visits (shop_id, id, profile_id, source, location_id, staff_id, device_id, at,
+    received_at)
+    VALUES (${shopId}, ${visit.id}, ${profileId}, ${visit.source}, ${visit.locationId ?? null},
+      ${visit.staffId ?? null},
             ${visit.deviceId ?? null}, ${actedAt}, ${now})
     ON CONFLICT (shop_id, id) DO NOTHING`);
   if (!opts.deferRecompute) await recomputeProfile(q, shopId, profileId, shop.settings, now);

@@ -49,9 +49,12 @@ export async function reconcileOrderPoints(
   >(
     q,
     sql`SELECT o.order_id, o.profile_id, o.currency, o.placed_at, ${orderStandingColumns("o")},
-               coalesce((SELECT sum(points) FROM loyalty_ledger l WHERE l.shop_id = o.shop_id AND l.order_id = o.order_id), 0) AS given,
-               (SELECT count(*) FROM loyalty_ledger l WHERE l.shop_id = o.shop_id AND l.order_id = o.order_id) AS entries
-        FROM orders o WHERE o.shop_id = ${shopId} AND o.order_id = ANY(${sqlTextArray(orderIds)}) AND o.profile_id IS NOT NULL`,
+               coalesce((SELECT sum(points) FROM loyalty_ledger l WHERE l.shop_id = o.shop_id
+                 AND l.order_id = o.order_id), 0) AS given,
+               (SELECT count(*) FROM loyalty_ledger l WHERE l.shop_id = o.shop_id
+                 AND l.order_id = o.order_id) AS entries
+        FROM orders o WHERE o.shop_id = ${shopId} AND o.order_id = ANY(${sqlTextArray(orderIds)})
+          AND o.profile_id IS NOT NULL`,
   );
   const entries = facts.flatMap((f) => {
     const due = pointsDueForOrderInMinorUnits(

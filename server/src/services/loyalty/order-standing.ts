@@ -15,6 +15,7 @@ export interface OrderStanding {
 export function orderStandingColumns(o: string): SQL {
   const order = sql.identifier(o);
   return sql`${order}.total, ${order}.cancelled_at IS NOT NULL AS cancelled,
-    coalesce((SELECT sum(f.amount) FROM refunds f WHERE f.shop_id = ${order}.shop_id AND f.order_id = ${order}.order_id), 0)
+    coalesce((SELECT sum(f.amount) FROM refunds f WHERE f.shop_id = ${order}.shop_id
+      AND f.order_id = ${order}.order_id), 0)
       AS refunded`;
 }

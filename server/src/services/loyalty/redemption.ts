@@ -192,7 +192,8 @@ export async function holdRedemption(
     order_id: null,
     returned_points: 0,
   };
-  await q.execute(sql`INSERT INTO redemptions (shop_id, id, profile_id, requested_points, points, amount_minor, currency,
+  await q.execute(sql`INSERT INTO redemptions (shop_id, id, profile_id, requested_points, points, amount_minor,
+    currency,
                                                state, staff_id, held_at, updated_at)
     VALUES (${shopId}, ${row.id}, ${row.profile_id}, ${hold.points}, ${quote.points}, ${quote.amountMinor}, ${currency},
             'held', ${staffId}, ${now}, ${now})`);

@@ -39,7 +39,8 @@ async function shopRules(database: Database, shopId: string, now: Date): Promise
           SELECT order_id, row_number() OVER (ORDER BY placed_at DESC, order_id) AS rn FROM orders
           WHERE shop_id = ${shopId} AND cancelled_at IS NULL
           ORDER BY placed_at DESC, order_id LIMIT ${HINT_ORDER_WINDOW})
-        SELECT l.order_id, l.product_id, l.variant_id, l.title FROM order_lines l JOIN recent r ON l.order_id = r.order_id
+        SELECT l.order_id, l.product_id, l.variant_id, l.title FROM order_lines l JOIN recent r
+          ON l.order_id = r.order_id
         WHERE l.shop_id = ${shopId} AND l.product_id IS NOT NULL ORDER BY r.rn`,
   );
   const orders = new Map<string, string[]>();
@@ -91,7 +92,8 @@ export async function checkoutHintsFor(
         database.db,
         sql`SELECT l.product_id, l.title, o.placed_at FROM orders o
             JOIN order_lines l ON l.shop_id = o.shop_id AND l.order_id = o.order_id
-            WHERE o.shop_id = ${shop.shopId} AND o.profile_id = ${row.id} AND o.cancelled_at IS NULL AND l.product_id IS NOT NULL
+            WHERE o.shop_id = ${shop.shopId} AND o.profile_id = ${row.id} AND o.cancelled_at IS NULL
+              AND l.product_id IS NOT NULL
             ORDER BY o.placed_at DESC LIMIT 1000`,
       )
     : [];

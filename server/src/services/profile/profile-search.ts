@@ -17,7 +17,8 @@ export function customerMatch(shop: ShopContext, query: string): SQL {
     return sql`p.id IN (SELECT profile_id FROM identifiers WHERE shop_id = ${shop.shopId} AND value = ${exact})`;
   const like = `%${query.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
   return sql`(lower(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, '')) LIKE ${like}
-    OR p.id IN (SELECT profile_id FROM identifiers WHERE shop_id = ${shop.shopId} AND kind = 'email' AND value LIKE ${like}))`;
+    OR p.id IN (SELECT profile_id FROM identifiers WHERE shop_id = ${shop.shopId} AND kind = 'email'
+      AND value LIKE ${like}))`;
 }
 
 /** The shared channel-mix rule as a filter on `profiles p`. */
@@ -52,7 +53,8 @@ export async function searchProfiles(q: Queryable, shop: ShopContext, p: Profile
   const rows = await queryRows<ProfileRow & { total: string | number }>(
     q,
     sql`SELECT p.*, count(*) OVER () AS total FROM profiles p
-        WHERE p.shop_id = ${shop.shopId} AND p.status = 'active' AND ${customerMatch(shop, p.query)} ${stage} ${mix} ${rfm} ${has} ${consent}
+        WHERE p.shop_id = ${shop.shopId} AND p.status = 'active'
+          AND ${customerMatch(shop, p.query)} ${stage} ${mix} ${rfm} ${has} ${consent}
         ORDER BY p.last_activity_at DESC NULLS LAST, p.id LIMIT ${p.limit} OFFSET ${p.offset}`,
   );
   return {

@@ -110,7 +110,8 @@ export function loyaltyView(row: Pick<ProfileRow, "loyalty_points" | "loyalty_ti
 export async function identifiersOf(q: Queryable, shopId: string, profileId: string) {
   const rows = await queryRows<{ kind: string; value: string; source: string; linked_at: Date | string }>(
     q,
-    sql`SELECT kind, value, source, linked_at FROM identifiers WHERE shop_id = ${shopId} AND profile_id = ${profileId} ORDER BY linked_at, kind, value`,
+    sql`SELECT kind, value, source, linked_at FROM identifiers WHERE shop_id = ${shopId} AND profile_id = ${profileId}
+      ORDER BY linked_at, kind, value`,
   );
   return rows.map((r) => ({ kind: r.kind, value: r.value, source: r.source, linkedAt: iso(r.linked_at)! }));
 }

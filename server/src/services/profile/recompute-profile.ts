@@ -81,11 +81,14 @@ export async function recomputeProfiles(
     // The named IDs drive every lookup (LATERAL, so no plan can start from the shop's whole profile table,
     // as one did on stale statistics; LIMIT 1 keeps the planner from flattening the primary-key lookup into a
     // hash join over the shop): a handful of index probes per profile, however large the shop.
-    sql`SELECT p.id, oa.order_count, oa.lifetime, oa.pos, oa.online, oa.first_order_at, oa.last_order_at, oa.order_dates,
+    sql`SELECT p.id, oa.order_count, oa.lifetime, oa.pos, oa.online, oa.first_order_at, oa.last_order_at,
+      oa.order_dates,
                oa.preferred_location_id, va.visit_count, va.last_visit_at,
-               va.recent + ea.recent AS visits_in_lookback, va.recent AS store_visits, ea.last_event_at, p.first_seen_at,
+               va.recent + ea.recent AS visits_in_lookback, va.recent AS store_visits, ea.last_event_at,
+                 p.first_seen_at,
                (SELECT rfm_breaks FROM shops WHERE shop_id = ${shopId}) AS rfm_breaks, la.ledger,
-               wa.web_sessions, wa.last_web_at, wa.viewed, oa.bought, ma.opens, ma.replies, ma.clicks, ma.last_response_at
+               wa.web_sessions, wa.last_web_at, wa.viewed, oa.bought, ma.opens, ma.replies, ma.clicks,
+                 ma.last_response_at
         FROM unnest(${sqlTextArray(ids)}) AS ids(id)
         CROSS JOIN LATERAL (SELECT id, first_seen_at FROM profiles WHERE shop_id = ${shopId} AND id = ids.id LIMIT 1) p
         CROSS JOIN LATERAL (
@@ -94,7 +97,8 @@ export async function recomputeProfiles(
                  sum(net) FILTER (WHERE source_name IS DISTINCT FROM 'pos') AS online,
                  min(placed_at) AS first_order_at, max(placed_at) AS last_order_at,
                  json_agg(placed_at ORDER BY placed_at) AS order_dates,
-                 mode() WITHIN GROUP (ORDER BY location_id) FILTER (WHERE location_id IS NOT NULL) AS preferred_location_id,
+                 mode() WITHIN GROUP (ORDER BY location_id) FILTER (WHERE location_id IS NOT NULL) AS
+                   preferred_location_id,
                  (SELECT json_agg(DISTINCT ol.product_id) FROM orders bo
                     JOIN order_lines ol ON ol.shop_id = bo.shop_id AND ol.order_id = bo.order_id
                     WHERE bo.shop_id = ${shopId} AND bo.profile_id = p.id AND ol.product_id IS NOT NULL) AS bought
@@ -107,19 +111,23 @@ export async function recomputeProfiles(
                          ELSE 0 END AS net
                 FROM orders o WHERE o.shop_id = ${shopId} AND o.profile_id = p.id AND o.cancelled_at IS NULL) o) oa
         CROSS JOIN LATERAL (
-          SELECT count(*) AS visit_count, max(at) AS last_visit_at, count(*) FILTER (WHERE at > ${lookbackStart}) AS recent
+          SELECT count(*) AS visit_count, max(at) AS last_visit_at,
+            count(*) FILTER (WHERE at > ${lookbackStart}) AS recent
           FROM visits v WHERE v.shop_id = ${shopId} AND v.profile_id = p.id) va
         CROSS JOIN LATERAL (
-          SELECT max(at) AS last_event_at, count(*) FILTER (WHERE source IN ('identify', 'capture') AND at > ${lookbackStart}) AS recent
+          SELECT max(at) AS last_event_at, count(*) FILTER (WHERE source IN ('identify', 'capture')
+            AND at > ${lookbackStart}) AS recent
           FROM identity_events e WHERE e.shop_id = ${shopId} AND e.profile_id = p.id) ea
         CROSS JOIN LATERAL (
           SELECT json_agg(json_build_object('kind', kind, 'points', points, 'at', at)) AS ledger
           FROM loyalty_ledger l WHERE l.shop_id = ${shopId} AND l.profile_id = p.id) la
         -- Web events belong to a browser; they count for the profile holding that browser's client id.
         CROSS JOIN LATERAL (
-          SELECT count(DISTINCT w.session_id) FILTER (WHERE w.at > ${lookbackStart}) AS web_sessions, max(w.at) AS last_web_at,
+          SELECT count(DISTINCT w.session_id) FILTER (WHERE w.at > ${lookbackStart}) AS web_sessions,
+            max(w.at) AS last_web_at,
                  json_agg(json_build_object('productId', w.product_id, 'at', w.at))
-                   FILTER (WHERE w.name = 'product_viewed' AND w.product_id IS NOT NULL AND w.at > ${lookbackStart}) AS viewed
+                   FILTER (WHERE w.name = 'product_viewed' AND w.product_id IS NOT NULL
+                     AND w.at > ${lookbackStart}) AS viewed
           FROM identifiers i JOIN web_events w ON w.shop_id = i.shop_id AND w.client_id = i.value
           WHERE i.shop_id = ${shopId} AND i.profile_id = p.id AND i.kind = 'device') wa
         CROSS JOIN LATERAL (
@@ -131,8 +139,10 @@ export async function recomputeProfiles(
   if (facts.length === 0) return;
   const rows = facts.map((f) => aggregatesFromFacts(f, settings, now));
   await q.execute(sql`UPDATE profiles p SET
-      order_count = x.order_count, lifetime_spend = x.lifetime_spend, pos_spend = x.pos_spend, online_spend = x.online_spend,
-      first_order_at = x.first_order_at, last_order_at = x.last_order_at, preferred_location_id = x.preferred_location_id,
+      order_count = x.order_count, lifetime_spend = x.lifetime_spend, pos_spend = x.pos_spend,
+        online_spend = x.online_spend,
+      first_order_at = x.first_order_at, last_order_at = x.last_order_at,
+        preferred_location_id = x.preferred_location_id,
       visit_count = x.visit_count, last_visit_at = x.last_visit_at, last_activity_at = x.last_activity_at,
       lifecycle_stage = x.lifecycle_stage, rfm_r = x.rfm_r, rfm_f = x.rfm_f, rfm_m = x.rfm_m, churn_risk = x.churn_risk,
       ltv_predicted_90d = x.ltv_predicted_90d, next_order_at = x.next_order_at,
@@ -143,7 +153,8 @@ export async function recomputeProfiles(
       id text, order_count integer, lifetime_spend bigint, pos_spend bigint, online_spend bigint,
       first_order_at timestamptz, last_order_at timestamptz, preferred_location_id text, visit_count integer,
       last_visit_at timestamptz, last_activity_at timestamptz, lifecycle_stage text, rfm_r smallint, rfm_f smallint,
-      rfm_m smallint, churn_risk real, ltv_predicted_90d bigint, next_order_at timestamptz, loyalty_points bigint, loyalty_tier text,
+      rfm_m smallint, churn_risk real, ltv_predicted_90d bigint, next_order_at timestamptz, loyalty_points bigint,
+        loyalty_tier text,
       engagement_score real, web_sessions_30d integer, last_seen_online_at timestamptz, viewed_product_ids jsonb)
     WHERE p.shop_id = ${shopId} AND p.id = x.id`);
   await recordProfileChanges(

@@ -30,7 +30,8 @@ export async function searchRegisterCustomers(
           WHERE p.shop_id = ${shop.shopId} AND p.status = 'active' AND ${match}
           ORDER BY p.last_activity_at DESC NULLS LAST, p.id LIMIT ${limit})
         SELECT f.id, f.first_name, f.last_name, i.kind, i.value FROM found f
-        LEFT JOIN identifiers i ON i.shop_id = ${shop.shopId} AND i.profile_id = f.id AND i.kind IN ('shopify', 'email', 'phone')
+        LEFT JOIN identifiers i ON i.shop_id = ${shop.shopId} AND i.profile_id = f.id
+          AND i.kind IN ('shopify', 'email', 'phone')
         ORDER BY f.last_activity_at DESC NULLS LAST, f.id, i.kind, i.linked_at`,
   );
   const byId = new Map<string, RegisterCustomerMatch>();

@@ -7,7 +7,10 @@ import { consentEntryOf, type ConsentEntryRow } from "../consent/consent-entries
 import { customerSummary, SUMMARY_COLUMNS, spendOf, type ProfileRow } from "./profile-view";
 import { parseStoredSettings } from "../shop/shop";
 
-/** The profile columns the register shows: the rest of the row (dozens of columns, jsonb among them) is neither read nor sent. */
+/**
+ * The profile columns the register shows: the rest of the row (dozens of
+ * columns, jsonb among them) is neither read nor sent.
+ */
 /** The register reads only what its summary shows. */
 const REGISTER_COLUMNS = SUMMARY_COLUMNS;
 
@@ -45,12 +48,16 @@ export function registerViewQuery(shopId: string, shopifyId: string): SQL {
   return sql`SELECT ${sql.raw(REGISTER_COLUMNS.map((c) => `p.${c}`).join(", "))}, s.settings::text AS shop_settings,
       (SELECT json_agg(json_build_object('kind', i.kind, 'value', i.value) ORDER BY i.linked_at, i.kind, i.value)
          FROM identifiers i WHERE i.shop_id = p.shop_id AND i.profile_id = p.id) AS ids,
-      (SELECT json_agg(json_build_object('id', c.id, 'channel', c.channel, 'action', c.action, 'acted_at', c.acted_at, 'received_at', c.received_at))
+      (SELECT json_agg(json_build_object('id', c.id, 'channel', c.channel, 'action', c.action, 'acted_at', c.acted_at,
+        'received_at', c.received_at))
          FROM consents c WHERE c.shop_id = p.shop_id AND c.profile_id = p.id) AS consent_rows,
-      (SELECT count(*) FROM merge_candidates m WHERE m.shop_id = p.shop_id AND m.status = 'open' AND m.profile_id = p.id)
-         + (SELECT count(*) FROM merge_candidates m WHERE m.shop_id = p.shop_id AND m.status = 'open' AND m.other_profile_id = p.id) AS open_duplicates,
+      (SELECT count(*) FROM merge_candidates m WHERE m.shop_id = p.shop_id AND m.status = 'open'
+        AND m.profile_id = p.id)
+         + (SELECT count(*) FROM merge_candidates m WHERE m.shop_id = p.shop_id AND m.status = 'open'
+           AND m.other_profile_id = p.id) AS open_duplicates,
       (SELECT json_agg(json_build_object('order_id', r.order_id, 'placed_at', r.placed_at, 'total', r.total, 'products',
-                (SELECT json_agg(l.title ORDER BY l.line_id) FROM order_lines l WHERE l.shop_id = p.shop_id AND l.order_id = r.order_id))
+                (SELECT json_agg(l.title ORDER BY l.line_id) FROM order_lines l WHERE l.shop_id = p.shop_id
+                  AND l.order_id = r.order_id))
               ORDER BY r.placed_at DESC, r.order_id)
          FROM (SELECT o.order_id, o.placed_at, o.total FROM orders o
                WHERE o.shop_id = p.shop_id AND o.profile_id = p.id AND o.cancelled_at IS NULL

@@ -112,7 +112,8 @@ export async function recordMessageEvents(
     touched.add(profileId);
   }
   if (rows.length > 0) {
-    await tx.execute(sql`INSERT INTO message_events (shop_id, id, key_id, profile_id, channel, kind, message_id, at, received_at)
+    await tx.execute(sql`INSERT INTO message_events (shop_id, id, key_id, profile_id, channel, kind, message_id, at,
+      received_at)
       SELECT ${shopId}, x.id, ${keyId}, x.profile_id, x.channel, x.kind, x.message_id, x.at, ${now}
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
         AS x(id text, profile_id text, channel text, kind text, message_id text, at timestamptz)

@@ -93,11 +93,13 @@ export async function ingestPixelBatch(database: Database, batch: PixelBatch, no
       sql`WITH ins AS (
             INSERT INTO web_events (shop_id, id, client_id, session_id, name, product_id, at, received_at)
             SELECT ${shopId}, x.id, ${batch.clientId}, ${batch.sessionId}, x.name, x.product_id, x.at, ${now}
-            FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id text, name text, product_id text, at timestamptz)
+            FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id text, name text, product_id text,
+              at timestamptz)
             ON CONFLICT (shop_id, id) DO NOTHING
             RETURNING 1)
           SELECT (SELECT count(*) FROM ins) AS stored,
-                 (SELECT profile_id FROM identifiers WHERE shop_id = ${shopId} AND kind = 'device' AND value = ${batch.clientId}) AS profile_id`,
+                 (SELECT profile_id FROM identifiers WHERE shop_id = ${shopId} AND kind = 'device'
+                   AND value = ${batch.clientId}) AS profile_id`,
     );
     const stored = Number(inserted?.stored ?? 0);
     const touched = new Set<string>();
@@ -120,7 +122,8 @@ export async function ingestPixelBatch(database: Database, batch: PixelBatch, no
       // The browser's profile after linking (a merge may have moved it).
       const [owner] = await queryRows<{ profile_id: string }>(
         tx,
-        sql`SELECT profile_id FROM identifiers WHERE shop_id = ${shopId} AND kind = 'device' AND value = ${batch.clientId}`,
+        sql`SELECT profile_id FROM identifiers WHERE shop_id = ${shopId} AND kind = 'device'
+          AND value = ${batch.clientId}`,
       );
       if (owner) touched.add(owner.profile_id);
       linked = Boolean(owner);

@@ -89,14 +89,16 @@ export async function pairDevice(
   const found = await queryRows<CodeRow>(
     database.db,
     sql`SELECT shop_id, code, location_id, expires_at, used_at, locked_at FROM pairing_codes
-        WHERE lookup = ${lookupOf(input.code)} AND (code = ${input.code} OR (used_at IS NULL AND locked_at IS NULL AND expires_at > ${now}))`,
+        WHERE lookup = ${lookupOf(input.code)} AND (code = ${input.code} OR (used_at IS NULL AND locked_at IS NULL
+          AND expires_at > ${now}))`,
   );
   const row = found.find((r) => r.code === input.code);
   if (!row) {
     // Someone typed a wrong secret for a live code: it counts, and enough of them lock the code.
     if (found.length > 0) {
       await database.db.execute(sql`UPDATE pairing_codes SET failed_attempts = failed_attempts + 1,
-          locked_at = CASE WHEN failed_attempts + 1 >= ${PAIRING_MAX_FAILURES} THEN ${now}::timestamptz ELSE locked_at END
+          locked_at = CASE WHEN failed_attempts + 1 >= ${PAIRING_MAX_FAILURES} THEN ${now}::timestamptz
+            ELSE locked_at END
         WHERE lookup = ${lookupOf(input.code)} AND used_at IS NULL AND locked_at IS NULL AND expires_at > ${now}`);
     }
     throw invalidCode();
@@ -125,7 +127,8 @@ export async function pairDevice(
     const claimed = await queryRows<{ code: string }>(
       tx,
       sql`UPDATE pairing_codes SET used_at = ${now}
-          WHERE shop_id = ${row.shop_id} AND code = ${input.code} AND used_at IS NULL AND locked_at IS NULL RETURNING code`,
+          WHERE shop_id = ${row.shop_id} AND code = ${input.code} AND used_at IS NULL AND locked_at IS NULL
+            RETURNING code`,
     );
     if (!claimed.length)
       throw new HttpError(
@@ -156,10 +159,12 @@ export async function listDevices(database: Database, shopId: string) {
   >(
     database.db,
     sql`SELECT d.id, d.name, d.location_id, d.created_at, d.last_sync_at, d.revoked_at,
-               (SELECT max(c.last_seq) FROM sync_clients c WHERE c.shop_id = d.shop_id AND c.device_id = d.id) AS last_seq,
+               (SELECT max(c.last_seq) FROM sync_clients c WHERE c.shop_id = d.shop_id
+                 AND c.device_id = d.id) AS last_seq,
                (SELECT count(*) FROM sync_mutations m
                   WHERE m.shop_id = d.shop_id AND m.status = 'rejected'
-                    AND m.client_id IN (SELECT c.client_id FROM sync_clients c WHERE c.shop_id = d.shop_id AND c.device_id = d.id)) AS rejected
+                    AND m.client_id IN (SELECT c.client_id FROM sync_clients c WHERE c.shop_id = d.shop_id
+                      AND c.device_id = d.id)) AS rejected
         FROM devices d WHERE d.shop_id = ${shopId} ORDER BY d.created_at, d.id`,
   );
   const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString());

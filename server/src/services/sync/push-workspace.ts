@@ -100,10 +100,12 @@ export class PushWorkspace {
       } & StoredFields
     >(
       q,
-      sql`WITH wanted AS (SELECT * FROM jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) AS w(kind text, value text)),
+      sql`WITH wanted AS (SELECT * FROM jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) AS w(kind text,
+        value text)),
           owners AS (SELECT DISTINCT i.profile_id FROM wanted w
                      JOIN identifiers i ON i.shop_id = ${this.shopId} AND i.kind = w.kind AND i.value = w.value)
-          SELECT i.profile_id, i.kind, i.value, i.linked_at, p.created_at, p.status, p.first_name, p.last_name, p.birthday, p.note, p.field_times
+          SELECT i.profile_id, i.kind, i.value, i.linked_at, p.created_at, p.status, p.first_name, p.last_name,
+            p.birthday, p.note, p.field_times
           FROM owners o
           JOIN identifiers i ON i.shop_id = ${this.shopId} AND i.profile_id = o.profile_id
           JOIN profiles p ON p.shop_id = ${this.shopId} AND p.id = o.profile_id`,
@@ -168,7 +170,9 @@ export class PushWorkspace {
     return profileId;
   }
 
-  /** Links identifiers to a mirrored profile; one that another profile holds stays there (as ON CONFLICT DO NOTHING). */
+  /**
+   * Links identifiers to a mirrored profile; one that another profile holds stays there (as ON CONFLICT DO NOTHING).
+   */
   attach(profileId: string, identifiers: readonly Identifier[], event: { id: string; source: string; at: Date }): void {
     const owner = this.owners.get(profileId)!;
     for (const i of identifiers) {
@@ -206,7 +210,8 @@ export class PushWorkspace {
     if (known) return known.fields;
     const [row] = await queryRows<StoredFields>(
       q,
-      sql`SELECT first_name, last_name, birthday, note, field_times FROM profiles WHERE shop_id = ${this.shopId} AND id = ${profileId}`,
+      sql`SELECT first_name, last_name, birthday, note, field_times FROM profiles WHERE shop_id = ${this.shopId}
+        AND id = ${profileId}`,
     );
     if (!row) return null;
     const fields = fieldsFromRow(row);
@@ -237,7 +242,9 @@ export class PushWorkspace {
     }
   }
 
-  /** Writes everything queued: new profiles, identifiers, identity events, visits, then edited fields; a statement each. */
+  /**
+   * Writes everything queued: new profiles, identifiers, identity events, visits, then edited fields; a statement each.
+   */
   async flush(q: Queryable): Promise<void> {
     const { shopId, now } = this;
     await this.writeNewProfiles(q);
@@ -283,7 +290,8 @@ export class PushWorkspace {
       state.dirty = false;
     }
     if (edited.length > 0) {
-      await q.execute(sql`UPDATE profiles p SET first_name = x.first_name, last_name = x.last_name, birthday = x.birthday, note = x.note,
+      await q.execute(sql`UPDATE profiles p SET first_name = x.first_name, last_name = x.last_name,
+        birthday = x.birthday, note = x.note,
           field_times = x.field_times, updated_at = ${now}
         FROM jsonb_to_recordset(${JSON.stringify(edited)}::jsonb)
           AS x(id text, first_name text, last_name text, birthday text, note text, field_times jsonb)

@@ -279,7 +279,8 @@ async function insertCandidates(q: Queryable, shopId: string, resolution: BatchR
   if (resolution.candidates.length === 0) return 0;
   await q.execute(sql`DROP TABLE IF EXISTS backfill_candidates`);
   await q.execute(
-    sql`CREATE TEMP TABLE backfill_candidates (id text, profile_id text, other_profile_id text, reason text, evidence jsonb) ON COMMIT DROP`,
+    sql`CREATE TEMP TABLE backfill_candidates (id text, profile_id text, other_profile_id text, reason text,
+      evidence jsonb) ON COMMIT DROP`,
   );
   await bulkInsert(
     q,
@@ -293,8 +294,10 @@ async function insertCandidates(q: Queryable, shopId: string, resolution: BatchR
   const [row] = await queryRows<{ n: number | string }>(
     q,
     sql`WITH added AS (
-          INSERT INTO merge_candidates (shop_id, id, profile_id, other_profile_id, kind, reason, evidence, score, created_at)
-          SELECT ${shopId}, id, profile_id, other_profile_id, 'conflict', reason, evidence, NULL, ${now} FROM backfill_candidates
+          INSERT INTO merge_candidates (shop_id, id, profile_id, other_profile_id, kind, reason, evidence, score,
+            created_at)
+          SELECT ${shopId}, id, profile_id, other_profile_id, 'conflict', reason, evidence, NULL, ${now}
+            FROM backfill_candidates
           ON CONFLICT (shop_id, profile_id, other_profile_id) DO NOTHING RETURNING 1)
         SELECT count(*) AS n FROM added`,
   );

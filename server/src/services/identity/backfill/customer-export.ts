@@ -30,7 +30,10 @@ export function readCustomerLine(line: string, lineNumber: number): CustomerReco
   return readValue(value, `line ${lineNumber}`);
 }
 
-/** A whole export, as a JSON array of customer records or as NDJSON (one record per line). Throws on the first bad record. */
+/**
+ * A whole export, as a JSON array of customer records or as NDJSON (one record
+ * per line). Throws on the first bad record.
+ */
 export function parseCustomerExport(text: string): CustomerRecord[] {
   if (/^\s*\[/.test(text)) {
     let values: unknown;

@@ -22,7 +22,8 @@ async function identityState(q: Queryable) {
 
   const profiles = await queryRows<Record<string, string | number | Date | null>>(
     q,
-    sql`SELECT id, status, merged_into, first_name, last_name, postcode, address1, first_seen_at, last_activity_at, lifecycle_stage,
+    sql`SELECT id, status, merged_into, first_name, last_name, postcode, address1, first_seen_at, last_activity_at,
+      lifecycle_stage,
                order_count, lifetime_spend, ltv_predicted_90d, next_order_at, loyalty_tier, rfm_r, churn_risk
         FROM profiles WHERE shop_id = ${SHOP_A}`,
   );
@@ -90,7 +91,9 @@ const record = (payload: unknown): CustomerRecord => {
   return read.customer;
 };
 
-/** A generated shop's customers, plus 3% who share an email or a phone with another, a second version of one, and junk. */
+/**
+ * A generated shop's customers, plus 3% who share an email or a phone with another, a second version of one, and junk.
+ */
 function customersWithDuplicates(count: number): Record<string, unknown>[] {
   const customers = generateShop({ customers: count, seed: 11 })
     .events.filter((e) => e.topic === "customers/create")
@@ -148,7 +151,8 @@ describe(`identity backfill (${dbLabel()})`, () => {
     const state = await identityState(backfilled.runtime.db.db);
     expect(state).toEqual(expected);
     expect(state.profilesMissingFromChangeFeed).toBe(0);
-    // 200 customers, 6 more who share an email or phone (each its own profile, most with a candidate) and a walk-in with junk contacts.
+    // 200 customers, 6 more who share an email or phone (each its own profile,
+    // most with a candidate) and a walk-in with junk contacts.
     expect(counts).toEqual({
       customers: payloads.length,
       profilesCreated: 207,
@@ -264,7 +268,8 @@ describe(`identity backfill (${dbLabel()})`, () => {
       yield record(customerPayload({ id: 1, email: "ann@shop.io" }));
       // Chunk 2 has been read ahead with the old settings by now; the merchant adds the till's domain to the junk list.
       await db.db.execute(
-        sql`UPDATE shops SET settings = ${JSON.stringify({ junkIdentifiers: ["@shop.io"] })}::jsonb WHERE shop_id = ${SHOP_A}`,
+        sql`UPDATE shops SET settings = ${JSON.stringify({ junkIdentifiers: ["@shop.io"] })}::jsonb
+          WHERE shop_id = ${SHOP_A}`,
       );
       yield record(customerPayload({ id: 2, email: "bo@shop.io" }));
     };

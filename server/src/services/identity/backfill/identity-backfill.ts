@@ -35,7 +35,10 @@ export const emptyCounts = (): BackfillCounts => ({
   erasedHeldBack: 0,
 });
 
-/** The identity event a customers/create or customers/update webhook makes of this record; null when it carries no usable identifier. */
+/**
+ * The identity event a customers/create or customers/update webhook makes of
+ * this record; null when it carries no usable identifier.
+ */
 export function customerEvent(customer: CustomerRecord, settings: ShopSettings, now: Date): CustomerEvent | null {
   const event = identifyCustomer(customer, settings, now);
   return event.identifiers.length > 0 ? event : null;
