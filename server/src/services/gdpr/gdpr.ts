@@ -239,6 +239,10 @@ export async function exportProfile(
   await q.execute(sql`SET LOCAL TIME ZONE 'UTC'`);
   const { profileIds } = await subjectOf(q, shopId, profileId);
   const ids = sqlTextArray(profileIds);
+  // A table whose rows each name the profile: every row of the person and their merged-away profiles, in order.
+  const ownRows = (table: string, orderBy: string) =>
+    sql`SELECT to_jsonb(t) AS doc FROM ${sql.raw(table)} t WHERE t.shop_id = ${shopId} AND t.profile_id = ANY(${ids})
+        ORDER BY ${sql.raw(orderBy)}`;
   const section = async (select: SQL) => {
     const [row] = await queryRows<{ doc: unknown }>(
       q,
@@ -256,10 +260,7 @@ export async function exportProfile(
     profileId,
     profile: profile ?? null,
     mergedProfiles,
-    identifiers: await section(
-      sql`SELECT to_jsonb(i) AS doc FROM identifiers i WHERE i.shop_id = ${shopId} AND i.profile_id = ANY(${ids})
-        ORDER BY i.linked_at, i.kind, i.value`,
-    ),
+    identifiers: await section(ownRows("identifiers", "linked_at, kind, value")),
     orders: await section(
       sql`SELECT to_jsonb(o) || jsonb_build_object(
             'lines', (SELECT coalesce(jsonb_agg(to_jsonb(l) ORDER BY l.line_id), '[]'::jsonb) FROM order_lines l
@@ -269,28 +270,16 @@ export async function exportProfile(
           ) AS doc
           FROM orders o WHERE o.shop_id = ${shopId} AND o.profile_id = ANY(${ids}) ORDER BY o.placed_at, o.order_id`,
     ),
-    visits: await section(
-      sql`SELECT to_jsonb(v) AS doc FROM visits v WHERE v.shop_id = ${shopId} AND v.profile_id = ANY(${ids})
-        ORDER BY v.at, v.id`,
-    ),
-    messages: await section(
-      sql`SELECT to_jsonb(m) AS doc FROM messages m WHERE m.shop_id = ${shopId} AND m.profile_id = ANY(${ids})
-        ORDER BY m.at, m.id`,
-    ),
-    messageEvents: await section(
-      sql`SELECT to_jsonb(m) AS doc FROM message_events m WHERE m.shop_id = ${shopId} AND m.profile_id = ANY(${ids})
-        ORDER BY m.at, m.id`,
-    ),
+    visits: await section(ownRows("visits", "at, id")),
+    messages: await section(ownRows("messages", "at, id")),
+    messageEvents: await section(ownRows("message_events", "at, id")),
     webEvents: await section(
       sql`SELECT to_jsonb(w) AS doc FROM web_events w WHERE w.shop_id = ${shopId}
             AND w.client_id IN (SELECT value FROM identifiers WHERE shop_id = ${shopId} AND kind = 'device'
               AND profile_id = ANY(${ids}))
           ORDER BY w.at, w.id`,
     ),
-    consents: await section(
-      sql`SELECT to_jsonb(c) AS doc FROM consents c WHERE c.shop_id = ${shopId} AND c.profile_id = ANY(${ids})
-        ORDER BY c.seq`,
-    ),
+    consents: await section(ownRows("consents", "seq")),
     merges: await section(
       sql`SELECT to_jsonb(m) AS doc FROM merges m WHERE m.shop_id = ${shopId} AND (m.survivor_id = ANY(${ids})
         OR m.merged_id = ANY(${ids})) ORDER BY m.created_at, m.id`,
@@ -299,18 +288,9 @@ export async function exportProfile(
       sql`SELECT to_jsonb(m) AS doc FROM merge_candidates m WHERE m.shop_id = ${shopId} AND (m.profile_id = ANY(${ids})
         OR m.other_profile_id = ANY(${ids})) ORDER BY m.created_at, m.id`,
     ),
-    loyalty: await section(
-      sql`SELECT to_jsonb(l) AS doc FROM loyalty_ledger l WHERE l.shop_id = ${shopId} AND l.profile_id = ANY(${ids})
-        ORDER BY l.at, l.entry_key`,
-    ),
-    identityEvents: await section(
-      sql`SELECT to_jsonb(e) AS doc FROM identity_events e WHERE e.shop_id = ${shopId} AND e.profile_id = ANY(${ids})
-        ORDER BY e.at, e.id`,
-    ),
-    fieldHistory: await section(
-      sql`SELECT to_jsonb(h) AS doc FROM field_history h WHERE h.shop_id = ${shopId} AND h.profile_id = ANY(${ids})
-          ORDER BY h.acted_at, h.mutation_id, h.field`,
-    ),
+    loyalty: await section(ownRows("loyalty_ledger", "at, entry_key")),
+    identityEvents: await section(ownRows("identity_events", "at, id")),
+    fieldHistory: await section(ownRows("field_history", "acted_at, mutation_id, field")),
   };
 }
 

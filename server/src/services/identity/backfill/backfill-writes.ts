@@ -47,6 +47,17 @@ const DETAIL_COLUMNS = [
   ...["first_name", "last_name", "postcode", "address1", "address2", "city", "birthday"].map(text),
   time("first_seen_at"),
 ];
+/** A profile's details as values, in `DETAIL_COLUMNS` order. */
+const detailValues = (d: ProfileDetails) => [
+  d.firstName,
+  d.lastName,
+  d.postcode,
+  d.address1,
+  d.address2,
+  d.city,
+  d.birthday,
+  d.firstSeenAt,
+];
 
 /**
  * Writes what the batch resolution decided, set-based: new profiles, identifiers, identity events and
@@ -123,14 +134,7 @@ export async function writeBackfill(
         yield [
           shopId,
           outcome.resolvedProfileId,
-          d.firstName,
-          d.lastName,
-          d.postcode,
-          d.address1,
-          d.address2,
-          d.city,
-          d.birthday,
-          d.firstSeenAt,
+          ...detailValues(d),
           d.lastEventAt,
           stage,
           noOrders.ltv,
@@ -316,17 +320,7 @@ async function updateDetails(
     q,
     "backfill_details",
     [text("id"), ...DETAIL_COLUMNS],
-    rows.map(([id, d]) => [
-      id,
-      d.firstName,
-      d.lastName,
-      d.postcode,
-      d.address1,
-      d.address2,
-      d.city,
-      d.birthday,
-      d.firstSeenAt,
-    ]),
+    rows.map(([id, d]) => [id, ...detailValues(d)]),
   );
   await q.execute(sql`UPDATE profiles p SET first_name = d.first_name, last_name = d.last_name, postcode = d.postcode,
       address1 = d.address1, address2 = d.address2, city = d.city, birthday = d.birthday,
