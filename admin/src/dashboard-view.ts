@@ -54,7 +54,11 @@ export const fatigueEntries = (d: Pick<ShopDashboard, "fatigue">): ChartEntry[] 
 
 /** One sentence under the fatigue chart: the share the gate would block right now. */
 export function fatigueSummary(d: Pick<ShopDashboard, "fatigue">): string {
-  return `${percent(d.fatigue.shareAtOrAboveThreshold)} of customers are at or above the fatigue threshold (${d.fatigue.threshold.toFixed(2)}): the send gate blocks marketing to them this week.`;
+  const threshold = d.fatigue.threshold.toFixed(2);
+  return (
+    `${percent(d.fatigue.shareAtOrAboveThreshold)} of customers are at or above the fatigue threshold ` +
+    `(${threshold}): the send gate blocks marketing to them this week.`
+  );
 }
 
 const COVERAGE = [

@@ -188,7 +188,8 @@ export async function measureBackfill(opts: {
         `(${fmt(mainThreadSeconds, 1)} s on its main thread)` +
         (pgCpu.size > 0 ? `, ${fmt(pgSeconds, 1)} s in PostgreSQL backends; ` : "; ") +
         `${fmt(counts.profilesCreated)} profiles, ` +
-        `${fmt(Number(stored!.identifiers))} identifiers, ${fmt(counts.candidates)} duplicate candidates, ${fmt(counts.merged)} merged`,
+        `${fmt(Number(stored!.identifiers))} identifiers, ${fmt(counts.candidates)} duplicate candidates, ` +
+        `${fmt(counts.merged)} merged`,
       seconds,
       copySeconds,
       chunkSeconds: chunksDone.seconds,

@@ -100,7 +100,8 @@ try {
   if (only.has("intake")) {
     const shop = generateShop({ customers, seed: 7 });
     console.log(
-      `generated ${customers.toLocaleString()} customers, ${shop.orders.toLocaleString()} orders, ${shop.events.length.toLocaleString()} webhook events`,
+      `generated ${customers.toLocaleString()} customers, ${shop.orders.toLocaleString()} orders, ` +
+        `${shop.events.length.toLocaleString()} webhook events`,
     );
     await measureIntake(b, shop);
     if (only.has("processing")) replayedProfiles = await measureProcessing(b, shop);
@@ -130,7 +131,8 @@ try {
 }
 
 const header =
-  "| what | figure | baseline (same run, same database) | ratio | target on 2 cores | note |\n|---|---|---|---|---|---|";
+  "| what | figure | baseline (same run, same database) | ratio | target on 2 cores | note |\n" +
+  "|---|---|---|---|---|---|";
 const table = [
   header,
   ...b.rows.map((r) => `| ${r.what} | ${r.figure} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.note} |`),
@@ -140,20 +142,29 @@ for (const p of b.plans) console.log(`${p}\n`);
 if (values.only) {
   console.log("a partial run (--only): BENCHMARKS.md left as it was");
 } else {
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  const command = `npx -y pnpm@10.34.9 bench --record --scale ${scale}${values.customers ? ` --customers ${customers}` : ""}${values.profiles ? ` --profiles ${totalProfiles}` : ""}`;
+  const memory = `${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${memory}, Node ${process.version}`;
+  const options = [
+    `--scale ${scale}`,
+    values.customers ? `--customers ${customers}` : "",
+    values.profiles ? `--profiles ${totalProfiles}` : "",
+  ];
+  const command = `npx -y pnpm@10.34.9 bench --record ${options.filter(Boolean).join(" ")}`;
   // A run writes its table to an ignored file; BENCHMARKS.md changes only when a run is recorded on purpose
   // (`--record`), so CI and everyday runs leave the checkout clean.
   const target = values.record ? "../../BENCHMARKS.md" : "../../bench-results.md";
   writeFileSync(
     new URL(target, import.meta.url),
     `# Benchmarks\n\nCommand: \`${command}\`  \nDate: ${new Date().toISOString()}  \nMachine: ${machine}  \n` +
-      `Database: PostgreSQL (fresh database per run). The server runs in the bench's Node process; the load and the baselines ` +
-      `beside it come from a separate Node process (autocannon for closed loops, an open-loop client for fixed rates), so the ` +
-      `two share the machine's cores but not an event loop.\n\n` +
-      `${customers.toLocaleString()} customers replayed as webhooks, then the shop filled to ${totalProfiles.toLocaleString()} profiles with set-based SQL.\n\n` +
+      `Database: PostgreSQL (fresh database per run). The server runs in the bench's Node process; the load and ` +
+      `the baselines beside it come from a separate Node process (autocannon for closed loops, an open-loop client ` +
+      `for fixed rates), so the two share the machine's cores but not an event loop.\n\n` +
+      `${customers.toLocaleString()} customers replayed as webhooks, then the shop filled to ` +
+      `${totalProfiles.toLocaleString()} profiles with set-based SQL.\n\n` +
       `${table}\n\n## Query plans\n\n${b.plans.join("\n\n")}\n\n## Front ends\n\n${bundleSizes().join("\n")}\n` +
-      `- companion offline cold start (reload with no network to a usable screen) and the time to save a capture to IndexedDB are measured by \`tests/browser/companion.test.ts\` and printed as \`companion timings (ms)\` in the test output.\n\n` +
+      `- companion offline cold start (reload with no network to a usable screen) and the time to save a capture ` +
+      `to IndexedDB are measured by \`tests/browser/companion.test.ts\` and printed as \`companion timings (ms)\` ` +
+      `in the test output.\n\n` +
       readFileSync(new URL("../ANALYSIS.md", import.meta.url), "utf8"),
   );
   console.log(`written to ${target.slice(6)}${values.record ? "" : " (pass --record to update BENCHMARKS.md)"}`);

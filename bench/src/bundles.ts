@@ -19,6 +19,7 @@ export function bundleSizes(): string[] {
       (sum, f) => sum + gzipSync(readFileSync(new URL(`${dir}/${f}`, root)), { level: 9 }).length,
       0,
     );
-    return `- ${name}: ${(raw / 1024).toFixed(1)} KiB of JavaScript, ${(gz / 1024).toFixed(1)} KiB gzipped (${files.join(", ")})`;
+    const kib = (bytes: number) => (bytes / 1024).toFixed(1);
+    return `- ${name}: ${kib(raw)} KiB of JavaScript, ${kib(gz)} KiB gzipped (${files.join(", ")})`;
   });
 }

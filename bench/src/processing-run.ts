@@ -44,8 +44,9 @@ try {
     (SELECT count(*) FROM jobs)::int AS left, (SELECT count(*) FROM dead_letters)::int AS dead`;
   await sql.end();
   console.log(
-    `${shop.events.length} events (${shop.orders} orders) in ${fmt(run.ms / 1000, 2)} s: ${fmt((shop.events.length / run.ms) * 1000)} events/s, ` +
-      `${fmt((c!.orders / run.ms) * 1000)} orders/s; processed ${c!.processed}, orders stored ${c!.orders}, jobs left ${c!.left}, dead ${c!.dead}`,
+    `${shop.events.length} events (${shop.orders} orders) in ${fmt(run.ms / 1000, 2)} s: ` +
+      `${fmt((shop.events.length / run.ms) * 1000)} events/s, ${fmt((c!.orders / run.ms) * 1000)} orders/s; ` +
+      `processed ${c!.processed}, orders stored ${c!.orders}, jobs left ${c!.left}, dead ${c!.dead}`,
   );
 } finally {
   await runtime.close();

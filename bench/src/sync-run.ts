@@ -92,7 +92,8 @@ try {
            (SELECT count(*) FROM sync_mutations WHERE shop_id = ${SHOP} AND status = 'applied') AS applied`;
   console.log(
     `offline sync: ${fmt(sync.ms / 1000, 2)} s for ${total.toLocaleString()} mutations in batches of ${batch}` +
-      ` (per request: first ${fmt(perRequest[0]!, 0)} ms, last ${fmt(perRequest.at(-1)!, 0)} ms); applied ${counts!.applied}, shop now holds ${Number(counts!.profiles).toLocaleString()} profiles`,
+      ` (per request: first ${fmt(perRequest[0]!, 0)} ms, last ${fmt(perRequest.at(-1)!, 0)} ms); ` +
+      `applied ${counts!.applied}, shop now holds ${Number(counts!.profiles).toLocaleString()} profiles`,
   );
   if (values.count) {
     const sum = [...statements.values()].reduce((a, b) => a + b.n, 0);

@@ -128,7 +128,13 @@ describe("webhook flood under SIGKILL (PostgreSQL)", () => {
     cleanups.push(() => reference.close());
     await seedShop(reference.db, { shopId: SHOP, customers: 150, seed: 11 });
     const refRows = (await reference.db.execute(
-      "SELECT (SELECT count(*)::int FROM orders) AS orders, (SELECT count(*)::int FROM profiles WHERE status = 'active') AS profiles, (SELECT sum(lifetime_spend)::text FROM profiles) AS spend, (SELECT sum(loyalty_points)::text FROM profiles) AS points, (SELECT count(*)::int FROM loyalty_ledger) AS ledger" as never,
+      [
+        "SELECT (SELECT count(*)::int FROM orders) AS orders,",
+        "(SELECT count(*)::int FROM profiles WHERE status = 'active') AS profiles,",
+        "(SELECT sum(lifetime_spend)::text FROM profiles) AS spend,",
+        "(SELECT sum(loyalty_points)::text FROM profiles) AS points,",
+        "(SELECT count(*)::int FROM loyalty_ledger) AS ledger",
+      ].join(" ") as never,
     )) as unknown as { rows: Record<string, unknown>[] };
     const expected = refRows.rows[0]!;
 

@@ -29,7 +29,7 @@ function PairingCode({ code, expiresAt }: { code: string; expiresAt: string }) {
   }, [code]);
   return (
     <InlineStack gap="400" blockAlign="center">
-      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: the SVG is what the qrcode library drew from our own pairing code */}
+      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: qrcode drew this SVG from our pairing code */}
       <div data-testid="pairing-qr" style={{ width: 180, height: 180 }} dangerouslySetInnerHTML={{ __html: svg }} />
       <BlockStack gap="100">
         <Text as="p" variant="heading2xl">

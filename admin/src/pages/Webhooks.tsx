@@ -30,7 +30,8 @@ export function WebhooksPage() {
           </Text>
           {backfill ? (
             <Text as="p" tone={backfill.status === "failed" ? "critical" : undefined}>
-              {`Sync from Shopify: ${humanize(backfill.status)}, ${backfill.customers} customers and ${backfill.orders} orders`}
+              {`Sync from Shopify: ${humanize(backfill.status)}, `}
+              {`${backfill.customers} customers and ${backfill.orders} orders`}
               {backfill.linesTotal != null ? `, ${backfill.linesRead} of ${backfill.linesTotal} records read` : ""}
               {`, ${backfill.elapsedSeconds} s`}
               {backfill.error ? ` (${backfill.error})` : ""}

@@ -39,14 +39,18 @@ export async function measureIntake(b: Bench, shop: GeneratedShop) {
   const intake = measured.value;
   const us = (ms: number | undefined, calls: number) => fmt(((ms ?? NaN) / calls) * 1000);
   b.plans.push(
-    `Webhook intake, CPU per call (µs; from /proc and process.cpuUsage): delivery over HTTP: server ${us(measured.nodeMs, intake.requests)}, ` +
-      `PostgreSQL ${us(measured.postgresMs, intake.requests)}, load process ${us(intake.loadCpuMs, intake.requests)}; ` +
-      `single-row INSERT: PostgreSQL ${us(insertBase.postgresCpuMs, insertBase.requests)},
-        driver ${us(insertBase.loadCpuMs, insertBase.requests)}.`,
+    "Webhook intake, CPU per call (µs; from /proc and process.cpuUsage): " +
+      `delivery over HTTP: server ${us(measured.nodeMs, intake.requests)}, ` +
+      `PostgreSQL ${us(measured.postgresMs, intake.requests)}, ` +
+      `load process ${us(intake.loadCpuMs, intake.requests)}; ` +
+      `single-row INSERT: PostgreSQL ${us(insertBase.postgresCpuMs, insertBase.requests)}, ` +
+      `driver ${us(insertBase.loadCpuMs, insertBase.requests)}.`,
   );
   b.rows.push({
     what: "webhook intake",
-    figure: `${fmt(intake.perSecond)} deliveries/s (p50 ${fmt(intake.p50, 1)} ms, p99 ${fmt(intake.p99, 1)} ms, ${CONCURRENCY} clients)`,
+    figure:
+      `${fmt(intake.perSecond)} deliveries/s ` +
+      `(p50 ${fmt(intake.p50, 1)} ms, p99 ${fmt(intake.p99, 1)} ms, ${CONCURRENCY} clients)`,
     baseline: `${fmt(insertBase.perSecond)} single-row INSERT/s`,
     ratio: fmt(intake.perSecond / insertBase.perSecond, 2),
     target: ">= 3,000/s",

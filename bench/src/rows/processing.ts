@@ -29,13 +29,16 @@ export async function measureProcessing(b: Bench, shop: GeneratedShop): Promise<
   const ordersPerSecond = (Number(counts!.orders) / processing.ms) * 1000;
   b.rows.push({
     what: "webhook processing",
-    figure: `${fmt((shop.events.length / processing.ms) * 1000)} events/s, ${fmt(ordersPerSecond)} orders/s; lost ${lost}, orders stored ${counts!.orders}/${shop.orders}`,
+    figure:
+      `${fmt((shop.events.length / processing.ms) * 1000)} events/s, ${fmt(ordersPerSecond)} orders/s; ` +
+      `lost ${lost}, orders stored ${counts!.orders}/${shop.orders}`,
     baseline: `${fmt((shop.events.length / bulk.ms) * 1000)} rows/s bulk INSERT…SELECT`,
     ratio: fmt(processing.ms / bulk.ms, 0) + "x slower",
     target: ">= 1,500 orders/s",
     note:
       (ordersPerSecond >= 1500 ? "met" : "missed") +
-      ": a shop's claimed deliveries (up to 500 per poll) are one set-based transaction: identity decided in memory by the shared batch rule, ~25 statements per batch",
+      ": a shop's claimed deliveries (up to 500 per poll) are one set-based transaction: " +
+      "identity decided in memory by the shared batch rule, ~25 statements per batch",
   });
   if (lost !== 0 || Number(counts!.orders) !== shop.orders)
     throw new Error(`processing lost events: ${JSON.stringify(counts)}`);

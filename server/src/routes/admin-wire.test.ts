@@ -104,7 +104,7 @@ describe(`the admin's answers match the shared wire schemas (${dbLabel()})`, () 
     expect((await answer(erasureDoneSchema, "POST", `/api/gdpr/profiles/${profileId}/erase`, {})).erased).toBe(true);
   });
 
-  it("answers settings, consent texts, tablets, webhooks, Shopify, keys and the dashboard as the admin reads them", async () => {
+  it("answers settings, consent texts, tablets, webhooks, Shopify, keys and the dashboard as read", async () => {
     await answer(settingsAnswerSchema, "GET", "/api/settings");
     const saved = await answer(settingsSavedSchema, "PUT", "/api/settings", { lifecycle: { atRiskDays: 45 } });
     expect(saved.settings.lifecycle.atRiskDays).toBe(45);

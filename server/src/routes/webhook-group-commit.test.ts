@@ -78,7 +78,7 @@ describe(`webhook intake by group commit (${dbLabel()})`, () => {
     expect(await count(t, "webhook_deliveries")).toBe(1);
   });
 
-  it("fails every delivery of a flush that fails with a 5xx and stores none; Shopify's retries then go in", async () => {
+  it("fails every delivery of a failed flush with a 5xx and stores none; Shopify's retries then go in", async () => {
     await t.runtime.db.db.execute(sql`ALTER TABLE jobs RENAME TO jobs_away`);
     const sends = [1, 2, 3].map((id) =>
       t.webhook("orders/create", orderPayload({ id, customerId: 11, email: "sarah@example.com" }), {
@@ -98,7 +98,7 @@ describe(`webhook intake by group commit (${dbLabel()})`, () => {
     expect(await count(t, "jobs")).toBe(3);
   });
 
-  it("answers a value PostgreSQL refuses with a 400 for its own delivery only; the rest of the flush is stored", async () => {
+  it("answers a value PostgreSQL refuses with a 400 for its delivery only; the rest is stored", async () => {
     const good = (id: number) => JSON.stringify(orderPayload({ id, customerId: 11, email: "sarah@example.com" }));
     // JSON.parse reads 1e200000 as Infinity; PostgreSQL's numeric cannot hold it (SQLSTATE 22003).
     const bad = `${good(2).slice(0, -1)},"extra":1e200000}`;

@@ -53,7 +53,8 @@ describe("resolveIdentity", () => {
       candidates: [],
     });
     expect(decision.reason).toBe(
-      "Merged 2 profiles because sarah@home.com and phone +14155552671 were seen together in one event, adding device d-9.",
+      "Merged 2 profiles because sarah@home.com and phone +14155552671 were seen together in one event, adding " +
+        "device d-9.",
     );
   });
 
@@ -84,7 +85,8 @@ describe("resolveIdentity", () => {
           otherProfileId: "p-dad",
           evidence: [shopify("456"), email("mum@home.com"), phone(household)],
           reason:
-            "Not merged: both have a Shopify customer ID (456, 123); phone +14155552671 was seen in the same event as Shopify customer 456 and mum@home.com.",
+            "Not merged: both have a Shopify customer ID (456, 123); phone +14155552671 was seen in the same event " +
+            "as Shopify customer 456 and mum@home.com.",
         },
       ]);
     });
@@ -118,7 +120,8 @@ describe("resolveIdentity", () => {
         profileId: "p-kid",
         attach: [],
         reason:
-          "Linked by kid@school.edu; device family-pc also belongs to another customer with their own email or Shopify ID (a shared device), so they were not joined.",
+          "Linked by kid@school.edu; device family-pc also belongs to another customer with their own email or " +
+          "Shopify ID (a shared device), so they were not joined.",
       });
     });
 
@@ -144,7 +147,8 @@ describe("resolveIdentity", () => {
       expect(decision).toMatchObject({ kind: "candidate", profileId: "p-a", attach: [] });
       if (decision.kind !== "candidate") return;
       expect(decision.candidates[0]!.reason).toBe(
-        "Not merged: together they would have 6 emails, more than the limit of 5; s6@x.com was seen in the same event as s1@x.com.",
+        "Not merged: together they would have 6 emails, more than the limit of 5; s6@x.com was seen in the same " +
+          "event as s1@x.com.",
       );
     });
 
@@ -160,7 +164,8 @@ describe("resolveIdentity", () => {
         profileId: "p-a",
         attach: [device("d")],
         reason:
-          "Linked by s1@x.com, adding device d; s6@x.com was not added because the profile already has 5 emails, the most allowed.",
+          "Linked by s1@x.com, adding device d; s6@x.com was not added because the profile already has 5 emails, " +
+          "the most allowed.",
       });
     });
 

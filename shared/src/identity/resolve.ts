@@ -85,7 +85,8 @@ export function limitBreaches(identifiers: readonly Identifier[], limits: Identi
     breaches.push(
       limits.maxShopifyIds === 1
         ? `both have a Shopify customer ID (${shopify.join(", ")})`
-        : `together they would have ${shopify.length} Shopify customer IDs, more than the limit of ${limits.maxShopifyIds}`,
+        : `together they would have ${shopify.length} Shopify customer IDs, ` +
+            `more than the limit of ${limits.maxShopifyIds}`,
     );
   }
   const emails = valuesOf(identifiers, "email").length;
@@ -122,7 +123,8 @@ function droppedClause(dropped: readonly Identifier[], limits: IdentityLimits): 
       const why =
         i.kind === "shopify"
           ? "the profile already has a Shopify customer ID"
-          : `the profile already has ${limitOf(i.kind, limits)} ${i.kind === "email" ? "emails" : "phones"}, the most allowed`;
+          : `the profile already has ${limitOf(i.kind, limits)} ${i.kind === "email" ? "emails" : "phones"}, ` +
+            "the most allowed";
       return `; ${describeIdentifier(i)} was not added because ${why}`;
     })
     .join("");
@@ -224,8 +226,8 @@ export function resolveIdentity(input: ResolutionInput): ResolutionDecision {
       evidence: groupEvidence,
       candidates,
       reason:
-        `Merged ${group.length} profiles because ${describeIdentifiers(groupEvidence)} were seen together in one event` +
-        `${adding}${notAdded}${deviceNote}${candidateNote}.`,
+        `Merged ${group.length} profiles because ${describeIdentifiers(groupEvidence)} ` +
+        `were seen together in one event${adding}${notAdded}${deviceNote}${candidateNote}.`,
     };
   }
   const linked = `Linked by ${describeIdentifiers(evidence(anchor))}${adding}${notAdded}${deviceNote}${candidateNote}.`;
@@ -246,7 +248,8 @@ function newCustomer(
     .map((other) => {
       const breaches = limitBreaches([...attach, ...other.identifiers], limits);
       const tie = evidence(other);
-      const seenWith = `${describeIdentifiers(tie)} ${wasOrWere(tie)} seen in the same event as ${describeIdentifiers(attach)}`;
+      const seenWith =
+        `${describeIdentifiers(tie)} ${wasOrWere(tie)} seen in the same event as ` + describeIdentifiers(attach);
       return {
         otherProfileId: other.profileId,
         evidence: byStrength([...attach, ...tie]),
@@ -262,7 +265,8 @@ function newCustomer(
       : "New customer with no usable identifier";
   const review =
     candidates.length > 0
-      ? `; kept apart from ${candidates.length === 1 ? "a profile" : `${candidates.length} profiles`} seen in the same event for a person to review`
+      ? `; kept apart from ${candidates.length === 1 ? "a profile" : `${candidates.length} profiles`} ` +
+        "seen in the same event for a person to review"
       : "";
   return { kind: "create", attach, candidates, reason: `${first}${droppedClause(dropped, limits)}${review}.` };
 }

@@ -85,7 +85,8 @@ function eraseSteps(shopId: string, s: Subject, now: Date): EraseStep[] {
       "profiles",
       // Only rows with something left to change, so the preview counts real
       // changes (a merged-away row may hold nothing).
-      sql`shop_id = ${shopId} AND id = ANY(${ids}) AND (id = ${s.profileId} OR first_name IS NOT NULL OR last_name IS NOT NULL
+      sql`shop_id = ${shopId} AND id = ANY(${ids})
+            AND (id = ${s.profileId} OR first_name IS NOT NULL OR last_name IS NOT NULL
             OR birthday IS NOT NULL OR postcode IS NOT NULL OR address1 IS NOT NULL
             OR address2 IS NOT NULL OR city IS NOT NULL OR note IS NOT NULL OR time_zone IS NOT NULL
             OR field_times <> '{}'::jsonb OR consent_email OR consent_sms OR consent_whatsapp OR consent_push)`,
@@ -361,7 +362,9 @@ export async function dataInventory(q: Queryable, shopId: string, now: Date) {
       policy: "kept until erased",
       automaticDeletion: false,
       inactiveOver2Years: n("inactive_2y"),
-      note: "Profiles are kept until the customer or the shop asks for erasure; consider erasing profiles inactive for over 2 years.",
+      note:
+        "Profiles are kept until the customer or the shop asks for erasure; " +
+        "consider erasing profiles inactive for over 2 years.",
     },
   };
 }

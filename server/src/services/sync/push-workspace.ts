@@ -233,7 +233,8 @@ export class PushWorkspace {
         return { id, first_seen_at: firstSeenAt.toISOString(), ...state.fields };
       });
       const columns =
-        "id text, first_seen_at timestamptz, first_name text, last_name text, birthday text, note text, field_times jsonb";
+        "id text, first_seen_at timestamptz, first_name text, last_name text, birthday text, note text, " +
+        "field_times jsonb";
       const shared = { created_at: now, updated_at: now };
       await insertRecordset(q, { table: "profiles", shopId, columns, shared }, rows);
       // Customers signed up on the tablet are created in Shopify too (when the shop is connected).

@@ -141,7 +141,7 @@ describe(`identity backfill (${dbLabel()})`, () => {
   const viaBackfill = (t: TestServer, payloads: unknown[], chunkSize = 1_000) =>
     runIdentityBackfill(t.runtime.db, SHOP_A, payloads.map(record), { clock: t.clock, chunkSize });
 
-  it("gives a generated shop with 3% duplicates the profiles its webhooks would, in chunks, and a second run changes nothing", async () => {
+  it("gives a shop with 3% duplicates its webhooks' profiles, in chunks; a second run changes nothing", async () => {
     const payloads = customersWithDuplicates(200);
     const [backfilled, replayed] = [await server(), await server()];
     const counts = await viaBackfill(backfilled, payloads, 70);
