@@ -1,14 +1,7 @@
 import { febrlCustomer, readFebrl } from "@c360/shared/identity/match/testing/febrl";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
-import {
-  dbLabel,
-  startTestServer,
-  TEST_API_KEY,
-  TEST_SECRET,
-  testClock,
-  type TestServer,
-} from "../test-support/harness";
+import type { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
+import { type ConnectedTestServer, dbLabel, startConnectedTestServer, startTestServer } from "../test-support/harness";
 
 interface Duplicate {
   id: string;
@@ -31,17 +24,14 @@ function febrlShop() {
 }
 
 describe(`two Shopify customers in the duplicates queue (${dbLabel()})`, () => {
-  let t: TestServer;
+  let t: ConnectedTestServer;
   let shopify: ShopifyAdminStandIn;
   beforeEach(async () => {
-    const clock = testClock();
-    const now = () => clock().getTime();
-    shopify = await new ShopifyAdminStandIn({ apiKey: TEST_API_KEY, apiSecret: TEST_SECRET, now }).start();
-    t = await startTestServer({ clock, shopifyAdminOrigin: shopify.origin });
+    t = await startConnectedTestServer();
+    shopify = t.shopify;
   });
   afterEach(async () => {
     await t.close();
-    await shopify.stop();
   });
 
   it("offer Merge in Shopify, not Merge; Shopify's customerMerge and its merge webhook then merge ours", async () => {

@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
+import type { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
 import { queryRows } from "../db/rows";
-import { dbLabel, startTestServer, TEST_API_KEY, TEST_SECRET, testClock } from "../test-support/harness";
-import type { TestServer } from "../test-support/harness";
+import { dbLabel, startConnectedTestServer, startTestServer, type TestServer } from "../test-support/harness";
 
 const newCustomer = (over: Record<string, unknown> = {}) => ({
   id: crypto.randomUUID(),
@@ -22,7 +21,6 @@ describe(`creating a customer at the register (${dbLabel()})`, () => {
   let shopify: ShopifyAdminStandIn | undefined;
   afterEach(async () => {
     await t.close();
-    await shopify?.stop();
     shopify = undefined;
   });
 
@@ -67,13 +65,9 @@ describe(`creating a customer at the register (${dbLabel()})`, () => {
   });
 
   it("connected to Shopify: created there in the same request and answered with its customer id", async () => {
-    const clock = testClock();
-    shopify = await new ShopifyAdminStandIn({
-      apiKey: TEST_API_KEY,
-      apiSecret: TEST_SECRET,
-      now: () => clock().getTime(),
-    }).start();
-    t = await startTestServer({ clock, shopifyAdminOrigin: shopify.origin });
+    const connected = await startConnectedTestServer();
+    t = connected;
+    shopify = connected.shopify;
     await t.api("GET", "/api/settings"); // the shop's first request: token exchange
     const res = await t.api("POST", "/api/pos/customers", { body: newCustomer() });
     expect(res.status).toBe(201);

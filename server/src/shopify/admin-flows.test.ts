@@ -1,17 +1,10 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BOB_NORMAN, BOB_NORMAN_ORDER } from "../../../tests/support/shopify-admin-fixtures";
-import { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
+import type { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
 import { queryRows } from "../db/rows";
 import { capture } from "../test-support/consent-fixtures";
-import {
-  dbLabel,
-  startTestServer,
-  TEST_API_KEY,
-  TEST_SECRET,
-  testClock,
-  type TestServer,
-} from "../test-support/harness";
+import { type ConnectedTestServer, dbLabel, startConnectedTestServer, type TestServer } from "../test-support/harness";
 
 const shopifyIdOf = async (t: TestServer, profileId: string) =>
   (
@@ -22,22 +15,16 @@ const shopifyIdOf = async (t: TestServer, profileId: string) =>
   ).map((r) => r.value);
 
 describe(`the app talking to Shopify's Admin API (${dbLabel()})`, () => {
-  let t: TestServer;
+  let t: ConnectedTestServer;
   let shopify: ShopifyAdminStandIn;
   beforeEach(async () => {
-    const clock = testClock();
-    shopify = await new ShopifyAdminStandIn({
-      apiKey: TEST_API_KEY,
-      apiSecret: TEST_SECRET,
-      now: () => clock().getTime(),
-    }).start();
+    t = await startConnectedTestServer();
+    shopify = t.shopify;
     shopify.addCustomers([structuredClone(BOB_NORMAN)]);
     shopify.addOrders([structuredClone(BOB_NORMAN_ORDER)]);
-    t = await startTestServer({ clock, shopifyAdminOrigin: shopify.origin });
   });
   afterEach(async () => {
     await t.close();
-    await shopify.stop();
   });
 
   it("answers an unknown customer at the register from Shopify at once; 404 only if Shopify lacks them", async () => {

@@ -1,33 +1,19 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
+import type { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
 import { loadConfig } from "../config";
 import { queryRows } from "../db/rows";
-import {
-  dbLabel,
-  SHOP_A,
-  startTestServer,
-  TEST_API_KEY,
-  TEST_SECRET,
-  testClock,
-  type TestServer,
-} from "../test-support/harness";
+import { type ConnectedTestServer, dbLabel, SHOP_A, startConnectedTestServer } from "../test-support/harness";
 
 describe(`token exchange on the shop's first session token (${dbLabel()})`, () => {
-  let t: TestServer;
+  let t: ConnectedTestServer;
   let shopify: ShopifyAdminStandIn;
   beforeEach(async () => {
-    const clock = testClock();
-    shopify = await new ShopifyAdminStandIn({
-      apiKey: TEST_API_KEY,
-      apiSecret: TEST_SECRET,
-      now: () => clock().getTime(),
-    }).start();
-    t = await startTestServer({ clock, shopifyAdminOrigin: shopify.origin });
+    t = await startConnectedTestServer();
+    shopify = t.shopify;
   });
   afterEach(async () => {
     await t.close();
-    await shopify.stop();
   });
 
   it("exchanges once even for concurrent first requests, and stores the token encrypted", async () => {

@@ -1,38 +1,25 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BOB_NORMAN } from "../../../tests/support/shopify-admin-fixtures";
-import { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
+import type { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
 import { queryRows } from "../db/rows";
-import {
-  dbLabel,
-  startTestServer,
-  TEST_API_KEY,
-  TEST_SECRET,
-  testClock,
-  type TestServer,
-} from "../test-support/harness";
+import { type ConnectedTestServer, dbLabel, startConnectedTestServer } from "../test-support/harness";
 import { orderPayload } from "../test-support/payloads";
 import { LOYALTY_BATCH_DELAY_MS } from "./loyalty-metafields";
 
 describe(`loyalty as app-owned metafields (${dbLabel()})`, () => {
-  let t: TestServer;
+  let t: ConnectedTestServer;
   let shopify: ShopifyAdminStandIn;
   beforeEach(async () => {
-    const clock = testClock();
-    shopify = await new ShopifyAdminStandIn({
-      apiKey: TEST_API_KEY,
-      apiSecret: TEST_SECRET,
-      now: () => clock().getTime(),
-    }).start();
+    t = await startConnectedTestServer();
+    shopify = t.shopify;
     shopify.addCustomers([
       structuredClone(BOB_NORMAN),
       { ...structuredClone(BOB_NORMAN), id: "706405506930370084", email: "ana@mailbox.org" },
     ]);
-    t = await startTestServer({ clock, shopifyAdminOrigin: shopify.origin });
   });
   afterEach(async () => {
     await t.close();
-    await shopify.stop();
   });
 
   it("writes points and tier of customers whose loyalty changed, batched after a minute; nothing when unchanged", {

@@ -1,33 +1,20 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
+import type { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
 import { queryRows } from "../db/rows";
-import {
-  dbLabel,
-  startTestServer,
-  TEST_API_KEY,
-  TEST_SECRET,
-  testClock,
-  type TestServer,
-} from "../test-support/harness";
+import { type ConnectedTestServer, dbLabel, startConnectedTestServer } from "../test-support/harness";
 
 const SERVER = "https://c360.example.com";
 
 describe(`the storefront pixel is turned on when a shop connects (${dbLabel()})`, () => {
-  let t: TestServer;
+  let t: ConnectedTestServer;
   let shopify: ShopifyAdminStandIn;
   const start = async (publicUrl: string) => {
-    const clock = testClock();
-    shopify = await new ShopifyAdminStandIn({
-      apiKey: TEST_API_KEY,
-      apiSecret: TEST_SECRET,
-      now: () => clock().getTime(),
-    }).start();
-    t = await startTestServer({ clock, shopifyAdminOrigin: shopify.origin, publicUrl });
+    t = await startConnectedTestServer({ publicUrl });
+    shopify = t.shopify;
   };
   afterEach(async () => {
     await t.close();
-    await shopify.stop();
   });
   const pixelCalls = () => shopify.calls.filter((c) => c.op.startsWith("webPixel")).map((c) => c.op);
 

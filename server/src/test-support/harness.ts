@@ -5,6 +5,7 @@ import { DEMO_TOKEN_KEY, SHOPIFY_API_VERSION, type Config } from "../config";
 import type { RateLimits } from "../config";
 import { jsonLogger, silentLogger, type Logger } from "../http/logger";
 import { createRuntime, type Runtime } from "../runtime";
+import { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
 import { openTestDatabase, type TestDbKind } from "./database";
 
 export const TEST_SECRET = "test-app-secret";
@@ -53,19 +54,19 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(
-  opts: {
-    kind?: TestDbKind;
-    clock?: TestClock;
-    rateLimits?: RateLimits;
-    log?: Logger;
-    queueBatchSize?: number;
-    sites?: Config["sites"];
-    shopifyAdminOrigin?: string;
-    /** The server's public origin (what the storefront pixel is pointed at). */
-    publicUrl?: string;
-  } = {},
-): Promise<TestServer> {
+export interface TestServerOptions {
+  kind?: TestDbKind;
+  clock?: TestClock;
+  rateLimits?: RateLimits;
+  log?: Logger;
+  queueBatchSize?: number;
+  sites?: Config["sites"];
+  shopifyAdminOrigin?: string;
+  /** The server's public origin (what the storefront pixel is pointed at). */
+  publicUrl?: string;
+}
+
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const clock = opts.clock ?? testClock();
   const database = await openTestDatabase(opts.kind);
   const config: Config = {
@@ -136,4 +137,33 @@ export async function startTestServer(
 }
 
 /** Runs a suite on both PGlite and PostgreSQL when the project is set to (see vitest.config.ts). */
+/** A test server whose Admin API calls go to a local Shopify stand-in. */
+export interface ConnectedTestServer extends TestServer {
+  shopify: ShopifyAdminStandIn;
+}
+
+/**
+ * A test server connected to a Shopify stand-in that knows this app's key and secret and reads the server's
+ * clock (so session tokens and throttling agree); `close` stops both.
+ */
+export async function startConnectedTestServer(
+  opts: Omit<TestServerOptions, "shopifyAdminOrigin"> = {},
+): Promise<ConnectedTestServer> {
+  const clock = opts.clock ?? testClock();
+  const shopify = await new ShopifyAdminStandIn({
+    apiKey: TEST_API_KEY,
+    apiSecret: TEST_SECRET,
+    now: () => clock().getTime(),
+  }).start();
+  const server = await startTestServer({ ...opts, clock, shopifyAdminOrigin: shopify.origin });
+  return {
+    ...server,
+    shopify,
+    async close() {
+      await server.close();
+      await shopify.stop();
+    },
+  };
+}
+
 export const dbLabel = () => process.env.C360_TEST_DB ?? "pglite";
