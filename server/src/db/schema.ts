@@ -22,10 +22,10 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const ts = <N extends string>(name: N) => timestamp(name, { withTimezone: true, mode: "date" });
 /** Whole minor units of the shop's currency (ISO 4217 minor units: USD cents, VND dong, KWD fils). */
-const money = (name: string) => bigint(name, { mode: "number" });
-const points = (name: string) => bigint(name, { mode: "number" });
+const money = <N extends string>(name: N) => bigint(name, { mode: "number" });
+const points = <N extends string>(name: N) => bigint(name, { mode: "number" });
 
 /** The column every shop's table leads with (see the top: keys lead with it so tables can be distributed). */
 const shopKey = () => ({ shopId: text("shop_id").notNull() });

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client";
-import { queryRows } from "../db/rows";
+import { queryRows, type RawRow } from "../db/rows";
+import type * as tables from "../db/schema";
 import { sqlTextArray } from "../db/sql-arrays";
 
 export interface Job {
@@ -244,7 +245,7 @@ export async function enqueueJob(
 /** Re-runs a dead letter: back on the queue with a fresh attempt budget. */
 export async function retryDeadLetter(db: Db, shopId: string, id: string, now: Date): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const [dead] = await queryRows<{ kind: string; ref: string }>(
+    const [dead] = await queryRows<RawRow<typeof tables.deadLetters, "kind" | "ref">>(
       tx,
       sql`UPDATE dead_letters SET retried_at = ${now} WHERE shop_id = ${shopId} AND id = ${id} AND retried_at IS NULL
         RETURNING kind, ref`,

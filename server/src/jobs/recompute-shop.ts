@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client";
-import { queryRows } from "../db/rows";
+import { queryRows, type RawRow } from "../db/rows";
+import type * as tables from "../db/schema";
 import { loadShop } from "../services/shop/shop";
 import { recomputeShop } from "./whole-shop-recompute";
 import { enqueueJob, type Job } from "./queue";
@@ -40,7 +41,10 @@ export function nextNightlyRun(now: Date): Date {
 export async function scheduleNightlyRecompute(db: Db, now: Date): Promise<number> {
   const runAt = nextNightlyRun(now);
   const ref = runAt.toISOString().slice(0, 10);
-  const shops = await queryRows<{ shop_id: string }>(db, sql`SELECT shop_id FROM shops WHERE uninstalled_at IS NULL`);
+  const shops = await queryRows<RawRow<typeof tables.shops, "shop_id">>(
+    db,
+    sql`SELECT shop_id FROM shops WHERE uninstalled_at IS NULL`,
+  );
   for (const { shop_id } of shops)
     await enqueueJob(db, { shopId: shop_id, kind: RECOMPUTE_SHOP, ref, runAt, maxAttempts: 3 });
   return shops.length;

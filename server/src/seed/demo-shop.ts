@@ -1,6 +1,7 @@
 import { REDEMPTION_CART_PROPERTY } from "@c360/shared";
 import { sql } from "drizzle-orm";
-import { queryRows } from "../db/rows";
+import { queryRows, type RawRow } from "../db/rows";
+import type * as tables from "../db/schema";
 import { webhookDeliveryKey } from "../routes/webhooks";
 import type { Runtime } from "../runtime";
 import { DEMO_SHOP } from "./demo";
@@ -126,7 +127,7 @@ async function storeHistory(runtime: Runtime, shopId: string, people: DemoPeople
 }
 
 async function profilesByShopifyId(runtime: Runtime, shopId: string): Promise<Map<string, string>> {
-  const rows = await queryRows<{ value: string; profile_id: string }>(
+  const rows = await queryRows<RawRow<typeof tables.identifiers, "value" | "profile_id">>(
     runtime.db.db,
     sql`SELECT value, profile_id FROM identifiers WHERE shop_id = ${shopId} AND kind = 'shopify'`,
   );
@@ -193,12 +194,9 @@ async function registerConsents(
  * agreed (blocked: no consent). A few loyal customers were messaged heavily, so fatigue shows.
  */
 async function sendCampaigns(runtime: Runtime, client: DemoClient, shopId: string, rnd: Rnd, now: Date) {
-  const consented = await queryRows<{
-    id: string;
-    consent_email: boolean;
-    consent_sms: boolean;
-    consent_whatsapp: boolean;
-  }>(
+  const consented = await queryRows<
+    RawRow<typeof tables.profiles, "id" | "consent_email" | "consent_sms" | "consent_whatsapp">
+  >(
     runtime.db.db,
     sql`SELECT id, consent_email, consent_sms, consent_whatsapp FROM profiles
         WHERE shop_id = ${shopId} AND status = 'active' AND (consent_email OR consent_sms OR consent_whatsapp)

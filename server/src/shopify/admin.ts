@@ -3,7 +3,8 @@ import { throttleWaitMs, type GraphqlCost } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Config, ShopifyConfig } from "../config";
 import type { Database, Queryable } from "../db/client";
-import { queryRows } from "../db/rows";
+import { queryRows, type RawRow } from "../db/rows";
+import type * as tables from "../db/schema";
 import type { Logger } from "../http/logger";
 import { decryptToken, encryptToken } from "./token-crypto";
 
@@ -84,7 +85,7 @@ export class ShopifyAdmin {
     try {
       const exchanged = await this.db.db.transaction(async (tx) => {
         await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`c360:shopify-exchange:${shopId}`}))`);
-        const [row] = await queryRows<{ shop_id: string }>(
+        const [row] = await queryRows<RawRow<typeof tables.shopifyConnections, "shop_id">>(
           tx,
           sql`SELECT shop_id FROM shopify_connections WHERE shop_id = ${shopId}`,
         );
@@ -142,7 +143,7 @@ export class ShopifyAdmin {
 
   /** The shop's stored access token, decrypted; null when the shop has none. */
   async accessToken(shopId: string, q: Queryable = this.db.db): Promise<string | null> {
-    const [row] = await queryRows<{ access_token_encrypted: string }>(
+    const [row] = await queryRows<RawRow<typeof tables.shopifyConnections, "access_token_encrypted">>(
       q,
       sql`SELECT access_token_encrypted FROM shopify_connections WHERE shop_id = ${shopId}`,
     );

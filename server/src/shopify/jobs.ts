@@ -1,7 +1,8 @@
 import { consentWriteBack, customerGid, idFromGid } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client";
-import { queryRows } from "../db/rows";
+import { queryRows, type RawRow } from "../db/rows";
+import type * as tables from "../db/schema";
 import type { JobHandler } from "../jobs/queue";
 import { recordProfileChange } from "../services/shop/shop";
 import { type ShopifyAdmin, ShopifyCallFailed } from "./admin";
@@ -30,7 +31,7 @@ export async function ensureShopifyCustomer(
   profileId: string,
   now: Date,
 ): Promise<string | null> {
-  const ids = await queryRows<{ kind: string; value: string }>(
+  const ids = await queryRows<RawRow<typeof tables.identifiers, "kind" | "value">>(
     tx,
     sql`SELECT kind, value FROM identifiers WHERE shop_id = ${shopId} AND profile_id = ${profileId}
       ORDER BY linked_at, value`,
@@ -40,7 +41,7 @@ export async function ensureShopifyCustomer(
   const email = ids.find((i) => i.kind === "email")?.value;
   const phone = ids.find((i) => i.kind === "phone")?.value;
   if (!email && !phone) return null;
-  const [profile] = await queryRows<{ first_name: string | null; last_name: string | null }>(
+  const [profile] = await queryRows<RawRow<typeof tables.profiles, "first_name" | "last_name">>(
     tx,
     sql`SELECT first_name, last_name FROM profiles WHERE shop_id = ${shopId} AND id = ${profileId}
       AND status = 'active'`,
@@ -80,13 +81,9 @@ function consentJob(admin: ShopifyAdmin, clock: () => Date): JobHandler {
       job.ref.slice(0, job.ref.lastIndexOf(":")),
       job.ref.slice(job.ref.lastIndexOf(":") + 1),
     ];
-    const [row] = await queryRows<{
-      profile_id: string;
-      channel: string;
-      action: "granted" | "revoked";
-      acted_at: Date | string;
-      location_id: string | null;
-    }>(
+    const [row] = await queryRows<
+      RawRow<typeof tables.consents, "profile_id" | "channel" | "action" | "acted_at" | "location_id">
+    >(
       tx,
       sql`SELECT profile_id, channel, action, acted_at, location_id FROM consents WHERE shop_id = ${job.shop_id}
         AND id = ${consentId}`,
@@ -131,7 +128,9 @@ function customerJob(admin: ShopifyAdmin, clock: () => Date): JobHandler {
  */
 function customerMergeJob(admin: ShopifyAdmin): JobHandler {
   return async (tx, job) => {
-    const [candidate] = await queryRows<{ profile_id: string; other_profile_id: string; status: string }>(
+    const [candidate] = await queryRows<
+      RawRow<typeof tables.mergeCandidates, "profile_id" | "other_profile_id" | "status">
+    >(
       tx,
       sql`SELECT profile_id, other_profile_id, status FROM merge_candidates
           WHERE shop_id = ${job.shop_id} AND id = ${job.ref}`,

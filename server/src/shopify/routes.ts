@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { queryRows } from "../db/rows";
+import { queryRows, type RawRow } from "../db/rows";
+import type * as tables from "../db/schema";
 import { HttpError } from "../http/errors";
 import { unretriedDeadLetters } from "../services/ingest/dead-letters";
 import type { AppEnv } from "../http/context";
@@ -17,7 +18,7 @@ export const shopifyRoutes = new Hono<AppEnv>()
   .get("/status", async (c) => {
     const { db, clock } = c.var.deps;
     const shopId = c.var.shopId;
-    const [connection] = await queryRows<{ scope: string | null; exchanged_at: Date }>(
+    const [connection] = await queryRows<RawRow<typeof tables.shopifyConnections, "scope" | "exchanged_at">>(
       db.db,
       sql`SELECT scope, exchanged_at FROM shopify_connections WHERE shop_id = ${shopId}`,
     );
@@ -25,13 +26,7 @@ export const shopifyRoutes = new Hono<AppEnv>()
       db.db,
       sql`SELECT * FROM shopify_backfills WHERE shop_id = ${shopId} ORDER BY started_at DESC, id DESC LIMIT 1`,
     );
-    const pending = await queryRows<{
-      kind: string;
-      ref: string;
-      attempts: number;
-      last_error: string | null;
-      run_at: Date;
-    }>(
+    const pending = await queryRows<RawRow<typeof tables.jobs, "kind" | "ref" | "attempts" | "last_error" | "run_at">>(
       db.db,
       sql`SELECT kind, ref, attempts, last_error, run_at FROM jobs
           WHERE shop_id = ${shopId} AND kind LIKE 'shopify.%' AND last_error IS NOT NULL ORDER BY run_at LIMIT 200`,

@@ -13,7 +13,8 @@ import {
 } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { queryRows } from "../../db/rows";
+import { queryRows, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { HttpError, notFound } from "../../http/errors";
 import { identify } from "../identity/identify";
 import { enqueueConsentWriteBack } from "../../shopify/enqueue";
@@ -119,7 +120,7 @@ export async function lockConsentProfile(
 ): Promise<string> {
   let profileId = ref.profileId ?? null;
   if (!profileId && ref.shopifyCustomerId) {
-    const [row] = await queryRows<{ profile_id: string }>(
+    const [row] = await queryRows<RawRow<typeof tables.identifiers, "profile_id">>(
       q,
       sql`SELECT profile_id FROM identifiers WHERE shop_id = ${shopId} AND kind = 'shopify'
         AND value = ${ref.shopifyCustomerId}`,
@@ -128,7 +129,7 @@ export async function lockConsentProfile(
   }
   const what = ref.profileId ? `profile ${ref.profileId}` : `customer ${ref.shopifyCustomerId}`;
   if (!profileId) throw notFound(what);
-  const [row] = await queryRows<{ id: string; status: string; merged_into: string | null }>(
+  const [row] = await queryRows<RawRow<typeof tables.profiles, "id" | "status" | "merged_into">>(
     q,
     sql`SELECT id, status, merged_into FROM profiles WHERE shop_id = ${shopId} AND id = ${profileId} FOR UPDATE`,
   );
@@ -147,7 +148,7 @@ interface NewConsentRow extends ConsentLedgerRow {
  * caller holds the shop row lock, so seq and prev hash cannot race.
  */
 export async function appendConsentRow(q: Queryable, shopId: string, row: NewConsentRow): Promise<StoredConsentRow> {
-  const [head] = await queryRows<{ consent_seq: number | string; consent_head_hash: string | null }>(
+  const [head] = await queryRows<RawRow<typeof tables.shops, "consent_seq" | "consent_head_hash">>(
     q,
     sql`SELECT consent_seq, consent_head_hash FROM shops WHERE shop_id = ${shopId}`,
   );
@@ -275,7 +276,7 @@ async function withPhoneForGrant(
   now: Date,
 ): Promise<string> {
   if (!missingPhoneRefusal({ channel: capture.channel, action: capture.action, phones: [] })) return profileId;
-  const ids = await queryRows<{ kind: string; value: string }>(
+  const ids = await queryRows<RawRow<typeof tables.identifiers, "kind" | "value">>(
     tx,
     sql`SELECT kind, value FROM identifiers WHERE shop_id = ${shop.shopId} AND profile_id = ${profileId}`,
   );
@@ -319,7 +320,7 @@ export async function profileForUnsubscribe(
     ["phone", phone],
   ] as const) {
     if (!value) continue;
-    const [row] = await queryRows<{ profile_id: string }>(
+    const [row] = await queryRows<RawRow<typeof tables.identifiers, "profile_id">>(
       q,
       sql`SELECT profile_id FROM identifiers WHERE shop_id = ${shop.shopId} AND kind = ${kind} AND value = ${value}`,
     );
@@ -368,7 +369,7 @@ export async function consentHistory(q: Queryable, shopId: string, profileId: st
 
 /** The shop's whole chain checked by the shared rule, against the head the shop row holds. */
 export async function verifyShopLedger(q: Queryable, shopId: string): Promise<ChainVerification> {
-  const [head] = await queryRows<{ consent_seq: number | string; consent_head_hash: string | null }>(
+  const [head] = await queryRows<RawRow<typeof tables.shops, "consent_seq" | "consent_head_hash">>(
     q,
     sql`SELECT consent_seq, consent_head_hash FROM shops WHERE shop_id = ${shopId}`,
   );

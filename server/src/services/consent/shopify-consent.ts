@@ -8,7 +8,8 @@ import {
 } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { queryRows } from "../../db/rows";
+import { queryRows, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { appendConsentRow } from "./consent";
 import { recordProfileChange, type ShopContext } from "../shop/shop";
 import { liveProfileOfCustomer } from "../ingest/shopify-customer-events";
@@ -99,7 +100,7 @@ async function appendShopifyConsents(
 async function ownRowsNear(q: Queryable, shopId: string, profileId: string, entry: ShopifyConsentEntry) {
   const from = new Date(entry.actedAt.getTime() - 1000);
   const to = new Date(entry.actedAt.getTime() + 1000);
-  const rows = await queryRows<{ channel: string; action: "granted" | "revoked"; acted_at: Date | string }>(
+  const rows = await queryRows<RawRow<typeof tables.consents, "channel" | "action" | "acted_at">>(
     q,
     sql`SELECT channel, action, acted_at FROM consents
         WHERE shop_id = ${shopId} AND profile_id = ${profileId} AND channel = ${entry.channel}

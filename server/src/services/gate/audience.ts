@@ -11,7 +11,8 @@ import {
 } from "@c360/shared";
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { queryRows } from "../../db/rows";
+import { queryRows, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { CONSENT_FLAG_COLUMN } from "../consent/consent-flags";
 import type { ShopContext } from "../shop/shop";
 
@@ -198,7 +199,7 @@ export async function audienceDecision(
 
   let unknownIds: string[] = [];
   if (ids) {
-    const known = await queryRows<{ id: string }>(
+    const known = await queryRows<RawRow<typeof tables.profiles, "id">>(
       q,
       sql`SELECT id FROM profiles WHERE shop_id = ${shopId} AND status = 'active'
         AND id IN (SELECT jsonb_array_elements_text(${jsonText(ids)}))`,

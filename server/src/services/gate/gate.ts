@@ -1,7 +1,8 @@
 import { checkGate, gateTimeZone, localDayBounds, type Channel, type GateDecision } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { queryRows } from "../../db/rows";
+import { queryRows, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { notFound } from "../../http/errors";
 import { consentStateOf } from "../profile/profile-view";
 import type { ShopContext } from "../shop/shop";
@@ -15,7 +16,7 @@ async function gateProfile(
   profileId: string,
   lock: boolean,
 ): Promise<{ id: string; timeZone: string | null }> {
-  const [row] = await queryRows<{ id: string; status: string; merged_into: string | null; time_zone: string | null }>(
+  const [row] = await queryRows<RawRow<typeof tables.profiles, "id" | "status" | "merged_into" | "time_zone">>(
     q,
     sql`SELECT id, status, merged_into, time_zone FROM profiles WHERE shop_id = ${shopId}
       AND id = ${profileId}${lock ? sql` FOR UPDATE` : sql``}`,
@@ -44,7 +45,7 @@ export async function gateDecision(
   );
   // The caps count the customer's whole local day, sends logged for later in it too.
   const { end: dayEnd } = localDayBounds(input.at, gateTimeZone(profile.timeZone, shop.settings.timeZone));
-  const sent = await queryRows<{ channel: Channel; at: Date | string }>(
+  const sent = await queryRows<RawRow<typeof tables.messages, "at"> & { channel: Channel }>(
     q,
     sql`SELECT channel, at FROM messages WHERE shop_id = ${shop.shopId} AND profile_id = ${profile.id}
       AND status = 'sent'

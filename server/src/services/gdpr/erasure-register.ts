@@ -8,7 +8,8 @@ import {
 } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { queryRows } from "../../db/rows";
+import { queryRows, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { HttpError } from "../../http/errors";
 import { sqlTextArray } from "../../db/sql-arrays";
 
@@ -31,8 +32,12 @@ export type HeldBackSource = "webhook" | "capture" | "session" | "backfill";
 /** The shop's register key; made on the shop's first erase, so a shop that never erased anyone reads one row. */
 async function registerKey(q: Queryable, shopId: string, create: { now: Date } | null): Promise<string | null> {
   const read = async () =>
-    (await queryRows<{ secret: string }>(q, sql`SELECT secret FROM erasure_keys WHERE shop_id = ${shopId}`))[0]
-      ?.secret ?? null;
+    (
+      await queryRows<RawRow<typeof tables.erasureKeys, "secret">>(
+        q,
+        sql`SELECT secret FROM erasure_keys WHERE shop_id = ${shopId}`,
+      )
+    )[0]?.secret ?? null;
   const secret = await read();
   if (secret || !create) return secret;
   await q.execute(sql`INSERT INTO erasure_keys (shop_id, secret, created_at)
@@ -77,7 +82,7 @@ export async function screenArrivals(
   const secret = await registerKey(q, shopId, null);
   if (!secret) return keepAll();
   const hashed = arrivals.map((a) => a.names.map((n) => hashOf(secret, n)));
-  const rows = await queryRows<{ hash: string; kind: string; erased_at: Date | string }>(
+  const rows = await queryRows<RawRow<typeof tables.erasureRegister, "hash" | "kind" | "erased_at">>(
     q,
     sql`SELECT hash, kind, erased_at FROM erasure_register
         WHERE shop_id = ${shopId} AND hash = ANY(${sqlTextArray([...new Set(hashed.flat())])})`,
@@ -127,7 +132,7 @@ export async function countHeldBack(
 
 /** Per source, how many arrivals were kept out, and when the last one was. */
 export async function heldBackCounts(q: Queryable, shopId: string) {
-  const rows = await queryRows<{ source: HeldBackSource; count: string | number; last_at: Date | string }>(
+  const rows = await queryRows<RawRow<typeof tables.erasureHeldBack, "source" | "count" | "last_at">>(
     q,
     sql`SELECT source, count, last_at FROM erasure_held_back WHERE shop_id = ${shopId}`,
   );

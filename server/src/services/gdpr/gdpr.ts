@@ -2,7 +2,8 @@ import { normalizeEmail, normalizeIdentifiers, normalizePhone, webhookCustomerRe
 import { getTableName, is, sql, type SQL } from "drizzle-orm";
 import { PgTable, getTableConfig } from "drizzle-orm/pg-core";
 import type { Queryable } from "../../db/client";
-import { queryRows, jsonOf } from "../../db/rows";
+import { queryRows, jsonOf, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import * as schema from "../../db/schema";
 import type { ComplianceHandlers } from "./compliance";
 import { ERASED_CONSENT_PROFILE } from "../consent/consent";
@@ -24,18 +25,18 @@ interface Subject {
 }
 
 async function subjectOf(q: Queryable, shopId: string, profileId: string): Promise<Subject> {
-  const merged = await queryRows<{ id: string }>(
+  const merged = await queryRows<RawRow<typeof tables.profiles, "id">>(
     q,
     sql`SELECT id FROM profiles WHERE shop_id = ${shopId} AND merged_into = ${profileId} AND status = 'merged'
       ORDER BY id`,
   );
   const profileIds = [profileId, ...merged.map((m) => m.id)];
-  const ids = await queryRows<{ kind: string; value: string }>(
+  const ids = await queryRows<RawRow<typeof tables.identifiers, "kind" | "value">>(
     q,
     sql`SELECT kind, value FROM identifiers WHERE shop_id = ${shopId}
       AND profile_id = ANY(${sqlTextArray(profileIds)})`,
   );
-  const orders = await queryRows<{ order_id: string }>(
+  const orders = await queryRows<RawRow<typeof tables.orders, "order_id">>(
     q,
     sql`SELECT order_id FROM orders WHERE shop_id = ${shopId} AND profile_id = ANY(${sqlTextArray(profileIds)})`,
   );
@@ -310,7 +311,7 @@ export async function storeDataRequest(
 
 /** The shop's data requests (customers/data_request webhooks answered), newest first. */
 export async function listDataRequests(q: Queryable, shopId: string) {
-  const rows = await queryRows<{ id: string; profile_id: string | null; created_at: Date | string }>(
+  const rows = await queryRows<RawRow<typeof tables.dataRequests, "id" | "profile_id" | "created_at">>(
     q,
     sql`SELECT id, profile_id, created_at FROM data_requests WHERE shop_id = ${shopId} ORDER BY created_at DESC, id
       LIMIT 500`,
@@ -320,7 +321,7 @@ export async function listDataRequests(q: Queryable, shopId: string) {
 
 /** The document a data request stored; null when the shop has no such request. */
 export async function dataRequestDocument(q: Queryable, shopId: string, id: string): Promise<unknown> {
-  const [row] = await queryRows<{ document: unknown }>(
+  const [row] = await queryRows<RawRow<typeof tables.dataRequests, "document">>(
     q,
     sql`SELECT document FROM data_requests WHERE shop_id = ${shopId} AND id = ${id}`,
   );

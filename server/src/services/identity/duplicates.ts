@@ -1,7 +1,8 @@
 import { limitBreaches, listInWords, survivorOrder, type Identifier } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { queryRows, jsonOf } from "../../db/rows";
+import { queryRows, jsonOf, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { HttpError, notFound } from "../../http/errors";
 import { enqueueShopifyJobs, SHOPIFY_JOBS } from "../../shopify/enqueue";
 import { mergeProfiles } from "./merge";
@@ -53,13 +54,9 @@ export async function listDuplicates(
       ids.map((i) => sql`${i}`),
       sql`, `,
     );
-    const profiles = await queryRows<{
-      id: string;
-      status: string;
-      first_name: string | null;
-      last_name: string | null;
-      order_count: number;
-    }>(
+    const profiles = await queryRows<
+      RawRow<typeof tables.profiles, "id" | "status" | "first_name" | "last_name" | "order_count">
+    >(
       q,
       sql`SELECT id, status, first_name, last_name, order_count FROM profiles WHERE shop_id = ${shopId}
         AND id IN (${list})`,
@@ -74,7 +71,7 @@ export async function listDuplicates(
         identifiers: [],
       });
     }
-    const held = await queryRows<{ profile_id: string; kind: Identifier["kind"]; value: string }>(
+    const held = await queryRows<RawRow<typeof tables.identifiers, "profile_id" | "kind" | "value">>(
       q,
       sql`SELECT profile_id, kind, value FROM identifiers WHERE shop_id = ${shopId} AND profile_id IN (${list})
         ORDER BY linked_at, kind, value`,
@@ -137,7 +134,7 @@ export async function mergeCandidate(
 ) {
   const { shopId } = shop;
   const candidate = await openCandidate(q, shopId, id);
-  const status = await queryRows<{ id: string; status: string; created_at: Date | string }>(
+  const status = await queryRows<RawRow<typeof tables.profiles, "id" | "status" | "created_at">>(
     q,
     sql`SELECT id, status, created_at FROM profiles WHERE shop_id = ${shopId}
       AND id IN (${candidate.profile_id}, ${candidate.other_profile_id})`,
@@ -154,7 +151,7 @@ export async function mergeCandidate(
     const row = status.find((p) => p.id === profileId)!;
     return { profileId, createdAt: new Date(row.created_at), identifiers: [] as Identifier[] };
   });
-  const held = await queryRows<{ profile_id: string; kind: Identifier["kind"]; value: string }>(
+  const held = await queryRows<RawRow<typeof tables.identifiers, "profile_id" | "kind" | "value">>(
     q,
     sql`SELECT profile_id, kind, value FROM identifiers WHERE shop_id = ${shopId}
       AND profile_id IN (${candidate.profile_id}, ${candidate.other_profile_id})`,
@@ -209,7 +206,7 @@ export async function mergeCandidateInShopify(q: Queryable, shopId: string, id: 
       "this shop is not connected to Shopify's Admin API: merge these customers in Shopify admin",
     );
   }
-  const held = await queryRows<{ profile_id: string }>(
+  const held = await queryRows<RawRow<typeof tables.identifiers, "profile_id">>(
     q,
     sql`SELECT DISTINCT profile_id FROM identifiers WHERE shop_id = ${shopId} AND kind = 'shopify'
         AND profile_id IN (${candidate.profile_id}, ${candidate.other_profile_id})`,
@@ -243,18 +240,21 @@ export async function listMerges(
   const forProfile = opts.profileId
     ? sql`AND (survivor_id = ${opts.profileId} OR merged_id = ${opts.profileId})`
     : sql``;
-  const rows = await queryRows<{
-    id: string;
-    survivor_id: string;
-    merged_id: string;
-    evidence: unknown;
-    event_id: string | null;
-    reason: string;
-    auto: boolean;
-    decided_by: string | null;
-    created_at: Date | string;
-    undone_at: Date | string | null;
-  }>(
+  const rows = await queryRows<
+    RawRow<
+      typeof tables.merges,
+      | "id"
+      | "survivor_id"
+      | "merged_id"
+      | "evidence"
+      | "event_id"
+      | "reason"
+      | "auto"
+      | "decided_by"
+      | "created_at"
+      | "undone_at"
+    >
+  >(
     q,
     sql`SELECT id, survivor_id, merged_id, evidence, event_id, reason, auto, decided_by, created_at, undone_at
       FROM merges

@@ -8,7 +8,8 @@ import {
 } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { queryRows, jsonOf } from "../../db/rows";
+import { queryRows, jsonOf, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { HttpError } from "../../http/errors";
 import { refuseIfErased } from "../gdpr/erasure-register";
 import { recomputeProfile } from "../profile/recompute-profile";
@@ -73,13 +74,9 @@ const SOURCE_WORDS: Record<string, string> = {
  */
 export async function explainProfile(q: Queryable, shop: ShopContext, profileId: string) {
   const { shopId } = shop;
-  const held = await queryRows<{
-    kind: Identifier["kind"];
-    value: string;
-    source: string;
-    event_id: string | null;
-    linked_at: Date | string;
-  }>(
+  const held = await queryRows<
+    RawRow<typeof tables.identifiers, "kind" | "value" | "source" | "event_id" | "linked_at">
+  >(
     q,
     sql`SELECT kind, value, source, event_id, linked_at FROM identifiers WHERE shop_id = ${shopId}
       AND profile_id = ${profileId}`,
@@ -87,7 +84,7 @@ export async function explainProfile(q: Queryable, shop: ShopContext, profileId:
   const heldKeys = new Set(held.map((i) => `${i.kind}:${i.value}`));
   const linkingEvents = [...new Set(held.map((i) => i.event_id).filter((e): e is string => e !== null))];
   const events = linkingEvents.length
-    ? await queryRows<{ id: string; source: string; identifiers: Identifier[] | string; at: Date | string }>(
+    ? await queryRows<RawRow<typeof tables.identityEvents, "id" | "source" | "identifiers" | "at">>(
         q,
         sql`SELECT id, source, identifiers, at FROM identity_events WHERE shop_id = ${shopId}
             AND id IN (${sql.join(
@@ -120,14 +117,9 @@ export async function explainProfile(q: Queryable, shop: ShopContext, profileId:
       linkedAt: new Date(i.linked_at),
     });
   }
-  const mergeRows = await queryRows<{
-    id: string;
-    evidence: Identifier[] | string;
-    reason: string;
-    auto: boolean;
-    created_at: Date | string;
-    decided_by: string | null;
-  }>(
+  const mergeRows = await queryRows<
+    RawRow<typeof tables.merges, "id" | "evidence" | "reason" | "auto" | "created_at" | "decided_by">
+  >(
     q,
     sql`SELECT id, evidence, reason, auto, created_at, decided_by FROM merges
         WHERE shop_id = ${shopId} AND undone_at IS NULL

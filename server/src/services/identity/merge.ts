@@ -8,7 +8,8 @@ import {
 } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { queryRows, jsonOf } from "../../db/rows";
+import { queryRows, jsonOf, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { HttpError, notFound } from "../../http/errors";
 import { NO_CONSENT_FLAGS, refreshConsentFlags } from "../consent/consent-flags";
 import { recomputeProfile } from "../profile/recompute-profile";
@@ -114,13 +115,9 @@ export async function undoMerge(
   now: Date,
 ): Promise<{ survivorId: string; restoredId: string }> {
   const { shopId } = shop;
-  const [merge] = await queryRows<{
-    survivor_id: string;
-    merged_id: string;
-    snapshot: Snapshot | string;
-    created_at: Date | string;
-    undone_at: unknown;
-  }>(
+  const [merge] = await queryRows<
+    RawRow<typeof tables.merges, "survivor_id" | "merged_id" | "snapshot" | "created_at" | "undone_at">
+  >(
     q,
     sql`SELECT survivor_id, merged_id, snapshot, created_at, undone_at FROM merges WHERE shop_id = ${shopId}
       AND id = ${mergeId} FOR UPDATE`,
@@ -136,7 +133,7 @@ export async function undoMerge(
       `merges can be undone for ${windowDays} days; this one is ${Math.floor(ageMs / 86_400_000)} days old`,
     );
   }
-  const [survivor] = await queryRows<{ status: string }>(
+  const [survivor] = await queryRows<RawRow<typeof tables.profiles, "status">>(
     q,
     sql`SELECT status FROM profiles WHERE shop_id = ${shopId} AND id = ${merge.survivor_id}`,
   );
@@ -222,7 +219,7 @@ async function reattributeEventsSince(
   snap: Snapshot,
 ) {
   const known = new Set([...(snap.survivorEvents.identity_events ?? []), ...(snap.mergedEvents.identity_events ?? [])]);
-  const events = await queryRows<{ id: string; identifiers: Identifier[] | string }>(
+  const events = await queryRows<RawRow<typeof tables.identityEvents, "id" | "identifiers">>(
     q,
     sql`SELECT id, identifiers FROM identity_events WHERE shop_id = ${shopId} AND profile_id = ${survivorId}`,
   );
@@ -233,7 +230,7 @@ async function reattributeEventsSince(
     const best = [...ids].sort((a, b) => identifierStrength(b.kind) - identifierStrength(a.kind))[0];
     if (!best) continue;
     // Identifiers this event introduced go with it, unless the survivor held them before the merge.
-    const [owner] = await queryRows<{ profile_id: string }>(
+    const [owner] = await queryRows<RawRow<typeof tables.identifiers, "profile_id">>(
       q,
       sql`SELECT profile_id FROM identifiers WHERE shop_id = ${shopId} AND kind = ${best.kind}
         AND value = ${best.value}`,

@@ -7,7 +7,8 @@ import {
 } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { queryRows } from "../../db/rows";
+import { queryRows, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { mergeProfiles } from "./merge";
 import { sqlTextArray } from "../../db/sql-arrays";
 import type { ShopContext } from "../shop/shop";
@@ -40,7 +41,7 @@ export async function resolveEventIdentity(
 ): Promise<Resolution | null> {
   const { shopId } = shop;
   if (event.identifiers.length === 0) return null;
-  const [replayed] = await queryRows<{ profile_id: string }>(
+  const [replayed] = await queryRows<RawRow<typeof tables.identityEvents, "profile_id">>(
     q,
     sql`SELECT profile_id FROM identity_events WHERE shop_id = ${shopId} AND id = ${event.id}`,
   );

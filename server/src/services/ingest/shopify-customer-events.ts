@@ -1,7 +1,8 @@
 import { webhookCustomerMergeSchema, webhookDeletedSchema } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { queryRows } from "../../db/rows";
+import { queryRows, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { reconcileOrderPoints } from "../loyalty/order-points";
 import { mergeProfiles } from "../identity/merge";
 import { recomputeProfiles } from "../profile/recompute-profile";
@@ -35,7 +36,7 @@ export async function liveProfileOfCustomer(
  */
 export async function customerDeleted(q: Queryable, shop: ShopContext, payload: unknown): Promise<void> {
   const { id } = webhookDeletedSchema.parse(payload);
-  const removed = await queryRows<{ profile_id: string }>(
+  const removed = await queryRows<RawRow<typeof tables.identifiers, "profile_id">>(
     q,
     sql`DELETE FROM identifiers WHERE shop_id = ${shop.shopId} AND kind = 'shopify' AND value = ${id}
         RETURNING profile_id`,
@@ -88,7 +89,7 @@ export async function customersMerged(q: Queryable, shop: ShopContext, payload: 
  */
 export async function orderDeleted(q: Queryable, shop: ShopContext, payload: unknown, now: Date): Promise<void> {
   const { id } = webhookDeletedSchema.parse(payload);
-  const [order] = await queryRows<{ profile_id: string | null }>(
+  const [order] = await queryRows<RawRow<typeof tables.orders, "profile_id">>(
     q,
     sql`UPDATE orders SET cancelled_at = coalesce(cancelled_at, ${now})
         WHERE shop_id = ${shop.shopId} AND order_id = ${id} RETURNING profile_id`,

@@ -1,7 +1,8 @@
 import { effectiveActedAt, normalizeShopifyCustomerId } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { queryRows } from "../../db/rows";
+import { queryRows, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { HttpError } from "../../http/errors";
 import { refuseIfErased } from "../gdpr/erasure-register";
 import { recomputeProfile } from "../profile/recompute-profile";
@@ -43,7 +44,7 @@ export async function logVisit(
   opts: { deferRecompute?: boolean } = {},
 ): Promise<LoggedVisit> {
   const { shopId } = shop;
-  const [existing] = await queryRows<{ profile_id: string }>(
+  const [existing] = await queryRows<RawRow<typeof tables.visits, "profile_id">>(
     q,
     sql`SELECT profile_id FROM visits WHERE shop_id = ${shopId} AND id = ${visit.id}`,
   );
@@ -95,7 +96,7 @@ export async function liveProfileId(q: Queryable, shopId: string, profileId: str
   if (row.status === "merged") {
     // merge.ts re-points every profile merged into a merged one, so one hop reaches the survivor.
     if (!row.merged_into) return null;
-    const [survivor] = await queryRows<{ id: string; status: string }>(
+    const [survivor] = await queryRows<RawRow<typeof tables.profiles, "id" | "status">>(
       q,
       sql`SELECT id, status FROM profiles WHERE shop_id = ${shopId} AND id = ${row.merged_into}`,
     );

@@ -1,7 +1,8 @@
 import { type AgencyRollup, FATIGUE_FLAG_SHARE, isFatigueFlagged } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { queryRows } from "../../db/rows";
+import { queryRows, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { shopDashboard } from "./dashboard";
 import { loadShop } from "../shop/shop";
 
@@ -20,7 +21,7 @@ export async function revokeAgency(q: Queryable, shopId: string, userId: string)
  * (always including the shop of their token). Each shop is read on its own, with its own settings.
  */
 export async function agencyRollup(q: Queryable, userId: string, ownShopId: string, now: Date): Promise<AgencyRollup> {
-  const granted = await queryRows<{ shop_id: string }>(
+  const granted = await queryRows<RawRow<typeof tables.agencyGrants, "shop_id">>(
     q,
     sql`SELECT shop_id FROM agency_grants WHERE user_id = ${userId} ORDER BY shop_id`,
   );

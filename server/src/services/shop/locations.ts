@@ -1,7 +1,8 @@
 import { locationLabel } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { queryRows } from "../../db/rows";
+import { queryRows, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import type { Logger } from "../../http/logger";
 import type { ShopifyAdmin } from "../../shopify/admin";
 
@@ -66,7 +67,7 @@ export async function listLocations(q: Queryable, shopId: string): Promise<ShopL
 /** The name a tablet shows for its location (null for a tablet paired to any location). */
 export async function locationName(q: Queryable, shopId: string, locationId: string | null): Promise<string | null> {
   if (!locationId) return null;
-  const [row] = await queryRows<{ name: string }>(
+  const [row] = await queryRows<RawRow<typeof tables.locations, "name">>(
     q,
     sql`SELECT name FROM locations WHERE shop_id = ${shopId} AND id = ${locationId}`,
   );

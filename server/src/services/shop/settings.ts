@@ -1,7 +1,8 @@
 import { settingsFieldErrors, shopSettingsSchema, type SettingsFieldError, type ShopSettings } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { jsonOf, queryRows } from "../../db/rows";
+import { jsonOf, queryRows, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { HttpError, zodIssues } from "../../http/errors";
 import { restageShop } from "../../jobs/whole-shop-recompute";
 import type { ShopContext } from "./shop";
@@ -34,7 +35,10 @@ export function mergeOverrides(stored: Overrides, patch: Overrides): Overrides {
 }
 
 export async function storedOverrides(q: Queryable, shopId: string): Promise<Overrides> {
-  const [row] = await queryRows<{ settings: unknown }>(q, sql`SELECT settings FROM shops WHERE shop_id = ${shopId}`);
+  const [row] = await queryRows<RawRow<typeof tables.shops, "settings">>(
+    q,
+    sql`SELECT settings FROM shops WHERE shop_id = ${shopId}`,
+  );
   const value = jsonOf(row?.settings);
   return isPlainObject(value) ? value : {};
 }

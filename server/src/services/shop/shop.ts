@@ -1,7 +1,8 @@
 import { shopSettingsSchema, type ShopSettings } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Db, Queryable, Tx } from "../../db/client";
-import { queryRows, jsonOf } from "../../db/rows";
+import { queryRows, jsonOf, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { sqlTextArray } from "../../db/sql-arrays";
 
 export interface ShopContext {
@@ -20,13 +21,16 @@ export async function ensureShop(q: Queryable, shopId: string): Promise<void> {
  */
 export async function loadShop(q: Queryable, shopId: string, opts: { lock?: boolean } = {}): Promise<ShopContext> {
   const lock = opts.lock ? sql` FOR UPDATE` : sql``;
-  let [row] = await queryRows<{ settings: unknown }>(
+  let [row] = await queryRows<RawRow<typeof tables.shops, "settings">>(
     q,
     sql`SELECT settings FROM shops WHERE shop_id = ${shopId}${lock}`,
   );
   if (!row) {
     await ensureShop(q, shopId);
-    [row] = await queryRows<{ settings: unknown }>(q, sql`SELECT settings FROM shops WHERE shop_id = ${shopId}${lock}`);
+    [row] = await queryRows<RawRow<typeof tables.shops, "settings">>(
+      q,
+      sql`SELECT settings FROM shops WHERE shop_id = ${shopId}${lock}`,
+    );
   }
   return { shopId, settings: parseStoredSettings(row?.settings) };
 }

@@ -1,7 +1,8 @@
 import { effectiveActedAt, identifierStrength, normalizeIdentifiers, type MessageEvent } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { queryRows } from "../../db/rows";
+import { queryRows, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { appendConsentRow, lockConsentProfile } from "../consent/consent";
 import { recomputeProfiles } from "../profile/recompute-profile";
 import type { ShopContext } from "../shop/shop";
@@ -30,7 +31,7 @@ export async function recordMessageEvents(
 ): Promise<MessageEventResult[]> {
   const { shopId } = shop;
   const ids = [...new Set(events.map((e) => e.id))];
-  const seen = await queryRows<{ id: string; profile_id: string }>(
+  const seen = await queryRows<RawRow<typeof tables.messageEvents, "id" | "profile_id">>(
     tx,
     sql`SELECT id, profile_id FROM message_events WHERE shop_id = ${shopId} AND id = ANY(${sqlTextArray(ids)})`,
   );

@@ -7,7 +7,8 @@ import {
 } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Database, Queryable } from "../../db/client";
-import { queryRows } from "../../db/rows";
+import { queryRows, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { HttpError } from "../../http/errors";
 import { countHeldBack, screenArrivals, type Arrival } from "../gdpr/erasure-register";
 import { recomputeProfiles } from "../profile/recompute-profile";
@@ -120,14 +121,14 @@ export async function ingestPixelBatch(database: Database, batch: PixelBatch, no
         if (resolution) touched.add(resolution.profileId);
       }
       // The browser's profile after linking (a merge may have moved it).
-      const [owner] = await queryRows<{ profile_id: string }>(
+      const [owner] = await queryRows<RawRow<typeof tables.identifiers, "profile_id">>(
         tx,
         sql`SELECT profile_id FROM identifiers WHERE shop_id = ${shopId} AND kind = 'device'
           AND value = ${batch.clientId}`,
       );
       if (owner) touched.add(owner.profile_id);
       linked = Boolean(owner);
-      const live = await queryRows<{ id: string }>(
+      const live = await queryRows<RawRow<typeof tables.profiles, "id">>(
         tx,
         sql`SELECT id FROM profiles WHERE shop_id = ${shopId} AND status = 'active'
             AND id = ANY(${sqlTextArray([...touched])})`,

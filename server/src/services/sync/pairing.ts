@@ -2,7 +2,8 @@ import { randomInt, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { mintDeviceToken } from "../../auth/device-token";
 import type { Database } from "../../db/client";
-import { queryRows } from "../../db/rows";
+import { queryRows, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { HttpError, notFound } from "../../http/errors";
 import { revokeCredential, type CredentialRow } from "../shop/credentials";
 import { locationName } from "../shop/locations";
@@ -39,7 +40,7 @@ export async function createPairingCode(
   // Codes are found without a shop: a code ever drawn, or a live code with the same lookup, is re-drawn.
   for (let attempt = 0; attempt < 10; attempt++) {
     const code = newPairingCode();
-    const inserted = await queryRows<{ code: string }>(
+    const inserted = await queryRows<RawRow<typeof tables.pairingCodes, "code">>(
       database.db,
       sql`INSERT INTO pairing_codes (shop_id, code, location_id, expires_at, created_by)
           SELECT ${input.shopId}, ${code}, ${input.locationId}, ${expiresAt}, ${input.staffId}
@@ -124,7 +125,7 @@ export async function pairDevice(
     );
   }
   return database.db.transaction(async (tx) => {
-    const claimed = await queryRows<{ code: string }>(
+    const claimed = await queryRows<RawRow<typeof tables.pairingCodes, "code">>(
       tx,
       sql`UPDATE pairing_codes SET used_at = ${now}
           WHERE shop_id = ${row.shop_id} AND code = ${input.code} AND used_at IS NULL AND locked_at IS NULL

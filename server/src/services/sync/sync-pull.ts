@@ -1,7 +1,8 @@
 import { CHANNELS, currentConsentState, type ConsentEntry, type PullResponse } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
-import { jsonOr, queryRows } from "../../db/rows";
+import { jsonOr, queryRows, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { contactsOf } from "../profile/profile-view";
 
 interface ChangeRow {
@@ -30,7 +31,7 @@ export async function pullChanges(
   shopId: string,
   input: { cursor: number; limit: number; clientId?: string | undefined },
 ): Promise<PullResponse> {
-  const [shop] = await queryRows<{ changes_pruned_before: string | number }>(
+  const [shop] = await queryRows<RawRow<typeof tables.shops, "changes_pruned_before">>(
     q,
     sql`SELECT changes_pruned_before FROM shops WHERE shop_id = ${shopId}`,
   );
@@ -63,7 +64,7 @@ export async function pullChanges(
 
   let lastSeq = 0;
   if (input.clientId) {
-    const [client] = await queryRows<{ last_seq: string | number }>(
+    const [client] = await queryRows<RawRow<typeof tables.syncClients, "last_seq">>(
       q,
       sql`SELECT last_seq FROM sync_clients WHERE shop_id = ${shopId} AND client_id = ${input.clientId}`,
     );

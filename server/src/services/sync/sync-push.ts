@@ -1,7 +1,8 @@
 import { storableText, type PushResult } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { queryRows } from "../../db/rows";
+import { queryRows, type RawRow } from "../../db/rows";
+import type * as tables from "../../db/schema";
 import { HttpError } from "../../http/errors";
 import type { Logger } from "../../http/logger";
 import { PushWorkspace } from "./push-workspace";
@@ -55,7 +56,7 @@ export async function pushMutations(
   }
 
   return withShopLock(database.db, device.shopId, async (tx, shop) => {
-    const [client] = await queryRows<{ last_seq: string | number; device_id: string }>(
+    const [client] = await queryRows<RawRow<typeof tables.syncClients, "last_seq" | "device_id">>(
       tx,
       sql`SELECT last_seq, device_id FROM sync_clients WHERE shop_id = ${device.shopId}
         AND client_id = ${request.clientId}`,
@@ -84,7 +85,7 @@ export async function pushMutations(
       run.length === 0
         ? []
         : (
-            await queryRows<{ mutation_id: string }>(
+            await queryRows<RawRow<typeof tables.syncMutations, "mutation_id">>(
               tx,
               sql`SELECT mutation_id FROM sync_mutations WHERE shop_id = ${device.shopId}
                 AND mutation_id = ANY(${sqlTextArray(run.map((m) => m.id))})`,
@@ -194,7 +195,7 @@ export async function pushMutations(
     }
     if (unread.length) {
       const keys = unread.map((l) => localIdentifier(l).value);
-      const mapped = await queryRows<{ value: string; profile_id: string }>(
+      const mapped = await queryRows<RawRow<typeof tables.identifiers, "value" | "profile_id">>(
         tx,
         sql`SELECT value, profile_id FROM identifiers WHERE shop_id = ${device.shopId} AND kind = 'device'
           AND value = ANY(${sqlTextArray(keys)})`,

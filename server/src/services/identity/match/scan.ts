@@ -7,7 +7,8 @@ import {
 } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "../../../db/client";
-import { queryRows } from "../../../db/rows";
+import { jsonOf, queryRows, type RawRow } from "../../../db/rows";
+import type * as tables from "../../../db/schema";
 import { idList, loadMatchPeople } from "./people";
 
 /** Up to this many active profiles, a shop without a learned model learns one from all of them on arrival. */
@@ -38,13 +39,12 @@ async function storeModel(q: Queryable, shopId: string, model: MatchModel, profi
 }
 
 async function storedModel(q: Queryable, shopId: string): Promise<{ model: MatchModel; profiles: number } | null> {
-  const [row] = await queryRows<{ model: MatchModel | string; profiles: number }>(
+  const [row] = await queryRows<RawRow<typeof tables.matchModels, "model" | "profiles">>(
     q,
     sql`SELECT model, profiles FROM match_models WHERE shop_id = ${shopId}`,
   );
   if (!row) return null;
-  const model = typeof row.model === "string" ? (JSON.parse(row.model) as MatchModel) : row.model;
-  return { model, profiles: Number(row.profiles) };
+  return { model: jsonOf<MatchModel>(row.model), profiles: Number(row.profiles) };
 }
 
 /**
