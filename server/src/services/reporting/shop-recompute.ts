@@ -4,6 +4,7 @@ import type { Db, Queryable } from "../../db/client";
 import { queryRows } from "../../db/rows";
 import { enqueueJob } from "../../jobs/queue";
 import { MANUAL_RECOMPUTE_PREFIX, RECOMPUTE_SHOP } from "../../jobs/recompute-shop";
+import { withShopLock } from "../shop";
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
@@ -12,9 +13,8 @@ const iso = (d: Date | string) => new Date(d).toISOString();
  * still waits or runs, asking again answers that one: two clicks make one pass.
  */
 export async function requestShopRecompute(db: Db, shopId: string, now: Date): Promise<RecomputeStatus> {
-  return db.transaction(async (tx) => {
-    // One request at a time per shop: the lock orders two clicks that arrive together.
-    await tx.execute(sql`SELECT 1 FROM shops WHERE shop_id = ${shopId} FOR UPDATE`);
+  // One request at a time per shop: the shop lock orders two clicks that arrive together.
+  return withShopLock(db, shopId, async (tx) => {
     const [waiting] = await queryRows<{ id: string }>(
       tx,
       sql`SELECT r.id FROM shop_recomputes r
