@@ -32,6 +32,7 @@ export function WebhooksPage() {
             <Text as="p" tone={backfill.status === "failed" ? "critical" : undefined}>
               {`Sync from Shopify: ${humanize(backfill.status)}, ${backfill.customers} customers and ${backfill.orders} orders`}
               {backfill.linesTotal != null ? `, ${backfill.linesRead} of ${backfill.linesTotal} records read` : ""}
+              {backfill.linesSkipped > 0 ? `, ${backfill.linesSkipped} unreadable skipped` : ""}
               {`, ${backfill.elapsedSeconds} s`}
               {backfill.error ? ` (${backfill.error})` : ""}
             </Text>
