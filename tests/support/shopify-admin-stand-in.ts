@@ -63,8 +63,8 @@ export class ShopifyAdminStandIn {
   failNextBulk = false;
   /** Every download of a bulk result: its operation, the Range header it sent and the status answered. */
   readonly resultDownloads: { operation: string; range: string | null; status: number }[] = [];
-  /** The next result download sends this many bytes of its body, then drops the connection. */
-  breakNextDownloadAfter: number | null = null;
+  /** Asked at each result download: a number of bytes to send of its body before dropping the connection. */
+  breakDownload: ((download: { operation: string; range: string | null }) => number | null) | null = null;
   /** Rewrites the next completed bulk operation's lines (a test's unreadable or foreign lines). */
   editNextResult: ((lines: string[]) => string[]) | null = null;
   private available = MAX_POINTS;
@@ -117,6 +117,19 @@ export class ShopifyAdminStandIn {
 
   addOrders(list: readonly StandInOrder[]) {
     for (const o of list) this.orders.set(o.id, o);
+  }
+
+  /** A completed bulk operation with these result lines, as a test's own file to read; answers its URL. */
+  addResult(lines: string[]): string {
+    const op: BulkOperation = {
+      id: `gid://shopify/BulkOperation/${this.bulkOperations.length + 1}`,
+      query: "",
+      status: "COMPLETED",
+      polls: 0,
+      lines,
+    };
+    this.bulkOperations.push(op);
+    return `${this.origin}/bulk-results/${encodeURIComponent(op.id)}.jsonl`;
   }
 
   /** Empties the cost bucket now (it restores at 100 points per second of `now()`). */
@@ -435,9 +448,8 @@ export class ShopifyAdminStandIn {
       "accept-ranges": "bytes",
       ...(status === 206 ? { "content-range": `bytes ${first}-${last}/${body.length}` } : {}),
     });
-    const cut = this.breakNextDownloadAfter;
+    const cut = this.breakDownload?.({ operation: op.id, range }) ?? null;
     if (cut === null) return void res.end(part);
-    this.breakNextDownloadAfter = null;
     // Flushed before the drop, so the client has read lines when the connection breaks.
     res.write(part.subarray(0, cut), () => setTimeout(() => res.destroy(), 20));
   }
