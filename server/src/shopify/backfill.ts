@@ -22,6 +22,8 @@ export const BACKFILL_CUSTOMER_CHUNK_LINES = 50_000;
 export const BULK_POLL_MS = 2000;
 
 type Phase = "customers" | "orders";
+/** Lines per job in each phase (tests pass small ones to read a result in several chunks). */
+export type ChunkLines = Record<Phase, number>;
 export interface BackfillRow {
   shop_id: string;
   id: string;
@@ -113,7 +115,11 @@ async function update(
 /**
  * `shopify.backfill` jobs: run a bulk query, poll it, then ingest its JSONL result in chunks; customers, then orders.
  */
-export function backfillJobHandler(admin: ShopifyAdmin, clock: () => Date): JobHandler {
+export function backfillJobHandler(
+  admin: ShopifyAdmin,
+  clock: () => Date,
+  chunkLines: ChunkLines = { customers: BACKFILL_CUSTOMER_CHUNK_LINES, orders: BACKFILL_CHUNK_LINES },
+): JobHandler {
   return async (tx, job) => {
     const [id, step, phase, arg] = job.ref.split(":") as [string, string, Phase, string | undefined];
     const [row] = await queryRows<BackfillRow>(
@@ -162,7 +168,7 @@ export function backfillJobHandler(admin: ShopifyAdmin, clock: () => Date): JobH
       await next(tx, job.shop_id, `${id}:read:${phase}:0`, now);
       return;
     }
-    await readChunk(tx, job.shop_id, row, phase, Number(arg ?? 0), now);
+    await readChunk(tx, job.shop_id, row, { phase, from: Number(arg ?? 0), limit: chunkLines[phase] }, now);
   };
 }
 
@@ -173,9 +179,14 @@ export function backfillJobHandler(admin: ShopifyAdmin, clock: () => Date): JobH
  * The offset moves in the same transaction as the chunk's writes, so a retried or interrupted job reads the
  * same chunk again and nothing is counted twice; a job whose chunk was already read (a stale ref) does nothing.
  */
-async function readChunk(tx: Tx, shopId: string, row: BackfillRow, phase: Phase, from: number, now: Date) {
+async function readChunk(
+  tx: Tx,
+  shopId: string,
+  row: BackfillRow,
+  { phase, from, limit }: { phase: Phase; from: number; limit: number },
+  now: Date,
+) {
   if (row.status !== `${phase}:reading` || from !== Number(row.lines_done)) return;
-  const limit = phase === "customers" ? BACKFILL_CUSTOMER_CHUNK_LINES : BACKFILL_CHUNK_LINES;
   const nodes: (BulkNode | null)[] = [];
   let offset = Number(row.bytes_done);
   let ended = true;
