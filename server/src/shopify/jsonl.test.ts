@@ -39,8 +39,8 @@ describe("reading a bulk result from a byte offset", () => {
   it.each([true, false])(
     "gives each line the byte offset of the next; resumes there (Range honoured: %s)",
     async (ranges) => {
-      ({ server } = await serve(body, { ranges }));
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/r.jsonl`;
+      let url: string;
+      ({ server, url } = await serve(body, { ranges }));
       const all = await read(url, 0);
       expect(all.map((l) => l.text)).toEqual(['{"n":"Zoë"}', '{"n":"Łukasz 😀"}', '{"n":"end"}']);
       expect(all.map((l) => l.next)).toEqual([
