@@ -31,6 +31,36 @@ async function runBackfill(t: TestServer) {
 
 const rangeStart = (range: string | null) => (range === null ? 0 : Number(/^bytes=(\d+)-$/.exec(range)![1]));
 
+/**
+ * A backfill reading `url` in its customers phase, worked step by step as the queue would (the read steps
+ * never call Shopify), four lines a job; `linesDone` as a backfill begun before byte offsets were kept.
+ */
+async function readSteps(t: TestServer, url: string, linesDone = 0) {
+  const db = t.runtime.db.db;
+  const id = crypto.randomUUID();
+  await db.execute(sql`INSERT INTO shops (shop_id) VALUES (${SHOP_A}) ON CONFLICT DO NOTHING`);
+  await db.execute(sql`INSERT INTO shopify_backfills (shop_id, id, status, result_url, lines_done, started_at)
+    VALUES (${SHOP_A}, ${id}, 'customers:reading', ${url}, ${linesDone}, ${t.clock()})`);
+  const handler = backfillJobHandler(null as unknown as ShopifyAdmin, t.clock, { customers: 4, orders: 4 });
+  const row = async () =>
+    (
+      await queryRows<BackfillRow>(db, sql`SELECT * FROM shopify_backfills WHERE shop_id = ${SHOP_A} AND id = ${id}`)
+    )[0]!;
+  const run = (from: number) =>
+    db.transaction((tx) =>
+      handler(tx, {
+        shop_id: SHOP_A,
+        id: `job-${from}`,
+        kind: "shopify.backfill",
+        ref: `${id}:read:customers:${from}`,
+        attempts: 1,
+        max_attempts: 5,
+        seq: from,
+      }),
+    );
+  return { row, run };
+}
+
 describe(`a bulk backfill reads its result once and resumes where it stopped (${dbLabel()})`, () => {
   let t: TestServer;
   let shopify: ShopifyAdminStandIn;
@@ -100,29 +130,7 @@ describe(`a bulk backfill reads its result once and resumes where it stopped (${
     lines.splice(2, 0, "{not json", JSON.stringify({ id: "gid://shopify/Customer/abc", email: "x@example.com" }));
     const url = shopify.addResult(lines);
     const db = t.runtime.db.db;
-    const id = crypto.randomUUID();
-    await db.execute(sql`INSERT INTO shops (shop_id) VALUES (${SHOP_A}) ON CONFLICT DO NOTHING`);
-    await db.execute(sql`INSERT INTO shopify_backfills (shop_id, id, status, result_url, object_count, started_at)
-      VALUES (${SHOP_A}, ${id}, 'customers:reading', ${url}, ${lines.length}, ${t.clock()})`);
-    // The read steps never call Shopify; four lines a job reads the twelve lines in three chunks.
-    const handler = backfillJobHandler(null as unknown as ShopifyAdmin, t.clock, { customers: 4, orders: 4 });
-    const row = async () =>
-      (
-        await queryRows<BackfillRow>(db, sql`SELECT * FROM shopify_backfills WHERE shop_id = ${SHOP_A} AND id = ${id}`)
-      )[0]!;
-    const run = (from: number) =>
-      db.transaction((tx) =>
-        handler(tx, {
-          shop_id: SHOP_A,
-          id: `job-${from}`,
-          kind: "shopify.backfill",
-          ref: `${id}:read:customers:${from}`,
-          attempts: 1,
-          max_attempts: 5,
-          seq: from,
-        }),
-      );
-
+    const { row, run } = await readSteps(t, url);
     await run(0);
     const first = await row();
     expect([Number(first.lines_done), Number(first.customers), Number(first.lines_skipped)]).toEqual([4, 2, 2]);
@@ -164,5 +172,19 @@ describe(`a bulk backfill reads its result once and resumes where it stopped (${
       [Number(first.bytes_done), 206],
       [Buffer.byteLength(`${lines.slice(0, 8).join("\n")}\n`), 206],
     ]);
+  });
+
+  it("resumes a backfill begun before byte offsets were kept at its line count", { timeout: 60_000 }, async () => {
+    const shop = await start(6, 0, false);
+    const url = shopify.addResult(shop.customers.map((c) => JSON.stringify(customerNode(c))));
+    const { row, run } = await readSteps(t, url, 2);
+    await run(2);
+    const done = await row();
+    expect([done.status, Number(done.lines_done), Number(done.customers)]).toEqual(["orders:starting", 6, 4]);
+    const ids = await queryRows<{ value: string }>(
+      t.runtime.db.db,
+      sql`SELECT value FROM identifiers WHERE shop_id = ${SHOP_A} AND kind = 'shopify' ORDER BY value`,
+    );
+    expect(ids.map((r) => r.value)).toEqual(shop.customers.slice(2).map((c) => c.id));
   });
 });

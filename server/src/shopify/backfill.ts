@@ -189,9 +189,16 @@ async function readChunk(
   if (row.status !== `${phase}:reading` || from !== Number(row.lines_done)) return;
   const nodes: (BulkNode | null)[] = [];
   let offset = Number(row.bytes_done);
+  // A backfill begun before byte offsets were kept (migration 0015) knows only its lines: skipped once here.
+  let readBefore = offset === 0 ? from : 0;
   let ended = true;
   if (row.result_url) {
     for await (const line of jsonlLinesFrom(row.result_url, offset)) {
+      if (readBefore > 0) {
+        readBefore--;
+        offset = line.next;
+        continue;
+      }
       const node = parseBulkLine(line.text);
       if (endsChunkBefore(node, nodes.length, limit)) {
         ended = false;
