@@ -46,19 +46,21 @@ async function readSteps(t: TestServer, url: string, linesDone = 0) {
     (
       await queryRows<BackfillRow>(db, sql`SELECT * FROM shopify_backfills WHERE shop_id = ${SHOP_A} AND id = ${id}`)
     )[0]!;
-  const run = (from: number) =>
+  const step = (ref: string, seq: number) =>
     db.transaction((tx) =>
       handler(tx, {
         shop_id: SHOP_A,
-        id: `job-${from}`,
+        id: `job-${seq}`,
         kind: "shopify.backfill",
-        ref: `${id}:read:customers:${from}`,
+        ref,
         attempts: 1,
         max_attempts: 5,
-        seq: from,
+        seq,
       }),
     );
-  return { row, run };
+  const run = (from: number) => step(`${id}:read:customers:${from}`, from);
+  const scan = () => step(`${id}:scan:customers`, -1);
+  return { row, run, scan };
 }
 
 describe(`a bulk backfill reads its result once and resumes where it stopped (${dbLabel()})`, () => {
@@ -130,7 +132,7 @@ describe(`a bulk backfill reads its result once and resumes where it stopped (${
     lines.splice(2, 0, "{not json", JSON.stringify({ id: "gid://shopify/Customer/abc", email: "x@example.com" }));
     const url = shopify.addResult(lines);
     const db = t.runtime.db.db;
-    const { row, run } = await readSteps(t, url);
+    const { row, run, scan } = await readSteps(t, url);
     await run(0);
     const first = await row();
     expect([Number(first.lines_done), Number(first.customers), Number(first.lines_skipped)]).toEqual([4, 2, 2]);
@@ -148,7 +150,9 @@ describe(`a bulk backfill reads its result once and resumes where it stopped (${
     await run(4);
     await run(8);
     const done = await row();
-    expect(done).toMatchObject({ status: "orders:starting" });
+    expect(done).toMatchObject({ status: "customers:scanning" });
+    await scan();
+    expect(await row()).toMatchObject({ status: "orders:starting" });
     expect([Number(done.lines_done), Number(done.customers), Number(done.lines_skipped)]).toEqual([12, 10, 2]);
     expect(Number(done.bytes_done)).toBe(Buffer.byteLength(`${lines.join("\n")}\n`));
 
@@ -180,7 +184,7 @@ describe(`a bulk backfill reads its result once and resumes where it stopped (${
     const { row, run } = await readSteps(t, url, 2);
     await run(2);
     const done = await row();
-    expect([done.status, Number(done.lines_done), Number(done.customers)]).toEqual(["orders:starting", 6, 4]);
+    expect([done.status, Number(done.lines_done), Number(done.customers)]).toEqual(["customers:scanning", 6, 4]);
     const ids = await queryRows<{ value: string }>(
       t.runtime.db.db,
       sql`SELECT value FROM identifiers WHERE shop_id = ${SHOP_A} AND kind = 'shopify' ORDER BY value`,

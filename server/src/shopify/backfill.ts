@@ -3,6 +3,7 @@ import type { Db, Tx } from "../db/client";
 import { queryRows } from "../db/rows";
 import type { JobHandler } from "../jobs/queue";
 import { backfillCustomers } from "../services/identity/backfill/identity-backfill";
+import { scanShopDuplicates } from "../services/identity/match";
 import { ingestBatch } from "../services/ingest/ingest-batch";
 import { loadShop } from "../services/shop/shop";
 import { ShopifyCallFailed, type ShopifyAdmin } from "./admin";
@@ -113,7 +114,8 @@ async function update(
 }
 
 /**
- * `shopify.backfill` jobs: run a bulk query, poll it, then ingest its JSONL result in chunks; customers, then orders.
+ * `shopify.backfill` jobs: run a bulk query, poll it, then ingest its JSONL result in chunks; customers (then
+ * one duplicate pass over the shop), then orders.
  */
 export function backfillJobHandler(
   admin: ShopifyAdmin,
@@ -168,6 +170,17 @@ export function backfillJobHandler(
       await next(tx, job.shop_id, `${id}:read:${phase}:0`, now);
       return;
     }
+    if (step === "scan") {
+      if (row.status !== "customers:scanning") return;
+      // Duplicates among the customers just loaded, in one whole-shop pass, as the NDJSON backfill does.
+      if (Number(row.customers) > 0) {
+        await loadShop(tx, job.shop_id, { lock: true });
+        await scanShopDuplicates(tx, job.shop_id, now);
+      }
+      await update(tx, job.shop_id, id, { status: "orders:starting" });
+      await next(tx, job.shop_id, `${id}:run:orders`, now);
+      return;
+    }
     await readChunk(tx, job.shop_id, row, { phase, from: Number(arg ?? 0), limit: chunkLines[phase] }, now);
   };
 }
@@ -212,7 +225,10 @@ async function readChunk(
   let skipped = 0;
   if (phase === "customers") {
     const { customers, skipped: bad } = customerRecordsOf(nodes);
-    if (customers.length > 0) await backfillCustomers(tx, await loadShop(tx, shopId, { lock: true }), customers, now);
+    if (customers.length > 0) {
+      const shop = await loadShop(tx, shopId, { lock: true });
+      await backfillCustomers(tx, shop, customers, now, { scanArrivals: false });
+    }
     [ingested, skipped] = [customers.length, bad];
   } else {
     const { events, skipped: bad } = orderEventsOf(nodes);
@@ -226,8 +242,8 @@ async function readChunk(
     WHERE shop_id = ${shopId} AND id = ${row.id}`);
   if (!ended) return next(tx, shopId, `${row.id}:read:${phase}:${done}`, now);
   if (phase === "customers") {
-    await update(tx, shopId, row.id, { status: "orders:starting" });
-    return next(tx, shopId, `${row.id}:run:orders`, now);
+    await update(tx, shopId, row.id, { status: "customers:scanning" });
+    return next(tx, shopId, `${row.id}:scan:customers`, now);
   }
   await update(tx, shopId, row.id, { status: "completed", finishedAt: now });
   await scheduleLoyaltyWrite(tx, shopId, now);
