@@ -61,6 +61,12 @@ export class ShopifyAdminStandIn {
   readonly calls: { op: string; throttled: boolean }[] = [];
   /** The next bulk operation ends FAILED (Shopify's errorCode INTERNAL_SERVER_ERROR). */
   failNextBulk = false;
+  /** Every download of a bulk result: its operation, the Range header it sent and the status answered. */
+  readonly resultDownloads: { operation: string; range: string | null; status: number }[] = [];
+  /** Asked at each result download: a number of bytes to send of its body before dropping the connection. */
+  breakDownload: ((download: { operation: string; range: string | null }) => number | null) | null = null;
+  /** Rewrites the next completed bulk operation's lines (a test's unreadable or foreign lines). */
+  editNextResult: ((lines: string[]) => string[]) | null = null;
   private available = MAX_POINTS;
   private restoredAt: number;
   private nextId = 9_100_000_000_000_000_000n;
@@ -113,6 +119,19 @@ export class ShopifyAdminStandIn {
     for (const o of list) this.orders.set(o.id, o);
   }
 
+  /** A completed bulk operation with these result lines, as a test's own file to read; answers its URL. */
+  addResult(lines: string[]): string {
+    const op: BulkOperation = {
+      id: `gid://shopify/BulkOperation/${this.bulkOperations.length + 1}`,
+      query: "",
+      status: "COMPLETED",
+      polls: 0,
+      lines,
+    };
+    this.bulkOperations.push(op);
+    return `${this.origin}/bulk-results/${encodeURIComponent(op.id)}.jsonl`;
+  }
+
   /** Empties the cost bucket now (it restores at 100 points per second of `now()`). */
   emptyBucket() {
     this.bucket();
@@ -131,8 +150,7 @@ export class ShopifyAdminStandIn {
     if (req.method === "GET" && url.pathname.startsWith("/bulk-results/")) {
       const op = this.bulkOperations.find((b) => url.pathname === `/bulk-results/${encodeURIComponent(b.id)}.jsonl`);
       if (op?.status !== "COMPLETED") return send(res, 404, { errors: "Not Found" });
-      res.writeHead(200, { "content-type": "application/jsonl" });
-      return void res.end(op.lines.join("\n") + (op.lines.length ? "\n" : ""));
+      return this.sendResult(op, req.headers.range ?? null, res);
     }
     const body = JSON.parse((await readBody(req)) || "{}") as Record<string, unknown>;
     if (req.method === "POST" && url.pathname === "/admin/oauth/access_token") return this.tokenExchange(body, res);
@@ -401,6 +419,41 @@ export class ShopifyAdminStandIn {
     }
   }
 
+  /**
+   * A result file as Cloud Storage serves Shopify's signed URLs: a single byte range (RFC 9110 §14) is
+   * answered 206 with Content-Range, one starting past the end 416; a Range it cannot read is ignored (200).
+   */
+  private sendResult(op: BulkOperation, range: string | null, res: ServerResponse) {
+    const body = Buffer.from(op.lines.join("\n") + (op.lines.length ? "\n" : ""));
+    const asked = range ? /^bytes=(\d*)-(\d*)$/.exec(range.trim()) : null;
+    let [first, last, status] = [0, body.length - 1, 200];
+    if (asked && (asked[1] || asked[2])) {
+      if (asked[1]) [first, last] = [Number(asked[1]), asked[2] ? Math.min(Number(asked[2]), last) : last];
+      else first = Math.max(0, body.length - Number(asked[2])); // a suffix: the last N bytes
+      status = 206;
+    }
+    this.resultDownloads.push({
+      operation: op.id,
+      range,
+      status: first >= body.length && status === 206 ? 416 : status,
+    });
+    if (status === 206 && first >= body.length) {
+      res.writeHead(416, { "content-range": `bytes */${body.length}` });
+      return void res.end();
+    }
+    const part = body.subarray(first, last + 1);
+    res.writeHead(status, {
+      "content-type": "application/jsonl",
+      "content-length": String(part.length),
+      "accept-ranges": "bytes",
+      ...(status === 206 ? { "content-range": `bytes ${first}-${last}/${body.length}` } : {}),
+    });
+    const cut = this.breakDownload?.({ operation: op.id, range }) ?? null;
+    if (cut === null) return void res.end(part);
+    // Flushed before the drop, so the client has read lines when the connection breaks.
+    res.write(part.subarray(0, cut), () => setTimeout(() => res.destroy(), 20));
+  }
+
   /** Each poll moves an operation one step: CREATED → RUNNING → COMPLETED (or FAILED). */
   private bulkView(op: BulkOperation | undefined) {
     if (!op) return null;
@@ -412,6 +465,7 @@ export class ShopifyAdminStandIn {
         op.status = "FAILED";
       } else {
         op.lines = this.bulkLines(op.query);
+        if (this.editNextResult) [op.lines, this.editNextResult] = [this.editNextResult(op.lines), null];
         op.status = "COMPLETED";
       }
     }

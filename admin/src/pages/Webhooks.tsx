@@ -33,6 +33,7 @@ export function WebhooksPage() {
               {`Sync from Shopify: ${humanize(backfill.status)}, `}
               {`${backfill.customers} customers and ${backfill.orders} orders`}
               {backfill.linesTotal != null ? `, ${backfill.linesRead} of ${backfill.linesTotal} records read` : ""}
+              {backfill.linesSkipped > 0 ? `, ${backfill.linesSkipped} unreadable skipped` : ""}
               {`, ${backfill.elapsedSeconds} s`}
               {backfill.error ? ` (${backfill.error})` : ""}
             </Text>

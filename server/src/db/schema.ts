@@ -672,6 +672,9 @@ export const shopifyBackfills = pgTable(
     resultUrl: text("result_url"),
     objectCount: bigint("object_count", { mode: "number" }),
     linesDone: bigint("lines_done", { mode: "number" }).notNull().default(0),
+    /** Where the next chunk starts in the result file: a resumed job downloads only the rest (HTTP Range). */
+    bytesDone: bigint("bytes_done", { mode: "number" }).notNull().default(0),
+    linesSkipped: bigint("lines_skipped", { mode: "number" }).notNull().default(0),
     customers: bigint("customers", { mode: "number" }).notNull().default(0),
     orders: bigint("orders", { mode: "number" }).notNull().default(0),
     error: text("error"),

@@ -1,24 +1,30 @@
-import { adminCustomerToWebhook, adminOrderToWebhook } from "@c360/shared";
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client";
 import { queryRows } from "../db/rows";
 import type { JobHandler } from "../jobs/queue";
-import { ingestBatch, parseDataEvent, type DataEvent } from "../services/ingest/ingest-batch";
+import { backfillCustomers } from "../services/identity/backfill/identity-backfill";
+import { scanShopDuplicates } from "../services/identity/match";
+import { ingestBatch } from "../services/ingest/ingest-batch";
 import { loadShop } from "../services/shop/shop";
 import { ShopifyCallFailed, type ShopifyAdmin } from "./admin";
 import { enqueueShopifyJobs, SHOPIFY_JOBS } from "./enqueue";
 import { BULK_CUSTOMERS, BULK_ORDERS, BULK_RUN, BULK_STATUS } from "./queries";
-import { jsonlLines } from "./jsonl";
+import { customerRecordsOf, endsChunkBefore, orderEventsOf, parseBulkLine, type BulkNode } from "./bulk-lines";
+import { jsonlLinesFrom } from "./jsonl";
 import { scheduleLoyaltyWrite } from "./loyalty-metafields";
 
 /**
  * Lines of a bulk result ingested per job (one transaction): a few seconds of work, then the shop lock is free again.
  */
 export const BACKFILL_CHUNK_LINES = 5000;
+/** The same for customers, whose set-based path takes ten times as many lines in a few seconds. */
+export const BACKFILL_CUSTOMER_CHUNK_LINES = 50_000;
 /** How long between two polls of a running bulk operation. */
 export const BULK_POLL_MS = 2000;
 
 type Phase = "customers" | "orders";
+/** Lines per job in each phase (tests pass small ones to read a result in several chunks). */
+export type ChunkLines = Record<Phase, number>;
 export interface BackfillRow {
   shop_id: string;
   id: string;
@@ -27,6 +33,8 @@ export interface BackfillRow {
   result_url: string | null;
   object_count: number | string | null;
   lines_done: number | string;
+  bytes_done: number | string;
+  lines_skipped: number | string;
   customers: number | string;
   orders: number | string;
   error: string | null;
@@ -43,6 +51,7 @@ export function backfillView(row: BackfillRow, now: Date) {
     customers: Number(row.customers),
     orders: Number(row.orders),
     linesRead: Number(row.lines_done),
+    linesSkipped: Number(row.lines_skipped),
     linesTotal: row.object_count == null ? null : Number(row.object_count),
     error: row.error,
     startedAt: started.toISOString(),
@@ -99,14 +108,20 @@ async function update(
       result_url = ${fields.url === undefined ? sql`result_url` : fields.url},
       object_count = ${fields.count === undefined ? sql`object_count` : fields.count},
       lines_done = ${fields.url === undefined ? sql`lines_done` : 0},
+      bytes_done = ${fields.url === undefined ? sql`bytes_done` : 0},
       error = ${fields.error ?? null}, finished_at = ${fields.finishedAt ?? null}
     WHERE shop_id = ${shopId} AND id = ${id}`);
 }
 
 /**
- * `shopify.backfill` jobs: run a bulk query, poll it, then ingest its JSONL result in chunks; customers, then orders.
+ * `shopify.backfill` jobs: run a bulk query, poll it, then ingest its JSONL result in chunks; customers (then
+ * one duplicate pass over the shop), then orders.
  */
-export function backfillJobHandler(admin: ShopifyAdmin, clock: () => Date): JobHandler {
+export function backfillJobHandler(
+  admin: ShopifyAdmin,
+  clock: () => Date,
+  chunkLines: ChunkLines = { customers: BACKFILL_CUSTOMER_CHUNK_LINES, orders: BACKFILL_CHUNK_LINES },
+): JobHandler {
   return async (tx, job) => {
     const [id, step, phase, arg] = job.ref.split(":") as [string, string, Phase, string | undefined];
     const [row] = await queryRows<BackfillRow>(
@@ -155,54 +170,80 @@ export function backfillJobHandler(admin: ShopifyAdmin, clock: () => Date): JobH
       await next(tx, job.shop_id, `${id}:read:${phase}:0`, now);
       return;
     }
-    await readChunk(tx, job.shop_id, row, phase, Number(arg ?? 0), now);
+    if (step === "scan") {
+      if (row.status !== "customers:scanning") return;
+      // Duplicates among the customers just loaded, in one whole-shop pass, as the NDJSON backfill does.
+      if (Number(row.customers) > 0) {
+        await loadShop(tx, job.shop_id, { lock: true });
+        await scanShopDuplicates(tx, job.shop_id, now);
+      }
+      await update(tx, job.shop_id, id, { status: "orders:starting" });
+      await next(tx, job.shop_id, `${id}:run:orders`, now);
+      return;
+    }
+    await readChunk(tx, job.shop_id, row, { phase, from: Number(arg ?? 0), limit: chunkLines[phase] }, now);
   };
 }
 
 /**
- * Ingests the next chunk of a bulk result from line `from`, as the same webhooks replayed would be: an
- * order with its line items (child lines carrying `__parentId`) is never split between chunks.
+ * Ingests the next chunk of a bulk result, from where the last one ended (the row's byte offset: only the rest
+ * of the file is downloaded). Customers go through the identity backfill's set-based path; orders, with their
+ * line items (child lines carrying `__parentId`, never split between chunks), through the webhook ingestion.
+ * The offset moves in the same transaction as the chunk's writes, so a retried or interrupted job reads the
+ * same chunk again and nothing is counted twice; a job whose chunk was already read (a stale ref) does nothing.
  */
-async function readChunk(tx: Tx, shopId: string, row: BackfillRow, phase: Phase, from: number, now: Date) {
-  let read = 0;
+async function readChunk(
+  tx: Tx,
+  shopId: string,
+  row: BackfillRow,
+  { phase, from, limit }: { phase: Phase; from: number; limit: number },
+  now: Date,
+) {
+  if (row.status !== `${phase}:reading` || from !== Number(row.lines_done)) return;
+  const nodes: (BulkNode | null)[] = [];
+  let offset = Number(row.bytes_done);
+  // A backfill begun before byte offsets were kept (migration 0015) knows only its lines: skipped once here.
+  let readBefore = offset === 0 ? from : 0;
   let ended = true;
-  const events: DataEvent[] = [];
-  let order: Record<string, unknown> | null = null;
-  let lines: Record<string, unknown>[] = [];
-  const flushOrder = () => {
-    if (order) events.push(parseDataEvent("orders/updated", adminOrderToWebhook(order, { lineItems: lines }))!);
-    order = null;
-    lines = [];
-  };
   if (row.result_url) {
-    let index = 0;
-    for await (const line of jsonlLines(row.result_url)) {
-      if (index++ < from) continue;
-      const node = JSON.parse(line) as Record<string, unknown>;
-      const child = typeof node.__parentId === "string";
-      if (!child && read >= BACKFILL_CHUNK_LINES) {
+    for await (const line of jsonlLinesFrom(row.result_url, offset)) {
+      if (readBefore > 0) {
+        readBefore--;
+        offset = line.next;
+        continue;
+      }
+      const node = parseBulkLine(line.text);
+      if (endsChunkBefore(node, nodes.length, limit)) {
         ended = false;
         break;
       }
-      read++;
-      if (phase === "customers") events.push(parseDataEvent("customers/update", adminCustomerToWebhook(node))!);
-      else if (child) lines.push(node);
-      else {
-        flushOrder();
-        order = node;
-      }
+      nodes.push(node);
+      offset = line.next;
     }
-    flushOrder();
   }
-  if (events.length > 0) await ingestBatch(tx, await loadShop(tx, shopId, { lock: true }), events, now);
-  const done = from + read;
+  let ingested = 0;
+  let skipped = 0;
+  if (phase === "customers") {
+    const { customers, skipped: bad } = customerRecordsOf(nodes);
+    if (customers.length > 0) {
+      const shop = await loadShop(tx, shopId, { lock: true });
+      await backfillCustomers(tx, shop, customers, now, { scanArrivals: false });
+    }
+    [ingested, skipped] = [customers.length, bad];
+  } else {
+    const { events, skipped: bad } = orderEventsOf(nodes);
+    if (events.length > 0) await ingestBatch(tx, await loadShop(tx, shopId, { lock: true }), events, now);
+    [ingested, skipped] = [events.length, bad];
+  }
+  const done = from + nodes.length;
   const column = phase === "customers" ? sql`customers` : sql`orders`;
-  await tx.execute(sql`UPDATE shopify_backfills SET lines_done = ${done}, ${column} = ${column} + ${events.length}
+  await tx.execute(sql`UPDATE shopify_backfills SET lines_done = ${done}, bytes_done = ${offset},
+      lines_skipped = lines_skipped + ${skipped}, ${column} = ${column} + ${ingested}
     WHERE shop_id = ${shopId} AND id = ${row.id}`);
   if (!ended) return next(tx, shopId, `${row.id}:read:${phase}:${done}`, now);
   if (phase === "customers") {
-    await update(tx, shopId, row.id, { status: "orders:starting" });
-    return next(tx, shopId, `${row.id}:run:orders`, now);
+    await update(tx, shopId, row.id, { status: "customers:scanning" });
+    return next(tx, shopId, `${row.id}:scan:customers`, now);
   }
   await update(tx, shopId, row.id, { status: "completed", finishedAt: now });
   await scheduleLoyaltyWrite(tx, shopId, now);

@@ -93,7 +93,13 @@ export const deadLetterRequeuedSchema = z.object({ ok: z.literal(true), requeued
 export type DeadLetterRequeued = z.infer<typeof deadLetterRequeuedSchema>;
 
 /** "Sync from Shopify": the latest backfill and its progress. */
-export const shopifyBackfillSchema = countsOf(["customers", "orders", "linesRead", "elapsedSeconds"]).extend({
+export const shopifyBackfillSchema = countsOf([
+  "customers",
+  "orders",
+  "linesRead",
+  "linesSkipped",
+  "elapsedSeconds",
+]).extend({
   id: z.string(),
   status: z.string(),
   linesTotal: z.number().nullable(),

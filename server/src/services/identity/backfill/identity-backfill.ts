@@ -62,18 +62,22 @@ export function customerEvents(
  * Backfills a shop's existing customers inside the caller's transaction (shop lock held), giving the
  * profiles replaying them one by one through the webhook path would: resolution by the shared batch rule
  * in memory, then set-based writes. Customers already recorded (same ID and updated_at) change nothing.
+ * A caller loading a whole shop in many chunks passes `scanArrivals: false` and runs one whole-shop
+ * duplicate pass after its last chunk: tens of thousands of arrivals neighbour most of the shop, so
+ * scanning them per chunk compares the whole shop once per chunk.
  */
 export async function backfillCustomers(
   q: Queryable,
   shop: ShopContext,
   customers: readonly CustomerRecord[],
   now: Date,
+  opts: { scanArrivals?: boolean } = {},
 ): Promise<BackfillCounts> {
   const touched: string[] = [];
   const events = customerEvents(customers, shop.settings, now);
   const counts = await backfillEvents(q, shop, events, customers.length, now, touched);
   // Duplicates among the customers just loaded and those already here, in the same transaction.
-  await scanArrivals(q, shop.shopId, touched, now);
+  if (opts.scanArrivals !== false) await scanArrivals(q, shop.shopId, touched, now);
   return counts;
 }
 
