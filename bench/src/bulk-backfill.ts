@@ -89,7 +89,8 @@ export async function measureBulkBackfill(opts: {
     return {
       figure: `${fmt(seconds, 1)} s for ${fmt(opts.customers)} JSONL lines (${fmt(Number(stored!.n))} customers)`,
       note:
-        `${jobs} jobs (the last the duplicate pass), ${downloads} downloads of the result (asking for ${fmt(bytesAsked / body.length, 2)}x its ` +
+        `${jobs} jobs (the last the duplicate pass), ${downloads} downloads of the result ` +
+        `(asking for ${fmt(bytesAsked / body.length, 2)}x its ` +
         `${fmt(body.length / 1e6, 1)} MB; a job stops reading at its last line); CPU ${fmt(cpuSeconds, 1)} s in Node`,
       seconds,
       jobs,

@@ -1,33 +1,18 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { customerNode, generatedShop } from "../../../tests/support/shopify-admin-fixtures";
-import { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
+import type { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
 import { queryRows } from "../db/rows";
 import {
   dbLabel,
   SHOP_A,
-  startTestServer,
-  TEST_API_KEY,
-  TEST_SECRET,
-  testClock,
+  startConnectedTestServer,
+  type ConnectedTestServer,
   type TestServer,
 } from "../test-support/harness";
+import { count, runBackfill } from "../test-support/shopify-backfill";
 import type { ShopifyAdmin } from "./admin";
-import { BACKFILL_CHUNK_LINES, BULK_POLL_MS, backfillJobHandler, type BackfillRow } from "./backfill";
-
-const count = async (t: TestServer, statement: ReturnType<typeof sql>) =>
-  Number((await queryRows<{ n: string | number }>(t.runtime.db.db, statement))[0]!.n);
-
-/** Works the queue as the workers would, moving the clock on by a poll interval whenever nothing is due. */
-async function runBackfill(t: TestServer) {
-  for (let i = 0; i < 200; i++) {
-    await t.drain();
-    const { backfill } = await (await t.api("GET", "/api/shopify/status")).json();
-    if (backfill && ["completed", "failed"].includes(backfill.status)) return backfill;
-    t.clock.set(new Date(t.clock().getTime() + BULK_POLL_MS));
-  }
-  throw new Error("backfill did not finish");
-}
+import { BACKFILL_CHUNK_LINES, backfillJobHandler, type BackfillRow } from "./backfill";
 
 const rangeStart = (range: string | null) => (range === null ? 0 : Number(/^bytes=(\d+)-$/.exec(range)![1]));
 
@@ -64,25 +49,17 @@ async function readSteps(t: TestServer, url: string, linesDone = 0) {
 }
 
 describe(`a bulk backfill reads its result once and resumes where it stopped (${dbLabel()})`, () => {
-  let t: TestServer;
+  let t: ConnectedTestServer;
   let shopify: ShopifyAdminStandIn;
   const start = async (customers: number, orders: number, withAdmin = true) => {
-    const clock = testClock();
-    shopify = await new ShopifyAdminStandIn({
-      apiKey: TEST_API_KEY,
-      apiSecret: TEST_SECRET,
-      now: () => clock().getTime(),
-    }).start();
+    t = await startConnectedTestServer({ adminApi: withAdmin });
+    shopify = t.shopify;
     const shop = generatedShop(customers, orders);
     shopify.addCustomers(shop.customers);
     shopify.addOrders(shop.orders);
-    t = await startTestServer({ clock, ...(withAdmin ? { shopifyAdminOrigin: shopify.origin } : {}) });
     return shop;
   };
-  afterEach(async () => {
-    await t.close();
-    await shopify.stop();
-  });
+  afterEach(() => t.close());
 
   it("asks for the rest of the file with a Range, and reads a chunk whose download broke again from its offset", {
     timeout: 120_000,

@@ -1,20 +1,10 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { generatedShop } from "../../../tests/support/shopify-admin-fixtures";
-import { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
-import { queryRows } from "../db/rows";
-import {
-  dbLabel,
-  startTestServer,
-  TEST_API_KEY,
-  TEST_SECRET,
-  testClock,
-  type TestServer,
-} from "../test-support/harness";
-import { BULK_POLL_MS } from "./backfill";
+import type { ShopifyAdminStandIn } from "../../../tests/support/shopify-admin-stand-in";
+import { dbLabel, startConnectedTestServer, type ConnectedTestServer, type TestServer } from "../test-support/harness";
+import { count, runBackfill } from "../test-support/shopify-backfill";
 
-const count = async (t: TestServer, statement: ReturnType<typeof sql>) =>
-  Number((await queryRows<{ n: string | number }>(t.runtime.db.db, statement))[0]!.n);
 const counts = async (t: TestServer) => ({
   customers: await count(t, sql`SELECT count(*) AS n FROM identifiers WHERE kind = 'shopify'`),
   profiles: await count(t, sql`SELECT count(*) AS n FROM profiles WHERE status = 'active'`),
@@ -22,36 +12,17 @@ const counts = async (t: TestServer) => ({
   lines: await count(t, sql`SELECT count(*) AS n FROM order_lines`),
 });
 
-/** Works the queue as the workers would, moving the clock on by a poll interval whenever nothing is due. */
-async function runBackfill(t: TestServer) {
-  for (let i = 0; i < 200; i++) {
-    await t.drain();
-    const { backfill } = await (await t.api("GET", "/api/shopify/status")).json();
-    if (backfill && ["completed", "failed"].includes(backfill.status)) return backfill;
-    t.clock.set(new Date(t.clock().getTime() + BULK_POLL_MS));
-  }
-  throw new Error("backfill did not finish");
-}
-
 describe(`backfill from Shopify bulk operations (${dbLabel()})`, () => {
-  let t: TestServer;
+  let t: ConnectedTestServer;
   let shopify: ShopifyAdminStandIn;
   const start = async (customers: number, orders: number) => {
-    const clock = testClock();
-    shopify = await new ShopifyAdminStandIn({
-      apiKey: TEST_API_KEY,
-      apiSecret: TEST_SECRET,
-      now: () => clock().getTime(),
-    }).start();
+    t = await startConnectedTestServer();
+    shopify = t.shopify;
     const shop = generatedShop(customers, orders);
     shopify.addCustomers(shop.customers);
     shopify.addOrders(shop.orders);
-    t = await startTestServer({ clock, shopifyAdminOrigin: shopify.origin });
   };
-  afterEach(async () => {
-    await t.close();
-    await shopify.stop();
-  });
+  afterEach(() => t.close());
 
   it("shows a failed bulk operation with its reason, and a retry completes", { timeout: 180_000 }, async () => {
     await start(30, 60);

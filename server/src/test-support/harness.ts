@@ -147,7 +147,10 @@ export interface ConnectedTestServer extends TestServer {
  * clock (so session tokens and throttling agree); `close` stops both.
  */
 export async function startConnectedTestServer(
-  opts: Omit<TestServerOptions, "shopifyAdminOrigin"> = {},
+  opts: Omit<TestServerOptions, "shopifyAdminOrigin"> & {
+    /** false: the stand-in only serves files (a bulk result) and the server is not connected to it. */
+    adminApi?: boolean;
+  } = {},
 ): Promise<ConnectedTestServer> {
   const clock = opts.clock ?? testClock();
   const shopify = await new ShopifyAdminStandIn({
@@ -155,7 +158,8 @@ export async function startConnectedTestServer(
     apiSecret: TEST_SECRET,
     now: () => clock().getTime(),
   }).start();
-  const server = await startTestServer({ ...opts, clock, shopifyAdminOrigin: shopify.origin });
+  const { adminApi = true, ...rest } = opts;
+  const server = await startTestServer({ ...rest, clock, ...(adminApi ? { shopifyAdminOrigin: shopify.origin } : {}) });
   return {
     ...server,
     shopify,
