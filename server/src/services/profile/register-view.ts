@@ -1,7 +1,7 @@
 import { currentConsentState, normalizeShopifyCustomerId, type ShopSettings } from "@c360/shared";
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { preparedRows } from "../../db/prepared";
+import { fixedStatement } from "../../db/prepared";
 import { HttpError } from "../../http/errors";
 import { consentEntryOf, type ConsentEntryRow } from "../consent/consent-entries";
 import { customerSummary, SUMMARY_COLUMNS, spendOf, type ProfileRow } from "./profile-view";
@@ -68,6 +68,8 @@ export function registerViewQuery(shopId: string, shopifyId: string): SQL {
     WHERE x.shop_id = ${shopId} AND x.kind = 'shopify' AND x.value = ${shopifyId}`;
 }
 
+const registerViewRows = fixedStatement(2, registerViewQuery);
+
 /**
  * The register's view of a customer (`GET /api/pos/customers/:id`) in one round trip: the profile found
  * through the Shopify-ID primary key, with its identifiers, consent rows, open duplicates and the shop's
@@ -77,7 +79,7 @@ export function registerViewQuery(shopId: string, shopifyId: string): SQL {
 export async function registerView(database: Database, shopId: string, rawCustomerId: string, now: Date) {
   const shopifyId = normalizeShopifyCustomerId(rawCustomerId);
   if (!shopifyId) throw new HttpError(400, "invalid_customer", `"${rawCustomerId}" is not a Shopify customer ID`);
-  const [row] = await preparedRows<RegisterRow>(database, registerViewQuery(shopId, shopifyId));
+  const [row] = await registerViewRows<RegisterRow>(database, shopId, shopifyId);
   if (!row) return null;
   const settings = settingsOf(row.shop_settings);
   const ids = parsed(row.ids) ?? [];
