@@ -84,7 +84,8 @@ export async function measureLookup(b: Bench) {
     path: `${LIMIT_PATH}/${r.profile_id}`,
     headers: b.auth,
   }));
-  await b.load.run({ kind: "http", url: b.base, connections: CONCURRENCY, amount: 2000, requests }); // warm-up: JIT, pool, caches
+  // Warm-up: JIT, pool, caches.
+  await b.load.run({ kind: "http", url: b.base, connections: CONCURRENCY, amount: 2000, requests });
   await b.load.run({ kind: "http", url: b.base, connections: CONCURRENCY, amount: 2000, requests: limitRequests });
 
   const serverLag = monitorEventLoopDelay({ resolution: 1 }); // this process is the server's
@@ -114,21 +115,31 @@ export async function measureLookup(b: Bench) {
 
   const one = viewQuery(ids[7 % ids.length]!.value);
   const plan = await b.raw.unsafe(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${one.sql}`, one.params as string[]);
+  const ms = (ns: number) => fmt(ns / 1e6, 1);
+  const percent = (ratio: number) => fmt(ratio * 100, 1);
+  const statementText = plan.map((r) => Object.values(r)[0]).join("\n");
+  const autovacuum = during.autovacuum.length ? during.autovacuum.join(", ") : "none";
   b.plans.push(
-    `Register lookup, the statement \`GET /api/pos/customers/:id\` runs (one round trip, prepared once per connection):\n\n\`\`\`\n${plan.map((r) => Object.values(r)[0]).join("\n")}\n\`\`\`\n\n` +
-      `During the 500 req/s run: the server's event-loop delay p99 ${fmt(serverLag.percentile(99) / 1e6, 1)} ms (max ${fmt(serverLag.max / 1e6, 1)} ms), ` +
-      `the load process's ${fmt(atTarget.generatorLagP99, 1)} ms; autovacuum on this database: ${during.autovacuum.length ? during.autovacuum.join(", ") : "none"}; ` +
-      `checkpoints on the server: ${during.checkpoints}. Right after it, the statement for 100 of the customers being looked up touched ` +
-      `${fmt(hotBuffers.hitPerStatement, 1)} shared-buffer blocks and read ${fmt(hotBuffers.readPerStatement, 2)} (hit ratio ${fmt(hotBuffers.hitRatio * 100, 1)} %); ` +
-      `for 100 customers not looked up before, ${fmt(coldBuffers.hitPerStatement, 1)} hits and ${fmt(coldBuffers.readPerStatement, 2)} reads (${fmt(coldBuffers.hitRatio * 100, 1)} %).\n\n` +
-      `Where a lookup's time goes, flat out with ${CONCURRENCY} connections, as CPU per call (µs; from /proc and process.cpuUsage, so other work on the ` +
-      `machine inflates it far less than it does rates): over HTTP, server ${us(measured.nodeMs, flatOut.requests)} + PostgreSQL ${us(measured.postgresMs, flatOut.requests)} ` +
-      `+ load process ${us(flatOut.loadCpuMs, flatOut.requests)}; the route's statement alone, PostgreSQL ${us(statementAlone.postgresCpuMs, statementAlone.requests)} ` +
-      `+ driver ${us(statementAlone.loadCpuMs, statementAlone.requests)} (${fmt(statementAlone.perSecond)} /s); the PK
-        SELECT baseline, PostgreSQL ` +
-      `${us(pkBase.postgresCpuMs, pkBase.requests)} + driver ${us(pkBase.loadCpuMs, pkBase.requests)}; the same PK
-        SELECT as a bare route on the same ` +
-      `server stack and auth (the HTTP limit), server ${us(limitMeasured.nodeMs, limit.requests)} + PostgreSQL ${us(limitMeasured.postgresMs, limit.requests)} ` +
+    "Register lookup, the statement `GET /api/pos/customers/:id` runs (one round trip, prepared once per " +
+      `connection):\n\n\`\`\`\n${statementText}\n\`\`\`\n\n` +
+      `During the 500 req/s run: the server's event-loop delay p99 ${ms(serverLag.percentile(99))} ms ` +
+      `(max ${ms(serverLag.max)} ms), the load process's ${fmt(atTarget.generatorLagP99, 1)} ms; ` +
+      `autovacuum on this database: ${autovacuum}; checkpoints on the server: ${during.checkpoints}. ` +
+      "Right after it, the statement for 100 of the customers being looked up touched " +
+      `${fmt(hotBuffers.hitPerStatement, 1)} shared-buffer blocks and read ${fmt(hotBuffers.readPerStatement, 2)} ` +
+      `(hit ratio ${percent(hotBuffers.hitRatio)} %); for 100 customers not looked up before, ` +
+      `${fmt(coldBuffers.hitPerStatement, 1)} hits and ${fmt(coldBuffers.readPerStatement, 2)} reads ` +
+      `(${percent(coldBuffers.hitRatio)} %).\n\n` +
+      `Where a lookup's time goes, flat out with ${CONCURRENCY} connections, as CPU per call (µs; from /proc and ` +
+      "process.cpuUsage, so other work on the machine inflates it far less than it does rates): " +
+      `over HTTP, server ${us(measured.nodeMs, flatOut.requests)} + PostgreSQL ` +
+      `${us(measured.postgresMs, flatOut.requests)} + load process ${us(flatOut.loadCpuMs, flatOut.requests)}; ` +
+      `the route's statement alone, PostgreSQL ${us(statementAlone.postgresCpuMs, statementAlone.requests)} ` +
+      `+ driver ${us(statementAlone.loadCpuMs, statementAlone.requests)} (${fmt(statementAlone.perSecond)} /s); ` +
+      `the PK SELECT baseline, PostgreSQL ${us(pkBase.postgresCpuMs, pkBase.requests)} ` +
+      `+ driver ${us(pkBase.loadCpuMs, pkBase.requests)}; the same PK SELECT as a bare route on the same ` +
+      `server stack and auth (the HTTP limit), server ${us(limitMeasured.nodeMs, limit.requests)} ` +
+      `+ PostgreSQL ${us(limitMeasured.postgresMs, limit.requests)} ` +
       `+ load process ${us(limit.loadCpuMs, limit.requests)}.`,
   );
   // The lookup is an HTTP route, so its limit is an HTTP route doing the least a lookup could: one PK SELECT.
@@ -139,12 +150,14 @@ export async function measureLookup(b: Bench) {
       `at 500 req/s: p50 ${fmt(atTarget.p50, 1)} ms, p99 ${fmt(atTarget.p99, 1)} ms; ` +
       `flat out (${CONCURRENCY} connections): ${fmt(flatOut.perSecond)} req/s, p99 ${fmt(flatOut.p99, 1)} ms`,
     baseline:
-      `HTTP limit, one PK SELECT behind the same auth (${CONCURRENCY} connections): ${fmt(limit.perSecond)} req/s,
-        p99 ${fmt(limit.p99, 1)} ms; ` +
-      `driver PK SELECT (${CONCURRENCY} callers): ${fmt(pkBase.perSecond)} /s (lookup at
-        ${fmt(flatOut.perSecond / pkBase.perSecond, 2)} of it)`,
+      `HTTP limit, one PK SELECT behind the same auth (${CONCURRENCY} connections): ` +
+      `${fmt(limit.perSecond)} req/s, p99 ${fmt(limit.p99, 1)} ms; ` +
+      `driver PK SELECT (${CONCURRENCY} callers): ${fmt(pkBase.perSecond)} /s ` +
+      `(lookup at ${fmt(flatOut.perSecond / pkBase.perSecond, 2)} of it)`,
     ratio: fmt(ratio, 2),
     target: "p99 <= 20 ms at 500 req/s; >= 70% of the HTTP limit",
-    note: `p99 at 500 req/s ${atTarget.p99 <= 20 ? "met" : "missed"}; throughput ${ratio >= 0.7 ? "met" : "missed"} (CPU per call below)`,
+    note:
+      `p99 at 500 req/s ${atTarget.p99 <= 20 ? "met" : "missed"}; ` +
+      `throughput ${ratio >= 0.7 ? "met" : "missed"} (CPU per call below)`,
   });
 }
