@@ -4,7 +4,9 @@ import type postgres from "postgres";
  * Fills a shop up to `total` profiles with set-based SQL (generate_series), so the read paths and the
  * whole-shop passes can be measured at a million profiles without replaying a million customers'
  * webhooks. Rows look like resolved customers: a Shopify ID and an email each, a phone for most, order
- * aggregates, a third with consents, some with messages this week.
+ * aggregates, a third with consents, some with messages this week. Each first name is shared by ~1,000
+ * people and each last name by 1,009, but no two people share both: the nightly pass's duplicate scan finds
+ * no one here (the duplicates row plants its own twins in a shop of its own).
  */
 export async function fillShop(sql: postgres.Sql, shopId: string, opts: { from: number; total: number; now: Date }) {
   const { from, total, now } = opts;
@@ -14,7 +16,7 @@ export async function fillShop(sql: postgres.Sql, shopId: string, opts: { from: 
               lifetime_spend, pos_spend, online_spend, first_order_at, last_order_at, last_activity_at, loyalty_points,
                 time_zone,
               consent_email, consent_sms)
-    SELECT ${shopId}, 'fill-' || g, 'First' || (g % 503), 'Last' || (g % 997),
+    SELECT ${shopId}, 'fill-' || g, 'First' || (g % 1009), 'Last' || (g / 1009),
            ${now}::timestamptz - ((g % 700) * interval '1 day'), ${now}, ${now}, g % 7,
            (g % 7) * 42.5, CASE WHEN g % 2 = 0 THEN (g % 7) * 42.5 ELSE 0 END, CASE WHEN g % 2 = 1 THEN (g % 7) * 42.5
              ELSE 0 END,
