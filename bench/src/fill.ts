@@ -5,8 +5,10 @@ import type postgres from "postgres";
  * whole-shop passes can be measured at a million profiles without replaying a million customers'
  * webhooks. Rows look like resolved customers: a Shopify ID and an email each, a phone for most, order
  * aggregates, a third with consents, some with messages this week. Each first name is shared by ~1,000
- * people and each last name by 1,009, but no two people share both: the nightly pass's duplicate scan finds
- * no one here (the duplicates row plants its own twins in a shop of its own).
+ * people and each last name by 1,009, but no two people share both, and names and phones are spread by a hash
+ * rather than counted up: `First886` and `First888` with phones one digit apart read as one person to the
+ * fuzzy comparators, and the nightly pass's duplicate scan proposed tens of thousands of such pairs. The
+ * duplicates row plants its own twins, in a shop of its own.
  */
 export async function fillShop(sql: postgres.Sql, shopId: string, opts: { from: number; total: number; now: Date }) {
   const { from, total, now } = opts;
@@ -16,7 +18,8 @@ export async function fillShop(sql: postgres.Sql, shopId: string, opts: { from: 
               lifetime_spend, pos_spend, online_spend, first_order_at, last_order_at, last_activity_at, loyalty_points,
                 time_zone,
               consent_email, consent_sms)
-    SELECT ${shopId}, 'fill-' || g, 'First' || (g % 1009), 'Last' || (g / 1009),
+    SELECT ${shopId}, 'fill-' || g,
+           initcap(substr(md5('first' || (g % 1009)), 1, 7)), initcap(substr(md5('last' || (g / 1009)), 1, 8)),
            ${now}::timestamptz - ((g % 700) * interval '1 day'), ${now}, ${now}, g % 7,
            (g % 7) * 42.5, CASE WHEN g % 2 = 0 THEN (g % 7) * 42.5 ELSE 0 END, CASE WHEN g % 2 = 1 THEN (g % 7) * 42.5
              ELSE 0 END,
@@ -34,7 +37,8 @@ export async function fillShop(sql: postgres.Sql, shopId: string, opts: { from: 
     SELECT ${shopId}, 'email', 'fill' || g || '@mailbox.org', 'fill-' || g, 'fill', ${now}
       FROM generate_series(${from + 1}::int, ${total}::int) g
     UNION ALL
-    SELECT ${shopId}, 'phone', '+1628' || lpad(g::text, 7, '0'), 'fill-' || g, 'fill', ${now}
+    SELECT ${shopId}, 'phone', '+1628' || lpad(((g::bigint * 7919) % 10000000)::text, 7, '0'), 'fill-' || g, 'fill',
+      ${now}
       FROM generate_series(${from + 1}::int, ${total}::int) g WHERE g % 2 = 0`;
   const [shop] = await sql<{ seq: number }[]>`SELECT consent_seq::int AS seq FROM shops WHERE shop_id = ${shopId}`;
   const seq = shop?.seq ?? 0;
