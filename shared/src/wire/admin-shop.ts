@@ -93,13 +93,8 @@ export const deadLetterRequeuedSchema = z.object({ ok: z.literal(true), requeued
 export type DeadLetterRequeued = z.infer<typeof deadLetterRequeuedSchema>;
 
 /** "Sync from Shopify": the latest backfill and its progress. */
-export const shopifyBackfillSchema = countsOf([
-  "customers",
-  "orders",
-  "linesRead",
-  "linesSkipped",
-  "elapsedSeconds",
-]).extend({
+const BACKFILL_COUNTS = ["customers", "orders", "linesRead", "linesSkipped", "elapsedSeconds"] as const;
+export const shopifyBackfillSchema = countsOf(BACKFILL_COUNTS).extend({
   id: z.string(),
   status: z.string(),
   linesTotal: z.number().nullable(),
