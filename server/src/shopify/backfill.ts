@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client";
-import { queryRows } from "../db/rows";
+import { queryRows, type RawRow } from "../db/rows";
+import type * as tables from "../db/schema";
 import type { JobHandler } from "../jobs/queue";
 import { backfillCustomers } from "../services/identity/backfill/identity-backfill";
 import { scanShopDuplicates } from "../services/identity/match";
@@ -25,22 +26,8 @@ export const BULK_POLL_MS = 2000;
 type Phase = "customers" | "orders";
 /** Lines per job in each phase (tests pass small ones to read a result in several chunks). */
 export type ChunkLines = Record<Phase, number>;
-export interface BackfillRow {
-  shop_id: string;
-  id: string;
-  status: string;
-  bulk_operation_id: string | null;
-  result_url: string | null;
-  object_count: number | string | null;
-  lines_done: number | string;
-  bytes_done: number | string;
-  lines_skipped: number | string;
-  customers: number | string;
-  orders: number | string;
-  error: string | null;
-  started_at: Date | string;
-  finished_at: Date | string | null;
-}
+/** A backfill as raw SQL answers it, typed from the schema (`shopify_backfills`, every column). */
+export type BackfillRow = RawRow<typeof tables.shopifyBackfills>;
 
 export function backfillView(row: BackfillRow, now: Date) {
   const started = new Date(row.started_at);
