@@ -6,9 +6,7 @@ import { fmt, timed } from "../measure";
  * re-staged, then the duplicate scan), beside one full-table UPDATE; and the audience gate over every profile.
  */
 export async function measureWholeShop(b: Bench) {
-  const recompute = await timed(() =>
-    fetch(`${b.base}/api/enrichment/recompute`, { method: "POST", headers: b.auth, body: "{}" }),
-  );
+  const recompute = await timed(() => post(b, "/api/enrichment/recompute", "{}"));
   const updateBase = await timed(() => b.raw`UPDATE profiles SET churn_risk = churn_risk WHERE shop_id = ${b.shopId}`);
   b.rows.push(
     wholeShopRow(b, "whole-shop enrichment (with the duplicate scan)", recompute, {
@@ -18,14 +16,23 @@ export async function measureWholeShop(b: Bench) {
     }),
   );
 
-  const audience = await timed(() =>
-    fetch(`${b.base}/api/gate/audience`, {
-      method: "POST",
-      headers: b.auth,
-      body: JSON.stringify({ all: true, channel: "sms" }),
-    }),
-  );
+  const audience = await timed(() => post(b, "/api/gate/audience", JSON.stringify({ all: true, channel: "sms" })));
   b.rows.push(wholeShopRow(b, "audience gate", audience, { counted: "decisions", targetSeconds: 3 }));
+}
+
+/**
+ * A whole-shop request's outcome. One that gets no answer within fetch's five minutes (undici's headers
+ * timeout) is a row that says so, not a bench that stops before the rows after it.
+ */
+async function post(b: Bench, path: string, body: string): Promise<{ ok: boolean; status: string }> {
+  try {
+    const res = await fetch(`${b.base}${path}`, { method: "POST", headers: b.auth, body });
+    await res.arrayBuffer();
+    return { ok: res.ok, status: String(res.status) };
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code;
+    return { ok: false, status: cause === "UND_ERR_HEADERS_TIMEOUT" ? "no answer within 300 s" : String(e) };
+  }
 }
 
 /**
@@ -35,7 +42,7 @@ export async function measureWholeShop(b: Bench) {
 function wholeShopRow(
   b: Bench,
   what: string,
-  pass: { value: Response; ms: number },
+  pass: { value: { ok: boolean; status: string }; ms: number },
   o: { counted: string; targetSeconds: number; baseline?: { text: string; ms: number } },
 ): Row {
   const { ok, status } = pass.value;

@@ -1,7 +1,15 @@
 import { candidatePairs, RULE_FIELDS, type BlockingOptions, type BlockShare, type CandidatePairs } from "./blocking";
 import { compareInto, MATCH_FIELDS, patternOf, rememberedSimilarity, type Similarity } from "./compare";
 import { preparePeople, type MatchPerson, type PreparedPerson } from "./fields";
-import { estimateModel, estimateU, scoreLevels, seededRandom, type MatchModel, type PatternCount } from "./model";
+import {
+  estimateModel,
+  estimateU,
+  learnedOnePerson,
+  scoreLevels,
+  seededRandom,
+  type MatchModel,
+  type PatternCount,
+} from "./model";
 
 export interface MatchCandidate {
   profileId: string;
@@ -23,6 +31,11 @@ export interface MatchOptions extends BlockingOptions {
   minProbability?: number;
   /** A model learned earlier for this shop; without one it is estimated from these people. */
   model?: MatchModel;
+  /**
+   * What scores the pairs when the model learned from these people is not one of people being one person
+   * (see {@link learnedOnePerson}): the shop's last sound model. Without one, such a scan proposes nothing.
+   */
+  fallbackModel?: MatchModel;
 }
 
 export const DEFAULT_MIN_PROBABILITY = 0.99;
@@ -80,6 +93,8 @@ function trainingPatterns(
   return [...counts.values()];
 }
 
+const minProbabilityOf = (options: MatchOptions) => options.minProbability ?? DEFAULT_MIN_PROBABILITY;
+
 /**
  * The shop's probable duplicates: block, learn m and u from a sample of the shop's own blocked pairs and
  * random pairs (unless a model is given), then compare every blocked pair once, score each pattern of
@@ -90,8 +105,11 @@ export function findProbableDuplicates(
   options: MatchOptions,
 ): {
   candidates: MatchCandidate[];
+  /** The model the pairs were scored with. */
   model: MatchModel;
   comparisons: number;
+  /** The model these people taught was refused (not learned one person), so it should not be kept. */
+  refused: boolean;
 } {
   const prepared = preparePeople(people).filter(comparable);
   const sim = rememberedSimilarity();
@@ -100,9 +118,14 @@ export function findProbableDuplicates(
   if (!model) {
     const { u, randomPairs } = estimateU(prepared, seededRandom(options.seed), undefined, sim);
     model = estimateModel(trainingPatterns(prepared, pairs, sim, options.seed), RULE_FIELDS, u, randomPairs);
+    if (!learnedOnePerson(model)) {
+      if (!options.fallbackModel) return { candidates: [], model, comparisons: 0, refused: true };
+      const found = scorePairs(prepared, pairs, options.fallbackModel, minProbabilityOf(options), sim);
+      return { ...found, model: options.fallbackModel, refused: true };
+    }
   }
-  const found = scorePairs(prepared, pairs, model, options.minProbability ?? DEFAULT_MIN_PROBABILITY, sim);
-  return { candidates: found.candidates, model, comparisons: found.comparisons };
+  const found = scorePairs(prepared, pairs, model, minProbabilityOf(options), sim);
+  return { candidates: found.candidates, model, comparisons: found.comparisons, refused: false };
 }
 
 /** Every blocked pair compared and scored with the model; those at or above `minProbability` kept. */

@@ -5,7 +5,7 @@ import { birthdaysClose, COMPARISONS, comparePair, levelsOf, MATCH_FIELDS, oneEd
 import { explainMatch } from "./explain";
 import { preparePeople, preparePerson, soundex, type MatchPerson } from "./fields";
 import { findProbableDuplicates } from "./find";
-import { fieldWeight } from "./model";
+import { fieldWeight, learnedOnePerson, seededRandom } from "./model";
 import { isoBirthday, readFebrl, type FebrlRecord } from "./testing/febrl";
 
 const fromFebrl = (r: FebrlRecord): MatchPerson => ({
@@ -188,6 +188,64 @@ describe("the model on a shop's own people", () => {
     expect(birthday).toMatchObject({ verdict: "agrees", words: "Same birth date (1987-03-14)" });
     const agreeing = "last name, postcode, street number, street, city and birth date agree";
     expect(why.summary).toMatch(new RegExp(`^\\d+% likely one person: ${agreeing}\\.$`));
+  });
+
+  const imported = "refuses a model that did not learn one person: an import beside local customers proposes " +
+    "none of the imported";
+  it(imported, { timeout: 120_000 }, () => {
+    // A shop's local customers (ten first names, eight last names, one high street) beside a hundred times as
+    // many imported people with only a name and an email: each first name shared by a thousand, each last name
+    // by a run of neighbours, never both. The imported blocks are too big to learn from, and u over everyone
+    // says the locals' names rarely agree by chance: EM's "match" class became the look-alike locals, most of
+    // whom disagree on both names, and scoring with it proposed thousands of imported neighbours.
+    const hex = (n: number, salt: number, length: number) => {
+      let h = Math.imul(n ^ salt, 0x9e3779b1);
+      h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
+      h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+      return ((h ^ (h >>> 16)) >>> 0).toString(16).padStart(8, "0").slice(0, length);
+    };
+    const random = seededRandom(11);
+    const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+    const given = ["ava", "noah", "mia", "liam", "zoe", "ines", "omar", "lena", "ravi", "sara"];
+    const family = ["garcia", "miller", "rossi", "nguyen", "smith", "kowalski", "okafor", "tanaka"];
+    const locals: MatchPerson[] = Array.from({ length: 1000 }, (_, i) => {
+      const [first, last] = [pick(given), pick(family)];
+      return {
+        profileId: `local-${i}`,
+        firstName: first,
+        lastName: last,
+        address1: `${1 + Math.floor(random() * 200)} market st`,
+        postcode: String(10000 + Math.floor(random() * 100)),
+        emails: [`${first}.${last}${i}@example-mail.com`],
+      };
+    });
+    const importedPeople = Array.from({ length: 100_000 }, (_, g) => ({
+      profileId: `imp-${g}`,
+      firstName: hex(g % 1009, 17, 7),
+      lastName: hex(Math.floor(g / 1009), 91, 8),
+      emails: [`imp${g}@mailbox.org`],
+    }));
+    const shop = [...locals, ...importedPeople];
+    const learned = findProbableDuplicates(shop, { seed: 7 });
+    expect(learned).toMatchObject({ refused: true, candidates: [] });
+    expect(learnedOnePerson(learned.model)).toBe(false);
+
+    // The shop's last sound model (here the locals' own) scores the pairs instead: the locals' pairs, no import.
+    const localsAlone = findProbableDuplicates(locals, { seed: 7 });
+    expect(localsAlone.refused).toBe(false);
+    expect(learnedOnePerson(localsAlone.model)).toBe(true);
+    const fallback = findProbableDuplicates(shop, { seed: 7, fallbackModel: localsAlone.model });
+    expect(fallback).toMatchObject({ refused: true, model: localsAlone.model });
+    const pairOf = (c: { profileId: string; otherProfileId: string }) => `${c.profileId} ${c.otherProfileId}`;
+    expect(fallback.candidates.filter((c) => c.profileId.startsWith("imp-"))).toEqual([]);
+    expect(fallback.candidates.map(pairOf)).toEqual(localsAlone.candidates.map(pairOf));
+  });
+
+  it("learns one person from FEBRL's records: names agree more often than they differ", { timeout: 60_000 }, () => {
+    const { model, refused } = findProbableDuplicates(febrlShop(), { seed: 7 });
+    expect(refused).toBe(false);
+    expect(model.m.givenName[0]).toBeGreaterThan(model.m.givenName.at(-1)!);
+    expect(model.m.surname[0]).toBeGreaterThan(model.m.surname.at(-1)!);
   });
 
   it("repeats exactly for the same shop and seed", { timeout: 60_000 }, () => {

@@ -198,6 +198,17 @@ export function estimateModel(
   return { m, u, matchShare, trainedOn: { pairs, randomPairs } };
 }
 
+/**
+ * Whether EM's match class is people who are one person. True duplicates mostly share their names (typos and
+ * nicknames aside); a class that disagrees on the given name and on the surname more often than it agrees is a
+ * look-alike group EM settled on instead (a shop's thousand local customers on one high street beside a million
+ * imported ones with neither), and scoring with it proposed millions of strangers.
+ */
+export function learnedOnePerson(model: MatchModel): boolean {
+  const agreesMore = (field: "givenName" | "surname") => model.m[field][0]! > model.m[field].at(-1)!;
+  return agreesMore("givenName") || agreesMore("surname");
+}
+
 /** Bits of evidence one field's level gives: positive for agreement, negative for disagreement. */
 export const fieldWeight = (model: MatchModel, field: MatchField, level: number): number =>
   level < 0 ? 0 : Math.log2(model.m[field][level]! / model.u[field][level]!);

@@ -104,12 +104,19 @@ async function proposeCandidates(
 /**
  * The whole-shop pass: every active person blocked and compared, the shop's model learned afresh from its
  * own people (m by EM, u from random pairs) and stored for arrivals, and the pairs above the threshold proposed.
+ * Should EM settle on something other than one person, the shop's stored model scores the pairs (or, with
+ * none, nothing is proposed) and the stored one stays.
  */
 export async function scanShopDuplicates(q: Queryable, shopId: string, now: Date): Promise<ScanOutcome> {
   const started = performance.now();
   const people = await loadMatchPeople(q, shopId);
-  const { candidates, model, comparisons } = findProbableDuplicates(people, { seed: shopSeed(shopId) });
-  await storeModel(q, shopId, model, people.length, now);
+  const stored = await storedModel(q, shopId);
+  const { candidates, model, comparisons, refused } = findProbableDuplicates(people, {
+    seed: shopSeed(shopId),
+    ...(stored ? { fallbackModel: stored.model } : {}),
+  });
+  // A model that did not learn one person is not kept: arrivals go on being scored by the last sound one.
+  if (!refused) await storeModel(q, shopId, model, people.length, now);
   const created = await proposeCandidates(q, shopId, people, candidates, model, now);
   const ms = Math.round(performance.now() - started);
   return { profiles: people.length, comparisons, proposed: candidates.length, created, ms };
