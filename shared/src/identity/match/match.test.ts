@@ -190,7 +190,8 @@ describe("the model on a shop's own people", () => {
     expect(why.summary).toMatch(new RegExp(`^\\d+% likely one person: ${agreeing}\\.$`));
   });
 
-  const imported = "refuses a model that did not learn one person: an import beside local customers proposes " +
+  const imported =
+    "refuses a model that did not learn one person: an import beside local customers proposes " +
     "none of the imported";
   it(imported, { timeout: 120_000 }, () => {
     // A shop's local customers (ten first names, eight last names, one high street) beside a hundred times as
