@@ -1,7 +1,8 @@
 import type { MatchPerson } from "@c360/shared";
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../../../db/client";
-import { queryRows } from "../../../db/rows";
+import { queryRows, type RawRow } from "../../../db/rows";
+import type * as tables from "../../../db/schema";
 
 /** A list of IDs as one JSON parameter: a backfill touches a quarter of a million at once. */
 export const idList = (ids: readonly string[]) =>
@@ -14,16 +15,17 @@ type Contacts = { profileId: string; emails: string[] | null; phones: string[] |
  * phones. Merged-away and erased profiles are never compared: erased means erased.
  * The columns are named as MatchPerson names them, so a million rows become people without a copy.
  */
-export async function loadMatchPeople(q: Queryable, shopId: string, where: SQL = sql`TRUE`): Promise<MatchPerson[]> {
+export async function loadMatchPeople(q: Queryable, shopId: string, where?: SQL): Promise<MatchPerson[]> {
   const people = await queryRows<MatchPerson & { emails?: string[]; phones?: string[] }>(
     q,
     sql`SELECT id AS "profileId", first_name AS "firstName", last_name AS "lastName", address1, address2, city,
                postcode, birthday
         FROM profiles
         WHERE shop_id = ${shopId} AND status = 'active' AND (first_name IS NOT NULL OR last_name IS NOT NULL)
-          AND (${where})`,
+          AND (${where ?? sql`TRUE`})`,
   );
   if (people.length === 0) return [];
+  if (!where) return withShopContacts(q, shopId, people);
   // One row per person with contacts, not one per contact.
   const contacts = await queryRows<Contacts>(
     q,
@@ -42,6 +44,35 @@ export async function loadMatchPeople(q: Queryable, shopId: string, where: SQL =
     if (!p) continue;
     if (c.emails) p.emails = c.emails;
     if (c.phones) p.phones = c.phones;
+  }
+  return people;
+}
+
+/**
+ * Every person's emails and phones for the whole-shop pass: the shop's contact rows read as they are and
+ * grouped here. Grouping them in PostgreSQL (a join to the active profiles, a sort of 1.5 million rows and an
+ * ordered array_agg) took 13.6 s of a million-profile scan; rows of anyone not among `people` are left unused.
+ */
+async function withShopContacts(q: Queryable, shopId: string, people: MatchPerson[]): Promise<MatchPerson[]> {
+  const rows = await queryRows<RawRow<typeof tables.identifiers, "profile_id" | "kind" | "value">>(
+    q,
+    sql`SELECT profile_id, kind, value FROM identifiers WHERE shop_id = ${shopId} AND kind IN ('email', 'phone')`,
+  );
+  const emails = new Map<string, string[]>();
+  const phones = new Map<string, string[]>();
+  for (const r of rows) {
+    const lists = r.kind === "email" ? emails : phones;
+    const list = lists.get(r.profile_id);
+    if (list) list.push(r.value);
+    else lists.set(r.profile_id, [r.value]);
+  }
+  // In value order, as the grouped read gave them, so a scan repeats exactly whatever order the rows came in.
+  const inOrder = (list: string[]) => (list.length > 1 ? list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) : list);
+  for (const p of people) {
+    const e = emails.get(p.profileId);
+    const ph = phones.get(p.profileId);
+    if (e) p.emails = inOrder(e);
+    if (ph) p.phones = inOrder(ph);
   }
   return people;
 }
