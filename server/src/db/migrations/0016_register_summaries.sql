@@ -29,11 +29,13 @@ RETURNS TABLE (shop_id text, profile_id text, summary jsonb) LANGUAGE sql STABLE
     'consent_rows', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'channel', c.channel,
                 'action', c.action, 'acted_at', c.acted_at, 'received_at', c.received_at) ORDER BY c.seq), '[]'::jsonb)
               FROM consents c WHERE c.shop_id = k.shop_id AND c.profile_id = k.profile_id),
+    -- The status is a filter, not a condition: on statistics from before a batch of candidates, a condition on it
+    -- led the planner to the shop's open candidates (merge_candidates_open) and a scan of all of them per profile.
     'open_duplicates',
-      (SELECT count(*) FROM merge_candidates m WHERE m.shop_id = k.shop_id AND m.status = 'open'
-        AND m.profile_id = k.profile_id)
-      + (SELECT count(*) FROM merge_candidates m WHERE m.shop_id = k.shop_id AND m.status = 'open'
-        AND m.other_profile_id = k.profile_id),
+      (SELECT count(*) FILTER (WHERE m.status = 'open') FROM merge_candidates m
+        WHERE m.shop_id = k.shop_id AND m.profile_id = k.profile_id)
+      + (SELECT count(*) FILTER (WHERE m.status = 'open') FROM merge_candidates m
+        WHERE m.shop_id = k.shop_id AND m.other_profile_id = k.profile_id),
     'recent_orders', (SELECT coalesce(jsonb_agg(jsonb_build_object('order_id', r.order_id, 'placed_at', r.placed_at,
                 'total', r.total,
                 'products', (SELECT jsonb_agg(l.title ORDER BY l.line_id) FROM order_lines l
