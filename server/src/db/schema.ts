@@ -758,7 +758,7 @@ export const messageEvents = pgTable(
 
 /**
  * What the register shows of a customer beyond the profile row, as `register-view.ts` reads it: the profile's
- * identifiers, consent rows, open duplicates and last 5 orders with their product titles. Kept by database
+ * identifiers, consent rows and last 5 orders with their product titles. Kept by database
  * triggers (migration 0016) in every writer's transaction, so it is never behind the tables it is made of;
  * a profile without a row is answered from the same SQL function at read time. Last in this file, because a
  * shop redaction deletes tables in this order: nothing that could write a summary runs after it.

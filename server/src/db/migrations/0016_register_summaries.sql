@@ -1,9 +1,12 @@
--- What the register shows of a customer beyond the profile row (identifiers, consent rows, open duplicates, the
--- last 5 orders with their product titles), kept as one jsonb per profile (#21). The register lookup gathered it
--- with five sub-selects on every call, over twice the PostgreSQL time of reading the profile itself; now it reads
--- one row. In a table of its own rather than a column of profiles: every reader of whole profile rows (SELECT *,
--- the merge snapshot, the GDPR export's to_jsonb) would otherwise carry and parse it, and an undo would restore
--- the snapshot's stale copy.
+-- What the register shows of a customer beyond the profile row (identifiers, consent rows, the last 5 orders with
+-- their product titles), kept as one jsonb per profile (#21). The register lookup gathered it with sub-selects on
+-- every call, over twice the PostgreSQL time of reading the profile itself; now it reads one row. Open duplicates
+-- are still counted by the lookup (two index probes): the whole-shop duplicate pass proposes tens of thousands of
+-- candidates in statements of 2,000, and keeping a count in the summary rewrote each profile's summary once per
+-- statement naming it (the backfill bench's pass went from 8 s to 22 s).
+-- In a table of its own rather than a column of profiles: every reader of whole profile rows (SELECT *, the merge
+-- snapshot, the GDPR export's to_jsonb) would otherwise carry and parse it, and an undo would restore the
+-- snapshot's stale copy.
 --
 -- The database keeps it: statement-level AFTER triggers on every table it is made of recompute the summaries of
 -- the profiles a statement touched, once per statement (batch ingest and the identity backfill write thousands of
@@ -21,8 +24,8 @@ CREATE TABLE "register_summaries" (
 -- profiles in one query: a scalar SQL function with sub-selects is never inlined, and running its plan once per
 -- profile cost twice the time of this set. It runs inside writers' statements, often right after a bulk insert
 -- and before any ANALYZE: on statistics that call a table empty the planner scanned all of it once per profile
--- (10 s for 600 profiles beside 86,000 candidates), so it plans with index scans only; and without JIT, which
--- spent 100 ms compiling per statement for what runs in a few.
+-- (seconds per statement beside a shop's 86,000 candidates), so it plans with index scans only; and without JIT,
+-- which spent 100 ms compiling per statement for what runs in a few.
 CREATE FUNCTION c360_register_summaries(summary_shops text[], summary_profiles text[])
 RETURNS TABLE (shop_id text, profile_id text, summary jsonb) LANGUAGE sql STABLE
 SET enable_seqscan = off SET jit = off AS $$
@@ -33,13 +36,6 @@ SET enable_seqscan = off SET jit = off AS $$
     'consent_rows', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'channel', c.channel,
                 'action', c.action, 'acted_at', c.acted_at, 'received_at', c.received_at) ORDER BY c.seq), '[]'::jsonb)
               FROM consents c WHERE c.shop_id = k.shop_id AND c.profile_id = k.profile_id),
-    -- The status is a filter, not a condition: on statistics from before a batch of candidates, a condition on it
-    -- led the planner to the shop's open candidates (merge_candidates_open) and a scan of all of them per profile.
-    'open_duplicates',
-      (SELECT count(*) FILTER (WHERE m.status = 'open') FROM merge_candidates m
-        WHERE m.shop_id = k.shop_id AND m.profile_id = k.profile_id)
-      + (SELECT count(*) FILTER (WHERE m.status = 'open') FROM merge_candidates m
-        WHERE m.shop_id = k.shop_id AND m.other_profile_id = k.profile_id),
     'recent_orders', (SELECT coalesce(jsonb_agg(jsonb_build_object('order_id', r.order_id, 'placed_at', r.placed_at,
                 'total', r.total,
                 'products', (SELECT jsonb_agg(l.title ORDER BY l.line_id) FROM order_lines l
@@ -81,23 +77,6 @@ BEGIN
     -- A row moved between profiles (merge, undo, re-attribution) changes both.
     PERFORM c360_refresh_register_summaries(array_agg(shop_id), array_agg(profile_id))
       FROM (SELECT shop_id, profile_id FROM new_rows UNION SELECT shop_id, profile_id FROM old_rows) t;
-  END IF;
-  RETURN NULL;
-END
-$$;--> statement-breakpoint
--- A candidate counts for the profiles on both of its sides.
-CREATE FUNCTION c360_register_summaries_by_candidate() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    PERFORM c360_refresh_register_summaries(array_agg(shop_id), array_agg(profile_id))
-      FROM (SELECT shop_id, profile_id FROM new_rows UNION SELECT shop_id, other_profile_id FROM new_rows) t;
-  ELSIF TG_OP = 'DELETE' THEN
-    PERFORM c360_refresh_register_summaries(array_agg(shop_id), array_agg(profile_id))
-      FROM (SELECT shop_id, profile_id FROM old_rows UNION SELECT shop_id, other_profile_id FROM old_rows) t;
-  ELSE
-    PERFORM c360_refresh_register_summaries(array_agg(shop_id), array_agg(profile_id))
-      FROM (SELECT shop_id, profile_id FROM new_rows UNION SELECT shop_id, other_profile_id FROM new_rows
-            UNION SELECT shop_id, profile_id FROM old_rows UNION SELECT shop_id, other_profile_id FROM old_rows) t;
   END IF;
   RETURN NULL;
 END
@@ -155,13 +134,6 @@ CREATE TRIGGER orders_register_update AFTER UPDATE ON orders
   FOR EACH STATEMENT EXECUTE FUNCTION c360_register_summaries_by_profile();--> statement-breakpoint
 CREATE TRIGGER orders_register_delete AFTER DELETE ON orders REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION c360_register_summaries_by_profile();--> statement-breakpoint
-CREATE TRIGGER merge_candidates_register_insert AFTER INSERT ON merge_candidates REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION c360_register_summaries_by_candidate();--> statement-breakpoint
-CREATE TRIGGER merge_candidates_register_update AFTER UPDATE ON merge_candidates
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION c360_register_summaries_by_candidate();--> statement-breakpoint
-CREATE TRIGGER merge_candidates_register_delete AFTER DELETE ON merge_candidates REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION c360_register_summaries_by_candidate();--> statement-breakpoint
 CREATE TRIGGER order_lines_register_insert AFTER INSERT ON order_lines REFERENCING NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION c360_register_summaries_by_order_line();--> statement-breakpoint
 CREATE TRIGGER order_lines_register_update AFTER UPDATE ON order_lines
