@@ -755,3 +755,20 @@ export const messageEvents = pgTable(
     index("message_events_shop_at").on(t.shopId, t.at),
   ],
 );
+
+/**
+ * What the register shows of a customer beyond the profile row, as `register-view.ts` reads it: the profile's
+ * identifiers, consent rows and last 5 orders with their product titles. Kept by database
+ * triggers (migration 0016) in every writer's transaction, so it is never behind the tables it is made of;
+ * a profile without a row is answered from the same SQL function at read time. Last in this file, because a
+ * shop redaction deletes tables in this order: nothing that could write a summary runs after it.
+ */
+export const registerSummaries = pgTable(
+  "register_summaries",
+  {
+    ...shopKey(),
+    ...ofProfile(),
+    summary: jsonb("summary").$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.profileId] })],
+);
