@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { queryRows } from "../../db/rows";
+import { jsonOf, queryRows } from "../../db/rows";
 import { capture, createCustomer, grant } from "../../test-support/consent-fixtures";
 import { dbLabel, SHOP_A, SHOP_B, startTestServer, type TestServer } from "../../test-support/harness";
 import { openTestDatabase } from "../../test-support/database";
@@ -445,7 +445,7 @@ describe(`register view after each kind of write (${dbLabel()})`, () => {
       t.runtime.db.db,
       sql`SELECT summary FROM register_summaries WHERE shop_id = ${SHOP_A} AND profile_id = ${ann}`,
     );
-    const summary = typeof kept[0]!.summary === "string" ? JSON.parse(kept[0]!.summary) : kept[0]!.summary;
+    const summary = jsonOf<{ ids: unknown[] }>(kept[0]!.summary);
     expect(summary.ids).toEqual([]);
     const stale = await queryRows<{ profile_id: string }>(
       t.runtime.db.db,

@@ -2,6 +2,7 @@ import { currentConsentState, normalizeShopifyCustomerId, type ShopSettings } fr
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { fixedStatement } from "../../db/prepared";
+import { jsonOf } from "../../db/rows";
 import { HttpError } from "../../http/errors";
 import { consentEntryOf, type ConsentEntryRow } from "../consent/consent-entries";
 import { customerSummary, SUMMARY_COLUMNS, spendOf, type ProfileRow } from "./profile-view";
@@ -11,7 +12,6 @@ import { parseStoredSettings } from "../shop/shop";
  * The profile columns the register shows: the rest of the row (dozens of
  * columns, jsonb among them) is neither read nor sent.
  */
-/** The register reads only what its summary shows. */
 const REGISTER_COLUMNS = SUMMARY_COLUMNS;
 
 /** The register summary (migration 0016, `c360_register_summary`): what the register shows beyond the profile. */
@@ -42,7 +42,6 @@ function settingsOf(text: string | null): ShopSettings {
   return settings;
 }
 
-const parsed = <T>(v: T | string | null): T | null => (typeof v === "string" ? (JSON.parse(v) as T) : v);
 const iso = (d: Date | string | null | undefined) => (d == null ? null : new Date(d).toISOString());
 
 /**
@@ -79,7 +78,7 @@ export async function registerView(database: Database, shopId: string, rawCustom
   const [row] = await registerViewRows<RegisterRow>(database, shopId, shopifyId);
   if (!row) return null;
   const settings = settingsOf(row.shop_settings);
-  const summary = parsed(row.summary)!;
+  const summary = jsonOf<RegisterSummary>(row.summary);
   const consent = currentConsentState(summary.consent_rows.map(consentEntryOf));
   const held = {
     shopifyCustomerId: shopifyId,
