@@ -37,8 +37,12 @@ export type IntakeOutcome =
 const MAX_DELIVERIES_PER_FLUSH = 200;
 /** Payload characters in one flush (a delivery may be up to 1 MiB): bounds the single JSON parameter. */
 const MAX_PAYLOAD_BYTES_PER_FLUSH = 4 * 1024 * 1024;
-/** Flushes at once: one gathers while another commits; more would mostly take connections from reads. */
-const MAX_FLUSHES_IN_FLIGHT = 2;
+/**
+ * Flushes at once. One: deliveries gather while it commits, so flushes are larger (9.9 deliveries instead of 6.2)
+ * and each delivery costs less CPU (server 262-271 µs instead of 288-353, PostgreSQL 88-91 instead of 112-138,
+ * in paired bench runs), at the same or a higher rate and the same p99.
+ */
+const MAX_FLUSHES_IN_FLIGHT = 1;
 
 export interface IntakeDeps {
   db: Database;
