@@ -15,6 +15,7 @@ import {
 import { prng } from "@c360/server/seed/generate";
 import { sql } from "drizzle-orm";
 import { fmt } from "./measure";
+import { CITIES, GIVEN_NAMES, STREETS, SURNAMES } from "./people-pools";
 
 export interface BackfillMix {
   /** Share of customers with an email, and with a phone; every customer has a Shopify ID. */
@@ -27,46 +28,59 @@ export interface BackfillMix {
 /** ~1.5 identifiers per customer with the Shopify ID counted, as the benchmark target states it. */
 export const TARGET_MIX: BackfillMix = { email: 0.36, phone: 0.14, duplicates: 0.03 };
 
-const FIRST = ["Sarah", "James", "Maria", "Ahmed", "Yuki", "Liam", "Olivia", "Noah", "Emma", "Lucas", "Mia", "Ethan"];
-const LAST = ["Miller", "Okafor", "Garcia", "Chen", "Novak", "Schmidt", "Rossi", "Kowalski", "Dubois", "Silva"];
 const AREAS = ["415", "212", "646", "312", "617", "206"];
+/** Each city its own 4,000 five-digit postcodes (10000 to 89999 for the 20 cities). */
+const POSTCODES_PER_CITY = 4_000;
 
 /** The export as NDJSON lines, and its identifier rows (customer, kind, raw value) for the baseline. */
 export function generateCustomerExport(customers: number, mix: BackfillMix = TARGET_MIX, seed = 20261125) {
   const rnd = prng(seed);
   const lines: string[] = [];
   const identifierRows: string[][] = [];
-  const emails: string[] = [];
-  const phones: string[] = [];
+  // Customers whose email or phone a later one may give again, with what that one then shares.
+  const emails: { email: string; person: Person }[] = [];
+  const phones: { phone: string; person: Person }[] = [];
   const start = Date.UTC(2019, 0, 1);
   for (let i = 0; i < customers; i++) {
     const id = 4_000_000_000 + i;
-    const first = rnd.pick(FIRST);
-    const last = rnd.pick(LAST);
-    let email = rnd.chance(mix.email) ? `${first}.${last}.${i}@mail-${i % 97}.com`.toLowerCase() : null;
+    // A city's postcodes are its own, so strangers with one name seldom share a street, a city and a postcode.
+    const city = rnd.int(0, CITIES.length - 1);
+    let person: Person = {
+      first: capitalized(rnd.pick(GIVEN_NAMES)),
+      last: capitalized(rnd.pick(SURNAMES)),
+      address1: `${rnd.int(1, 999)} ${capitalized(rnd.pick(STREETS))} St`,
+      city: capitalized(CITIES[city]!),
+      zip: String(10_000 + city * POSTCODES_PER_CITY + rnd.int(0, POSTCODES_PER_CITY - 1)),
+    };
+    let email = rnd.chance(mix.email) ? `${person.first}.${person.last}.${i}@mail-${i % 97}.com`.toLowerCase() : null;
     let phone = rnd.chance(mix.phone) ? phoneNumber(i, rnd.int(0, 2)) : null;
     if (i > 0 && rnd.chance(mix.duplicates)) {
-      // A household or a typo: the same email or phone as someone already in the export.
-      if ((rnd.chance(0.6) || phones.length === 0) && emails.length > 0) email = emails[rnd.int(0, emails.length - 1)]!;
-      else if (phones.length > 0) phone = phones[rnd.int(0, phones.length - 1)]!;
+      // The same email or phone as someone already in the export, at their address: half of them the same
+      // person again (a second account), half their household (another given name). A shop with no such pairs
+      // gives the duplicate pass nothing to learn a person from.
+      let earlier: Person | undefined;
+      if ((rnd.chance(0.6) || phones.length === 0) && emails.length > 0) {
+        const shared = emails[rnd.int(0, emails.length - 1)]!;
+        [email, earlier] = [shared.email, shared.person];
+      } else if (phones.length > 0) {
+        const shared = phones[rnd.int(0, phones.length - 1)]!;
+        [phone, earlier] = [shared.phone, shared.person];
+      }
+      if (earlier) person = { ...earlier, first: rnd.chance(0.5) ? earlier.first : person.first };
     } else {
-      if (email) emails.push(email);
-      if (phone) phones.push(phone);
+      if (email) emails.push({ email, person });
+      if (phone) phones.push({ phone, person });
     }
     const created = new Date(start + rnd.int(0, 2_500) * 86_400_000 + rnd.int(0, 86_399) * 1000).toISOString();
     const record = {
       id,
       email,
       phone,
-      first_name: first,
-      last_name: last,
+      first_name: person.first,
+      last_name: person.last,
       created_at: created,
       updated_at: created,
-      default_address: {
-        zip: String(rnd.int(10000, 99999)),
-        address1: `${rnd.int(1, 999)} Market St`,
-        country_code: "US",
-      },
+      default_address: { zip: person.zip, address1: person.address1, city: person.city, country_code: "US" },
       tags: "",
       verified_email: email !== null,
     };
@@ -77,6 +91,16 @@ export function generateCustomerExport(customers: number, mix: BackfillMix = TAR
   }
   return { lines, identifierRows };
 }
+
+interface Person {
+  first: string;
+  last: string;
+  address1: string;
+  city: string;
+  zip: string;
+}
+
+const capitalized = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 
 /** A valid US number written the ways clerks and customers write them. */
 function phoneNumber(i: number, style: number): string {
@@ -172,9 +196,11 @@ export async function measureBackfill(opts: {
     const copySeconds = (performance.now() - copyStarted) / 1000;
     await database.db.execute(sql`DROP TABLE bench_backfill_scratch`);
 
-    const [stored] = await queryRows<{ identifiers: number | string }>(
+    const [stored] = await queryRows<{ identifiers: number | string; proposed: number | string }>(
       database.db,
-      sql`SELECT count(*) AS identifiers FROM identifiers WHERE shop_id = ${opts.shopId}`,
+      sql`SELECT (SELECT count(*) FROM identifiers WHERE shop_id = ${opts.shopId}) AS identifiers,
+                 (SELECT count(*) FROM merge_candidates WHERE shop_id = ${opts.shopId} AND kind = 'probabilistic')
+                   AS proposed`,
     );
     return {
       figure: `${fmt(seconds, 1)} s for ${fmt(counts.customers)} customers (${fmt(identifierRows.length)} identifiers)`,
@@ -189,7 +215,7 @@ export async function measureBackfill(opts: {
         (pgCpu.size > 0 ? `, ${fmt(pgSeconds, 1)} s in PostgreSQL backends; ` : "; ") +
         `${fmt(counts.profilesCreated)} profiles, ` +
         `${fmt(Number(stored!.identifiers))} identifiers, ${fmt(counts.candidates)} duplicate candidates, ` +
-        `${fmt(counts.merged)} merged`,
+        `${fmt(counts.merged)} merged, ${fmt(Number(stored!.proposed))} pairs proposed by the duplicate pass`,
       seconds,
       copySeconds,
       chunkSeconds: chunksDone.seconds,

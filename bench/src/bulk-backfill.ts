@@ -26,7 +26,12 @@ function adminNode(line: string): string {
     createdAt: c.created_at,
     updatedAt: c.updated_at,
     tags: [],
-    defaultAddress: { address1: c.default_address.address1, zip: c.default_address.zip, countryCodeV2: "US" },
+    defaultAddress: {
+      address1: c.default_address.address1,
+      city: c.default_address.city,
+      zip: c.default_address.zip,
+      countryCodeV2: "US",
+    },
   });
 }
 

@@ -4,22 +4,9 @@ import { ensureShop, loadShop } from "@c360/server/services/shop/shop";
 import type { Bench } from "../context";
 import { cpuDuring } from "../cpu";
 import { fmt, timed } from "../measure";
+import { CITIES, GIVEN_NAMES, STREETS, SURNAMES } from "../people-pools";
 
-const GIVEN = `james olivia jack charlotte william ava thomas mia noah chloe ethan emily lucas grace liam sophie
-  joshua isabella ryan ella samuel ruby daniel lily benjamin zoe matthew hannah alexander amelia henry jessica oscar
-  sarah lachlan georgia harrison madison cooper emma riley jasmine max holly jacob lucy isaac scarlett harry
-  kate`.split(/\s+/);
-const SURNAMES = `smith jones williams brown wilson taylor johnson white martin anderson thompson nguyen thomas walker
-  harris lee ryan robinson kelly king davis wright evans roberts green hall wood jackson clarke patel khan lewis james
-  phillips mitchell campbell young allen scott morris baker turner hill cooper ward edwards collins watson bennett
-  carter stewart murphy hughes price bell kennedy morgan moore reid ross graham russell ellis murray hunt fraser
-  harrison chapman dixon hamilton simpson webb butler barnes fisher henderson holmes`.split(/\s+/);
-const STREETS = `george victoria elizabeth high church park railway king queen william albert main mary edward charles
-  john station hill wattle james bridge river ocean forest`.split(/\s+/);
-const CITIES = `richmond springfield kensington carlton newtown brighton hawthorn paddington glenelg fremantle
-  toowong woollahra hobart ballarat bendigo geelong mildura wagga dubbo orange`.split(/\s+/);
-
-const pgArray = (words: string[]) => `ARRAY[${words.map((w) => `'${w}'`).join(",")}]`;
+const pgArray = (words: readonly string[]) => `ARRAY[${words.map((w) => `'${w}'`).join(",")}]`;
 
 /**
  * A second shop of synthetic people shaped like Shopify customers (names from small pools, so many
@@ -28,11 +15,11 @@ const pgArray = (words: string[]) => `ARRAY[${words.map((w) => `'${w}'`).join(",
  */
 async function fillPeople(b: Bench, shopId: string, total: number) {
   const originals = Math.round(total / 1.1);
-  const pick = (words: string[], salt: string) =>
+  const pick = (words: readonly string[], salt: string) =>
     `(${pgArray(words)})[1 + (('x' || substr(md5(g::text || '${salt}'), 1, 7))::bit(28)::int % ${words.length})]`;
   await b.raw.unsafe(`
     INSERT INTO profiles (shop_id, id, first_name, last_name, address1, city, postcode, birthday, first_seen_at)
-    SELECT '${shopId}', 'person-' || g, ${pick(GIVEN, "g")}, ${pick(SURNAMES, "s")},
+    SELECT '${shopId}', 'person-' || g, ${pick(GIVEN_NAMES, "g")}, ${pick(SURNAMES, "s")},
            (1 + g % 180) || ' ' || ${pick(STREETS, "t")} || ' street', ${pick(CITIES, "c")},
            (2000 + (('x' || substr(md5(g::text || 'p'), 1, 7))::bit(28)::int % 7000))::text,
            to_char(date '1940-01-01' + (('x' || substr(md5(g::text || 'b'), 1, 7))::bit(28)::int % 24000),
