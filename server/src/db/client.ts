@@ -40,6 +40,10 @@ export async function openDatabase(opts: {
       max: opts.max ?? 10,
       onnotice: () => {},
       connect_timeout: 5,
+      // No JIT for the app's statements: they are short, and the planner's guess at a neighbourhood's size (it
+      // cannot see the names a push brings) once made a 9 ms read spend 0.4 s compiling. Whole-set passes turn
+      // it off anyway (`withWholeSetPlanning`).
+      connection: { jit: "off" },
       // numeric and bigint columns are mapped by drizzle; keep timestamps as Date
     });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;

@@ -26,7 +26,9 @@ export async function loadMatchPeople(q: Queryable, shopId: string, where?: SQL)
   );
   if (people.length === 0) return [];
   if (!where) return withShopContacts(q, shopId, people);
-  // One row per person with contacts, not one per contact.
+  // One row per person with contacts, not one per contact. The people are named by id, so each is one probe of
+  // the identifiers' profile index: selecting them again by `where` (an OR of neighbourhoods) let the planner
+  // choose a full scan of profiles and identifiers, 0.4 s a push at 300,000 profiles.
   const contacts = await queryRows<Contacts>(
     q,
     sql`SELECT i.profile_id AS "profileId",
@@ -34,7 +36,7 @@ export async function loadMatchPeople(q: Queryable, shopId: string, where?: SQL)
                array_agg(i.value ORDER BY i.value) FILTER (WHERE i.kind = 'phone') AS phones
         FROM identifiers i
         WHERE i.shop_id = ${shopId} AND i.kind IN ('email', 'phone')
-          AND i.profile_id IN (SELECT id FROM profiles WHERE shop_id = ${shopId} AND status = 'active' AND (${where}))
+          AND i.profile_id IN ${idList(people.map((p) => p.profileId))}
         GROUP BY i.profile_id`,
   );
   if (contacts.length === 0) return people;

@@ -156,14 +156,21 @@ export async function scanArrivals(
   const ids = idList(touched);
   const arrived = sql`SELECT postcode, birthday, lower(last_name) AS surname, lower(first_name) AS given FROM profiles
     WHERE shop_id = ${shopId} AND id IN ${ids}`;
+  // Each neighbourhood is its own index probe, joined by UNION: written as one OR of IN-lists, the planner read
+  // every profile of the shop in each push (0.19 s a push at 300,000 profiles). It cannot know how common the
+  // arrivals' names are, so the names are probed one by one (OFFSET 0 keeps the lateral a nested loop over the
+  // name index) rather than hashed against every profile.
   const people = await loadMatchPeople(
     q,
     shopId,
-    sql`id IN ${ids}
-      OR postcode IN (SELECT postcode FROM (${arrived}) a WHERE postcode IS NOT NULL)
-      OR birthday IN (SELECT birthday FROM (${arrived}) a WHERE birthday IS NOT NULL)
-      OR lower(last_name) IN (SELECT surname FROM (${arrived}) a WHERE surname IS NOT NULL
-                              UNION SELECT given FROM (${arrived}) a WHERE given IS NOT NULL)`,
+    sql`id IN (
+      SELECT id FROM profiles WHERE shop_id = ${shopId} AND id IN ${ids}
+      UNION SELECT n.id FROM (${arrived}) a JOIN profiles n ON n.shop_id = ${shopId} AND n.postcode = a.postcode
+      UNION SELECT n.id FROM (${arrived}) a JOIN profiles n ON n.shop_id = ${shopId} AND n.birthday = a.birthday
+      UNION SELECT n.id FROM (SELECT surname AS name FROM (${arrived}) a UNION SELECT given FROM (${arrived}) a) k
+        CROSS JOIN LATERAL (
+          SELECT id FROM profiles WHERE shop_id = ${shopId} AND lower(last_name) = k.name OFFSET 0
+        ) n)`,
   );
   const isTouched = new Set(touched);
   const found = findProbableDuplicates(people, { seed: shopSeed(shopId), ...(model ? { model } : {}) });
