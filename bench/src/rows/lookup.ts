@@ -35,6 +35,17 @@ export function mountLimitRoute(app: Runtime["app"]) {
 
 /** Clients in flight for the flat-out run and for its baselines. */
 const CONCURRENCY = 10;
+/** Flat-out rounds of the lookup and of its limit, taken in turns. */
+const ROUNDS = 3;
+
+/** One flat-out run of `requests` with the CPU it took. */
+const flatOutRound = (b: Bench, requests: HttpRequest[]) =>
+  cpuDuring(b.raw, () => b.load.run({ kind: "http", url: b.base, connections: CONCURRENCY, amount: 10_000, requests }));
+
+/** The round with the median rate, as it was measured (its p99 and CPU per call stay its own). */
+function medianRound<T extends { value: { perSecond: number } }>(rounds: T[]): T {
+  return [...rounds].sort((x, y) => x.value.perSecond - y.value.perSecond)[Math.floor(rounds.length / 2)]!;
+}
 /** Customers the load cycles through; a further 100 are only looked at afterwards, as cold ones. */
 const HOT = 1000;
 
@@ -103,14 +114,17 @@ export async function measureLookup(b: Bench) {
     cold.map((r) => viewQuery(r.value)),
   );
 
-  const measured = await cpuDuring(b.raw, () =>
-    b.load.run({ kind: "http", url: b.base, connections: CONCURRENCY, amount: 10_000, requests }),
-  );
+  // The lookup and its limit take turns, ROUNDS times each, and each answers with its median round: one round of
+  // a few seconds on a shared 2-core machine swung the ratio from 0.59 to 0.94 between runs of the same code.
+  const lookupRounds: Awaited<ReturnType<typeof flatOutRound>>[] = [];
+  const limitRounds: Awaited<ReturnType<typeof flatOutRound>>[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    lookupRounds.push(await flatOutRound(b, requests));
+    limitRounds.push(await flatOutRound(b, limitRequests));
+  }
+  const measured = medianRound(lookupRounds);
   const flatOut = measured.value;
-  // The limit right after, in the same run, so both see the same machine.
-  const limitMeasured = await cpuDuring(b.raw, () =>
-    b.load.run({ kind: "http", url: b.base, connections: CONCURRENCY, amount: 10_000, requests: limitRequests }),
-  );
+  const limitMeasured = medianRound(limitRounds);
   const limit = limitMeasured.value;
 
   const one = viewQuery(ids[7 % ids.length]!.value);
@@ -148,7 +162,8 @@ export async function measureLookup(b: Bench) {
     what: "register lookup (/api/pos/customers/:id)",
     figure:
       `at 500 req/s: p50 ${fmt(atTarget.p50, 1)} ms, p99 ${fmt(atTarget.p99, 1)} ms; ` +
-      `flat out (${CONCURRENCY} connections): ${fmt(flatOut.perSecond)} req/s, p99 ${fmt(flatOut.p99, 1)} ms`,
+      `flat out (${CONCURRENCY} connections, median of ${ROUNDS} rounds taken in turn with the limit): ` +
+      `${fmt(flatOut.perSecond)} req/s, p99 ${fmt(flatOut.p99, 1)} ms`,
     baseline:
       `HTTP limit, one PK SELECT behind the same auth (${CONCURRENCY} connections): ` +
       `${fmt(limit.perSecond)} req/s, p99 ${fmt(limit.p99, 1)} ms; ` +
