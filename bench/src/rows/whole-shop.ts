@@ -8,13 +8,18 @@ import { fmt, timed } from "../measure";
 export async function measureWholeShop(b: Bench) {
   const recompute = await timed(() => post(b, "/api/enrichment/recompute", "{}"));
   const updateBase = await timed(() => b.raw`UPDATE profiles SET churn_risk = churn_risk WHERE shop_id = ${b.shopId}`);
-  b.rows.push(
-    wholeShopRow(b, "whole-shop enrichment (with the duplicate scan)", recompute, {
-      counted: "profiles",
-      targetSeconds: 30,
-      baseline: { text: `${fmt(updateBase.ms / 1000, 2)} s full-table UPDATE`, ms: updateBase.ms },
-    }),
-  );
+  // The pass ends with the duplicate scan, which has a goal of its own (60 s at 1 M, the duplicate scan row);
+  // the enrichment's 30 s goal is for the rest: RFM breaks and every profile re-staged.
+  const scanMs = recompute.value.duplicateScanMs;
+  const enrichment = { value: recompute.value, ms: recompute.ms - (scanMs ?? 0) };
+  const row = wholeShopRow(b, "whole-shop enrichment (RFM breaks, every profile re-staged)", enrichment, {
+    counted: "profiles",
+    targetSeconds: 30,
+    baseline: { text: `${fmt(updateBase.ms / 1000, 2)} s full-table UPDATE`, ms: updateBase.ms },
+  });
+  if (recompute.value.ok && scanMs !== undefined)
+    row.figure += `; then its duplicate scan ${fmt(scanMs / 1000, 2)} s (whole pass ${fmt(recompute.ms / 1000, 2)} s)`;
+  b.rows.push(row);
 
   const audience = await timed(() => post(b, "/api/gate/audience", JSON.stringify({ all: true, channel: "sms" })));
   b.rows.push(wholeShopRow(b, "audience gate", audience, { counted: "decisions", targetSeconds: 3 }));
@@ -24,11 +29,15 @@ export async function measureWholeShop(b: Bench) {
  * A whole-shop request's outcome. One that gets no answer within fetch's five minutes (undici's headers
  * timeout) is a row that says so, not a bench that stops before the rows after it.
  */
-async function post(b: Bench, path: string, body: string): Promise<{ ok: boolean; status: string }> {
+async function post(
+  b: Bench,
+  path: string,
+  body: string,
+): Promise<{ ok: boolean; status: string; duplicateScanMs?: number }> {
   try {
     const res = await fetch(`${b.base}${path}`, { method: "POST", headers: b.auth, body });
-    await res.arrayBuffer();
-    return { ok: res.ok, status: String(res.status) };
+    const answer = (await res.json().catch(() => ({}))) as { duplicateScanMs?: number };
+    return { ok: res.ok, status: String(res.status), duplicateScanMs: answer.duplicateScanMs };
   } catch (e) {
     const cause = (e as { cause?: { code?: string } }).cause?.code;
     return { ok: false, status: cause === "UND_ERR_HEADERS_TIMEOUT" ? "no answer within 300 s" : String(e) };
