@@ -88,11 +88,19 @@ function textLevel(a: string, aId: number, b: string, bId: number, bands: readon
   return bands.length + 1;
 }
 
+/**
+ * Two names that both carry a number, and not the same one: "Guest 12" and "Guest 13" (placeholders staff type
+ * at a register, a pop-up's numbered captures) are two people however alike the letters are; to Jaro-Winkler
+ * and Soundex they were one name, and a tablet's 10,000 numbered captures proposed 48,082 pairs.
+ */
+const numberedApart = (x: string, y: string) => x !== y && x !== "" && y !== "";
+
 // b's name parts are compared with a's the other way round when b's names were typed swapped.
 function givenLevel(a: PreparedPerson, b: PreparedPerson, swapped: boolean, sim: Similarity): number {
   const bGiven = swapped ? b.surname : b.given;
   if (!a.given || !bGiven) return MISSING;
   if (a.given === bGiven) return 0;
+  if (numberedApart(a.givenDigits, swapped ? b.surnameDigits : b.givenDigits)) return 5;
   if (a.givenFull === (swapped ? b.surname : b.givenFull)) return 1;
   const similarity = sim(a.given, a.givenId, bGiven, swapped ? b.surnameId : b.givenId);
   if (similarity >= 0.92) return 2;
@@ -104,6 +112,7 @@ function surnameLevel(a: PreparedPerson, b: PreparedPerson, swapped: boolean, si
   const bSurname = swapped ? b.given : b.surname;
   if (!a.surname || !bSurname) return MISSING;
   if (a.surname === bSurname) return 0;
+  if (numberedApart(a.surnameDigits, swapped ? b.givenDigits : b.surnameDigits)) return 4;
   const similarity = sim(a.surname, a.surnameId, bSurname, swapped ? b.givenId : b.surnameId);
   if (similarity >= 0.92) return 1;
   if (similarity >= SIMILAR_NAME) return 2;

@@ -26,6 +26,9 @@ export interface PreparedPerson {
   givenFull: string;
   givenCode: string;
   surnameCode: string;
+  /** The digits in each name ("" for none): "Guest 12" and "Guest 13" are two people (see `compare.ts`). */
+  givenDigits: string;
+  surnameDigits: string;
   streetNumber: string;
   street: string;
   address2: string;
@@ -153,6 +156,8 @@ function splitStreet(address1: string): { number: string; street: string } {
   return { number: numbers.join(" "), street: rest.join(" ") };
 }
 
+const digitsOf = (name: string) => name.replace(/\D/g, "");
+
 export function preparePerson(person: MatchPerson, numberOf: TextNumbers = unnumbered): PreparedPerson {
   let given = plainText(person.firstName);
   let surname = plainText(person.lastName);
@@ -169,6 +174,8 @@ export function preparePerson(person: MatchPerson, numberOf: TextNumbers = unnum
     givenFull: NICKNAMES[given] ?? given,
     givenCode: soundex(given),
     surnameCode: soundex(surname),
+    givenDigits: digitsOf(given),
+    surnameDigits: digitsOf(surname),
     streetNumber: number,
     street,
     address2,

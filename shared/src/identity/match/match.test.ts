@@ -40,6 +40,17 @@ describe("comparison levels", () => {
     );
   });
 
+  it("names that carry different numbers are different names, however alike their letters", () => {
+    const guest = (id: string, lastName: string) => ({ profileId: id, firstName: "Guest", lastName });
+    expect(level(guest("a", "Walk In 12"), guest("b", "Walk In 13"), "surname")).toBe("disagree");
+    expect(level(guest("a", "Up 9753"), guest("b", "Up 9748"), "surname")).toBe("disagree");
+    expect(level(guest("a", "Walk In 12"), guest("b", "Walk In 12"), "surname")).toBe("exact");
+    const numberedGiven = (id: string, firstName: string) => ({ profileId: id, firstName, lastName: "Visitor" });
+    expect(level(numberedGiven("a", "Table4"), numberedGiven("b", "Table5"), "givenName")).toBe("disagree");
+    // A number on one side only is a typo like any other ("Sm1th"), not a second person.
+    expect(level(guest("a", "Smith"), guest("b", "Sm1th"), "surname")).not.toBe("disagree");
+  });
+
   it("birth dates one digit apart or with day and month swapped are close", () => {
     expect(birthdaysClose("19810203", "19810302")).toBe(true);
     expect(birthdaysClose("19810203", "19810208")).toBe(true);
