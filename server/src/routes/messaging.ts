@@ -34,7 +34,7 @@ export function messagingEventRoutes(limits: RateLimits) {
     const now = clock();
     const results = await db.db.transaction(async (tx) => {
       const shop = await loadShop(tx, shopId, { lock: true });
-      return recordMessageEvents(tx, shop, keyId, events, now);
+      return recordMessageEvents(tx, shop, { keyId, events, receivedAt: now });
     });
     const count = (status: string) => results.filter((r) => r.status === status).length;
     return c.json({

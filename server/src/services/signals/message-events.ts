@@ -14,6 +14,13 @@ export interface MessageEventResult {
   profileId: string | null;
 }
 
+/** One call of a messaging tool: the API key it used, its events, and when the call arrived. */
+export interface MessageReport {
+  keyId: string;
+  events: readonly MessageEvent[];
+  receivedAt: Date;
+}
+
 /**
  * Records what a messaging tool reported, inside the caller's transaction with the shop lock held.
  * Idempotent by the tool's event id. The customer is found by the strongest identifier the shop knows
@@ -25,11 +32,10 @@ export interface MessageEventResult {
 export async function recordMessageEvents(
   tx: Queryable,
   shop: ShopContext,
-  keyId: string,
-  events: readonly MessageEvent[],
-  now: Date,
+  report: MessageReport,
 ): Promise<MessageEventResult[]> {
   const { shopId } = shop;
+  const { keyId, events, receivedAt: now } = report;
   const ids = [...new Set(events.map((e) => e.id))];
   const seen = await queryRows<RawRow<typeof tables.messageEvents, "id" | "profile_id">>(
     tx,
