@@ -154,22 +154,24 @@ export async function scanArrivals(
   }
   const model = stored?.model ?? null;
   const ids = idList(touched);
-  const arrived = sql`SELECT postcode, birthday, lower(last_name) AS surname, lower(first_name) AS given FROM profiles
-    WHERE shop_id = ${shopId} AND id IN ${ids}`;
-  // Each neighbourhood is its own index probe, joined by UNION: written as one OR of IN-lists, the planner read
-  // every profile of the shop in each push (0.19 s a push at 300,000 profiles). It cannot know how common the
-  // arrivals' names are, so the names are probed one by one (OFFSET 0 keeps the lateral a nested loop over the
-  // name index) rather than hashed against every profile. The ids are gathered first (ARRAY of the union, run
-  // once) and the people read by primary key: joined instead, the union's guessed size (600,000 rows for 500)
-  // made the planner hash it against a scan of every profile, 0.8 s a push at 1,000,000 profiles.
+  // The arrivals are read once (a materialized CTE) and each neighbourhood is its own index probe, joined by
+  // UNION: written as one OR of IN-lists, the planner read every profile of the shop in each push (0.19 s a push
+  // at 300,000 profiles). It cannot know how common the arrivals' names are, so the names are probed one by one
+  // (OFFSET 0 keeps the lateral a nested loop over the name index) rather than hashed against every profile. The
+  // ids are gathered first (ARRAY of the union, run once) and the people read by primary key: joined instead,
+  // the union's guessed size (600,000 rows for 500) made the planner hash it against a scan of every profile,
+  // 0.8 s a push at 1,000,000 profiles.
   const people = await loadMatchPeople(
     q,
     shopId,
     sql`id = ANY(ARRAY(
-      SELECT id FROM profiles WHERE shop_id = ${shopId} AND id IN ${ids}
-      UNION SELECT n.id FROM (${arrived}) a JOIN profiles n ON n.shop_id = ${shopId} AND n.postcode = a.postcode
-      UNION SELECT n.id FROM (${arrived}) a JOIN profiles n ON n.shop_id = ${shopId} AND n.birthday = a.birthday
-      UNION SELECT n.id FROM (SELECT surname AS name FROM (${arrived}) a UNION SELECT given FROM (${arrived}) a) k
+      WITH a AS MATERIALIZED (
+        SELECT id, postcode, birthday, lower(last_name) AS surname, lower(first_name) AS given FROM profiles
+        WHERE shop_id = ${shopId} AND id IN ${ids})
+      SELECT id FROM a
+      UNION SELECT n.id FROM a JOIN profiles n ON n.shop_id = ${shopId} AND n.postcode = a.postcode
+      UNION SELECT n.id FROM a JOIN profiles n ON n.shop_id = ${shopId} AND n.birthday = a.birthday
+      UNION SELECT n.id FROM (SELECT surname AS name FROM a UNION SELECT given FROM a) k
         CROSS JOIN LATERAL (
           SELECT id FROM profiles WHERE shop_id = ${shopId} AND lower(last_name) = k.name OFFSET 0
         ) n))`,
