@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--scale small|medium|full] [--customers N] [--profiles N] [--only intake,lookup,...]`:
+ * `pnpm bench [--scale small|medium|full] [--customers N] [--profiles N] [--only intake,lookup,...] [--keep]`:
  * seeds a shop through signed webhooks on a fresh PostgreSQL database, measures each hot path beside a
  * baseline taken in the same run on the same database, prints one table and (for a full run) writes
  * BENCHMARKS.md. Fails only on errors, never on timing.
@@ -59,6 +59,8 @@ const { values } = parseArgs({
     profiles: { type: "string" },
     only: { type: "string" },
     record: { type: "boolean", default: false },
+    // Leaves the run's database in place, to look at its plans or time a statement again by hand.
+    keep: { type: "boolean", default: false },
   },
 });
 const scale = values.scale as keyof typeof SCALES;
@@ -129,7 +131,7 @@ try {
   server.close();
   await b.raw.end();
   await runtime.close();
-  await fresh.drop();
+  await fresh.drop({ keep: values.keep });
 }
 
 const header =
