@@ -9,7 +9,7 @@ import { sql } from "drizzle-orm";
 import type { Queryable } from "../../../db/client";
 import { jsonOf, queryRows, type RawRow } from "../../../db/rows";
 import type * as tables from "../../../db/schema";
-import { idList, loadMatchPeople } from "./people";
+import { idTable, loadMatchPeople } from "./people";
 
 /** Up to this many active profiles, a shop without a learned model learns one from all of them on arrival. */
 const LEARN_ON_ARRIVAL_LIMIT = 50_000;
@@ -153,21 +153,21 @@ export async function scanArrivals(
     if (active <= LEARN_ON_ARRIVAL_LIMIT && learnAgain) return scanShopDuplicates(q, shopId, now);
   }
   const model = stored?.model ?? null;
-  const ids = idList(touched);
-  // The arrivals are read once (a materialized CTE) and each neighbourhood is its own index probe, joined by
-  // UNION: written as one OR of IN-lists, the planner read every profile of the shop in each push (0.19 s a push
-  // at 300,000 profiles). It cannot know how common the arrivals' names are, so the names are probed one by one
-  // (OFFSET 0 keeps the lateral a nested loop over the name index) rather than hashed against every profile. The
-  // ids are gathered first (ARRAY of the union, run once) and the people read by primary key: joined instead,
-  // the union's guessed size (600,000 rows for 500) made the planner hash it against a scan of every profile,
-  // 0.8 s a push at 1,000,000 profiles.
+  // The arrivals are read once (a materialized CTE, one primary-key probe each) and each neighbourhood is its
+  // own index probe, joined by UNION: written as one OR of IN-lists, the planner read every profile of the shop
+  // in each push (0.19 s a push at 300,000 profiles). It cannot know how common the arrivals' names are, so the
+  // names are probed one by one (OFFSET 0 keeps the lateral a nested loop over the name index) rather than
+  // hashed against every profile. The ids are gathered first (ARRAY of the union, run once) and the people read
+  // by primary key: joined instead, the union's guessed size (600,000 rows for 500) made the planner hash it
+  // against a scan of every profile, 0.8 s a push at 1,000,000 profiles.
   const people = await loadMatchPeople(
     q,
     shopId,
     sql`id = ANY(ARRAY(
       WITH a AS MATERIALIZED (
-        SELECT id, postcode, birthday, lower(last_name) AS surname, lower(first_name) AS given FROM profiles
-        WHERE shop_id = ${shopId} AND id IN ${ids})
+        SELECT p.* FROM ${idTable(touched)} AS t(id) CROSS JOIN LATERAL (
+          SELECT id, postcode, birthday, lower(last_name) AS surname, lower(first_name) AS given FROM profiles
+          WHERE shop_id = ${shopId} AND id = t.id OFFSET 0) p)
       SELECT id FROM a
       UNION SELECT n.id FROM a JOIN profiles n ON n.shop_id = ${shopId} AND n.postcode = a.postcode
       UNION SELECT n.id FROM a JOIN profiles n ON n.shop_id = ${shopId} AND n.birthday = a.birthday
