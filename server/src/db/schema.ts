@@ -127,8 +127,6 @@ export const profiles = pgTable(
     index("profiles_shop_name").on(t.shopId, sql`lower(${t.lastName})`, sql`lower(${t.firstName})`),
     index("profiles_match_postcode").on(t.shopId, t.postcode).where(sql`${t.postcode} IS NOT NULL`),
     index("profiles_match_birthday").on(t.shopId, t.birthday).where(sql`${t.birthday} IS NOT NULL`),
-    // The zones a shop's customers live in, one index probe a zone, for the audience gate's local days.
-    index("profiles_shop_time_zone").on(t.shopId, t.timeZone),
   ],
 );
 

@@ -88,26 +88,21 @@ export async function audienceDecision(
     : sql`SELECT p.id, 0::bigint AS ord, p.time_zone, ${granted} AS granted
           FROM profiles p WHERE p.shop_id = ${shopId} AND p.status = 'active' AND ${filtered}`;
 
-  // The zones the shop's customers live in, from the time zone index (one probe per zone, not a scan): every
-  // zone a granted customer can be in, so the counts and the page come from one scan of the audience below.
-  const shopZones = await queryRows<{ tz: string }>(
+  const byZone = await queryRows<{ time_zone: string | null; granted: boolean; n: string | number }>(
     q,
-    sql`WITH RECURSIVE z AS (
-          SELECT min(time_zone) AS tz FROM profiles WHERE shop_id = ${shopId}
-          UNION ALL
-          SELECT (SELECT min(time_zone) FROM profiles WHERE shop_id = ${shopId} AND time_zone > z.tz)
-          FROM z WHERE z.tz IS NOT NULL)
-        SELECT tz FROM z WHERE tz IS NOT NULL`,
+    sql`SELECT time_zone, granted, count(*) AS n FROM (${target}) t GROUP BY 1, 2`,
   );
   // Zones the shared rule accepts are the customer's; any other falls back to the shop's, as in gateTimeZone.
-  const customerZones = shopZones.map((z) => z.tz).filter(isValidTimeZone);
+  const customerZones = [
+    ...new Set(byZone.filter((z) => z.granted && z.time_zone !== null).map((z) => z.time_zone!)),
+  ].filter(isValidTimeZone);
   const zones = [settings.timeZone, ...customerZones];
   // "Today" for the caps is the whole local day of `at`, [local midnight, next midnight); zones with the
   // same day share one count.
   const bounds = zones.map((z) => localDayBounds(at, z));
   const dayKey = (d: { start: Date; end: Date }) => `${d.start.getTime()}/${d.end.getTime()}`;
   const days = [...new Map(bounds.map((d) => [dayKey(d), d])).values()];
-  const dayOfZoneIndex = bounds.map((b) => days.findIndex((d) => dayKey(d) === dayKey(b)) + 1);
+  const dayOfZone = bounds.map((b) => days.findIndex((d) => dayKey(d) === dayKey(b)) + 1);
   const lastDayEnd = new Date(Math.max(...days.map((d) => d.end.getTime())));
 
   const onDay = (day: { start: Date; end: Date }, extra: SQL = sql`true`) =>
@@ -126,20 +121,17 @@ export async function audienceDecision(
   };
   const weekStart = new Date(at.getTime() - FATIGUE_WINDOW_MS);
   const window = sql`m.shop_id = ${shopId} AND m.status = 'sent' AND m.at > ${weekStart} AND m.at < ${lastDayEnd}`;
-  // The granted of an audience with their zone (an index into `zones`, 0 for the shop's) and local day.
-  const zoneOf = sql`coalesce(array_position(${jsonTextArray(customerZones)}, a.time_zone), 0)`;
-  const dayOfZone = sql`ARRAY[${sql.join(
-    dayOfZoneIndex.map((d) => sql`${d}::int`),
-    sql`, `,
-  )}]`;
-  const grantedOf = (audience: SQL) => sql`
-    SELECT z.id, z.ord, z.zone, (${dayOfZone})[z.zone + 1] AS day
-    FROM (SELECT a.id, a.ord, ${zoneOf} AS zone FROM ${audience} a WHERE a.granted) z`;
-  // The facts of the granted in `g`, a materialized CTE.
-  const facts = (g: SQL) => sql`
+  const grantedAudience = sql`
+    SELECT z.id, z.ord, z.zone, (ARRAY[${sql.join(
+      dayOfZone.map((d) => sql`${d}::int`),
+      sql`, `,
+    )}])[z.zone + 1] AS day
+    FROM (SELECT t.id, t.ord, coalesce(array_position(${jsonTextArray(customerZones)}, t.time_zone), 0) AS zone
+          FROM (${target}) t WHERE t.granted) z`;
+  const facts = (granted: SQL) => sql`
     SELECT g.id, g.ord, g.zone, coalesce(s.week, 0) AS week, coalesce(s.today[g.day], 0) AS today,
       coalesce(s.today_ch[g.day], 0) AS today_ch
-    FROM ${g} g
+    FROM ${granted} g
     LEFT JOIN (
       SELECT m.profile_id, ${counts.week} AS week, ${counts.today} AS today, ${counts.todayOnChannel} AS today_ch
       FROM messages m
@@ -149,14 +141,9 @@ export async function audienceDecision(
   const page = input.offset + input.limit;
   // Candidates for the page: the first granted in page order, their messages looked up one by one.
   const candidates = 2 * page;
-  // One scan of the audience: `a` keeps every customer of it once (with whether consent is granted), the
-  // customers without consent are only counted, and the granted are read from `a` for the groups and the page.
   const rows = await queryRows<FactsRow>(
     q,
-    sql`WITH a AS MATERIALIZED (${target}),
-        g AS MATERIALIZED (${grantedOf(sql`a`)})
-        SELECT -1 AS zone, 0 AS week, 0 AS today, 0 AS today_ch, count(*) AS n, NULL AS id FROM a WHERE NOT a.granted
-        UNION ALL
+    sql`WITH g AS MATERIALIZED (${grantedAudience})
         SELECT zone, week, today, today_ch, count(*) AS n, NULL AS id FROM (${facts(sql`g`)}) f GROUP BY 1, 2, 3, 4
         UNION ALL
         SELECT c.zone, m.week, m.today, m.today_ch, NULL, c.id
@@ -167,9 +154,6 @@ export async function audienceDecision(
           FROM messages m WHERE ${window} AND m.profile_id = c.id
         ) m`,
   );
-  // The row of zone -1 counts the customers blocked at consent; every other row is granted.
-  const withoutConsent = Number(rows.find((r) => r.zone === -1)?.n ?? 0);
-  const grantedRows = rows.filter((r) => r.zone !== -1);
 
   const grantedGroup = (r: FactsRow, count: number): AudienceGroup => ({
     zone: zones[r.zone]!,
@@ -179,8 +163,9 @@ export async function audienceDecision(
     sentInWindow: Number(r.week),
     count,
   });
+  const withoutConsent = byZone.filter((z) => !z.granted).reduce((n, z) => n + Number(z.n), 0);
   const decide = (groups: AudienceGroup[]) => decideAudienceGroups(groups, { channel, at, settings });
-  const groupRows = grantedRows.filter((r) => r.id === null);
+  const groupRows = rows.filter((r) => r.id === null);
   const summary = decide([
     // Blocked at the first step: the other facts are not read, so they are not counted.
     {
@@ -194,7 +179,7 @@ export async function audienceDecision(
     ...groupRows.map((r) => grantedGroup(r, Number(r.n))),
   ]);
   const isAllowed = (r: FactsRow) => decide([grantedGroup(r, 1)]).allowed === 1;
-  const allowedCandidates = grantedRows.filter((r) => r.id !== null && isAllowed(r)).map((r) => r.id!);
+  const allowedCandidates = rows.filter((r) => r.id !== null && isAllowed(r)).map((r) => r.id!);
 
   let allowedIds: string[];
   if (allowedCandidates.length >= Math.min(page, summary.allowed)) {
@@ -205,8 +190,7 @@ export async function audienceDecision(
       .map((r) => sql`(${r.zone}::int, ${r.week}::int, ${r.today}::int, ${r.today_ch}::int)`);
     const paged = await queryRows<{ id: string }>(
       q,
-      sql`WITH g AS MATERIALIZED (${grantedOf(sql`(${target})`)})
-        SELECT id FROM (${facts(sql`g`)}) f
+      sql`SELECT id FROM (${facts(sql`(${grantedAudience})`)}) f
         WHERE (zone, week, today, today_ch) IN (${sql.join(keys, sql`, `)})
           ORDER BY ord, id COLLATE "C" LIMIT ${input.limit} OFFSET ${input.offset}`,
     );
@@ -226,7 +210,7 @@ export async function audienceDecision(
   return {
     channel,
     at: at.toISOString(),
-    total: withoutConsent + groupRows.reduce((n, r) => n + Number(r.n), 0),
+    total: byZone.reduce((n, z) => n + Number(z.n), 0),
     allowed: summary.allowed,
     blocked: summary.blocked,
     allowedIds,
